@@ -1,0 +1,1 @@
+//! Ticket printing on ESC/POS printers (filled by the printing issue).

@@ -1,0 +1,1 @@
+//! The kiosk program (filled by the kiosk issue).

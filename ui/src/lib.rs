@@ -1,0 +1,1 @@
+//! The kiosk `.slint` files, compiled (filled by the kiosk issue).
