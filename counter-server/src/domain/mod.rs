@@ -1,0 +1,69 @@
+//! The queue rules. Pure: no HTTP, no SQL, no async, no clock of its own (time is an argument).
+//!
+//! - `model`: the nouns (tickets, desks, services, priority classes).
+//! - `transitions`: the ticket state machine table.
+//! - `routing`: which ticket a desk calls next.
+//! - `numbering`: service day (Asia/Riyadh) and labels.
+//! - `queue`: `Queue`, the live queue, with plan/apply operations.
+
+pub mod model;
+pub mod numbering;
+pub mod queue;
+pub mod routing;
+pub mod transitions;
+
+#[cfg(test)]
+mod tests;
+
+pub use model::*;
+pub use queue::{Change, EventKind, HistoryEntry, IssueRequest, Queue, QueueEvent, TicketRef};
+pub use transitions::{Action, ActionKind, TransferTarget};
+
+use std::fmt;
+
+/// A rule refused the operation. Each variant is one specific reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueueError {
+    UnknownService(String),
+    UnknownDesk(DeskId),
+    UnknownTicket(TicketId),
+    IllegalTransition { from: TicketState, action: ActionKind },
+    /// The desk already has a visitor called or being served.
+    DeskBusy(TicketId),
+    DeskPaused(DeskId),
+    DeskOccupied(DeskId),
+    StaffAtOtherDesk(DeskId),
+    NotSignedIn(DeskId),
+    NotYourDesk(TicketId),
+    NotForThisDesk(TicketId),
+    NoTicketWaiting,
+    AlreadyReferred(TicketId),
+    ReasonRequired,
+    SameLine(TicketId),
+    UseCallEndpoint,
+}
+
+impl fmt::Display for QueueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownService(s) => write!(f, "unknown service {s:?}"),
+            Self::UnknownDesk(d) => write!(f, "unknown desk {d}"),
+            Self::UnknownTicket(t) => write!(f, "no active ticket {t}"),
+            Self::IllegalTransition { from, action } => write!(f, "cannot {} a ticket that is {from:?}", action.as_str()),
+            Self::DeskBusy(t) => write!(f, "the desk already has ticket {t} called or in service"),
+            Self::DeskPaused(d) => write!(f, "desk {d} is on a break"),
+            Self::DeskOccupied(d) => write!(f, "another staff member is signed in at desk {d}"),
+            Self::StaffAtOtherDesk(d) => write!(f, "already signed in at desk {d}"),
+            Self::NotSignedIn(d) => write!(f, "not signed in at desk {d}"),
+            Self::NotYourDesk(t) => write!(f, "ticket {t} is called to another desk"),
+            Self::NotForThisDesk(t) => write!(f, "ticket {t} is not in a line this desk serves"),
+            Self::NoTicketWaiting => write!(f, "no ticket is waiting for this desk"),
+            Self::AlreadyReferred(t) => write!(f, "ticket {t} is already with the social researchers"),
+            Self::ReasonRequired => write!(f, "a referral needs a reason"),
+            Self::SameLine(t) => write!(f, "ticket {t} is already in that line"),
+            Self::UseCallEndpoint => write!(f, "calls go through call-next or call-ticket"),
+        }
+    }
+}
+
+impl std::error::Error for QueueError {}

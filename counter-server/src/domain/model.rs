@@ -1,0 +1,166 @@
+//! The nouns of the queue: services, desks, staff, tickets. Plain data, no I/O.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub type TicketId = i64;
+pub type DeskId = u32;
+pub type StaffId = i64;
+
+/// Priority class. The derived order is the calling order: `Urgent` first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    /// A safety concern ("I do not feel safe right now"): always called first.
+    Urgent,
+    /// Elderly, disability, pregnancy.
+    Priority,
+    Normal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+/// What a desk does; referrals (policy 6.3) go to `SocialResearch` desks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeskKind {
+    BeneficiaryRelations,
+    SocialResearch,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Reception,
+    Researcher,
+    Supervisor,
+    Admin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TicketState {
+    Waiting,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+    Cancelled,
+    Expired,
+}
+
+impl TicketState {
+    /// Active tickets are the ones the queue still holds in memory.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Waiting | Self::Called | Self::Serving)
+    }
+}
+
+/// Which line a waiting ticket stands in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// The line of its service, served by any desk that serves the service.
+    Service,
+    /// Referred to the social researchers (policy 6.3); any research desk calls it.
+    Research,
+    /// Transferred to one named desk; only that desk calls it.
+    Desk(DeskId),
+}
+
+/// How a visit ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    InformationGiven,
+    SupportRequestRegistered,
+    ReferredElsewhere,
+    Other,
+}
+
+/// A service as the queue sees it. Public names live in the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub code: String,
+    /// A neutral letter, never a word that reveals why someone came.
+    pub prefix: String,
+    pub average_service_minutes: u32,
+}
+
+/// Who is working at a desk right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OnDuty {
+    pub staff: StaffId,
+    pub gender: Gender,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Desk {
+    pub id: DeskId,
+    pub kind: DeskKind,
+    pub services: Vec<String>,
+    pub on_duty: Option<OnDuty>,
+    pub paused: bool,
+    /// Non-normal tickets this desk called in a row (anti-starvation rule).
+    pub priority_streak: u32,
+}
+
+impl Desk {
+    /// The desk is staffed and taking visitors.
+    pub fn is_open(&self) -> bool {
+        self.on_duty.is_some() && !self.paused
+    }
+
+    /// Whether a waiting ticket stands in a line this desk calls from.
+    pub fn can_serve(&self, ticket: &Ticket) -> bool {
+        match ticket.route {
+            Route::Service => self.services.iter().any(|s| *s == ticket.service),
+            Route::Research => self.kind == DeskKind::SocialResearch,
+            Route::Desk(id) => id == self.id,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub service: String,
+    pub service_day: NaiveDate,
+    pub number: u32,
+    pub priority: Priority,
+    pub gender_preference: Option<Gender>,
+    pub state: TicketState,
+    pub route: Route,
+    /// The desk it is called to or served at.
+    pub desk: Option<DeskId>,
+    /// Issue time: the ticket's place in line, kept through referral, transfer and return.
+    pub issued_at: DateTime<Utc>,
+    pub called_at: Option<DateTime<Utc>>,
+    pub recalls: u32,
+}
+
+impl Ticket {
+    /// Minutes since issue, never negative.
+    pub fn waited_minutes(&self, now: DateTime<Utc>) -> i64 {
+        (now - self.issued_at).num_minutes().max(0)
+    }
+
+    /// Calling order within the same eligibility: class, then issue time, then id.
+    pub fn order_key(&self) -> (Priority, DateTime<Utc>, TicketId) {
+        (self.priority, self.issued_at, self.id)
+    }
+}
+
+/// Tuning of the routing rules, from the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuePolicy {
+    /// After this many non-normal calls in a row at one desk, a long-waiting normal ticket goes next.
+    pub max_priority_streak: u32,
+    /// "Long-waiting" for the rule above.
+    pub normal_max_wait_minutes: i64,
+    /// After this long a same-gender request falls back to any desk.
+    pub gender_fallback_minutes: i64,
+}
+
+impl Default for QueuePolicy {
+    fn default() -> Self {
+        Self { max_priority_streak: 3, normal_max_wait_minutes: 20, gender_fallback_minutes: 15 }
+    }
+}

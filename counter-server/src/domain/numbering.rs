@@ -1,0 +1,40 @@
+//! Ticket numbers and labels, and the service day they restart on.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// Asia/Riyadh. Saudi Arabia has kept UTC+3 without daylight saving since 1950, so a fixed offset is
+/// exact and needs no time-zone database.
+pub fn riyadh() -> FixedOffset {
+    FixedOffset::east_opt(3 * 3600).expect("UTC+3 is a valid offset")
+}
+
+/// The service day an instant belongs to: the calendar date in Riyadh. Numbers restart at 1 on each.
+pub fn service_day(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&riyadh()).date_naive()
+}
+
+/// The label shown to visitors and on the display board: prefix, dash, at least three digits.
+pub fn label(prefix: &str, number: u32) -> String {
+    format!("{prefix}-{number:03}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn service_day_turns_at_riyadh_midnight_not_utc_midnight() {
+        let before = Utc.with_ymd_and_hms(2026, 11, 25, 20, 59, 59).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap();
+        assert_eq!(service_day(before), NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        assert_eq!(service_day(after), NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+    }
+
+    #[test]
+    fn labels_pad_to_three_digits_and_grow_past_999() {
+        assert_eq!(label("B", 17), "B-017");
+        assert_eq!(label("A", 1), "A-001");
+        assert_eq!(label("C", 1234), "C-1234");
+    }
+}

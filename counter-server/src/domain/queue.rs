@@ -1,0 +1,466 @@
+//! `Queue`: the branch's live queue in memory, and every rule that changes it.
+//!
+//! Each operation is split in two so that nothing is believed before it is durable:
+//! `Queue::plan_*` checks the rules against the current state and returns a `Change` (the new values
+//! of the tickets and desks it touches, and the events to announce) without mutating anything; the
+//! caller persists the change, and only then calls `Queue::apply`. The clock is always an argument.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::model::*;
+use super::numbering::{label, service_day};
+use super::routing::{choose_next, next_streak};
+use super::transitions::{Action, ActionKind, TransferTarget, needs_owning_desk, next_state};
+use super::QueueError;
+
+/// What a kiosk asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssueRequest {
+    pub service: String,
+    pub priority: Priority,
+    pub gender_preference: Option<Gender>,
+}
+
+/// What happened, for the event stream. Carries no personal data by construction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueEvent {
+    pub kind: EventKind,
+    pub ticket: Option<TicketRef>,
+    pub desk: Option<DeskId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Issued,
+    Called,
+    Recalled,
+    Started,
+    Finished,
+    NoShow,
+    Returned,
+    Referred,
+    Transferred,
+    Cancelled,
+    Expired,
+    DeskChanged,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketRef {
+    pub id: TicketId,
+    pub label: String,
+    pub service: String,
+    pub state: TicketState,
+    pub priority: Priority,
+}
+
+/// Extra facts about a ticket transition that the store keeps in the ticket's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub ticket: TicketId,
+    pub action: &'static str,
+    pub desk: Option<DeskId>,
+    pub staff: Option<StaffId>,
+    pub at: DateTime<Utc>,
+    /// Referral reason, transfer target or outcome; never personal data.
+    pub detail: Option<String>,
+    pub outcome: Option<Outcome>,
+}
+
+/// A planned change: the new value of every touched ticket and desk.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Tickets to insert (new) — ids above every existing id.
+    pub issued: Vec<Ticket>,
+    /// Existing tickets, with their new values.
+    pub updated: Vec<Ticket>,
+    pub desks: Vec<Desk>,
+    pub history: Vec<HistoryEntry>,
+    pub events: Vec<QueueEvent>,
+}
+
+/// The live queue of one branch.
+#[derive(Clone, Debug)]
+pub struct Queue {
+    policy: QueuePolicy,
+    services: BTreeMap<String, Service>,
+    desks: BTreeMap<DeskId, Desk>,
+    /// Waiting, called and serving tickets; finished ones leave memory (they stay in storage).
+    active: HashMap<TicketId, Ticket>,
+    /// Last number given per (service, service day).
+    counters: HashMap<(String, NaiveDate), u32>,
+    next_id: TicketId,
+}
+
+impl Queue {
+    /// A queue from configuration and what storage holds. `last_numbers` is the highest number per
+    /// (service, day); `max_id` the highest ticket id ever stored.
+    pub fn new(
+        policy: QueuePolicy,
+        services: Vec<Service>,
+        desks: Vec<Desk>,
+        active: Vec<Ticket>,
+        last_numbers: Vec<((String, NaiveDate), u32)>,
+        max_id: TicketId,
+    ) -> Self {
+        Self {
+            policy,
+            services: services.into_iter().map(|s| (s.code.clone(), s)).collect(),
+            desks: desks.into_iter().map(|d| (d.id, d)).collect(),
+            active: active.into_iter().filter(|t| t.state.is_active()).map(|t| (t.id, t)).collect(),
+            counters: last_numbers.into_iter().collect(),
+            next_id: max_id + 1,
+        }
+    }
+
+    pub fn policy(&self) -> &QueuePolicy {
+        &self.policy
+    }
+
+    pub fn service(&self, code: &str) -> Option<&Service> {
+        self.services.get(code)
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.services.values()
+    }
+
+    pub fn desk(&self, id: DeskId) -> Option<&Desk> {
+        self.desks.get(&id)
+    }
+
+    pub fn desks(&self) -> impl Iterator<Item = &Desk> {
+        self.desks.values()
+    }
+
+    pub fn ticket(&self, id: TicketId) -> Option<&Ticket> {
+        self.active.get(&id)
+    }
+
+    pub fn active_tickets(&self) -> impl Iterator<Item = &Ticket> {
+        self.active.values()
+    }
+
+    /// The label of a ticket, e.g. `B-017`.
+    pub fn label_of(&self, t: &Ticket) -> String {
+        let prefix = self.services.get(&t.service).map_or("?", |s| s.prefix.as_str());
+        label(prefix, t.number)
+    }
+
+    fn ticket_ref(&self, t: &Ticket) -> TicketRef {
+        TicketRef { id: t.id, label: self.label_of(t), service: t.service.clone(), state: t.state, priority: t.priority }
+    }
+
+    fn event(&self, kind: EventKind, t: &Ticket) -> QueueEvent {
+        QueueEvent { kind, ticket: Some(self.ticket_ref(t)), desk: t.desk }
+    }
+
+    fn open_desks(&self) -> Vec<&Desk> {
+        self.desks.values().filter(|d| d.is_open()).collect()
+    }
+
+    /// The ticket called to or served at `desk`, if any.
+    pub fn current_at(&self, desk: DeskId) -> Option<&Ticket> {
+        self.active
+            .values()
+            .find(|t| t.desk == Some(desk) && matches!(t.state, TicketState::Called | TicketState::Serving))
+    }
+
+    // ----- issuing -----
+
+    /// Plans a new ticket with the next number of its service for today.
+    pub fn plan_issue(&self, req: &IssueRequest, now: DateTime<Utc>) -> Result<Change, QueueError> {
+        if !self.services.contains_key(&req.service) {
+            return Err(QueueError::UnknownService(req.service.clone()));
+        }
+        let day = service_day(now);
+        let number = self.counters.get(&(req.service.clone(), day)).copied().unwrap_or(0) + 1;
+        let ticket = Ticket {
+            id: self.next_id,
+            service: req.service.clone(),
+            service_day: day,
+            number,
+            priority: req.priority,
+            gender_preference: req.gender_preference,
+            state: TicketState::Waiting,
+            route: Route::Service,
+            desk: None,
+            issued_at: now,
+            called_at: None,
+            recalls: 0,
+        };
+        let mut change = Change::default();
+        change.events.push(self.event(EventKind::Issued, &ticket));
+        change.history.push(history(&ticket, "issue", None, now, None));
+        change.issued.push(ticket);
+        Ok(change)
+    }
+
+    // ----- desks -----
+
+    fn desk_or_err(&self, id: DeskId) -> Result<&Desk, QueueError> {
+        self.desks.get(&id).ok_or(QueueError::UnknownDesk(id))
+    }
+
+    fn desk_change(&self, desk: Desk) -> Change {
+        let event = QueueEvent { kind: EventKind::DeskChanged, ticket: None, desk: Some(desk.id) };
+        Change { desks: vec![desk], events: vec![event], ..Change::default() }
+    }
+
+    /// A staff member takes a desk. Signing in again at one's own desk changes nothing.
+    pub fn plan_sign_in(&self, desk: DeskId, who: OnDuty) -> Result<Change, QueueError> {
+        let d = self.desk_or_err(desk)?;
+        if let Some(other) = self.desks.values().find(|o| o.id != desk && o.on_duty.map(|x| x.staff) == Some(who.staff)) {
+            return Err(QueueError::StaffAtOtherDesk(other.id));
+        }
+        match d.on_duty {
+            Some(current) if current.staff != who.staff => Err(QueueError::DeskOccupied(desk)),
+            _ => Ok(self.desk_change(Desk { on_duty: Some(who), paused: false, ..d.clone() })),
+        }
+    }
+
+    /// The staff member leaves the desk; refused while a visitor is called to it.
+    pub fn plan_sign_out(&self, desk: DeskId, staff: StaffId) -> Result<Change, QueueError> {
+        let d = self.staffed_by(desk, staff)?;
+        if let Some(t) = self.current_at(desk) {
+            return Err(QueueError::DeskBusy(t.id));
+        }
+        Ok(self.desk_change(Desk { on_duty: None, paused: false, priority_streak: 0, ..d.clone() }))
+    }
+
+    /// Break (`paused = true`) or back to work.
+    pub fn plan_pause(&self, desk: DeskId, staff: StaffId, paused: bool) -> Result<Change, QueueError> {
+        let d = self.staffed_by(desk, staff)?;
+        Ok(self.desk_change(Desk { paused, ..d.clone() }))
+    }
+
+    fn staffed_by(&self, desk: DeskId, staff: StaffId) -> Result<&Desk, QueueError> {
+        let d = self.desk_or_err(desk)?;
+        match d.on_duty {
+            Some(o) if o.staff == staff => Ok(d),
+            _ => Err(QueueError::NotSignedIn(desk)),
+        }
+    }
+
+    // ----- calling -----
+
+    fn ready_desk(&self, desk: DeskId, staff: StaffId) -> Result<&Desk, QueueError> {
+        let d = self.staffed_by(desk, staff)?;
+        if d.paused {
+            return Err(QueueError::DeskPaused(desk));
+        }
+        if let Some(t) = self.current_at(desk) {
+            return Err(QueueError::DeskBusy(t.id));
+        }
+        Ok(d)
+    }
+
+    /// Call-next: the routing rules pick the ticket (see `routing`).
+    pub fn plan_call_next(&self, desk: DeskId, staff: StaffId, now: DateTime<Utc>) -> Result<Change, QueueError> {
+        let d = self.ready_desk(desk, staff)?;
+        let open = self.open_desks();
+        let t = choose_next(d, self.active.values(), &open, &self.policy, now).ok_or(QueueError::NoTicketWaiting)?;
+        Ok(self.call(d, t, staff, now))
+    }
+
+    /// Calls one ticket out of order. It must be waiting in a line this desk serves.
+    pub fn plan_call_ticket(&self, desk: DeskId, staff: StaffId, id: TicketId, now: DateTime<Utc>) -> Result<Change, QueueError> {
+        let d = self.ready_desk(desk, staff)?;
+        let t = self.active.get(&id).ok_or(QueueError::UnknownTicket(id))?;
+        if t.state != TicketState::Waiting {
+            return Err(QueueError::IllegalTransition { from: t.state, action: ActionKind::Call });
+        }
+        if !d.can_serve(t) {
+            return Err(QueueError::NotForThisDesk(id));
+        }
+        Ok(self.call(d, t, staff, now))
+    }
+
+    fn call(&self, d: &Desk, t: &Ticket, staff: StaffId, now: DateTime<Utc>) -> Change {
+        let called = Ticket { state: TicketState::Called, desk: Some(d.id), called_at: Some(now), recalls: 0, ..t.clone() };
+        let desk = Desk { priority_streak: next_streak(d.priority_streak, t.priority), ..d.clone() };
+        Change {
+            events: vec![self.event(EventKind::Called, &called)],
+            history: vec![history(&called, "call", Some(staff), now, None)],
+            updated: vec![called],
+            desks: vec![desk],
+            ..Change::default()
+        }
+    }
+
+    // ----- everything else that happens to a ticket -----
+
+    /// Plans `action` on ticket `id`, taken at `desk` (`None` for a supervisor away from any desk).
+    pub fn plan_action(
+        &self,
+        id: TicketId,
+        action: &Action,
+        desk: Option<DeskId>,
+        staff: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> Result<Change, QueueError> {
+        let t = self.active.get(&id).ok_or(QueueError::UnknownTicket(id))?;
+        let kind = action.kind();
+        if kind == ActionKind::Call {
+            return Err(QueueError::UseCallEndpoint);
+        }
+        let state = next_state(t.state, kind).ok_or(QueueError::IllegalTransition { from: t.state, action: kind })?;
+        let owned_elsewhere = t.desk.is_some() && desk.is_some() && t.desk != desk;
+        if (needs_owning_desk(kind) && (desk.is_none() || t.desk != desk)) || owned_elsewhere {
+            return Err(QueueError::NotYourDesk(id));
+        }
+        let mut next = Ticket { state, ..t.clone() };
+        let mut detail = None;
+        let event_kind = match action {
+            Action::Call => unreachable!("handled above"),
+            Action::Recall => {
+                next.recalls += 1;
+                EventKind::Recalled
+            }
+            Action::Start => EventKind::Started,
+            Action::Finish(_) => EventKind::Finished,
+            Action::NoShow => EventKind::NoShow,
+            Action::Cancel => EventKind::Cancelled,
+            Action::Expire => EventKind::Expired,
+            Action::ReturnToQueue => EventKind::Returned,
+            Action::Refer { reason } => {
+                if t.route == Route::Research {
+                    return Err(QueueError::AlreadyReferred(id));
+                }
+                if reason.trim().is_empty() {
+                    return Err(QueueError::ReasonRequired);
+                }
+                next.route = Route::Research;
+                detail = Some(reason.clone());
+                EventKind::Referred
+            }
+            Action::Transfer(target) => {
+                match target {
+                    TransferTarget::Service(s) => {
+                        if !self.services.contains_key(s) {
+                            return Err(QueueError::UnknownService(s.clone()));
+                        }
+                        if t.route == Route::Service && t.service == *s && t.state == TicketState::Waiting {
+                            return Err(QueueError::SameLine(id));
+                        }
+                        next.service = s.clone();
+                        next.route = Route::Service;
+                        detail = Some(format!("service:{s}"));
+                    }
+                    TransferTarget::Desk(d) => {
+                        self.desk_or_err(*d)?;
+                        if t.route == Route::Desk(*d) && t.state == TicketState::Waiting {
+                            return Err(QueueError::SameLine(id));
+                        }
+                        next.route = Route::Desk(*d);
+                        detail = Some(format!("desk:{d}"));
+                    }
+                }
+                EventKind::Transferred
+            }
+        };
+        // Back in line: the ticket keeps its issue time, so it keeps its place.
+        if state == TicketState::Waiting {
+            next.desk = None;
+            next.called_at = None;
+            next.recalls = 0;
+        }
+        let outcome = if let Action::Finish(o) = action { Some(*o) } else { None };
+        let mut event = self.event(event_kind, &next);
+        if event.desk.is_none() {
+            event.desk = t.desk;
+        }
+        let entry = HistoryEntry { outcome, ..history(&next, kind.as_str(), staff, now, detail) };
+        let entry = HistoryEntry { desk: t.desk.or(desk), ..entry };
+        Ok(Change { updated: vec![next], history: vec![entry], events: vec![event], ..Change::default() })
+    }
+
+    /// Day rollover: waiting and called tickets of a past service day become `expired`.
+    /// Serving tickets are left for their desk to finish.
+    pub fn plan_rollover(&self, now: DateTime<Utc>) -> Option<Change> {
+        let today = service_day(now);
+        let mut stale: Vec<&Ticket> = self
+            .active
+            .values()
+            .filter(|t| t.service_day < today && matches!(t.state, TicketState::Waiting | TicketState::Called))
+            .collect();
+        if stale.is_empty() {
+            return None;
+        }
+        stale.sort_by_key(|t| t.id);
+        let mut change = Change::default();
+        for t in stale {
+            let expired = Ticket { state: TicketState::Expired, ..t.clone() };
+            change.history.push(history(&expired, "expire", None, now, None));
+            change.events.push(self.event(EventKind::Expired, &expired));
+            change.updated.push(expired);
+        }
+        Some(change)
+    }
+
+    /// Makes a persisted change true in memory.
+    pub fn apply(&mut self, change: &Change) {
+        for t in &change.issued {
+            let n = self.counters.entry((t.service.clone(), t.service_day)).or_insert(0);
+            *n = (*n).max(t.number);
+            self.next_id = self.next_id.max(t.id + 1);
+            self.active.insert(t.id, t.clone());
+        }
+        for t in &change.updated {
+            if t.state.is_active() {
+                self.active.insert(t.id, t.clone());
+            } else {
+                self.active.remove(&t.id);
+            }
+        }
+        for d in &change.desks {
+            self.desks.insert(d.id, d.clone());
+        }
+    }
+
+    // ----- figures for visitors and staff -----
+
+    /// Waiting tickets that will be called before this one: those in the same line with an earlier
+    /// place (class, then issue time). Approximate where desks serve several lines.
+    pub fn people_ahead(&self, id: TicketId) -> Option<u32> {
+        let t = self.active.get(&id)?;
+        if t.state != TicketState::Waiting {
+            return Some(0);
+        }
+        let same_line = |o: &Ticket| o.route == t.route && (t.route != Route::Service || o.service == t.service);
+        let n = self
+            .active
+            .values()
+            .filter(|o| o.state == TicketState::Waiting && same_line(o) && o.order_key() < t.order_key())
+            .count();
+        Some(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Minutes until `people_ahead` visitors of `service` are served by the desks open for it.
+    pub fn estimated_wait_minutes(&self, service: &str, people_ahead: u32) -> u32 {
+        let avg = self.services.get(service).map_or(10, |s| s.average_service_minutes);
+        let open = self.desks.values().filter(|d| d.is_open() && d.services.iter().any(|s| s == service)).count();
+        let open = u32::try_from(open.max(1)).unwrap_or(1);
+        (people_ahead.saturating_mul(avg)).div_ceil(open)
+    }
+
+    /// Waiting count and the longest wait (minutes) per service line.
+    pub fn waiting_by_service(&self, now: DateTime<Utc>) -> BTreeMap<String, (u32, i64, u32)> {
+        let mut out: BTreeMap<String, (u32, i64, u32)> = self.services.keys().map(|k| (k.clone(), (0, 0, 0))).collect();
+        for t in self.active.values().filter(|t| t.state == TicketState::Waiting && t.route == Route::Service) {
+            let e = out.entry(t.service.clone()).or_default();
+            e.0 += 1;
+            e.1 = e.1.max(t.waited_minutes(now));
+            if t.priority == Priority::Urgent {
+                e.2 += 1;
+            }
+        }
+        out
+    }
+}
+
+fn history(t: &Ticket, action: &'static str, staff: Option<StaffId>, at: DateTime<Utc>, detail: Option<String>) -> HistoryEntry {
+    HistoryEntry { ticket: t.id, action, desk: t.desk, staff, at, detail, outcome: None }
+}

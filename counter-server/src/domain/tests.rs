@@ -1,0 +1,401 @@
+//! Queue rules: table tests through small helpers, and a model-based property test.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::transitions::{ALL_ACTIONS, ALL_STATES, next_state};
+use super::*;
+
+fn t0() -> DateTime<Utc> {
+    // 09:00 in Riyadh.
+    Utc.with_ymd_and_hms(2026, 11, 25, 6, 0, 0).unwrap()
+}
+
+fn service(code: &str, prefix: &str) -> Service {
+    Service { code: code.into(), prefix: prefix.into(), average_service_minutes: 10 }
+}
+
+fn desk(id: DeskId, kind: DeskKind, services: &[&str]) -> Desk {
+    Desk { id, kind, services: services.iter().map(|s| s.to_string()).collect(), on_duty: None, paused: false, priority_streak: 0 }
+}
+
+fn queue_with(policy: QueuePolicy) -> Queue {
+    Queue::new(
+        policy,
+        vec![service("new", "A"), service("inquiry", "C"), service("research", "D")],
+        vec![
+            desk(1, DeskKind::BeneficiaryRelations, &["new", "inquiry"]),
+            desk(2, DeskKind::BeneficiaryRelations, &["new", "inquiry"]),
+            desk(9, DeskKind::SocialResearch, &["research"]),
+        ],
+        vec![],
+        vec![],
+        0,
+    )
+}
+
+fn queue() -> Queue {
+    queue_with(QueuePolicy::default())
+}
+
+/// Plans and applies in one go, as the store would after a successful commit.
+fn run(q: &mut Queue, plan: impl FnOnce(&Queue) -> Result<Change, QueueError>) -> Result<Change, QueueError> {
+    let change = plan(q)?;
+    q.apply(&change);
+    Ok(change)
+}
+
+fn issue(q: &mut Queue, service: &str, priority: Priority, at: DateTime<Utc>) -> TicketId {
+    let req = IssueRequest { service: service.into(), priority, gender_preference: None };
+    run(q, |q| q.plan_issue(&req, at)).unwrap().issued[0].id
+}
+
+fn sign_in(q: &mut Queue, d: DeskId, staff: StaffId, gender: Gender) {
+    run(q, |q| q.plan_sign_in(d, OnDuty { staff, gender })).unwrap();
+}
+
+fn call_next(q: &mut Queue, d: DeskId, staff: StaffId, at: DateTime<Utc>) -> Result<TicketId, QueueError> {
+    run(q, |q| q.plan_call_next(d, staff, at)).map(|c| c.updated[0].id)
+}
+
+fn act(q: &mut Queue, id: TicketId, a: Action, d: Option<DeskId>, at: DateTime<Utc>) -> Result<Change, QueueError> {
+    run(q, |q| q.plan_action(id, &a, d, Some(1), at))
+}
+
+#[test]
+fn numbers_start_at_one_per_service_and_day_and_labels_use_the_prefix() {
+    let mut q = queue();
+    let a1 = issue(&mut q, "new", Priority::Normal, t0());
+    let c1 = issue(&mut q, "inquiry", Priority::Normal, t0());
+    let a2 = issue(&mut q, "new", Priority::Normal, t0());
+    let labels: Vec<String> = [a1, c1, a2].iter().map(|id| q.label_of(q.ticket(*id).unwrap())).collect();
+    assert_eq!(labels, ["A-001", "C-001", "A-002"]);
+    let tomorrow = issue(&mut q, "new", Priority::Normal, t0() + Duration::days(1));
+    assert_eq!(q.ticket(tomorrow).unwrap().number, 1);
+}
+
+#[test]
+fn unknown_service_is_refused() {
+    let q = queue();
+    let req = IssueRequest { service: "nope".into(), priority: Priority::Normal, gender_preference: None };
+    assert_eq!(q.plan_issue(&req, t0()), Err(QueueError::UnknownService("nope".into())));
+}
+
+#[test]
+fn call_next_orders_by_class_then_issue_time_across_the_desks_services() {
+    let mut q = queue();
+    let n1 = issue(&mut q, "new", Priority::Normal, t0());
+    let p1 = issue(&mut q, "inquiry", Priority::Priority, t0() + Duration::minutes(1));
+    let u1 = issue(&mut q, "new", Priority::Urgent, t0() + Duration::minutes(2));
+    let n2 = issue(&mut q, "inquiry", Priority::Normal, t0() + Duration::minutes(3));
+    sign_in(&mut q, 1, 1, Gender::Female);
+    let mut order = vec![];
+    for _ in 0..4 {
+        let id = call_next(&mut q, 1, 1, t0() + Duration::minutes(4)).unwrap();
+        order.push(id);
+        act(&mut q, id, Action::Start, Some(1), t0()).unwrap();
+        act(&mut q, id, Action::Finish(Outcome::InformationGiven), Some(1), t0()).unwrap();
+    }
+    assert_eq!(order, [u1, p1, n1, n2]);
+    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::NoTicketWaiting));
+}
+
+#[test]
+fn anti_starvation_lets_an_old_normal_ticket_through_after_a_priority_streak() {
+    let policy = QueuePolicy { max_priority_streak: 2, normal_max_wait_minutes: 20, gender_fallback_minutes: 15 };
+    let mut q = queue_with(policy);
+    let old_normal = issue(&mut q, "new", Priority::Normal, t0());
+    let ps: Vec<_> = (1..=4).map(|i| issue(&mut q, "new", Priority::Priority, t0() + Duration::minutes(i))).collect();
+    sign_in(&mut q, 1, 1, Gender::Male);
+    let later = t0() + Duration::minutes(25);
+    let mut order = vec![];
+    for _ in 0..4 {
+        let id = call_next(&mut q, 1, 1, later).unwrap();
+        order.push(id);
+        act(&mut q, id, Action::NoShow, Some(1), later).unwrap();
+    }
+    assert_eq!(order, [ps[0], ps[1], old_normal, ps[2]]);
+}
+
+#[test]
+fn anti_starvation_waits_for_the_normal_ticket_to_be_old_enough_and_never_defers_urgent() {
+    let policy = QueuePolicy { max_priority_streak: 1, normal_max_wait_minutes: 20, gender_fallback_minutes: 15 };
+    let mut q = queue_with(policy);
+    let normal = issue(&mut q, "new", Priority::Normal, t0());
+    let p1 = issue(&mut q, "new", Priority::Priority, t0());
+    let p2 = issue(&mut q, "new", Priority::Priority, t0());
+    let u = issue(&mut q, "new", Priority::Urgent, t0());
+    sign_in(&mut q, 1, 1, Gender::Male);
+    let soon = t0() + Duration::minutes(5);
+    let mut order = vec![];
+    for _ in 0..3 {
+        let id = call_next(&mut q, 1, 1, soon).unwrap();
+        order.push(id);
+        act(&mut q, id, Action::NoShow, Some(1), soon).unwrap();
+    }
+    assert_eq!(order, [u, p1, p2], "the normal ticket has waited only 5 minutes");
+    assert_eq!(call_next(&mut q, 1, 1, soon).unwrap(), normal);
+}
+
+#[test]
+fn same_gender_request_waits_for_a_matching_desk_then_falls_back() {
+    let mut q = queue();
+    let req = IssueRequest { service: "new".into(), priority: Priority::Normal, gender_preference: Some(Gender::Female) };
+    let wants_female = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
+    let other = issue(&mut q, "new", Priority::Normal, t0() + Duration::minutes(1));
+    sign_in(&mut q, 1, 1, Gender::Male);
+    sign_in(&mut q, 2, 2, Gender::Female);
+    // The male desk skips the ticket while a female desk is open.
+    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(2)).unwrap(), other);
+    act(&mut q, other, Action::NoShow, Some(1), t0()).unwrap();
+    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(2)), Err(QueueError::NoTicketWaiting));
+    // After the fallback time any desk may call it.
+    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(15)).unwrap(), wants_female);
+}
+
+#[test]
+fn same_gender_request_goes_to_any_desk_when_no_matching_staff_is_on_duty() {
+    let mut q = queue();
+    let req = IssueRequest { service: "new".into(), priority: Priority::Normal, gender_preference: Some(Gender::Female) };
+    let id = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
+    sign_in(&mut q, 1, 1, Gender::Male);
+    assert_eq!(call_next(&mut q, 1, 1, t0()).unwrap(), id);
+}
+
+#[test]
+fn desk_rules_busy_paused_and_not_signed_in() {
+    let mut q = queue();
+    let a = issue(&mut q, "new", Priority::Normal, t0());
+    issue(&mut q, "new", Priority::Normal, t0());
+    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::NotSignedIn(1)));
+    sign_in(&mut q, 1, 1, Gender::Male);
+    assert_eq!(q.plan_sign_in(1, OnDuty { staff: 2, gender: Gender::Male }), Err(QueueError::DeskOccupied(1)));
+    assert_eq!(q.plan_sign_in(2, OnDuty { staff: 1, gender: Gender::Male }), Err(QueueError::StaffAtOtherDesk(1)));
+    assert_eq!(call_next(&mut q, 1, 1, t0()).unwrap(), a);
+    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::DeskBusy(a)));
+    assert_eq!(q.plan_sign_out(1, 1), Err(QueueError::DeskBusy(a)));
+    act(&mut q, a, Action::NoShow, Some(1), t0()).unwrap();
+    run(&mut q, |q| q.plan_pause(1, 1, true)).unwrap();
+    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::DeskPaused(1)));
+    run(&mut q, |q| q.plan_pause(1, 1, false)).unwrap();
+    assert!(call_next(&mut q, 1, 1, t0()).is_ok());
+}
+
+#[test]
+fn referral_keeps_the_place_by_issue_time_and_carries_the_reason() {
+    let mut q = queue();
+    let early = issue(&mut q, "new", Priority::Normal, t0());
+    let research_walk_in = issue(&mut q, "research", Priority::Normal, t0() + Duration::minutes(5));
+    sign_in(&mut q, 1, 1, Gender::Male);
+    sign_in(&mut q, 9, 9, Gender::Female);
+    call_next(&mut q, 1, 1, t0() + Duration::minutes(6)).unwrap();
+    act(&mut q, early, Action::Start, Some(1), t0()).unwrap();
+    assert_eq!(
+        act(&mut q, early, Action::Refer { reason: " ".into() }, Some(1), t0()),
+        Err(QueueError::ReasonRequired)
+    );
+    let change = act(&mut q, early, Action::Refer { reason: "procedure unclear".into() }, Some(1), t0()).unwrap();
+    assert_eq!(change.history[0].detail.as_deref(), Some("procedure unclear"));
+    assert_eq!(q.ticket(early).unwrap().route, Route::Research);
+    // The researcher calls the referred visitor first: issued before the walk-in.
+    assert_eq!(call_next(&mut q, 9, 9, t0() + Duration::minutes(7)).unwrap(), early);
+    assert_eq!(act(&mut q, early, Action::Refer { reason: "again".into() }, Some(9), t0()), Err(QueueError::AlreadyReferred(early)));
+    let _ = research_walk_in;
+}
+
+#[test]
+fn transfer_to_a_named_desk_is_only_called_there() {
+    let mut q = queue();
+    let id = issue(&mut q, "new", Priority::Normal, t0());
+    act(&mut q, id, Action::Transfer(TransferTarget::Desk(2)), None, t0()).unwrap();
+    sign_in(&mut q, 1, 1, Gender::Male);
+    sign_in(&mut q, 2, 2, Gender::Male);
+    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::NoTicketWaiting));
+    assert_eq!(call_next(&mut q, 2, 2, t0()).unwrap(), id);
+}
+
+#[test]
+fn actions_on_a_ticket_called_elsewhere_are_refused() {
+    let mut q = queue();
+    let id = issue(&mut q, "new", Priority::Normal, t0());
+    sign_in(&mut q, 1, 1, Gender::Male);
+    call_next(&mut q, 1, 1, t0()).unwrap();
+    assert_eq!(act(&mut q, id, Action::Start, Some(2), t0()), Err(QueueError::NotYourDesk(id)));
+    assert_eq!(act(&mut q, id, Action::Cancel, Some(2), t0()), Err(QueueError::NotYourDesk(id)));
+    assert_eq!(
+        act(&mut q, id, Action::Finish(Outcome::Other), Some(1), t0()),
+        Err(QueueError::IllegalTransition { from: TicketState::Called, action: ActionKind::Finish })
+    );
+}
+
+#[test]
+fn rollover_expires_waiting_and_called_of_past_days_but_not_serving() {
+    let mut q = queue();
+    let waiting = issue(&mut q, "new", Priority::Normal, t0());
+    let called = issue(&mut q, "new", Priority::Normal, t0());
+    let serving = issue(&mut q, "inquiry", Priority::Normal, t0());
+    sign_in(&mut q, 1, 1, Gender::Male);
+    sign_in(&mut q, 2, 2, Gender::Male);
+    run(&mut q, |q| q.plan_call_ticket(1, 1, serving, t0())).unwrap();
+    act(&mut q, serving, Action::Start, Some(1), t0()).unwrap();
+    run(&mut q, |q| q.plan_call_ticket(2, 2, called, t0())).unwrap();
+    assert!(q.plan_rollover(t0() + Duration::hours(2)).is_none(), "same day: nothing to expire");
+    let change = q.plan_rollover(t0() + Duration::days(1)).unwrap();
+    let expired: Vec<_> = change.updated.iter().map(|t| t.id).collect();
+    assert_eq!(expired, [waiting, called]);
+    q.apply(&change);
+    assert!(q.ticket(waiting).is_none() && q.ticket(called).is_none());
+    assert_eq!(q.ticket(serving).unwrap().state, TicketState::Serving);
+}
+
+#[test]
+fn transition_table_matches_the_documented_table() {
+    use ActionKind as A;
+    use TicketState as S;
+    // Written out independently of `next_state`, as ARCHITECTURE.md shows it.
+    let allowed: &[(S, A, S)] = &[
+        (S::Waiting, A::Call, S::Called),
+        (S::Waiting, A::Transfer, S::Waiting),
+        (S::Waiting, A::Cancel, S::Cancelled),
+        (S::Waiting, A::Expire, S::Expired),
+        (S::Called, A::Recall, S::Called),
+        (S::Called, A::Start, S::Serving),
+        (S::Called, A::NoShow, S::NoShow),
+        (S::Called, A::ReturnToQueue, S::Waiting),
+        (S::Called, A::Refer, S::Waiting),
+        (S::Called, A::Transfer, S::Waiting),
+        (S::Called, A::Cancel, S::Cancelled),
+        (S::Called, A::Expire, S::Expired),
+        (S::Serving, A::Finish, S::Done),
+        (S::Serving, A::ReturnToQueue, S::Waiting),
+        (S::Serving, A::Refer, S::Waiting),
+        (S::Serving, A::Transfer, S::Waiting),
+    ];
+    for from in ALL_STATES {
+        for action in ALL_ACTIONS {
+            let expected = allowed.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
+            assert_eq!(next_state(from, action), expected, "{from:?} --{action:?}-->");
+        }
+    }
+}
+
+// ----- model-based property test -----
+
+/// The reference model: a list of tickets and one rule, "lowest (class, issue order) among the
+/// desk's services", with the anti-starvation and gender rules switched off.
+#[derive(Clone, Debug)]
+struct RefTicket {
+    service: &'static str,
+    priority: Priority,
+    state: TicketState,
+    desk: Option<DeskId>,
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Issue(usize, Priority),
+    CallNext(DeskId),
+    Act(usize, u8),
+}
+
+const SERVICES: [&str; 3] = ["new", "inquiry", "research"];
+
+fn desk_services(d: DeskId) -> &'static [&'static str] {
+    match d {
+        1 => &["new", "inquiry"],
+        2 => &["inquiry"],
+        _ => &["research"],
+    }
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let prio = prop_oneof![Just(Priority::Urgent), Just(Priority::Priority), Just(Priority::Normal)];
+    prop_oneof![
+        (0..3usize, prio).prop_map(|(s, p)| Op::Issue(s, p)),
+        prop_oneof![Just(1u32), Just(2), Just(9)].prop_map(Op::CallNext),
+        (0..40usize, 0..6u8).prop_map(|(t, a)| Op::Act(t, a)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+    #[test]
+    fn queue_matches_the_reference_model(ops in proptest::collection::vec(op(), 1..120)) {
+        let policy = QueuePolicy { max_priority_streak: u32::MAX, normal_max_wait_minutes: 0, gender_fallback_minutes: 0 };
+        let mut q = Queue::new(
+            policy,
+            SERVICES.iter().zip(["A", "C", "D"]).map(|(c, p)| service(c, p)).collect(),
+            vec![desk(1, DeskKind::BeneficiaryRelations, desk_services(1)), desk(2, DeskKind::BeneficiaryRelations, desk_services(2)), desk(9, DeskKind::SocialResearch, desk_services(9))],
+            vec![], vec![], 0,
+        );
+        for (d, staff) in [(1, 1), (2, 2), (9, 9)] {
+            run(&mut q, |q| q.plan_sign_in(d, OnDuty { staff, gender: Gender::Female })).unwrap();
+        }
+        let mut model: Vec<RefTicket> = vec![];
+        let mut ids: Vec<TicketId> = vec![];
+        let mut now = t0();
+        for op in ops {
+            now += Duration::seconds(1);
+            match op {
+                Op::Issue(s, p) => {
+                    let req = IssueRequest { service: SERVICES[s].into(), priority: p, gender_preference: None };
+                    let id = run(&mut q, |q| q.plan_issue(&req, now)).unwrap().issued[0].id;
+                    ids.push(id);
+                    model.push(RefTicket { service: SERVICES[s], priority: p, state: TicketState::Waiting, desk: None });
+                }
+                Op::CallNext(d) => {
+                    let busy = model.iter().any(|t| t.desk == Some(d) && matches!(t.state, TicketState::Called | TicketState::Serving));
+                    let expected = if busy { None } else {
+                        model.iter().enumerate()
+                            .filter(|(_, t)| t.state == TicketState::Waiting && desk_services(d).contains(&t.service))
+                            .min_by_key(|(i, t)| (t.priority, *i))
+                            .map(|(i, _)| i)
+                    };
+                    let got = run(&mut q, |q| q.plan_call_next(d, d as StaffId, now));
+                    match (expected, got) {
+                        (Some(i), Ok(c)) => {
+                            prop_assert_eq!(c.updated[0].id, ids[i]);
+                            model[i].state = TicketState::Called;
+                            model[i].desk = Some(d);
+                        }
+                        (None, Err(QueueError::DeskBusy(_) | QueueError::NoTicketWaiting)) => {}
+                        (e, g) => prop_assert!(false, "expected {:?}, got {:?}", e, g),
+                    }
+                }
+                Op::Act(i, a) => {
+                    if i >= model.len() { continue; }
+                    let t = model[i].clone();
+                    let (action, to) = match a {
+                        0 => (Action::Start, (t.state == TicketState::Called).then_some(TicketState::Serving)),
+                        1 => (Action::Finish(Outcome::Other), (t.state == TicketState::Serving).then_some(TicketState::Done)),
+                        2 => (Action::NoShow, (t.state == TicketState::Called).then_some(TicketState::NoShow)),
+                        3 => (Action::ReturnToQueue, matches!(t.state, TicketState::Called | TicketState::Serving).then_some(TicketState::Waiting)),
+                        4 => (Action::Cancel, matches!(t.state, TicketState::Waiting | TicketState::Called).then_some(TicketState::Cancelled)),
+                        _ => (Action::Recall, (t.state == TicketState::Called).then_some(TicketState::Called)),
+                    };
+                    let got = run(&mut q, |q| q.plan_action(ids[i], &action, t.desk, None, now));
+                    match (to, got) {
+                        (Some(to), Ok(c)) => {
+                            prop_assert_eq!(c.updated[0].state, to);
+                            model[i].state = to;
+                            if to == TicketState::Waiting || !to.is_active() { model[i].desk = if to.is_active() { None } else { t.desk }; }
+                        }
+                        (None, Err(QueueError::IllegalTransition { .. } | QueueError::UnknownTicket(_))) => {}
+                        (e, g) => prop_assert!(false, "action {:?} on {:?}: expected {:?}, got {:?}", action, t.state, e, g),
+                    }
+                }
+            }
+            // Invariants: memory agrees with the model; one visitor per desk; nothing active is lost.
+            for (i, t) in model.iter().enumerate() {
+                match q.ticket(ids[i]) {
+                    Some(real) => { prop_assert_eq!(real.state, t.state); prop_assert!(t.state.is_active()); }
+                    None => prop_assert!(!t.state.is_active()),
+                }
+            }
+            for d in [1, 2, 9] {
+                let n = q.active_tickets().filter(|t| t.desk == Some(d)).count();
+                prop_assert!(n <= 1, "desk {} has {} visitors", d, n);
+            }
+        }
+    }
+}

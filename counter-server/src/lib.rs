@@ -1,0 +1,2 @@
+//! counter-server: owns the queue of one Awn branch.
+pub mod domain;
