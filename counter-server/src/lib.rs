@@ -1,2 +1,26 @@
 //! counter-server: owns the queue of one Awn branch.
+//!
+//! Layout, from the inside out:
+//! - `domain`: the queue rules (state machine, routing, numbering). Pure: no I/O, no HTTP, no SQL.
+//! - `input`: text hygiene and intake validation. Pure.
+//! - `store`: SQLite. The writer thread (`store::engine`) owns the live `domain::Queue` and the
+//!   only write connection; `store::reads` answers lookups on read-only connections.
+//! - `commands`: one function per thing the API can ask; each is one engine job.
+//! - `api`: axum handlers, JSON in and out, errors in one shape; `auth`: tokens, passwords, roles.
+//! - `server`: wiring and start-up; `cli`: the binary's commands; `testing`: a real server for tests.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
 pub mod domain;
+pub mod input;
+pub mod limits;
+pub mod provision;
+pub mod server;
+pub mod store;
+pub mod testing;
+
+pub use server::{Server, app};

@@ -27,7 +27,10 @@ pub enum QueueError {
     UnknownService(String),
     UnknownDesk(DeskId),
     UnknownTicket(TicketId),
-    IllegalTransition { from: TicketState, action: ActionKind },
+    IllegalTransition {
+        from: TicketState,
+        action: ActionKind,
+    },
     /// The desk already has a visitor called or being served.
     DeskBusy(TicketId),
     DeskPaused(DeskId),
@@ -49,7 +52,9 @@ impl fmt::Display for QueueError {
             Self::UnknownService(s) => write!(f, "unknown service {s:?}"),
             Self::UnknownDesk(d) => write!(f, "unknown desk {d}"),
             Self::UnknownTicket(t) => write!(f, "no active ticket {t}"),
-            Self::IllegalTransition { from, action } => write!(f, "cannot {} a ticket that is {from:?}", action.as_str()),
+            Self::IllegalTransition { from, action } => {
+                write!(f, "cannot {} a ticket that is {from:?}", action.as_str())
+            }
             Self::DeskBusy(t) => write!(f, "the desk already has ticket {t} called or in service"),
             Self::DeskPaused(d) => write!(f, "desk {d} is on a break"),
             Self::DeskOccupied(d) => write!(f, "another staff member is signed in at desk {d}"),
@@ -58,7 +63,9 @@ impl fmt::Display for QueueError {
             Self::NotYourDesk(t) => write!(f, "ticket {t} is called to another desk"),
             Self::NotForThisDesk(t) => write!(f, "ticket {t} is not in a line this desk serves"),
             Self::NoTicketWaiting => write!(f, "no ticket is waiting for this desk"),
-            Self::AlreadyReferred(t) => write!(f, "ticket {t} is already with the social researchers"),
+            Self::AlreadyReferred(t) => {
+                write!(f, "ticket {t} is already with the social researchers")
+            }
             Self::ReasonRequired => write!(f, "a referral needs a reason"),
             Self::SameLine(t) => write!(f, "ticket {t} is already in that line"),
             Self::UseCallEndpoint => write!(f, "calls go through call-next or call-ticket"),

@@ -161,6 +161,10 @@ pub struct QueuePolicy {
 
 impl Default for QueuePolicy {
     fn default() -> Self {
-        Self { max_priority_streak: 3, normal_max_wait_minutes: 20, gender_fallback_minutes: 15 }
+        Self {
+            max_priority_streak: 3,
+            normal_max_wait_minutes: 20,
+            gender_fallback_minutes: 15,
+        }
     }
 }

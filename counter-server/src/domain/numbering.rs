@@ -27,8 +27,14 @@ mod tests {
     fn service_day_turns_at_riyadh_midnight_not_utc_midnight() {
         let before = Utc.with_ymd_and_hms(2026, 11, 25, 20, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap();
-        assert_eq!(service_day(before), NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
-        assert_eq!(service_day(after), NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        assert_eq!(
+            service_day(before),
+            NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+        );
+        assert_eq!(
+            service_day(after),
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+        );
     }
 
     #[test]

@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::QueueError;
 use super::model::*;
 use super::numbering::{label, service_day};
 use super::routing::{choose_next, next_streak};
 use super::transitions::{Action, ActionKind, TransferTarget, needs_owning_desk, next_state};
-use super::QueueError;
 
 /// What a kiosk asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,7 +109,11 @@ impl Queue {
             policy,
             services: services.into_iter().map(|s| (s.code.clone(), s)).collect(),
             desks: desks.into_iter().map(|d| (d.id, d)).collect(),
-            active: active.into_iter().filter(|t| t.state.is_active()).map(|t| (t.id, t)).collect(),
+            active: active
+                .into_iter()
+                .filter(|t| t.state.is_active())
+                .map(|t| (t.id, t))
+                .collect(),
             counters: last_numbers.into_iter().collect(),
             next_id: max_id + 1,
         }
@@ -145,16 +149,29 @@ impl Queue {
 
     /// The label of a ticket, e.g. `B-017`.
     pub fn label_of(&self, t: &Ticket) -> String {
-        let prefix = self.services.get(&t.service).map_or("?", |s| s.prefix.as_str());
+        let prefix = self
+            .services
+            .get(&t.service)
+            .map_or("?", |s| s.prefix.as_str());
         label(prefix, t.number)
     }
 
     fn ticket_ref(&self, t: &Ticket) -> TicketRef {
-        TicketRef { id: t.id, label: self.label_of(t), service: t.service.clone(), state: t.state, priority: t.priority }
+        TicketRef {
+            id: t.id,
+            label: self.label_of(t),
+            service: t.service.clone(),
+            state: t.state,
+            priority: t.priority,
+        }
     }
 
     fn event(&self, kind: EventKind, t: &Ticket) -> QueueEvent {
-        QueueEvent { kind, ticket: Some(self.ticket_ref(t)), desk: t.desk }
+        QueueEvent {
+            kind,
+            ticket: Some(self.ticket_ref(t)),
+            desk: t.desk,
+        }
     }
 
     fn open_desks(&self) -> Vec<&Desk> {
@@ -163,9 +180,9 @@ impl Queue {
 
     /// The ticket called to or served at `desk`, if any.
     pub fn current_at(&self, desk: DeskId) -> Option<&Ticket> {
-        self.active
-            .values()
-            .find(|t| t.desk == Some(desk) && matches!(t.state, TicketState::Called | TicketState::Serving))
+        self.active.values().find(|t| {
+            t.desk == Some(desk) && matches!(t.state, TicketState::Called | TicketState::Serving)
+        })
     }
 
     // ----- issuing -----
@@ -176,7 +193,12 @@ impl Queue {
             return Err(QueueError::UnknownService(req.service.clone()));
         }
         let day = service_day(now);
-        let number = self.counters.get(&(req.service.clone(), day)).copied().unwrap_or(0) + 1;
+        let number = self
+            .counters
+            .get(&(req.service.clone(), day))
+            .copied()
+            .unwrap_or(0)
+            + 1;
         let ticket = Ticket {
             id: self.next_id,
             service: req.service.clone(),
@@ -193,7 +215,9 @@ impl Queue {
         };
         let mut change = Change::default();
         change.events.push(self.event(EventKind::Issued, &ticket));
-        change.history.push(history(&ticket, "issue", None, now, None));
+        change
+            .history
+            .push(history(&ticket, "issue", None, now, None));
         change.issued.push(ticket);
         Ok(change)
     }
@@ -205,19 +229,35 @@ impl Queue {
     }
 
     fn desk_change(&self, desk: Desk) -> Change {
-        let event = QueueEvent { kind: EventKind::DeskChanged, ticket: None, desk: Some(desk.id) };
-        Change { desks: vec![desk], events: vec![event], ..Change::default() }
+        let event = QueueEvent {
+            kind: EventKind::DeskChanged,
+            ticket: None,
+            desk: Some(desk.id),
+        };
+        Change {
+            desks: vec![desk],
+            events: vec![event],
+            ..Change::default()
+        }
     }
 
     /// A staff member takes a desk. Signing in again at one's own desk changes nothing.
     pub fn plan_sign_in(&self, desk: DeskId, who: OnDuty) -> Result<Change, QueueError> {
         let d = self.desk_or_err(desk)?;
-        if let Some(other) = self.desks.values().find(|o| o.id != desk && o.on_duty.map(|x| x.staff) == Some(who.staff)) {
+        if let Some(other) = self
+            .desks
+            .values()
+            .find(|o| o.id != desk && o.on_duty.map(|x| x.staff) == Some(who.staff))
+        {
             return Err(QueueError::StaffAtOtherDesk(other.id));
         }
         match d.on_duty {
             Some(current) if current.staff != who.staff => Err(QueueError::DeskOccupied(desk)),
-            _ => Ok(self.desk_change(Desk { on_duty: Some(who), paused: false, ..d.clone() })),
+            _ => Ok(self.desk_change(Desk {
+                on_duty: Some(who),
+                paused: false,
+                ..d.clone()
+            })),
         }
     }
 
@@ -227,13 +267,26 @@ impl Queue {
         if let Some(t) = self.current_at(desk) {
             return Err(QueueError::DeskBusy(t.id));
         }
-        Ok(self.desk_change(Desk { on_duty: None, paused: false, priority_streak: 0, ..d.clone() }))
+        Ok(self.desk_change(Desk {
+            on_duty: None,
+            paused: false,
+            priority_streak: 0,
+            ..d.clone()
+        }))
     }
 
     /// Break (`paused = true`) or back to work.
-    pub fn plan_pause(&self, desk: DeskId, staff: StaffId, paused: bool) -> Result<Change, QueueError> {
+    pub fn plan_pause(
+        &self,
+        desk: DeskId,
+        staff: StaffId,
+        paused: bool,
+    ) -> Result<Change, QueueError> {
         let d = self.staffed_by(desk, staff)?;
-        Ok(self.desk_change(Desk { paused, ..d.clone() }))
+        Ok(self.desk_change(Desk {
+            paused,
+            ..d.clone()
+        }))
     }
 
     fn staffed_by(&self, desk: DeskId, staff: StaffId) -> Result<&Desk, QueueError> {
@@ -258,19 +311,34 @@ impl Queue {
     }
 
     /// Call-next: the routing rules pick the ticket (see `routing`).
-    pub fn plan_call_next(&self, desk: DeskId, staff: StaffId, now: DateTime<Utc>) -> Result<Change, QueueError> {
+    pub fn plan_call_next(
+        &self,
+        desk: DeskId,
+        staff: StaffId,
+        now: DateTime<Utc>,
+    ) -> Result<Change, QueueError> {
         let d = self.ready_desk(desk, staff)?;
         let open = self.open_desks();
-        let t = choose_next(d, self.active.values(), &open, &self.policy, now).ok_or(QueueError::NoTicketWaiting)?;
+        let t = choose_next(d, self.active.values(), &open, &self.policy, now)
+            .ok_or(QueueError::NoTicketWaiting)?;
         Ok(self.call(d, t, staff, now))
     }
 
     /// Calls one ticket out of order. It must be waiting in a line this desk serves.
-    pub fn plan_call_ticket(&self, desk: DeskId, staff: StaffId, id: TicketId, now: DateTime<Utc>) -> Result<Change, QueueError> {
+    pub fn plan_call_ticket(
+        &self,
+        desk: DeskId,
+        staff: StaffId,
+        id: TicketId,
+        now: DateTime<Utc>,
+    ) -> Result<Change, QueueError> {
         let d = self.ready_desk(desk, staff)?;
         let t = self.active.get(&id).ok_or(QueueError::UnknownTicket(id))?;
         if t.state != TicketState::Waiting {
-            return Err(QueueError::IllegalTransition { from: t.state, action: ActionKind::Call });
+            return Err(QueueError::IllegalTransition {
+                from: t.state,
+                action: ActionKind::Call,
+            });
         }
         if !d.can_serve(t) {
             return Err(QueueError::NotForThisDesk(id));
@@ -279,8 +347,17 @@ impl Queue {
     }
 
     fn call(&self, d: &Desk, t: &Ticket, staff: StaffId, now: DateTime<Utc>) -> Change {
-        let called = Ticket { state: TicketState::Called, desk: Some(d.id), called_at: Some(now), recalls: 0, ..t.clone() };
-        let desk = Desk { priority_streak: next_streak(d.priority_streak, t.priority), ..d.clone() };
+        let called = Ticket {
+            state: TicketState::Called,
+            desk: Some(d.id),
+            called_at: Some(now),
+            recalls: 0,
+            ..t.clone()
+        };
+        let desk = Desk {
+            priority_streak: next_streak(d.priority_streak, t.priority),
+            ..d.clone()
+        };
         Change {
             events: vec![self.event(EventKind::Called, &called)],
             history: vec![history(&called, "call", Some(staff), now, None)],
@@ -306,7 +383,10 @@ impl Queue {
         if kind == ActionKind::Call {
             return Err(QueueError::UseCallEndpoint);
         }
-        let state = next_state(t.state, kind).ok_or(QueueError::IllegalTransition { from: t.state, action: kind })?;
+        let state = next_state(t.state, kind).ok_or(QueueError::IllegalTransition {
+            from: t.state,
+            action: kind,
+        })?;
         let owned_elsewhere = t.desk.is_some() && desk.is_some() && t.desk != desk;
         if (needs_owning_desk(kind) && (desk.is_none() || t.desk != desk)) || owned_elsewhere {
             return Err(QueueError::NotYourDesk(id));
@@ -342,7 +422,10 @@ impl Queue {
                         if !self.services.contains_key(s) {
                             return Err(QueueError::UnknownService(s.clone()));
                         }
-                        if t.route == Route::Service && t.service == *s && t.state == TicketState::Waiting {
+                        if t.route == Route::Service
+                            && t.service == *s
+                            && t.state == TicketState::Waiting
+                        {
                             return Err(QueueError::SameLine(id));
                         }
                         next.service = s.clone();
@@ -367,14 +450,29 @@ impl Queue {
             next.called_at = None;
             next.recalls = 0;
         }
-        let outcome = if let Action::Finish(o) = action { Some(*o) } else { None };
+        let outcome = if let Action::Finish(o) = action {
+            Some(*o)
+        } else {
+            None
+        };
         let mut event = self.event(event_kind, &next);
         if event.desk.is_none() {
             event.desk = t.desk;
         }
-        let entry = HistoryEntry { outcome, ..history(&next, kind.as_str(), staff, now, detail) };
-        let entry = HistoryEntry { desk: t.desk.or(desk), ..entry };
-        Ok(Change { updated: vec![next], history: vec![entry], events: vec![event], ..Change::default() })
+        let entry = HistoryEntry {
+            outcome,
+            ..history(&next, kind.as_str(), staff, now, detail)
+        };
+        let entry = HistoryEntry {
+            desk: t.desk.or(desk),
+            ..entry
+        };
+        Ok(Change {
+            updated: vec![next],
+            history: vec![entry],
+            events: vec![event],
+            ..Change::default()
+        })
     }
 
     /// Day rollover: waiting and called tickets of a past service day become `expired`.
@@ -384,7 +482,10 @@ impl Queue {
         let mut stale: Vec<&Ticket> = self
             .active
             .values()
-            .filter(|t| t.service_day < today && matches!(t.state, TicketState::Waiting | TicketState::Called))
+            .filter(|t| {
+                t.service_day < today
+                    && matches!(t.state, TicketState::Waiting | TicketState::Called)
+            })
             .collect();
         if stale.is_empty() {
             return None;
@@ -392,8 +493,13 @@ impl Queue {
         stale.sort_by_key(|t| t.id);
         let mut change = Change::default();
         for t in stale {
-            let expired = Ticket { state: TicketState::Expired, ..t.clone() };
-            change.history.push(history(&expired, "expire", None, now, None));
+            let expired = Ticket {
+                state: TicketState::Expired,
+                ..t.clone()
+            };
+            change
+                .history
+                .push(history(&expired, "expire", None, now, None));
             change.events.push(self.event(EventKind::Expired, &expired));
             change.updated.push(expired);
         }
@@ -403,7 +509,10 @@ impl Queue {
     /// Makes a persisted change true in memory.
     pub fn apply(&mut self, change: &Change) {
         for t in &change.issued {
-            let n = self.counters.entry((t.service.clone(), t.service_day)).or_insert(0);
+            let n = self
+                .counters
+                .entry((t.service.clone(), t.service_day))
+                .or_insert(0);
             *n = (*n).max(t.number);
             self.next_id = self.next_id.max(t.id + 1);
             self.active.insert(t.id, t.clone());
@@ -426,30 +535,58 @@ impl Queue {
     /// place (class, then issue time). Approximate where desks serve several lines.
     pub fn people_ahead(&self, id: TicketId) -> Option<u32> {
         let t = self.active.get(&id)?;
-        if t.state != TicketState::Waiting {
-            return Some(0);
-        }
-        let same_line = |o: &Ticket| o.route == t.route && (t.route != Route::Service || o.service == t.service);
+        Some(if t.state == TicketState::Waiting {
+            self.people_ahead_of(t)
+        } else {
+            0
+        })
+    }
+
+    /// `people_ahead` for a ticket that may not be in the queue yet (one being issued).
+    pub fn people_ahead_of(&self, t: &Ticket) -> u32 {
+        let same_line = |o: &Ticket| {
+            o.route == t.route && (t.route != Route::Service || o.service == t.service)
+        };
         let n = self
             .active
             .values()
-            .filter(|o| o.state == TicketState::Waiting && same_line(o) && o.order_key() < t.order_key())
+            .filter(|o| {
+                o.id != t.id
+                    && o.state == TicketState::Waiting
+                    && same_line(o)
+                    && o.order_key() < t.order_key()
+            })
             .count();
-        Some(u32::try_from(n).unwrap_or(u32::MAX))
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 
     /// Minutes until `people_ahead` visitors of `service` are served by the desks open for it.
     pub fn estimated_wait_minutes(&self, service: &str, people_ahead: u32) -> u32 {
-        let avg = self.services.get(service).map_or(10, |s| s.average_service_minutes);
-        let open = self.desks.values().filter(|d| d.is_open() && d.services.iter().any(|s| s == service)).count();
+        let avg = self
+            .services
+            .get(service)
+            .map_or(10, |s| s.average_service_minutes);
+        let open = self
+            .desks
+            .values()
+            .filter(|d| d.is_open() && d.services.iter().any(|s| s == service))
+            .count();
         let open = u32::try_from(open.max(1)).unwrap_or(1);
         (people_ahead.saturating_mul(avg)).div_ceil(open)
     }
 
     /// Waiting count and the longest wait (minutes) per service line.
     pub fn waiting_by_service(&self, now: DateTime<Utc>) -> BTreeMap<String, (u32, i64, u32)> {
-        let mut out: BTreeMap<String, (u32, i64, u32)> = self.services.keys().map(|k| (k.clone(), (0, 0, 0))).collect();
-        for t in self.active.values().filter(|t| t.state == TicketState::Waiting && t.route == Route::Service) {
+        let mut out: BTreeMap<String, (u32, i64, u32)> = self
+            .services
+            .keys()
+            .map(|k| (k.clone(), (0, 0, 0)))
+            .collect();
+        for t in self
+            .active
+            .values()
+            .filter(|t| t.state == TicketState::Waiting && t.route == Route::Service)
+        {
             let e = out.entry(t.service.clone()).or_default();
             e.0 += 1;
             e.1 = e.1.max(t.waited_minutes(now));
@@ -461,6 +598,20 @@ impl Queue {
     }
 }
 
-fn history(t: &Ticket, action: &'static str, staff: Option<StaffId>, at: DateTime<Utc>, detail: Option<String>) -> HistoryEntry {
-    HistoryEntry { ticket: t.id, action, desk: t.desk, staff, at, detail, outcome: None }
+fn history(
+    t: &Ticket,
+    action: &'static str,
+    staff: Option<StaffId>,
+    at: DateTime<Utc>,
+    detail: Option<String>,
+) -> HistoryEntry {
+    HistoryEntry {
+        ticket: t.id,
+        action,
+        desk: t.desk,
+        staff,
+        at,
+        detail,
+        outcome: None,
+    }
 }

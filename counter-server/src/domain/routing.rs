@@ -15,17 +15,25 @@ use chrono::{DateTime, Utc};
 use super::model::{Desk, Priority, QueuePolicy, Ticket, TicketState};
 
 /// Whether `desk` may call `ticket` now under the same-gender rule.
-pub fn gender_allows(desk: &Desk, ticket: &Ticket, open_desks: &[&Desk], policy: &QueuePolicy, now: DateTime<Utc>) -> bool {
-    let Some(wanted) = ticket.gender_preference else { return true };
+pub fn gender_allows(
+    desk: &Desk,
+    ticket: &Ticket,
+    open_desks: &[&Desk],
+    policy: &QueuePolicy,
+    now: DateTime<Utc>,
+) -> bool {
+    let Some(wanted) = ticket.gender_preference else {
+        return true;
+    };
     if desk.on_duty.map(|d| d.gender) == Some(wanted) {
         return true;
     }
     if ticket.waited_minutes(now) >= policy.gender_fallback_minutes {
         return true;
     }
-    let a_match_is_open = open_desks
-        .iter()
-        .any(|d| d.id != desk.id && d.on_duty.map(|o| o.gender) == Some(wanted) && d.can_serve(ticket));
+    let a_match_is_open = open_desks.iter().any(|d| {
+        d.id != desk.id && d.on_duty.map(|o| o.gender) == Some(wanted) && d.can_serve(ticket)
+    });
     !a_match_is_open
 }
 
@@ -40,20 +48,27 @@ pub fn choose_next<'a>(
     let mut best: Option<&Ticket> = None;
     let mut oldest_normal: Option<&Ticket> = None;
     for t in tickets {
-        if t.state != TicketState::Waiting || !desk.can_serve(t) || !gender_allows(desk, t, open_desks, policy, now) {
+        if t.state != TicketState::Waiting
+            || !desk.can_serve(t)
+            || !gender_allows(desk, t, open_desks, policy, now)
+        {
             continue;
         }
         if best.is_none_or(|b| t.order_key() < b.order_key()) {
             best = Some(t);
         }
-        if t.priority == Priority::Normal && oldest_normal.is_none_or(|o| t.order_key() < o.order_key()) {
+        if t.priority == Priority::Normal
+            && oldest_normal.is_none_or(|o| t.order_key() < o.order_key())
+        {
             oldest_normal = Some(t);
         }
     }
     let best = best?;
     let streak_full = desk.priority_streak >= policy.max_priority_streak;
     if best.priority == Priority::Priority && streak_full {
-        if let Some(normal) = oldest_normal.filter(|n| n.waited_minutes(now) >= policy.normal_max_wait_minutes) {
+        if let Some(normal) =
+            oldest_normal.filter(|n| n.waited_minutes(now) >= policy.normal_max_wait_minutes)
+        {
             return Some(normal);
         }
     }
@@ -62,5 +77,9 @@ pub fn choose_next<'a>(
 
 /// The desk's streak after it calls a ticket of class `called`.
 pub fn next_streak(streak: u32, called: Priority) -> u32 {
-    if called == Priority::Normal { 0 } else { streak.saturating_add(1) }
+    if called == Priority::Normal {
+        0
+    } else {
+        streak.saturating_add(1)
+    }
 }

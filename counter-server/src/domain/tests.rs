@@ -12,17 +12,32 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn service(code: &str, prefix: &str) -> Service {
-    Service { code: code.into(), prefix: prefix.into(), average_service_minutes: 10 }
+    Service {
+        code: code.into(),
+        prefix: prefix.into(),
+        average_service_minutes: 10,
+    }
 }
 
 fn desk(id: DeskId, kind: DeskKind, services: &[&str]) -> Desk {
-    Desk { id, kind, services: services.iter().map(|s| s.to_string()).collect(), on_duty: None, paused: false, priority_streak: 0 }
+    Desk {
+        id,
+        kind,
+        services: services.iter().map(|s| s.to_string()).collect(),
+        on_duty: None,
+        paused: false,
+        priority_streak: 0,
+    }
 }
 
 fn queue_with(policy: QueuePolicy) -> Queue {
     Queue::new(
         policy,
-        vec![service("new", "A"), service("inquiry", "C"), service("research", "D")],
+        vec![
+            service("new", "A"),
+            service("inquiry", "C"),
+            service("research", "D"),
+        ],
         vec![
             desk(1, DeskKind::BeneficiaryRelations, &["new", "inquiry"]),
             desk(2, DeskKind::BeneficiaryRelations, &["new", "inquiry"]),
@@ -39,14 +54,21 @@ fn queue() -> Queue {
 }
 
 /// Plans and applies in one go, as the store would after a successful commit.
-fn run(q: &mut Queue, plan: impl FnOnce(&Queue) -> Result<Change, QueueError>) -> Result<Change, QueueError> {
+fn run(
+    q: &mut Queue,
+    plan: impl FnOnce(&Queue) -> Result<Change, QueueError>,
+) -> Result<Change, QueueError> {
     let change = plan(q)?;
     q.apply(&change);
     Ok(change)
 }
 
 fn issue(q: &mut Queue, service: &str, priority: Priority, at: DateTime<Utc>) -> TicketId {
-    let req = IssueRequest { service: service.into(), priority, gender_preference: None };
+    let req = IssueRequest {
+        service: service.into(),
+        priority,
+        gender_preference: None,
+    };
     run(q, |q| q.plan_issue(&req, at)).unwrap().issued[0].id
 }
 
@@ -54,11 +76,22 @@ fn sign_in(q: &mut Queue, d: DeskId, staff: StaffId, gender: Gender) {
     run(q, |q| q.plan_sign_in(d, OnDuty { staff, gender })).unwrap();
 }
 
-fn call_next(q: &mut Queue, d: DeskId, staff: StaffId, at: DateTime<Utc>) -> Result<TicketId, QueueError> {
+fn call_next(
+    q: &mut Queue,
+    d: DeskId,
+    staff: StaffId,
+    at: DateTime<Utc>,
+) -> Result<TicketId, QueueError> {
     run(q, |q| q.plan_call_next(d, staff, at)).map(|c| c.updated[0].id)
 }
 
-fn act(q: &mut Queue, id: TicketId, a: Action, d: Option<DeskId>, at: DateTime<Utc>) -> Result<Change, QueueError> {
+fn act(
+    q: &mut Queue,
+    id: TicketId,
+    a: Action,
+    d: Option<DeskId>,
+    at: DateTime<Utc>,
+) -> Result<Change, QueueError> {
     run(q, |q| q.plan_action(id, &a, d, Some(1), at))
 }
 
@@ -68,7 +101,10 @@ fn numbers_start_at_one_per_service_and_day_and_labels_use_the_prefix() {
     let a1 = issue(&mut q, "new", Priority::Normal, t0());
     let c1 = issue(&mut q, "inquiry", Priority::Normal, t0());
     let a2 = issue(&mut q, "new", Priority::Normal, t0());
-    let labels: Vec<String> = [a1, c1, a2].iter().map(|id| q.label_of(q.ticket(*id).unwrap())).collect();
+    let labels: Vec<String> = [a1, c1, a2]
+        .iter()
+        .map(|id| q.label_of(q.ticket(*id).unwrap()))
+        .collect();
     assert_eq!(labels, ["A-001", "C-001", "A-002"]);
     let tomorrow = issue(&mut q, "new", Priority::Normal, t0() + Duration::days(1));
     assert_eq!(q.ticket(tomorrow).unwrap().number, 1);
@@ -77,35 +113,75 @@ fn numbers_start_at_one_per_service_and_day_and_labels_use_the_prefix() {
 #[test]
 fn unknown_service_is_refused() {
     let q = queue();
-    let req = IssueRequest { service: "nope".into(), priority: Priority::Normal, gender_preference: None };
-    assert_eq!(q.plan_issue(&req, t0()), Err(QueueError::UnknownService("nope".into())));
+    let req = IssueRequest {
+        service: "nope".into(),
+        priority: Priority::Normal,
+        gender_preference: None,
+    };
+    assert_eq!(
+        q.plan_issue(&req, t0()),
+        Err(QueueError::UnknownService("nope".into()))
+    );
 }
 
 #[test]
 fn call_next_orders_by_class_then_issue_time_across_the_desks_services() {
     let mut q = queue();
     let n1 = issue(&mut q, "new", Priority::Normal, t0());
-    let p1 = issue(&mut q, "inquiry", Priority::Priority, t0() + Duration::minutes(1));
+    let p1 = issue(
+        &mut q,
+        "inquiry",
+        Priority::Priority,
+        t0() + Duration::minutes(1),
+    );
     let u1 = issue(&mut q, "new", Priority::Urgent, t0() + Duration::minutes(2));
-    let n2 = issue(&mut q, "inquiry", Priority::Normal, t0() + Duration::minutes(3));
+    let n2 = issue(
+        &mut q,
+        "inquiry",
+        Priority::Normal,
+        t0() + Duration::minutes(3),
+    );
     sign_in(&mut q, 1, 1, Gender::Female);
     let mut order = vec![];
     for _ in 0..4 {
         let id = call_next(&mut q, 1, 1, t0() + Duration::minutes(4)).unwrap();
         order.push(id);
         act(&mut q, id, Action::Start, Some(1), t0()).unwrap();
-        act(&mut q, id, Action::Finish(Outcome::InformationGiven), Some(1), t0()).unwrap();
+        act(
+            &mut q,
+            id,
+            Action::Finish(Outcome::InformationGiven),
+            Some(1),
+            t0(),
+        )
+        .unwrap();
     }
     assert_eq!(order, [u1, p1, n1, n2]);
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::NoTicketWaiting));
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0()),
+        Err(QueueError::NoTicketWaiting)
+    );
 }
 
 #[test]
 fn anti_starvation_lets_an_old_normal_ticket_through_after_a_priority_streak() {
-    let policy = QueuePolicy { max_priority_streak: 2, normal_max_wait_minutes: 20, gender_fallback_minutes: 15 };
+    let policy = QueuePolicy {
+        max_priority_streak: 2,
+        normal_max_wait_minutes: 20,
+        gender_fallback_minutes: 15,
+    };
     let mut q = queue_with(policy);
     let old_normal = issue(&mut q, "new", Priority::Normal, t0());
-    let ps: Vec<_> = (1..=4).map(|i| issue(&mut q, "new", Priority::Priority, t0() + Duration::minutes(i))).collect();
+    let ps: Vec<_> = (1..=4)
+        .map(|i| {
+            issue(
+                &mut q,
+                "new",
+                Priority::Priority,
+                t0() + Duration::minutes(i),
+            )
+        })
+        .collect();
     sign_in(&mut q, 1, 1, Gender::Male);
     let later = t0() + Duration::minutes(25);
     let mut order = vec![];
@@ -119,7 +195,11 @@ fn anti_starvation_lets_an_old_normal_ticket_through_after_a_priority_streak() {
 
 #[test]
 fn anti_starvation_waits_for_the_normal_ticket_to_be_old_enough_and_never_defers_urgent() {
-    let policy = QueuePolicy { max_priority_streak: 1, normal_max_wait_minutes: 20, gender_fallback_minutes: 15 };
+    let policy = QueuePolicy {
+        max_priority_streak: 1,
+        normal_max_wait_minutes: 20,
+        gender_fallback_minutes: 15,
+    };
     let mut q = queue_with(policy);
     let normal = issue(&mut q, "new", Priority::Normal, t0());
     let p1 = issue(&mut q, "new", Priority::Priority, t0());
@@ -133,30 +213,51 @@ fn anti_starvation_waits_for_the_normal_ticket_to_be_old_enough_and_never_defers
         order.push(id);
         act(&mut q, id, Action::NoShow, Some(1), soon).unwrap();
     }
-    assert_eq!(order, [u, p1, p2], "the normal ticket has waited only 5 minutes");
+    assert_eq!(
+        order,
+        [u, p1, p2],
+        "the normal ticket has waited only 5 minutes"
+    );
     assert_eq!(call_next(&mut q, 1, 1, soon).unwrap(), normal);
 }
 
 #[test]
 fn same_gender_request_waits_for_a_matching_desk_then_falls_back() {
     let mut q = queue();
-    let req = IssueRequest { service: "new".into(), priority: Priority::Normal, gender_preference: Some(Gender::Female) };
+    let req = IssueRequest {
+        service: "new".into(),
+        priority: Priority::Normal,
+        gender_preference: Some(Gender::Female),
+    };
     let wants_female = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
     let other = issue(&mut q, "new", Priority::Normal, t0() + Duration::minutes(1));
     sign_in(&mut q, 1, 1, Gender::Male);
     sign_in(&mut q, 2, 2, Gender::Female);
     // The male desk skips the ticket while a female desk is open.
-    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(2)).unwrap(), other);
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0() + Duration::minutes(2)).unwrap(),
+        other
+    );
     act(&mut q, other, Action::NoShow, Some(1), t0()).unwrap();
-    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(2)), Err(QueueError::NoTicketWaiting));
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0() + Duration::minutes(2)),
+        Err(QueueError::NoTicketWaiting)
+    );
     // After the fallback time any desk may call it.
-    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(15)).unwrap(), wants_female);
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0() + Duration::minutes(15)).unwrap(),
+        wants_female
+    );
 }
 
 #[test]
 fn same_gender_request_goes_to_any_desk_when_no_matching_staff_is_on_duty() {
     let mut q = queue();
-    let req = IssueRequest { service: "new".into(), priority: Priority::Normal, gender_preference: Some(Gender::Female) };
+    let req = IssueRequest {
+        service: "new".into(),
+        priority: Priority::Normal,
+        gender_preference: Some(Gender::Female),
+    };
     let id = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
     sign_in(&mut q, 1, 1, Gender::Male);
     assert_eq!(call_next(&mut q, 1, 1, t0()).unwrap(), id);
@@ -167,16 +268,40 @@ fn desk_rules_busy_paused_and_not_signed_in() {
     let mut q = queue();
     let a = issue(&mut q, "new", Priority::Normal, t0());
     issue(&mut q, "new", Priority::Normal, t0());
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::NotSignedIn(1)));
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0()),
+        Err(QueueError::NotSignedIn(1))
+    );
     sign_in(&mut q, 1, 1, Gender::Male);
-    assert_eq!(q.plan_sign_in(1, OnDuty { staff: 2, gender: Gender::Male }), Err(QueueError::DeskOccupied(1)));
-    assert_eq!(q.plan_sign_in(2, OnDuty { staff: 1, gender: Gender::Male }), Err(QueueError::StaffAtOtherDesk(1)));
+    assert_eq!(
+        q.plan_sign_in(
+            1,
+            OnDuty {
+                staff: 2,
+                gender: Gender::Male
+            }
+        ),
+        Err(QueueError::DeskOccupied(1))
+    );
+    assert_eq!(
+        q.plan_sign_in(
+            2,
+            OnDuty {
+                staff: 1,
+                gender: Gender::Male
+            }
+        ),
+        Err(QueueError::StaffAtOtherDesk(1))
+    );
     assert_eq!(call_next(&mut q, 1, 1, t0()).unwrap(), a);
     assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::DeskBusy(a)));
     assert_eq!(q.plan_sign_out(1, 1), Err(QueueError::DeskBusy(a)));
     act(&mut q, a, Action::NoShow, Some(1), t0()).unwrap();
     run(&mut q, |q| q.plan_pause(1, 1, true)).unwrap();
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::DeskPaused(1)));
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0()),
+        Err(QueueError::DeskPaused(1))
+    );
     run(&mut q, |q| q.plan_pause(1, 1, false)).unwrap();
     assert!(call_next(&mut q, 1, 1, t0()).is_ok());
 }
@@ -185,21 +310,58 @@ fn desk_rules_busy_paused_and_not_signed_in() {
 fn referral_keeps_the_place_by_issue_time_and_carries_the_reason() {
     let mut q = queue();
     let early = issue(&mut q, "new", Priority::Normal, t0());
-    let research_walk_in = issue(&mut q, "research", Priority::Normal, t0() + Duration::minutes(5));
+    let research_walk_in = issue(
+        &mut q,
+        "research",
+        Priority::Normal,
+        t0() + Duration::minutes(5),
+    );
     sign_in(&mut q, 1, 1, Gender::Male);
     sign_in(&mut q, 9, 9, Gender::Female);
     call_next(&mut q, 1, 1, t0() + Duration::minutes(6)).unwrap();
     act(&mut q, early, Action::Start, Some(1), t0()).unwrap();
     assert_eq!(
-        act(&mut q, early, Action::Refer { reason: " ".into() }, Some(1), t0()),
+        act(
+            &mut q,
+            early,
+            Action::Refer { reason: " ".into() },
+            Some(1),
+            t0()
+        ),
         Err(QueueError::ReasonRequired)
     );
-    let change = act(&mut q, early, Action::Refer { reason: "procedure unclear".into() }, Some(1), t0()).unwrap();
-    assert_eq!(change.history[0].detail.as_deref(), Some("procedure unclear"));
+    let change = act(
+        &mut q,
+        early,
+        Action::Refer {
+            reason: "procedure unclear".into(),
+        },
+        Some(1),
+        t0(),
+    )
+    .unwrap();
+    assert_eq!(
+        change.history[0].detail.as_deref(),
+        Some("procedure unclear")
+    );
     assert_eq!(q.ticket(early).unwrap().route, Route::Research);
     // The researcher calls the referred visitor first: issued before the walk-in.
-    assert_eq!(call_next(&mut q, 9, 9, t0() + Duration::minutes(7)).unwrap(), early);
-    assert_eq!(act(&mut q, early, Action::Refer { reason: "again".into() }, Some(9), t0()), Err(QueueError::AlreadyReferred(early)));
+    assert_eq!(
+        call_next(&mut q, 9, 9, t0() + Duration::minutes(7)).unwrap(),
+        early
+    );
+    assert_eq!(
+        act(
+            &mut q,
+            early,
+            Action::Refer {
+                reason: "again".into()
+            },
+            Some(9),
+            t0()
+        ),
+        Err(QueueError::AlreadyReferred(early))
+    );
     let _ = research_walk_in;
 }
 
@@ -207,10 +369,20 @@ fn referral_keeps_the_place_by_issue_time_and_carries_the_reason() {
 fn transfer_to_a_named_desk_is_only_called_there() {
     let mut q = queue();
     let id = issue(&mut q, "new", Priority::Normal, t0());
-    act(&mut q, id, Action::Transfer(TransferTarget::Desk(2)), None, t0()).unwrap();
+    act(
+        &mut q,
+        id,
+        Action::Transfer(TransferTarget::Desk(2)),
+        None,
+        t0(),
+    )
+    .unwrap();
     sign_in(&mut q, 1, 1, Gender::Male);
     sign_in(&mut q, 2, 2, Gender::Male);
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::NoTicketWaiting));
+    assert_eq!(
+        call_next(&mut q, 1, 1, t0()),
+        Err(QueueError::NoTicketWaiting)
+    );
     assert_eq!(call_next(&mut q, 2, 2, t0()).unwrap(), id);
 }
 
@@ -220,11 +392,20 @@ fn actions_on_a_ticket_called_elsewhere_are_refused() {
     let id = issue(&mut q, "new", Priority::Normal, t0());
     sign_in(&mut q, 1, 1, Gender::Male);
     call_next(&mut q, 1, 1, t0()).unwrap();
-    assert_eq!(act(&mut q, id, Action::Start, Some(2), t0()), Err(QueueError::NotYourDesk(id)));
-    assert_eq!(act(&mut q, id, Action::Cancel, Some(2), t0()), Err(QueueError::NotYourDesk(id)));
+    assert_eq!(
+        act(&mut q, id, Action::Start, Some(2), t0()),
+        Err(QueueError::NotYourDesk(id))
+    );
+    assert_eq!(
+        act(&mut q, id, Action::Cancel, Some(2), t0()),
+        Err(QueueError::NotYourDesk(id))
+    );
     assert_eq!(
         act(&mut q, id, Action::Finish(Outcome::Other), Some(1), t0()),
-        Err(QueueError::IllegalTransition { from: TicketState::Called, action: ActionKind::Finish })
+        Err(QueueError::IllegalTransition {
+            from: TicketState::Called,
+            action: ActionKind::Finish
+        })
     );
 }
 
@@ -239,7 +420,10 @@ fn rollover_expires_waiting_and_called_of_past_days_but_not_serving() {
     run(&mut q, |q| q.plan_call_ticket(1, 1, serving, t0())).unwrap();
     act(&mut q, serving, Action::Start, Some(1), t0()).unwrap();
     run(&mut q, |q| q.plan_call_ticket(2, 2, called, t0())).unwrap();
-    assert!(q.plan_rollover(t0() + Duration::hours(2)).is_none(), "same day: nothing to expire");
+    assert!(
+        q.plan_rollover(t0() + Duration::hours(2)).is_none(),
+        "same day: nothing to expire"
+    );
     let change = q.plan_rollover(t0() + Duration::days(1)).unwrap();
     let expired: Vec<_> = change.updated.iter().map(|t| t.id).collect();
     assert_eq!(expired, [waiting, called]);
@@ -273,8 +457,15 @@ fn transition_table_matches_the_documented_table() {
     ];
     for from in ALL_STATES {
         for action in ALL_ACTIONS {
-            let expected = allowed.iter().find(|(f, a, _)| *f == from && *a == action).map(|(_, _, to)| *to);
-            assert_eq!(next_state(from, action), expected, "{from:?} --{action:?}-->");
+            let expected = allowed
+                .iter()
+                .find(|(f, a, _)| *f == from && *a == action)
+                .map(|(_, _, to)| *to);
+            assert_eq!(
+                next_state(from, action),
+                expected,
+                "{from:?} --{action:?}-->"
+            );
         }
     }
 }
@@ -309,7 +500,11 @@ fn desk_services(d: DeskId) -> &'static [&'static str] {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let prio = prop_oneof![Just(Priority::Urgent), Just(Priority::Priority), Just(Priority::Normal)];
+    let prio = prop_oneof![
+        Just(Priority::Urgent),
+        Just(Priority::Priority),
+        Just(Priority::Normal)
+    ];
     prop_oneof![
         (0..3usize, prio).prop_map(|(s, p)| Op::Issue(s, p)),
         prop_oneof![Just(1u32), Just(2), Just(9)].prop_map(Op::CallNext),

@@ -20,7 +20,9 @@ pub enum Action {
     Finish(Outcome),
     NoShow,
     ReturnToQueue,
-    Refer { reason: String },
+    Refer {
+        reason: String,
+    },
     Transfer(TransferTarget),
     Cancel,
     /// Day rollover: tickets of a past service day that were never served.
@@ -98,7 +100,10 @@ pub fn next_state(from: TicketState, action: ActionKind) -> Option<TicketState> 
 /// Whether the action is taken by the desk the ticket is called to (and so needs that desk).
 pub fn needs_owning_desk(action: ActionKind) -> bool {
     use ActionKind as A;
-    matches!(action, A::Recall | A::Start | A::Finish | A::NoShow | A::ReturnToQueue | A::Refer)
+    matches!(
+        action,
+        A::Recall | A::Start | A::Finish | A::NoShow | A::ReturnToQueue | A::Refer
+    )
 }
 
 pub const ALL_STATES: [TicketState; 7] = [

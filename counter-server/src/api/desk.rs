@@ -1,0 +1,100 @@
+//! Routes for a staff member at a desk: sign in and out, breaks, calling visitors.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{AppJson, Caller, parse_id};
+use super::views::StaffTicket;
+use crate::auth::Permission;
+use crate::commands;
+use crate::domain::DeskId;
+
+fn desk_id(raw: &str) -> Result<DeskId, ApiError> {
+    parse_id(raw, "desk", 999)
+}
+
+/// `POST /api/v1/desks/{desk}/sign-in`
+pub async fn sign_in(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let staff = caller.staff(Permission::WorkDesk)?;
+    commands::sign_in(
+        &s.engine,
+        desk_id(&desk)?,
+        staff.id,
+        staff.role,
+        staff.gender,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/desks/{desk}/sign-out`
+pub async fn sign_out(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let staff = caller.staff(Permission::WorkDesk)?;
+    commands::sign_out(&s.engine, desk_id(&desk)?, staff.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/desks/{desk}/pause`: on a break; call-next is refused until resume.
+pub async fn pause(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let staff = caller.staff(Permission::WorkDesk)?;
+    commands::pause(&s.engine, desk_id(&desk)?, staff.id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/desks/{desk}/resume`
+pub async fn resume(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let staff = caller.staff(Permission::WorkDesk)?;
+    commands::pause(&s.engine, desk_id(&desk)?, staff.id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/desks/{desk}/call-next`: the routing rules choose; one atomic claim.
+pub async fn call_next(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let staff = caller.staff(Permission::WorkDesk)?;
+    let v = commands::call_next(&s.engine, desk_id(&desk)?, staff.id).await?;
+    Ok(Json(StaffTicket::from(&v)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallBody {
+    pub ticket: i64,
+}
+
+/// `POST /api/v1/desks/{desk}/call`: call one waiting ticket out of order.
+pub async fn call_ticket(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(desk): Path<String>,
+    body: AppJson<CallBody>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let staff = caller.staff(Permission::WorkDesk)?;
+    let desk = desk_id(&desk)?;
+    let ticket = parse_id(&body.value.ticket.to_string(), "ticket", i64::MAX)?;
+    let v = commands::call_ticket(&s.engine, desk, staff.id, ticket).await?;
+    Ok(Json(StaffTicket::from(&v)))
+}

@@ -1,0 +1,249 @@
+//! `ApiError`: the one error shape of the API, `{ "code", "message": { "ar", "en" }, "field"? }`,
+//! and the one place that maps every failure to a status.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::QueueError;
+use crate::input::FieldError;
+use crate::store::StoreError;
+use crate::store::engine::EngineError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub ar: String,
+    pub en: String,
+    pub field: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: Message<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Message<'a> {
+    ar: &'a str,
+    en: &'a str,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        ar: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            ar: ar.into(),
+            en: en.into(),
+            field: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, ar: &str, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, ar, en)
+    }
+
+    pub fn unprocessable(code: &'static str, field: &str, ar: &str, en: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.to_string()),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, ar, en)
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "يلزم تسجيل الدخول أو رمز جهاز صالح",
+            "a valid session or device token is required",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "ليست لديك صلاحية لهذا الإجراء",
+            "your role may not do this",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "غير موجود", "not found")
+    }
+
+    pub fn too_many_requests() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "طلبات كثيرة، حاول بعد قليل",
+            "too many requests: try again shortly",
+        )
+    }
+
+    pub fn busy() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_busy",
+            "النظام مشغول، أعد المحاولة",
+            "storage is busy: retry",
+        )
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: e.code,
+            ar: e.ar,
+            en: e.en,
+            field: Some(e.field),
+        }
+    }
+}
+
+impl From<QueueError> for ApiError {
+    fn from(e: QueueError) -> Self {
+        use QueueError as Q;
+        let en = e.to_string();
+        let (status, code, ar) = match &e {
+            Q::UnknownService(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_service",
+                "الخدمة غير موجودة",
+            ),
+            Q::UnknownDesk(_) => (StatusCode::NOT_FOUND, "unknown_desk", "المكتب غير موجود"),
+            Q::UnknownTicket(_) => (
+                StatusCode::NOT_FOUND,
+                "ticket_not_found",
+                "التذكرة غير موجودة أو انتهت",
+            ),
+            Q::IllegalTransition { .. } => (
+                StatusCode::CONFLICT,
+                "illegal_transition",
+                "لا يسمح بهذا الإجراء في حالة التذكرة الحالية",
+            ),
+            Q::DeskBusy(_) => (
+                StatusCode::CONFLICT,
+                "desk_busy",
+                "لديك زائر منادى أو قيد الخدمة",
+            ),
+            Q::DeskPaused(_) => (StatusCode::CONFLICT, "desk_paused", "المكتب في استراحة"),
+            Q::DeskOccupied(_) => (
+                StatusCode::CONFLICT,
+                "desk_occupied",
+                "موظف آخر مسجل على هذا المكتب",
+            ),
+            Q::StaffAtOtherDesk(_) => (
+                StatusCode::CONFLICT,
+                "signed_in_elsewhere",
+                "أنت مسجل على مكتب آخر",
+            ),
+            Q::NotSignedIn(_) => (
+                StatusCode::CONFLICT,
+                "not_signed_in",
+                "لست مسجلاً على هذا المكتب",
+            ),
+            Q::NotYourDesk(_) => (
+                StatusCode::CONFLICT,
+                "not_your_desk",
+                "التذكرة منادى عليها في مكتب آخر",
+            ),
+            Q::NotForThisDesk(_) => (
+                StatusCode::CONFLICT,
+                "not_for_this_desk",
+                "هذه التذكرة ليست من طوابير هذا المكتب",
+            ),
+            Q::NoTicketWaiting => (
+                StatusCode::NOT_FOUND,
+                "no_ticket_waiting",
+                "لا يوجد زوار في الانتظار",
+            ),
+            Q::AlreadyReferred(_) => (
+                StatusCode::CONFLICT,
+                "already_referred",
+                "الزائر محال إلى الباحث الاجتماعي",
+            ),
+            Q::ReasonRequired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "reason_required",
+                "اذكر سبب الإحالة",
+            ),
+            Q::SameLine(_) => (
+                StatusCode::CONFLICT,
+                "same_line",
+                "التذكرة في هذا الطابور أصلاً",
+            ),
+            Q::UseCallEndpoint => (StatusCode::CONFLICT, "illegal_transition", "استخدم النداء"),
+        };
+        Self::new(status, code, ar, en)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        if !e.is_busy() {
+            tracing::error!(error = %e, "storage error");
+        }
+        Self::busy()
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Queue(q) => q.into(),
+            EngineError::Refused {
+                status,
+                code,
+                ar,
+                en,
+            } => Self::new(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT),
+                code,
+                ar,
+                en,
+            ),
+            EngineError::Store(s) => s.into(),
+            EngineError::Stopped => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                "الخادم يعيد التشغيل، أعد المحاولة",
+                "the server is restarting: retry",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            code: self.code,
+            message: Message {
+                ar: &self.ar,
+                en: &self.en,
+            },
+            field: self.field.as_deref(),
+        };
+        let mut res = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE
+            || self.status == StatusCode::TOO_MANY_REQUESTS
+        {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        res
+    }
+}

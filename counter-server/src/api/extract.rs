@@ -1,0 +1,191 @@
+//! Extractors that turn a request into checked values or an `ApiError`: JSON bodies, the caller
+//! behind a token, ids in paths, the client's address.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header, request::Parts};
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::auth::{Permission, Principal, allows, tokens};
+use crate::domain::{Gender, Role, StaffId};
+use crate::store::reads;
+
+/// Largest body any endpoint accepts.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// A JSON body: `Content-Type: application/json`, within the size limit, no unknown fields
+/// (every body type has `deny_unknown_fields`). Keeps the raw bytes for idempotency hashing.
+pub struct AppJson<T> {
+    pub value: T,
+    pub raw: Bytes,
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "يجب أن يكون نوع المحتوى application/json",
+                "Content-Type must be application/json",
+            ));
+        }
+        let raw = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "حجم الطلب أكبر من المسموح",
+                    format!("the body is larger than {BODY_LIMIT} bytes"),
+                )
+            } else {
+                ApiError::bad_request(
+                    "unreadable_body",
+                    "تعذرت قراءة الطلب",
+                    "the body could not be read",
+                )
+            }
+        })?;
+        let value = parse_json(&raw)?;
+        Ok(Self { value, raw })
+    }
+}
+
+/// Deserialises a body, telling malformed JSON (400) from well-formed JSON with a wrong field (422).
+pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(raw).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
+                "malformed_json",
+                "صيغة JSON غير صحيحة",
+                format!("malformed JSON: {e}"),
+            ),
+            Category::Data => {
+                let text = e.to_string();
+                // serde's message names the field, e.g. "unknown field `x`, expected one of …".
+                let field = text.split('`').nth(1).unwrap_or("").to_string();
+                if text.starts_with("unknown field") {
+                    ApiError::unprocessable("unknown_field", &field, "حقل غير معروف", text)
+                } else if text.starts_with("missing field") {
+                    ApiError::unprocessable("missing_field", &field, "حقل مطلوب مفقود", text)
+                } else {
+                    ApiError::unprocessable("invalid_field", &field, "قيمة حقل غير صالحة", text)
+                }
+            }
+        }
+    })
+}
+
+/// The authenticated caller. Missing or unknown tokens are refused with 401 before any handler runs.
+pub struct Caller(pub Principal);
+
+/// A staff member behind a session.
+pub struct StaffCaller {
+    pub id: StaffId,
+    pub role: Role,
+    pub gender: Gender,
+}
+
+impl Caller {
+    /// Refuses (403) unless the caller holds `perm`.
+    pub fn require(&self, perm: Permission) -> Result<&Principal, ApiError> {
+        if allows(&self.0, perm) {
+            Ok(&self.0)
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    pub fn staff(&self, perm: Permission) -> Result<StaffCaller, ApiError> {
+        match self.require(perm)? {
+            Principal::Staff {
+                id, role, gender, ..
+            } => Ok(StaffCaller {
+                id: *id,
+                role: *role,
+                gender: *gender,
+            }),
+            Principal::Device { .. } => Err(ApiError::forbidden()),
+        }
+    }
+
+    pub fn device(&self, perm: Permission) -> Result<i64, ApiError> {
+        match self.require(perm)? {
+            Principal::Device { id, .. } => Ok(*id),
+            Principal::Staff { .. } => Err(ApiError::forbidden()),
+        }
+    }
+}
+
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts)
+            .filter(|t| tokens::well_formed(t))
+            .ok_or_else(ApiError::unauthenticated)?;
+        let hash = tokens::hash(token);
+        let now = state.clock.now();
+        let principal = state
+            .reads
+            .run(move |conn| reads::principal(conn, &hash, now))
+            .await?;
+        principal.map(Caller).ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// The peer address, when the server was started with connection info (tests through `oneshot`
+/// have none).
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// A numeric id from a path, range-checked: `what` names it in the error.
+pub fn parse_id<T: TryFrom<i64>>(raw: &str, what: &str, max: i64) -> Result<T, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "invalid_id",
+                what,
+                "رقم غير صالح",
+                format!("{what} must be a number from 1 to {max}"),
+            )
+        })
+}

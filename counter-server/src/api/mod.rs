@@ -1,0 +1,82 @@
+//! The HTTP API (`/api/v1`): handlers translate JSON to `commands` calls and back, nothing else.
+//!
+//! - `error`: `ApiError`, the one error shape; `extract`: bodies, callers, ids.
+//! - `kiosk`, `desk`, `tickets`, `staff`, `public`, `events`: the routes, grouped by who calls them.
+
+pub mod desk;
+pub mod error;
+pub mod events;
+pub mod extract;
+pub mod kiosk;
+pub mod public;
+pub mod staff;
+pub mod tickets;
+mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::limits::RateLimiter;
+use crate::store::engine::Engine;
+use crate::store::reads::ReadPool;
+
+/// Everything a handler may use; cheap to clone (all handles).
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    pub reads: ReadPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    /// Failed logins per account.
+    pub login_limiter: Arc<RateLimiter>,
+    /// Status-page lookups per client address.
+    pub status_limiter: Arc<RateLimiter>,
+    /// Flips to true when the server shuts down, ending open event streams.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The API router. Every route is listed here, and in `openapi.json` (a test keeps them equal).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(public::health))
+        .route("/api/v1/openapi.json", get(public::openapi))
+        .route("/api/v1/status/{token}", get(public::status))
+        .route("/api/v1/auth/login", post(staff::login))
+        .route("/api/v1/auth/logout", post(staff::logout))
+        .route("/api/v1/services", get(kiosk::services))
+        .route("/api/v1/intake-notice", get(kiosk::intake_notice))
+        .route("/api/v1/tickets", post(kiosk::issue))
+        .route(
+            "/api/v1/tickets/{id}/print-report",
+            post(kiosk::print_report),
+        )
+        .route("/api/v1/tickets/{id}/recall", post(tickets::recall))
+        .route("/api/v1/tickets/{id}/start", post(tickets::start))
+        .route("/api/v1/tickets/{id}/finish", post(tickets::finish))
+        .route("/api/v1/tickets/{id}/no-show", post(tickets::no_show))
+        .route(
+            "/api/v1/tickets/{id}/return",
+            post(tickets::return_to_queue),
+        )
+        .route("/api/v1/tickets/{id}/refer", post(tickets::refer))
+        .route("/api/v1/tickets/{id}/transfer", post(tickets::transfer))
+        .route("/api/v1/tickets/{id}/cancel", post(tickets::cancel))
+        .route("/api/v1/desks/{desk}/sign-in", post(desk::sign_in))
+        .route("/api/v1/desks/{desk}/sign-out", post(desk::sign_out))
+        .route("/api/v1/desks/{desk}/pause", post(desk::pause))
+        .route("/api/v1/desks/{desk}/resume", post(desk::resume))
+        .route("/api/v1/desks/{desk}/call-next", post(desk::call_next))
+        .route("/api/v1/desks/{desk}/call", post(desk::call_ticket))
+        .route("/api/v1/queue", get(staff::queue))
+        .route("/api/v1/events", get(events::stream))
+        .fallback(public::no_route)
+        .method_not_allowed_fallback(public::method_not_allowed)
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .with_state(state)
+}

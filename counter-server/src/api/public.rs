@@ -1,0 +1,133 @@
+//! Routes anyone may call: health, the API description, a visitor's status by token.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::ClientIp;
+use super::views::state_name;
+use crate::auth::tokens;
+use crate::commands;
+use crate::domain::TicketState;
+use crate::store::{self, reads};
+
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+#[derive(Serialize)]
+pub struct HealthDto {
+    pub status: &'static str,
+    pub version: &'static str,
+    pub schema_version: i64,
+}
+
+/// `GET /api/v1/health`: the writer thread answers, so the queue is live.
+pub async fn health(State(s): State<AppState>) -> Result<Json<HealthDto>, ApiError> {
+    let schema_version = s
+        .engine
+        .read(|ctx| store::schema_version(ctx.conn))
+        .await??;
+    Ok(Json(HealthDto {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        schema_version,
+    }))
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+}
+
+#[derive(Serialize)]
+pub struct StatusDto {
+    pub label: String,
+    pub state: &'static str,
+    pub people_ahead: u32,
+    pub estimated_wait_minutes: u32,
+    pub desk: Option<u32>,
+}
+
+/// Status replies must not be cached or leak the token through a Referer.
+fn private(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
+/// Lookups per client address per minute on the public status route.
+pub const STATUS_LOOKUPS_PER_MINUTE: usize = 60;
+
+/// `GET /api/v1/status/{token}`: label, state, people ahead, desk. Nothing else. Unknown and
+/// expired tokens get the same 404.
+pub async fn status(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Response {
+    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
+    if !s.status_limiter.hit(&key) {
+        return private(ApiError::too_many_requests().into_response());
+    }
+    private(match lookup(&s, &token).await {
+        Ok(Some(dto)) => Json(dto).into_response(),
+        Ok(None) => ApiError::not_found().into_response(),
+        Err(e) => e.into_response(),
+    })
+}
+
+async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto>, ApiError> {
+    if !tokens::well_formed(token) {
+        return Ok(None);
+    }
+    let hash = tokens::hash(token);
+    let Some(found) = s
+        .reads
+        .run(move |conn| reads::status_by_token(conn, &hash))
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.state == TicketState::Expired {
+        return Ok(None);
+    }
+    let (people_ahead, estimated_wait_minutes) = if found.state == TicketState::Waiting {
+        commands::place_in_line(&s.engine, found.id)
+            .await?
+            .unwrap_or((0, 0))
+    } else {
+        (0, 0)
+    };
+    let desk = if matches!(found.state, TicketState::Called | TicketState::Serving) {
+        found.desk
+    } else {
+        None
+    };
+    Ok(Some(StatusDto {
+        label: found.label,
+        state: state_name(found.state),
+        people_ahead,
+        estimated_wait_minutes,
+        desk,
+    }))
+}
+
+pub async fn no_route() -> ApiError {
+    ApiError::not_found()
+}
+
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "طريقة الطلب غير مسموحة",
+        "method not allowed on this route",
+    )
+}

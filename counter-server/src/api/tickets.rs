@@ -1,0 +1,157 @@
+//! Routes that act on one ticket at a desk: recall, start, finish, no-show, return, refer,
+//! transfer, cancel. Each is a transition of the state machine in `domain::transitions`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{AppJson, Caller, parse_id};
+use super::views::StaffTicket;
+use crate::auth::{Permission, allows};
+use crate::commands;
+use crate::domain::{Action, Outcome, TransferTarget};
+use crate::input::text;
+
+/// Reasons and notes are short free text; they are shown to staff only.
+pub const REASON_MAX_CHARS: usize = 500;
+
+async fn run(
+    s: &AppState,
+    caller: &Caller,
+    raw_id: &str,
+    action: Action,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let staff = caller
+        .staff(Permission::WorkDesk)
+        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let id = parse_id(raw_id, "id", i64::MAX)?;
+    let supervisor = allows(&caller.0, Permission::Supervise);
+    let v = commands::act(&s.engine, id, action, staff.id, supervisor).await?;
+    Ok(Json(StaffTicket::from(&v)))
+}
+
+/// `POST /api/v1/tickets/{id}/recall`: announce the same ticket again at the same desk.
+pub async fn recall(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    run(&s, &caller, &id, Action::Recall).await
+}
+
+/// `POST /api/v1/tickets/{id}/start`: the visitor arrived at the desk.
+pub async fn start(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    run(&s, &caller, &id, Action::Start).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum OutcomeInput {
+    InformationGiven,
+    SupportRequestRegistered,
+    ReferredElsewhere,
+    Other,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinishBody {
+    pub outcome: OutcomeInput,
+}
+
+/// `POST /api/v1/tickets/{id}/finish`
+pub async fn finish(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: AppJson<FinishBody>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let outcome = match body.value.outcome {
+        OutcomeInput::InformationGiven => Outcome::InformationGiven,
+        OutcomeInput::SupportRequestRegistered => Outcome::SupportRequestRegistered,
+        OutcomeInput::ReferredElsewhere => Outcome::ReferredElsewhere,
+        OutcomeInput::Other => Outcome::Other,
+    };
+    run(&s, &caller, &id, Action::Finish(outcome)).await
+}
+
+/// `POST /api/v1/tickets/{id}/no-show`
+pub async fn no_show(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    run(&s, &caller, &id, Action::NoShow).await
+}
+
+/// `POST /api/v1/tickets/{id}/return`: back to the line, keeping the place by issue time.
+pub async fn return_to_queue(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    run(&s, &caller, &id, Action::ReturnToQueue).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferBody {
+    pub reason: String,
+}
+
+/// `POST /api/v1/tickets/{id}/refer`: to the social researchers (policy 6.3), keeping the place.
+pub async fn refer(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: AppJson<ReferBody>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let reason = text::required("reason", &body.value.reason, REASON_MAX_CHARS)?;
+    run(&s, &caller, &id, Action::Refer { reason }).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub desk: Option<i64>,
+}
+
+/// `POST /api/v1/tickets/{id}/transfer`: to another service's line or to one named desk.
+pub async fn transfer(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: AppJson<TransferBody>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let target = match (body.value.service, body.value.desk) {
+        (Some(service), None) => TransferTarget::Service(text::required("service", &service, 40)?),
+        (None, Some(desk)) => TransferTarget::Desk(parse_id(&desk.to_string(), "desk", 999)?),
+        _ => {
+            return Err(ApiError::unprocessable(
+                "transfer_target",
+                "service",
+                "حدد خدمة أو مكتبًا واحدًا",
+                "give exactly one of service or desk",
+            ));
+        }
+    };
+    run(&s, &caller, &id, Action::Transfer(target)).await
+}
+
+/// `POST /api/v1/tickets/{id}/cancel`
+pub async fn cancel(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    run(&s, &caller, &id, Action::Cancel).await
+}

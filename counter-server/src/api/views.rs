@@ -1,0 +1,66 @@
+//! JSON shapes shared by several routes.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::commands::TicketView;
+use crate::domain::numbering::riyadh;
+use crate::domain::{Priority, Route, Ticket, TicketState};
+use crate::store::{priority_str, state_str};
+
+/// Times are shown in Riyadh time, with the offset, to the second.
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&riyadh())
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// A ticket as staff see it. No personal data: intake is fetched separately, and audited.
+#[derive(Serialize)]
+pub struct StaffTicket {
+    pub id: i64,
+    pub label: String,
+    pub service: String,
+    pub state: &'static str,
+    pub priority: &'static str,
+    pub route: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route_desk: Option<u32>,
+    pub desk: Option<u32>,
+    pub issued_at: String,
+    pub called_at: Option<String>,
+    pub recalls: u32,
+    pub wants_same_gender: bool,
+}
+
+impl From<&TicketView> for StaffTicket {
+    fn from(v: &TicketView) -> Self {
+        let t: &Ticket = &v.ticket;
+        let (route, route_desk) = match t.route {
+            Route::Service => ("service", None),
+            Route::Research => ("research", None),
+            Route::Desk(d) => ("desk", Some(d)),
+        };
+        Self {
+            id: t.id,
+            label: v.label.clone(),
+            service: t.service.clone(),
+            state: state_str(t.state),
+            priority: priority_str(t.priority),
+            route,
+            route_desk,
+            desk: t.desk,
+            issued_at: local_time(t.issued_at),
+            called_at: t.called_at.map(local_time),
+            recalls: t.recalls,
+            wants_same_gender: t.gender_preference.is_some(),
+        }
+    }
+}
+
+pub fn state_name(s: TicketState) -> &'static str {
+    state_str(s)
+}
+
+pub fn priority_name(p: Priority) -> &'static str {
+    priority_str(p)
+}

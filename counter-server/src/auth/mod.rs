@@ -1,0 +1,98 @@
+//! Who is calling, and what each kind of caller may do. Deny by default: a route names the
+//! permission it needs and `allows` is the only table that grants it.
+
+pub mod password;
+pub mod tokens;
+
+use crate::domain::{DeskKind, Gender, Role, StaffId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceScope {
+    Kiosk,
+    Display,
+    Rating,
+}
+
+impl DeviceScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Display => "display",
+            Self::Rating => "rating",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "kiosk" => Some(Self::Kiosk),
+            "display" => Some(Self::Display),
+            "rating" => Some(Self::Rating),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    Device {
+        id: i64,
+        scope: DeviceScope,
+    },
+    Staff {
+        id: StaffId,
+        role: Role,
+        gender: Gender,
+        session: [u8; 32],
+    },
+}
+
+/// Everything a route can require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Issue tickets, read the services and the consent notice, report printing.
+    Kiosk,
+    /// The public event stream (labels and desks only).
+    WatchDisplay,
+    /// The queue, the staff event stream, services.
+    ReadQueue,
+    /// Sign in at a desk and call, serve, refer, transfer visitors.
+    WorkDesk,
+    /// Act on any ticket without a desk, see and acknowledge alerts.
+    Supervise,
+}
+
+pub const ALL_PERMISSIONS: [Permission; 5] = [
+    Permission::Kiosk,
+    Permission::WatchDisplay,
+    Permission::ReadQueue,
+    Permission::WorkDesk,
+    Permission::Supervise,
+];
+
+/// The permission table.
+pub fn allows(p: &Principal, perm: Permission) -> bool {
+    use Permission as P;
+    match p {
+        Principal::Device { scope, .. } => matches!(
+            (scope, perm),
+            (DeviceScope::Kiosk, P::Kiosk) | (DeviceScope::Display, P::WatchDisplay)
+        ),
+        Principal::Staff { role, .. } => match perm {
+            P::Kiosk | P::WatchDisplay => false,
+            P::ReadQueue => true,
+            P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
+            P::Supervise => *role == Role::Supervisor,
+        },
+    }
+}
+
+/// Which desks a role may sign in at: reception at beneficiary-relations desks, researchers at
+/// social-research desks, supervisors at either.
+pub fn may_staff_desk(role: Role, kind: DeskKind) -> bool {
+    match role {
+        Role::Reception => kind == DeskKind::BeneficiaryRelations,
+        Role::Researcher => kind == DeskKind::SocialResearch,
+        Role::Supervisor => true,
+        Role::Admin => false,
+    }
+}

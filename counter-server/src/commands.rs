@@ -1,0 +1,410 @@
+//! What the API can ask of the queue: each function is one engine job that checks the rules
+//! (`domain`), persists (`store::writes`) and only then applies the change to the live queue.
+//! No HTTP types here; handlers translate requests into these calls.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::auth::tokens;
+use crate::domain::*;
+use crate::input::intake::Intake;
+use crate::store::engine::{Alert, Engine, EngineError, WriteCtx};
+use crate::store::{Context, TICKET_COLUMNS, writes};
+
+/// A kiosk's request for a ticket, already validated.
+pub struct IssueCommand {
+    pub device: i64,
+    pub idempotency_key: String,
+    /// SHA-256 of the request body, to tell a retry from a different request with the same key.
+    pub request_hash: [u8; 32],
+    pub request: IssueRequest,
+    pub intake: Option<Intake>,
+}
+
+/// The answer to a kiosk; identical for every retry with the same key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedTicket {
+    pub id: TicketId,
+    pub label: String,
+    pub service: String,
+    pub people_ahead: u32,
+    pub estimated_wait_minutes: u32,
+    pub status_token: String,
+    pub issued_at: DateTime<Utc>,
+    pub service_day: NaiveDate,
+}
+
+fn refused(status: u16, code: &'static str, ar: &str, en: &str) -> EngineError {
+    EngineError::Refused {
+        status,
+        code,
+        ar: ar.into(),
+        en: en.into(),
+    }
+}
+
+/// Persists, applies and announces a planned change (the tail of most jobs).
+fn commit_change(
+    ctx: &mut WriteCtx<'_>,
+    change: Change,
+    issued_meta: &[(String, [u8; 32], Option<i64>)],
+) -> Result<Change, EngineError> {
+    writes::persist_change(ctx.tx, &change, issued_meta)?;
+    ctx.queue.apply(&change);
+    for e in &change.events {
+        ctx.publish(e.clone());
+    }
+    Ok(change)
+}
+
+pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTicket, EngineError> {
+    engine
+        .write(move |ctx| {
+            if let Some(prev) = writes::find_idempotent(ctx.tx, cmd.device, &cmd.idempotency_key)? {
+                if prev.request_hash != cmd.request_hash {
+                    return Err(refused(
+                        409,
+                        "idempotency_key_reused",
+                        "استُخدم مفتاح الطلب نفسه لطلب مختلف",
+                        "this Idempotency-Key was already used for a different request",
+                    ));
+                }
+                return replay(ctx, prev);
+            }
+            let mut request = cmd.request.clone();
+            let unsafe_visitor = cmd.intake.as_ref().is_some_and(|i| i.feels_unsafe);
+            if unsafe_visitor {
+                // Silent: the ticket looks like any other; only the order and the alert change.
+                request.priority = Priority::Urgent;
+            }
+            let change = ctx.queue.plan_issue(&request, ctx.now)?;
+            let ticket = change.issued[0].clone();
+            let label = ctx.queue.label_of(&ticket);
+            let people_ahead = ctx.queue.people_ahead_of(&ticket);
+            let estimated_wait_minutes = ctx
+                .queue
+                .estimated_wait_minutes(&ticket.service, people_ahead);
+            let token = tokens::status_token();
+            writes::persist_change(
+                ctx.tx,
+                &change,
+                &[(label.clone(), tokens::hash(&token), Some(cmd.device))],
+            )?;
+            if let Some(intake) = &cmd.intake {
+                writes::save_intake(
+                    ctx.tx,
+                    ticket.id,
+                    intake,
+                    &ctx.config.intake_notice,
+                    ctx.now,
+                )?;
+            }
+            let alert = if unsafe_visitor {
+                Some(writes::raise_alert(ctx.tx, "not_safe", ticket.id, ctx.now)?)
+            } else {
+                None
+            };
+            let stored = writes::StoredIssue {
+                request_hash: cmd.request_hash.to_vec(),
+                ticket_id: ticket.id,
+                status_token: token.clone(),
+                people_ahead,
+                estimated_wait: estimated_wait_minutes,
+            };
+            writes::save_idempotent(
+                ctx.tx,
+                cmd.device,
+                &cmd.idempotency_key,
+                &cmd.request_hash,
+                &stored,
+                ctx.now,
+            )?;
+            ctx.queue.apply(&change);
+            for e in change.events {
+                ctx.publish(e);
+            }
+            if let Some(id) = alert {
+                ctx.publish_alert(Alert {
+                    id,
+                    kind: "not_safe",
+                    ticket: ticket.id,
+                    label: label.clone(),
+                    raised_at: ctx.now,
+                });
+            }
+            Ok(IssuedTicket {
+                id: ticket.id,
+                label,
+                service: ticket.service,
+                people_ahead,
+                estimated_wait_minutes,
+                status_token: token,
+                issued_at: ticket.issued_at,
+                service_day: ticket.service_day,
+            })
+        })
+        .await
+}
+
+/// The reply an earlier request with the same key got, rebuilt from what was stored then.
+fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTicket, EngineError> {
+    let (label, service, issued_at, service_day): (String, String, String, String) = ctx
+        .tx
+        .query_row(
+            "SELECT label, service, issued_at, service_day FROM tickets WHERE id = ?1",
+            [prev.ticket_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .ctx("replay ticket")?;
+    Ok(IssuedTicket {
+        id: prev.ticket_id,
+        label,
+        service,
+        people_ahead: prev.people_ahead,
+        estimated_wait_minutes: prev.estimated_wait,
+        status_token: prev.status_token,
+        issued_at: crate::store::parse_time(&issued_at),
+        service_day: crate::store::parse_day(&service_day),
+    })
+}
+
+/// A ticket as staff see it in replies (no personal data).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub label: String,
+}
+
+fn view(queue: &Queue, t: &Ticket) -> TicketView {
+    TicketView {
+        ticket: t.clone(),
+        label: queue.label_of(t),
+    }
+}
+
+/// The ticket a change touched, as staff see it.
+fn touched(ctx: &WriteCtx<'_>, change: &Change) -> Option<TicketView> {
+    change.updated.first().map(|t| view(ctx.queue, t))
+}
+
+pub async fn sign_in(
+    engine: &Engine,
+    desk: DeskId,
+    staff: StaffId,
+    role: Role,
+    gender: Gender,
+) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| {
+            let d = ctx.queue.desk(desk).ok_or(QueueError::UnknownDesk(desk))?;
+            if !crate::auth::may_staff_desk(role, d.kind) {
+                return Err(refused(
+                    403,
+                    "wrong_desk_kind",
+                    "لا يمكن لدورك العمل على هذا المكتب",
+                    "your role cannot work at this kind of desk",
+                ));
+            }
+            let change = ctx.queue.plan_sign_in(desk, OnDuty { staff, gender })?;
+            commit_change(ctx, change, &[])?;
+            Ok(())
+        })
+        .await
+}
+
+pub async fn sign_out(engine: &Engine, desk: DeskId, staff: StaffId) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| {
+            let change = ctx.queue.plan_sign_out(desk, staff)?;
+            commit_change(ctx, change, &[]).map(drop)
+        })
+        .await
+}
+
+pub async fn pause(
+    engine: &Engine,
+    desk: DeskId,
+    staff: StaffId,
+    paused: bool,
+) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| {
+            let change = ctx.queue.plan_pause(desk, staff, paused)?;
+            commit_change(ctx, change, &[]).map(drop)
+        })
+        .await
+}
+
+pub async fn call_next(
+    engine: &Engine,
+    desk: DeskId,
+    staff: StaffId,
+) -> Result<TicketView, EngineError> {
+    engine
+        .write(move |ctx| {
+            let change = ctx.queue.plan_call_next(desk, staff, ctx.now)?;
+            let change = commit_change(ctx, change, &[])?;
+            Ok(touched(ctx, &change).expect("a call updates its ticket"))
+        })
+        .await
+}
+
+pub async fn call_ticket(
+    engine: &Engine,
+    desk: DeskId,
+    staff: StaffId,
+    ticket: TicketId,
+) -> Result<TicketView, EngineError> {
+    engine
+        .write(move |ctx| {
+            let change = ctx.queue.plan_call_ticket(desk, staff, ticket, ctx.now)?;
+            let change = commit_change(ctx, change, &[])?;
+            Ok(touched(ctx, &change).expect("a call updates its ticket"))
+        })
+        .await
+}
+
+/// Any other action on a ticket. Staff act from the desk they are signed in at; supervisors may
+/// also act from no desk (`Action::Cancel`, `Action::Transfer`).
+pub async fn act(
+    engine: &Engine,
+    ticket: TicketId,
+    action: Action,
+    staff: StaffId,
+    supervisor: bool,
+) -> Result<TicketView, EngineError> {
+    engine
+        .write(move |ctx| {
+            let desk = ctx
+                .queue
+                .desks()
+                .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
+                .map(|d| d.id);
+            if desk.is_none() && !supervisor {
+                return Err(refused(
+                    409,
+                    "not_signed_in",
+                    "سجّل الدخول إلى مكتب أولاً",
+                    "sign in at a desk first",
+                ));
+            }
+            let change = ctx
+                .queue
+                .plan_action(ticket, &action, desk, Some(staff), ctx.now)?;
+            let change = commit_change(ctx, change, &[])?;
+            Ok(touched(ctx, &change).expect("an action updates its ticket"))
+        })
+        .await
+}
+
+/// The kiosk reports whether the printer printed a ticket; a failure raises a staff alert.
+pub async fn report_print(
+    engine: &Engine,
+    device: i64,
+    ticket: TicketId,
+    printed: bool,
+) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| {
+            if !writes::mark_printed(ctx.tx, ticket, device, printed)? {
+                return Err(refused(
+                    404,
+                    "ticket_not_found",
+                    "التذكرة غير موجودة",
+                    "no such ticket from this kiosk",
+                ));
+            }
+            if !printed {
+                let label: String = ctx
+                    .tx
+                    .query_row("SELECT label FROM tickets WHERE id = ?1", [ticket], |r| {
+                        r.get(0)
+                    })
+                    .ctx("label")?;
+                let id = writes::raise_alert(ctx.tx, "not_printed", ticket, ctx.now)?;
+                ctx.publish_alert(Alert {
+                    id,
+                    kind: "not_printed",
+                    ticket,
+                    label,
+                    raised_at: ctx.now,
+                });
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// A ticket's place for the public status page: people ahead and the estimated wait.
+pub async fn place_in_line(
+    engine: &Engine,
+    ticket: TicketId,
+) -> Result<Option<(u32, u32)>, EngineError> {
+    engine
+        .read(move |ctx| {
+            let t = ctx.queue.ticket(ticket)?;
+            let ahead = ctx.queue.people_ahead(ticket)?;
+            Some((ahead, ctx.queue.estimated_wait_minutes(&t.service, ahead)))
+        })
+        .await
+}
+
+/// One service line as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineSummary {
+    pub service: String,
+    pub waiting: u32,
+    pub longest_wait_minutes: i64,
+    pub urgent: u32,
+}
+
+/// The queue for staff: every line, the referred visitors, every active ticket, every desk.
+#[derive(Clone, Debug)]
+pub struct QueueSnapshot {
+    pub lines: Vec<LineSummary>,
+    pub tickets: Vec<TicketView>,
+    pub desks: Vec<Desk>,
+}
+
+pub async fn snapshot(engine: &Engine) -> Result<QueueSnapshot, EngineError> {
+    engine
+        .read(|ctx| {
+            let lines = ctx
+                .queue
+                .waiting_by_service(ctx.now)
+                .into_iter()
+                .map(|(service, (waiting, longest, urgent))| LineSummary {
+                    service,
+                    waiting,
+                    longest_wait_minutes: longest,
+                    urgent,
+                })
+                .collect();
+            let mut tickets: Vec<TicketView> = ctx
+                .queue
+                .active_tickets()
+                .map(|t| view(ctx.queue, t))
+                .collect();
+            tickets.sort_by_key(|v| v.ticket.order_key());
+            QueueSnapshot {
+                lines,
+                tickets,
+                desks: ctx.queue.desks().cloned().collect(),
+            }
+        })
+        .await
+}
+
+/// Reads a stored ticket, finished or not (for tests and the staff history).
+pub fn stored_ticket(
+    conn: &rusqlite::Connection,
+    id: TicketId,
+) -> Result<Option<Ticket>, crate::store::StoreError> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"),
+        [id],
+        crate::store::ticket_from_row,
+    )
+    .optional()
+    .ctx("stored ticket")
+}

@@ -1,0 +1,246 @@
+//! The branch configuration: one TOML file; the demo branch is embedded so the server runs with none.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::domain::{DeskKind, QueuePolicy};
+
+/// The demo configuration, compiled in.
+pub const DEMO_TOML: &str = include_str!("../config/demo.toml");
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub branch: Branch,
+    pub hours: Hours,
+    #[serde(default)]
+    pub queue: QueueSettings,
+    pub intake_notice: IntakeNotice,
+    pub services: Vec<ServiceConfig>,
+    pub desks: Vec<DeskConfig>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    pub name_ar: String,
+    pub name_en: String,
+    pub public_base_url: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    pub open: String,
+    pub close: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueSettings {
+    pub max_priority_streak: u32,
+    pub normal_max_wait_minutes: u32,
+    pub gender_fallback_minutes: u32,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        let p = QueuePolicy::default();
+        Self {
+            max_priority_streak: p.max_priority_streak,
+            normal_max_wait_minutes: p.normal_max_wait_minutes as u32,
+            gender_fallback_minutes: p.gender_fallback_minutes as u32,
+        }
+    }
+}
+
+/// The consent notice the kiosk shows; its text and version are stored with each consent.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeNotice {
+    pub version: String,
+    pub ar: String,
+    pub en: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub code: String,
+    pub prefix: String,
+    pub name_ar: String,
+    pub name_en: String,
+    pub hint_ar: String,
+    pub hint_en: String,
+    pub average_service_minutes: u32,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskConfig {
+    pub id: u32,
+    pub kind: DeskKindConfig,
+    pub services: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeskKindConfig {
+    BeneficiaryRelations,
+    SocialResearch,
+}
+
+impl From<DeskKindConfig> for DeskKind {
+    fn from(k: DeskKindConfig) -> Self {
+        match k {
+            DeskKindConfig::BeneficiaryRelations => DeskKind::BeneficiaryRelations,
+            DeskKindConfig::SocialResearch => DeskKind::SocialResearch,
+        }
+    }
+}
+
+impl Config {
+    pub fn demo() -> Self {
+        Self::parse(DEMO_TOML)
+            .expect("the embedded demo configuration is valid (checked by a test)")
+    }
+
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn policy(&self) -> QueuePolicy {
+        QueuePolicy {
+            max_priority_streak: self.queue.max_priority_streak,
+            normal_max_wait_minutes: i64::from(self.queue.normal_max_wait_minutes),
+            gender_fallback_minutes: i64::from(self.queue.gender_fallback_minutes),
+        }
+    }
+
+    pub fn service(&self, code: &str) -> Option<&ServiceConfig> {
+        self.services.iter().find(|s| s.code == code)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.services.is_empty() {
+            return Err("at least one [[services]] entry is needed".into());
+        }
+        let mut codes = HashSet::new();
+        let mut prefixes = HashSet::new();
+        for s in &self.services {
+            let code_ok = !s.code.is_empty()
+                && s.code.len() <= 40
+                && s.code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !code_ok {
+                return Err(format!(
+                    "service code {:?}: use 1-40 characters of a-z, 0-9 and _",
+                    s.code
+                ));
+            }
+            if !(1..=3).contains(&s.prefix.len())
+                || !s.prefix.bytes().all(|b| b.is_ascii_uppercase())
+            {
+                return Err(format!(
+                    "service {}: prefix {:?} must be 1-3 capital letters A-Z",
+                    s.code, s.prefix
+                ));
+            }
+            if !codes.insert(s.code.as_str()) {
+                return Err(format!("service code {} appears twice", s.code));
+            }
+            if !prefixes.insert(s.prefix.as_str()) {
+                return Err(format!("prefix {} is used by two services", s.prefix));
+            }
+            if s.average_service_minutes == 0 || s.average_service_minutes > 480 {
+                return Err(format!(
+                    "service {}: average_service_minutes must be 1-480",
+                    s.code
+                ));
+            }
+        }
+        let mut desk_ids = HashSet::new();
+        for d in &self.desks {
+            if !(1..=999).contains(&d.id) {
+                return Err(format!("desk id {} must be 1-999", d.id));
+            }
+            if !desk_ids.insert(d.id) {
+                return Err(format!("desk {} appears twice", d.id));
+            }
+            if let Some(unknown) = d.services.iter().find(|s| !codes.contains(s.as_str())) {
+                return Err(format!("desk {} serves unknown service {unknown}", d.id));
+            }
+        }
+        if !self.branch.public_base_url.starts_with("http://")
+            && !self.branch.public_base_url.starts_with("https://")
+        {
+            return Err("branch.public_base_url must start with http:// or https://".into());
+        }
+        for (name, hhmm) in [("open", &self.hours.open), ("close", &self.hours.close)] {
+            chrono::NaiveTime::parse_from_str(hhmm, "%H:%M")
+                .map_err(|_| format!("hours.{name} must be HH:MM"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_config_is_valid_and_follows_the_policy_services() {
+        let c = Config::demo();
+        let codes: Vec<_> = c.services.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "new_request",
+                "follow_up",
+                "inquiry",
+                "social_research",
+                "volunteering"
+            ]
+        );
+        assert!(
+            c.desks
+                .iter()
+                .any(|d| d.kind == DeskKindConfig::SocialResearch)
+        );
+    }
+
+    #[test]
+    fn bad_configs_are_refused_with_the_reason() {
+        let bad_prefix = DEMO_TOML.replacen("prefix = \"A\"", "prefix = \"Victim\"", 1);
+        assert!(Config::parse(&bad_prefix).unwrap_err().contains("prefix"));
+        let dup = DEMO_TOML.replacen("prefix = \"B\"", "prefix = \"A\"", 1);
+        assert!(
+            Config::parse(&dup)
+                .unwrap_err()
+                .contains("used by two services")
+        );
+        let unknown_key = DEMO_TOML.replacen("[hours]", "[hours]\nlunch = \"12:00\"", 1);
+        assert!(Config::parse(&unknown_key).unwrap_err().contains("lunch"));
+        let unknown_service = DEMO_TOML.replacen(
+            "services = [\"social_research\"]",
+            "services = [\"nope\"]",
+            1,
+        );
+        assert!(
+            Config::parse(&unknown_service)
+                .unwrap_err()
+                .contains("unknown service nope")
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! The writer thread: it owns the live `Queue` and the only write connection.
+//!
+//! Work arrives as jobs on a channel. The thread takes every job waiting (up to `MAX_BATCH`), runs
+//! them in one `BEGIN IMMEDIATE` transaction, each inside its own savepoint so that one refused job
+//! leaves the others alone, and commits once: one fsync for the whole batch (group commit). Replies
+//! go out only after the commit, so an acknowledged write is on disk. If the commit fails, every job
+//! in the batch gets an error and the in-memory queue is reloaded from the database, which is the
+//! truth. Read jobs run after the commit against the committed queue.
+//!
+//! Job contract: a write job persists first and calls `Queue::apply` last, after every statement
+//! succeeded; if it returns an error it must not have touched the queue.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use tokio::sync::{broadcast, oneshot};
+
+use super::{StoreError, load_queue, migrate, open, sync_config, writes};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::numbering::service_day;
+use crate::domain::{Queue, QueueError, QueueEvent};
+
+const MAX_BATCH: usize = 256;
+/// How often the thread wakes with no work, to roll the day over and tidy up.
+const TICK: Duration = Duration::from_secs(30);
+
+/// Why a job did not succeed.
+#[derive(Debug)]
+pub enum EngineError {
+    /// A queue rule refused it.
+    Queue(QueueError),
+    /// A rule outside the queue refused it: a stable code and the message in both languages.
+    Refused {
+        status: u16,
+        code: &'static str,
+        ar: String,
+        en: String,
+    },
+    Store(StoreError),
+    /// The engine has shut down.
+    Stopped,
+}
+
+impl From<QueueError> for EngineError {
+    fn from(e: QueueError) -> Self {
+        Self::Queue(e)
+    }
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+/// What a write job sees.
+pub struct WriteCtx<'a> {
+    pub tx: &'a Transaction<'a>,
+    pub queue: &'a mut Queue,
+    pub config: &'a Config,
+    pub now: DateTime<Utc>,
+    events: &'a mut Vec<Published>,
+}
+
+impl WriteCtx<'_> {
+    /// Announces an event once the batch is committed.
+    pub fn publish(&mut self, event: QueueEvent) {
+        self.events.push(Published::Queue(event));
+    }
+
+    /// Announces a supervisor alert once the batch is committed.
+    pub fn publish_alert(&mut self, alert: Alert) {
+        self.events.push(Published::Alert(alert));
+    }
+}
+
+/// What a read job sees: the committed queue and a connection.
+pub struct ReadCtx<'a> {
+    pub queue: &'a Queue,
+    pub conn: &'a Connection,
+    pub config: &'a Config,
+    pub now: DateTime<Utc>,
+}
+
+/// A silent alert for supervisors (a visitor who does not feel safe, a ticket not printed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    pub id: i64,
+    pub kind: &'static str,
+    pub ticket: i64,
+    pub label: String,
+    pub raised_at: DateTime<Utc>,
+}
+
+/// Everything the event stream carries.
+#[derive(Clone, Debug)]
+pub enum Published {
+    Queue(QueueEvent),
+    Alert(Alert),
+}
+
+type Reply = Box<dyn FnOnce(Result<(), EngineError>) + Send>;
+type WriteJob = Box<dyn FnOnce(&mut WriteCtx<'_>) -> (bool, Reply) + Send>;
+type ReadJob = Box<dyn FnOnce(&ReadCtx<'_>) + Send>;
+
+enum Msg {
+    Write(WriteJob),
+    Read(ReadJob),
+}
+
+/// A cheap handle to the engine; clone it freely.
+#[derive(Clone)]
+pub struct Engine {
+    sender: mpsc::Sender<Msg>,
+    events: broadcast::Sender<Arc<Published>>,
+}
+
+/// Joins the writer thread when dropped last (after every `Engine` clone is gone).
+pub struct EngineThread(Option<JoinHandle<()>>);
+
+impl EngineThread {
+    /// Waits for the thread to finish its last batch.
+    pub fn join(mut self) {
+        if let Some(h) = self.0.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Engine {
+    /// Opens (and migrates) the database, loads the queue and starts the writer thread.
+    pub fn start(
+        path: &Path,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Engine, EngineThread), StoreError> {
+        let mut conn = open(path, false)?;
+        migrate(&mut conn)?;
+        sync_config(&mut conn, &config)?;
+        let queue = load_queue(&conn, &config, service_day(clock.now()))?;
+        let (sender, receiver) = mpsc::channel();
+        let (events, _) = broadcast::channel(4096);
+        let worker = Worker {
+            conn,
+            queue,
+            config,
+            clock,
+            receiver,
+            events: events.clone(),
+            path: path.to_path_buf(),
+        };
+        let handle = std::thread::Builder::new()
+            .name("queue-writer".into())
+            .spawn(move || worker.run())
+            .expect("spawning the writer thread");
+        Ok((Engine { sender, events }, EngineThread(Some(handle))))
+    }
+
+    /// Runs `f` in the next batch's transaction; resolves after the commit.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, EngineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, EngineError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: WriteJob = Box::new(move |ctx| match f(ctx) {
+            Ok(value) => (
+                true,
+                Box::new(move |committed: Result<(), EngineError>| {
+                    drop(tx.send(committed.map(|()| value)))
+                }),
+            ),
+            Err(e) => (false, Box::new(move |_| drop(tx.send(Err(e))))),
+        });
+        self.sender
+            .send(Msg::Write(job))
+            .map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Runs `f` against the committed queue.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, EngineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&ReadCtx<'_>) -> T + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: ReadJob = Box::new(move |ctx| drop(tx.send(f(ctx))));
+        self.sender
+            .send(Msg::Read(job))
+            .map_err(|_| EngineError::Stopped)?;
+        rx.await.map_err(|_| EngineError::Stopped)
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.events.subscribe()
+    }
+}
+
+struct Worker {
+    conn: Connection,
+    queue: Queue,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    receiver: mpsc::Receiver<Msg>,
+    events: broadcast::Sender<Arc<Published>>,
+    path: PathBuf,
+}
+
+impl Worker {
+    fn run(mut self) {
+        loop {
+            let first = match self.receiver.recv_timeout(TICK) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                // Every handle is gone: the server is shutting down and nothing is in flight.
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let mut writes = Vec::new();
+            let mut reads = Vec::new();
+            for msg in first
+                .into_iter()
+                .chain(std::iter::from_fn(|| self.receiver.try_recv().ok()))
+                .take(MAX_BATCH)
+            {
+                match msg {
+                    Msg::Write(w) => writes.push(w),
+                    Msg::Read(r) => reads.push(r),
+                }
+            }
+            self.write_batch(writes);
+            let ctx = ReadCtx {
+                queue: &self.queue,
+                conn: &self.conn,
+                config: &self.config,
+                now: self.clock.now(),
+            };
+            for r in reads {
+                r(&ctx);
+            }
+        }
+    }
+
+    /// The rollover job every batch starts with (a no-op on most batches).
+    fn rollover(ctx: &mut WriteCtx<'_>) -> Result<(), EngineError> {
+        if let Some(change) = ctx.queue.plan_rollover(ctx.now) {
+            writes::persist_change(ctx.tx, &change, &[])?;
+            writes::purge_idempotency(ctx.tx, ctx.now)?;
+            ctx.queue.apply(&change);
+            for e in change.events {
+                ctx.publish(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn write_batch(&mut self, jobs: Vec<WriteJob>) {
+        let now = self.clock.now();
+        let mut published = Vec::new();
+        let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
+        let result = (|| -> Result<(), StoreError> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(busy_or("begin batch"))?;
+            {
+                let mut ctx = WriteCtx {
+                    tx: &tx,
+                    queue: &mut self.queue,
+                    config: &self.config,
+                    now,
+                    events: &mut published,
+                };
+                if let Err(e) = Self::rollover(&mut ctx) {
+                    tracing::error!(error = ?e, "day rollover failed; will retry");
+                }
+                for job in jobs {
+                    tx.execute_batch("SAVEPOINT job")
+                        .map_err(busy_or("savepoint"))?;
+                    let before = ctx.events.len();
+                    let (keep, reply) = job(&mut ctx);
+                    if keep {
+                        tx.execute_batch("RELEASE job")
+                            .map_err(busy_or("release"))?;
+                    } else {
+                        ctx.events.truncate(before);
+                        tx.execute_batch("ROLLBACK TO job; RELEASE job")
+                            .map_err(busy_or("rollback to"))?;
+                    }
+                    replies.push(reply);
+                }
+            }
+            tx.commit().map_err(busy_or("commit batch"))
+        })();
+        match result {
+            Ok(()) => {
+                for reply in replies {
+                    reply(Ok(()));
+                }
+                for e in published {
+                    // No receiver is fine: nobody is watching.
+                    let _ = self.events.send(Arc::new(e));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "batch not committed; reloading the queue from the database");
+                // Busy, full or failing: either way the client may retry, and nothing was kept.
+                for reply in replies {
+                    reply(Err(EngineError::Store(StoreError::Busy)));
+                }
+                self.reload();
+            }
+        }
+    }
+
+    /// After a failed commit, memory may hold changes that never reached the disk: start again from it.
+    fn reload(&mut self) {
+        match load_queue(&self.conn, &self.config, service_day(self.clock.now())) {
+            Ok(q) => self.queue = q,
+            Err(e) => {
+                // Memory can no longer be trusted and the disk cannot be read: stop, and let the
+                // supervisor (systemd) restart us from the database.
+                tracing::error!(error = %e, path = %self.path.display(), "cannot reload the queue; stopping");
+                std::process::abort();
+            }
+        }
+    }
+}
+
+fn busy_or(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |err| StoreError::Sqlite { context, err }
+}

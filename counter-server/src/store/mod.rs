@@ -1,0 +1,477 @@
+//! The only place with SQL: opening the database, migrations, and mapping rows to domain values.
+//!
+//! - `engine`: the writer thread, which owns the live `Queue` and the one write connection.
+//! - `writes`: persisting a planned `Change` and everything issued with a ticket.
+//! - `reads`: a small pool of read connections for lookups that need no queue rule.
+
+pub mod engine;
+pub mod reads;
+pub mod writes;
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use crate::config::Config;
+use crate::domain::*;
+
+/// The schema, in order; the version of a database is `PRAGMA user_version`.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_intake",
+        include_str!("../../../migrations/0002_intake.sql"),
+    ),
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// SQLite said no; `context` names what we were doing (never with personal data).
+    Sqlite {
+        context: &'static str,
+        err: rusqlite::Error,
+    },
+    /// The database was written by a newer binary; running would risk corrupting it.
+    TooNew {
+        found: i64,
+        supported: i64,
+    },
+    Busy,
+}
+
+impl StoreError {
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Busy => true,
+            Self::Sqlite {
+                err: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } => {
+                matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                )
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite { context, err } => write!(f, "{context}: {err}"),
+            Self::TooNew { found, supported } => write!(
+                f,
+                "the database is at schema version {found} but this binary knows only up to {supported}; run the newer binary"
+            ),
+            Self::Busy => write!(f, "storage busy"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// Attaches what we were doing to a SQLite error.
+pub trait Context<T> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Context<T> for rusqlite::Result<T> {
+    fn ctx(self, context: &'static str) -> Result<T, StoreError> {
+        self.map_err(|err| StoreError::Sqlite { context, err })
+    }
+}
+
+/// Opens a connection with the settings every connection needs. PRAGMAs are per connection,
+/// which is why they are here and not in a migration.
+pub fn open(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags).ctx("open database")?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .ctx("busy_timeout")?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .ctx("foreign_keys")?;
+    if !read_only {
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .ctx("journal_mode")?;
+        // FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .ctx("synchronous")?;
+    }
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .ctx("temp_store")?;
+    Ok(conn)
+}
+
+/// Brings the schema up to date in one transaction, refusing a database newer than this binary.
+pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .ctx("read user_version")?;
+    let latest = latest_version();
+    if found > latest {
+        return Err(StoreError::TooNew {
+            found,
+            supported: latest,
+        });
+    }
+    if found == latest {
+        return Ok(found);
+    }
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .ctx("begin migration")?;
+    for (_, sql) in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(sql).ctx("apply migration")?;
+    }
+    tx.pragma_update(None, "user_version", latest)
+        .ctx("set user_version")?;
+    tx.commit().ctx("commit migration")?;
+    Ok(latest)
+}
+
+/// Writes the configured services and desks (keeping who sits at a desk).
+pub fn sync_config(conn: &mut Connection, config: &Config) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .ctx("begin config sync")?;
+    for s in &config.services {
+        tx.execute(
+            "INSERT INTO services (code, prefix, name_ar, name_en) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (code) DO UPDATE SET prefix = excluded.prefix, name_ar = excluded.name_ar, name_en = excluded.name_en",
+            params![s.code, s.prefix, s.name_ar, s.name_en],
+        )
+        .ctx("sync services")?;
+    }
+    for d in &config.desks {
+        tx.execute(
+            "INSERT INTO desks (id, kind, services) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, services = excluded.services",
+            params![d.id, desk_kind_str(d.kind.into()), d.services.join(",")],
+        )
+        .ctx("sync desks")?;
+    }
+    tx.commit().ctx("commit config sync")
+}
+
+/// The live queue as storage holds it.
+pub fn load_queue(
+    conn: &Connection,
+    config: &Config,
+    today: NaiveDate,
+) -> Result<Queue, StoreError> {
+    let services = config
+        .services
+        .iter()
+        .map(|s| Service {
+            code: s.code.clone(),
+            prefix: s.prefix.clone(),
+            average_service_minutes: s.average_service_minutes,
+        })
+        .collect();
+    let mut desks = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare("SELECT d.id, d.kind, d.services, d.staff_id, d.paused, s.gender FROM desks d LEFT JOIN staff s ON s.id = d.staff_id ORDER BY d.id")
+            .ctx("load desks")?;
+        let rows = stmt
+            .query_map([], |r| {
+                let staff: Option<StaffId> = r.get(3)?;
+                let gender: Option<String> = r.get(5)?;
+                let on_duty = match (staff, gender.as_deref().and_then(gender_from)) {
+                    (Some(staff), Some(gender)) => Some(OnDuty { staff, gender }),
+                    _ => None,
+                };
+                let services: String = r.get(2)?;
+                Ok(Desk {
+                    id: r.get(0)?,
+                    kind: desk_kind_from(&r.get::<_, String>(1)?),
+                    services: services
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    on_duty,
+                    paused: r.get(4)?,
+                    priority_streak: 0,
+                })
+            })
+            .ctx("load desks")?;
+        for d in rows {
+            let d = d.ctx("load desks")?;
+            // Desks removed from the configuration are not served any more.
+            if config.desks.iter().any(|c| c.id == d.id) {
+                desks.push(d);
+            }
+        }
+    }
+    let mut active = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE state IN ('waiting', 'called', 'serving')"))
+            .ctx("load tickets")?;
+        let rows = stmt.query_map([], ticket_from_row).ctx("load tickets")?;
+        for t in rows {
+            active.push(t.ctx("load tickets")?);
+        }
+    }
+    let mut last_numbers = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare("SELECT service, service_day, MAX(number) FROM tickets WHERE service_day = ?1 GROUP BY service")
+            .ctx("load counters")?;
+        let rows = stmt
+            .query_map([today.to_string()], |r| {
+                Ok((
+                    (r.get::<_, String>(0)?, parse_day(&r.get::<_, String>(1)?)),
+                    r.get::<_, u32>(2)?,
+                ))
+            })
+            .ctx("load counters")?;
+        for row in rows {
+            last_numbers.push(row.ctx("load counters")?);
+        }
+    }
+    let max_id: TicketId = conn
+        .query_row("SELECT COALESCE(MAX(id), 0) FROM tickets", [], |r| r.get(0))
+        .ctx("max id")?;
+    Ok(Queue::new(
+        config.policy(),
+        services,
+        desks,
+        active,
+        last_numbers,
+        max_id,
+    ))
+}
+
+pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls";
+
+pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
+    let route = match (
+        r.get::<_, String>(7)?.as_str(),
+        r.get::<_, Option<DeskId>>(8)?,
+    ) {
+        ("research", _) => Route::Research,
+        ("desk", Some(d)) => Route::Desk(d),
+        _ => Route::Service,
+    };
+    Ok(Ticket {
+        id: r.get(0)?,
+        service: r.get(1)?,
+        service_day: parse_day(&r.get::<_, String>(2)?),
+        number: r.get(3)?,
+        priority: priority_from(&r.get::<_, String>(4)?),
+        gender_preference: r
+            .get::<_, Option<String>>(5)?
+            .as_deref()
+            .and_then(gender_from),
+        state: state_from(&r.get::<_, String>(6)?),
+        route,
+        desk: r.get(9)?,
+        issued_at: parse_time(&r.get::<_, String>(10)?),
+        called_at: r.get::<_, Option<String>>(11)?.as_deref().map(parse_time),
+        recalls: r.get(12)?,
+    })
+}
+
+// ----- text forms of domain values (the schema's CHECK constraints list the same words) -----
+
+pub fn time_str(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+pub fn parse_time(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+pub fn parse_day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+pub fn priority_str(p: Priority) -> &'static str {
+    match p {
+        Priority::Urgent => "urgent",
+        Priority::Priority => "priority",
+        Priority::Normal => "normal",
+    }
+}
+
+pub fn priority_from(s: &str) -> Priority {
+    match s {
+        "urgent" => Priority::Urgent,
+        "priority" => Priority::Priority,
+        _ => Priority::Normal,
+    }
+}
+
+pub fn gender_str(g: Gender) -> &'static str {
+    match g {
+        Gender::Female => "female",
+        Gender::Male => "male",
+    }
+}
+
+pub fn gender_from(s: &str) -> Option<Gender> {
+    match s {
+        "female" => Some(Gender::Female),
+        "male" => Some(Gender::Male),
+        _ => None,
+    }
+}
+
+pub fn state_str(s: TicketState) -> &'static str {
+    match s {
+        TicketState::Waiting => "waiting",
+        TicketState::Called => "called",
+        TicketState::Serving => "serving",
+        TicketState::Done => "done",
+        TicketState::NoShow => "no_show",
+        TicketState::Cancelled => "cancelled",
+        TicketState::Expired => "expired",
+    }
+}
+
+pub fn state_from(s: &str) -> TicketState {
+    match s {
+        "waiting" => TicketState::Waiting,
+        "called" => TicketState::Called,
+        "serving" => TicketState::Serving,
+        "done" => TicketState::Done,
+        "no_show" => TicketState::NoShow,
+        "cancelled" => TicketState::Cancelled,
+        _ => TicketState::Expired,
+    }
+}
+
+pub fn desk_kind_str(k: DeskKind) -> &'static str {
+    match k {
+        DeskKind::BeneficiaryRelations => "beneficiary_relations",
+        DeskKind::SocialResearch => "social_research",
+    }
+}
+
+pub fn desk_kind_from(s: &str) -> DeskKind {
+    if s == "social_research" {
+        DeskKind::SocialResearch
+    } else {
+        DeskKind::BeneficiaryRelations
+    }
+}
+
+pub fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Reception => "reception",
+        Role::Researcher => "researcher",
+        Role::Supervisor => "supervisor",
+        Role::Admin => "admin",
+    }
+}
+
+pub fn role_from(s: &str) -> Option<Role> {
+    match s {
+        "reception" => Some(Role::Reception),
+        "researcher" => Some(Role::Researcher),
+        "supervisor" => Some(Role::Supervisor),
+        "admin" => Some(Role::Admin),
+        _ => None,
+    }
+}
+
+pub fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::InformationGiven => "information_given",
+        Outcome::SupportRequestRegistered => "support_request_registered",
+        Outcome::ReferredElsewhere => "referred_elsewhere",
+        Outcome::Other => "other",
+    }
+}
+
+pub fn route_parts(r: Route) -> (&'static str, Option<DeskId>) {
+    match r {
+        Route::Service => ("service", None),
+        Route::Research => ("research", None),
+        Route::Desk(d) => ("desk", Some(d)),
+    }
+}
+
+/// The schema version of an existing database file, without changing it.
+pub fn schema_version(conn: &Connection) -> Result<i64, StoreError> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .ctx("read user_version")
+}
+
+/// Whether a table has a row matching `sql` (used by tests and health checks).
+pub fn exists(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<bool, StoreError> {
+    conn.query_row(sql, args, |_| Ok(()))
+        .optional()
+        .map(|o| o.is_some())
+        .ctx("exists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_to_an_empty_database_and_are_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), latest_version());
+        assert_eq!(migrate(&mut conn).unwrap(), latest_version());
+        let journal: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+    }
+
+    #[test]
+    fn a_database_newer_than_the_binary_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        migrate(&mut conn).unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
+        assert!(matches!(migrate(&mut conn), Err(StoreError::TooNew { .. })));
+    }
+
+    #[test]
+    fn the_schema_refuses_a_duplicate_number_for_a_service_and_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        migrate(&mut conn).unwrap();
+        sync_config(&mut conn, &Config::demo()).unwrap();
+        let insert = |id: i64, hash: &[u8]| {
+            conn.execute(
+                "INSERT INTO tickets (id, service, service_day, number, label, priority, state, route, issued_at, status_token_hash)
+                 VALUES (?1, 'inquiry', '2026-11-25', 1, 'C-001', 'normal', 'waiting', 'service', '2026-11-25T06:00:00Z', ?2)",
+                params![id, hash],
+            )
+        };
+        insert(1, b"a").unwrap();
+        assert!(insert(2, b"b").is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! Lookups that need no queue rule, on a small pool of read-only connections, always off the async
+//! executor (`spawn_blocking`).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Context, StoreError, gender_from, open, role_from, state_from, time_str};
+use crate::auth::{DeviceScope, Principal};
+use crate::domain::{DeskId, Gender, Role, StaffId, TicketId, TicketState};
+
+#[derive(Clone)]
+pub struct ReadPool {
+    path: Arc<PathBuf>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl ReadPool {
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: Arc::new(path.to_path_buf()),
+            idle: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.idle.lock().expect("pool lock").pop();
+            let conn = match conn {
+                Some(c) => c,
+                None => open(&pool.path, true)?,
+            };
+            let out = f(&conn);
+            pool.idle.lock().expect("pool lock").push(conn);
+            out
+        })
+        .await
+        .map_err(|_| StoreError::Busy)?
+    }
+}
+
+/// The caller behind a token hash: a device that is not revoked, or a live staff session.
+pub fn principal(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Option<Principal>, StoreError> {
+    let device = conn
+        .prepare_cached(
+            "SELECT id, scope FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
+        )
+        .ctx("prepare device lookup")?
+        .query_row([&token_hash[..]], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()
+        .ctx("device lookup")?;
+    if let Some((id, scope)) = device {
+        return Ok(DeviceScope::parse(&scope).map(|scope| Principal::Device { id, scope }));
+    }
+    let staff = conn
+        .prepare_cached(
+            "SELECT s.id, s.role, s.gender FROM sessions x JOIN staff s ON s.id = x.staff_id
+             WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND s.disabled = 0",
+        )
+        .ctx("prepare session lookup")?
+        .query_row(params![&token_hash[..], time_str(now)], |r| {
+            Ok((
+                r.get::<_, StaffId>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .optional()
+        .ctx("session lookup")?;
+    Ok(staff.and_then(|(id, role, gender)| {
+        Some(Principal::Staff {
+            id,
+            role: role_from(&role)?,
+            gender: gender_from(&gender)?,
+            session: *token_hash,
+        })
+    }))
+}
+
+pub struct StaffLogin {
+    pub id: StaffId,
+    pub display_name: String,
+    pub role: Role,
+    pub gender: Gender,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+pub fn staff_by_username(
+    conn: &Connection,
+    username: &str,
+) -> Result<Option<StaffLogin>, StoreError> {
+    conn.prepare_cached("SELECT id, display_name, role, gender, password_hash, disabled FROM staff WHERE username = ?1")
+        .ctx("prepare staff lookup")?
+        .query_row([username], |r| {
+            Ok((r.get::<_, StaffId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?))
+        })
+        .optional()
+        .ctx("staff lookup")
+        .map(|o| {
+            o.and_then(|(id, display_name, role, gender, password_hash, disabled)| {
+                Some(StaffLogin { id, display_name, role: role_from(&role)?, gender: gender_from(&gender)?, password_hash, disabled })
+            })
+        })
+}
+
+/// What the public status page may know of a ticket.
+pub struct PublicStatus {
+    pub id: TicketId,
+    pub label: String,
+    pub state: TicketState,
+    pub desk: Option<DeskId>,
+}
+
+pub fn status_by_token(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+) -> Result<Option<PublicStatus>, StoreError> {
+    conn.prepare_cached("SELECT id, label, state, desk FROM tickets WHERE status_token_hash = ?1")
+        .ctx("prepare status lookup")?
+        .query_row([&token_hash[..]], |r| {
+            Ok(PublicStatus {
+                id: r.get(0)?,
+                label: r.get(1)?,
+                state: state_from(&r.get::<_, String>(2)?),
+                desk: r.get(3)?,
+            })
+        })
+        .optional()
+        .ctx("status lookup")
+}

@@ -1,0 +1,289 @@
+//! Statements that change the database. Called by the engine inside its transaction, and by the
+//! administration paths (accounts, devices) with their own.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{
+    Context, StoreError, gender_str, outcome_str, priority_str, route_parts, state_str, time_str,
+};
+use crate::config::IntakeNotice;
+use crate::domain::*;
+use crate::input::intake::Intake;
+
+/// Writes a planned change: new tickets, new ticket values, desks and history.
+/// `labels` gives each issued ticket's label; `token_hashes` each issued ticket's token hash.
+pub fn persist_change(
+    tx: &Transaction<'_>,
+    change: &Change,
+    issued_meta: &[(String, [u8; 32], Option<i64>)],
+) -> Result<(), StoreError> {
+    for (t, (label, token_hash, device)) in change.issued.iter().zip(issued_meta) {
+        let (route, route_desk) = route_parts(t.route);
+        tx.prepare_cached(
+            "INSERT INTO tickets (id, service, service_day, number, label, priority, gender_preference, state, route, route_desk,
+                                  desk, issued_at, recalls, status_token_hash, issued_by_device)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )
+        .ctx("prepare insert ticket")?
+        .execute(params![
+            t.id,
+            t.service,
+            t.service_day.to_string(),
+            t.number,
+            label,
+            priority_str(t.priority),
+            t.gender_preference.map(gender_str),
+            state_str(t.state),
+            route,
+            route_desk,
+            t.desk,
+            time_str(t.issued_at),
+            t.recalls,
+            &token_hash[..],
+            device,
+        ])
+        .ctx("insert ticket")?;
+    }
+    for t in &change.updated {
+        let (route, route_desk) = route_parts(t.route);
+        tx.prepare_cached(
+            "UPDATE tickets SET service = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8
+             WHERE id = ?1",
+        )
+        .ctx("prepare update ticket")?
+        .execute(params![
+            t.id,
+            t.service,
+            state_str(t.state),
+            route,
+            route_desk,
+            t.desk,
+            t.called_at.map(time_str),
+            t.recalls,
+        ])
+        .ctx("update ticket")?;
+    }
+    for h in &change.history {
+        let at = time_str(h.at);
+        match h.action {
+            "start" => {
+                tx.prepare_cached("UPDATE tickets SET started_at = ?2 WHERE id = ?1")
+                    .ctx("prepare started_at")?
+                    .execute(params![h.ticket, at])
+                    .ctx("started_at")?;
+            }
+            "finish" | "no_show" | "cancel" | "expire" => {
+                tx.prepare_cached(
+                    "UPDATE tickets SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
+                )
+                .ctx("prepare finished_at")?
+                .execute(params![h.ticket, at, h.outcome.map(outcome_str)])
+                .ctx("finished_at")?;
+            }
+            _ => {}
+        }
+        tx.prepare_cached("INSERT INTO ticket_events (ticket_id, action, desk, staff_id, at, detail, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .ctx("prepare history")?
+            .execute(params![h.ticket, h.action, h.desk, h.staff, at, h.detail, h.outcome.map(outcome_str)])
+            .ctx("insert history")?;
+    }
+    for d in &change.desks {
+        tx.prepare_cached("UPDATE desks SET staff_id = ?2, paused = ?3 WHERE id = ?1")
+            .ctx("prepare update desk")?
+            .execute(params![d.id, d.on_duty.map(|o| o.staff), d.paused])
+            .ctx("update desk")?;
+    }
+    Ok(())
+}
+
+/// What an earlier request with the same idempotency key produced.
+pub struct StoredIssue {
+    pub request_hash: Vec<u8>,
+    pub ticket_id: TicketId,
+    pub status_token: String,
+    pub people_ahead: u32,
+    pub estimated_wait: u32,
+}
+
+pub fn find_idempotent(
+    tx: &Transaction<'_>,
+    device: i64,
+    key: &str,
+) -> Result<Option<StoredIssue>, StoreError> {
+    tx.prepare_cached(
+        "SELECT request_hash, ticket_id, status_token, people_ahead, estimated_wait FROM idempotency_keys WHERE device_id = ?1 AND key = ?2",
+    )
+    .ctx("prepare idempotency lookup")?
+    .query_row(params![device, key], |r| {
+        Ok(StoredIssue { request_hash: r.get(0)?, ticket_id: r.get(1)?, status_token: r.get(2)?, people_ahead: r.get(3)?, estimated_wait: r.get(4)? })
+    })
+    .optional()
+    .ctx("idempotency lookup")
+}
+
+pub fn save_idempotent(
+    tx: &Transaction<'_>,
+    device: i64,
+    key: &str,
+    request_hash: &[u8; 32],
+    stored: &StoredIssue,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO idempotency_keys (device_id, key, request_hash, ticket_id, status_token, people_ahead, estimated_wait, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .ctx("prepare save idempotency")?
+    .execute(params![device, key, &request_hash[..], stored.ticket_id, stored.status_token, stored.people_ahead, stored.estimated_wait, time_str(now)])
+    .ctx("save idempotency")?;
+    Ok(())
+}
+
+/// Deletes idempotency rows (and so the plaintext tokens they keep) older than two days.
+pub fn purge_idempotency(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let cutoff = time_str(now - chrono::Duration::days(2));
+    conn.execute(
+        "DELETE FROM idempotency_keys WHERE created_at < ?1",
+        [cutoff],
+    )
+    .ctx("purge idempotency")
+}
+
+/// Stores the consent (with the notice text the visitor saw) and the intake of a ticket.
+pub fn save_intake(
+    tx: &Transaction<'_>,
+    ticket: TicketId,
+    intake: &Intake,
+    notice: &IntakeNotice,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO consents (ticket_id, notice_version, notice_text_ar, notice_text_en, given_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .ctx("prepare consent")?
+        .execute(params![ticket, notice.version, notice.ar, notice.en, time_str(now)])
+        .ctx("insert consent")?;
+    let consent = tx.last_insert_rowid();
+    tx.prepare_cached(
+        "INSERT INTO intakes (ticket_id, consent_id, name, national_id, mobile, wheelchair, hearing, interpreter_language, companion, feels_unsafe)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .ctx("prepare intake")?
+    .execute(params![
+        ticket,
+        consent,
+        intake.name,
+        intake.national_id,
+        intake.mobile,
+        intake.wheelchair,
+        intake.hearing,
+        intake.interpreter_language,
+        intake.companion,
+        intake.feels_unsafe,
+    ])
+    .ctx("insert intake")?;
+    Ok(())
+}
+
+pub fn raise_alert(
+    tx: &Transaction<'_>,
+    kind: &str,
+    ticket: TicketId,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    tx.prepare_cached("INSERT INTO alerts (kind, ticket_id, raised_at) VALUES (?1, ?2, ?3)")
+        .ctx("prepare alert")?
+        .execute(params![kind, ticket, time_str(now)])
+        .ctx("insert alert")?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Records the printer's verdict on a ticket. Returns false when the device did not issue it.
+pub fn mark_printed(
+    tx: &Transaction<'_>,
+    ticket: TicketId,
+    device: i64,
+    printed: bool,
+) -> Result<bool, StoreError> {
+    let n = tx
+        .prepare_cached("UPDATE tickets SET printed = ?3 WHERE id = ?1 AND issued_by_device = ?2")
+        .ctx("prepare mark printed")?
+        .execute(params![ticket, device, printed])
+        .ctx("mark printed")?;
+    Ok(n == 1)
+}
+
+/// One audit row: who looked at or changed what. Never personal data.
+pub fn audit(
+    conn: &Connection,
+    staff: Option<StaffId>,
+    role: Option<&str>,
+    desk: Option<DeskId>,
+    ticket: Option<TicketId>,
+    action: &str,
+    request_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT INTO audit_log (at, staff_id, role, desk, ticket_id, action, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .ctx("prepare audit")?
+        .execute(params![time_str(now), staff, role, desk, ticket, action, request_id])
+        .ctx("insert audit")?;
+    Ok(())
+}
+
+// ----- accounts and devices -----
+
+pub fn create_staff(
+    conn: &Connection,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    gender: Gender,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<StaffId, StoreError> {
+    conn.execute(
+        "INSERT INTO staff (username, display_name, role, gender, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![username, display_name, super::role_str(role), gender_str(gender), password_hash, time_str(now)],
+    )
+    .ctx("create staff")?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn create_device(
+    conn: &Connection,
+    name: &str,
+    scope: &str,
+    token_hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO devices (name, scope, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![name, scope, &token_hash[..], time_str(now)],
+    )
+    .ctx("create device")?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn create_session(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+    staff: StaffId,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![&token_hash[..], staff, time_str(now), time_str(expires)],
+    )
+    .ctx("create session")?;
+    Ok(())
+}
+
+pub fn delete_session(conn: &Connection, token_hash: &[u8; 32]) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [&token_hash[..]],
+    )
+    .ctx("delete session")?;
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! A real counter-server for tests of other parts (kiosk, end-to-end): a temporary SQLite file, a
+//! real HTTP listener on 127.0.0.1 with a random port, its own runtime thread, and device tokens
+//! and staff accounts made for it. Not used by the server itself.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use tokio::sync::oneshot;
+
+use crate::auth::DeviceScope;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::domain::{Gender, Role};
+use crate::provision;
+use crate::server::Server;
+
+/// The password of every account `TestServer::add_staff` makes.
+pub const TEST_PASSWORD: &str = "test-password-123";
+
+pub struct TestOptions {
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    /// Reuse this database file (restart tests); a fresh temporary one when `None`.
+    pub db_path: Option<PathBuf>,
+    /// Bind this address (restart on the same port); 127.0.0.1:0 when `None`.
+    pub addr: Option<SocketAddr>,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        Self {
+            config: Config::demo(),
+            clock: Arc::new(SystemClock),
+            db_path: None,
+            addr: None,
+        }
+    }
+}
+
+pub struct TestServer {
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub db_path: PathBuf,
+    pub kiosk_token: String,
+    pub display_token: String,
+    pub rating_token: String,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// The demo branch on a fresh database.
+    pub fn start() -> Self {
+        Self::start_with(TestOptions::default())
+    }
+
+    pub fn start_with(opts: TestOptions) -> Self {
+        let (dir, db_path) = match opts.db_path {
+            Some(p) => (None, p),
+            None => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let p = dir.path().join("counter.db");
+                (Some(dir), p)
+            }
+        };
+        let kiosk_token = provision::add_device(&db_path, "test kiosk", DeviceScope::Kiosk)
+            .expect("kiosk device");
+        let display_token = provision::add_device(&db_path, "test display", DeviceScope::Display)
+            .expect("display device");
+        let rating_token = provision::add_device(&db_path, "test rating", DeviceScope::Rating)
+            .expect("rating device");
+        let server = Server::open(opts.config, &db_path, opts.clock).expect("open the test server");
+        let bind = opts
+            .addr
+            .unwrap_or_else(|| "127.0.0.1:0".parse().expect("loopback address"));
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(bind)
+                    .await
+                    .expect("bind the test server");
+                addr_tx
+                    .send(listener.local_addr().expect("local address"))
+                    .expect("report the address");
+                server
+                    .run(listener, async {
+                        stop_rx.await.ok();
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("the test server started");
+        Self {
+            base_url: format!("http://{addr}"),
+            addr,
+            db_path,
+            kiosk_token,
+            display_token,
+            rating_token,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+            _dir: dir,
+        }
+    }
+
+    /// Makes a staff account with `TEST_PASSWORD`.
+    pub fn add_staff(&self, username: &str, role: Role, gender: Gender) {
+        provision::add_staff(
+            &self.db_path,
+            username,
+            username,
+            role,
+            gender,
+            TEST_PASSWORD,
+        )
+        .expect("add staff");
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// Stops gracefully and waits; the database file stays (for restart tests) while `self` lives.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Stops and hands over the temporary directory, so the database outlives this server.
+    pub fn stop_keep_files(mut self) -> (PathBuf, Option<tempfile::TempDir>) {
+        self.stop();
+        (self.db_path.clone(), self._dir.take())
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
