@@ -146,8 +146,11 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
     };
 
     // Who we are.
-    block(&mut canvas, &mut y, &t.association_name_ar, arabic(s.assoc_ar, true));
-    block(&mut canvas, &mut y, &t.association_name_en, latin(s.assoc_en, false));
+    // Shrunk a little rather than wrapped on 58 mm, but never below the legible minimum.
+    let assoc_ar = TextStyle { min_px: Some(s.assoc_ar.min(26.0)), ..arabic(s.assoc_ar, true) };
+    let assoc_en = TextStyle { min_px: Some(s.assoc_en.min(16.0)), ..latin(s.assoc_en, false) };
+    block(&mut canvas, &mut y, &t.association_name_ar, assoc_ar);
+    block(&mut canvas, &mut y, &t.association_name_en, assoc_en);
     y += s.gap / 2;
     canvas.fill_rect(left, y, inner, 3);
     y += 3 + s.gap / 2;
@@ -163,6 +166,7 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
     y += s.gap / 2;
     block(&mut canvas, &mut y, &content::people_ahead_ar(t.people_ahead), arabic(s.ahead_ar, false));
     block(&mut canvas, &mut y, &content::people_ahead_en(t.people_ahead), latin(s.ahead_en, false));
+    y += s.gap / 2;
     block(
         &mut canvas,
         &mut y,
@@ -190,7 +194,7 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
 
     block(&mut canvas, &mut y, content::SCAN_AR, one_line(arabic(s.scan_ar, true)));
     block(&mut canvas, &mut y, content::SCAN_EN, one_line(latin(s.scan_en, false)));
-    y += s.gap / 2;
+    y += s.gap;
     canvas.fill_rect(left + inner / 4, y, inner / 2, 1);
     y += 1 + s.gap / 2;
     block(&mut canvas, &mut y, content::PRIVACY_AR, one_line(arabic(s.privacy_ar, false)));
