@@ -1,1 +1,218 @@
-//! End-to-end test support.
+//! Helpers for the end-to-end tests: an HTTP client for the API, an SSE reader, and row counts
+//! read straight from the database file.
+
+use std::path::Path;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::Value;
+
+pub use counter_server::testing::{TEST_PASSWORD, TestOptions, TestServer};
+
+/// A thin client over the real HTTP API.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: Client,
+}
+
+/// A reply: status and JSON body (`Value::Null` when empty), plus the raw text.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub json: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        let http = Client::builder()
+            .pool_max_idle_per_host(64)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        Self {
+            base: base.to_string(),
+            http,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("the server answers");
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, json, text }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(Method::GET, path, token, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Option<&Value>) -> Reply {
+        self.send(Method::POST, path, Some(token), body, &[]).await
+    }
+
+    /// Issues a ticket with an idempotency key.
+    pub async fn issue(&self, kiosk: &str, key: &str, body: &Value) -> Reply {
+        self.send(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(kiosk),
+            Some(body),
+            &[("Idempotency-Key", key)],
+        )
+        .await
+    }
+
+    /// Logs in with `TEST_PASSWORD` and returns the session token.
+    pub async fn login(&self, username: &str) -> String {
+        let r = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(&serde_json::json!({"username": username, "password": TEST_PASSWORD})),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.text);
+        r.json["token"].as_str().expect("token").to_string()
+    }
+
+    /// Opens the event stream and returns a channel of `(event, data)` pairs.
+    pub async fn events(
+        &self,
+        token: &str,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<(String, String)> {
+        let res = self
+            .http
+            .get(format!("{}/api/v1/events", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("events");
+        assert_eq!(res.status(), StatusCode::OK);
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut body = res.bytes_stream();
+            let mut buf = String::new();
+            while let Some(Ok(chunk)) = body.next().await {
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    let mut event = String::from("message");
+                    let mut data = String::new();
+                    for line in block.lines() {
+                        if let Some(e) = line.strip_prefix("event:") {
+                            event = e.trim().to_string();
+                        } else if let Some(d) = line.strip_prefix("data:") {
+                            data.push_str(d.trim_start());
+                        }
+                    }
+                    if !data.is_empty() && tx.send((event, data)).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        rx
+    }
+}
+
+/// Waits for the next event of `kind` on a stream, skipping others.
+pub async fn next_event(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+    kind: &str,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (e, d) = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("event in time")
+            .expect("stream open");
+        if e == kind {
+            return serde_json::from_str(&d).expect("event data is JSON");
+        }
+    }
+}
+
+/// Row counts of the tables a rejected request must not change.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct Counts {
+    pub tickets: i64,
+    pub ticket_events: i64,
+    pub intakes: i64,
+    pub consents: i64,
+    pub idempotency_keys: i64,
+    pub alerts: i64,
+    pub sessions: i64,
+}
+
+pub fn counts(db: &Path) -> Counts {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open db");
+    let n = |table: &str| {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .expect("count")
+    };
+    Counts {
+        tickets: n("tickets"),
+        ticket_events: n("ticket_events"),
+        intakes: n("intakes"),
+        consents: n("consents"),
+        idempotency_keys: n("idempotency_keys"),
+        alerts: n("alerts"),
+        sessions: n("sessions"),
+    }
+}
+
+/// A fresh idempotency key.
+pub fn key() -> String {
+    counter_server::auth::tokens::random_token(18)
+}
+
+/// A configuration with `desks` beneficiary-relations desks serving every service.
+pub fn config_with_desks(desks: u32) -> counter_server::config::Config {
+    let mut toml = counter_server::config::DEMO_TOML
+        .split("[[desks]]")
+        .next()
+        .expect("demo config")
+        .to_string();
+    for id in 1..=desks {
+        toml.push_str(&format!(
+            "[[desks]]\nid = {id}\nkind = \"beneficiary_relations\"\nservices = [\"new_request\", \"follow_up\", \"inquiry\", \"volunteering\"]\n\n"
+        ));
+    }
+    toml.push_str(
+        "[[desks]]\nid = 99\nkind = \"social_research\"\nservices = [\"social_research\"]\n",
+    );
+    counter_server::config::Config::parse(&toml).expect("test configuration")
+}

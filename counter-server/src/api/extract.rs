@@ -63,30 +63,55 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
     }
 }
 
-/// Deserialises a body, telling malformed JSON (400) from well-formed JSON with a wrong field (422).
+/// Deserialises a body, telling malformed JSON (400) from well-formed JSON with a wrong field (422,
+/// naming the field by its path, e.g. `intake.needs.hearing`).
 pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(raw).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = parsed.map_err(|e| {
         use serde_json::error::Category;
-        match e.classify() {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
             Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
                 "malformed_json",
                 "صيغة JSON غير صحيحة",
-                format!("malformed JSON: {e}"),
+                format!("malformed JSON: {inner}"),
             ),
             Category::Data => {
-                let text = e.to_string();
-                // serde's message names the field, e.g. "unknown field `x`, expected one of …".
-                let field = text.split('`').nth(1).unwrap_or("").to_string();
+                let text = inner.to_string();
+                let named = || text.split('`').nth(1).unwrap_or("").to_string();
+                let join = |name: String| {
+                    if path == "." {
+                        name
+                    } else {
+                        format!("{path}.{name}")
+                    }
+                };
                 if text.starts_with("unknown field") {
-                    ApiError::unprocessable("unknown_field", &field, "حقل غير معروف", text)
+                    ApiError::unprocessable("unknown_field", &join(named()), "حقل غير معروف", text)
                 } else if text.starts_with("missing field") {
-                    ApiError::unprocessable("missing_field", &field, "حقل مطلوب مفقود", text)
+                    ApiError::unprocessable(
+                        "missing_field",
+                        &join(named()),
+                        "حقل مطلوب مفقود",
+                        text,
+                    )
                 } else {
-                    ApiError::unprocessable("invalid_field", &field, "قيمة حقل غير صالحة", text)
+                    ApiError::unprocessable("invalid_field", &path, "قيمة حقل غير صالحة", text)
                 }
             }
         }
-    })
+    })?;
+    // Trailing bytes after the JSON value are malformed too.
+    de.end().map_err(|e| {
+        ApiError::bad_request(
+            "malformed_json",
+            "صيغة JSON غير صحيحة",
+            format!("malformed JSON: {e}"),
+        )
+    })?;
+    Ok(value)
 }
 
 /// The authenticated caller. Missing or unknown tokens are refused with 401 before any handler runs.

@@ -80,3 +80,53 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
         .with_state(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The routes declared in `router` (read from this file) and the operations in openapi.json
+    /// are the same set, so the published description cannot drift from the server.
+    #[test]
+    fn openapi_lists_exactly_the_routes_of_the_router() {
+        // Whitespace removed, so that a route wrapped over several lines by rustfmt still counts.
+        let source: String = include_str!("mod.rs").split_whitespace().collect();
+        let router = source
+            .split("pubfnrouter")
+            .nth(1)
+            .unwrap()
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap();
+        let routes: BTreeSet<(String, String)> = router
+            .split(".route(\"")
+            .skip(1)
+            .map(|l| {
+                let path = l.split('"').next().unwrap().to_string();
+                let method = l
+                    .split("\",")
+                    .nth(1)
+                    .unwrap()
+                    .split('(')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                (method, path)
+            })
+            .collect();
+        let spec: serde_json::Value = serde_json::from_str(super::public::OPENAPI_JSON).unwrap();
+        let documented: BTreeSet<(String, String)> = spec["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .unwrap()
+                    .keys()
+                    .map(move |m| (m.clone(), path.clone()))
+            })
+            .collect();
+        assert_eq!(routes, documented);
+        assert_eq!(routes.len(), 25);
+    }
+}

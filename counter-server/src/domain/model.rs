@@ -111,7 +111,7 @@ impl Desk {
     /// Whether a waiting ticket stands in a line this desk calls from.
     pub fn can_serve(&self, ticket: &Ticket) -> bool {
         match ticket.route {
-            Route::Service => self.services.iter().any(|s| *s == ticket.service),
+            Route::Service => self.services.contains(&ticket.service),
             Route::Research => self.kind == DeskKind::SocialResearch,
             Route::Desk(id) => id == self.id,
         }

@@ -65,12 +65,12 @@ pub fn choose_next<'a>(
     }
     let best = best?;
     let streak_full = desk.priority_streak >= policy.max_priority_streak;
-    if best.priority == Priority::Priority && streak_full {
-        if let Some(normal) =
+    if best.priority == Priority::Priority
+        && streak_full
+        && let Some(normal) =
             oldest_normal.filter(|n| n.waited_minutes(now) >= policy.normal_max_wait_minutes)
-        {
-            return Some(normal);
-        }
+    {
+        return Some(normal);
     }
     Some(best)
 }

@@ -78,7 +78,7 @@ fn luhn_ok(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A national ID (first digit 1) or iqama (first digit 2): ten digits with a valid check digit.

@@ -212,24 +212,6 @@ pub fn mark_printed(
     Ok(n == 1)
 }
 
-/// One audit row: who looked at or changed what. Never personal data.
-pub fn audit(
-    conn: &Connection,
-    staff: Option<StaffId>,
-    role: Option<&str>,
-    desk: Option<DeskId>,
-    ticket: Option<TicketId>,
-    action: &str,
-    request_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO audit_log (at, staff_id, role, desk, ticket_id, action, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .ctx("prepare audit")?
-        .execute(params![time_str(now), staff, role, desk, ticket, action, request_id])
-        .ctx("insert audit")?;
-    Ok(())
-}
-
 // ----- accounts and devices -----
 
 pub fn create_staff(

@@ -1,0 +1,10 @@
+//! End-to-end tests of the counter-server over real HTTP on a loopback port, with a real SQLite file.
+//! One binary with modules, so the suite links once.
+
+mod bad_input;
+mod concurrency;
+mod crash;
+mod flows;
+mod idempotency;
+mod rollover;
+mod route_matrix;

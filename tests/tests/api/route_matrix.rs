@@ -1,0 +1,311 @@
+//! Every route against every kind of caller: who gets in and who is refused (deny by default).
+
+use counter_server::domain::{Gender, Role};
+use e2e::{Api, TestServer, key};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Who {
+    Anonymous,
+    Kiosk,
+    Display,
+    Rating,
+    Reception,
+    Researcher,
+    Supervisor,
+    Admin,
+}
+
+const ALL: [Who; 8] = [
+    Who::Anonymous,
+    Who::Kiosk,
+    Who::Display,
+    Who::Rating,
+    Who::Reception,
+    Who::Researcher,
+    Who::Supervisor,
+    Who::Admin,
+];
+
+/// Route, method, body, and who may pass the permission check.
+fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
+    use Who::*;
+    let desk_workers = vec![Reception, Researcher, Supervisor];
+    let staff = vec![Reception, Researcher, Supervisor, Admin];
+    vec![
+        (Method::GET, "/api/v1/health".into(), None, ALL.to_vec()),
+        (
+            Method::GET,
+            "/api/v1/openapi.json".into(),
+            None,
+            ALL.to_vec(),
+        ),
+        (
+            Method::GET,
+            "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA".into(),
+            None,
+            ALL.to_vec(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/logout".into(),
+            None,
+            staff.clone(),
+        ),
+        (
+            Method::GET,
+            "/api/v1/services".into(),
+            None,
+            [vec![Kiosk], staff.clone()].concat(),
+        ),
+        (
+            Method::GET,
+            "/api/v1/intake-notice".into(),
+            None,
+            vec![Kiosk],
+        ),
+        (
+            Method::POST,
+            "/api/v1/tickets".into(),
+            Some(json!({ "service": "inquiry" })),
+            vec![Kiosk],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/print-report"),
+            Some(json!({ "printed": true })),
+            vec![Kiosk],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/recall"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/start"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/finish"),
+            Some(json!({ "outcome": "other" })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/no-show"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/return"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/refer"),
+            Some(json!({ "reason": "r" })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/transfer"),
+            Some(json!({ "desk": 2 })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/cancel"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/desks/1/sign-in".into(),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/desks/1/sign-out".into(),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/desks/1/pause".into(),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/desks/1/resume".into(),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/desks/1/call-next".into(),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/desks/1/call".into(),
+            Some(json!({ "ticket": ticket })),
+            desk_workers.clone(),
+        ),
+        (Method::GET, "/api/v1/queue".into(), None, staff.clone()),
+        (
+            Method::GET,
+            "/api/v1/events".into(),
+            None,
+            [vec![Display], staff.clone()].concat(),
+        ),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_route_admits_exactly_the_roles_it_should() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    for (name, role, gender) in [
+        ("reception", Role::Reception, Gender::Female),
+        ("researcher", Role::Researcher, Gender::Female),
+        ("supervisor", Role::Supervisor, Gender::Male),
+        ("admin", Role::Admin, Gender::Male),
+    ] {
+        server.add_staff(name, role, gender);
+    }
+    let ticket = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let mut tokens = std::collections::HashMap::new();
+    tokens.insert(Who::Kiosk, server.kiosk_token.clone());
+    tokens.insert(Who::Display, server.display_token.clone());
+    tokens.insert(Who::Rating, server.rating_token.clone());
+    for (who, name) in [
+        (Who::Reception, "reception"),
+        (Who::Researcher, "researcher"),
+        (Who::Supervisor, "supervisor"),
+        (Who::Admin, "admin"),
+    ] {
+        tokens.insert(who, api.login(name).await);
+    }
+    let routes = routes(ticket);
+    assert_eq!(
+        routes.len(),
+        counter_server_route_count(),
+        "the matrix covers every route"
+    );
+    for (method, path, body, allowed) in routes {
+        // Logout last, so that sessions stay valid for the other routes.
+        if path.ends_with("/logout") {
+            continue;
+        }
+        for who in ALL {
+            let token = tokens.get(&who).map(String::as_str);
+            let headers: &[(&str, &str)] = if path == "/api/v1/tickets" {
+                &[("Idempotency-Key", "matrix-key-0123456789")]
+            } else {
+                &[]
+            };
+            let r = if path.ends_with("/events") {
+                // Only the status matters; do not read the endless stream.
+                let mut req = api.http.get(format!("{}{path}", api.base));
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                let res = req.send().await.unwrap();
+                let status = res.status();
+                let code = if status.is_success() {
+                    String::new()
+                } else {
+                    res.text().await.unwrap_or_default()
+                };
+                (status, code)
+            } else {
+                let r = api
+                    .send(method.clone(), &path, token, body.as_ref(), headers)
+                    .await;
+                (r.status, r.text)
+            };
+            // Refused by the permission table, as opposed to a rule further in (e.g. wrong_desk_kind).
+            let refused = r.1.contains("\"code\":\"unauthenticated\"")
+                || r.1.contains("\"code\":\"forbidden\"");
+            let expected_refusal = if who == Who::Anonymous {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            if allowed.contains(&who) {
+                assert!(
+                    !refused,
+                    "{who:?} should pass {method} {path}, got {}: {}",
+                    r.0, r.1
+                );
+            } else {
+                assert!(
+                    refused,
+                    "{who:?} must be refused at {method} {path}: {}",
+                    r.1
+                );
+                assert_eq!(r.0, expected_refusal, "{who:?} at {method} {path}");
+            }
+        }
+    }
+    for who in ALL {
+        let r = api
+            .send(
+                Method::POST,
+                "/api/v1/auth/logout",
+                tokens.get(&who).map(String::as_str),
+                None,
+                &[],
+            )
+            .await;
+        let staff = matches!(
+            who,
+            Who::Reception | Who::Researcher | Who::Supervisor | Who::Admin
+        );
+        assert_eq!(
+            r.status == StatusCode::NO_CONTENT,
+            staff,
+            "{who:?} logout: {}",
+            r.text
+        );
+    }
+    // A logged-out session is dead.
+    let r = api
+        .get(
+            "/api/v1/queue",
+            tokens.get(&Who::Reception).map(String::as_str),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The number of routes the server declares (login is tested apart: it needs no token).
+fn counter_server_route_count() -> usize {
+    let spec: Value = serde_json::from_str(counter_server::api::public::OPENAPI_JSON).unwrap();
+    let ops: usize = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    ops - 1
+}
