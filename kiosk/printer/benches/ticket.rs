@@ -7,7 +7,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kiosk_printer::{DriverConfig, PaperWidth, PrinterConfig, TicketContent, encode_escpos, render_ticket};
+use kiosk_printer::{
+    DriverConfig, PaperWidth, PrinterConfig, TicketContent, encode_escpos, render_ticket,
+};
 
 fn ticket() -> TicketContent {
     TicketContent {
@@ -23,13 +25,21 @@ fn ticket() -> TicketContent {
 }
 
 fn build(t: &TicketContent, config: &PrinterConfig) -> Vec<u8> {
-    encode_escpos(&render_ticket(t, config.width).expect("sample ticket renders"), config)
+    encode_escpos(
+        &render_ticket(t, config.width).expect("sample ticket renders"),
+        config,
+    )
 }
 
 fn bench(c: &mut Criterion) {
     let t = ticket();
     for (width, name) in [(PaperWidth::Mm80, "80mm"), (PaperWidth::Mm58, "58mm")] {
-        let config = PrinterConfig::new(width, DriverConfig::Virtual { dir: "unused".into() });
+        let config = PrinterConfig::new(
+            width,
+            DriverConfig::Virtual {
+                dir: "unused".into(),
+            },
+        );
         let cold = Instant::now();
         let bytes = build(&t, &config);
         eprintln!(
@@ -38,9 +48,10 @@ fn bench(c: &mut Criterion) {
             bytes.len() as f64 / 1024.0,
             cold.elapsed().as_secs_f64() * 1e3
         );
-        c.bench_function(&format!("ticket bytes {name} (shape+raster+QR+encode, warm)"), |b| {
-            b.iter(|| build(black_box(&t), black_box(&config)))
-        });
+        c.bench_function(
+            &format!("ticket bytes {name} (shape+raster+QR+encode, warm)"),
+            |b| b.iter(|| build(black_box(&t), black_box(&config))),
+        );
     }
 }
 

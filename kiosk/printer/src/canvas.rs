@@ -14,7 +14,11 @@ impl Canvas {
         // About the height of an 80 mm ticket, so that growing is rare.
         let mut ink = Vec::with_capacity(width as usize * 1200);
         ink.clear();
-        Self { width, height: 0, ink }
+        Self {
+            width,
+            height: 0,
+            ink,
+        }
     }
 
     pub(crate) fn width(&self) -> u32 {

@@ -70,7 +70,7 @@ impl Dots {
 
     /// Checks the range and the multiple of 8 (`GS v 0` sends whole bytes per row).
     pub fn new(dots: u16) -> Result<Self, ConfigError> {
-        if (Self::MIN..=Self::MAX).contains(&dots) && dots % 8 == 0 {
+        if (Self::MIN..=Self::MAX).contains(&dots) && dots.is_multiple_of(8) {
             Ok(Self(dots))
         } else {
             Err(ConfigError::Invalid {
@@ -227,7 +227,8 @@ impl PrinterConfig {
 
     /// Parses the body of a `[printer]` table (without the header line).
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
-        let raw: RawPrinterConfig = toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string()))?;
+        let raw: RawPrinterConfig =
+            toml::from_str(text).map_err(|e| ConfigError::Toml(e.to_string()))?;
         Self::try_from(raw)
     }
 }
@@ -274,14 +275,24 @@ impl fmt::Display for ConfigError {
         match self {
             ConfigError::Toml(msg) => write!(f, "printer config: {msg}"),
             ConfigError::Missing { field, driver } => {
-                write!(f, "printer config: driver \"{driver}\" needs the field `{field}`")
+                write!(
+                    f,
+                    "printer config: driver \"{driver}\" needs the field `{field}`"
+                )
             }
             ConfigError::NotForDriver { field, driver } => write!(
                 f,
                 "printer config: field `{field}` is not used by driver \"{driver}\" (remove it, or choose the driver it belongs to)"
             ),
-            ConfigError::Invalid { field, value, allowed } => {
-                write!(f, "printer config: `{field}` = {value} is not allowed; expected {allowed}")
+            ConfigError::Invalid {
+                field,
+                value,
+                allowed,
+            } => {
+                write!(
+                    f,
+                    "printer config: `{field}` = {value} is not allowed; expected {allowed}"
+                )
             }
             ConfigError::FeatureMissing { driver, feature } => write!(
                 f,
@@ -349,7 +360,8 @@ impl TryFrom<RawPrinterConfig> for PrinterConfig {
     fn try_from(raw: RawPrinterConfig) -> Result<Self, ConfigError> {
         let width = match raw.width {
             None => return Err(missing("width", "any")),
-            Some(RawWidth::Name(name)) => match name.to_ascii_lowercase().replace(' ', "").as_str() {
+            Some(RawWidth::Name(name)) => match name.to_ascii_lowercase().replace(' ', "").as_str()
+            {
                 "80mm" => PaperWidth::Mm80,
                 "58mm" => PaperWidth::Mm58,
                 _ => {
@@ -360,14 +372,14 @@ impl TryFrom<RawPrinterConfig> for PrinterConfig {
                     });
                 }
             },
-            Some(RawWidth::Dots(n)) => PaperWidth::Custom(Dots::new(u16::try_from(n).unwrap_or(0)).map_err(
-                |mut e| {
+            Some(RawWidth::Dots(n)) => {
+                PaperWidth::Custom(Dots::new(u16::try_from(n).unwrap_or(0)).map_err(|mut e| {
                     if let ConfigError::Invalid { value, .. } = &mut e {
                         *value = n.to_string();
                     }
                     e
-                },
-            )?),
+                })?)
+            }
         };
 
         let driver_name = raw.driver.ok_or_else(|| missing("driver", "any"))?;
@@ -395,7 +407,10 @@ impl TryFrom<RawPrinterConfig> for PrinterConfig {
             }
         };
         if let Some((field, _)) = present.iter().find(|(f, set)| *set && !used.contains(f)) {
-            return Err(ConfigError::NotForDriver { field, driver: kind });
+            return Err(ConfigError::NotForDriver {
+                field,
+                driver: kind,
+            });
         }
 
         let driver = match kind {
@@ -404,16 +419,28 @@ impl TryFrom<RawPrinterConfig> for PrinterConfig {
             },
             "usb" => {
                 if !cfg!(feature = "usb") {
-                    return Err(ConfigError::FeatureMissing { driver: kind, feature: "usb" });
+                    return Err(ConfigError::FeatureMissing {
+                        driver: kind,
+                        feature: "usb",
+                    });
                 }
                 DriverConfig::Usb {
-                    vendor_id: usb_id("vendor_id", raw.vendor_id.ok_or_else(|| missing("vendor_id", kind))?)?,
-                    product_id: usb_id("product_id", raw.product_id.ok_or_else(|| missing("product_id", kind))?)?,
+                    vendor_id: usb_id(
+                        "vendor_id",
+                        raw.vendor_id.ok_or_else(|| missing("vendor_id", kind))?,
+                    )?,
+                    product_id: usb_id(
+                        "product_id",
+                        raw.product_id.ok_or_else(|| missing("product_id", kind))?,
+                    )?,
                 }
             }
             "serial" => {
                 if !cfg!(feature = "serial") {
-                    return Err(ConfigError::FeatureMissing { driver: kind, feature: "serial" });
+                    return Err(ConfigError::FeatureMissing {
+                        driver: kind,
+                        feature: "serial",
+                    });
                 }
                 let baud = raw.baud.ok_or_else(|| missing("baud", kind))?;
                 let baud = u32::try_from(baud)
@@ -475,7 +502,14 @@ impl TryFrom<RawPrinterConfig> for PrinterConfig {
             "milliseconds from 1000 to 120000",
         )?;
 
-        Ok(PrinterConfig { width, driver, density, cut, status_timeout, print_timeout })
+        Ok(PrinterConfig {
+            width,
+            driver,
+            density,
+            cut,
+            status_timeout,
+            print_timeout,
+        })
     }
 }
 
@@ -500,16 +534,23 @@ fn parse_address(text: &str) -> Result<SocketAddr, ConfigError> {
 }
 
 fn usb_id(field: &'static str, value: i64) -> Result<u16, ConfigError> {
-    u16::try_from(value).ok().filter(|v| *v != 0).ok_or_else(|| ConfigError::Invalid {
-        field,
-        value: value.to_string(),
-        allowed: "a USB id from 0x0001 to 0xFFFF (see `lsusb`)",
-    })
+    u16::try_from(value)
+        .ok()
+        .filter(|v| *v != 0)
+        .ok_or_else(|| ConfigError::Invalid {
+            field,
+            value: value.to_string(),
+            allowed: "a USB id from 0x0001 to 0xFFFF (see `lsusb`)",
+        })
 }
 
 fn non_empty_path(field: &'static str, path: PathBuf) -> Result<PathBuf, ConfigError> {
     if path.as_os_str().is_empty() {
-        Err(ConfigError::Invalid { field, value: "\"\"".into(), allowed: "a non-empty path" })
+        Err(ConfigError::Invalid {
+            field,
+            value: "\"\"".into(),
+            allowed: "a non-empty path",
+        })
     } else {
         Ok(path)
     }
@@ -525,7 +566,11 @@ fn millis(
     match value {
         None => Ok(default),
         Some(ms) if range.contains(&ms) => Ok(Duration::from_millis(ms as u64)),
-        Some(ms) => Err(ConfigError::Invalid { field, value: ms.to_string(), allowed }),
+        Some(ms) => Err(ConfigError::Invalid {
+            field,
+            value: ms.to_string(),
+            allowed,
+        }),
     }
 }
 
@@ -551,7 +596,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.width, PaperWidth::Mm80);
-        assert_eq!(c.driver, DriverConfig::Network { addr: "192.168.1.50:9100".parse().unwrap() });
+        assert_eq!(
+            c.driver,
+            DriverConfig::Network {
+                addr: "192.168.1.50:9100".parse().unwrap()
+            }
+        );
         assert_eq!(c.density.get(), 7);
         assert_eq!(c.density.step(), 2);
         assert_eq!(c.cut, CutMode::Full);
@@ -568,9 +618,20 @@ mod tests {
         assert_eq!(c.status_timeout, Duration::from_secs(2));
         let c = parse("width = 512\ndriver = \"device-file\"\npath = \"/dev/usb/lp0\"").unwrap();
         assert_eq!(c.width.dots(), 512);
-        assert_eq!(c.driver, DriverConfig::DeviceFile { path: "/dev/usb/lp0".into() });
-        let c = parse("width = \"80mm\"\ndriver = \"network\"\naddress = \"10.0.0.9:9101\"").unwrap();
-        assert_eq!(c.driver, DriverConfig::Network { addr: "10.0.0.9:9101".parse().unwrap() });
+        assert_eq!(
+            c.driver,
+            DriverConfig::DeviceFile {
+                path: "/dev/usb/lp0".into()
+            }
+        );
+        let c =
+            parse("width = \"80mm\"\ndriver = \"network\"\naddress = \"10.0.0.9:9101\"").unwrap();
+        assert_eq!(
+            c.driver,
+            DriverConfig::Network {
+                addr: "10.0.0.9:9101".parse().unwrap()
+            }
+        );
     }
 
     #[test]
@@ -579,12 +640,16 @@ mod tests {
         struct Kiosk {
             printer: PrinterConfig,
         }
-        let k: Kiosk = toml::from_str("[printer]\nwidth = \"58mm\"\ndriver = \"virtual\"\ndir = \"x\"").unwrap();
+        let k: Kiosk =
+            toml::from_str("[printer]\nwidth = \"58mm\"\ndriver = \"virtual\"\ndir = \"x\"")
+                .unwrap();
         assert_eq!(k.printer.width, PaperWidth::Mm58);
-        let err = toml::from_str::<Kiosk>("[printer]\nwidth = \"58mm\"\ndriver = \"virtual\"\ndir = \"x\"\ndensity = 0")
-            .err()
-            .unwrap()
-            .to_string();
+        let err = toml::from_str::<Kiosk>(
+            "[printer]\nwidth = \"58mm\"\ndriver = \"virtual\"\ndir = \"x\"\ndensity = 0",
+        )
+        .err()
+        .unwrap()
+        .to_string();
         assert!(err.contains("`density` = 0"), "{err}");
     }
 
@@ -596,21 +661,42 @@ mod tests {
     fn errors_name_the_field_and_the_allowed_values() {
         let base = "driver = \"virtual\"\ndir = \"x\"\n";
         let e = err(&format!("{base}width = \"60mm\""));
-        assert!(e.contains("`width`") && e.contains("\"60mm\"") && e.contains("\"80mm\", \"58mm\""), "{e}");
+        assert!(
+            e.contains("`width`") && e.contains("\"60mm\"") && e.contains("\"80mm\", \"58mm\""),
+            "{e}"
+        );
         let e = err(&format!("{base}width = 500"));
-        assert!(e.contains("`width` = 500") && e.contains("multiple of 8"), "{e}");
+        assert!(
+            e.contains("`width` = 500") && e.contains("multiple of 8"),
+            "{e}"
+        );
         let e = err(&format!("{base}width = \"80mm\"\ndensity = 12"));
-        assert!(e.contains("`density` = 12") && e.contains("1 (lightest) to 9 (darkest)"), "{e}");
+        assert!(
+            e.contains("`density` = 12") && e.contains("1 (lightest) to 9 (darkest)"),
+            "{e}"
+        );
         let e = err(&format!("{base}width = \"80mm\"\ncut = \"half\""));
-        assert!(e.contains("`cut`") && e.contains("\"full\", \"partial\", \"none\""), "{e}");
+        assert!(
+            e.contains("`cut`") && e.contains("\"full\", \"partial\", \"none\""),
+            "{e}"
+        );
         let e = err(&format!("{base}width = \"80mm\"\nstatus_timeout_ms = 5"));
-        assert!(e.contains("`status_timeout_ms` = 5") && e.contains("100 to 30000"), "{e}");
+        assert!(
+            e.contains("`status_timeout_ms` = 5") && e.contains("100 to 30000"),
+            "{e}"
+        );
         let e = err("width = \"80mm\"\ndriver = \"bluetooth\"");
-        assert!(e.contains("`driver`") && e.contains("\"network\", \"usb\""), "{e}");
+        assert!(
+            e.contains("`driver`") && e.contains("\"network\", \"usb\""),
+            "{e}"
+        );
         let e = err("width = \"80mm\"\ndriver = \"network\"");
         assert!(e.contains("needs the field `address`"), "{e}");
         let e = err("width = \"80mm\"\ndriver = \"network\"\naddress = \"printer.local\"");
-        assert!(e.contains("`address`") && e.contains("no host names"), "{e}");
+        assert!(
+            e.contains("`address`") && e.contains("no host names"),
+            "{e}"
+        );
         let e = err("width = \"80mm\"\ndriver = \"network\"\naddress = \"10.0.0.2\"\ndir = \"x\"");
         assert!(e.contains("`dir` is not used by driver \"network\""), "{e}");
         let e = err("driver = \"network\"\naddress = \"10.0.0.2\"");
@@ -620,21 +706,32 @@ mod tests {
     #[test]
     fn unknown_fields_and_wrong_types_are_rejected() {
         let e = err("width = \"80mm\"\ndriver = \"virtual\"\ndir = \"x\"\ndarkness = 3");
-        assert!(e.contains("unknown field `darkness`") && e.contains("`density`"), "{e}");
+        assert!(
+            e.contains("unknown field `darkness`") && e.contains("`density`"),
+            "{e}"
+        );
         let e = err("width = \"80mm\"\ndriver = \"virtual\"\ndir = \"x\"\ndensity = \"dark\"");
         assert!(e.contains("density"), "{e}");
     }
 
     #[test]
     fn feature_gated_drivers() {
-        let usb = parse("width = \"80mm\"\ndriver = \"usb\"\nvendor_id = 0x04b8\nproduct_id = 0x0202");
+        let usb =
+            parse("width = \"80mm\"\ndriver = \"usb\"\nvendor_id = 0x04b8\nproduct_id = 0x0202");
         if cfg!(feature = "usb") {
-            assert_eq!(usb.unwrap().driver, DriverConfig::Usb { vendor_id: 0x04b8, product_id: 0x0202 });
+            assert_eq!(
+                usb.unwrap().driver,
+                DriverConfig::Usb {
+                    vendor_id: 0x04b8,
+                    product_id: 0x0202
+                }
+            );
         } else {
             let e = usb.unwrap_err().to_string();
             assert!(e.contains("feature `usb`"), "{e}");
         }
-        let serial = parse("width = \"80mm\"\ndriver = \"serial\"\npath = \"/dev/ttyUSB0\"\nbaud = 1234");
+        let serial =
+            parse("width = \"80mm\"\ndriver = \"serial\"\npath = \"/dev/ttyUSB0\"\nbaud = 1234");
         let e = serial.unwrap_err().to_string();
         if cfg!(feature = "serial") {
             assert!(e.contains("`baud` = 1234") && e.contains("115200"), "{e}");

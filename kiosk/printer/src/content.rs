@@ -59,7 +59,10 @@ pub(crate) fn riyadh() -> TimeZone {
 /// The date and time line: `التاريخ والوقت: 2026-11-24 14:05` with the value kept left to right.
 pub(crate) fn date_line(issued_at: Timestamp, zone: &TimeZone) -> String {
     let local = issued_at.to_zoned(zone.clone());
-    format!("التاريخ والوقت:  {}", ltr(&local.strftime("%Y-%m-%d  %H:%M").to_string()))
+    format!(
+        "التاريخ والوقت:  {}",
+        ltr(&local.strftime("%Y-%m-%d  %H:%M").to_string())
+    )
 }
 
 /// "N people ahead of you" in Arabic, with the grammatical number Arabic needs (dual, 3–10 plural, 11+
@@ -98,7 +101,10 @@ mod tests {
         // 11:05 UTC is 14:05 in Riyadh.
         let t: Timestamp = "2026-11-24T11:05:00Z".parse().unwrap();
         let line = date_line(t, &riyadh());
-        assert!(line.ends_with("\u{2066}2026-11-24  14:05\u{2069}"), "{line}");
+        assert!(
+            line.ends_with("\u{2066}2026-11-24  14:05\u{2069}"),
+            "{line}"
+        );
         // The fallback zone gives the same result.
         assert_eq!(line, date_line(t, &TimeZone::fixed(tz::offset(3))));
     }

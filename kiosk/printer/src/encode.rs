@@ -30,7 +30,11 @@ pub fn encode_escpos(raster: &Raster, config: &PrinterConfig) -> Vec<u8> {
     sink.take()
 }
 
-fn build(printer: &mut Printer<Capture>, raster: &Raster, config: &PrinterConfig) -> EscposResult<()> {
+fn build(
+    printer: &mut Printer<Capture>,
+    raster: &Raster,
+    config: &PrinterConfig,
+) -> EscposResult<()> {
     printer.init()?;
     if config.density != Density::DEFAULT {
         printer.custom(&density_command(config.density))?;
@@ -61,7 +65,8 @@ pub fn density_command(density: Density) -> [u8; 7] {
 /// data are defused, because some printers execute them even inside an image.
 pub fn gs_v0_bands(raster: &Raster) -> Vec<u8> {
     let bpr = raster.bytes_per_row();
-    let mut out = Vec::with_capacity(raster.data().len() + 8 * raster.height().div_ceil(BAND_ROWS) as usize);
+    let mut out =
+        Vec::with_capacity(raster.data().len() + 8 * raster.height().div_ceil(BAND_ROWS) as usize);
     for band in raster.data().chunks(bpr * BAND_ROWS as usize) {
         let rows = (band.len() / bpr) as u16;
         out.extend_from_slice(&[0x1D, 0x76, 0x30, 0x00]);
@@ -99,7 +104,10 @@ impl Driver for Capture {
         "capture".into()
     }
     fn write(&self, data: &[u8]) -> EscposResult<()> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(data);
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(data);
         Ok(())
     }
     fn read(&self, _buf: &mut [u8]) -> EscposResult<usize> {
@@ -116,7 +124,12 @@ mod tests {
     use crate::config::{DriverConfig, PaperWidth};
 
     fn config(cut: CutMode, density: u8) -> PrinterConfig {
-        let mut c = PrinterConfig::new(PaperWidth::Mm80, DriverConfig::Virtual { dir: "unused".into() });
+        let mut c = PrinterConfig::new(
+            PaperWidth::Mm80,
+            DriverConfig::Virtual {
+                dir: "unused".into(),
+            },
+        );
         c.cut = cut;
         c.density = Density::new(density).unwrap();
         c
@@ -137,7 +150,22 @@ mod tests {
     fn gs_v0_is_byte_exact_on_a_tiny_image() {
         assert_eq!(
             gs_v0_bands(&tiny()),
-            [0x1D, 0x76, 0x30, 0x00, 2, 0, 3, 0, 0b1000_0000, 0b0100_0000, 0, 0, 0xFF, 0]
+            [
+                0x1D,
+                0x76,
+                0x30,
+                0x00,
+                2,
+                0,
+                3,
+                0,
+                0b1000_0000,
+                0b0100_0000,
+                0,
+                0,
+                0xFF,
+                0
+            ]
         );
     }
 
@@ -149,8 +177,14 @@ mod tests {
         // Three headers (256 + 256 + 88 rows) and one byte per row.
         assert_eq!(bytes.len(), 3 * 8 + 600);
         assert_eq!(&bytes[0..8], &[0x1D, 0x76, 0x30, 0, 1, 0, 0, 1]);
-        assert_eq!(&bytes[8 + 256..8 + 256 + 8], &[0x1D, 0x76, 0x30, 0, 1, 0, 0, 1]);
-        assert_eq!(&bytes[2 * (8 + 256)..2 * (8 + 256) + 8], &[0x1D, 0x76, 0x30, 0, 1, 0, 88, 0]);
+        assert_eq!(
+            &bytes[8 + 256..8 + 256 + 8],
+            &[0x1D, 0x76, 0x30, 0, 1, 0, 0, 1]
+        );
+        assert_eq!(
+            &bytes[2 * (8 + 256)..2 * (8 + 256) + 8],
+            &[0x1D, 0x76, 0x30, 0, 1, 0, 88, 0]
+        );
         assert_eq!(*bytes.last().unwrap(), 0x80);
     }
 
@@ -160,7 +194,10 @@ mod tests {
         let mut expected = vec![0x1B, b'@'];
         expected.extend_from_slice(&image);
         expected.extend_from_slice(&[0x1D, b'V', 66, 0]);
-        assert_eq!(encode_escpos(&tiny(), &config(CutMode::Partial, 5)), expected);
+        assert_eq!(
+            encode_escpos(&tiny(), &config(CutMode::Partial, 5)),
+            expected
+        );
 
         let full = encode_escpos(&tiny(), &config(CutMode::Full, 5));
         assert_eq!(&full[full.len() - 4..], &[0x1D, b'V', b'A', 0]);

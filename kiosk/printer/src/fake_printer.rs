@@ -84,21 +84,23 @@ impl FakePrinter {
             stop: AtomicBool::new(false),
         });
         let accept = Arc::clone(&shared);
-        thread::Builder::new().name("fake-printer".into()).spawn(move || {
-            for stream in listener.incoming() {
-                if accept.stop.load(Ordering::SeqCst) {
-                    break;
+        thread::Builder::new()
+            .name("fake-printer".into())
+            .spawn(move || {
+                for stream in listener.incoming() {
+                    if accept.stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let conn = Arc::clone(&accept);
+                    let index = {
+                        let mut c = lock(&conn.connections);
+                        c.push(Vec::new());
+                        c.len() - 1
+                    };
+                    thread::spawn(move || serve(stream, &conn, index));
                 }
-                let Ok(stream) = stream else { continue };
-                let conn = Arc::clone(&accept);
-                let index = {
-                    let mut c = lock(&conn.connections);
-                    c.push(Vec::new());
-                    c.len() - 1
-                };
-                thread::spawn(move || serve(stream, &conn, index));
-            }
-        })?;
+            })?;
         Ok(Self { addr, shared })
     }
 

@@ -31,7 +31,10 @@ impl fmt::Display for RenderError {
         match self {
             RenderError::EmptyStatusUrl => f.write_str("the ticket's status link is empty"),
             RenderError::StatusUrlTooLong { len } => {
-                write!(f, "the ticket's status link ({len} bytes) is too long for a QR code on this paper")
+                write!(
+                    f,
+                    "the ticket's status link ({len} bytes) is too long for a QR code on this paper"
+                )
             }
         }
     }
@@ -104,16 +107,31 @@ const MIN_QR_MODULE: u32 = 3;
 const QR_QUIET_ZONE: u32 = 4;
 
 fn arabic(px: f32, bold: bool) -> TextStyle {
-    TextStyle { family: ARABIC, bold, px, line: 1.45, min_px: None }
+    TextStyle {
+        family: ARABIC,
+        bold,
+        px,
+        line: 1.45,
+        min_px: None,
+    }
 }
 
 fn latin(px: f32, bold: bool) -> TextStyle {
-    TextStyle { family: LATIN, bold, px, line: 1.3, min_px: None }
+    TextStyle {
+        family: LATIN,
+        bold,
+        px,
+        line: 1.3,
+        min_px: None,
+    }
 }
 
 /// Keeps a line on one line by shrinking it down to 80 % before wrapping.
 fn one_line(style: TextStyle) -> TextStyle {
-    TextStyle { min_px: Some(style.px * 0.8), ..style }
+    TextStyle {
+        min_px: Some(style.px * 0.8),
+        ..style
+    }
 }
 
 /// Draws the whole ticket as a 1-bit image `width` dots wide.
@@ -121,7 +139,9 @@ fn one_line(style: TextStyle) -> TextStyle {
 /// Uses the process-wide text engine; callers on several threads are serialised on it.
 pub fn render_ticket(ticket: &TicketContent, width: PaperWidth) -> Result<Raster, RenderError> {
     let qr = qr_code(&ticket.status_url)?;
-    let mut engine = TextEngine::shared().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut engine = TextEngine::shared()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     draw(&mut engine, ticket, width, &qr)
 }
 
@@ -134,7 +154,12 @@ fn qr_code(url: &str) -> Result<QrCode, RenderError> {
         .map_err(|_| RenderError::StatusUrlTooLong { len: url.len() })
 }
 
-fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCode) -> Result<Raster, RenderError> {
+fn draw(
+    engine: &mut TextEngine,
+    t: &TicketContent,
+    width: PaperWidth,
+    qr: &QrCode,
+) -> Result<Raster, RenderError> {
     let s = if width.is_narrow() { &NARROW } else { &WIDE };
     let mut canvas = Canvas::new(width.dots());
     let left = s.margin;
@@ -147,8 +172,14 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
 
     // Who we are.
     // Shrunk a little rather than wrapped on 58 mm, but never below the legible minimum.
-    let assoc_ar = TextStyle { min_px: Some(s.assoc_ar.min(26.0)), ..arabic(s.assoc_ar, true) };
-    let assoc_en = TextStyle { min_px: Some(s.assoc_en.min(16.0)), ..latin(s.assoc_en, false) };
+    let assoc_ar = TextStyle {
+        min_px: Some(s.assoc_ar.min(26.0)),
+        ..arabic(s.assoc_ar, true)
+    };
+    let assoc_en = TextStyle {
+        min_px: Some(s.assoc_en.min(16.0)),
+        ..latin(s.assoc_en, false)
+    };
     block(&mut canvas, &mut y, &t.association_name_ar, assoc_ar);
     block(&mut canvas, &mut y, &t.association_name_en, assoc_en);
     y += s.gap / 2;
@@ -156,16 +187,45 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
     y += 3 + s.gap / 2;
 
     // The number called at the counter, as large as the paper allows.
-    block(&mut canvas, &mut y, &content::label_caption(), arabic(s.caption, false));
-    let label_style = TextStyle { line: 1.08, min_px: Some(s.label * 0.4), ..latin(s.label, true) };
+    block(
+        &mut canvas,
+        &mut y,
+        &content::label_caption(),
+        arabic(s.caption, false),
+    );
+    let label_style = TextStyle {
+        line: 1.08,
+        min_px: Some(s.label * 0.4),
+        ..latin(s.label, true)
+    };
     block(&mut canvas, &mut y, &t.label, label_style);
 
     // Which service, and how long the wait is.
-    block(&mut canvas, &mut y, &t.service_name_ar, arabic(s.service_ar, true));
-    block(&mut canvas, &mut y, &t.service_name_en, latin(s.service_en, false));
+    block(
+        &mut canvas,
+        &mut y,
+        &t.service_name_ar,
+        arabic(s.service_ar, true),
+    );
+    block(
+        &mut canvas,
+        &mut y,
+        &t.service_name_en,
+        latin(s.service_en, false),
+    );
     y += s.gap / 2;
-    block(&mut canvas, &mut y, &content::people_ahead_ar(t.people_ahead), arabic(s.ahead_ar, false));
-    block(&mut canvas, &mut y, &content::people_ahead_en(t.people_ahead), latin(s.ahead_en, false));
+    block(
+        &mut canvas,
+        &mut y,
+        &content::people_ahead_ar(t.people_ahead),
+        arabic(s.ahead_ar, false),
+    );
+    block(
+        &mut canvas,
+        &mut y,
+        &content::people_ahead_en(t.people_ahead),
+        latin(s.ahead_en, false),
+    );
     y += s.gap / 2;
     block(
         &mut canvas,
@@ -176,9 +236,13 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
 
     // The status link. Modules are whole dots: no resampling, so every edge is sharp.
     let modules = qr.width() as u32;
-    let module = s.qr_module.min(canvas.width() / (modules + 2 * QR_QUIET_ZONE));
+    let module = s
+        .qr_module
+        .min(canvas.width() / (modules + 2 * QR_QUIET_ZONE));
     if module < MIN_QR_MODULE {
-        return Err(RenderError::StatusUrlTooLong { len: t.status_url.len() });
+        return Err(RenderError::StatusUrlTooLong {
+            len: t.status_url.len(),
+        });
     }
     let side = modules * module;
     let qr_left = (canvas.width() - side) / 2;
@@ -192,13 +256,33 @@ fn draw(engine: &mut TextEngine, t: &TicketContent, width: PaperWidth, qr: &QrCo
     }
     y = qr_top + side + QR_QUIET_ZONE * module;
 
-    block(&mut canvas, &mut y, content::SCAN_AR, one_line(arabic(s.scan_ar, true)));
-    block(&mut canvas, &mut y, content::SCAN_EN, one_line(latin(s.scan_en, false)));
+    block(
+        &mut canvas,
+        &mut y,
+        content::SCAN_AR,
+        one_line(arabic(s.scan_ar, true)),
+    );
+    block(
+        &mut canvas,
+        &mut y,
+        content::SCAN_EN,
+        one_line(latin(s.scan_en, false)),
+    );
     y += s.gap;
     canvas.fill_rect(left + inner / 4, y, inner / 2, 1);
     y += 1 + s.gap / 2;
-    block(&mut canvas, &mut y, content::PRIVACY_AR, one_line(arabic(s.privacy_ar, false)));
-    block(&mut canvas, &mut y, content::PRIVACY_EN, one_line(latin(s.privacy_en, false)));
+    block(
+        &mut canvas,
+        &mut y,
+        content::PRIVACY_AR,
+        one_line(arabic(s.privacy_ar, false)),
+    );
+    block(
+        &mut canvas,
+        &mut y,
+        content::PRIVACY_EN,
+        one_line(latin(s.privacy_en, false)),
+    );
     y += s.margin;
 
     Ok(canvas.into_raster(y))

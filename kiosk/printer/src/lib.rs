@@ -39,7 +39,10 @@ mod worker;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fake_printer;
 
-pub use config::{ConfigError, CutMode, DEFAULT_NETWORK_PORT, Density, Dots, DriverConfig, PaperWidth, PrinterConfig};
+pub use config::{
+    ConfigError, CutMode, DEFAULT_NETWORK_PORT, Density, Dots, DriverConfig, PaperWidth,
+    PrinterConfig,
+};
 pub use content::{PRIVACY_AR, PRIVACY_EN, SCAN_AR, SCAN_EN, TicketContent};
 pub use encode::{BAND_ROWS, density_command, encode_escpos, gs_v0_bands};
 pub use fault::PrintFault;

@@ -30,7 +30,10 @@ pub struct PrintReport {
 
 /// Prints one ticket and waits for the printer to confirm it. Blocking: the kiosk runs it off the UI thread
 /// (see [`crate::PrintWorker`]).
-pub fn print_ticket(config: &PrinterConfig, ticket: &TicketContent) -> Result<PrintReport, PrintFault> {
+pub fn print_ticket(
+    config: &PrinterConfig,
+    ticket: &TicketContent,
+) -> Result<PrintReport, PrintFault> {
     let raster = render_ticket(ticket, config.width)?;
     let bytes = encode_escpos(&raster, config);
     let mut report = PrintReport {
@@ -53,7 +56,10 @@ pub fn print_ticket(config: &PrinterConfig, ticket: &TicketContent) -> Result<Pr
     if let Some(fault) = before.fault() {
         return Err(fault);
     }
-    printer.write(&bytes).and_then(|()| printer.flush()).map_err(|e| PrintFault::Io(e.to_string()))?;
+    printer
+        .write(&bytes)
+        .and_then(|()| printer.flush())
+        .map_err(|e| PrintFault::Io(e.to_string()))?;
     let after = status::query_after_print(&*printer, config.status_timeout, config.print_timeout)?;
     if let Some(fault) = after.fault() {
         // The paper may have run out halfway: the person may hold half a ticket, or none.

@@ -110,7 +110,8 @@ impl Raster {
 
     /// Writes a PNG preview.
     pub fn save_png(&self, path: &Path) -> Result<(), image::ImageError> {
-        self.to_gray_image().save_with_format(path, image::ImageFormat::Png)
+        self.to_gray_image()
+            .save_with_format(path, image::ImageFormat::Png)
     }
 }
 

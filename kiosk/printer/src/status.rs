@@ -79,7 +79,10 @@ impl PrinterStatus {
     /// Adds a `GS r 1` reply (bits 4 and 7 are always 0).
     pub fn apply_gs_r_paper(&mut self, reply: u8) -> Result<(), BadReply> {
         if reply & 0b1001_0000 != 0 {
-            return Err(BadReply { request: 0x72, reply });
+            return Err(BadReply {
+                request: 0x72,
+                reply,
+            });
         }
         self.paper_near_end |= reply & 0b0000_0011 != 0;
         self.paper_end |= reply & 0b0000_1100 != 0;
@@ -136,7 +139,10 @@ pub(crate) fn query_after_print(
 }
 
 fn send(driver: &dyn Driver, bytes: &[u8]) -> Result<(), PrintFault> {
-    driver.write(bytes).and_then(|()| driver.flush()).map_err(|e| PrintFault::Io(e.to_string()))
+    driver
+        .write(bytes)
+        .and_then(|()| driver.flush())
+        .map_err(|e| PrintFault::Io(e.to_string()))
 }
 
 /// Reads one byte, retrying until `deadline`. Drivers read with their own timeout; a failed or empty read
@@ -148,7 +154,9 @@ fn read_byte(driver: &dyn Driver, deadline: Instant) -> Option<u8> {
         match driver.read(&mut buf) {
             Ok(1) => return Some(buf[0]),
             // A closed socket or an empty file answers at once: do not spin.
-            _ if started.elapsed() < Duration::from_millis(5) => std::thread::sleep(Duration::from_millis(10)),
+            _ if started.elapsed() < Duration::from_millis(5) => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
             _ => {}
         }
     }
@@ -192,14 +200,26 @@ mod tests {
 
     #[test]
     fn offline_without_a_known_cause() {
-        assert_eq!(status(&[(1, 0x1A), (2, 0x12), (4, 0x12)]).fault(), Some(PrintFault::Offline));
-        assert_eq!(status(&[(1, 0x12), (2, 0x52), (4, 0x12)]).fault(), Some(PrintFault::Offline));
+        assert_eq!(
+            status(&[(1, 0x1A), (2, 0x12), (4, 0x12)]).fault(),
+            Some(PrintFault::Offline)
+        );
+        assert_eq!(
+            status(&[(1, 0x12), (2, 0x52), (4, 0x12)]).fault(),
+            Some(PrintFault::Offline)
+        );
     }
 
     #[test]
     fn malformed_replies_are_rejected() {
         let mut s = PrinterStatus::default();
-        assert_eq!(s.apply_dle_eot(1, 0x00), Err(BadReply { request: 1, reply: 0 }));
+        assert_eq!(
+            s.apply_dle_eot(1, 0x00),
+            Err(BadReply {
+                request: 1,
+                reply: 0
+            })
+        );
         assert!(s.apply_dle_eot(1, 0x92).is_err()); // bit 7 set
         assert!(s.apply_gs_r_paper(0x10).is_err());
     }

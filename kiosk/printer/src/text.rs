@@ -7,7 +7,9 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use cosmic_text::{Align, Attrs, Buffer, Color, Family, FontSystem, Metrics, Shaping, SwashCache, Weight};
+use cosmic_text::{
+    Align, Attrs, Buffer, Color, Family, FontSystem, Metrics, Shaping, SwashCache, Weight,
+};
 
 use crate::canvas::Canvas;
 
@@ -87,24 +89,35 @@ impl TextEngine {
             .fold(0.0f32, f32::max)
             .ceil() as u32;
         canvas.ensure_height(top + height);
-        buffer.draw(&mut self.fonts, &mut self.swash, Color::rgb(0, 0, 0), |x, y, w, h, color| {
-            let alpha = color.a();
-            if alpha == 0 {
-                return;
-            }
-            for dy in 0..h as i32 {
-                for dx in 0..w as i32 {
-                    canvas.ink(left as i32 + x + dx, top as i32 + y + dy, alpha);
+        buffer.draw(
+            &mut self.fonts,
+            &mut self.swash,
+            Color::rgb(0, 0, 0),
+            |x, y, w, h, color| {
+                let alpha = color.a();
+                if alpha == 0 {
+                    return;
                 }
-            }
-        });
+                for dy in 0..h as i32 {
+                    for dx in 0..w as i32 {
+                        canvas.ink(left as i32 + x + dx, top as i32 + y + dy, alpha);
+                    }
+                }
+            },
+        );
         height
     }
 
     fn layout(&mut self, text: &str, style: TextStyle, px: f32, width: u32) -> Buffer {
         let mut buffer = Buffer::new(&mut self.fonts, Metrics::new(px, px * style.line));
-        let weight = if style.bold { Weight::BOLD } else { Weight::NORMAL };
-        let attrs = Attrs::new().family(Family::Name(style.family)).weight(weight);
+        let weight = if style.bold {
+            Weight::BOLD
+        } else {
+            Weight::NORMAL
+        };
+        let attrs = Attrs::new()
+            .family(Family::Name(style.family))
+            .weight(weight);
         buffer.set_size(Some(width as f32), None);
         // Shaping::Advanced is what joins Arabic letters; Basic prints them isolated and reversed.
         buffer.set_text(text, &attrs, Shaping::Advanced, Some(Align::Center));

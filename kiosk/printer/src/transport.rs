@@ -29,17 +29,24 @@ pub(crate) fn open(config: &PrinterConfig) -> Result<Transport, PrintFault> {
                 .map(|d| Box::new(d) as Transport)
                 // A refused or unreachable address fails at once; a printer that never answers the SYN
                 // takes the whole timeout.
-                .map_err(|_| if started.elapsed() >= timeout { PrintFault::NoAnswer } else { PrintFault::Offline })
+                .map_err(|_| {
+                    if started.elapsed() >= timeout {
+                        PrintFault::NoAnswer
+                    } else {
+                        PrintFault::Offline
+                    }
+                })
         }
         DriverConfig::DeviceFile { path } => DeviceFile::open(path)
             .map(|d| Box::new(d) as Transport)
             .map_err(|e| PrintFault::Io(format!("{}: {e}", path.display()))),
         #[cfg(feature = "usb")]
-        DriverConfig::Usb { vendor_id, product_id } => {
-            escpos::driver::UsbDriver::open(*vendor_id, *product_id, Some(timeout), None)
-                .map(|d| Box::new(d) as Transport)
-                .map_err(|_| PrintFault::Offline)
-        }
+        DriverConfig::Usb {
+            vendor_id,
+            product_id,
+        } => escpos::driver::UsbDriver::open(*vendor_id, *product_id, Some(timeout), None)
+            .map(|d| Box::new(d) as Transport)
+            .map_err(|_| PrintFault::Offline),
         #[cfg(feature = "serial")]
         DriverConfig::Serial { path, baud } => {
             escpos::driver::SerialPortDriver::open(&path.to_string_lossy(), *baud, Some(timeout))
@@ -48,14 +55,20 @@ pub(crate) fn open(config: &PrinterConfig) -> Result<Transport, PrintFault> {
         }
         // Config parsing already refuses these drivers in builds without their feature.
         #[cfg(not(feature = "usb"))]
-        DriverConfig::Usb { .. } => Err(crate::config::ConfigError::FeatureMissing { driver: "usb", feature: "usb" }.into()),
+        DriverConfig::Usb { .. } => Err(crate::config::ConfigError::FeatureMissing {
+            driver: "usb",
+            feature: "usb",
+        }
+        .into()),
         #[cfg(not(feature = "serial"))]
-        DriverConfig::Serial { .. } => {
-            Err(crate::config::ConfigError::FeatureMissing { driver: "serial", feature: "serial" }.into())
+        DriverConfig::Serial { .. } => Err(crate::config::ConfigError::FeatureMissing {
+            driver: "serial",
+            feature: "serial",
         }
-        DriverConfig::Virtual { .. } => {
-            Err(PrintFault::Io("the virtual printer has no connection to open".into()))
-        }
+        .into()),
+        DriverConfig::Virtual { .. } => Err(PrintFault::Io(
+            "the virtual printer has no connection to open".into(),
+        )),
     }
 }
 
@@ -75,11 +88,16 @@ impl DeviceFile {
     pub(crate) fn open(path: &Path) -> std::io::Result<Self> {
         // One handle: the kernel's usblp allows a single open at a time.
         let file = File::options().read(true).write(true).open(path)?;
-        Ok(Self { name: path.display().to_string(), file: Arc::new(Mutex::new(file)) })
+        Ok(Self {
+            name: path.display().to_string(),
+            file: Arc::new(Mutex::new(file)),
+        })
     }
 
     fn lock(&self) -> EscposResult<std::sync::MutexGuard<'_, File>> {
-        self.file.lock().map_err(|e| PrinterError::Io(e.to_string()))
+        self.file
+            .lock()
+            .map_err(|e| PrinterError::Io(e.to_string()))
     }
 }
 
@@ -95,8 +113,12 @@ impl Driver for DeviceFile {
     fn read(&self, buf: &mut [u8]) -> EscposResult<usize> {
         let mut file = self.lock()?;
         let timeout = rustix::event::Timespec::try_from(Self::READ_SLICE).unwrap_or_default();
-        let mut fds = [rustix::event::PollFd::new(&*file, rustix::event::PollFlags::IN)];
-        let ready = rustix::event::poll(&mut fds, Some(&timeout)).map_err(|e| PrinterError::Io(e.to_string()))?;
+        let mut fds = [rustix::event::PollFd::new(
+            &*file,
+            rustix::event::PollFlags::IN,
+        )];
+        let ready = rustix::event::poll(&mut fds, Some(&timeout))
+            .map_err(|e| PrinterError::Io(e.to_string()))?;
         if ready == 0 {
             return Ok(0);
         }

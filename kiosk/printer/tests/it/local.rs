@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use kiosk_printer::fake_printer::{FakePrinter, FakeState};
 use kiosk_printer::{
-    DriverConfig, PaperWidth, PrintFault, PrintWorker, PrinterConfig, encode_escpos, print_ticket, render_ticket,
+    DriverConfig, PaperWidth, PrintFault, PrintWorker, PrinterConfig, encode_escpos, print_ticket,
+    render_ticket,
 };
 
 use crate::common::{intake, ticket};
@@ -13,36 +14,64 @@ use crate::common::{intake, ticket};
 #[test]
 fn virtual_printer_writes_bytes_and_preview() {
     let dir = tempfile::tempdir().unwrap();
-    let config = PrinterConfig::new(PaperWidth::Mm58, DriverConfig::Virtual { dir: dir.path().join("tickets") });
+    let config = PrinterConfig::new(
+        PaperWidth::Mm58,
+        DriverConfig::Virtual {
+            dir: dir.path().join("tickets"),
+        },
+    );
     let t = ticket(&intake());
     let report = print_ticket(&config, &t).unwrap();
     let files = report.files.unwrap();
     assert_eq!(files.stream, dir.path().join("tickets/A-017-1.bin"));
     let raster = render_ticket(&t, PaperWidth::Mm58).unwrap();
-    assert_eq!(std::fs::read(&files.stream).unwrap(), encode_escpos(&raster, &config));
+    assert_eq!(
+        std::fs::read(&files.stream).unwrap(),
+        encode_escpos(&raster, &config)
+    );
     let preview = image::open(&files.preview).unwrap();
     assert_eq!((preview.width(), preview.height()), (384, raster.height()));
     // A reprint is numbered 2 and identical.
     let again = print_ticket(&config, &t).unwrap().files.unwrap();
     assert_eq!(again.stream, dir.path().join("tickets/A-017-2.bin"));
-    assert_eq!(std::fs::read(&again.stream).unwrap(), std::fs::read(&files.stream).unwrap());
+    assert_eq!(
+        std::fs::read(&again.stream).unwrap(),
+        std::fs::read(&files.stream).unwrap()
+    );
 }
 
 #[test]
 fn device_file_without_status_replies_is_no_answer() {
     // A plain file stands in for /dev/usb/lp0 of a printer that never answers.
     let file = tempfile::NamedTempFile::new().unwrap();
-    let mut config = PrinterConfig::new(PaperWidth::Mm80, DriverConfig::DeviceFile { path: file.path().into() });
+    let mut config = PrinterConfig::new(
+        PaperWidth::Mm80,
+        DriverConfig::DeviceFile {
+            path: file.path().into(),
+        },
+    );
     config.status_timeout = Duration::from_millis(200);
     let result = print_ticket(&config, &ticket(&intake()));
     assert_eq!(result.unwrap_err(), PrintFault::NoAnswer);
-    assert_eq!(std::fs::read(file.path()).unwrap(), [0x10, 0x04, 1], "only the status query was written");
+    assert_eq!(
+        std::fs::read(file.path()).unwrap(),
+        [0x10, 0x04, 1],
+        "only the status query was written"
+    );
 }
 
 #[test]
 fn missing_device_file_is_an_io_fault() {
-    let config = PrinterConfig::new(PaperWidth::Mm80, DriverConfig::DeviceFile { path: "/nonexistent/lp9".into() });
-    assert!(matches!(print_ticket(&config, &ticket(&intake())), Err(PrintFault::Io(_))));
+    let config = PrinterConfig::new(
+        PaperWidth::Mm80,
+        DriverConfig::DeviceFile {
+            path: "/nonexistent/lp9".into(),
+        },
+    );
+    assert!(matches!(
+        print_ticket(&config, &ticket(&intake())),
+        Err(PrintFault::Io(_))
+    ));
 }
 
 #[test]
@@ -55,7 +84,12 @@ fn worker_prints_in_order_off_the_calling_thread() {
         let mut t = ticket(&intake());
         t.label = label.into();
         worker.submit(t, move |result| {
-            tx.send((label, result.is_ok(), std::thread::current().name().map(str::to_owned))).unwrap();
+            tx.send((
+                label,
+                result.is_ok(),
+                std::thread::current().name().map(str::to_owned),
+            ))
+            .unwrap();
         });
     }
     let first = rx.recv().unwrap();

@@ -24,8 +24,16 @@ fn oracle_dir() -> PathBuf {
 /// Checks the external tools. `None` means skip (only outside CI).
 fn tools_present() -> Option<()> {
     let mut missing = Vec::new();
-    for (tool, arg) in [("node", "--version"), ("zbarimg", "--version"), ("convert", "-version")] {
-        let ok = Command::new(tool).arg(arg).output().map(|o| o.status.success()).unwrap_or(false);
+    for (tool, arg) in [
+        ("node", "--version"),
+        ("zbarimg", "--version"),
+        ("convert", "-version"),
+    ] {
+        let ok = Command::new(tool)
+            .arg(arg)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
         if !ok {
             missing.push(tool.to_owned());
         }
@@ -49,7 +57,9 @@ fn tools_present() -> Option<()> {
 }
 
 fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}\n{}",
@@ -101,20 +111,40 @@ fn decoded_stream_shows_the_ticket_and_its_qr_reads_back_as_the_status_link() {
         let t = ticket(&intake);
         print_ticket(&printer.config(width), &t).unwrap();
         let stream = printer.received();
-        assert!(!contains(&stream, SENTINEL.as_bytes()), "{name}: sentinel in the byte stream");
-        assert!(!contains(&stream, b"7731"), "{name}: part of the sentinel in the byte stream");
+        assert!(
+            !contains(&stream, SENTINEL.as_bytes()),
+            "{name}: sentinel in the byte stream"
+        );
+        assert!(
+            !contains(&stream, b"7731"),
+            "{name}: part of the sentinel in the byte stream"
+        );
 
         let bin = work.path().join(format!("{name}.bin"));
         std::fs::write(&bin, &stream).unwrap();
         let out_dir = work.path().join(name);
-        let json = run(Command::new("node").arg(oracle_dir().join("decode.js")).arg(&bin).arg(&out_dir));
+        let json = run(Command::new("node")
+            .arg(oracle_dir().join("decode.js"))
+            .arg(&bin)
+            .arg(&out_dir));
         let decoded: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert!(!json.contains(SENTINEL), "{name}: sentinel in the decoded stream");
+        assert!(
+            !json.contains(SENTINEL),
+            "{name}: sentinel in the decoded stream"
+        );
         for text in decoded["texts"].as_array().unwrap() {
             assert!(!text.as_str().unwrap().contains(SENTINEL));
         }
-        let commands: Vec<&str> = decoded["commands"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-        assert!(commands.contains(&"ESC@") && commands.contains(&"GSv0") && commands.contains(&"GSV"), "{commands:?}");
+        let commands: Vec<&str> = decoded["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(
+            commands.contains(&"ESC@") && commands.contains(&"GSv0") && commands.contains(&"GSV"),
+            "{commands:?}"
+        );
 
         // npos merges consecutive bands into one image; stack them if it did not.
         let files: Vec<String> = decoded["rasters"]
@@ -125,7 +155,10 @@ fn decoded_stream_shows_the_ticket_and_its_qr_reads_back_as_the_status_link() {
             .collect();
         assert!(!files.is_empty(), "{name}: npos found no image");
         let png = work.path().join(format!("ticket-{name}.png"));
-        run(Command::new("convert").args(&files).arg("-append").arg(&png));
+        run(Command::new("convert")
+            .args(&files)
+            .arg("-append")
+            .arg(&png));
 
         let rendered = render_ticket(&t, width).unwrap();
         assert_same_dots(&png, &rendered, name);
@@ -136,9 +169,13 @@ fn decoded_stream_shows_the_ticket_and_its_qr_reads_back_as_the_status_link() {
         ocr_check(&png, name);
 
         if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
-            let dest = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../docs/screenshots/ticket-{name}.png"));
+            let dest = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../docs/screenshots/ticket-{name}.png"));
             std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            run(Command::new("convert").arg(&png).args(["-strip", "-colors", "2", "-depth", "1"]).arg(&dest));
+            run(Command::new("convert")
+                .arg(&png)
+                .args(["-strip", "-colors", "2", "-depth", "1"])
+                .arg(&dest));
             eprintln!("wrote {}", dest.display());
         }
     }
@@ -147,14 +184,24 @@ fn decoded_stream_shows_the_ticket_and_its_qr_reads_back_as_the_status_link() {
 /// The decoded image must be the rendered raster, dot for dot.
 fn assert_same_dots(png: &Path, rendered: &Raster, name: &str) {
     let decoded = image::open(png).unwrap().to_luma8();
-    assert_eq!((decoded.width(), decoded.height()), (rendered.width(), rendered.height()), "{name}: size");
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (rendered.width(), rendered.height()),
+        "{name}: size"
+    );
     let wrong = (0..rendered.height())
         .flat_map(|y| (0..rendered.width()).map(move |x| (x, y)))
         .filter(|&(x, y)| (decoded.get_pixel(x, y).0[0] < 128) != rendered.get(x, y))
         .count();
-    assert!(rendered.black_dots() > 10_000, "{name}: the ticket is nearly blank");
+    assert!(
+        rendered.black_dots() > 10_000,
+        "{name}: the ticket is nearly blank"
+    );
     // Only dots defused by the encoder (isolated `10 04`-like bytes) may differ.
-    assert!(wrong <= 4, "{name}: {wrong} dots differ between the decoded stream and the rendered ticket");
+    assert!(
+        wrong <= 4,
+        "{name}: {wrong} dots differ between the decoded stream and the rendered ticket"
+    );
 }
 
 /// OCR of a few words in both languages, when tesseract with Arabic is installed (optional: ~2 s per ticket).
@@ -162,19 +209,42 @@ fn ocr_check(png: &Path, name: &str) {
     let has_ara = Command::new("tesseract")
         .arg("--list-langs")
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "ara"))
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == "ara")
+        })
         .unwrap_or(false);
     if !has_ara {
-        eprintln!("(optional OCR check skipped: tesseract with the `ara` language is not installed)");
+        eprintln!(
+            "(optional OCR check skipped: tesseract with the `ara` language is not installed)"
+        );
         return;
     }
     let mut text = String::new();
     for psm in ["3", "6", "11"] {
-        text += &run(Command::new("tesseract").arg(png).arg("-").args(["-l", "ara+eng", "--psm", psm]));
+        text += &run(Command::new("tesseract")
+            .arg(png)
+            .arg("-")
+            .args(["-l", "ara+eng", "--psm", psm]));
     }
     assert!(!text.contains(SENTINEL), "{name}: sentinel in OCR");
-    for word in ["Awn", "Association", "A-017", "support", "Scan", "personal", "جمعية", "الجريمة", "دعم", "التذكرة"] {
-        assert!(text.contains(word), "{name}: OCR did not find {word:?} in:\n{text}");
+    for word in [
+        "Awn",
+        "Association",
+        "A-017",
+        "support",
+        "Scan",
+        "personal",
+        "جمعية",
+        "الجريمة",
+        "دعم",
+        "التذكرة",
+    ] {
+        assert!(
+            text.contains(word),
+            "{name}: OCR did not find {word:?} in:\n{text}"
+        );
     }
 }
 
@@ -183,7 +253,10 @@ fn rendering_is_deterministic_and_sized_to_the_paper() {
     let t = ticket(&intake());
     let a = render_ticket(&t, PaperWidth::Mm80).unwrap();
     let b = render_ticket(&t, PaperWidth::Mm80).unwrap();
-    assert_eq!(a, b, "rendering must be deterministic (a reprint is the same ticket)");
+    assert_eq!(
+        a, b,
+        "rendering must be deterministic (a reprint is the same ticket)"
+    );
     let narrow = render_ticket(&t, PaperWidth::Mm58).unwrap();
     assert_eq!((a.width(), narrow.width()), (576, 384));
 }
