@@ -1,1 +1,252 @@
-fn main() {}
+//! Load generator: drives a real counter-server process over HTTP and reports throughput,
+//! latency, server CPU per operation, peak RSS and start-up time.
+//!
+//! Usage (release build, durable commits as in production):
+//!   cargo build --release -p counter-server -p e2e --bin loadgen
+//!   target/release/loadgen [--server-bin target/release/counter-server] [--requests 6000]
+//!
+//! For each concurrency (1, 8, 32) it starts a fresh server on a fresh database with enough desks,
+//! times the first 200 on /api/v1/health after spawn, then runs two phases:
+//! - issue: `POST /api/v1/tickets` from `c` workers, each a kiosk with its own keys;
+//! - call-next: `c` desks, each looping `call-next` then `no-show` (the desk must be freed before
+//!   it can call again). Throughput counts call-next operations; their latency is measured alone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use counter_server::auth::DeviceScope;
+use counter_server::domain::{Gender, Role};
+use e2e::{Api, TEST_PASSWORD, key};
+use serde_json::json;
+
+const USER_HZ: f64 = 100.0;
+
+struct Phase {
+    name: &'static str,
+    concurrency: usize,
+    ops: usize,
+    seconds: f64,
+    latencies_us: Vec<u64>,
+    cpu_seconds: f64,
+    errors: usize,
+}
+
+impl Phase {
+    fn percentile(&self, p: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.latencies_us.len() as f64 - 1.0) * p).round() as usize;
+        self.latencies_us[i] as f64 / 1000.0
+    }
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let stime: u64 = fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+    utime + stime
+}
+
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn config_toml(desks: usize) -> String {
+    let base = counter_server::config::DEMO_TOML.split("[[desks]]").next().expect("demo config").to_string();
+    let mut toml = base;
+    for id in 1..=desks {
+        toml.push_str(&format!(
+            "[[desks]]\nid = {id}\nkind = \"beneficiary_relations\"\nservices = [\"new_request\", \"follow_up\", \"inquiry\", \"volunteering\"]\n\n"
+        ));
+    }
+    toml
+}
+
+struct RunningServer {
+    child: Child,
+    api: Api,
+    startup: Duration,
+}
+
+async fn start_server(bin: &Path, dir: &Path, desks: usize) -> RunningServer {
+    let config = dir.join("branch.toml");
+    std::fs::write(&config, config_toml(desks)).expect("write config");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let started = Instant::now();
+    let child = Command::new(bin)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .arg("--db")
+        .arg(dir.join("counter.db"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn counter-server");
+    let api = Api::new(&format!("http://127.0.0.1:{port}"));
+    loop {
+        if let Ok(r) = api.http.get(format!("{}/api/v1/health", api.base)).send().await {
+            if r.status().is_success() {
+                break;
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "server did not start");
+        tokio::time::sleep(Duration::from_micros(500)).await;
+    }
+    RunningServer { child, api, startup: started.elapsed() }
+}
+
+async fn issue_phase(server: &RunningServer, kiosk: &str, concurrency: usize, total: usize) -> Phase {
+    let pid = server.child.id();
+    let per_worker = total / concurrency;
+    let cpu_before = cpu_ticks(pid);
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for w in 0..concurrency {
+        let (api, kiosk) = (server.api.clone(), kiosk.to_string());
+        workers.spawn(async move {
+            let services = ["new_request", "follow_up", "inquiry", "volunteering"];
+            let mut lat = Vec::with_capacity(per_worker);
+            let mut errors = 0;
+            for i in 0..per_worker {
+                let body = json!({ "service": services[(w + i) % services.len()] });
+                let t = Instant::now();
+                let r = api.issue(&kiosk, &key(), &body).await;
+                lat.push(t.elapsed().as_micros() as u64);
+                if r.status.as_u16() != 201 {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        });
+    }
+    collect("issue", concurrency, workers, started, cpu_before, pid).await
+}
+
+async fn call_phase(server: &RunningServer, staff: &[String], concurrency: usize) -> Phase {
+    let pid = server.child.id();
+    let cpu_before = cpu_ticks(pid);
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for (d, token) in staff.iter().enumerate().take(concurrency) {
+        let (api, token) = (server.api.clone(), token.clone());
+        workers.spawn(async move {
+            let desk = d + 1;
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            loop {
+                let t = Instant::now();
+                let r = api.post(&format!("/api/v1/desks/{desk}/call-next"), &token, None).await;
+                let elapsed = t.elapsed().as_micros() as u64;
+                match r.status.as_u16() {
+                    200 => lat.push(elapsed),
+                    404 => break,
+                    _ => {
+                        errors += 1;
+                        continue;
+                    }
+                }
+                let id = r.json["id"].as_i64().unwrap_or(0);
+                let done = api.post(&format!("/api/v1/tickets/{id}/no-show"), &token, None).await;
+                if done.status.as_u16() != 200 {
+                    errors += 1;
+                }
+            }
+            (lat, errors)
+        });
+    }
+    collect("call-next", concurrency, workers, started, cpu_before, pid).await
+}
+
+async fn collect(
+    name: &'static str,
+    concurrency: usize,
+    mut workers: tokio::task::JoinSet<(Vec<u64>, usize)>,
+    started: Instant,
+    cpu_before: u64,
+    pid: u32,
+) -> Phase {
+    let mut latencies_us = Vec::new();
+    let mut errors = 0;
+    while let Some(r) = workers.join_next().await {
+        let (lat, e) = r.expect("worker");
+        latencies_us.extend(lat);
+        errors += e;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    latencies_us.sort_unstable();
+    let cpu_seconds = (cpu_ticks(pid) - cpu_before) as f64 / USER_HZ;
+    Phase { name, concurrency, ops: latencies_us.len(), seconds, latencies_us, cpu_seconds, errors }
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let bin = arg("--server-bin").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::current_exe().expect("own path").parent().expect("target dir").join("counter-server")
+    });
+    assert!(bin.exists(), "{} not found: build it with cargo build --release -p counter-server", bin.display());
+    let total: usize = arg("--requests").and_then(|v| v.parse().ok()).unwrap_or(6000);
+    println!("counter-server load: {} requests per phase, server {}", total, bin.display());
+    println!("{:<10} {:>3} {:>8} {:>10} {:>9} {:>9} {:>12} {:>7}", "phase", "c", "ops", "ops/s", "p50 ms", "p99 ms", "cpu/op µs", "errors");
+    let mut rss = Vec::new();
+    let mut startups = Vec::new();
+    for concurrency in [1usize, 8, 32] {
+        let dir = std::env::temp_dir().join(format!("awn-load-{}", counter_server::auth::tokens::random_token(6)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("counter.db");
+        let kiosk = counter_server::provision::add_device(&db, "load kiosk", DeviceScope::Kiosk).unwrap();
+        for d in 1..=concurrency {
+            counter_server::provision::add_staff(&db, &format!("desk{d}"), "desk", Role::Reception, Gender::Female, TEST_PASSWORD)
+                .unwrap();
+        }
+        let mut server = start_server(&bin, &dir, concurrency).await;
+        startups.push(server.startup);
+        let mut staff = Vec::new();
+        for d in 1..=concurrency {
+            let token = server.api.login(&format!("desk{d}")).await;
+            server.api.post(&format!("/api/v1/desks/{d}/sign-in"), &token, None).await;
+            staff.push(token);
+        }
+        let issue = issue_phase(&server, &kiosk, concurrency, total).await;
+        let call = call_phase(&server, &staff, concurrency).await;
+        for p in [&issue, &call] {
+            println!(
+                "{:<10} {:>3} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>12.0} {:>7}",
+                p.name,
+                p.concurrency,
+                p.ops,
+                p.ops as f64 / p.seconds,
+                p.percentile(0.5),
+                p.percentile(0.99),
+                p.cpu_seconds * 1e6 / p.ops.max(1) as f64,
+                p.errors
+            );
+        }
+        rss.push((concurrency, peak_rss_kib(server.child.id())));
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    for (c, kib) in rss {
+        println!("peak RSS after the c={c} run: {:.1} MiB", kib as f64 / 1024.0);
+    }
+    let ms: Vec<String> = startups.iter().map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0)).collect();
+    println!("spawn to first 200 on /api/v1/health: {} ms", ms.join(", "));
+}
