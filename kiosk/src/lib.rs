@@ -1,1 +1,112 @@
-//! The kiosk program (filled by the kiosk issue).
+//! The walk-in kiosk: ticket mode.
+//!
+//! Layout:
+//! - `flow`: the visitor's screens, what they typed, the idle wipe; plain Rust, clock injected.
+//! - `intake`: national ID / iqama (Luhn), digit normalisation, mobile numbers.
+//! - `api`: the counter-server's JSON, read leniently.
+//! - `client`: HTTP on a worker thread: retries with the same idempotency key, reconnects.
+//! - `adapters`: the `ui` crate's globals ↔ the flow (`App`).
+//! - `text`: every string in Arabic and English.
+//! - `printer`: the printing seam (`TicketPrinter`, `VirtualPrinter`).
+//! - `headless`: software rendering into a pixel buffer (tests, screenshots, bench).
+//! - `config`: TOML file + command line.
+//!
+//! Nothing the visitor types is written to disk.
+
+pub mod adapters;
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod flow;
+pub mod headless;
+pub mod intake;
+pub mod printer;
+pub mod text;
+
+use adapters::App;
+use client::{Client, HttpApi, RetryPolicy, Waker};
+use config::Config;
+use flow::{Flow, SystemClock};
+use slint::ComponentHandle;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+thread_local! {
+    /// The running app, so the worker's waker can reach it on the UI thread.
+    static APP: RefCell<Option<Rc<App>>> = const { RefCell::new(None) };
+}
+
+/// Builds the kiosk (UI, flow, client, printer) in the current platform.
+pub fn init(cfg: &Config, waker: Waker) -> Result<Rc<App>, String> {
+    let token = cfg.token()?;
+    let api = HttpApi::new(
+        &cfg.server,
+        &token,
+        Duration::from_millis(cfg.request_timeout_ms),
+    );
+    let client = Client::start(api, RetryPolicy::default(), waker);
+    let clock = Rc::new(SystemClock);
+    let flow = Flow::new(cfg.flow(), std::time::Instant::now());
+    let ui = ui::Kiosk::new().map_err(|e| e.to_string())?;
+    Ok(App::new(
+        ui,
+        flow,
+        client,
+        Box::new(printer::VirtualPrinter::default()),
+        clock,
+        cfg.public_base(),
+    ))
+}
+
+/// The program: parse the configuration, open the window (or KMS screen), run the event loop.
+pub fn run() -> Result<(), String> {
+    let cfg = Config::from_args(std::env::args().skip(1))?;
+    if let Some(out) = cfg.headless_frame.clone() {
+        return headless_frame(&cfg, &out);
+    }
+    if !cfg!(any(feature = "window", feature = "kms")) {
+        return Err("this build has no display backend: build with `--features window` (X11/Wayland) or `--features kms` (bare Linux box)".into());
+    }
+    let waker: Waker = std::sync::Arc::new(|| {
+        let _ = slint::invoke_from_event_loop(|| {
+            APP.with(|a| {
+                if let Some(app) = a.borrow().as_ref() {
+                    app.poll();
+                }
+            })
+        });
+    });
+    let app = init(&cfg, waker)?;
+    APP.with(|a| *a.borrow_mut() = Some(app.clone()));
+    let timer = slint::Timer::default();
+    let weak = Rc::downgrade(&app);
+    timer.start(
+        slint::TimerMode::Repeated,
+        Duration::from_millis(250),
+        move || {
+            if let Some(app) = weak.upgrade() {
+                app.tick();
+            }
+        },
+    );
+    if cfg.fullscreen {
+        app.ui.window().set_fullscreen(true);
+    }
+    app.ui.run().map_err(|e| e.to_string())?;
+    APP.with(|a| a.borrow_mut().take());
+    Ok(())
+}
+
+/// Renders the welcome screen once without any display and writes it as PNG; prints
+/// `first-frame <ms>` (time since `main` started is measured by the caller: see the bench).
+fn headless_frame(cfg: &Config, out: &std::path::Path) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let win = headless::install(1080, 1920).map_err(|e| e.to_string())?;
+    let app = init(cfg, std::sync::Arc::new(|| {}))?;
+    app.ui.show().map_err(|e| e.to_string())?;
+    let (w, h, px) = headless::frame(&win);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    println!("first-frame {ms:.1}");
+    headless::save_png(out, w, h, &px).map_err(|e| e.to_string())
+}

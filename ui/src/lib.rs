@@ -1,1 +1,2 @@
-//! The kiosk `.slint` files, compiled (filled by the kiosk issue).
+//! The kiosk's `.slint` files, compiled. Layout only: the program is in the `kiosk` crate.
+slint::include_modules!();

@@ -1,0 +1,498 @@
+//! Talking to the counter-server, off the UI thread.
+//!
+//! `TicketApi` is one blocking HTTP call per method (`HttpApi` with ureq, 2 s timeout; `FakeApi`
+//! for tests). `Client` runs a `TicketApi` on a worker thread: it takes `Command`s, sends
+//! `ClientEvent`s back and calls a waker so the UI thread drains them. The worker retries a ticket
+//! request with the *same* idempotency key until it succeeds, is refused (4xx) or is cancelled,
+//! and polls `/api/v1/health` while the server is unreachable, refetching the services when it
+//! comes back. A plain thread is enough: every call is blocking and bounded by the timeout, so no
+//! async runtime is needed.
+
+use crate::api::{self, ApiError, Notice, Service, Ticket, TicketRequest};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientError {
+    /// Connection refused, DNS, reset, timeout: the kiosk is offline.
+    Unreachable(String),
+    /// The server answered with an error body.
+    Refused(ApiError),
+    /// The server answered 2xx with something the kiosk cannot read.
+    BadData(String),
+}
+
+impl ClientError {
+    /// Worth retrying with the same idempotency key (network faults, 5xx, storage_busy, 429).
+    pub fn retryable(&self) -> bool {
+        match self {
+            ClientError::Unreachable(_) | ClientError::BadData(_) => true,
+            ClientError::Refused(e) => {
+                e.status >= 500 || e.status == 429 || e.status == 408 || e.code == "storage_busy"
+            }
+        }
+    }
+}
+
+/// One blocking call per method. Implementations must bound each call (the HTTP one: 2 s).
+pub trait TicketApi: Send + 'static {
+    fn services(&mut self) -> Result<Vec<Service>, ClientError>;
+    fn notice(&mut self) -> Result<Notice, ClientError>;
+    fn issue(
+        &mut self,
+        idempotency_key: &str,
+        request: &TicketRequest,
+    ) -> Result<Ticket, ClientError>;
+    fn health(&mut self) -> Result<(), ClientError>;
+}
+
+/// The real server over HTTP(S).
+pub struct HttpApi {
+    agent: ureq::Agent,
+    base: String,
+    auth: String,
+}
+
+impl HttpApi {
+    pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build();
+        HttpApi {
+            agent: config.into(),
+            base: base_url.trim_end_matches('/').to_string(),
+            auth: format!("Bearer {}", token.trim()),
+        }
+    }
+
+    fn read(
+        resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<(u16, String), ClientError> {
+        let mut resp = resp.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(256 * 1024)
+            .read_to_string()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if (200..300).contains(&status) {
+            Ok((status, body))
+        } else {
+            Err(ClientError::Refused(api::parse_error(status, &body)))
+        }
+    }
+
+    fn get(&self, path: &str) -> Result<String, ClientError> {
+        let r = self
+            .agent
+            .get(format!("{}{}", self.base, path))
+            .header("Authorization", &self.auth)
+            .call();
+        Self::read(r).map(|(_, b)| b)
+    }
+}
+
+impl TicketApi for HttpApi {
+    fn services(&mut self) -> Result<Vec<Service>, ClientError> {
+        api::parse_services(&self.get("/api/v1/services")?).map_err(ClientError::BadData)
+    }
+    fn notice(&mut self) -> Result<Notice, ClientError> {
+        api::parse_notice(&self.get("/api/v1/intake-notice")?).map_err(ClientError::BadData)
+    }
+    fn issue(&mut self, key: &str, request: &TicketRequest) -> Result<Ticket, ClientError> {
+        let body =
+            serde_json::to_string(request).map_err(|e| ClientError::BadData(e.to_string()))?;
+        let r = self
+            .agent
+            .post(format!("{}/api/v1/tickets", self.base))
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .send(body.as_bytes());
+        let (_, body) = Self::read(r)?;
+        api::parse_ticket(&body).map_err(ClientError::BadData)
+    }
+    fn health(&mut self) -> Result<(), ClientError> {
+        let r = self
+            .agent
+            .get(format!("{}/api/v1/health", self.base))
+            .call();
+        Self::read(r).map(|_| ())
+    }
+}
+
+/// What the UI asks of the worker.
+#[derive(Debug)]
+pub enum Command {
+    RefreshServices,
+    Submit { key: String, request: TicketRequest },
+    CancelSubmit,
+}
+
+/// What the worker reports back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientEvent {
+    Services(Result<Vec<Service>, ClientError>),
+    Notice(Result<Notice, ClientError>),
+    Issued { key: String, ticket: Ticket },
+    Failed { key: String, error: ClientError },
+    Online(bool),
+}
+
+/// Called by the worker after each event, from the worker thread (production: posts a closure to
+/// the Slint event loop; tests: nothing, they poll).
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// Retry and reconnect timing of the worker.
+#[derive(Clone, Debug)]
+pub struct RetryPolicy {
+    pub first_retry: Duration,
+    pub max_retry: Duration,
+    pub health_every: Duration,
+    pub refresh_every: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            first_retry: Duration::from_millis(500),
+            max_retry: Duration::from_secs(3),
+            health_every: Duration::from_secs(2),
+            refresh_every: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The UI thread's handle on the worker.
+pub struct Client {
+    tx: Sender<Command>,
+    rx: Mutex<Receiver<ClientEvent>>,
+}
+
+impl Client {
+    /// Starts the worker thread; it fetches the services and the notice at once.
+    pub fn start(api: impl TicketApi, policy: RetryPolicy, waker: Waker) -> Client {
+        let (tx, cmd_rx) = mpsc::channel();
+        let (ev_tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("kiosk-client".into())
+            .spawn(move || Worker::new(api, policy, ev_tx, waker).run(cmd_rx))
+            .expect("spawning the client thread");
+        Client {
+            tx,
+            rx: Mutex::new(rx),
+        }
+    }
+
+    pub fn send(&self, cmd: Command) {
+        // The worker only stops when this handle is dropped, so a send cannot fail while we live.
+        let _ = self.tx.send(cmd);
+    }
+
+    /// All events that arrived so far.
+    pub fn drain(&self) -> Vec<ClientEvent> {
+        let rx = self.rx.lock().unwrap_or_else(|p| p.into_inner());
+        rx.try_iter().collect()
+    }
+}
+
+struct Pending {
+    key: String,
+    request: TicketRequest,
+    next_try: Instant,
+    delay: Duration,
+}
+
+struct Worker<A> {
+    api: A,
+    policy: RetryPolicy,
+    tx: Sender<ClientEvent>,
+    waker: Waker,
+    online: bool,
+    pending: Option<Pending>,
+    next_health: Instant,
+    next_refresh: Instant,
+    have_notice: bool,
+}
+
+impl<A: TicketApi> Worker<A> {
+    fn new(api: A, policy: RetryPolicy, tx: Sender<ClientEvent>, waker: Waker) -> Self {
+        let now = Instant::now();
+        Worker {
+            api,
+            policy,
+            tx,
+            waker,
+            online: true,
+            pending: None,
+            next_health: now,
+            next_refresh: now,
+            have_notice: false,
+        }
+    }
+
+    fn emit(&self, ev: ClientEvent) {
+        if self.tx.send(ev).is_ok() {
+            (self.waker)();
+        }
+    }
+
+    fn set_online(&mut self, online: bool) {
+        if self.online != online {
+            self.online = online;
+            self.emit(ClientEvent::Online(online));
+        }
+        if !online {
+            self.next_health = Instant::now() + self.policy.health_every;
+        }
+    }
+
+    fn note(&mut self, e: &ClientError) {
+        if matches!(e, ClientError::Unreachable(_)) {
+            self.set_online(false);
+        } else {
+            self.set_online(true);
+        }
+    }
+
+    fn refresh(&mut self) {
+        self.next_refresh = Instant::now() + self.policy.refresh_every;
+        let s = self.api.services();
+        if let Err(e) = &s {
+            self.note(e);
+        } else {
+            self.set_online(true);
+        }
+        let ok = s.is_ok();
+        self.emit(ClientEvent::Services(s));
+        if ok || !self.have_notice {
+            let n = self.api.notice();
+            self.have_notice |= n.is_ok();
+            self.emit(ClientEvent::Notice(n));
+        }
+    }
+
+    fn try_issue(&mut self) {
+        let Some(p) = self.pending.as_mut() else {
+            return;
+        };
+        let (key, request) = (p.key.clone(), p.request.clone());
+        match self.api.issue(&key, &request) {
+            Ok(ticket) => {
+                self.pending = None;
+                self.set_online(true);
+                self.emit(ClientEvent::Issued { key, ticket });
+            }
+            Err(error) => {
+                let retry = error.retryable();
+                if let Some(p) = self.pending.as_mut() {
+                    if retry {
+                        p.next_try = Instant::now() + p.delay;
+                        p.delay = (p.delay * 2).min(self.policy.max_retry);
+                    }
+                }
+                if !retry {
+                    self.pending = None;
+                }
+                self.note(&error);
+                self.emit(ClientEvent::Failed { key, error });
+            }
+        }
+    }
+
+    fn run(mut self, rx: Receiver<Command>) {
+        self.refresh();
+        loop {
+            let now = Instant::now();
+            let mut wake = self.next_refresh;
+            if !self.online {
+                wake = wake.min(self.next_health);
+            }
+            if let Some(p) = &self.pending {
+                wake = wake.min(p.next_try);
+            }
+            match rx.recv_timeout(wake.saturating_duration_since(now)) {
+                Ok(Command::RefreshServices) => self.refresh(),
+                Ok(Command::Submit { key, request }) => {
+                    self.pending = Some(Pending {
+                        key,
+                        request,
+                        next_try: Instant::now(),
+                        delay: self.policy.first_retry,
+                    });
+                }
+                Ok(Command::CancelSubmit) => self.pending = None,
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            let now = Instant::now();
+            if self.pending.as_ref().is_some_and(|p| p.next_try <= now) {
+                self.try_issue();
+            }
+            if !self.online && self.next_health <= now {
+                match self.api.health() {
+                    Ok(()) => {
+                        self.set_online(true);
+                        self.refresh();
+                    }
+                    Err(_) => self.next_health = Instant::now() + self.policy.health_every,
+                }
+            } else if self.online && self.next_refresh <= now {
+                self.refresh();
+            }
+        }
+    }
+}
+
+/// An in-memory server for tests and screenshots: fixed services, a switch to simulate an outage,
+/// idempotent issuing (same key → same ticket), and a log of requests.
+pub mod fake {
+    use super::*;
+    use crate::api::Bi;
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[derive(Clone, Default)]
+    pub struct FakeState {
+        pub down: Arc<AtomicBool>,
+        pub issued: Arc<Mutex<Vec<(String, TicketRequest)>>>,
+    }
+
+    pub struct FakeApi {
+        pub state: FakeState,
+        by_key: HashMap<String, Ticket>,
+        next: u32,
+    }
+
+    impl FakeApi {
+        pub fn new(state: FakeState) -> Self {
+            FakeApi {
+                state,
+                by_key: HashMap::new(),
+                next: 17,
+            }
+        }
+        fn up(&self) -> Result<(), ClientError> {
+            if self.state.down.load(Ordering::SeqCst) {
+                Err(ClientError::Unreachable("connection refused".into()))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    pub fn sample_services() -> Vec<Service> {
+        let s =
+            |code: &str, prefix: &str, ar: &str, en: &str, har: &str, hen: &str, w, m| Service {
+                code: code.into(),
+                prefix: prefix.into(),
+                name: Bi {
+                    ar: ar.into(),
+                    en: en.into(),
+                },
+                hint: Bi {
+                    ar: har.into(),
+                    en: hen.into(),
+                },
+                waiting: w,
+                estimated_wait_minutes: m,
+            };
+        vec![
+            s(
+                "new_request",
+                "A",
+                "طلب جديد",
+                "New request",
+                "لأول زيارة أو طلب دعم جديد",
+                "For a first visit or a new support request",
+                3,
+                12,
+            ),
+            s(
+                "follow_up",
+                "B",
+                "متابعة طلب",
+                "Follow-up",
+                "لديك طلب سابق وتريد متابعته",
+                "You have a request and want to follow it up",
+                1,
+                5,
+            ),
+            s(
+                "counselling",
+                "C",
+                "استشارة",
+                "Consultation",
+                "حديث خاص مع أحد المختصين",
+                "A private talk with a specialist",
+                0,
+                2,
+            ),
+        ]
+    }
+
+    pub fn sample_notice() -> Notice {
+        Notice {
+            version: "2026-11-v1".into(),
+            text: Bi {
+                ar: "نطلب هذه البيانات لتسريع خدمتك فقط. لا يطّلع عليها إلا موظفو الجمعية المختصون بطلبك، ولا تُعرض على الشاشة أو التذكرة. يمكنك المتابعة بدونها وستحصل على رقمك.".into(),
+                en: "We ask for these details only to serve you faster. Only the association's staff handling your request see them; they never appear on screen or on the ticket. You can continue without them and still get your number.".into(),
+            },
+        }
+    }
+
+    impl TicketApi for FakeApi {
+        fn services(&mut self) -> Result<Vec<Service>, ClientError> {
+            self.up().map(|_| sample_services())
+        }
+        fn notice(&mut self) -> Result<Notice, ClientError> {
+            self.up().map(|_| sample_notice())
+        }
+        fn issue(&mut self, key: &str, request: &TicketRequest) -> Result<Ticket, ClientError> {
+            self.up()?;
+            self.state
+                .issued
+                .lock()
+                .unwrap()
+                .push((key.to_string(), request.clone()));
+            if let Some(t) = self.by_key.get(key) {
+                return Ok(t.clone());
+            }
+            let prefix = sample_services()
+                .iter()
+                .find(|s| s.code == request.service)
+                .map(|s| s.prefix.clone());
+            let Some(prefix) = prefix else {
+                return Err(ClientError::Refused(ApiError {
+                    status: 422,
+                    code: "unknown_service".into(),
+                    message: Some(Bi {
+                        ar: "خدمة غير معروفة".into(),
+                        en: "Unknown service".into(),
+                    }),
+                    field: Some("service".into()),
+                }));
+            };
+            let n = self.next;
+            self.next += 1;
+            let t = Ticket {
+                id: i64::from(n),
+                label: format!("{prefix}-{n:03}"),
+                service: request.service.clone(),
+                people_ahead: 4,
+                estimated_wait_minutes: 15,
+                status_path: "/t/Xq3vR8mK2pL9sT4wY7zA1b".into(),
+                issued_at: "2026-11-25T10:02:03+03:00".into(),
+            };
+            self.by_key.insert(key.to_string(), t.clone());
+            Ok(t)
+        }
+        fn health(&mut self) -> Result<(), ClientError> {
+            self.up()
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Kiosk configuration: a TOML file, then command-line overrides.
+//!
+//! ```toml
+//! server = "http://127.0.0.1:8080"
+//! public_base_url = "https://queue.example.org"   # what the QR links to (default: server)
+//! token_file = "/etc/awn-kiosk/token"             # the device token is read from this file
+//! mode = "ticket"
+//! fullscreen = true
+//! idle_timeout_secs = 60
+//! still_there_secs = 20
+//! ticket_wipe_secs = 30
+//! ```
+
+use crate::flow::FlowConfig;
+use crate::text::Lang;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Ticket,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: String,
+    pub public_base_url: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub mode: Mode,
+    pub fullscreen: bool,
+    pub idle_timeout_secs: u64,
+    pub still_there_secs: u64,
+    pub ticket_wipe_secs: u64,
+    pub request_timeout_ms: u64,
+    /// Render one frame without a display, write it to this PNG and exit (`--headless-frame`).
+    #[serde(skip)]
+    pub headless_frame: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: "http://127.0.0.1:8080".into(),
+            public_base_url: None,
+            token_file: None,
+            mode: Mode::Ticket,
+            fullscreen: false,
+            idle_timeout_secs: 60,
+            still_there_secs: 20,
+            ticket_wipe_secs: 30,
+            request_timeout_ms: 2000,
+            headless_frame: None,
+        }
+    }
+}
+
+pub const USAGE: &str = "usage: kiosk [--config FILE] [--server URL] [--token-file FILE] [--mode ticket] [--fullscreen] [--headless-frame OUT.png]";
+
+impl Config {
+    /// Reads `--config` (if given) and applies the other flags on top.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
+        let args: Vec<String> = args.into_iter().collect();
+        let mut cfg = Config::default();
+        if let Some(i) = args.iter().position(|a| a == "--config") {
+            let path = args.get(i + 1).ok_or("--config needs a file")?;
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            cfg = toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+        }
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let mut value = || {
+                it.next()
+                    .cloned()
+                    .ok_or(format!("{a} needs a value\n{USAGE}"))
+            };
+            match a.as_str() {
+                "--config" => {
+                    value()?;
+                }
+                "--server" => cfg.server = value()?,
+                "--token-file" => cfg.token_file = Some(value()?.into()),
+                "--mode" => match value()?.as_str() {
+                    "ticket" => cfg.mode = Mode::Ticket,
+                    m => return Err(format!("unknown mode {m:?} (only \"ticket\" for now)")),
+                },
+                "--fullscreen" => cfg.fullscreen = true,
+                "--headless-frame" => cfg.headless_frame = Some(value()?.into()),
+                "--help" | "-h" => return Err(USAGE.into()),
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The device token, from the token file (never from the command line itself).
+    pub fn token(&self) -> Result<String, String> {
+        match &self.token_file {
+            None => Ok(String::new()),
+            Some(p) => std::fs::read_to_string(p)
+                .map(|t| t.trim().to_string())
+                .map_err(|e| format!("token file {}: {e}", p.display())),
+        }
+    }
+
+    pub fn public_base(&self) -> &str {
+        self.public_base_url.as_deref().unwrap_or(&self.server)
+    }
+
+    pub fn flow(&self) -> FlowConfig {
+        FlowConfig {
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(5)),
+            // The prompt stays at least 20 s, whatever the file says.
+            still_there: Duration::from_secs(self.still_there_secs.max(20)),
+            ticket_wipe: Duration::from_secs(self.ticket_wipe_secs.max(5)),
+            default_lang: Lang::Ar,
+            ..FlowConfig::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_flags() {
+        let dir = std::env::temp_dir().join(format!("kiosk-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("k.toml");
+        std::fs::write(
+            &file,
+            "server = \"http://10.0.0.5:8080\"\nidle_timeout_secs = 90\nstill_there_secs = 5\n",
+        )
+        .unwrap();
+        let cfg = Config::from_args(
+            [
+                "--config",
+                file.to_str().unwrap(),
+                "--server",
+                "http://127.0.0.1:9",
+            ]
+            .map(String::from),
+        )
+        .unwrap();
+        assert_eq!(cfg.server, "http://127.0.0.1:9");
+        assert_eq!(cfg.flow().idle_timeout, Duration::from_secs(90));
+        assert_eq!(cfg.flow().still_there, Duration::from_secs(20));
+        assert_eq!(cfg.public_base(), "http://127.0.0.1:9");
+        std::fs::write(&file, "sever = \"typo\"\n").unwrap();
+        assert!(Config::from_args(["--config", file.to_str().unwrap()].map(String::from)).is_err());
+        assert!(Config::from_args(["--mode", "rating"].map(String::from)).is_err());
+    }
+}

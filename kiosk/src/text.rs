@@ -1,0 +1,305 @@
+//! Every fixed string on the kiosk, in Arabic and English. Neutral, calm wording: the screen
+//! never says "victim", "crime" or "report" beyond the association's own name.
+
+use crate::intake::Problem;
+
+/// The visitor's language. Arabic first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Ar,
+    En,
+}
+
+impl Lang {
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ar => Lang::En,
+            Lang::En => Lang::Ar,
+        }
+    }
+    pub fn is_rtl(self) -> bool {
+        self == Lang::Ar
+    }
+    /// Picks the string for this language.
+    pub fn pick<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ar => ar,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Fixed labels of one language; `adapters.rs` copies them into the `Texts` struct of the UI.
+pub struct Labels {
+    pub association: &'static str,
+    pub welcome: &'static str,
+    pub welcome_sub: &'static str,
+    pub take_number: &'static str,
+    pub other_language: &'static str,
+    pub back: &'static str,
+    pub start_over: &'static str,
+    pub next: &'static str,
+    pub services_title: &'static str,
+    pub notice_title: &'static str,
+    pub skip_details: &'static str,
+    pub give_details: &'static str,
+    pub details_title: &'static str,
+    pub name_label: &'static str,
+    pub id_label: &'static str,
+    pub mobile_label: &'static str,
+    pub tap_to_type: &'static str,
+    pub clear: &'static str,
+    pub backspace: &'static str,
+    pub space: &'static str,
+    pub needs_title: &'static str,
+    pub gender_label: &'static str,
+    pub gender_any: &'static str,
+    pub gender_female: &'static str,
+    pub gender_male: &'static str,
+    pub needs_label: &'static str,
+    pub wheelchair: &'static str,
+    pub hearing: &'static str,
+    pub companion: &'static str,
+    pub not_safe: &'static str,
+    pub interpreter_label: &'static str,
+    pub review_title: &'static str,
+    pub review_statement: &'static str,
+    pub confirm: &'static str,
+    pub ticket_title: &'static str,
+    pub ticket_printing: &'static str,
+    pub ticket_print_failed: &'static str,
+    pub ticket_scan: &'static str,
+    pub done: &'static str,
+    pub still_there: &'static str,
+    pub continue_: &'static str,
+    pub busy: &'static str,
+    pub not_given: &'static str,
+    pub yes: &'static str,
+    pub fault_title: &'static str,
+    pub fault_text: &'static str,
+    pub offline: &'static str,
+    pub no_services: &'static str,
+    pub keyboard_switch_to_en: &'static str,
+    pub keyboard_switch_to_ar: &'static str,
+    pub notice_missing: &'static str,
+}
+
+pub static AR: Labels = Labels {
+    association: "جمعية عون لرعاية ضحايا الجريمة",
+    welcome: "أهلًا وسهلًا بك",
+    welcome_sub: "نحن هنا لمساعدتك. خذ رقمًا وانتظر دورك براحتك.",
+    take_number: "خذ رقمك",
+    other_language: "English",
+    back: "رجوع",
+    start_over: "البدء من جديد",
+    next: "التالي",
+    services_title: "اختر الخدمة",
+    notice_title: "بياناتك اختيارية",
+    skip_details: "متابعة بدون بيانات",
+    give_details: "إدخال بياناتي",
+    details_title: "بياناتك (كل الحقول اختيارية)",
+    name_label: "الاسم",
+    id_label: "رقم الهوية أو الإقامة",
+    mobile_label: "رقم الجوال",
+    tap_to_type: "اضغط هنا للكتابة",
+    clear: "مسح",
+    backspace: "حذف",
+    space: "مسافة",
+    needs_title: "كيف نساعدك (اختياري)",
+    gender_label: "تفضّل أن يخدمك",
+    gender_any: "لا فرق",
+    gender_female: "موظفة",
+    gender_male: "موظف",
+    needs_label: "احتياجاتك",
+    wheelchair: "أستخدم كرسيًا متحركًا",
+    hearing: "لدي صعوبة في السمع",
+    companion: "معي مرافق",
+    not_safe: "لا أشعر بالأمان الآن",
+    interpreter_label: "أحتاج مترجمًا",
+    review_title: "راجع بياناتك",
+    review_statement: "أؤكد أن البيانات أعلاه صحيحة.",
+    confirm: "تأكيد وأخذ رقم",
+    ticket_title: "رقمك",
+    ticket_printing: "تُطبع تذكرتك الآن",
+    ticket_print_failed: "تعذّرت الطباعة. صوّر الرمز أو اطلب تذكرة من الاستقبال.",
+    ticket_scan: "امسح الرمز لمتابعة دورك",
+    done: "تم",
+    still_there: "هل ما زلت هنا؟",
+    continue_: "متابعة",
+    busy: "لحظة من فضلك…",
+    not_given: "لم يُدخل",
+    yes: "نعم",
+    fault_title: "نعتذر، تعذّر إصدار الرقم الآن",
+    fault_text: "يرجى التوجه إلى الاستقبال. نحاول مرة أخرى تلقائيًا.",
+    offline: "الخدمة غير متاحة مؤقتًا. يرجى التوجه إلى الاستقبال.",
+    no_services: "تعذّر تحميل الخدمات. يرجى التوجه إلى الاستقبال.",
+    keyboard_switch_to_en: "ABC",
+    keyboard_switch_to_ar: "عربي",
+    notice_missing: "نطلب بياناتك فقط لنخدمك بشكل أفضل. لا يراها إلا موظفو الجمعية المختصون. يمكنك المتابعة بدونها.",
+};
+
+pub static EN: Labels = Labels {
+    association: "Awn Association for the Care of Crime Victims",
+    welcome: "Welcome",
+    welcome_sub: "We are here to help. Take a number and wait in comfort.",
+    take_number: "Take a number",
+    other_language: "العربية",
+    back: "Back",
+    start_over: "Start over",
+    next: "Next",
+    services_title: "Choose a service",
+    notice_title: "Your details are optional",
+    skip_details: "Continue without details",
+    give_details: "Give my details",
+    details_title: "Your details (every field is optional)",
+    name_label: "Name",
+    id_label: "National ID or iqama number",
+    mobile_label: "Mobile number",
+    tap_to_type: "Tap here to type",
+    clear: "Clear",
+    backspace: "Delete",
+    space: "Space",
+    needs_title: "How we can help (optional)",
+    gender_label: "You would prefer to be served by",
+    gender_any: "No preference",
+    gender_female: "A woman",
+    gender_male: "A man",
+    needs_label: "Your needs",
+    wheelchair: "I use a wheelchair",
+    hearing: "I have difficulty hearing",
+    companion: "Someone is with me",
+    not_safe: "I do not feel safe right now",
+    interpreter_label: "I need an interpreter",
+    review_title: "Check your details",
+    review_statement: "I confirm that the details above are correct.",
+    confirm: "Confirm and take a number",
+    ticket_title: "Your number",
+    ticket_printing: "Your ticket is printing",
+    ticket_print_failed: "Printing failed. Photograph the code or ask reception for a ticket.",
+    ticket_scan: "Scan the code to follow your turn",
+    done: "Done",
+    still_there: "Are you still there?",
+    continue_: "Continue",
+    busy: "One moment, please…",
+    not_given: "Not given",
+    yes: "Yes",
+    fault_title: "Sorry, we cannot issue a number right now",
+    fault_text: "Please see reception. We are trying again automatically.",
+    offline: "The service is unavailable for a moment. Please see reception.",
+    no_services: "The services could not be loaded. Please see reception.",
+    keyboard_switch_to_en: "ABC",
+    keyboard_switch_to_ar: "عربي",
+    notice_missing: "We ask for your details only to serve you better. Only the association's staff who handle your visit see them. You can continue without them.",
+};
+
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Ar => &AR,
+        Lang::En => &EN,
+    }
+}
+
+/// The message shown under a field while typing.
+pub fn problem(lang: Lang, p: Problem) -> &'static str {
+    use Problem::*;
+    match (lang, p) {
+        (Lang::Ar, IdNeedsTenDigits) => "رقم الهوية أو الإقامة من ١٠ أرقام",
+        (Lang::En, IdNeedsTenDigits) => "The number has 10 digits",
+        (Lang::Ar, IdFirstDigit) => "يبدأ رقم الهوية بـ 1 ورقم الإقامة بـ 2",
+        (Lang::En, IdFirstDigit) => "A national ID starts with 1, an iqama with 2",
+        (Lang::Ar, IdTooLong) => "الرقم أطول من ١٠ أرقام",
+        (Lang::En, IdTooLong) => "The number is longer than 10 digits",
+        (Lang::Ar, IdCheckDigit) => "هذا الرقم غير صحيح، تحقق منه أو امسحه",
+        (Lang::En, IdCheckDigit) => "This number is not valid: check it or clear it",
+        (Lang::Ar, NotDigits) => "أرقام فقط",
+        (Lang::En, NotDigits) => "Digits only",
+        (Lang::Ar, MobileIncomplete) => "رقم الجوال مثل 05XXXXXXXX",
+        (Lang::En, MobileIncomplete) => "A mobile number like 05XXXXXXXX",
+        (Lang::Ar, MobileInvalid) => "رقم الجوال غير صحيح، يبدأ بـ 05",
+        (Lang::En, MobileInvalid) => "Not a valid mobile number: it starts with 05",
+        (Lang::Ar, NameTooLong) => "الاسم طويل جدًا",
+        (Lang::En, NameTooLong) => "The name is too long",
+    }
+}
+
+/// Interpreter languages offered (index 0 = none). The code is what the server stores.
+pub const INTERPRETER: &[(&str, &str, &str)] = &[
+    ("", "لا أحتاج", "Not needed"),
+    ("en", "الإنجليزية", "English"),
+    ("ur", "الأردية", "Urdu"),
+    ("bn", "البنغالية", "Bengali"),
+    ("tl", "الفلبينية", "Filipino"),
+    ("id", "الإندونيسية", "Indonesian"),
+    ("hi", "الهندية", "Hindi"),
+    ("sgn", "لغة الإشارة", "Sign language"),
+];
+
+pub fn people_ahead(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::Ar => match n {
+            0 => "لا أحد قبلك".into(),
+            1 => "قبلك شخص واحد".into(),
+            2 => "قبلك شخصان".into(),
+            3..=10 => format!("قبلك {n} أشخاص"),
+            _ => format!("قبلك {n} شخصًا"),
+        },
+        Lang::En => match n {
+            0 => "No one is ahead of you".into(),
+            1 => "1 person ahead of you".into(),
+            _ => format!("{n} people ahead of you"),
+        },
+    }
+}
+
+pub fn wait_minutes(lang: Lang, m: u32) -> String {
+    match lang {
+        Lang::Ar => match m {
+            0 => "الانتظار المتوقع: أقل من دقيقة".into(),
+            1 => "الانتظار المتوقع: دقيقة تقريبًا".into(),
+            2 => "الانتظار المتوقع: دقيقتان تقريبًا".into(),
+            3..=10 => format!("الانتظار المتوقع: {m} دقائق تقريبًا"),
+            _ => format!("الانتظار المتوقع: {m} دقيقة تقريبًا"),
+        },
+        Lang::En => match m {
+            0 => "Expected wait: under a minute".into(),
+            1 => "Expected wait: about 1 minute".into(),
+            _ => format!("Expected wait: about {m} minutes"),
+        },
+    }
+}
+
+/// "3 waiting · about 12 min" on a service card.
+pub fn service_waiting(lang: Lang, waiting: u32, minutes: u32) -> String {
+    match lang {
+        Lang::Ar => format!("في الانتظار: {waiting} · نحو {minutes} دقيقة"),
+        Lang::En => format!("Waiting: {waiting} · about {minutes} min"),
+    }
+}
+
+pub fn idle_countdown(lang: Lang, seconds: u64) -> String {
+    match lang {
+        Lang::Ar => format!("ستُمسح بياناتك وتعود الشاشة للبداية خلال {seconds} ثانية"),
+        Lang::En => {
+            format!("Your details will be cleared and the screen will restart in {seconds} s")
+        }
+    }
+}
+
+/// Keyboard rows in physical left-to-right order.
+pub fn keyboard_rows(arabic: bool) -> Vec<Vec<&'static str>> {
+    if arabic {
+        vec![
+            vec!["ض", "ص", "ث", "ق", "ف", "غ", "ع", "ه", "خ", "ح", "ج"],
+            vec!["ش", "س", "ي", "ب", "ل", "ا", "ت", "ن", "م", "ك", "ط"],
+            vec!["ذ", "ئ", "ء", "ؤ", "ر", "ى", "ة", "و", "ز", "ظ", "د"],
+            vec!["أ", "إ", "آ"],
+        ]
+    } else {
+        vec![
+            vec!["Q", "W", "E", "R", "T", "Y", "U", "I", "O", "P"],
+            vec!["A", "S", "D", "F", "G", "H", "J", "K", "L", "'"],
+            vec!["Z", "X", "C", "V", "B", "N", "M", "-"],
+        ]
+    }
+}
