@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::{broadcast, oneshot};
 
-use super::{StoreError, load_queue, migrate, open, sync_config, writes};
+use super::{Context, StoreError, load_queue, migrate, open, sync_config, writes};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::numbering::service_day;
@@ -78,6 +78,11 @@ impl WriteCtx<'_> {
     pub fn publish_alert(&mut self, alert: Alert) {
         self.events.push(Published::Alert(alert));
     }
+
+    /// Announces that alert `id` was acknowledged, so every supervisor console drops it.
+    pub fn publish_acknowledged(&mut self, id: i64) {
+        self.events.push(Published::AlertAcknowledged(id));
+    }
 }
 
 /// What a read job sees: the committed queue and a connection.
@@ -103,6 +108,7 @@ pub struct Alert {
 pub enum Published {
     Queue(QueueEvent),
     Alert(Alert),
+    AlertAcknowledged(i64),
 }
 
 type Reply = Box<dyn FnOnce(Result<(), EngineError>) + Send>;
@@ -144,9 +150,14 @@ impl Engine {
         migrate(&mut conn)?;
         sync_config(&mut conn, &config)?;
         let queue = load_queue(&conn, &config, service_day(clock.now()))?;
+        // Checkpoints run on their own thread, so a commit never waits for one.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .ctx("wal_autocheckpoint")?;
+        let checkpointer = start_checkpointer(path)?;
         let (sender, receiver) = mpsc::channel();
         let (events, _) = broadcast::channel(4096);
         let worker = Worker {
+            _checkpointer: checkpointer,
             conn,
             queue,
             config,
@@ -204,6 +215,8 @@ impl Engine {
 }
 
 struct Worker {
+    /// Dropping it (when the worker stops) stops the checkpoint thread.
+    _checkpointer: mpsc::Sender<()>,
     conn: Connection,
     queue: Queue,
     config: Arc<Config>,
@@ -220,7 +233,13 @@ impl Worker {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
                 // Every handle is gone: the server is shutting down and nothing is in flight.
-                Err(RecvTimeoutError::Disconnected) => return,
+                // Fold the WAL into the database so the files at rest are complete on their own.
+                Err(RecvTimeoutError::Disconnected) => {
+                    if let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+                        tracing::warn!(error = %e, "final checkpoint failed; the WAL will be replayed at next start");
+                    }
+                    return;
+                }
             };
             let mut writes = Vec::new();
             let mut reads = Vec::new();
@@ -331,6 +350,27 @@ impl Worker {
             }
         }
     }
+}
+
+/// How often the checkpoint thread copies committed WAL pages into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// A thread with its own connection running PASSIVE checkpoints, which never block the writer or
+/// readers. The WAL restarts from its beginning once fully checkpointed, so it stays small.
+fn start_checkpointer(path: &Path) -> Result<mpsc::Sender<()>, StoreError> {
+    let conn = open(path, false)?;
+    let (stop, stopped) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("wal-checkpointer".into())
+        .spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
+                    tracing::warn!(error = %e, "checkpoint failed; will retry");
+                }
+            }
+        })
+        .expect("spawning the checkpoint thread");
+    Ok(stop)
 }
 
 fn busy_or(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {

@@ -2,10 +2,12 @@
 //!
 //! - `engine`: the writer thread, which owns the live `Queue` and the one write connection.
 //! - `writes`: persisting a planned `Change` and everything issued with a ticket.
+//! - `visits`: the visit at a desk: intake reads, checklist, follow-ups, notes, alerts, audit rows.
 //! - `reads`: a small pool of read connections for lookups that need no queue rule.
 
 pub mod engine;
 pub mod reads;
+pub mod visits;
 pub mod writes;
 
 use std::fmt;
@@ -27,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_intake",
         include_str!("../../../migrations/0002_intake.sql"),
+    ),
+    (
+        "0003_console",
+        include_str!("../../../migrations/0003_console.sql"),
     ),
 ];
 
