@@ -30,7 +30,13 @@
   // ----- login -----
   function showLogin() {
     if (state.events) { state.events.close(); state.events = null; }
-    state.me = null;
+    // Nothing of the previous user's work stays on screen for the next one.
+    Object.assign(state, { me: null, queue: null, current: null, visit: null, revealed: null });
+    state.alerts.clear();
+    $("finished").classList.add("hidden");
+    $("follow-up-date").textContent = "";
+    $("finished-label").textContent = "";
+    $("action-error").textContent = "";
     $("app").classList.add("hidden");
     $("logout-btn").classList.add("hidden");
     $("who").textContent = "";
