@@ -162,7 +162,14 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
     assert!(!ui_api(h).get_fault());
     let key = h.app.flow.borrow().idempotency_key().unwrap().to_string();
     let ticket = h.app.flow.borrow().ticket.clone().unwrap();
-    let request = serde_json::json!({"service": h.app.flow.borrow().services[0].code, "priority": "normal", "gender_preference": null, "intake": null});
+    // Exactly the body the kiosk sent (the server compares it with the first use of the key).
+    let request = serde_json::to_string(&kiosk::api::TicketRequest {
+        service: h.app.flow.borrow().services[0].code.clone(),
+        priority: "normal",
+        gender_preference: None,
+        intake: None,
+    })
+    .unwrap();
 
     // The same key again returns the same ticket: the retries made one ticket, not several.
     let again = post(&server.base_url, &token, &key, &request);
@@ -175,12 +182,12 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
     server
 }
 
-fn post(base: &str, token: &str, key: &str, body: &serde_json::Value) -> serde_json::Value {
+fn post(base: &str, token: &str, key: &str, body: &str) -> serde_json::Value {
     let mut resp = ureq::post(format!("{base}/api/v1/tickets"))
         .header("Authorization", format!("Bearer {token}"))
         .header("Idempotency-Key", key)
         .header("Content-Type", "application/json")
-        .send(body.to_string().as_bytes())
+        .send(body.as_bytes())
         .expect("POST /api/v1/tickets");
     serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap()
 }
