@@ -125,7 +125,9 @@ impl TicketApi for HttpApi {
     }
 }
 
-/// What the UI asks of the worker.
+/// What the UI asks of the worker. (A few messages per visitor: the size difference between
+/// variants does not matter.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Command {
     RefreshServices,
@@ -289,11 +291,11 @@ impl<A: TicketApi> Worker<A> {
             }
             Err(error) => {
                 let retry = error.retryable();
-                if let Some(p) = self.pending.as_mut() {
-                    if retry {
-                        p.next_try = Instant::now() + p.delay;
-                        p.delay = (p.delay * 2).min(self.policy.max_retry);
-                    }
+                if let Some(p) = self.pending.as_mut()
+                    && retry
+                {
+                    p.next_try = Instant::now() + p.delay;
+                    p.delay = (p.delay * 2).min(self.policy.max_retry);
                 }
                 if !retry {
                     self.pending = None;

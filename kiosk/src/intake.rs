@@ -74,7 +74,7 @@ pub fn luhn_ok(digits: &str) -> bool {
         }
         sum += d;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 /// Saudi national ID (first digit 1) or iqama (first digit 2): 10 digits, Luhn check digit.

@@ -108,5 +108,18 @@ fn headless_frame(cfg: &Config, out: &std::path::Path) -> Result<(), String> {
     let (w, h, px) = headless::frame(&win);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     println!("first-frame {ms:.1}");
+    println!("peak-rss-kb {}", peak_rss_kb());
     headless::save_png(out, w, h, &px).map_err(|e| e.to_string())
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), 0 where unknown.
+pub fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
 }

@@ -16,9 +16,15 @@ use std::time::Duration;
 fn kiosk_against_real_server() {
     let mut server = TestServer::start();
     let win = kiosk::headless::install(1080, 1920).unwrap();
-    let api = HttpApi::new(&server.base_url, &server.kiosk_token, Duration::from_secs(2));
+    let api = HttpApi::new(
+        &server.base_url,
+        &server.kiosk_token,
+        Duration::from_secs(2),
+    );
     let h = Harness::new(win, api, &server.base_url);
-    h.wait("services and notice", |a| !a.flow.borrow().services.is_empty() && a.flow.borrow().notice.is_some());
+    h.wait("services and notice", |a| {
+        !a.flow.borrow().services.is_empty() && a.flow.borrow().notice.is_some()
+    });
     let first_service = h.app.flow.borrow().services[0].clone();
 
     skip_details_gives_ticket(&h, &first_service.name.ar);
@@ -73,7 +79,11 @@ fn details_with_keyboard_then_review(h: &Harness, service_en: &str) {
     assert!(id.is_error, "a wrong check digit is flagged as you type");
     assert!(!id.message.is_empty());
     h.tap(EN.next);
-    assert_eq!(h.screen(), Screen::Details, "continue is blocked while the ID is invalid");
+    assert_eq!(
+        h.screen(),
+        Screen::Details,
+        "continue is blocked while the ID is invalid"
+    );
     h.tap(EN.backspace);
     h.tap("7");
     assert!(!ui_api(h).get_national_id().is_error);
@@ -92,15 +102,24 @@ fn details_with_keyboard_then_review(h: &Harness, service_en: &str) {
         .map(|r| (r.label.to_string(), r.value.to_string()))
         .collect();
     assert!(rows.iter().any(|(_, v)| v == "نورة العتيبي"), "{rows:?}");
-    assert!(rows.iter().any(|(_, v)| v.contains("1234567897")), "{rows:?}");
-    assert!(rows.iter().any(|(_, v)| v.contains("+966512345678")), "{rows:?}");
+    assert!(
+        rows.iter().any(|(_, v)| v.contains("1234567897")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|(_, v)| v.contains("+966512345678")),
+        "{rows:?}"
+    );
 
     let request = h.app.flow.borrow().request().unwrap();
     let intake = request.intake.unwrap();
     assert!(intake.feels_unsafe && intake.needs.hearing);
     h.tap(EN.confirm);
     h.wait("ticket", |a| a.flow.borrow().screen == Screen::Ticket);
-    assert!(h.app.flow.borrow().draft.is_empty(), "the details are dropped once the ticket exists");
+    assert!(
+        h.app.flow.borrow().draft.is_empty(),
+        "the details are dropped once the ticket exists"
+    );
     // Nothing unusual on screen for "I do not feel safe": the same ticket screen.
     assert_eq!(ui_api(h).get_ticket_print_status(), EN.ticket_printing);
     // The ticket goes away by itself.
@@ -125,7 +144,10 @@ fn idle_timeout_wipes(h: &Harness, service: &str) {
     h.app.tick();
     assert!(ui_api(h).get_idle_prompt());
     h.render();
-    assert!(h.has(AR.continue_), "the prompt has a large continue button");
+    assert!(
+        h.has(AR.continue_),
+        "the prompt has a large continue button"
+    );
     h.clock.advance(Duration::from_secs(19));
     h.app.tick();
     assert_eq!(h.screen(), Screen::Details, "the prompt stays 20 s");
@@ -148,16 +170,31 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
     h.tap(AR.take_number);
     h.tap(service);
     h.tap(AR.skip_details);
-    h.wait("fault message", |a| a.flow.borrow().fault_visible(h.clock.now()));
+    h.wait("fault message", |a| {
+        a.flow.borrow().fault_visible(h.clock.now())
+    });
     h.render();
     assert!(ui_api(h).get_fault());
     assert_eq!(ui_api(h).get_fault_text(), AR.fault_text);
-    assert!(ui_api(h).get_fault_text_other().contains(EN.fault_text), "the message is bilingual");
-    assert_eq!(h.screen(), Screen::Notice, "no ticket while the server is down");
+    assert!(
+        ui_api(h).get_fault_text_other().contains(EN.fault_text),
+        "the message is bilingual"
+    );
+    assert_eq!(
+        h.screen(),
+        Screen::Notice,
+        "no ticket while the server is down"
+    );
     h.wait("offline noticed", |a| !a.flow.borrow().online);
 
-    let server = TestServer::start_with(TestOptions { db_path: Some(db), addr: Some(addr), ..TestOptions::default() });
-    h.wait("ticket after recovery", |a| a.flow.borrow().screen == Screen::Ticket);
+    let server = TestServer::start_with(TestOptions {
+        db_path: Some(db),
+        addr: Some(addr),
+        ..TestOptions::default()
+    });
+    h.wait("ticket after recovery", |a| {
+        a.flow.borrow().screen == Screen::Ticket
+    });
     h.wait("online again", |a| a.flow.borrow().online);
     assert!(!ui_api(h).get_fault());
     let key = h.app.flow.borrow().idempotency_key().unwrap().to_string();
@@ -176,8 +213,16 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
     assert_eq!(again["id"].as_i64(), Some(ticket.id));
     assert_eq!(again["label"].as_str(), Some(ticket.label.as_str()));
     // And the next new ticket follows it directly: nothing was issued in between.
-    let next = post(&server.base_url, &token, &kiosk::flow::random_key(), &request);
-    assert_eq!(number(next["label"].as_str().unwrap()), number(&ticket.label) + 1);
+    let next = post(
+        &server.base_url,
+        &token,
+        &kiosk::flow::random_key(),
+        &request,
+    );
+    assert_eq!(
+        number(next["label"].as_str().unwrap()),
+        number(&ticket.label) + 1
+    );
     drop(dir);
     server
 }

@@ -16,7 +16,9 @@ fn every_screen_in_both_languages_and_orientations() {
     let win = kiosk::headless::install(1080, 1920).unwrap();
     let state = FakeState::default();
     let h = Harness::new(win, FakeApi::new(state.clone()), "https://awn.example");
-    h.wait("services", |a| !a.flow.borrow().services.is_empty() && a.flow.borrow().notice.is_some());
+    h.wait("services", |a| {
+        !a.flow.borrow().services.is_empty() && a.flow.borrow().notice.is_some()
+    });
 
     for (orient, (w, hgt)) in [("portrait", (1080, 1920)), ("landscape", (1920, 1080))] {
         h.resize(w, hgt);
@@ -32,7 +34,11 @@ fn every_screen_in_both_languages_and_orientations() {
             assert_eq!(h.screen(), Screen::Services);
             h.shot(&name("services"));
 
-            h.tap(if lang == "ar" { "طلب جديد" } else { "New request" });
+            h.tap(if lang == "ar" {
+                "طلب جديد"
+            } else {
+                "New request"
+            });
             assert_eq!(h.screen(), Screen::Notice);
             h.shot(&name("notice"));
 
@@ -46,7 +52,11 @@ fn every_screen_in_both_languages_and_orientations() {
             assert_eq!(h.screen(), Screen::Needs);
             h.tap(l.gender_female);
             h.tap(l.wheelchair);
-            h.tap(if lang == "ar" { "الأردية" } else { "Urdu" });
+            h.tap(if lang == "ar" {
+                "الأردية"
+            } else {
+                "Urdu"
+            });
             h.shot(&name("needs"));
 
             h.tap(l.next);
@@ -65,15 +75,29 @@ fn every_screen_in_both_languages_and_orientations() {
             h.tap(l.take_number);
             h.clock.advance(Duration::from_secs(61));
             h.app.tick();
-            assert!(h.app.flow.borrow().idle_prompt(kiosk::flow::Clock::now(&*h.clock)).is_some());
+            assert!(
+                h.app
+                    .flow
+                    .borrow()
+                    .idle_prompt(kiosk::flow::Clock::now(&*h.clock))
+                    .is_some()
+            );
             h.shot(&name("still-there"));
             h.tap(l.continue_);
 
             // Server down: the bilingual "please see reception" message, no ticket.
-            h.tap(if lang == "ar" { "متابعة طلب" } else { "Follow-up" });
+            h.tap(if lang == "ar" {
+                "متابعة طلب"
+            } else {
+                "Follow-up"
+            });
             state.down.store(true, Ordering::SeqCst);
             h.tap(l.skip_details);
-            h.wait("fault", |a| a.flow.borrow().fault_visible(kiosk::flow::Clock::now(&*h.clock)));
+            h.wait("fault", |a| {
+                a.flow
+                    .borrow()
+                    .fault_visible(kiosk::flow::Clock::now(&*h.clock))
+            });
             h.shot(&name("fault"));
             state.down.store(false, Ordering::SeqCst);
             h.wait("recovery", |a| a.flow.borrow().screen == Screen::Ticket);
@@ -83,7 +107,14 @@ fn every_screen_in_both_languages_and_orientations() {
 }
 
 fn type_details(h: &Harness, l: &Labels, lang: &str) {
-    h.type_keys(if lang == "ar" { "نورة العتيبي" } else { "SARA AHMED" }, l.space);
+    h.type_keys(
+        if lang == "ar" {
+            "نورة العتيبي"
+        } else {
+            "SARA AHMED"
+        },
+        l.space,
+    );
     h.tap(l.id_label);
     h.type_keys("1234567890", l.space); // wrong check digit: the error shows
     h.tap(l.name_label);

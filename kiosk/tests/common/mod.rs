@@ -37,9 +37,21 @@ impl Harness {
         let flow = Flow::new(FlowConfig::default(), kiosk::flow::Clock::now(&*clock));
         let ui = ui::Kiosk::new().expect("kiosk UI");
         let printer = VirtualPrinter::default();
-        let app = App::new(ui, flow, client, Box::new(printer.clone()), clock.clone(), public_base);
+        let app = App::new(
+            ui,
+            flow,
+            client,
+            Box::new(printer.clone()),
+            clock.clone(),
+            public_base,
+        );
         app.ui.show().expect("show");
-        Harness { win, app, clock, printer }
+        Harness {
+            win,
+            app,
+            clock,
+            printer,
+        }
     }
 
     /// Polls the worker's events until `cond` holds (real time, at most 10 s).
@@ -61,7 +73,11 @@ impl Harness {
             .filter(|e| {
                 matches!(
                     e.accessible_role(),
-                    Some(AccessibleRole::Button | AccessibleRole::Checkbox | AccessibleRole::TextInput)
+                    Some(
+                        AccessibleRole::Button
+                            | AccessibleRole::Checkbox
+                            | AccessibleRole::TextInput
+                    )
                 )
             })
             .collect()
@@ -75,15 +91,28 @@ impl Harness {
     /// (the injected clock moves on by `pause` first).
     pub fn tap_after(&self, label: &str, pause: Duration) {
         self.clock.advance(pause);
-        let e = self.find(label).pop().unwrap_or_else(|| panic!("no tappable element {label:?} on screen"));
+        let e = self
+            .find(label)
+            .pop()
+            .unwrap_or_else(|| panic!("no tappable element {label:?} on screen"));
         let (p, s) = (e.absolute_position(), e.size());
-        assert!(s.width >= 64.0 && s.height >= 64.0, "{label:?} is smaller than a 64 px touch target: {s:?}");
+        assert!(
+            s.width >= 64.0 && s.height >= 64.0,
+            "{label:?} is smaller than a 64 px touch target: {s:?}"
+        );
         let w = self.app.ui.window().size().to_logical(1.0);
         assert!(
-            p.x >= 0.0 && p.y >= 0.0 && p.x + s.width <= w.width + 0.5 && p.y + s.height <= w.height + 0.5,
+            p.x >= 0.0
+                && p.y >= 0.0
+                && p.x + s.width <= w.width + 0.5
+                && p.y + s.height <= w.height + 0.5,
             "{label:?} is (partly) off screen at {p:?} {s:?}"
         );
-        headless::tap(self.app.ui.window(), p.x + s.width / 2.0, p.y + s.height / 2.0);
+        headless::tap(
+            self.app.ui.window(),
+            p.x + s.width / 2.0,
+            p.y + s.height / 2.0,
+        );
     }
 
     pub fn tap(&self, label: &str) {
@@ -93,7 +122,11 @@ impl Harness {
     /// Types on the on-screen keyboard, one tap per key.
     pub fn type_keys(&self, text: &str, space_label: &str) {
         for ch in text.chars() {
-            let label = if ch == ' ' { space_label.to_string() } else { ch.to_string() };
+            let label = if ch == ' ' {
+                space_label.to_string()
+            } else {
+                ch.to_string()
+            };
             self.tap_after(&label, Duration::from_millis(300));
         }
     }
