@@ -108,9 +108,7 @@ fn main() {
         let screens: [Step; 7] = [
             ("welcome", &|h| h.app.act(|f, now| f.wipe(now))),
             ("services", &|h| h.tap(AR.take_number)),
-            ("notice", &|h| {
-                h.tap(&h.app.flow.borrow().services[0].name.ar.clone())
-            }),
+            ("notice", &|h| h.tap(&service)),
             ("details", &|h| {
                 h.tap(AR.give_details);
                 h.type_keys("نورة", AR.space);
