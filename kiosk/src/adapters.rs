@@ -415,7 +415,7 @@ fn review_rows(flow: &Flow) -> Vec<ReviewRow> {
             ),
         ),
         row(
-            l.gender_label,
+            l.review_gender,
             match d.gender {
                 None => l.gender_any,
                 Some(Gender::Female) => l.gender_female,
