@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::{broadcast, oneshot};
 
-use super::{StoreError, load_queue, migrate, open, sync_config, writes};
+use super::{Context, StoreError, load_queue, migrate, open, sync_config, writes};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::numbering::service_day;
@@ -144,9 +144,13 @@ impl Engine {
         migrate(&mut conn)?;
         sync_config(&mut conn, &config)?;
         let queue = load_queue(&conn, &config, service_day(clock.now()))?;
+        // Checkpoints run on their own thread, so a commit never waits for one.
+        conn.pragma_update(None, "wal_autocheckpoint", 0).ctx("wal_autocheckpoint")?;
+        let checkpointer = start_checkpointer(path)?;
         let (sender, receiver) = mpsc::channel();
         let (events, _) = broadcast::channel(4096);
         let worker = Worker {
+            _checkpointer: checkpointer,
             conn,
             queue,
             config,
@@ -204,6 +208,8 @@ impl Engine {
 }
 
 struct Worker {
+    /// Dropping it (when the worker stops) stops the checkpoint thread.
+    _checkpointer: mpsc::Sender<()>,
     conn: Connection,
     queue: Queue,
     config: Arc<Config>,
@@ -220,7 +226,13 @@ impl Worker {
                 Ok(m) => Some(m),
                 Err(RecvTimeoutError::Timeout) => None,
                 // Every handle is gone: the server is shutting down and nothing is in flight.
-                Err(RecvTimeoutError::Disconnected) => return,
+                // Fold the WAL into the database so the files at rest are complete on their own.
+                Err(RecvTimeoutError::Disconnected) => {
+                    if let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+                        tracing::warn!(error = %e, "final checkpoint failed; the WAL will be replayed at next start");
+                    }
+                    return;
+                }
             };
             let mut writes = Vec::new();
             let mut reads = Vec::new();
@@ -331,6 +343,27 @@ impl Worker {
             }
         }
     }
+}
+
+/// How often the checkpoint thread copies committed WAL pages into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// A thread with its own connection running PASSIVE checkpoints, which never block the writer or
+/// readers. The WAL restarts from its beginning once fully checkpointed, so it stays small.
+fn start_checkpointer(path: &Path) -> Result<mpsc::Sender<()>, StoreError> {
+    let conn = open(path, false)?;
+    let (stop, stopped) = mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("wal-checkpointer".into())
+        .spawn(move || {
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
+                    tracing::warn!(error = %e, "checkpoint failed; will retry");
+                }
+            }
+        })
+        .expect("spawning the checkpoint thread");
+    Ok(stop)
 }
 
 fn busy_or(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
