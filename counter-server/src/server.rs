@@ -2,7 +2,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,9 +13,9 @@ use crate::api::{self, AppState};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::limits::RateLimiter;
-use crate::store::StoreError;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
+use crate::store::{Database, StoreError};
 
 /// Failed logins allowed per account per minute before the account is throttled.
 pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
@@ -26,6 +25,77 @@ pub struct Server {
     pub state: AppState,
     engine_thread: EngineThread,
     shutdown: watch::Sender<bool>,
+    db: Database,
+    /// Held while the server runs: a restore or key rotation refuses to run beside it.
+    _lock: std::fs::File,
+}
+
+/// Takes the database's lock file (`<db>.lock`), refusing when a running server holds it.
+pub fn lock_database(path: &std::path::Path) -> Result<std::fs::File, String> {
+    let lock_path = std::path::PathBuf::from(format!("{}.lock", path.display()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "{} is in use by a running counter-server: stop it first",
+            path.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(format!("cannot lock {}: {e}", lock_path.display()))
+        }
+    }
+}
+
+/// How often the retention purge runs (and a scheduled backup is considered).
+pub const MAINTENANCE_EVERY: Duration = Duration::from_secs(3600);
+
+/// The hourly jobs: the retention purge, and a backup when one is due. Each runs on the blocking
+/// pool with its own connection; failures are logged and retried at the next tick.
+async fn maintenance(
+    db: Database,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(MAINTENANCE_EVERY);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        let (db, config, now) = (db.clone(), config.clone(), clock.now());
+        let done = tokio::task::spawn_blocking(move || {
+            let mut conn = crate::store::open(&db, false).map_err(|e| e.to_string())?;
+            crate::store::retention::purge(&mut conn, &config.retention_policy(), now)
+                .map_err(|e| e.to_string())?;
+            if let Some(b) = &config.backup {
+                let newest = crate::store::backup::list(&b.dir)
+                    .unwrap_or_default()
+                    .last()
+                    .and_then(|p| p.metadata().ok()?.modified().ok());
+                let due = newest.is_none_or(|t| {
+                    t.elapsed().unwrap_or_default()
+                        >= Duration::from_secs(u64::from(b.every_hours) * 3600)
+                });
+                if due {
+                    let file = crate::store::backup::backup(&db, &b.dir, b.keep, now)?;
+                    tracing::info!(file = %file.display(), "backup written");
+                }
+            }
+            Ok::<(), String>(())
+        })
+        .await;
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "maintenance failed; retrying next hour"),
+            Err(e) => tracing::error!(error = %e, "maintenance task panicked"),
+        }
+    }
 }
 
 /// The router for a state (what tests drive with `tower::ServiceExt::oneshot`).
@@ -34,7 +104,8 @@ pub fn app(state: AppState) -> Router {
 }
 
 impl Server {
-    pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+    pub fn open(config: Config, db: &Database, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let lock = lock_database(&db.path).map_err(|e| StoreError::Locked(e))?;
         let config = Arc::new(config);
         let (engine, engine_thread) = Engine::start(db, config.clone(), clock.clone())?;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -57,6 +128,8 @@ impl Server {
             state,
             engine_thread,
             shutdown,
+            db: db.clone(),
+            _lock: lock,
         })
     }
 
@@ -71,7 +144,15 @@ impl Server {
             state,
             engine_thread,
             shutdown,
+            db,
+            _lock,
         } = self;
+        tokio::spawn(maintenance(
+            db,
+            state.config.clone(),
+            state.clock.clone(),
+            state.shutdown.clone(),
+        ));
         let router = app(state);
         let graceful = async move {
             signal.await;

@@ -23,7 +23,10 @@ pub fn hash_password(password: &str) -> String {
     getrandom::fill(&mut bytes).expect("the OS random source is available");
     let salt = SaltString::encode_b64(&bytes).expect("16 bytes make a valid salt");
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    argon2().hash_password(password.as_bytes(), &salt).expect("Argon2id hashing").to_string()
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("Argon2id hashing")
+        .to_string()
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
