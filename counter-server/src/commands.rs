@@ -1,6 +1,8 @@
 //! What the API can ask of the queue: each function is one engine job that checks the rules
 //! (`domain`), persists (`store::writes`) and only then applies the change to the live queue.
-//! No HTTP types here; handlers translate requests into these calls.
+//! No HTTP types here; handlers translate requests into these calls. `visit`: the visit at a desk.
+
+pub mod visit;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -33,7 +35,7 @@ pub struct IssuedTicket {
     pub service_day: NaiveDate,
 }
 
-fn refused(status: u16, code: &'static str, ar: &str, en: &str) -> EngineError {
+pub(crate) fn refused(status: u16, code: &'static str, ar: &str, en: &str) -> EngineError {
     EngineError::Refused {
         status,
         code,
@@ -174,7 +176,7 @@ pub struct TicketView {
     pub label: String,
 }
 
-fn view(queue: &Queue, t: &Ticket) -> TicketView {
+pub(crate) fn view(queue: &Queue, t: &Ticket) -> TicketView {
     TicketView {
         ticket: t.clone(),
         label: queue.label_of(t),

@@ -7,6 +7,8 @@
 //!   only write connection; `store::reads` answers lookups on read-only connections.
 //! - `commands`: one function per thing the API can ask; each is one engine job.
 //! - `api`: axum handlers, JSON in and out, errors in one shape; `auth`: tokens, passwords, roles.
+//! - `web`: the browser pages (staff console, waiting-room display, visitor status page), their
+//!   cookies, and the security headers and `Origin` check around every route.
 //! - `server`: wiring and start-up; `cli`: the binary's commands; `testing`: a real server for tests.
 
 pub mod api;
@@ -22,5 +24,6 @@ pub mod provision;
 pub mod server;
 pub mod store;
 pub mod testing;
+pub mod web;
 
 pub use server::{Server, app};

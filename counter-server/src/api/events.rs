@@ -57,6 +57,12 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
             ),
         ),
         Published::Alert(_) => None,
+        Published::AlertAcknowledged(id) if audience == Audience::Supervisor => Some(
+            Event::default()
+                .event("alert_acknowledged")
+                .data(json!({ "type": "alert_acknowledged", "id": id }).to_string()),
+        ),
+        Published::AlertAcknowledged(_) => None,
     }
 }
 
@@ -96,6 +102,14 @@ pub async fn stream(
         caller.require(Permission::WatchDisplay)?;
         Audience::Display
     };
+    for_audience(&s, audience).await
+}
+
+/// The event stream as `audience` sees it (also served to the display page at `/display/events`).
+pub async fn for_audience(
+    s: &AppState,
+    audience: Audience,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>> + use<>>, ApiError> {
     let events = BroadcastStream::new(s.engine.subscribe()).filter_map(move |item| async move {
         match item {
             Ok(ev) => project(&ev, audience).map(Ok),
@@ -108,8 +122,38 @@ pub async fn stream(
     let hello = futures_util::stream::once(async {
         Ok(Event::default().event("hello").data(r#"{"type":"hello"}"#))
     });
+    // A display that (re)connects first gets the visitors called right now, as label and desk.
+    let current = if audience == Audience::Display {
+        Some(Ok(display_snapshot(s).await?))
+    } else {
+        None
+    };
+    let hello = hello.chain(futures_util::stream::iter(current));
     // Ends every open stream when the server shuts down, so graceful shutdown does not wait on them.
     let shutdown = WatchStream::new(s.shutdown.clone()).filter(|down| std::future::ready(*down));
     let stream = hello.chain(events).take_until(shutdown.into_future());
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// The tickets called right now, oldest call first: `{type: "snapshot", calls: [{label, desk}]}`.
+async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
+    let calls = s
+        .engine
+        .read(|ctx| {
+            let mut called: Vec<_> = ctx
+                .queue
+                .active_tickets()
+                .filter(|t| t.state == crate::domain::TicketState::Called)
+                .map(|t| (t.called_at, ctx.queue.label_of(t), t.desk))
+                .collect();
+            called.sort();
+            called
+                .into_iter()
+                .map(|(_, label, desk)| json!({ "label": label, "desk": desk }))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Event::default()
+        .event("snapshot")
+        .data(json!({ "type": "snapshot", "calls": calls }).to_string()))
 }

@@ -12,7 +12,7 @@ use super::AppState;
 use super::error::ApiError;
 use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
-use crate::store::reads;
+use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -165,20 +165,37 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The token a request authenticates with: `Authorization: Bearer` (API clients, the kiosk),
+/// else the console's session cookie. (The display's cookie is scoped to `/display` and read
+/// only there.)
+pub fn token_of(parts: &Parts) -> Option<&str> {
+    bearer(parts).or_else(|| crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION))
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts)
+        let token = token_of(parts)
             .filter(|t| tokens::well_formed(t))
             .ok_or_else(ApiError::unauthenticated)?;
         let hash = tokens::hash(token);
         let now = state.clock.now();
-        let principal = state
+        let found = state
             .reads
-            .run(move |conn| reads::principal(conn, &hash, now))
+            .run(move |conn| reads::principal_at(conn, &hash, now))
             .await?;
-        principal.map(Caller).ok_or_else(ApiError::unauthenticated)
+        let (principal, touch) = found.ok_or_else(ApiError::unauthenticated)?;
+        if touch {
+            // The idle timer restarts; the request does not wait for that write.
+            let engine = state.engine.clone();
+            tokio::spawn(async move {
+                let _ = engine
+                    .write(move |ctx| Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?))
+                    .await;
+            });
+        }
+        Ok(Caller(principal))
     }
 }
 

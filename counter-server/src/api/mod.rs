@@ -2,7 +2,13 @@
 //!
 //! - `error`: `ApiError`, the one error shape; `extract`: bodies, callers, ids.
 //! - `kiosk`, `desk`, `tickets`, `staff`, `public`, `events`: the routes, grouped by who calls them.
+//! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
+//!   `status_events`: the visitor's status page, live.
+//!
+//! The browser pages (`crate::web`) are merged into the same router, and every route goes through
+//! `web::security::guard` (security headers, `Origin` check, request id).
 
+pub mod console;
 pub mod desk;
 pub mod error;
 pub mod events;
@@ -10,6 +16,7 @@ pub mod extract;
 pub mod kiosk;
 pub mod public;
 pub mod staff;
+pub mod status_events;
 pub mod tickets;
 mod views;
 
@@ -47,8 +54,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(public::health))
         .route("/api/v1/openapi.json", get(public::openapi))
         .route("/api/v1/status/{token}", get(public::status))
+        .route("/api/v1/status/{token}/events", get(status_events::stream))
         .route("/api/v1/auth/login", post(staff::login))
         .route("/api/v1/auth/logout", post(staff::logout))
+        .route("/api/v1/me", get(console::me))
         .route("/api/v1/services", get(kiosk::services))
         .route("/api/v1/intake-notice", get(kiosk::intake_notice))
         .route("/api/v1/tickets", post(kiosk::issue))
@@ -67,6 +76,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tickets/{id}/refer", post(tickets::refer))
         .route("/api/v1/tickets/{id}/transfer", post(tickets::transfer))
         .route("/api/v1/tickets/{id}/cancel", post(tickets::cancel))
+        .route("/api/v1/tickets/{id}/visit", get(console::visit))
+        .route("/api/v1/tickets/{id}/reveal", post(console::reveal))
+        .route("/api/v1/tickets/{id}/checklist", post(console::check))
+        .route("/api/v1/alerts", get(console::alerts))
+        .route(
+            "/api/v1/alerts/{id}/acknowledge",
+            post(console::acknowledge),
+        )
         .route("/api/v1/desks/{desk}/sign-in", post(desk::sign_in))
         .route("/api/v1/desks/{desk}/sign-out", post(desk::sign_out))
         .route("/api/v1/desks/{desk}/pause", post(desk::pause))
@@ -75,9 +92,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/desks/{desk}/call", post(desk::call_ticket))
         .route("/api/v1/queue", get(staff::queue))
         .route("/api/v1/events", get(events::stream))
+        .merge(crate::web::routes())
         .fallback(public::no_route)
         .method_not_allowed_fallback(public::method_not_allowed)
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::security::guard,
+        ))
         .with_state(state)
 }
 
@@ -127,6 +149,6 @@ mod tests {
             })
             .collect();
         assert_eq!(routes, documented);
-        assert_eq!(routes.len(), 25);
+        assert_eq!(routes.len(), 32);
     }
 }

@@ -52,7 +52,7 @@ pub struct StatusDto {
 }
 
 /// Status replies must not be cached or leak the token through a Referer.
-fn private(mut res: Response) -> Response {
+pub(crate) fn private(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
@@ -83,7 +83,7 @@ pub async fn status(
     })
 }
 
-async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto>, ApiError> {
+pub(crate) async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto>, ApiError> {
     if !tokens::well_formed(token) {
         return Ok(None);
     }

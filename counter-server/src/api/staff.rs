@@ -53,8 +53,19 @@ pub async fn login(
     State(s): State<AppState>,
     body: AppJson<LoginBody>,
 ) -> Result<Json<LoginDto>, ApiError> {
-    let username = text::required("username", &body.value.username, 64)?.to_lowercase();
-    let pw = body.value.password;
+    authenticate(&s, body.value, None).await.map(Json)
+}
+
+/// Checks a username and password (Argon2id, at most `LOGIN_FAILURES_PER_MINUTE` failures per
+/// account per minute) and opens a session; `idle_minutes` makes it a browser session that also
+/// ends when unused that long. Shared by the API login and the console's cookie login.
+pub async fn authenticate(
+    s: &AppState,
+    body: LoginBody,
+    idle_minutes: Option<i64>,
+) -> Result<LoginDto, ApiError> {
+    let username = text::required("username", &body.username, 64)?.to_lowercase();
+    let pw = body.password;
     if pw.is_empty() || pw.chars().count() > 256 {
         return Err(ApiError::unprocessable(
             "invalid_field",
@@ -98,12 +109,16 @@ pub async fn login(
     let staff_id = st.id;
     s.engine
         .write(move |ctx| {
-            Ok(writes::create_session(
-                ctx.tx, &hash, staff_id, ctx.now, expires,
-            )?)
+            match idle_minutes {
+                None => writes::create_session(ctx.tx, &hash, staff_id, ctx.now, expires)?,
+                Some(idle) => {
+                    writes::create_browser_session(ctx.tx, &hash, staff_id, ctx.now, expires, idle)?
+                }
+            }
+            Ok(())
         })
         .await?;
-    Ok(Json(LoginDto {
+    Ok(LoginDto {
         token,
         expires_at: local_time(expires),
         staff: StaffDto {
@@ -111,7 +126,7 @@ pub async fn login(
             display_name: st.display_name,
             role: role_str(st.role),
         },
-    }))
+    })
 }
 
 /// `POST /api/v1/auth/logout`: ends this session.

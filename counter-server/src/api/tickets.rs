@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::ApiError;
@@ -63,6 +63,18 @@ pub enum OutcomeInput {
 #[serde(deny_unknown_fields)]
 pub struct FinishBody {
     pub outcome: OutcomeInput,
+    /// An optional closing note, for staff only.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A finished ticket, and for a registered support request its follow-up (policy 6.5).
+#[derive(Serialize)]
+pub struct FinishedDto {
+    #[serde(flatten)]
+    pub ticket: StaffTicket,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<super::console::FollowUpDto>,
 }
 
 /// `POST /api/v1/tickets/{id}/finish`
@@ -71,14 +83,32 @@ pub async fn finish(
     caller: Caller,
     Path(id): Path<String>,
     body: AppJson<FinishBody>,
-) -> Result<Json<StaffTicket>, ApiError> {
+) -> Result<Json<FinishedDto>, ApiError> {
     let outcome = match body.value.outcome {
         OutcomeInput::InformationGiven => Outcome::InformationGiven,
         OutcomeInput::SupportRequestRegistered => Outcome::SupportRequestRegistered,
         OutcomeInput::ReferredElsewhere => Outcome::ReferredElsewhere,
         OutcomeInput::Other => Outcome::Other,
     };
-    run(&s, &caller, &id, Action::Finish(outcome)).await
+    let note = match body.value.note.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(n) => Some(text::required("note", n, REASON_MAX_CHARS)?),
+    };
+    let staff = caller
+        .staff(Permission::WorkDesk)
+        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let supervisor = allows(&caller.0, Permission::Supervise);
+    let done = commands::visit::finish(&s.engine, id, outcome, note, staff.id, supervisor).await?;
+    Ok(Json(FinishedDto {
+        ticket: StaffTicket::from(&done.ticket),
+        follow_up: done
+            .follow_up
+            .map(|(visit, earliest)| super::console::FollowUpDto {
+                visit_date: visit.to_string(),
+                earliest_answer_date: earliest.to_string(),
+            }),
+    }))
 }
 
 /// `POST /api/v1/tickets/{id}/no-show`

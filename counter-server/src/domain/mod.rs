@@ -5,12 +5,14 @@
 //! - `routing`: which ticket a desk calls next.
 //! - `numbering`: service day (Asia/Riyadh) and labels.
 //! - `queue`: `Queue`, the live queue, with plan/apply operations.
+//! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod model;
 pub mod numbering;
 pub mod queue;
 pub mod routing;
 pub mod transitions;
+pub mod visit;
 
 #[cfg(test)]
 mod tests;

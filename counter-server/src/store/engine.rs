@@ -77,6 +77,11 @@ impl WriteCtx<'_> {
     pub fn publish_alert(&mut self, alert: Alert) {
         self.events.push(Published::Alert(alert));
     }
+
+    /// Announces that alert `id` was acknowledged, so every supervisor console drops it.
+    pub fn publish_acknowledged(&mut self, id: i64) {
+        self.events.push(Published::AlertAcknowledged(id));
+    }
 }
 
 /// What a read job sees: the committed queue and a connection.
@@ -102,6 +107,7 @@ pub struct Alert {
 pub enum Published {
     Queue(QueueEvent),
     Alert(Alert),
+    AlertAcknowledged(i64),
 }
 
 type Reply = Box<dyn FnOnce(Result<(), EngineError>) + Send>;

@@ -2,6 +2,7 @@
 //!
 //! - `engine`: the writer thread, which owns the live `Queue` and the one write connection.
 //! - `writes`: persisting a planned `Change` and everything issued with a ticket.
+//! - `visits`: the visit at a desk: intake reads, checklist, follow-ups, notes, alerts, audit rows.
 //! - `reads`: a small pool of read connections for lookups that need no queue rule.
 
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod key;
 pub mod reads;
 pub mod retention;
 pub mod rights;
+pub mod visits;
 pub mod writes;
 
 use std::fmt;
@@ -32,6 +34,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_intake",
         include_str!("../../../migrations/0002_intake.sql"),
+    ),
+    (
+        "0003_console",
+        include_str!("../../../migrations/0003_console.sql"),
     ),
     (
         "0004_data_protection",

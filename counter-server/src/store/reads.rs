@@ -60,6 +60,17 @@ pub fn principal(
     token_hash: &[u8; 32],
     now: DateTime<Utc>,
 ) -> Result<Option<Principal>, StoreError> {
+    Ok(principal_at(conn, token_hash, now)?.map(|(p, _)| p))
+}
+
+/// Like `principal`, and also whether a browser session's `last_seen_at` should be refreshed
+/// (it is written at most once a minute). A browser session idle longer than its
+/// `idle_minutes` is dead, like one past its absolute expiry.
+pub fn principal_at(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Option<(Principal, bool)>, StoreError> {
     let device = conn
         .prepare_cached(
             "SELECT id, scope FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
@@ -71,11 +82,12 @@ pub fn principal(
         .optional()
         .ctx("device lookup")?;
     if let Some((id, scope)) = device {
-        return Ok(DeviceScope::parse(&scope).map(|scope| Principal::Device { id, scope }));
+        return Ok(DeviceScope::parse(&scope).map(|scope| (Principal::Device { id, scope }, false)));
     }
     let staff = conn
         .prepare_cached(
-            "SELECT s.id, s.role, s.gender FROM sessions x JOIN staff s ON s.id = x.staff_id
+            "SELECT s.id, s.role, s.gender, x.idle_minutes, COALESCE(x.last_seen_at, x.created_at)
+             FROM sessions x JOIN staff s ON s.id = x.staff_id
              WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND s.disabled = 0",
         )
         .ctx("prepare session lookup")?
@@ -84,18 +96,37 @@ pub fn principal(
                 r.get::<_, StaffId>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })
         .optional()
         .ctx("session lookup")?;
-    Ok(staff.and_then(|(id, role, gender)| {
-        Some(Principal::Staff {
-            id,
-            role: role_from(&role)?,
-            gender: gender_from(&gender)?,
-            session: *token_hash,
-        })
+    Ok(staff.and_then(|(id, role, gender, idle, seen)| {
+        let seen = super::parse_time(&seen);
+        if idle.is_some_and(|m| seen + chrono::Duration::minutes(m) <= now) {
+            return None;
+        }
+        let touch = idle.is_some() && now - seen >= chrono::Duration::seconds(60);
+        Some((
+            Principal::Staff {
+                id,
+                role: role_from(&role)?,
+                gender: gender_from(&gender)?,
+                session: *token_hash,
+            },
+            touch,
+        ))
     }))
+}
+
+/// A staff member's name as the console greets them.
+pub fn staff_display_name(conn: &Connection, id: StaffId) -> Result<Option<String>, StoreError> {
+    conn.prepare_cached("SELECT display_name FROM staff WHERE id = ?1")
+        .ctx("prepare staff name")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+        .ctx("staff name")
 }
 
 pub struct StaffLogin {

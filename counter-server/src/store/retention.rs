@@ -51,8 +51,9 @@ pub struct PurgeReport {
     pub held: usize,
 }
 
-/// Tables keyed by ticket that hold personal data, emptied for a purged visit.
-const PERSONAL_TABLES: &[&str] = &["intakes", "idempotency_keys"];
+/// Tables keyed by ticket that hold personal data (intake, the plaintext token kept for retries,
+/// staff notes, which may name people), emptied for a purged visit.
+const PERSONAL_TABLES: &[&str] = &["intakes", "idempotency_keys", "visit_notes"];
 
 /// Runs the purge in one IMMEDIATE transaction, then checkpoints the WAL.
 pub fn purge(

@@ -261,6 +261,37 @@ pub fn create_session(
     Ok(())
 }
 
+/// A browser session: like `create_session`, and it also dies after `idle_minutes` without use.
+pub fn create_browser_session(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+    staff: StaffId,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+    idle_minutes: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, last_seen_at, idle_minutes) VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
+        params![&token_hash[..], staff, time_str(now), time_str(expires), idle_minutes],
+    )
+    .ctx("create browser session")?;
+    Ok(())
+}
+
+/// Records that a browser session was used now (its idle timer starts again).
+pub fn touch_session(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+        params![&token_hash[..], time_str(now)],
+    )
+    .ctx("touch session")?;
+    Ok(())
+}
+
 pub fn delete_session(conn: &Connection, token_hash: &[u8; 32]) -> Result<(), StoreError> {
     conn.execute(
         "DELETE FROM sessions WHERE token_hash = ?1",

@@ -8,3 +8,4 @@ mod flows;
 mod idempotency;
 mod rollover;
 mod route_matrix;
+mod web;

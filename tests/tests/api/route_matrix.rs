@@ -164,6 +164,38 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
         (Method::GET, "/api/v1/queue".into(), None, staff.clone()),
         (
             Method::GET,
+            "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/events".into(),
+            None,
+            ALL.to_vec(),
+        ),
+        (Method::GET, "/api/v1/me".into(), None, staff.clone()),
+        (
+            Method::GET,
+            format!("/api/v1/tickets/{ticket}/visit"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/reveal"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/checklist"),
+            Some(json!({ "item": "documents_checked" })),
+            desk_workers.clone(),
+        ),
+        (Method::GET, "/api/v1/alerts".into(), None, vec![Supervisor]),
+        (
+            Method::POST,
+            "/api/v1/alerts/1/acknowledge".into(),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::GET,
             "/api/v1/events".into(),
             None,
             [vec![Display], staff.clone()].concat(),

@@ -1,0 +1,272 @@
+//! Routes of the staff console beyond the queue itself: who am I, a visitor's details (audited,
+//! masked, with an audited reveal), the policy checklist, and the supervisors' alerts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{AppJson, Caller, StaffCaller, parse_id};
+use super::views::{StaffTicket, local_time};
+use crate::auth::{Permission, allows};
+use crate::commands::visit::{self as cmd, Asker};
+use crate::domain::visit::CheckItem;
+use crate::store::{reads, role_str, visits};
+use crate::web::security::RequestId;
+
+#[derive(Serialize)]
+pub struct MeDto {
+    pub id: i64,
+    pub display_name: String,
+    pub role: &'static str,
+    pub supervisor: bool,
+    /// The desk this staff member is signed in at, if any.
+    pub desk: Option<u32>,
+    pub paused: bool,
+}
+
+/// `GET /api/v1/me`: the console's start-up question.
+pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>, ApiError> {
+    let staff = caller.staff(Permission::ReadQueue)?;
+    let id = staff.id;
+    let name = s
+        .reads
+        .run(move |conn| reads::staff_display_name(conn, id))
+        .await?
+        .unwrap_or_default();
+    let desk = cmd::desk_of(&s.engine, id).await?;
+    Ok(Json(MeDto {
+        id,
+        display_name: name,
+        role: role_str(staff.role),
+        supervisor: allows(&caller.0, Permission::Supervise),
+        desk: desk.map(|d| d.0),
+        paused: desk.is_some_and(|d| d.1),
+    }))
+}
+
+/// Desk staff and supervisors; the visibility rule decides further (`domain::visit`).
+fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
+    let StaffCaller { id, role, .. } = caller
+        .staff(Permission::WorkDesk)
+        .or_else(|_| caller.staff(Permission::Supervise))?;
+    Ok(Asker {
+        staff: id,
+        role,
+        request_id: request.0,
+    })
+}
+
+#[derive(Serialize)]
+pub struct NeedsDto {
+    pub wheelchair: bool,
+    pub hearing: bool,
+    pub interpreter_language: Option<String>,
+    pub companion: bool,
+}
+
+#[derive(Serialize)]
+pub struct IntakeDto {
+    /// Shown as text, never as HTML, by the console.
+    pub name: Option<String>,
+    /// Masked to the last four digits; `POST .../reveal` gives it in full (audited).
+    pub national_id: Option<String>,
+    pub mobile: Option<String>,
+    pub needs: NeedsDto,
+    pub consent_version: String,
+    pub consent_given_at: String,
+}
+
+#[derive(Serialize)]
+pub struct CheckDto {
+    pub item: &'static str,
+    pub policy_step: &'static str,
+    pub done_at: String,
+    pub staff: String,
+    pub desk: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct ChecklistDto {
+    pub items: Vec<CheckDto>,
+    /// Every item of 6.2, 6.4 and 6.5 is done.
+    pub complete: bool,
+}
+
+#[derive(Serialize)]
+pub struct ReferralDto {
+    pub reason: String,
+    pub at: String,
+    pub from_desk: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct FollowUpDto {
+    pub visit_date: String,
+    pub earliest_answer_date: String,
+}
+
+#[derive(Serialize)]
+pub struct VisitDto {
+    pub ticket: StaffTicket,
+    pub intake: Option<IntakeDto>,
+    pub checklist: ChecklistDto,
+    pub referral: Option<ReferralDto>,
+    pub follow_up: Option<FollowUpDto>,
+}
+
+fn checklist(items: Vec<visits::CheckRow>, complete: bool) -> ChecklistDto {
+    ChecklistDto {
+        items: items
+            .into_iter()
+            .map(|c| CheckDto {
+                item: c.item.as_str(),
+                policy_step: c.item.policy_step(),
+                done_at: local_time(c.done_at),
+                staff: c.staff_name,
+                desk: c.desk,
+            })
+            .collect(),
+        complete,
+    }
+}
+
+/// `GET /api/v1/tickets/{id}/visit`: the visitor's intake (masked), the checklist so far, the
+/// referral and the follow-up. Only while the visitor is at the caller's desk (supervisors:
+/// always); every read writes an audit row.
+pub async fn visit(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    Path(id): Path<String>,
+) -> Result<Json<VisitDto>, ApiError> {
+    let who = asker(&caller, request)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let v = cmd::view_visit(&s.engine, who, id).await?;
+    Ok(Json(VisitDto {
+        ticket: StaffTicket::from(&v.ticket),
+        intake: v.intake.map(|i| IntakeDto {
+            name: i.name,
+            national_id: i.national_id,
+            mobile: i.mobile,
+            needs: NeedsDto {
+                wheelchair: i.wheelchair,
+                hearing: i.hearing,
+                interpreter_language: i.interpreter_language,
+                companion: i.companion,
+            },
+            consent_version: i.consent_version,
+            consent_given_at: local_time(i.consent_given_at),
+        }),
+        checklist: checklist(v.checks, v.checklist_complete),
+        referral: v.referral.map(|r| ReferralDto {
+            reason: r.reason,
+            at: local_time(r.at),
+            from_desk: r.from_desk,
+        }),
+        follow_up: v.follow_up.map(|f| FollowUpDto {
+            visit_date: f.visit_date.to_string(),
+            earliest_answer_date: f.earliest_answer_date.to_string(),
+        }),
+    }))
+}
+
+#[derive(Serialize)]
+pub struct RevealDto {
+    pub national_id: Option<String>,
+    pub mobile: Option<String>,
+}
+
+/// `POST /api/v1/tickets/{id}/reveal`: the full national ID and mobile, recorded in the audit log.
+pub async fn reveal(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    Path(id): Path<String>,
+) -> Result<Json<RevealDto>, ApiError> {
+    let who = asker(&caller, request)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let (national_id, mobile) = cmd::reveal(&s.engine, who, id).await?;
+    Ok(Json(RevealDto {
+        national_id,
+        mobile,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckBody {
+    pub item: String,
+}
+
+/// `POST /api/v1/tickets/{id}/checklist`: ticks one item (6.2, 6.4 or 6.5) with the time, the
+/// staff member and the desk.
+pub async fn check(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    Path(id): Path<String>,
+    body: AppJson<CheckBody>,
+) -> Result<Json<ChecklistDto>, ApiError> {
+    let who = asker(&caller, request)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let item = CheckItem::parse(&body.value.item).ok_or_else(|| {
+        ApiError::unprocessable(
+            "invalid_field",
+            "item",
+            "بند غير معروف",
+            "item: documents_checked, data_confirmed or committee_told",
+        )
+    })?;
+    let (items, complete) = cmd::tick(&s.engine, who, id, item).await?;
+    Ok(Json(checklist(items, complete)))
+}
+
+#[derive(Serialize)]
+pub struct AlertDto {
+    pub id: i64,
+    pub kind: String,
+    pub ticket: i64,
+    pub label: String,
+    pub raised_at: String,
+}
+
+#[derive(Serialize)]
+pub struct AlertsDto {
+    pub alerts: Vec<AlertDto>,
+}
+
+/// `GET /api/v1/alerts`: alerts not yet acknowledged; supervisors only.
+pub async fn alerts(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<AlertsDto>, ApiError> {
+    caller.require(Permission::Supervise)?;
+    let rows = s.reads.run(visits::open_alerts).await?;
+    Ok(Json(AlertsDto {
+        alerts: rows
+            .into_iter()
+            .map(|a| AlertDto {
+                id: a.id,
+                kind: a.kind,
+                ticket: a.ticket,
+                label: a.label,
+                raised_at: local_time(a.raised_at),
+            })
+            .collect(),
+    }))
+}
+
+/// `POST /api/v1/alerts/{id}/acknowledge`: a supervisor took charge; it leaves every console.
+pub async fn acknowledge(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let staff = caller.staff(Permission::Supervise)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    cmd::acknowledge_alert(&s.engine, id, staff.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

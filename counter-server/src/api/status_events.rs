@@ -1,0 +1,81 @@
+//! `GET /api/v1/status/{token}/events`: the visitor's status page follows its ticket live. The
+//! first event is the status now; after that a new one whenever it changes (people ahead, called,
+//! desk). Same fields as `GET /api/v1/status/{token}`, same rate limit, same 404 for unknown and
+//! expired tokens, `no-store` and `no-referrer`.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::ClientIp;
+use super::public::{StatusDto, lookup, private};
+use crate::store::engine::Published;
+
+fn status_event(dto: &StatusDto) -> Event {
+    Event::default()
+        .event("status")
+        .data(serde_json::to_string(dto).unwrap_or_default())
+}
+
+pub async fn stream(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Response {
+    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
+    if !s.status_limiter.hit(&key) {
+        return private(ApiError::too_many_requests().into_response());
+    }
+    let first = match lookup(&s, &token).await {
+        Ok(Some(dto)) => dto,
+        Ok(None) => return private(ApiError::not_found().into_response()),
+        Err(e) => return private(e.into_response()),
+    };
+    let last = serde_json::to_string(&first).unwrap_or_default();
+    let state = s.clone();
+    let updates = BroadcastStream::new(s.engine.subscribe())
+        .filter(|ev| {
+            std::future::ready(!matches!(
+                ev.as_deref(),
+                Ok(Published::Alert(_) | Published::AlertAcknowledged(_))
+            ))
+        })
+        .then(move |_| {
+            let (s, token) = (state.clone(), token.clone());
+            async move { lookup(&s, &token).await }
+        })
+        // Only changes go out; an unknown (expired) ticket ends the stream.
+        .scan(last, |last, found| {
+            let next = match found {
+                Ok(Some(dto)) => {
+                    let json = serde_json::to_string(&dto).unwrap_or_default();
+                    if json == *last {
+                        Some(None)
+                    } else {
+                        *last = json;
+                        Some(Some(status_event(&dto)))
+                    }
+                }
+                Ok(None) => None,
+                Err(_) => Some(None),
+            };
+            std::future::ready(next)
+        })
+        .filter_map(|e| std::future::ready(e.map(Ok::<_, Infallible>)));
+    let shutdown = WatchStream::new(s.shutdown.clone()).filter(|down| std::future::ready(*down));
+    let stream = futures_util::stream::once(async move { Ok(status_event(&first)) })
+        .chain(updates)
+        .take_until(shutdown.into_future());
+    private(
+        Sse::new(stream)
+            .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+            .into_response(),
+    )
+}

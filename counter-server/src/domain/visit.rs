@@ -1,0 +1,212 @@
+//! The rules of a visit at a desk, from the beneficiary-relations policy (step 6): who may see a
+//! visitor's details and when, the checklist of the visit, and when the research committee answers.
+//! Pure, like the rest of `domain`: the time and the people are arguments.
+
+use chrono::{Days, NaiveDate};
+
+use super::{DeskId, Outcome, Role, Ticket, TicketState};
+
+/// The research committee answers "within a period of no less than two weeks" (policy 6.5).
+pub const COMMITTEE_MIN_DAYS: u64 = 14;
+
+/// What the policy asks the desk to do during a visit, in its order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckItem {
+    /// 6.2: the data was checked against the documents and is valid now.
+    DocumentsChecked,
+    /// 6.4: the applicant confirmed that the data is correct (and signed).
+    DataConfirmed,
+    /// 6.5: the applicant was told the committee answers in no less than two weeks.
+    CommitteeTold,
+}
+
+impl CheckItem {
+    pub const ALL: [CheckItem; 3] = [
+        Self::DocumentsChecked,
+        Self::DataConfirmed,
+        Self::CommitteeTold,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DocumentsChecked => "documents_checked",
+            Self::DataConfirmed => "data_confirmed",
+            Self::CommitteeTold => "committee_told",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.as_str() == s)
+    }
+
+    /// The policy step the item comes from, for the console and the audit trail.
+    pub fn policy_step(self) -> &'static str {
+        match self {
+            Self::DocumentsChecked => "6.2",
+            Self::DataConfirmed => "6.4",
+            Self::CommitteeTold => "6.5",
+        }
+    }
+}
+
+/// Every item of the checklist is done: the registration can be completed (policy 6.6).
+pub fn checklist_complete(done: &[CheckItem]) -> bool {
+    CheckItem::ALL.iter().all(|i| done.contains(i))
+}
+
+/// The earliest day the committee's answer may be expected for a visit on `visit_day`.
+pub fn earliest_committee_answer(visit_day: NaiveDate) -> NaiveDate {
+    visit_day + Days::new(COMMITTEE_MIN_DAYS)
+}
+
+/// Only a registered support request goes to the committee and so needs a follow-up.
+pub fn opens_follow_up(outcome: Outcome) -> bool {
+    outcome == Outcome::SupportRequestRegistered
+}
+
+/// A staff member looking at a ticket: their role and the desk they are signed in at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub role: Role,
+    pub desk: Option<DeskId>,
+}
+
+/// The visitor is at this viewer's desk right now: called to it or being served there.
+pub fn at_viewers_desk(viewer: Viewer, ticket: &Ticket) -> bool {
+    matches!(ticket.state, TicketState::Called | TicketState::Serving)
+        && viewer.desk.is_some()
+        && ticket.desk == viewer.desk
+}
+
+/// A visitor's details are visible on a desk only while that visitor is called to it or served
+/// there; supervisors may always see them. Everyone else sees labels only.
+pub fn may_view_visitor(viewer: Viewer, ticket: &Ticket) -> bool {
+    viewer.role == Role::Supervisor || at_viewers_desk(viewer, ticket)
+}
+
+/// Ticking the checklist is part of serving: only at the desk the visitor is at.
+pub fn may_tick(viewer: Viewer, ticket: &Ticket) -> bool {
+    at_viewers_desk(viewer, ticket)
+}
+
+/// A national ID as the console first shows it: only its last four digits.
+pub fn mask_last4(value: &str) -> String {
+    let n = value.chars().count();
+    value
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i + 4 < n { '•' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::{Priority, Route};
+
+    fn ticket(state: TicketState, desk: Option<DeskId>) -> Ticket {
+        Ticket {
+            id: 1,
+            service: "new_request".into(),
+            service_day: NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
+            number: 1,
+            priority: Priority::Normal,
+            gender_preference: None,
+            state,
+            route: Route::Service,
+            desk,
+            issued_at: Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap(),
+            called_at: None,
+            recalls: 0,
+        }
+    }
+
+    fn at(role: Role, desk: Option<DeskId>) -> Viewer {
+        Viewer { role, desk }
+    }
+
+    #[test]
+    fn details_are_visible_only_at_the_desk_the_visitor_is_called_to() {
+        use TicketState::*;
+        let cases = [
+            // (state, ticket desk, viewer, visible)
+            (Called, Some(1), at(Role::Reception, Some(1)), true),
+            (Serving, Some(1), at(Role::Reception, Some(1)), true),
+            (Called, Some(1), at(Role::Reception, Some(2)), false),
+            (Called, Some(1), at(Role::Reception, None), false),
+            (Waiting, None, at(Role::Reception, Some(1)), false),
+            (Waiting, None, at(Role::Reception, None), false),
+            (Done, Some(1), at(Role::Reception, Some(1)), false),
+            (NoShow, Some(1), at(Role::Researcher, Some(1)), false),
+            (Called, Some(4), at(Role::Researcher, Some(4)), true),
+            (Waiting, None, at(Role::Supervisor, None), true),
+            (Done, Some(1), at(Role::Supervisor, None), true),
+            (Called, Some(1), at(Role::Admin, None), false),
+        ];
+        for (state, desk, viewer, visible) in cases {
+            let t = ticket(state, desk);
+            assert_eq!(
+                may_view_visitor(viewer, &t),
+                visible,
+                "{state:?} at {desk:?} seen by {viewer:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_desk_serving_the_visitor_ticks_the_checklist() {
+        let t = ticket(TicketState::Serving, Some(2));
+        assert!(may_tick(at(Role::Reception, Some(2)), &t));
+        assert!(may_tick(at(Role::Supervisor, Some(2)), &t));
+        assert!(!may_tick(at(Role::Supervisor, None), &t));
+        assert!(!may_tick(at(Role::Reception, Some(1)), &t));
+    }
+
+    #[test]
+    fn the_committee_answers_no_sooner_than_fourteen_days_after_the_visit() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(earliest_committee_answer(day(11, 3)), day(11, 17));
+        assert_eq!(
+            earliest_committee_answer(day(12, 25)),
+            NaiveDate::from_ymd_opt(2027, 1, 8).unwrap()
+        );
+        assert_eq!(earliest_committee_answer(day(2, 20)), day(3, 6));
+    }
+
+    #[test]
+    fn checklist_is_complete_with_all_three_items_in_any_order() {
+        use CheckItem::*;
+        assert!(!checklist_complete(&[]));
+        assert!(!checklist_complete(&[DocumentsChecked, CommitteeTold]));
+        assert!(checklist_complete(&[
+            CommitteeTold,
+            DocumentsChecked,
+            DataConfirmed
+        ]));
+        for i in CheckItem::ALL {
+            assert_eq!(CheckItem::parse(i.as_str()), Some(i));
+        }
+        assert_eq!(CheckItem::parse("signed"), None);
+    }
+
+    #[test]
+    fn only_a_registered_support_request_opens_a_follow_up() {
+        assert!(opens_follow_up(Outcome::SupportRequestRegistered));
+        for o in [
+            Outcome::InformationGiven,
+            Outcome::ReferredElsewhere,
+            Outcome::Other,
+        ] {
+            assert!(!opens_follow_up(o));
+        }
+    }
+
+    #[test]
+    fn national_ids_show_only_their_last_four_digits() {
+        assert_eq!(mask_last4("1234567897"), "••••••7897");
+        assert_eq!(mask_last4("789"), "789");
+        assert_eq!(mask_last4(""), "");
+    }
+}

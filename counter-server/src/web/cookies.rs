@@ -1,0 +1,88 @@
+//! The two cookies the browser pages use, and nothing else: `awn_session` (a staff session on the
+//! console) and `awn_display` (the waiting-room display's device token). Both are `HttpOnly`
+//! (scripts never see them), `SameSite=Strict` (never sent from another site) and `Secure` when
+//! the server is reached over TLS.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+
+use crate::config::Config;
+
+pub const SESSION: &str = "awn_session";
+pub const DISPLAY: &str = "awn_display";
+
+/// The value of cookie `name`, if the request carries it.
+pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+/// Whether the request carries one of our cookies (so a state change needs an `Origin` check).
+pub fn any(headers: &HeaderMap) -> bool {
+    get(headers, SESSION).is_some() || get(headers, DISPLAY).is_some()
+}
+
+/// TLS is terminated by the server's public address (`https://` in the configuration) or by a
+/// proxy in front that says so.
+pub fn secure(headers: &HeaderMap, config: &Config) -> bool {
+    config.branch.public_base_url.starts_with("https://")
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// Where each cookie is sent: the display's device token only to the display's own paths, so a
+/// browser that also holds a staff session never mixes the two.
+fn path_of(name: &str) -> &'static str {
+    if name == DISPLAY { "/display" } else { "/" }
+}
+
+/// `Set-Cookie` for `name=value`, living `max_age` seconds.
+pub fn set(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let s = format!(
+        "{name}={value}; Path={}; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
+        path_of(name),
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&s).expect("tokens are base64url, valid in a header")
+}
+
+/// `Set-Cookie` that deletes `name`.
+pub fn clear(name: &str, secure: bool) -> HeaderValue {
+    set(name, "", 0, secure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_strict_and_secure_only_over_tls() {
+        let c = set(SESSION, "abc", 60, false);
+        assert_eq!(
+            c,
+            "awn_session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict"
+        );
+        assert!(
+            set(SESSION, "abc", 60, true)
+                .to_str()
+                .unwrap()
+                .ends_with("; Secure")
+        );
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x=1; awn_session=tok; awn_display=dev"),
+        );
+        assert_eq!(get(&h, SESSION), Some("tok"));
+        assert_eq!(get(&h, DISPLAY), Some("dev"));
+        assert_eq!(get(&h, "awn"), None);
+        assert!(any(&h));
+    }
+}

@@ -1,0 +1,35 @@
+//! The browser pages, served by the counter-server itself from files under `ui/web/`:
+//! - `/console`: the staff console (reception, researchers, supervisors), cookie session;
+//! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
+//! - `/t/{token}`: the visitor's status page from the ticket's QR code.
+//!
+//! The pages call the same `/api/v1` JSON API as every other client; only the way they
+//! authenticate differs (`cookies`). `security` holds the headers and the `Origin` check applied
+//! to every route, API included.
+
+pub mod assets;
+pub mod cookies;
+pub mod pages;
+pub mod security;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::api::AppState;
+
+/// The page routes (outside `/api/v1`, so not in `openapi.json`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/console", get(pages::console))
+        .route("/web/login", post(pages::login))
+        .route("/web/logout", post(pages::logout))
+        .route("/display", get(pages::display))
+        .route(
+            "/display/session",
+            get(pages::display_check).post(pages::display_pair),
+        )
+        .route("/display/events", get(pages::display_events))
+        .route("/t/{token}", get(pages::status))
+        .route("/assets/{*path}", get(assets::asset))
+}

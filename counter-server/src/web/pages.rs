@@ -1,0 +1,185 @@
+//! The page handlers: static HTML (the scripts fetch the data), the console's cookie login and
+//! logout, the display's pairing, and the visitor status page.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{assets, cookies};
+use crate::api::AppState;
+use crate::api::error::ApiError;
+use crate::api::events::{self, Audience};
+use crate::api::extract::{AppJson, ClientIp};
+use crate::api::public::{lookup, private};
+use crate::api::staff::{self, LoginBody, SESSION_HOURS};
+use crate::auth::{DeviceScope, Principal, tokens};
+use crate::store::{reads, writes};
+
+/// A browser session ends after this long without a request (and after `SESSION_HOURS` anyway).
+pub const IDLE_MINUTES: i64 = 30;
+
+fn page(html: &'static str) -> Response {
+    let mut res = Html(html).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+pub async fn home() -> Redirect {
+    Redirect::to("/console")
+}
+
+pub async fn console() -> Response {
+    page(assets::CONSOLE_HTML)
+}
+
+pub async fn display() -> Response {
+    page(assets::DISPLAY_HTML)
+}
+
+/// `POST /web/login`: the console's login; the session token goes only into an `HttpOnly`
+/// cookie, never to the script. Same checks and throttle as `POST /api/v1/auth/login`.
+pub async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: AppJson<LoginBody>,
+) -> Result<Response, ApiError> {
+    let done = staff::authenticate(&s, body.value, Some(IDLE_MINUTES)).await?;
+    let secure = cookies::secure(&headers, &s.config);
+    let mut res = Json(done.staff).into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        cookies::set(cookies::SESSION, &done.token, SESSION_HOURS * 3600, secure),
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// `POST /web/logout`: ends the session on the server and deletes the cookie.
+pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = cookies::get(&headers, cookies::SESSION).filter(|t| tokens::well_formed(t))
+    {
+        let hash = tokens::hash(token);
+        s.engine
+            .write(move |ctx| Ok(writes::delete_session(ctx.tx, &hash)?))
+            .await?;
+    }
+    let secure = cookies::secure(&headers, &s.config);
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, cookies::clear(cookies::SESSION, secure));
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairBody {
+    pub token: String,
+}
+
+/// `POST /display/session`: the display page reads its device token from the URL fragment (which
+/// never reaches the server or its logs) once, and trades it here for an `HttpOnly` cookie; the
+/// script then drops it from the address bar. Only display devices are accepted.
+pub async fn display_pair(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: AppJson<PairBody>,
+) -> Result<Response, ApiError> {
+    let token = body.value.token;
+    if !tokens::well_formed(&token) {
+        return Err(ApiError::unauthenticated());
+    }
+    let hash = tokens::hash(&token);
+    let now = s.clock.now();
+    let found = s
+        .reads
+        .run(move |conn| reads::principal(conn, &hash, now))
+        .await?;
+    if !matches!(
+        found,
+        Some(Principal::Device {
+            scope: DeviceScope::Display,
+            ..
+        })
+    ) {
+        return Err(ApiError::unauthenticated());
+    }
+    let secure = cookies::secure(&headers, &s.config);
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        cookies::set(cookies::DISPLAY, &token, 400 * 24 * 3600, secure),
+    );
+    Ok(res)
+}
+
+/// The display device behind the `awn_display` cookie (and only that cookie: a staff session in
+/// the same browser does not make it a display).
+async fn display_device(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = cookies::get(headers, cookies::DISPLAY)
+        .filter(|t| tokens::well_formed(t))
+        .ok_or_else(ApiError::unauthenticated)?;
+    let hash = tokens::hash(token);
+    let now = s.clock.now();
+    let found = s
+        .reads
+        .run(move |conn| reads::principal(conn, &hash, now))
+        .await?;
+    match found {
+        Some(Principal::Device {
+            scope: DeviceScope::Display,
+            ..
+        }) => Ok(()),
+        _ => Err(ApiError::unauthenticated()),
+    }
+}
+
+/// `GET /display/session`: 204 when this browser is a paired display.
+pub async fn display_check(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    display_device(&s, &headers).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /display/events`: the display's event stream (labels and desks of calls only), for the
+/// paired display cookie.
+pub async fn display_events(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    display_device(&s, &headers).await?;
+    Ok(events::for_audience(&s, Audience::Display)
+        .await?
+        .into_response())
+}
+
+/// `GET /t/{token}`: the visitor's status page. Unknown and expired tokens get the same not-found
+/// page; lookups share the status API's rate limit; never cached, never a Referer.
+pub async fn status(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Response {
+    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
+    if !s.status_limiter.hit(&key) {
+        let mut res = page(assets::NOT_FOUND_HTML);
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+        return private(res);
+    }
+    match lookup(&s, &token).await {
+        Ok(Some(_)) => private(page(assets::STATUS_HTML)),
+        Ok(None) => {
+            let mut res = page(assets::NOT_FOUND_HTML);
+            *res.status_mut() = StatusCode::NOT_FOUND;
+            private(res)
+        }
+        Err(e) => private(e.into_response()),
+    }
+}

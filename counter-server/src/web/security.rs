@@ -1,0 +1,172 @@
+//! Headers and checks every response and every request goes through: a strict
+//! Content-Security-Policy (no inline script or style, nothing from another origin), no sniffing,
+//! no framing, no referrer; the `Origin` check on state-changing requests; a request id for the
+//! audit trail.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::cookies;
+use crate::api::AppState;
+use crate::api::error::ApiError;
+use crate::auth::tokens;
+use crate::config::Config;
+
+/// Scripts, styles, fonts, audio and connections only from this server; nothing inline.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+font-src 'self'; media-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; \
+form-action 'self'; frame-ancestors 'none'";
+
+/// The id of one request, written to audit rows and echoed as `X-Request-Id`.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(parts
+            .extensions
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_else(|| RequestId(tokens::random_token(9))))
+    }
+}
+
+fn bad_origin() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "bad_origin",
+        "طلب من مصدر غير موثوق",
+        "this request must come from this server's own pages (Origin check)",
+    )
+}
+
+/// `origin` (`scheme://host[:port]`) is this server: the host the browser asked for, or the
+/// configured public address.
+fn same_origin(origin: &str, headers: &HeaderMap, config: &Config) -> bool {
+    let public = config.branch.public_base_url.trim_end_matches('/');
+    if origin == public {
+        return true;
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .is_some_and(|o| o.eq_ignore_ascii_case(host))
+}
+
+/// A state-changing request that a browser could send with our cookies (or to a page route) must
+/// carry an `Origin` of this server. API clients with a bearer token and no cookie send none; if
+/// one is sent anyway, it must match too.
+pub fn check_origin(req: &Request, config: &Config) -> Result<(), ApiError> {
+    if req.method().is_safe() {
+        return Ok(());
+    }
+    let headers = req.headers();
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let browser_path = !req.uri().path().starts_with("/api/");
+    match origin {
+        Some(o) if same_origin(o, headers, config) => Ok(()),
+        Some(_) => Err(bad_origin()),
+        None if cookies::any(headers) || browser_path => Err(bad_origin()),
+        None => Ok(()),
+    }
+}
+
+/// The middleware around every route.
+pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Err(e) = check_origin(&req, &s.config) {
+        return with_headers(e.into_response(), None);
+    }
+    let id = tokens::random_token(9);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    with_headers(next.run(req).await, Some(&id))
+}
+
+fn with_headers(mut res: Response, request_id: Option<&str>) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if let Some(id) = request_id.and_then(|i| HeaderValue::from_str(i).ok()) {
+        h.insert("x-request-id", id);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Method;
+
+    use super::*;
+
+    fn req(method: Method, path: &str, origin: Option<&str>, cookie: bool) -> Request {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "127.0.0.1:8080");
+        if let Some(o) = origin {
+            b = b.header(header::ORIGIN, o);
+        }
+        if cookie {
+            b = b.header(header::COOKIE, "awn_session=x");
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn state_changes_with_a_cookie_need_this_servers_origin() {
+        let c = Config::demo();
+        let ok = |r: Request| check_origin(&r, &c).is_ok();
+        let p = "/api/v1/desks/1/call-next";
+        assert!(ok(req(
+            Method::POST,
+            p,
+            Some("http://127.0.0.1:8080"),
+            true
+        )));
+        assert!(!ok(req(Method::POST, p, Some("http://evil.example"), true)));
+        assert!(!ok(req(Method::POST, p, Some("null"), true)));
+        assert!(!ok(req(Method::POST, p, None, true)));
+        // A bearer client without cookies sends no Origin.
+        assert!(ok(req(Method::POST, p, None, false)));
+        assert!(!ok(req(
+            Method::POST,
+            p,
+            Some("http://evil.example"),
+            false
+        )));
+        // Page routes (login) always need it.
+        assert!(!ok(req(Method::POST, "/web/login", None, false)));
+        assert!(ok(req(
+            Method::POST,
+            "/web/login",
+            Some("http://127.0.0.1:8080"),
+            false
+        )));
+        // Reads are not state changes.
+        assert!(ok(req(Method::GET, p, None, true)));
+    }
+}

@@ -1,0 +1,122 @@
+//! Shared by the headless UI tests: a kiosk on the software renderer, driven by taps at the
+//! centre of elements found by accessible label (needs the ui crate's `debug-info` feature,
+//! which kiosk's dev-dependency turns on).
+#![allow(dead_code)]
+
+use i_slint_backend_testing::{AccessibleRole, ElementHandle};
+use kiosk::adapters::App;
+use kiosk::client::{Client, RetryPolicy, TicketApi};
+use kiosk::flow::{Flow, FlowConfig, ManualClock};
+use kiosk::headless;
+use kiosk::printer::VirtualPrinter;
+use slint::ComponentHandle;
+use slint::platform::software_renderer::MinimalSoftwareWindow;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+pub struct Harness {
+    pub win: Rc<MinimalSoftwareWindow>,
+    pub app: Rc<App>,
+    pub clock: Rc<ManualClock>,
+    pub printer: VirtualPrinter,
+}
+
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        first_retry: Duration::from_millis(100),
+        max_retry: Duration::from_millis(400),
+        health_every: Duration::from_millis(200),
+        refresh_every: Duration::from_secs(30),
+    }
+}
+
+impl Harness {
+    pub fn new(win: Rc<MinimalSoftwareWindow>, api: impl TicketApi, public_base: &str) -> Harness {
+        let clock = Rc::new(ManualClock::new());
+        let client = Client::start(api, fast_retries(), std::sync::Arc::new(|| {}));
+        let flow = Flow::new(FlowConfig::default(), kiosk::flow::Clock::now(&*clock));
+        let ui = ui::Kiosk::new().expect("kiosk UI");
+        let printer = VirtualPrinter::default();
+        let app = App::new(ui, flow, client, Box::new(printer.clone()), clock.clone(), public_base);
+        app.ui.show().expect("show");
+        Harness { win, app, clock, printer }
+    }
+
+    /// Polls the worker's events until `cond` holds (real time, at most 10 s).
+    pub fn wait(&self, what: &str, cond: impl Fn(&App) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            self.app.poll();
+            if cond(&self.app) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Elements with this accessible label that can be tapped, in tree order.
+    pub fn find(&self, label: &str) -> Vec<ElementHandle> {
+        ElementHandle::find_by_accessible_label(&self.app.ui, label)
+            .filter(|e| {
+                matches!(
+                    e.accessible_role(),
+                    Some(AccessibleRole::Button | AccessibleRole::Checkbox | AccessibleRole::TextInput)
+                )
+            })
+            .collect()
+    }
+
+    pub fn has(&self, label: &str) -> bool {
+        !self.find(label).is_empty()
+    }
+
+    /// A finger tap at the centre of the topmost element with this label, at a human pace
+    /// (the injected clock moves on by `pause` first).
+    pub fn tap_after(&self, label: &str, pause: Duration) {
+        self.clock.advance(pause);
+        let e = self.find(label).pop().unwrap_or_else(|| panic!("no tappable element {label:?} on screen"));
+        let (p, s) = (e.absolute_position(), e.size());
+        assert!(s.width >= 64.0 && s.height >= 64.0, "{label:?} is smaller than a 64 px touch target: {s:?}");
+        let w = self.app.ui.window().size().to_logical(1.0);
+        assert!(
+            p.x >= 0.0 && p.y >= 0.0 && p.x + s.width <= w.width + 0.5 && p.y + s.height <= w.height + 0.5,
+            "{label:?} is (partly) off screen at {p:?} {s:?}"
+        );
+        headless::tap(self.app.ui.window(), p.x + s.width / 2.0, p.y + s.height / 2.0);
+    }
+
+    pub fn tap(&self, label: &str) {
+        self.tap_after(label, Duration::from_secs(1));
+    }
+
+    /// Types on the on-screen keyboard, one tap per key.
+    pub fn type_keys(&self, text: &str, space_label: &str) {
+        for ch in text.chars() {
+            let label = if ch == ' ' { space_label.to_string() } else { ch.to_string() };
+            self.tap_after(&label, Duration::from_millis(300));
+        }
+    }
+
+    pub fn resize(&self, w: u32, h: u32) {
+        self.win.set_size(slint::PhysicalSize::new(w, h));
+    }
+
+    pub fn screen(&self) -> kiosk::flow::Screen {
+        self.app.flow.borrow().screen
+    }
+
+    /// Renders a frame and saves it as docs/screenshots/kiosk-<name>.png.
+    pub fn shot(&self, name: &str) {
+        let (w, h, px) = headless::frame(&self.win);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        headless::save_png(&dir.join(format!("kiosk-{name}.png")), w, h, &px).expect("write png");
+    }
+
+    /// Renders a frame without saving it (every test frame is rendered, so a layout that panics
+    /// or loops is caught).
+    pub fn render(&self) {
+        let _ = headless::frame(&self.win);
+    }
+}

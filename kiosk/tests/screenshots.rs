@@ -1,0 +1,98 @@
+//! Every screen in Arabic and English, portrait 1080×1920 and landscape 1920×1080, driven by
+//! taps against the in-memory fake server, saved as docs/screenshots/kiosk-<screen>-<ar|en>-<portrait|landscape>.png.
+//! One test per file: the headless platform can be installed once per process.
+
+mod common;
+
+use common::Harness;
+use kiosk::client::fake::{FakeApi, FakeState};
+use kiosk::flow::Screen;
+use kiosk::text::{AR, EN, Labels};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+#[test]
+fn every_screen_in_both_languages_and_orientations() {
+    let win = kiosk::headless::install(1080, 1920).unwrap();
+    let state = FakeState::default();
+    let h = Harness::new(win, FakeApi::new(state.clone()), "https://awn.example");
+    h.wait("services", |a| !a.flow.borrow().services.is_empty() && a.flow.borrow().notice.is_some());
+
+    for (orient, (w, hgt)) in [("portrait", (1080, 1920)), ("landscape", (1920, 1080))] {
+        h.resize(w, hgt);
+        for (lang, l, other) in [("ar", &AR, &EN), ("en", &EN, &AR)] {
+            let name = |screen: &str| format!("{screen}-{lang}-{orient}");
+            h.app.act(|f, now| f.wipe(now));
+            if lang == "en" {
+                h.tap(other.other_language); // the welcome screen's language switch
+            }
+            h.shot(&name("welcome"));
+
+            h.tap(l.take_number);
+            assert_eq!(h.screen(), Screen::Services);
+            h.shot(&name("services"));
+
+            h.tap(if lang == "ar" { "طلب جديد" } else { "New request" });
+            assert_eq!(h.screen(), Screen::Notice);
+            h.shot(&name("notice"));
+
+            h.tap(l.give_details);
+            assert_eq!(h.screen(), Screen::Details);
+            type_details(&h, l, lang);
+            h.shot(&name("details"));
+            fix_details(&h, l);
+
+            h.tap(l.next);
+            assert_eq!(h.screen(), Screen::Needs);
+            h.tap(l.gender_female);
+            h.tap(l.wheelchair);
+            h.tap(if lang == "ar" { "الأردية" } else { "Urdu" });
+            h.shot(&name("needs"));
+
+            h.tap(l.next);
+            assert_eq!(h.screen(), Screen::Review);
+            h.shot(&name("review"));
+
+            h.tap(l.confirm);
+            h.wait("ticket", |a| a.flow.borrow().screen == Screen::Ticket);
+            h.shot(&name("ticket"));
+
+            // "Still there?" over the services screen after 60 s without a touch.
+            h.tap(l.done);
+            if lang == "en" {
+                h.tap(other.other_language);
+            }
+            h.tap(l.take_number);
+            h.clock.advance(Duration::from_secs(61));
+            h.app.tick();
+            assert!(h.app.flow.borrow().idle_prompt(kiosk::flow::Clock::now(&*h.clock)).is_some());
+            h.shot(&name("still-there"));
+            h.tap(l.continue_);
+
+            // Server down: the bilingual "please see reception" message, no ticket.
+            h.tap(if lang == "ar" { "متابعة طلب" } else { "Follow-up" });
+            state.down.store(true, Ordering::SeqCst);
+            h.tap(l.skip_details);
+            h.wait("fault", |a| a.flow.borrow().fault_visible(kiosk::flow::Clock::now(&*h.clock)));
+            h.shot(&name("fault"));
+            state.down.store(false, Ordering::SeqCst);
+            h.wait("recovery", |a| a.flow.borrow().screen == Screen::Ticket);
+        }
+    }
+    assert_eq!(h.printer.jobs.lock().unwrap().len(), 8);
+}
+
+fn type_details(h: &Harness, l: &Labels, lang: &str) {
+    h.type_keys(if lang == "ar" { "نورة العتيبي" } else { "SARA AHMED" }, l.space);
+    h.tap(l.id_label);
+    h.type_keys("1234567890", l.space); // wrong check digit: the error shows
+    h.tap(l.name_label);
+}
+
+fn fix_details(h: &Harness, l: &Labels) {
+    h.tap(l.id_label);
+    h.tap(l.backspace);
+    h.tap("7");
+    h.tap(l.mobile_label);
+    h.type_keys("0512345678", l.space);
+}

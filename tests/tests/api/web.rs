@@ -1,0 +1,350 @@
+//! The browser pages' security over plain HTTP: cookie attributes, the Origin check, idle and
+//! absolute session timeouts, security headers and CSP, the status page's not-found parity and
+//! headers, and the rule that a visitor's details are visible only at the desk they are called to.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use counter_server::clock::ManualClock;
+use counter_server::domain::{Gender, Role};
+use e2e::{Api, TEST_PASSWORD, TestOptions, TestServer, key};
+use reqwest::{Method, StatusCode, header};
+use serde_json::json;
+
+/// Logs in through the console's cookie login; returns the `Set-Cookie` header.
+async fn cookie_login(api: &Api, user: &str) -> String {
+    let res = api
+        .http
+        .post(format!("{}/web/login", api.base))
+        .header(header::ORIGIN, &api.base)
+        .json(&json!({ "username": user, "password": TEST_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let set = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !res.text().await.unwrap().contains("token"),
+        "the token stays in the cookie"
+    );
+    set
+}
+
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cookies_origin_check_and_idle_timeout() {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap(),
+    ));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let set = cookie_login(&api, "amal").await;
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    assert!(
+        !set.contains("Secure"),
+        "plain HTTP on loopback: not Secure"
+    );
+    let cookie = cookie_pair(&set);
+    let with = |m: Method, path: &str, origin: Option<&str>| {
+        let mut r = api
+            .http
+            .request(m, format!("{}{path}", api.base))
+            .header(header::COOKIE, &cookie);
+        if let Some(o) = origin {
+            r = r.header(header::ORIGIN, o);
+        }
+        r
+    };
+    assert_eq!(
+        with(Method::GET, "/api/v1/me", None)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // A state change with the cookie: refused without or with a foreign Origin, accepted with ours.
+    for origin in [None, Some("http://evil.example"), Some("null")] {
+        let r = with(Method::POST, "/api/v1/desks/1/sign-in", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{origin:?}");
+        assert!(r.text().await.unwrap().contains("bad_origin"));
+    }
+    let r = with(Method::POST, "/api/v1/desks/1/sign-in", Some(&api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // A login page post from another site is refused too.
+    let r = api
+        .http
+        .post(format!("{}/web/login", api.base))
+        .header(header::ORIGIN, "http://evil.example")
+        .json(&json!({ "username": "amal", "password": TEST_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Idle: used within 30 minutes it lives on; 30 minutes without a request and it is dead.
+    clock.advance(Duration::minutes(20));
+    assert_eq!(
+        with(Method::GET, "/api/v1/me", None)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await; // the touch is written
+    clock.advance(Duration::minutes(20));
+    assert_eq!(
+        with(Method::GET, "/api/v1/me", None)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    clock.advance(Duration::minutes(31));
+    assert_eq!(
+        with(Method::GET, "/api/v1/me", None)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Bearer sessions keep their absolute expiry only.
+    let bearer = api.login("amal").await;
+    clock.advance(Duration::hours(11));
+    assert_eq!(
+        api.get("/api/v1/me", Some(&bearer)).await.status,
+        StatusCode::OK
+    );
+    clock.advance(Duration::hours(2));
+    assert_eq!(
+        api.get("/api/v1/me", Some(&bearer)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Logout deletes the cookie.
+    let set = cookie_login(&api, "amal").await;
+    let r = api
+        .http
+        .post(format!("{}/web/logout", api.base))
+        .header(header::ORIGIN, &api.base)
+        .header(header::COOKIE, cookie_pair(&set))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let r = api
+        .http
+        .get(format!("{}/api/v1/me", api.base))
+        .header(header::COOKIE, cookie_pair(&set))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_carry_a_strict_csp_and_the_status_page_hides_what_it_must() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    for page in [
+        "/console",
+        "/display",
+        "/assets/console.js",
+        "/api/v1/health",
+    ] {
+        let r = api
+            .http
+            .get(format!("{}{page}", api.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{page}");
+        let csp = r.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("default-src 'none'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(r.headers()["x-frame-options"], "DENY");
+    }
+    // No inline script or style in any page (the CSP would block it anyway).
+    for page in ["/console", "/display"] {
+        let html = api
+            .http
+            .get(format!("{}{page}", api.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains("<script>") && !html.contains("style=") && !html.contains("<style"),
+            "{page}"
+        );
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external resource in {page}"
+        );
+    }
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let page = |path: String| {
+        let http = api.http.clone();
+        let url = format!("{}{path}", api.base);
+        async move { http.get(url).send().await.unwrap() }
+    };
+    let ok = page(format!("/t/{token}")).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(ok.headers()[header::CACHE_CONTROL], "no-store");
+    assert_eq!(ok.headers()[header::REFERRER_POLICY], "no-referrer");
+    // Unknown, malformed: the same not-found page, byte for byte.
+    let a = page("/t/AAAAAAAAAAAAAAAAAAAAAA".into()).await;
+    let b = page("/t/not-a-token".into()).await;
+    assert_eq!(
+        (a.status(), b.status()),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(a.headers()[header::CACHE_CONTROL], "no-store");
+    assert_eq!(a.text().await.unwrap(), b.text().await.unwrap());
+    // Lookups are rate-limited (page and API share the limit).
+    let mut limited = false;
+    for _ in 0..70 {
+        if page("/t/AAAAAAAAAAAAAAAAAAAAAA".into()).await.status() == StatusCode::TOO_MANY_REQUESTS
+        {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "status lookups are rate-limited");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitors_details_are_visible_only_at_the_desk_they_are_called_to() {
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("badr", Role::Reception, Gender::Male);
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry", "intake": {
+            "notice_version": "2026-11-v1", "name": "X", "national_id": "1234567897" } }),
+        )
+        .await;
+    let id = t.json["id"].as_i64().unwrap();
+    let (amal, badr, sara, admin) = (
+        api.login("amal").await,
+        api.login("badr").await,
+        api.login("sara").await,
+        api.login("admin").await,
+    );
+    let visit = format!("/api/v1/tickets/{id}/visit");
+    // Waiting: nobody at a desk sees it; the supervisor does.
+    assert_eq!(
+        api.get(&visit, Some(&amal)).await.code(),
+        "not_at_your_desk"
+    );
+    assert_eq!(api.get(&visit, Some(&sara)).await.status, StatusCode::OK);
+    assert_eq!(
+        api.get(&visit, Some(&admin)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    api.post("/api/v1/desks/1/sign-in", &amal, None).await;
+    api.post("/api/v1/desks/2/sign-in", &badr, None).await;
+    api.post("/api/v1/desks/1/call-next", &amal, None).await;
+    let seen = api.get(&visit, Some(&amal)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.text);
+    assert_eq!(seen.json["intake"]["national_id"], "••••••7897");
+    assert_eq!(
+        api.get(&visit, Some(&badr)).await.code(),
+        "not_at_your_desk"
+    );
+    let reveal = api
+        .post(&format!("/api/v1/tickets/{id}/reveal"), &badr, None)
+        .await;
+    assert_eq!(reveal.code(), "not_at_your_desk");
+    let reveal = api
+        .post(&format!("/api/v1/tickets/{id}/reveal"), &amal, None)
+        .await;
+    assert_eq!(reveal.json["national_id"], "1234567897");
+    let tick = api
+        .post(
+            &format!("/api/v1/tickets/{id}/checklist"),
+            &badr,
+            Some(&json!({ "item": "data_confirmed" })),
+        )
+        .await;
+    assert_eq!(tick.code(), "not_at_your_desk");
+    api.post(&format!("/api/v1/tickets/{id}/start"), &amal, None)
+        .await;
+    let done = api
+        .post(
+            &format!("/api/v1/tickets/{id}/finish"),
+            &amal,
+            Some(&json!({ "outcome": "information_given", "note": "ok" })),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(
+        done.json.get("follow_up").is_none(),
+        "only a registered support request opens one"
+    );
+    // Finished: no longer visible at the desk.
+    assert_eq!(
+        api.get(&visit, Some(&amal)).await.code(),
+        "not_at_your_desk"
+    );
+    let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+    let audited: Vec<(String, Option<i64>)> = conn
+        .prepare("SELECT action, desk FROM audit_log WHERE ticket_id = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        audited,
+        [
+            ("view_visit".into(), None),
+            ("view_visit".into(), Some(1)),
+            ("reveal_national_id".into(), Some(1))
+        ],
+        "refused looks are not views; each view and reveal is one row"
+    );
+}

@@ -1,0 +1,171 @@
+// The waiting-room display. Shows only ticket labels and desks (the server sends nothing else to
+// a display). Pairing: opened once as /display#token=DEVICE_TOKEN, the script trades the token for
+// an HttpOnly cookie and removes it from the address bar. Announcements: a chime, then the label
+// and desk in Arabic and then English, from clips shipped with the server (no online speech);
+// they are queued and never cut each other off. Options in the fragment: voice=0 (chime only).
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const MAX_CURRENT = 5, MAX_RECENT = 8;
+  const current = []; // {label, desk}, newest first, one per desk
+  const recent = [];
+  const params = new URLSearchParams(location.hash.slice(1));
+  let voice = true;
+  try { voice = localStorage.getItem("awn.display.voice") !== "0"; } catch (_) { /* no storage */ }
+  if (params.has("voice")) {
+    voice = params.get("voice") !== "0";
+    try { localStorage.setItem("awn.display.voice", voice ? "1" : "0"); } catch (_) { /* no storage */ }
+  }
+
+  // ----- pairing -----
+  async function pair() {
+    const token = params.get("token");
+    if (token) {
+      await fetch("/display/session", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token }) });
+      history.replaceState(null, "", "/display");
+    }
+    const ok = await fetch("/display/session", { credentials: "same-origin" }).then((r) => r.ok, () => null);
+    if (ok === false) { $("not-paired").classList.remove("hidden"); return false; }
+    return true;
+  }
+
+  // ----- board -----
+  function item(call, fresh) {
+    const li = document.createElement("li");
+    if (fresh) li.className = "fresh";
+    const l = document.createElement("span");
+    l.className = "label";
+    l.textContent = call.label;
+    const d = document.createElement("span");
+    d.className = "desk";
+    d.textContent = call.desk;
+    li.append(l, d);
+    return li;
+  }
+  function render(freshLabel) {
+    $("current").replaceChildren(...current.map((c) => item(c, c.label === freshLabel)));
+    $("recent").replaceChildren(...recent.map((c) => item(c, false)));
+  }
+  function onCall(call, again) {
+    const i = current.findIndex((c) => c.desk === call.desk);
+    if (i >= 0) {
+      const old = current.splice(i, 1)[0];
+      if (old.label !== call.label) { recent.unshift(old); recent.splice(MAX_RECENT); }
+    }
+    const j = recent.findIndex((c) => c.label === call.label);
+    if (j >= 0) recent.splice(j, 1);
+    current.unshift(call);
+    while (current.length > MAX_CURRENT) { recent.unshift(current.pop()); }
+    recent.splice(MAX_RECENT);
+    render(call.label);
+    document.body.dataset.lastCallAt = String(Date.now());
+    document.body.dataset.calls = String(Number(document.body.dataset.calls || 0) + 1);
+    announce(call, again);
+  }
+
+  // ----- events: EventSource reconnects by itself; if the server refused, start again -----
+  function connect() {
+    const es = new EventSource("/display/events");
+    es.addEventListener("hello", () => $("conn").classList.add("hidden"));
+    es.addEventListener("snapshot", (e) => {
+      const calls = JSON.parse(e.data).calls;
+      current.length = 0;
+      calls.slice().reverse().slice(0, MAX_CURRENT).forEach((c) => current.push({ label: c.label, desk: c.desk }));
+      render(null);
+    });
+    es.addEventListener("called", (e) => { const d = JSON.parse(e.data); onCall({ label: d.label, desk: d.desk }, false); });
+    es.addEventListener("recalled", (e) => { const d = JSON.parse(e.data); onCall({ label: d.label, desk: d.desk }, true); });
+    es.onerror = () => {
+      $("conn").classList.remove("hidden");
+      if (es.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+    };
+  }
+
+  // ----- announcements -----
+  const audio = { ctx: null, clips: null, buffers: {}, ready: null };
+  function loadAudio() {
+    if (audio.ready) return audio.ready;
+    audio.ready = (async () => {
+      const Ctx = window.AudioContext || window.webkitAudioContext;
+      if (!Ctx) return;
+      audio.ctx = new Ctx();
+      audio.clips = await fetch("/assets/audio/clips.json").then((r) => r.json());
+      for (const name of ["chime", "ar", "en"]) {
+        const bytes = await fetch("/assets/audio/" + name + ".ogg").then((r) => r.arrayBuffer());
+        audio.buffers[name] = await audio.ctx.decodeAudioData(bytes);
+      }
+    })().catch(() => { /* no audio: the board still works */ });
+    return audio.ready;
+  }
+  // Any touch or key (or the kiosk's autoplay policy) lets the audio start.
+  for (const ev of ["click", "keydown", "touchstart"]) {
+    document.addEventListener(ev, () => { if (audio.ctx) audio.ctx.resume(); });
+  }
+
+  /** The clip names that say `n` (0-999). */
+  function numberClips(n, lang) {
+    if (n < 100) return ["n" + n];
+    const out = ["h" + Math.floor(n / 100)];
+    if (n % 100) out.push("and", "n" + (n % 100));
+    return out;
+  }
+  /** "A-017" at desk 3 → ticket, A, n17, desk, n3. Only the label and the desk, never more. */
+  function sentence(call, lang) {
+    const m = /^([A-Za-z]+)-?(\d+)$/.exec(call.label);
+    const parts = ["ticket"];
+    if (m) { parts.push(...m[1].toUpperCase().split("")); parts.push(...numberClips(parseInt(m[2], 10), lang)); }
+    parts.push("desk", ...numberClips(call.desk, lang));
+    return parts;
+  }
+
+  const queue = [];
+  let playing = false;
+  function announce(call) {
+    const steps = [["chime", "chime"]];
+    if (voice) {
+      for (const lang of ["ar", "en"]) for (const key of sentence(call, lang)) steps.push([lang, key]);
+    }
+    queue.push({ call, steps });
+    const li = document.createElement("li");
+    li.textContent = call.label + "@" + call.desk + ":" + steps.map((s) => s[0] + "/" + s[1]).join(",");
+    $("announce-log").appendChild(li);
+    if (!playing) playNext();
+  }
+  async function playNext() {
+    const next = queue.shift();
+    if (!next) { playing = false; document.body.dataset.announcing = "0"; return; }
+    playing = true;
+    document.body.dataset.announcing = "1";
+    await loadAudio();
+    let t = audio.ctx ? audio.ctx.currentTime + 0.05 : 0;
+    let total = 0;
+    for (const [lang, key] of next.steps) {
+      let offset = 0, length;
+      if (lang === "chime") {
+        length = audio.buffers.chime ? audio.buffers.chime.duration : 1.2;
+      } else {
+        const c = audio.clips && audio.clips[lang] && audio.clips[lang][key];
+        if (!c) continue;
+        [offset, length] = c;
+      }
+      if (audio.ctx && audio.buffers[lang]) {
+        const src = audio.ctx.createBufferSource();
+        src.buffer = audio.buffers[lang];
+        src.connect(audio.ctx.destination);
+        src.start(t, offset, length);
+      }
+      const gap = lang === "chime" ? 0.25 : (key === "desk" || key === "ticket" ? 0.12 : 0.08);
+      t += length + gap;
+      total += length + gap;
+    }
+    // The next announcement waits for this one to end (by the clock, so a muted or suspended
+    // audio device never stalls the queue).
+    setTimeout(playNext, Math.ceil((total + 0.6) * 1000));
+  }
+
+  function tick() { $("clock").textContent = new Date().toLocaleTimeString("ar-SA-u-nu-latn", { hour: "2-digit", minute: "2-digit" }); }
+  tick();
+  setInterval(tick, 15000);
+
+  pair().then((ok) => { if (ok) { connect(); loadAudio(); } });
+})();
