@@ -6,6 +6,7 @@ mod concurrency;
 mod crash;
 mod flows;
 mod idempotency;
+mod protection;
 mod rollover;
 mod route_matrix;
 mod web;
