@@ -242,10 +242,10 @@ impl Config {
         if self.retention.default_days == 0 || self.retention.services.values().any(|d| *d == 0) {
             return Err("retention days must be at least 1".into());
         }
-        if let Some(b) = &self.backup {
-            if b.every_hours == 0 || b.keep == 0 {
-                return Err("backup.every_hours and backup.keep must be at least 1".into());
-            }
+        if let Some(b) = &self.backup
+            && (b.every_hours == 0 || b.keep == 0)
+        {
+            return Err("backup.every_hours and backup.keep must be at least 1".into());
         }
         if !self.branch.public_base_url.starts_with("http://")
             && !self.branch.public_base_url.starts_with("https://")

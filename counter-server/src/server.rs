@@ -105,7 +105,7 @@ pub fn app(state: AppState) -> Router {
 
 impl Server {
     pub fn open(config: Config, db: &Database, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
-        let lock = lock_database(&db.path).map_err(|e| StoreError::Locked(e))?;
+        let lock = lock_database(&db.path).map_err(StoreError::Locked)?;
         let config = Arc::new(config);
         let (engine, engine_thread) = Engine::start(db, config.clone(), clock.clone())?;
         let (shutdown, shutdown_rx) = watch::channel(false);

@@ -175,9 +175,8 @@ pub fn verify(
     expected_rows: Option<i64>,
 ) -> Result<Result<i64, ChainBreak>, StoreError> {
     let mut prev = GENESIS.to_vec();
-    let mut expected_id = 1;
     let mut count = 0;
-    for row in rows(conn)? {
+    for (expected_id, row) in (1..).zip(rows(conn)?) {
         if row.id != expected_id {
             return Ok(Err(ChainBreak::Removed {
                 missing_from: expected_id,
@@ -191,7 +190,6 @@ pub fn verify(
             return Ok(Err(ChainBreak::Altered { id: row.id }));
         }
         prev = row.row_hash;
-        expected_id += 1;
         count += 1;
     }
     if expected_rows.is_some_and(|n| n > count) {

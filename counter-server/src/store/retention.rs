@@ -87,20 +87,9 @@ pub fn purge(
             report.held += 1;
             continue;
         }
-        for table in PERSONAL_TABLES {
-            let n = tx
-                .execute(&format!("DELETE FROM {table} WHERE ticket_id = ?1"), [id])
-                .ctx("purge personal rows")?;
-            if *table == "intakes" && n > 0 {
-                report.intakes += 1;
-            }
+        if destroy_personal_data(&tx, id, now)? {
+            report.intakes += 1;
         }
-        // The status token's hash is replaced by random bytes: the QR link can never find it again.
-        tx.execute(
-            "UPDATE tickets SET status_token_hash = randomblob(32), purged_at = ?2 WHERE id = ?1",
-            params![id, time_str(now)],
-        )
-        .ctx("purge token")?;
         report.visits += 1;
     }
     tx.commit().ctx("commit purge")?;
@@ -113,6 +102,41 @@ pub fn purge(
         "retention purge"
     );
     Ok(report)
+}
+
+/// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES`, and the status
+/// token's hash (replaced by random bytes, so the QR link can never find it again). Returns whether
+/// the visit had an intake. Used by the purge and by a visitor's deletion request.
+pub fn destroy_personal_data(
+    conn: &Connection,
+    ticket: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut had_intake = false;
+    for table in PERSONAL_TABLES {
+        let n = conn
+            .execute(
+                &format!("DELETE FROM {table} WHERE ticket_id = ?1"),
+                [ticket],
+            )
+            .ctx("destroy personal rows")?;
+        had_intake |= *table == "intakes" && n > 0;
+    }
+    conn.execute(
+        "UPDATE tickets SET status_token_hash = randomblob(32), purged_at = ?2 WHERE id = ?1",
+        params![ticket, time_str(now)],
+    )
+    .ctx("destroy token")?;
+    Ok(had_intake)
+}
+
+/// Whether a visit is under a legal hold.
+pub fn is_held(conn: &Connection, ticket: i64) -> Result<bool, StoreError> {
+    super::exists(
+        conn,
+        "SELECT 1 FROM legal_holds WHERE ticket_id = ?1",
+        [ticket],
+    )
 }
 
 /// Places a legal hold on a visit: the purge will skip it until the hold is lifted.

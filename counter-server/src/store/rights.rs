@@ -126,3 +126,93 @@ pub fn printable_page(export: &Value) -> String {
     html.push_str("</body></html>\n");
     html
 }
+
+/// The intake fields a supervisor may correct, and their columns.
+pub const CORRECTABLE: &[&str] = &["name", "national_id", "mobile", "interpreter_language"];
+
+/// Sets one intake field (already validated). False when the visit has no intake.
+pub fn correct(
+    conn: &Connection,
+    ticket: i64,
+    field: &str,
+    value: Option<&str>,
+) -> Result<bool, StoreError> {
+    assert!(
+        CORRECTABLE.contains(&field),
+        "only listed fields are corrected"
+    );
+    let n = conn
+        .execute(
+            &format!("UPDATE intakes SET {field} = ?2 WHERE ticket_id = ?1"),
+            rusqlite::params![ticket, value],
+        )
+        .ctx("correct intake")?;
+    Ok(n == 1)
+}
+
+/// One entry of the request register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRow {
+    pub id: i64,
+    pub kind: String,
+    pub ticket_id: Option<i64>,
+    pub received_at: String,
+    pub identity_checked_at: Option<String>,
+    pub answered_at: Option<String>,
+}
+
+pub fn open_request(
+    conn: &Connection,
+    kind: &str,
+    ticket: Option<i64>,
+    now: &str,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO rights_requests (kind, ticket_id, received_at) VALUES (?1, ?2, ?3)",
+        rusqlite::params![kind, ticket, now],
+    )
+    .ctx("open request")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records a step of a request (`identity_checked` or `answered`). False when there is no such
+/// request or the step was already recorded.
+pub fn request_step(
+    conn: &Connection,
+    id: i64,
+    step: &str,
+    staff: i64,
+    now: &str,
+) -> Result<bool, StoreError> {
+    let sql = match step {
+        "identity_checked" => {
+            "UPDATE rights_requests SET identity_checked_at = ?3, identity_checked_by = ?2 WHERE id = ?1 AND identity_checked_at IS NULL"
+        }
+        _ => {
+            "UPDATE rights_requests SET answered_at = ?3, answered_by = ?2 WHERE id = ?1 AND answered_at IS NULL"
+        }
+    };
+    Ok(conn
+        .execute(sql, rusqlite::params![id, staff, now])
+        .ctx("request step")?
+        == 1)
+}
+
+pub fn list_requests(conn: &Connection) -> Result<Vec<RequestRow>, StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT id, kind, ticket_id, received_at, identity_checked_at, answered_at FROM rights_requests ORDER BY id")
+        .ctx("prepare requests")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(RequestRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                ticket_id: r.get(2)?,
+                received_at: r.get(3)?,
+                identity_checked_at: r.get(4)?,
+                answered_at: r.get(5)?,
+            })
+        })
+        .ctx("requests")?;
+    rows.map(|r| r.ctx("request row")).collect()
+}

@@ -110,10 +110,9 @@ async fn start_server(bin: &Path, dir: &Path, desks: usize) -> RunningServer {
             .get(format!("{}/api/v1/health", api.base))
             .send()
             .await
+            && r.status().is_success()
         {
-            if r.status().is_success() {
-                break;
-            }
+            break;
         }
         assert!(
             started.elapsed() < Duration::from_secs(20),

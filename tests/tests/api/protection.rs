@@ -575,3 +575,187 @@ fn the_systemd_units_pass_systemd_analyze_verify() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn supervisors_export_correct_and_destroy_a_record_each_audited_and_holds_win() {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 1, 7, 0, 0).unwrap(),
+    ));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let sup = api.login("sara").await;
+    let a = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &intake_body("inquiry", "SENTINEL-R-1"),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+    let b = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &intake_body("inquiry", "SENTINEL-R-2"),
+        )
+        .await
+        .json["id"]
+        .as_i64()
+        .unwrap();
+
+    let export = api
+        .get(&format!("/api/v1/visitors/{a}/export"), Some(&sup))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.text.contains("SENTINEL-R-1") && !export.text.contains("SENTINEL-R-2"));
+    let page = api
+        .get(&format!("/api/v1/visitors/{a}/printable"), Some(&sup))
+        .await;
+    assert!(page.text.contains("dir=\"rtl\"") && page.text.contains("SENTINEL-R-1"));
+
+    let bad = api
+        .post(
+            &format!("/api/v1/visitors/{a}/correct"),
+            &sup,
+            Some(&json!({ "field": "national_id", "value": "1234567890" })),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_national_id")
+    );
+    let wrong_field = api
+        .post(
+            &format!("/api/v1/visitors/{a}/correct"),
+            &sup,
+            Some(&json!({ "field": "feels_unsafe", "value": "1" })),
+        )
+        .await;
+    assert_eq!(wrong_field.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = api
+        .post(
+            &format!("/api/v1/visitors/{a}/correct"),
+            &sup,
+            Some(&json!({ "field": "mobile", "value": "٠٥٩٩٩٩٩٩٩٩" })),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.text);
+    let conn = open(&server.db, true).unwrap();
+    let mobile: String = conn
+        .query_row(
+            "SELECT mobile FROM intakes WHERE ticket_id = ?1",
+            [a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(mobile, "+966599999999");
+
+    assert_eq!(
+        api.post(
+            &format!("/api/v1/visitors/{b}/hold"),
+            &sup,
+            Some(&json!({ "reason": "court order" }))
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let held = api
+        .post(
+            &format!("/api/v1/visitors/{b}/destroy"),
+            &sup,
+            Some(&json!({ "reason": "visitor asked" })),
+        )
+        .await;
+    assert_eq!(
+        (held.status, held.code()),
+        (StatusCode::CONFLICT, "legal_hold")
+    );
+    let gone = api
+        .post(
+            &format!("/api/v1/visitors/{a}/destroy"),
+            &sup,
+            Some(&json!({ "reason": "visitor asked" })),
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let left: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM intakes WHERE ticket_id = ?1",
+            [a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    let actions: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT action, reason FROM audit_log WHERE ticket_id = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([a], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "export_visitor",
+            "export_visitor",
+            "correct_visitor",
+            "destroy_visitor"
+        ]
+    );
+    assert_eq!(
+        actions[2].1.as_deref(),
+        Some("mobile"),
+        "the field's name, never its value"
+    );
+    assert_eq!(audit::verify(&conn, None).unwrap().map(|n| n > 0), Ok(true));
+
+    // The request register flags a request open for more than 20 days.
+    let r = api
+        .post(
+            "/api/v1/rights-requests",
+            &sup,
+            Some(&json!({ "kind": "copy", "ticket": a })),
+        )
+        .await;
+    let req = r.json["id"].as_i64().unwrap();
+    clock.advance(Duration::days(21));
+    let sup = api.login("sara").await;
+    let list = api.get("/api/v1/rights-requests", Some(&sup)).await;
+    assert_eq!(list.json[0]["overdue"], true);
+    api.post(
+        &format!("/api/v1/rights-requests/{req}/identity-checked"),
+        &sup,
+        None,
+    )
+    .await;
+    assert_eq!(
+        api.post(
+            &format!("/api/v1/rights-requests/{req}/answered"),
+            &sup,
+            None
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let again = api
+        .post(
+            &format!("/api/v1/rights-requests/{req}/answered"),
+            &sup,
+            None,
+        )
+        .await;
+    assert_eq!(again.code(), "request_step_done");
+    assert_eq!(
+        api.get("/api/v1/rights-requests", Some(&sup)).await.json[0]["overdue"],
+        false
+    );
+}
