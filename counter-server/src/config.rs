@@ -24,6 +24,16 @@ pub struct Config {
     pub retention: RetentionConfig,
     #[serde(default)]
     pub backup: Option<BackupConfig>,
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+}
+
+/// TLS on the branch network: PEM files (`counter-server make-ca` makes a branch-local pair).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
 }
 
 /// How long personal data is kept after a visit closes (days), by default and per service.

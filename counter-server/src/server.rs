@@ -16,6 +16,7 @@ use crate::limits::RateLimiter;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
 use crate::store::{Database, StoreError};
+use crate::tls::{TlsListener, TlsPeer};
 
 /// Failed logins allowed per account per minute before the account is throttled.
 pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
@@ -140,6 +141,16 @@ impl Server {
         listener: TcpListener,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        self.run_on(Bind::Plain(listener), signal).await
+    }
+
+    /// Serves on `bind` until `signal` resolves, then finishes in-flight requests, ends event
+    /// streams, lets the writer thread commit its last batch, and returns.
+    pub async fn run_on(
+        self,
+        bind: Bind,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let Server {
             state,
             engine_thread,
@@ -158,18 +169,33 @@ impl Server {
             signal.await;
             let _ = shutdown.send(true);
         };
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(graceful)
-        .await?;
+        match bind {
+            Bind::Plain(l) => {
+                axum::serve(
+                    l,
+                    router.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(graceful)
+                .await?
+            }
+            Bind::Tls(l) => {
+                axum::serve(l, router.into_make_service_with_connect_info::<TlsPeer>())
+                    .with_graceful_shutdown(graceful)
+                    .await?
+            }
+        }
         // The router (and with it every Engine handle) is gone: the writer drains and stops.
         tokio::task::spawn_blocking(move || engine_thread.join())
             .await
             .ok();
         Ok(())
     }
+}
+
+/// Where the server listens: plain HTTP (tests, a reverse proxy) or TLS on the branch network.
+pub enum Bind {
+    Plain(TcpListener),
+    Tls(TlsListener),
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

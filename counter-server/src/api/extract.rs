@@ -207,12 +207,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(Self(
+        let plain = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let tls = || {
             parts
                 .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+                .get::<ConnectInfo<crate::tls::TlsPeer>>()
+                .map(|c| c.0.0.ip())
+        };
+        Ok(Self(plain.or_else(tls)))
     }
 }
 

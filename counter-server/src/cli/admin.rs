@@ -293,6 +293,29 @@ pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
             println!("{}", serde_json::to_string_pretty(&export).map_err(failed)?);
             Ok(())
         }
+        "make-ca" => {
+            let a = Args::new(rest, &["--dir", "--host", "--branch"])?;
+            // Every --host value (names and IP addresses the branch uses to reach the server).
+            let hosts: Vec<String> = rest
+                .windows(2)
+                .filter(|w| w[0] == "--host")
+                .map(|w| w[1].clone())
+                .collect();
+            if hosts.is_empty() {
+                return Err(CliError::Usage(
+                    "give at least one --host (a name or IP address of the server)".into(),
+                ));
+            }
+            let dir = Path::new(a.required("--dir")?);
+            crate::tls::make_branch_ca(dir, &hosts, a.value("--branch")?.unwrap_or("branch"))
+                .map_err(failed)?;
+            println!(
+                "wrote ca.crt, ca.key, server.crt, server.key in {}",
+                dir.display()
+            );
+            println!("install ca.crt on the branch's browsers and kiosks; keep ca.key offline");
+            Ok(())
+        }
         other => Err(CliError::Usage(format!("unknown command {other:?}"))),
     }
 }

@@ -41,6 +41,7 @@ Keys, backups, data protection:
   verify-audit   --db FILE
   breach-report  --db FILE --username NAME --from TIME --to TIME   (RFC 3339 times)
   export-visitor --db FILE --ticket N [--html FILE]   everything held about one visit, as JSON
+  make-ca        --dir DIR --host NAME [--host IP…] [--branch NAME]   a branch-local CA and server certificate
 
 Every command that opens a database takes --key-file FILE, or reads the systemd credential
 `db-key`; without either the database is opened unencrypted.

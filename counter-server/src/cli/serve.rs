@@ -10,8 +10,9 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::{Gender, Role};
 use crate::provision;
-use crate::server::{Server, shutdown_signal};
+use crate::server::{Bind, Server, shutdown_signal};
 use crate::store::Database;
+use crate::tls::TlsListener;
 
 fn parse_addr(s: &str) -> Result<SocketAddr, CliError> {
     s.parse()
@@ -69,6 +70,7 @@ fn serve(
     listen: SocketAddr,
     announce: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
 ) -> Result<(), CliError> {
+    let config_tls = config.tls.clone();
     let server = Server::open(config, db, Arc::new(SystemClock)).map_err(|e| match e {
         crate::store::StoreError::KeyInvalid => CliError::KeyInvalid(e.to_string()),
         other => CliError::Failed(format!("cannot open {}: {other}", db.path.display())),
@@ -77,6 +79,10 @@ fn serve(
         .enable_all()
         .build()
         .map_err(|e| CliError::Failed(e.to_string()))?;
+    let tls = match &config_tls {
+        Some(t) => Some(crate::tls::server_config(&t.cert, &t.key).map_err(CliError::Failed)?),
+        None => None,
+    };
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -84,12 +90,19 @@ fn serve(
         let addr = listener
             .local_addr()
             .map_err(|e| CliError::Failed(e.to_string()))?;
-        tracing::info!(%addr, "counter-server listening");
+        let bind = match &tls {
+            Some(config) => Bind::Tls(
+                TlsListener::new(listener, config.clone())
+                    .map_err(|e| CliError::Failed(e.to_string()))?,
+            ),
+            None => Bind::Plain(listener),
+        };
+        tracing::info!(%addr, tls = tls.is_some(), "counter-server listening");
         if let Some(f) = announce {
             f(addr);
         }
         server
-            .run(listener, shutdown_signal())
+            .run_on(bind, shutdown_signal())
             .await
             .map_err(|e| CliError::Failed(e.to_string()))
     })?;

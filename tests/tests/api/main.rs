@@ -9,4 +9,5 @@ mod idempotency;
 mod protection;
 mod rollover;
 mod route_matrix;
+mod tls;
 mod web;
