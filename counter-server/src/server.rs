@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{self, AppState};
+use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::limits::RateLimiter;
@@ -17,6 +18,9 @@ use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
 use crate::store::{Database, StoreError};
 use crate::tls::{TlsListener, TlsPeer};
+
+/// How long the owner of a token is remembered without asking the database again.
+pub const PRINCIPAL_CACHE_SECONDS: u64 = 5;
 
 /// Failed logins allowed per account per minute before the account is throttled.
 pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
@@ -123,6 +127,9 @@ impl Server {
                 api::public::STATUS_LOOKUPS_PER_MINUTE,
                 Duration::from_secs(60),
             )),
+            principals: Arc::new(PrincipalCache::new(Duration::from_secs(
+                PRINCIPAL_CACHE_SECONDS,
+            ))),
             shutdown: shutdown_rx,
         };
         Ok(Self {

@@ -181,11 +181,15 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(ApiError::unauthenticated)?;
         let hash = tokens::hash(token);
         let now = state.clock.now();
+        if let Some(p) = state.principals.get(&hash, now) {
+            return Ok(Caller(p));
+        }
         let found = state
             .reads
             .run(move |conn| reads::principal_at(conn, &hash, now))
             .await?;
         let (principal, touch) = found.ok_or_else(ApiError::unauthenticated)?;
+        state.principals.insert(hash, principal.clone(), now);
         if touch {
             // The idle timer restarts; the request does not wait for that write.
             let engine = state.engine.clone();

@@ -28,6 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tokio::sync::watch;
 
+use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::limits::RateLimiter;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub login_limiter: Arc<RateLimiter>,
     /// Status-page lookups per client address.
     pub status_limiter: Arc<RateLimiter>,
+    /// Who is behind recently seen tokens.
+    pub principals: Arc<PrincipalCache>,
     /// Flips to true when the server shuts down, ending open event streams.
     pub shutdown: watch::Receiver<bool>,
 }

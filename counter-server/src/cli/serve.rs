@@ -63,6 +63,9 @@ fn init_logging(json: bool) {
     };
 }
 
+/// Threads for blocking work (SQLite reads, Argon2).
+const BLOCKING_THREADS: usize = 8;
+
 /// Serves until Ctrl-C/SIGTERM. `announce` runs once the port is bound (the demo prints its URLs).
 fn serve(
     config: Config,
@@ -76,6 +79,9 @@ fn serve(
         other => CliError::Failed(format!("cannot open {}: {other}", db.path.display())),
     })?;
     let rt = tokio::runtime::Builder::new_multi_thread()
+        // Database reads and password checks run on the blocking pool; a small pool keeps the
+        // memory of a busy branch box bounded (extra work waits its turn).
+        .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()
         .map_err(|e| CliError::Failed(e.to_string()))?;
