@@ -20,6 +20,56 @@ pub struct Config {
     pub intake_notice: IntakeNotice,
     pub services: Vec<ServiceConfig>,
     pub desks: Vec<DeskConfig>,
+    #[serde(default)]
+    pub retention: RetentionConfig,
+    #[serde(default)]
+    pub backup: Option<BackupConfig>,
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+}
+
+/// TLS on the branch network: PEM files (`counter-server make-ca` makes a branch-local pair).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// How long personal data is kept after a visit closes (days), by default and per service.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    pub default_days: u32,
+    pub services: std::collections::BTreeMap<String, u32>,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            default_days: crate::store::retention::DEFAULT_RETENTION_DAYS,
+            services: Default::default(),
+        }
+    }
+}
+
+/// Scheduled backups: into `dir`, every `every_hours`, keeping the newest `keep`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    pub dir: std::path::PathBuf,
+    #[serde(default = "default_backup_hours")]
+    pub every_hours: u32,
+    #[serde(default = "default_backup_keep")]
+    pub keep: usize,
+}
+
+fn default_backup_hours() -> u32 {
+    24
+}
+
+fn default_backup_keep() -> usize {
+    7
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -127,6 +177,13 @@ impl Config {
         }
     }
 
+    pub fn retention_policy(&self) -> crate::store::retention::RetentionPolicy {
+        crate::store::retention::RetentionPolicy {
+            default_days: self.retention.default_days,
+            by_service: self.retention.services.clone(),
+        }
+    }
+
     pub fn service(&self, code: &str) -> Option<&ServiceConfig> {
         self.services.iter().find(|s| s.code == code)
     }
@@ -181,6 +238,24 @@ impl Config {
             if let Some(unknown) = d.services.iter().find(|s| !codes.contains(s.as_str())) {
                 return Err(format!("desk {} serves unknown service {unknown}", d.id));
             }
+        }
+        if let Some(unknown) = self
+            .retention
+            .services
+            .keys()
+            .find(|s| !codes.contains(s.as_str()))
+        {
+            return Err(format!(
+                "retention.services names unknown service {unknown}"
+            ));
+        }
+        if self.retention.default_days == 0 || self.retention.services.values().any(|d| *d == 0) {
+            return Err("retention days must be at least 1".into());
+        }
+        if let Some(b) = &self.backup
+            && (b.every_hours == 0 || b.keep == 0)
+        {
+            return Err("backup.every_hours and backup.keep must be at least 1".into());
         }
         if !self.branch.public_base_url.starts_with("http://")
             && !self.branch.public_base_url.starts_with("https://")

@@ -24,6 +24,7 @@ pub mod provision;
 pub mod server;
 pub mod store;
 pub mod testing;
+pub mod tls;
 pub mod web;
 
 pub use server::{Server, app};

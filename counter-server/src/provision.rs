@@ -1,17 +1,15 @@
 //! Accounts and devices, written straight to the database file (used by the CLI, the demo and
 //! tests). Safe while the server runs: WAL plus a busy timeout, one short IMMEDIATE transaction.
 
-use std::path::Path;
-
 use rusqlite::TransactionBehavior;
 
 use crate::auth::{DeviceScope, password, tokens};
 use crate::domain::{Gender, Role, StaffId};
 use crate::input::text;
-use crate::store::{Context, StoreError, migrate, open, writes};
+use crate::store::{Context, Database, StoreError, migrate, open, writes};
 
 pub fn add_staff(
-    db: &Path,
+    db: &Database,
     username: &str,
     display_name: &str,
     role: Role,
@@ -47,7 +45,7 @@ pub fn add_staff(
 }
 
 /// Sets a new password (used by the demo, which prints fresh passwords at each start).
-pub fn set_password(db: &Path, username: &str, pw: &str) -> Result<(), String> {
+pub fn set_password(db: &Database, username: &str, pw: &str) -> Result<(), String> {
     let hash = password::hash_password(pw);
     let n = with_tx(db, |tx| {
         tx.execute(
@@ -65,7 +63,7 @@ pub fn set_password(db: &Path, username: &str, pw: &str) -> Result<(), String> {
 }
 
 /// Creates a device and returns its token, which is stored only as a hash: show it once.
-pub fn add_device(db: &Path, name: &str, scope: DeviceScope) -> Result<String, String> {
+pub fn add_device(db: &Database, name: &str, scope: DeviceScope) -> Result<String, String> {
     let name = text::required("name", name, 100).map_err(|e| e.en)?;
     let token = tokens::secret_token();
     let hash = tokens::hash(&token);
@@ -76,8 +74,88 @@ pub fn add_device(db: &Path, name: &str, scope: DeviceScope) -> Result<String, S
     Ok(token)
 }
 
+/// A new password, checked like a new account's; the account's open sessions end.
+pub fn reset_password(db: &Database, username: &str, pw: &str) -> Result<(), String> {
+    if pw.chars().count() < 10 {
+        return Err("a staff password needs at least 10 characters".into());
+    }
+    set_password(db, username, pw)?;
+    end_sessions(db, username)
+}
+
+/// The account can no longer log in; its open sessions end.
+pub fn disable_staff(db: &Database, username: &str) -> Result<(), String> {
+    let n = with_tx(db, |tx| {
+        tx.execute(
+            "UPDATE staff SET disabled = 1 WHERE username = ?1",
+            [username],
+        )
+        .ctx("disable staff")
+    })
+    .map_err(|e| e.to_string())?;
+    if n != 1 {
+        return Err(format!("no staff account {username:?}"));
+    }
+    end_sessions(db, username)
+}
+
+fn end_sessions(db: &Database, username: &str) -> Result<(), String> {
+    with_tx(db, |tx| {
+        tx.execute(
+            "DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = ?1)",
+            [username],
+        )
+        .ctx("end sessions")
+    })
+    .map(drop)
+    .map_err(|e| e.to_string())
+}
+
+pub struct DeviceRow {
+    pub id: i64,
+    pub name: String,
+    pub scope: String,
+    pub revoked: bool,
+}
+
+pub fn list_devices(db: &Database) -> Result<Vec<DeviceRow>, String> {
+    let conn = open(db, true).map_err(|e| e.to_string())?;
+    let mut stmt = conn
+        .prepare("SELECT id, name, scope, revoked_at IS NOT NULL FROM devices ORDER BY id")
+        .map_err(|e| e.to_string())?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(DeviceRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                scope: r.get(2)?,
+                revoked: r.get(3)?,
+            })
+        })
+        .map_err(|e| e.to_string())?;
+    rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+}
+
+/// The device's token stops working (within the server's few seconds of caching at most).
+pub fn revoke_device(db: &Database, id: i64) -> Result<(), String> {
+    let now = crate::store::time_str(chrono::Utc::now());
+    let n = with_tx(db, |tx| {
+        tx.execute(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            rusqlite::params![id, now],
+        )
+        .ctx("revoke device")
+    })
+    .map_err(|e| e.to_string())?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(format!("no active device {id}"))
+    }
+}
+
 fn with_tx<T>(
-    db: &Path,
+    db: &Database,
     f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     let mut conn = open(db, false)?;

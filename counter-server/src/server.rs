@@ -2,7 +2,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,12 +10,17 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::{self, AppState};
+use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::limits::RateLimiter;
-use crate::store::StoreError;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
+use crate::store::{Database, StoreError};
+use crate::tls::{TlsListener, TlsPeer};
+
+/// How long the owner of a token is remembered without asking the database again.
+pub const PRINCIPAL_CACHE_SECONDS: u64 = 5;
 
 /// Failed logins allowed per account per minute before the account is throttled.
 pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
@@ -26,6 +30,77 @@ pub struct Server {
     pub state: AppState,
     engine_thread: EngineThread,
     shutdown: watch::Sender<bool>,
+    db: Database,
+    /// Held while the server runs: a restore or key rotation refuses to run beside it.
+    _lock: std::fs::File,
+}
+
+/// Takes the database's lock file (`<db>.lock`), refusing when a running server holds it.
+pub fn lock_database(path: &std::path::Path) -> Result<std::fs::File, String> {
+    let lock_path = std::path::PathBuf::from(format!("{}.lock", path.display()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "{} is in use by a running counter-server: stop it first",
+            path.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(format!("cannot lock {}: {e}", lock_path.display()))
+        }
+    }
+}
+
+/// How often the retention purge runs (and a scheduled backup is considered).
+pub const MAINTENANCE_EVERY: Duration = Duration::from_secs(3600);
+
+/// The hourly jobs: the retention purge, and a backup when one is due. Each runs on the blocking
+/// pool with its own connection; failures are logged and retried at the next tick.
+async fn maintenance(
+    db: Database,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(MAINTENANCE_EVERY);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        let (db, config, now) = (db.clone(), config.clone(), clock.now());
+        let done = tokio::task::spawn_blocking(move || {
+            let mut conn = crate::store::open(&db, false).map_err(|e| e.to_string())?;
+            crate::store::retention::purge(&mut conn, &config.retention_policy(), now)
+                .map_err(|e| e.to_string())?;
+            if let Some(b) = &config.backup {
+                let newest = crate::store::backup::list(&b.dir)
+                    .unwrap_or_default()
+                    .last()
+                    .and_then(|p| p.metadata().ok()?.modified().ok());
+                let due = newest.is_none_or(|t| {
+                    t.elapsed().unwrap_or_default()
+                        >= Duration::from_secs(u64::from(b.every_hours) * 3600)
+                });
+                if due {
+                    let file = crate::store::backup::backup(&db, &b.dir, b.keep, now)?;
+                    tracing::info!(file = %file.display(), "backup written");
+                }
+            }
+            Ok::<(), String>(())
+        })
+        .await;
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "maintenance failed; retrying next hour"),
+            Err(e) => tracing::error!(error = %e, "maintenance task panicked"),
+        }
+    }
 }
 
 /// The router for a state (what tests drive with `tower::ServiceExt::oneshot`).
@@ -34,7 +109,8 @@ pub fn app(state: AppState) -> Router {
 }
 
 impl Server {
-    pub fn open(config: Config, db: &Path, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+    pub fn open(config: Config, db: &Database, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let lock = lock_database(&db.path).map_err(StoreError::Locked)?;
         let config = Arc::new(config);
         let (engine, engine_thread) = Engine::start(db, config.clone(), clock.clone())?;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -51,12 +127,17 @@ impl Server {
                 api::public::STATUS_LOOKUPS_PER_MINUTE,
                 Duration::from_secs(60),
             )),
+            principals: Arc::new(PrincipalCache::new(Duration::from_secs(
+                PRINCIPAL_CACHE_SECONDS,
+            ))),
             shutdown: shutdown_rx,
         };
         Ok(Self {
             state,
             engine_thread,
             shutdown,
+            db: db.clone(),
+            _lock: lock,
         })
     }
 
@@ -67,28 +148,61 @@ impl Server {
         listener: TcpListener,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        self.run_on(Bind::Plain(listener), signal).await
+    }
+
+    /// Serves on `bind` until `signal` resolves, then finishes in-flight requests, ends event
+    /// streams, lets the writer thread commit its last batch, and returns.
+    pub async fn run_on(
+        self,
+        bind: Bind,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let Server {
             state,
             engine_thread,
             shutdown,
+            db,
+            _lock,
         } = self;
+        tokio::spawn(maintenance(
+            db,
+            state.config.clone(),
+            state.clock.clone(),
+            state.shutdown.clone(),
+        ));
         let router = app(state);
         let graceful = async move {
             signal.await;
             let _ = shutdown.send(true);
         };
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(graceful)
-        .await?;
+        match bind {
+            Bind::Plain(l) => {
+                axum::serve(
+                    l,
+                    router.into_make_service_with_connect_info::<SocketAddr>(),
+                )
+                .with_graceful_shutdown(graceful)
+                .await?
+            }
+            Bind::Tls(l) => {
+                axum::serve(l, router.into_make_service_with_connect_info::<TlsPeer>())
+                    .with_graceful_shutdown(graceful)
+                    .await?
+            }
+        }
         // The router (and with it every Engine handle) is gone: the writer drains and stops.
         tokio::task::spawn_blocking(move || engine_thread.join())
             .await
             .ok();
         Ok(())
     }
+}
+
+/// Where the server listens: plain HTTP (tests, a reverse proxy) or TLS on the branch network.
+pub enum Bind {
+    Plain(TcpListener),
+    Tls(TlsListener),
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

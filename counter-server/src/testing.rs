@@ -15,6 +15,8 @@ use crate::config::Config;
 use crate::domain::{Gender, Role};
 use crate::provision;
 use crate::server::Server;
+use crate::store::Database;
+use crate::store::key::DbKey;
 
 /// The password of every account `TestServer::add_staff` makes.
 pub const TEST_PASSWORD: &str = "test-password-123";
@@ -24,6 +26,8 @@ pub struct TestOptions {
     pub clock: Arc<dyn Clock>,
     /// Reuse this database file (restart tests); a fresh temporary one when `None`.
     pub db_path: Option<PathBuf>,
+    /// Encrypt the database with this key (SQLCipher); plain when `None`.
+    pub key: Option<DbKey>,
     /// Bind this address (restart on the same port); 127.0.0.1:0 when `None`.
     pub addr: Option<SocketAddr>,
 }
@@ -34,6 +38,7 @@ impl Default for TestOptions {
             config: Config::demo(),
             clock: Arc::new(SystemClock),
             db_path: None,
+            key: None,
             addr: None,
         }
     }
@@ -43,6 +48,8 @@ pub struct TestServer {
     pub base_url: String,
     pub addr: SocketAddr,
     pub db_path: PathBuf,
+    /// The database with its key, for tests that open it themselves.
+    pub db: Database,
     pub kiosk_token: String,
     pub display_token: String,
     pub rating_token: String,
@@ -66,13 +73,17 @@ impl TestServer {
                 (Some(dir), p)
             }
         };
-        let kiosk_token = provision::add_device(&db_path, "test kiosk", DeviceScope::Kiosk)
-            .expect("kiosk device");
-        let display_token = provision::add_device(&db_path, "test display", DeviceScope::Display)
+        let db = Database {
+            path: db_path.clone(),
+            key: opts.key,
+        };
+        let kiosk_token =
+            provision::add_device(&db, "test kiosk", DeviceScope::Kiosk).expect("kiosk device");
+        let display_token = provision::add_device(&db, "test display", DeviceScope::Display)
             .expect("display device");
-        let rating_token = provision::add_device(&db_path, "test rating", DeviceScope::Rating)
-            .expect("rating device");
-        let server = Server::open(opts.config, &db_path, opts.clock).expect("open the test server");
+        let rating_token =
+            provision::add_device(&db, "test rating", DeviceScope::Rating).expect("rating device");
+        let server = Server::open(opts.config, &db, opts.clock).expect("open the test server");
         let bind = opts
             .addr
             .unwrap_or_else(|| "127.0.0.1:0".parse().expect("loopback address"));
@@ -104,6 +115,7 @@ impl TestServer {
             base_url: format!("http://{addr}"),
             addr,
             db_path,
+            db,
             kiosk_token,
             display_token,
             rating_token,
@@ -115,15 +127,8 @@ impl TestServer {
 
     /// Makes a staff account with `TEST_PASSWORD`.
     pub fn add_staff(&self, username: &str, role: Role, gender: Gender) {
-        provision::add_staff(
-            &self.db_path,
-            username,
-            username,
-            role,
-            gender,
-            TEST_PASSWORD,
-        )
-        .expect("add staff");
+        provision::add_staff(&self.db, username, username, role, gender, TEST_PASSWORD)
+            .expect("add staff");
     }
 
     pub fn db_path(&self) -> &Path {

@@ -181,11 +181,15 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(ApiError::unauthenticated)?;
         let hash = tokens::hash(token);
         let now = state.clock.now();
+        if let Some(p) = state.principals.get(&hash, now) {
+            return Ok(Caller(p));
+        }
         let found = state
             .reads
             .run(move |conn| reads::principal_at(conn, &hash, now))
             .await?;
         let (principal, touch) = found.ok_or_else(ApiError::unauthenticated)?;
+        state.principals.insert(hash, principal.clone(), now);
         if touch {
             // The idle timer restarts; the request does not wait for that write.
             let engine = state.engine.clone();
@@ -207,12 +211,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Ok(Self(
+        let plain = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let tls = || {
             parts
                 .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+                .get::<ConnectInfo<crate::tls::TlsPeer>>()
+                .map(|c| c.0.0.ip())
+        };
+        Ok(Self(plain.or_else(tls)))
     }
 }
 

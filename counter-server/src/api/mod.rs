@@ -15,6 +15,7 @@ pub mod events;
 pub mod extract;
 pub mod kiosk;
 pub mod public;
+pub mod rights;
 pub mod staff;
 pub mod status_events;
 pub mod tickets;
@@ -27,6 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tokio::sync::watch;
 
+use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::limits::RateLimiter;
@@ -44,6 +46,8 @@ pub struct AppState {
     pub login_limiter: Arc<RateLimiter>,
     /// Status-page lookups per client address.
     pub status_limiter: Arc<RateLimiter>,
+    /// Who is behind recently seen tokens.
+    pub principals: Arc<PrincipalCache>,
     /// Flips to true when the server shuts down, ending open event streams.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -91,6 +95,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/desks/{desk}/call-next", post(desk::call_next))
         .route("/api/v1/desks/{desk}/call", post(desk::call_ticket))
         .route("/api/v1/queue", get(staff::queue))
+        .route("/api/v1/visitors/{id}/export", get(rights::export))
+        .route("/api/v1/visitors/{id}/printable", get(rights::printable))
+        .route("/api/v1/visitors/{id}/correct", post(rights::correct))
+        .route("/api/v1/visitors/{id}/destroy", post(rights::destroy))
+        .route("/api/v1/visitors/{id}/hold", post(rights::hold))
+        .route(
+            "/api/v1/rights-requests",
+            get(rights::list).post(rights::open),
+        )
+        .route(
+            "/api/v1/rights-requests/{id}/identity-checked",
+            post(rights::identity_checked),
+        )
+        .route(
+            "/api/v1/rights-requests/{id}/answered",
+            post(rights::answered),
+        )
         .route("/api/v1/events", get(events::stream))
         .merge(crate::web::routes())
         .fallback(public::no_route)
@@ -120,20 +141,27 @@ mod tests {
             .split("#[cfg(test)]")
             .next()
             .unwrap();
+        // Each route is `"path", get(a)` or `"path", get(a).post(b)`: every method counts.
         let routes: BTreeSet<(String, String)> = router
             .split(".route(\"")
             .skip(1)
-            .map(|l| {
+            .flat_map(|l| {
                 let path = l.split('"').next().unwrap().to_string();
-                let method = l
+                let handlers = l
                     .split("\",")
                     .nth(1)
                     .unwrap()
-                    .split('(')
+                    .split(".route(")
                     .next()
                     .unwrap()
                     .to_string();
-                (method, path)
+                ["get", "post", "put", "patch", "delete"]
+                    .into_iter()
+                    .filter(move |m| {
+                        handlers.starts_with(&format!("{m}("))
+                            || handlers.contains(&format!(").{m}("))
+                    })
+                    .map(move |m| (m.to_string(), path.clone()))
             })
             .collect();
         let spec: serde_json::Value = serde_json::from_str(super::public::OPENAPI_JSON).unwrap();
@@ -149,6 +177,6 @@ mod tests {
             })
             .collect();
         assert_eq!(routes, documented);
-        assert_eq!(routes.len(), 32);
+        assert_eq!(routes.len(), 41);
     }
 }

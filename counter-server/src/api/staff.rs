@@ -134,6 +134,7 @@ pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusC
     let Principal::Staff { session, .. } = caller.0 else {
         return Err(ApiError::forbidden());
     };
+    s.principals.remove(&session);
     s.engine
         .write(move |ctx| Ok(writes::delete_session(ctx.tx, &session)?))
         .await?;

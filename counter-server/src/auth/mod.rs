@@ -1,6 +1,7 @@
 //! Who is calling, and what each kind of caller may do. Deny by default: a route names the
 //! permission it needs and `allows` is the only table that grants it.
 
+pub mod cache;
 pub mod password;
 pub mod tokens;
 

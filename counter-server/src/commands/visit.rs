@@ -10,7 +10,7 @@ use crate::domain::numbering::service_day;
 use crate::domain::visit::{self, CheckItem, Viewer};
 use crate::domain::*;
 use crate::store::engine::{Engine, EngineError, WriteCtx};
-use crate::store::{role_str, visits, writes};
+use crate::store::{audit, role_str, visits, writes};
 
 /// The staff member asking, and the request it is (for the audit trail).
 #[derive(Clone, Debug)]
@@ -72,15 +72,17 @@ fn audit(
     ticket: TicketId,
     action: &'static str,
 ) -> Result<(), EngineError> {
-    let entry = visits::AuditEntry {
-        staff: who.staff,
-        role: role_str(who.role),
+    let entry = audit::AuditEntry {
+        staff_id: Some(who.staff),
+        role: Some(role_str(who.role).to_string()),
         desk: viewer.desk,
-        ticket,
-        action,
-        request_id: &who.request_id,
+        ticket_id: Some(ticket),
+        action: action.to_string(),
+        request_id: Some(who.request_id.clone()),
+        ..audit::AuditEntry::default()
     };
-    Ok(visits::audit(ctx.tx, &entry, ctx.now)?)
+    audit::append(ctx.tx, &entry, ctx.now)?;
+    Ok(())
 }
 
 fn masked(mut intake: visits::IntakeRow) -> visits::IntakeRow {

@@ -10,6 +10,7 @@
 pub mod model;
 pub mod numbering;
 pub mod queue;
+pub mod rights;
 pub mod routing;
 pub mod transitions;
 pub mod visit;

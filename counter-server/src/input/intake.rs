@@ -149,6 +149,34 @@ fn optional_text(
     }
 }
 
+/// A supervisor's correction of one intake field: the field's name (one of those that can be
+/// corrected) and the new value checked by the same rule as at the kiosk; blank clears it.
+pub fn correction(field: &str, value: &str) -> Result<(&'static str, Option<String>), FieldError> {
+    let (name, max): (&'static str, usize) = match field {
+        "name" => ("name", NAME_MAX_CHARS),
+        "national_id" => ("national_id", 20),
+        "mobile" => ("mobile", 20),
+        "interpreter_language" => ("interpreter_language", LANGUAGE_MAX_CHARS),
+        _ => {
+            return Err(FieldError::new(
+                "field",
+                "invalid_field",
+                "يمكن تصحيح الاسم أو رقم الهوية أو الجوال أو لغة الترجمة فقط",
+                "only name, national_id, mobile and interpreter_language can be corrected",
+            ));
+        }
+    };
+    let path = "value";
+    let v = text::clean(path, value, max, false)?;
+    let v = match (name, v.is_empty()) {
+        (_, true) => None,
+        ("national_id", false) => Some(national_id(path, &v)?),
+        ("mobile", false) => Some(mobile(path, &v)?),
+        _ => Some(v),
+    };
+    Ok((name, v))
+}
+
 impl IntakeInput {
     /// Checks every field; the first failure names its field.
     pub fn validate(&self, current_notice_version: &str) -> Result<Intake, FieldError> {

@@ -10,7 +10,6 @@
 //! Job contract: a write job persists first and calls `Queue::apply` last, after every statement
 //! succeeded; if it returns an error it must not have touched the queue.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
@@ -20,7 +19,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use tokio::sync::{broadcast, oneshot};
 
-use super::{Context, StoreError, load_queue, migrate, open, sync_config, writes};
+use super::{Context, Database, StoreError, load_queue, migrate, open, sync_config, writes};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::numbering::service_day;
@@ -142,18 +141,18 @@ impl EngineThread {
 impl Engine {
     /// Opens (and migrates) the database, loads the queue and starts the writer thread.
     pub fn start(
-        path: &Path,
+        db: &Database,
         config: Arc<Config>,
         clock: Arc<dyn Clock>,
     ) -> Result<(Engine, EngineThread), StoreError> {
-        let mut conn = open(path, false)?;
+        let mut conn = open(db, false)?;
         migrate(&mut conn)?;
         sync_config(&mut conn, &config)?;
         let queue = load_queue(&conn, &config, service_day(clock.now()))?;
         // Checkpoints run on their own thread, so a commit never waits for one.
         conn.pragma_update(None, "wal_autocheckpoint", 0)
             .ctx("wal_autocheckpoint")?;
-        let checkpointer = start_checkpointer(path)?;
+        let checkpointer = start_checkpointer(db)?;
         let (sender, receiver) = mpsc::channel();
         let (events, _) = broadcast::channel(4096);
         let worker = Worker {
@@ -164,7 +163,7 @@ impl Engine {
             clock,
             receiver,
             events: events.clone(),
-            path: path.to_path_buf(),
+            db: db.clone(),
         };
         let handle = std::thread::Builder::new()
             .name("queue-writer".into())
@@ -223,7 +222,7 @@ struct Worker {
     clock: Arc<dyn Clock>,
     receiver: mpsc::Receiver<Msg>,
     events: broadcast::Sender<Arc<Published>>,
-    path: PathBuf,
+    db: Database,
 }
 
 impl Worker {
@@ -345,7 +344,7 @@ impl Worker {
             Err(e) => {
                 // Memory can no longer be trusted and the disk cannot be read: stop, and let the
                 // supervisor (systemd) restart us from the database.
-                tracing::error!(error = %e, path = %self.path.display(), "cannot reload the queue; stopping");
+                tracing::error!(error = %e, path = %self.db.path.display(), "cannot reload the queue; stopping");
                 std::process::abort();
             }
         }
@@ -357,8 +356,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 /// A thread with its own connection running PASSIVE checkpoints, which never block the writer or
 /// readers. The WAL restarts from its beginning once fully checkpointed, so it stays small.
-fn start_checkpointer(path: &Path) -> Result<mpsc::Sender<()>, StoreError> {
-    let conn = open(path, false)?;
+fn start_checkpointer(db: &Database) -> Result<mpsc::Sender<()>, StoreError> {
+    let conn = open(db, false)?;
     let (stop, stopped) = mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("wal-checkpointer".into())

@@ -5,13 +5,18 @@
 //! - `visits`: the visit at a desk: intake reads, checklist, follow-ups, notes, alerts, audit rows.
 //! - `reads`: a small pool of read connections for lookups that need no queue rule.
 
+pub mod audit;
+pub mod backup;
 pub mod engine;
+pub mod key;
 pub mod reads;
+pub mod retention;
+pub mod rights;
 pub mod visits;
 pub mod writes;
 
 use std::fmt;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -34,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_console",
         include_str!("../../../migrations/0003_console.sql"),
     ),
+    (
+        "0004_data_protection",
+        include_str!("../../../migrations/0004_data_protection.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
@@ -53,6 +62,10 @@ pub enum StoreError {
         supported: i64,
     },
     Busy,
+    /// The key is wrong, or missing for an encrypted file (or given for a plain one).
+    KeyInvalid,
+    /// Another server runs on this database file.
+    Locked(String),
 }
 
 impl StoreError {
@@ -82,6 +95,11 @@ impl fmt::Display for StoreError {
                 "the database is at schema version {found} but this binary knows only up to {supported}; run the newer binary"
             ),
             Self::Busy => write!(f, "storage busy"),
+            Self::Locked(why) => write!(f, "{why}"),
+            Self::KeyInvalid => write!(
+                f,
+                "database_key_invalid: the database key is wrong or missing (an encrypted database needs --key-file or the db-key credential)"
+            ),
         }
     }
 }
@@ -101,7 +119,7 @@ impl<T> Context<T> for rusqlite::Result<T> {
 
 /// Opens a connection with the settings every connection needs. PRAGMAs are per connection,
 /// which is why they are here and not in a migration.
-pub fn open(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+pub fn open(db: &Database, read_only: bool) -> Result<Connection, StoreError> {
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
@@ -109,7 +127,23 @@ pub fn open(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
     };
-    let conn = Connection::open_with_flags(path, flags).ctx("open database")?;
+    let conn = Connection::open_with_flags(&db.path, flags).ctx("open database")?;
+    if let Some(key) = &db.key {
+        // Must be the first statement on the connection.
+        conn.execute_batch(&key.pragma()).ctx("key")?;
+    }
+    // The first read tells a wrong or missing key apart from every other failure.
+    if let Err(err) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        return Err(match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::KeyInvalid,
+            _ => StoreError::Sqlite {
+                context: "first read",
+                err,
+            },
+        });
+    }
     conn.busy_timeout(Duration::from_secs(5))
         .ctx("busy_timeout")?;
     conn.pragma_update(None, "foreign_keys", "ON")
@@ -120,10 +154,41 @@ pub fn open(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
         // FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
         conn.pragma_update(None, "synchronous", "FULL")
             .ctx("synchronous")?;
+        // Deleted personal data is overwritten, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .ctx("secure_delete")?;
     }
     conn.pragma_update(None, "temp_store", "MEMORY")
         .ctx("temp_store")?;
     Ok(conn)
+}
+
+/// A database file and, when it is encrypted, its key. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pub path: PathBuf,
+    pub key: Option<key::DbKey>,
+}
+
+impl Database {
+    /// Unencrypted (the demo, and tests that read the raw bytes).
+    pub fn plain(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            key: None,
+        }
+    }
+
+    pub fn encrypted(path: impl Into<PathBuf>, key: key::DbKey) -> Self {
+        Self {
+            path: path.into(),
+            key: Some(key),
+        }
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
 }
 
 /// Brings the schema up to date in one transaction, refusing a database newer than this binary.
@@ -445,7 +510,7 @@ mod tests {
     #[test]
     fn migrations_apply_to_an_empty_database_and_are_idempotent() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        let mut conn = open(&Database::plain(dir.path().join("t.db")), false).unwrap();
         assert_eq!(migrate(&mut conn).unwrap(), latest_version());
         assert_eq!(migrate(&mut conn).unwrap(), latest_version());
         let journal: String = conn
@@ -457,7 +522,7 @@ mod tests {
     #[test]
     fn a_database_newer_than_the_binary_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        let mut conn = open(&Database::plain(dir.path().join("t.db")), false).unwrap();
         migrate(&mut conn).unwrap();
         conn.pragma_update(None, "user_version", latest_version() + 1)
             .unwrap();
@@ -467,7 +532,7 @@ mod tests {
     #[test]
     fn the_schema_refuses_a_duplicate_number_for_a_service_and_day() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        let mut conn = open(&Database::plain(dir.path().join("t.db")), false).unwrap();
         migrate(&mut conn).unwrap();
         sync_config(&mut conn, &Config::demo()).unwrap();
         let insert = |id: i64, hash: &[u8]| {

@@ -1,26 +1,28 @@
 //! Lookups that need no queue rule, on a small pool of read-only connections, always off the async
 //! executor (`spawn_blocking`).
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Context, StoreError, gender_from, open, role_from, state_from, time_str};
+use super::{Context, Database, StoreError, gender_from, open, role_from, state_from, time_str};
 use crate::auth::{DeviceScope, Principal};
 use crate::domain::{DeskId, Gender, Role, StaffId, TicketId, TicketState};
 
+/// Read connections kept open between requests.
+const MAX_IDLE: usize = 4;
+
 #[derive(Clone)]
 pub struct ReadPool {
-    path: Arc<PathBuf>,
+    db: Arc<Database>,
     idle: Arc<Mutex<Vec<Connection>>>,
 }
 
 impl ReadPool {
-    pub fn new(path: &Path) -> Self {
+    pub fn new(db: &Database) -> Self {
         Self {
-            path: Arc::new(path.to_path_buf()),
+            db: Arc::new(db.clone()),
             idle: Arc::new(Mutex::new(Vec::new())),
         }
     }
@@ -36,10 +38,15 @@ impl ReadPool {
             let conn = pool.idle.lock().expect("pool lock").pop();
             let conn = match conn {
                 Some(c) => c,
-                None => open(&pool.path, true)?,
+                None => open(&pool.db, true)?,
             };
             let out = f(&conn);
-            pool.idle.lock().expect("pool lock").push(conn);
+            let mut idle = pool.idle.lock().expect("pool lock");
+            // Keep a few for the next requests; a burst's extra connections are closed.
+            if idle.len() < MAX_IDLE {
+                idle.push(conn);
+            }
+            drop(idle);
             out
         })
         .await

@@ -197,35 +197,6 @@ pub fn save_note(
     Ok(())
 }
 
-/// One access to a visitor's data. Holds who, where, what and when — never the data itself.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuditEntry<'a> {
-    pub staff: StaffId,
-    pub role: &'static str,
-    pub desk: Option<DeskId>,
-    pub ticket: TicketId,
-    pub action: &'static str,
-    pub request_id: &'a str,
-}
-
-pub fn audit(conn: &Connection, e: &AuditEntry<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, staff_id, role, desk, ticket_id, action, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )
-    .ctx("prepare audit")?
-    .execute(params![
-        time_str(now),
-        e.staff,
-        e.role,
-        e.desk,
-        e.ticket,
-        e.action,
-        e.request_id
-    ])
-    .ctx("audit")?;
-    Ok(())
-}
-
 /// An alert not yet acknowledged, for the supervisors' consoles.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlertRow {
@@ -282,7 +253,11 @@ mod tests {
     #[test]
     fn checklist_keeps_the_first_tick_and_audit_rows_hold_no_data() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open(&dir.path().join("t.db"), false).unwrap();
+        let mut conn = open(
+            &crate::store::Database::plain(dir.path().join("t.db")),
+            false,
+        )
+        .unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
             "INSERT INTO services VALUES ('s', 'A', 'ا', 'a');
@@ -309,15 +284,16 @@ mod tests {
             (checks[0].staff_name.as_str(), checks[0].done_at),
             ("U", t0)
         );
-        let e = AuditEntry {
-            staff: 1,
-            role: "reception",
+        let e = crate::store::audit::AuditEntry {
+            staff_id: Some(1),
+            role: Some("reception".into()),
             desk: Some(1),
-            ticket: 7,
-            action: "view_visit",
-            request_id: "r1",
+            ticket_id: Some(7),
+            action: "view_visit".into(),
+            request_id: Some("r1".into()),
+            ..Default::default()
         };
-        audit(&conn, &e, t0).unwrap();
+        crate::store::audit::append(&conn, &e, t0).unwrap();
         let cols: Vec<String> = conn
             .prepare("SELECT name FROM pragma_table_info('audit_log')")
             .unwrap()
@@ -335,7 +311,11 @@ mod tests {
                 "desk",
                 "ticket_id",
                 "action",
-                "request_id"
+                "request_id",
+                "device_id",
+                "reason",
+                "prev_hash",
+                "row_hash"
             ]
         );
     }

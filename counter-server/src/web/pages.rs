@@ -63,6 +63,7 @@ pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Res
     if let Some(token) = cookies::get(&headers, cookies::SESSION).filter(|t| tokens::well_formed(t))
     {
         let hash = tokens::hash(token);
+        s.principals.remove(&hash);
         s.engine
             .write(move |ctx| Ok(writes::delete_session(ctx.tx, &hash)?))
             .await?;

@@ -63,7 +63,11 @@ fn peak_rss_kib(pid: u32) -> u64 {
 }
 
 fn config_toml(desks: usize) -> String {
-    let base = counter_server::config::DEMO_TOML.split("[[desks]]").next().expect("demo config").to_string();
+    let base = counter_server::config::DEMO_TOML
+        .split("[[desks]]")
+        .next()
+        .expect("demo config")
+        .to_string();
     let mut toml = base;
     for id in 1..=desks {
         toml.push_str(&format!(
@@ -82,7 +86,11 @@ struct RunningServer {
 async fn start_server(bin: &Path, dir: &Path, desks: usize) -> RunningServer {
     let config = dir.join("branch.toml");
     std::fs::write(&config, config_toml(desks)).expect("write config");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let started = Instant::now();
     let child = Command::new(bin)
         .args(["serve", "--config"])
@@ -97,18 +105,34 @@ async fn start_server(bin: &Path, dir: &Path, desks: usize) -> RunningServer {
         .expect("spawn counter-server");
     let api = Api::new(&format!("http://127.0.0.1:{port}"));
     loop {
-        if let Ok(r) = api.http.get(format!("{}/api/v1/health", api.base)).send().await {
-            if r.status().is_success() {
-                break;
-            }
+        if let Ok(r) = api
+            .http
+            .get(format!("{}/api/v1/health", api.base))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            break;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_micros(500)).await;
     }
-    RunningServer { child, api, startup: started.elapsed() }
+    RunningServer {
+        child,
+        api,
+        startup: started.elapsed(),
+    }
 }
 
-async fn issue_phase(server: &RunningServer, kiosk: &str, concurrency: usize, total: usize) -> Phase {
+async fn issue_phase(
+    server: &RunningServer,
+    kiosk: &str,
+    concurrency: usize,
+    total: usize,
+) -> Phase {
     let pid = server.child.id();
     let per_worker = total / concurrency;
     let cpu_before = cpu_ticks(pid);
@@ -148,7 +172,9 @@ async fn call_phase(server: &RunningServer, staff: &[String], concurrency: usize
             let mut errors = 0;
             loop {
                 let t = Instant::now();
-                let r = api.post(&format!("/api/v1/desks/{desk}/call-next"), &token, None).await;
+                let r = api
+                    .post(&format!("/api/v1/desks/{desk}/call-next"), &token, None)
+                    .await;
                 let elapsed = t.elapsed().as_micros() as u64;
                 match r.status.as_u16() {
                     200 => lat.push(elapsed),
@@ -159,7 +185,9 @@ async fn call_phase(server: &RunningServer, staff: &[String], concurrency: usize
                     }
                 }
                 let id = r.json["id"].as_i64().unwrap_or(0);
-                let done = api.post(&format!("/api/v1/tickets/{id}/no-show"), &token, None).await;
+                let done = api
+                    .post(&format!("/api/v1/tickets/{id}/no-show"), &token, None)
+                    .await;
                 if done.status.as_u16() != 200 {
                     errors += 1;
                 }
@@ -188,40 +216,81 @@ async fn collect(
     let seconds = started.elapsed().as_secs_f64();
     latencies_us.sort_unstable();
     let cpu_seconds = (cpu_ticks(pid) - cpu_before) as f64 / USER_HZ;
-    Phase { name, concurrency, ops: latencies_us.len(), seconds, latencies_us, cpu_seconds, errors }
+    Phase {
+        name,
+        concurrency,
+        ops: latencies_us.len(),
+        seconds,
+        latencies_us,
+        cpu_seconds,
+        errors,
+    }
 }
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let bin = arg("--server-bin").map(PathBuf::from).unwrap_or_else(|| {
-        std::env::current_exe().expect("own path").parent().expect("target dir").join("counter-server")
+        std::env::current_exe()
+            .expect("own path")
+            .parent()
+            .expect("target dir")
+            .join("counter-server")
     });
-    assert!(bin.exists(), "{} not found: build it with cargo build --release -p counter-server", bin.display());
-    let total: usize = arg("--requests").and_then(|v| v.parse().ok()).unwrap_or(6000);
-    println!("counter-server load: {} requests per phase, server {}", total, bin.display());
-    println!("{:<10} {:>3} {:>8} {:>10} {:>9} {:>9} {:>12} {:>7}", "phase", "c", "ops", "ops/s", "p50 ms", "p99 ms", "cpu/op µs", "errors");
+    assert!(
+        bin.exists(),
+        "{} not found: build it with cargo build --release -p counter-server",
+        bin.display()
+    );
+    let total: usize = arg("--requests")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6000);
+    println!(
+        "counter-server load: {} requests per phase, server {}",
+        total,
+        bin.display()
+    );
+    println!(
+        "{:<10} {:>3} {:>8} {:>10} {:>9} {:>9} {:>12} {:>7}",
+        "phase", "c", "ops", "ops/s", "p50 ms", "p99 ms", "cpu/op µs", "errors"
+    );
     let mut rss = Vec::new();
     let mut startups = Vec::new();
     for concurrency in [1usize, 8, 32] {
-        let dir = std::env::temp_dir().join(format!("awn-load-{}", counter_server::auth::tokens::random_token(6)));
+        let dir = std::env::temp_dir().join(format!(
+            "awn-load-{}",
+            counter_server::auth::tokens::random_token(6)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = dir.join("counter.db");
-        let kiosk = counter_server::provision::add_device(&db, "load kiosk", DeviceScope::Kiosk).unwrap();
+        let db = counter_server::store::Database::plain(dir.join("counter.db"));
+        let kiosk =
+            counter_server::provision::add_device(&db, "load kiosk", DeviceScope::Kiosk).unwrap();
         for d in 1..=concurrency {
-            counter_server::provision::add_staff(&db, &format!("desk{d}"), "desk", Role::Reception, Gender::Female, TEST_PASSWORD)
-                .unwrap();
+            counter_server::provision::add_staff(
+                &db,
+                &format!("desk{d}"),
+                "desk",
+                Role::Reception,
+                Gender::Female,
+                TEST_PASSWORD,
+            )
+            .unwrap();
         }
         let mut server = start_server(&bin, &dir, concurrency).await;
         startups.push(server.startup);
         let mut staff = Vec::new();
         for d in 1..=concurrency {
             let token = server.api.login(&format!("desk{d}")).await;
-            server.api.post(&format!("/api/v1/desks/{d}/sign-in"), &token, None).await;
+            server
+                .api
+                .post(&format!("/api/v1/desks/{d}/sign-in"), &token, None)
+                .await;
             staff.push(token);
         }
         let issue = issue_phase(&server, &kiosk, concurrency, total).await;
@@ -245,8 +314,14 @@ async fn main() {
         let _ = std::fs::remove_dir_all(&dir);
     }
     for (c, kib) in rss {
-        println!("peak RSS after the c={c} run: {:.1} MiB", kib as f64 / 1024.0);
+        println!(
+            "peak RSS after the c={c} run: {:.1} MiB",
+            kib as f64 / 1024.0
+        );
     }
-    let ms: Vec<String> = startups.iter().map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0)).collect();
+    let ms: Vec<String> = startups
+        .iter()
+        .map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
+        .collect();
     println!("spawn to first 200 on /api/v1/health: {} ms", ms.join(", "));
 }

@@ -37,10 +37,20 @@ async fn main() {
     let calls: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(40);
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = dir.path().join("counter.db");
-    let kiosk = provision::add_device(&db, "kiosk", DeviceScope::Kiosk).expect("kiosk");
-    let display = provision::add_device(&db, "tv", DeviceScope::Display).expect("display");
+    let kiosk = provision::add_device(
+        &counter_server::store::Database::plain(&db),
+        "kiosk",
+        DeviceScope::Kiosk,
+    )
+    .expect("kiosk");
+    let display = provision::add_device(
+        &counter_server::store::Database::plain(&db),
+        "tv",
+        DeviceScope::Display,
+    )
+    .expect("display");
     provision::add_staff(
-        &db,
+        &counter_server::store::Database::plain(&db),
         "amal",
         "amal",
         Role::Reception,

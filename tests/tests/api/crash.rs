@@ -64,10 +64,11 @@ fn random_delay() -> Duration {
 async fn killed_at_random_moments_the_server_loses_and_duplicates_nothing() {
     let dir = tempfile_dir();
     let db = dir.join("counter.db");
-    let kiosk =
-        counter_server::provision::add_device(&db, "crash kiosk", DeviceScope::Kiosk).unwrap();
+    let database = counter_server::store::Database::plain(&db);
+    let kiosk = counter_server::provision::add_device(&database, "crash kiosk", DeviceScope::Kiosk)
+        .unwrap();
     counter_server::provision::add_staff(
-        &db,
+        &database,
         "amal",
         "amal",
         Role::Reception,

@@ -6,6 +6,8 @@ mod concurrency;
 mod crash;
 mod flows;
 mod idempotency;
+mod protection;
 mod rollover;
 mod route_matrix;
+mod tls;
 mod web;

@@ -200,6 +200,60 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             None,
             [vec![Display], staff.clone()].concat(),
         ),
+        (
+            Method::GET,
+            format!("/api/v1/visitors/{ticket}/export"),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/visitors/{ticket}/printable"),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/visitors/{ticket}/correct"),
+            Some(json!({ "field": "name", "value": "x" })),
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/visitors/{ticket}/hold"),
+            Some(json!({ "reason": "r" })),
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/visitors/{ticket}/destroy"),
+            Some(json!({ "reason": "r" })),
+            vec![Supervisor],
+        ),
+        (
+            Method::GET,
+            "/api/v1/rights-requests".into(),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/rights-requests".into(),
+            Some(json!({ "kind": "copy" })),
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/rights-requests/1/identity-checked".into(),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/rights-requests/1/answered".into(),
+            None,
+            vec![Supervisor],
+        ),
     ]
 }
 

@@ -193,15 +193,33 @@ async fn a_day_at_the_desk_through_the_browser() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("counter.db");
     let log = dir.path().join("server.log");
-    let kiosk = provision::add_device(&db, "kiosk", DeviceScope::Kiosk).unwrap();
-    let display_token = provision::add_device(&db, "tv", DeviceScope::Display).unwrap();
+    let kiosk = provision::add_device(
+        &counter_server::store::Database::plain(&db),
+        "kiosk",
+        DeviceScope::Kiosk,
+    )
+    .unwrap();
+    let display_token = provision::add_device(
+        &counter_server::store::Database::plain(&db),
+        "tv",
+        DeviceScope::Display,
+    )
+    .unwrap();
     for (user, name, role, gender) in [
         ("amal", "أمل", Role::Reception, Gender::Female),
         ("badr", "بدر", Role::Reception, Gender::Male),
         ("huda", "هدى", Role::Researcher, Gender::Female),
         ("sara", "سارة", Role::Supervisor, Gender::Female),
     ] {
-        provision::add_staff(&db, user, name, role, gender, TEST_PASSWORD).unwrap();
+        provision::add_staff(
+            &counter_server::store::Database::plain(&db),
+            user,
+            name,
+            role,
+            gender,
+            TEST_PASSWORD,
+        )
+        .unwrap();
     }
     let mut server = Served::start(&db, &log, free_port());
     server.wait_healthy().await;

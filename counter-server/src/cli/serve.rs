@@ -1,0 +1,238 @@
+//! Running a branch (`serve`) and the demo (`demo`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Args, CliError};
+use crate::auth::DeviceScope;
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::domain::{Gender, Role};
+use crate::provision;
+use crate::server::{Bind, Server, shutdown_signal};
+use crate::store::Database;
+use crate::tls::TlsListener;
+
+fn parse_addr(s: &str) -> Result<SocketAddr, CliError> {
+    s.parse()
+        .map_err(|_| CliError::Usage(format!("{s:?} is not an address like 127.0.0.1:8080")))
+}
+
+/// `serve`: a branch from its configuration file (or the embedded demo configuration).
+pub fn serve_command(a: &Args<'_>) -> Result<(), CliError> {
+    let config = match a.value("--config")? {
+        Some(p) => Config::load(Path::new(p)).map_err(CliError::Failed)?,
+        None => Config::demo(),
+    };
+    let db = Database {
+        path: PathBuf::from(a.value("--db")?.unwrap_or("counter.db")),
+        key: a.key("--key-file")?,
+    };
+    let listen = parse_addr(a.value("--listen")?.unwrap_or("127.0.0.1:8080"))?;
+    let json = match a.value("--log-format")?.unwrap_or("text") {
+        "text" => false,
+        "json" => true,
+        other => {
+            return Err(CliError::Usage(format!(
+                "--log-format is text or json, not {other:?}"
+            )));
+        }
+    };
+    init_logging(json);
+    if !db.is_encrypted() {
+        tracing::warn!(
+            "the database is not encrypted: give --key-file or the db-key credential on a branch"
+        );
+    }
+    serve(config, &db, listen, None)
+}
+
+/// Logs carry no personal data (nothing personal is ever passed to `tracing`); JSON for a branch
+/// box's journal, text for a person at a terminal.
+fn init_logging(json: bool) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+/// Threads for blocking work (SQLite reads, Argon2).
+const BLOCKING_THREADS: usize = 8;
+
+/// Serves until Ctrl-C/SIGTERM. `announce` runs once the port is bound (the demo prints its URLs).
+fn serve(
+    config: Config,
+    db: &Database,
+    listen: SocketAddr,
+    announce: Option<Box<dyn FnOnce(SocketAddr) + Send>>,
+) -> Result<(), CliError> {
+    let config_tls = config.tls.clone();
+    let server = Server::open(config, db, Arc::new(SystemClock)).map_err(|e| match e {
+        crate::store::StoreError::KeyInvalid => CliError::KeyInvalid(e.to_string()),
+        other => CliError::Failed(format!("cannot open {}: {other}", db.path.display())),
+    })?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        // Database reads and password checks run on the blocking pool; a small pool keeps the
+        // memory of a busy branch box bounded (extra work waits its turn).
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let tls = match &config_tls {
+        Some(t) => Some(crate::tls::server_config(&t.cert, &t.key).map_err(CliError::Failed)?),
+        None => None,
+    };
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| CliError::Failed(format!("cannot listen on {listen}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        let bind = match &tls {
+            Some(config) => Bind::Tls(
+                TlsListener::new(listener, config.clone())
+                    .map_err(|e| CliError::Failed(e.to_string()))?,
+            ),
+            None => Bind::Plain(listener),
+        };
+        tracing::info!(%addr, tls = tls.is_some(), "counter-server listening");
+        if let Some(f) = announce {
+            f(addr);
+        }
+        server
+            .run_on(bind, shutdown_signal())
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The demo staff: (username, display name, role, gender).
+const DEMO_STAFF: [(&str, &str, Role, Gender); 4] = [
+    (
+        "reception1",
+        "موظفة الاستقبال ١",
+        Role::Reception,
+        Gender::Female,
+    ),
+    (
+        "reception2",
+        "موظف الاستقبال ٢",
+        Role::Reception,
+        Gender::Male,
+    ),
+    (
+        "researcher1",
+        "الباحثة الاجتماعية",
+        Role::Researcher,
+        Gender::Female,
+    ),
+    ("supervisor1", "المشرفة", Role::Supervisor, Gender::Female),
+];
+
+/// `demo`: the demo branch, unencrypted, in `--data` (default `./demo-data`).
+pub fn demo(a: &Args<'_>) -> Result<(), CliError> {
+    let listen = parse_addr(a.value("--listen")?.unwrap_or("127.0.0.1:8080"))?;
+    let data = Path::new(a.value("--data")?.unwrap_or("demo-data"));
+    let open_kiosk = !a.flag("--no-kiosk");
+    init_logging(false);
+    std::fs::create_dir_all(data)
+        .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", data.display())))?;
+    let db = Database::plain(data.join("counter.db"));
+    // Fresh demo passwords and device tokens at every start: nothing fixed to leak or reuse.
+    let mut passwords = Vec::new();
+    for (username, name, role, gender) in DEMO_STAFF {
+        let pw = crate::auth::tokens::random_token(9);
+        if provision::set_password(&db, username, &pw).is_err() {
+            provision::add_staff(&db, username, name, role, gender, &pw)
+                .map_err(CliError::Failed)?;
+        }
+        passwords.push((username, pw));
+    }
+    let kiosk_token =
+        provision::add_device(&db, "demo kiosk", DeviceScope::Kiosk).map_err(CliError::Failed)?;
+    let display_token = provision::add_device(&db, "demo display", DeviceScope::Display)
+        .map_err(CliError::Failed)?;
+    let token_file = data.join("kiosk.token");
+    write_private(&token_file, &kiosk_token)?;
+    write_private(&data.join("display.token"), &display_token)?;
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let db_for_server = db.clone();
+    let announce = move |addr: SocketAddr| {
+        println!(
+            "\nAwn demo branch is running (database: {}; demo mode, not encrypted)\n",
+            db_display(&token_file)
+        );
+        println!("  API:            http://{addr}/api/v1/health");
+        println!("  API reference:  http://{addr}/api/v1/openapi.json");
+        println!("  kiosk token:    {}", token_file.display());
+        println!("  staff accounts (passwords are new at every start):");
+        for (u, p) in &passwords {
+            println!("    {u:<12} {p}");
+        }
+        let has_display =
+            std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+        let kiosk = exe_dir.map(|d| d.join("kiosk")).filter(|k| k.exists());
+        match (open_kiosk, has_display, kiosk) {
+            (true, true, Some(k)) => {
+                let spawned = std::process::Command::new(&k)
+                    .arg("--server")
+                    .arg(format!("http://{addr}"))
+                    .arg("--token-file")
+                    .arg(&token_file)
+                    .spawn();
+                match spawned {
+                    Ok(_) => println!("  kiosk:          opened ({})", k.display()),
+                    Err(e) => println!("  kiosk:          could not start {}: {e}", k.display()),
+                }
+            }
+            (true, false, _) => {
+                println!("  kiosk:          no display here; run it on a machine with one")
+            }
+            (true, true, None) => {
+                println!("  kiosk:          not built (cargo build --release -p kiosk)")
+            }
+            (false, _, _) => {}
+        }
+        println!("\nCtrl-C stops the server.\n");
+    };
+    serve(
+        Config::demo(),
+        &db_for_server,
+        listen,
+        Some(Box::new(announce)),
+    )
+}
+
+fn db_display(token_file: &Path) -> String {
+    token_file
+        .with_file_name("counter.db")
+        .display()
+        .to_string()
+}
+
+fn write_private(path: &Path, contents: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    opts.mode(0o600);
+    let mut f = opts
+        .open(path)
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    f.write_all(contents.as_bytes())
+        .map_err(|e| CliError::Failed(e.to_string()))
+}

@@ -1,0 +1,157 @@
+//! The retention purge: destroys the personal data of visits closed long enough ago, keeping the
+//! de-identified statistics (service, day, times, outcome, desk, ratings).
+//!
+//! Idempotent: a purged visit is marked (`tickets.purged_at`) and never touched again. Visits under
+//! a legal hold are skipped. With `secure_delete` on (every write connection) the deleted rows are
+//! overwritten, and a TRUNCATE checkpoint afterwards leaves no old copy in the WAL. It reports
+//! counts only, never what it destroyed.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, TransactionBehavior, params};
+
+use super::{Context, StoreError, time_str};
+
+/// How long personal data is kept after a visit closes, per service (its purpose).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetentionPolicy {
+    pub default_days: u32,
+    pub by_service: BTreeMap<String, u32>,
+}
+
+/// The documented default: 180 days after the visit closed.
+pub const DEFAULT_RETENTION_DAYS: u32 = 180;
+
+impl Default for RetentionPolicy {
+    fn default() -> Self {
+        Self {
+            default_days: DEFAULT_RETENTION_DAYS,
+            by_service: BTreeMap::new(),
+        }
+    }
+}
+
+impl RetentionPolicy {
+    pub fn days_for(&self, service: &str) -> u32 {
+        self.by_service
+            .get(service)
+            .copied()
+            .unwrap_or(self.default_days)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PurgeReport {
+    /// Visits whose personal data was destroyed in this run.
+    pub visits: usize,
+    /// Of those, how many had an intake.
+    pub intakes: usize,
+    /// Closed visits past their window left alone because of a legal hold.
+    pub held: usize,
+}
+
+/// Tables keyed by ticket that hold personal data (intake, the plaintext token kept for retries,
+/// staff notes, which may name people), emptied for a purged visit.
+const PERSONAL_TABLES: &[&str] = &["intakes", "idempotency_keys", "visit_notes"];
+
+/// Runs the purge in one IMMEDIATE transaction, then checkpoints the WAL.
+pub fn purge(
+    conn: &mut Connection,
+    policy: &RetentionPolicy,
+    now: DateTime<Utc>,
+) -> Result<PurgeReport, StoreError> {
+    let mut report = PurgeReport::default();
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .ctx("begin purge")?;
+    let candidates: Vec<(i64, String, String, bool)> = {
+        let mut stmt = tx
+            .prepare(
+                "SELECT t.id, t.service, COALESCE(t.finished_at, t.issued_at), h.ticket_id IS NOT NULL
+                 FROM tickets t LEFT JOIN legal_holds h ON h.ticket_id = t.id
+                 WHERE t.purged_at IS NULL AND t.state IN ('done', 'no_show', 'cancelled', 'expired')",
+            )
+            .ctx("prepare purge candidates")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .ctx("purge candidates")?;
+        rows.collect::<Result<_, _>>().ctx("purge candidate")?
+    };
+    for (id, service, closed_at, held) in candidates {
+        let cutoff = now - Duration::days(i64::from(policy.days_for(&service)));
+        if super::parse_time(&closed_at) >= cutoff {
+            continue;
+        }
+        if held {
+            report.held += 1;
+            continue;
+        }
+        if destroy_personal_data(&tx, id, now)? {
+            report.intakes += 1;
+        }
+        report.visits += 1;
+    }
+    tx.commit().ctx("commit purge")?;
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .ctx("checkpoint after purge")?;
+    tracing::info!(
+        visits = report.visits,
+        intakes = report.intakes,
+        held = report.held,
+        "retention purge"
+    );
+    Ok(report)
+}
+
+/// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES`, and the status
+/// token's hash (replaced by random bytes, so the QR link can never find it again). Returns whether
+/// the visit had an intake. Used by the purge and by a visitor's deletion request.
+pub fn destroy_personal_data(
+    conn: &Connection,
+    ticket: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let mut had_intake = false;
+    for table in PERSONAL_TABLES {
+        let n = conn
+            .execute(
+                &format!("DELETE FROM {table} WHERE ticket_id = ?1"),
+                [ticket],
+            )
+            .ctx("destroy personal rows")?;
+        had_intake |= *table == "intakes" && n > 0;
+    }
+    conn.execute(
+        "UPDATE tickets SET status_token_hash = randomblob(32), purged_at = ?2 WHERE id = ?1",
+        params![ticket, time_str(now)],
+    )
+    .ctx("destroy token")?;
+    Ok(had_intake)
+}
+
+/// Whether a visit is under a legal hold.
+pub fn is_held(conn: &Connection, ticket: i64) -> Result<bool, StoreError> {
+    super::exists(
+        conn,
+        "SELECT 1 FROM legal_holds WHERE ticket_id = ?1",
+        [ticket],
+    )
+}
+
+/// Places a legal hold on a visit: the purge will skip it until the hold is lifted.
+pub fn place_hold(
+    conn: &Connection,
+    ticket: i64,
+    reason: &str,
+    staff: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO legal_holds (ticket_id, reason, placed_by, placed_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (ticket_id) DO UPDATE SET reason = excluded.reason, placed_by = excluded.placed_by, placed_at = excluded.placed_at",
+        params![ticket, reason, staff, time_str(now)],
+    )
+    .ctx("place hold")?;
+    Ok(())
+}

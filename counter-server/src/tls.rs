@@ -1,0 +1,188 @@
+//! TLS on the branch network (rustls), and a branch-local certificate authority for offices that
+//! have none.
+//!
+//! `TlsListener` accepts TCP connections and completes each handshake in its own task (with a
+//! timeout), so a slow or hostile client cannot hold up the others; finished streams are handed
+//! to axum through a channel.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::server::TlsStream;
+
+/// A handshake that has not finished in this time is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Reads the certificate chain and private key (PEM files) named in the configuration.
+pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, String> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| format!("tls.cert {}: {e}", cert.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("tls.cert {}: {e}", cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "tls.cert {}: no certificate in the file",
+            cert.display()
+        ));
+    }
+    let key =
+        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("tls.key {}: {e}", key.display()))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("tls: the key does not match the certificate: {e}"))?;
+    Ok(Arc::new(config))
+}
+
+pub struct TlsListener {
+    local: SocketAddr,
+    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    acceptor_task: tokio::task::JoinHandle<()>,
+}
+
+impl TlsListener {
+    pub fn new(tcp: TcpListener, config: Arc<ServerConfig>) -> std::io::Result<Self> {
+        let local = tcp.local_addr()?;
+        let acceptor = TlsAcceptor::from(config);
+        let (tx, ready) = mpsc::channel(64);
+        let acceptor_task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, peer)) = tcp.accept().await else {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                let (acceptor, tx) = (acceptor.clone(), tx.clone());
+                tokio::spawn(async move {
+                    if let Ok(Ok(tls)) =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+                    {
+                        let _ = tx.send((tls, peer)).await;
+                    }
+                });
+            }
+        });
+        Ok(Self {
+            local,
+            ready,
+            acceptor_task,
+        })
+    }
+}
+
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        self.acceptor_task.abort();
+    }
+}
+
+impl Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(conn) => conn,
+            // The accept task is gone (the server is stopping): accept nothing more.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.local)
+    }
+}
+
+/// The peer of a TLS connection, for `ConnectInfo`.
+#[derive(Clone, Copy, Debug)]
+pub struct TlsPeer(pub SocketAddr);
+
+impl Connected<IncomingStream<'_, TlsListener>> for TlsPeer {
+    fn connect_info(stream: IncomingStream<'_, TlsListener>) -> Self {
+        Self(*stream.remote_addr())
+    }
+}
+
+/// Makes a branch-local CA and a server certificate it signs, for the given host names and IP
+/// addresses: `ca.crt` (install it on the branch's browsers and kiosks), `server.crt` and
+/// `server.key` (mode 600). Refuses to overwrite existing files.
+pub fn make_branch_ca(dir: &Path, hosts: &[String], branch: &str) -> Result<(), String> {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for f in ["ca.crt", "ca.key", "server.crt", "server.key"] {
+        if dir.join(f).exists() {
+            return Err(format!(
+                "{} exists already: not overwriting it",
+                dir.join(f).display()
+            ));
+        }
+    }
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    let mut dn = DistinguishedName::new();
+    dn.push(
+        DnType::OrganizationName,
+        "Awn Association for the Care of Crime Victims",
+    );
+    dn.push(DnType::CommonName, format!("Awn branch CA — {branch}"));
+    ca_params.distinguished_name = dn;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    ca_params.not_after = rcgen::date_time_ymd(2036, 1, 1);
+    let ca_key = KeyPair::generate().map_err(|e| e.to_string())?;
+    let ca_cert = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
+
+    let mut params =
+        CertificateParams::new(hosts.to_vec()).map_err(|e| format!("host names: {e}"))?;
+    let mut dn = DistinguishedName::new();
+    dn.push(
+        DnType::CommonName,
+        hosts
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "counter-server".into()),
+    );
+    params.distinguished_name = dn;
+    params.not_after = rcgen::date_time_ymd(2028, 1, 1);
+    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let cert = params.signed_by(&key, &issuer).map_err(|e| e.to_string())?;
+
+    write(dir, "ca.crt", &ca_cert.pem(), 0o644)?;
+    write(dir, "ca.key", &issuer.key().serialize_pem(), 0o600)?;
+    write(dir, "server.crt", &cert.pem(), 0o644)?;
+    write(dir, "server.key", &key.serialize_pem(), 0o600)
+}
+
+fn write(dir: &Path, name: &str, text: &str, mode: u32) -> Result<(), String> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let path = dir.join(name);
+    let mut f = opts
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(text.as_bytes()).map_err(|e| e.to_string())
+}
