@@ -174,6 +174,8 @@ pub fn demo(a: &Args<'_>) -> Result<(), CliError> {
             "\nAwn demo branch is running (database: {}; demo mode, not encrypted)\n",
             db_display(&token_file)
         );
+        println!("  staff console:  http://{addr}/console");
+        println!("  display board:  http://{addr}/display#token={display_token}");
         println!("  API:            http://{addr}/api/v1/health");
         println!("  API reference:  http://{addr}/api/v1/openapi.json");
         println!("  kiosk token:    {}", token_file.display());
