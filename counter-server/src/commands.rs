@@ -2,6 +2,7 @@
 //! (`domain`), persists (`store::writes`) and only then applies the change to the live queue.
 //! No HTTP types here; handlers translate requests into these calls. `visit`: the visit at a desk.
 
+pub mod ratings;
 pub mod rights;
 pub mod visit;
 

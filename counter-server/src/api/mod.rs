@@ -14,7 +14,9 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod kiosk;
+pub mod metrics;
 pub mod public;
+pub mod ratings;
 pub mod rights;
 pub mod staff;
 pub mod status_events;
@@ -113,6 +115,14 @@ pub fn router(state: AppState) -> Router {
             post(rights::answered),
         )
         .route("/api/v1/events", get(events::stream))
+        .route("/api/v1/rating/recent", get(ratings::recent))
+        .route("/api/v1/ratings", post(ratings::rate))
+        .route(
+            "/api/v1/status/{token}/rating",
+            post(ratings::rate_by_status),
+        )
+        .route("/api/v1/metrics/summary", get(metrics::summary))
+        .route("/api/v1/metrics/export.csv", get(metrics::export_csv))
         .merge(crate::web::routes())
         .fallback(public::no_route)
         .method_not_allowed_fallback(public::method_not_allowed)
@@ -177,6 +187,6 @@ mod tests {
             })
             .collect();
         assert_eq!(routes, documented);
-        assert_eq!(routes.len(), 41);
+        assert_eq!(routes.len(), 46);
     }
 }

@@ -60,14 +60,23 @@ pub enum Permission {
     WorkDesk,
     /// Act on any ticket without a desk, see and acknowledge alerts.
     Supervise,
+    /// Rate a finished visit at the counter and list the visits that may be rated.
+    Rate,
+    /// Every metric, the comments and the CSV export.
+    ReadMetrics,
+    /// One's own aggregate rating (and only with enough ratings).
+    OwnMetrics,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 5] = [
+pub const ALL_PERMISSIONS: [Permission; 8] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
     Permission::WorkDesk,
     Permission::Supervise,
+    Permission::Rate,
+    Permission::ReadMetrics,
+    Permission::OwnMetrics,
 ];
 
 /// The permission table.
@@ -76,10 +85,14 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
     match p {
         Principal::Device { scope, .. } => matches!(
             (scope, perm),
-            (DeviceScope::Kiosk, P::Kiosk) | (DeviceScope::Display, P::WatchDisplay)
+            (DeviceScope::Kiosk, P::Kiosk)
+                | (DeviceScope::Display, P::WatchDisplay)
+                | (DeviceScope::Rating, P::Rate)
         ),
         Principal::Staff { role, .. } => match perm {
-            P::Kiosk | P::WatchDisplay => false,
+            P::Kiosk | P::WatchDisplay | P::Rate => false,
+            P::ReadMetrics => matches!(role, Role::Supervisor | Role::Admin),
+            P::OwnMetrics => true,
             P::ReadQueue => true,
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
             P::Supervise => *role == Role::Supervisor,

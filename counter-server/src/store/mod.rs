@@ -9,6 +9,8 @@ pub mod audit;
 pub mod backup;
 pub mod engine;
 pub mod key;
+pub mod metrics;
+pub mod ratings;
 pub mod reads;
 pub mod retention;
 pub mod rights;
@@ -42,6 +44,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_data_protection",
         include_str!("../../../migrations/0004_data_protection.sql"),
+    ),
+    (
+        "0005_ratings",
+        include_str!("../../../migrations/0005_ratings.sql"),
     ),
 ];
 

@@ -32,6 +32,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("display.css"),
     ),
     ("status.css", "text/css; charset=utf-8", web!("status.css")),
+    (
+        "metrics.css",
+        "text/css; charset=utf-8",
+        web!("metrics.css"),
+    ),
     ("i18n.js", "text/javascript; charset=utf-8", web!("i18n.js")),
     (
         "console.js",

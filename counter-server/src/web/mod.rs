@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod cookies;
+pub mod metrics_page;
 pub mod pages;
 pub mod security;
 
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/console", get(pages::console))
+        .route("/console/metrics", get(metrics_page::page))
+        .route("/metrics", get(crate::api::metrics::prometheus))
         .route("/web/login", post(pages::login))
         .route("/web/logout", post(pages::logout))
         .route("/display", get(pages::display))

@@ -254,6 +254,36 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             None,
             vec![Supervisor],
         ),
+        (
+            Method::GET,
+            "/api/v1/rating/recent".into(),
+            None,
+            vec![Rating],
+        ),
+        (
+            Method::POST,
+            "/api/v1/ratings".into(),
+            Some(json!({ "label": "Z-999", "score": 5 })),
+            vec![Rating],
+        ),
+        (
+            Method::POST,
+            "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/rating".into(),
+            Some(json!({ "score": 5 })),
+            ALL.to_vec(),
+        ),
+        (
+            Method::GET,
+            "/api/v1/metrics/summary".into(),
+            None,
+            staff.clone(),
+        ),
+        (
+            Method::GET,
+            "/api/v1/metrics/export.csv".into(),
+            None,
+            vec![Supervisor, Admin],
+        ),
     ]
 }
 

@@ -1,0 +1,326 @@
+//! Metrics for the console: the summary (everything for supervisors and admins; one's own
+//! aggregate for reception and researchers, and only with enough ratings), the CSV export, and the
+//! Prometheus text for `GET /metrics` (its own token).
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::Caller;
+use crate::auth::{Permission, tokens};
+use crate::domain::Role;
+use crate::domain::numbering::service_day;
+use crate::metrics::{self, ContactRequest, Input, StaffAggregate, Summary};
+use crate::store::{metrics as rows, ratings};
+
+/// The longest period one request may cover.
+pub const MAX_DAYS: i64 = 400;
+/// A visitor called within this wait counts as served within the target.
+pub const TARGET_WAIT_MINUTES: i64 = 15;
+
+/// `from` and `to` (inclusive, Riyadh service days); the last 30 days by default.
+pub fn period(
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, HashMap<String, String>), ApiError> {
+    let Query(q) = q.map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            "معاملات غير صالحة",
+            "the query string is malformed",
+        )
+    })?;
+    let date = |name: &str, default: NaiveDate| -> Result<NaiveDate, ApiError> {
+        match q.get(name) {
+            None => Ok(default),
+            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                ApiError::unprocessable(
+                    "invalid_date",
+                    name,
+                    "تاريخ غير صالح",
+                    format!("{name} must be a date YYYY-MM-DD"),
+                )
+            }),
+        }
+    };
+    let to = date("to", today)?;
+    let from = date("from", to - Duration::days(29))?;
+    if from > to || (to - from).num_days() >= MAX_DAYS {
+        return Err(ApiError::unprocessable(
+            "invalid_period",
+            "from",
+            "الفترة غير صالحة",
+            format!("from must not be after to, and the period at most {MAX_DAYS} days"),
+        ));
+    }
+    Ok((from, to, q))
+}
+
+/// Loads the rows and computes, off the async executor.
+pub async fn compute<T: Send + 'static>(
+    s: &AppState,
+    from: NaiveDate,
+    to: NaiveDate,
+    f: impl FnOnce(&Input<'_>) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let today = service_day(s.clock.now());
+    Ok(s.reads
+        .run(move |conn| {
+            let r = rows::load(conn, from, to)?;
+            Ok(f(&Input {
+                from,
+                to,
+                today,
+                target_wait_s: TARGET_WAIT_MINUTES * 60,
+                visits: &r.visits,
+                ratings: &r.ratings,
+                committee_dates: &r.committee_dates,
+                staff_names: &r.staff_names,
+            }))
+        })
+        .await?)
+}
+
+#[derive(Serialize)]
+pub struct FullDto {
+    #[serde(flatten)]
+    pub summary: Summary,
+    /// Supervisors only (the quality officer); never the requests about visits they served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_requests: Option<Vec<ContactRequest>>,
+}
+
+#[derive(Serialize)]
+pub struct OwnDto {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub min_staff_ratings: usize,
+    /// `null` under `min_staff_ratings` ratings.
+    pub own: Option<StaffAggregate>,
+}
+
+/// `GET /api/v1/metrics/summary?from&to[&staff]`
+pub async fn summary(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let me = caller.staff(Permission::OwnMetrics)?;
+    let today = service_day(s.clock.now());
+    let (from, to, q) = period(q, today)?;
+    if caller.require(Permission::ReadMetrics).is_ok() {
+        let served_by = (me.role == Role::Supervisor).then_some(me.id);
+        let supervisor = me.role == Role::Supervisor;
+        let (summary, contacts) = compute(&s, from, to, move |i| {
+            (
+                metrics::summary(i),
+                supervisor.then(|| metrics::contact_requests(i, served_by)),
+            )
+        })
+        .await?;
+        return Ok(Json(FullDto {
+            summary,
+            contact_requests: contacts,
+        })
+        .into_response());
+    }
+    // Staff: their own aggregate only, never another's, and never today's (no single rating can be
+    // read off a change in real time).
+    if let Some(other) = q.get("staff")
+        && other.parse::<i64>().ok() != Some(me.id)
+    {
+        return Err(ApiError::forbidden());
+    }
+    let to = to.min(today - Duration::days(1));
+    let own = if from <= to {
+        compute(&s, from, to, move |i| metrics::own_aggregate(i, me.id)).await?
+    } else {
+        None
+    };
+    Ok(Json(OwnDto {
+        from,
+        to,
+        min_staff_ratings: metrics::MIN_STAFF_RATINGS,
+        own,
+    })
+    .into_response())
+}
+
+/// `GET /api/v1/metrics/export.csv?from&to`: the summary as CSV (formula cells guarded).
+pub async fn export_csv(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    caller.staff(Permission::ReadMetrics)?;
+    let (from, to, _) = period(q, service_day(s.clock.now()))?;
+    let csv = compute(&s, from, to, |i| metrics::to_csv(&metrics::summary(i))).await?;
+    let disposition = format!("attachment; filename=\"awn-metrics-{from}-{to}.csv\"");
+    let mut res = format!("\u{FEFF}{csv}").into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+fn esc(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// `GET /metrics`: Prometheus text format, for a scraper token made with `add-metrics-token`.
+pub async fn prometheus(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| tokens::well_formed(t))
+        .ok_or_else(ApiError::unauthenticated)?;
+    let hash = tokens::hash(token);
+    if !s
+        .reads
+        .run(move |conn| ratings::metrics_token_valid(conn, &hash))
+        .await?
+    {
+        return Err(ApiError::unauthenticated());
+    }
+    let snap = crate::commands::snapshot(&s.engine).await?;
+    let today = service_day(s.clock.now());
+    let c = s.reads.run(move |conn| rows::counters(conn, today)).await?;
+    let mut out = String::new();
+    let mut family = |name: &str, kind: &str, help: &str, samples: Vec<(String, String)>| {
+        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+        for (labels, value) in samples {
+            out.push_str(&format!("{name}{labels} {value}\n"));
+        }
+    };
+    let svc = |s: &str| format!("{{service=\"{}\"}}", esc(s));
+    let mut services: Vec<String> = s.config.services.iter().map(|x| x.code.clone()).collect();
+    services.sort();
+    let line = |code: &str| snap.lines.iter().find(|l| l.service == code);
+    family(
+        "awn_queue_length",
+        "gauge",
+        "Visitors waiting now, per service.",
+        services
+            .iter()
+            .map(|c| (svc(c), line(c).map_or(0, |l| l.waiting).to_string()))
+            .collect(),
+    );
+    family(
+        "awn_queue_longest_wait_seconds",
+        "gauge",
+        "How long the longest-waiting visitor has waited, per service.",
+        services
+            .iter()
+            .map(|c| {
+                (
+                    svc(c),
+                    line(c)
+                        .map_or(0, |l| l.longest_wait_minutes * 60)
+                        .to_string(),
+                )
+            })
+            .collect(),
+    );
+    let on_duty = snap.desks.iter().filter(|d| d.on_duty.is_some()).count();
+    let paused = snap.desks.iter().filter(|d| d.paused).count();
+    family(
+        "awn_desks_open",
+        "gauge",
+        "Desks with a staff member signed in.",
+        vec![(String::new(), on_duty.to_string())],
+    );
+    family(
+        "awn_desks_paused",
+        "gauge",
+        "Desks on a break.",
+        vec![(String::new(), paused.to_string())],
+    );
+    let mut waits = Vec::new();
+    let mut waited = Vec::new();
+    for (service, mut v) in c.waits_today {
+        v.sort_unstable();
+        for (q, p) in [("0.5", 50), ("0.9", 90)] {
+            if let Some(x) = metrics::percentile(&v, p) {
+                waits.push((
+                    format!("{{service=\"{}\",quantile=\"{q}\"}}", esc(&service)),
+                    x.to_string(),
+                ));
+            }
+        }
+        waited.push((svc(&service), v.len().to_string()));
+    }
+    family(
+        "awn_wait_today_seconds",
+        "gauge",
+        "Waits of today's called visitors (issue to first call), median and p90, per service.",
+        waits,
+    );
+    family(
+        "awn_wait_today_count",
+        "gauge",
+        "Visitors called today, per service.",
+        waited,
+    );
+    family(
+        "awn_tickets_issued_total",
+        "counter",
+        "Tickets issued, per service.",
+        c.issued
+            .iter()
+            .map(|(s, n)| (svc(s), n.to_string()))
+            .collect(),
+    );
+    family(
+        "awn_calls_total",
+        "counter",
+        "Calls and recalls of visitors to a desk, per service.",
+        c.calls
+            .iter()
+            .map(|(s, n)| (svc(s), n.to_string()))
+            .collect(),
+    );
+    family(
+        "awn_ratings_total",
+        "counter",
+        "Ratings given by visitors, per score (1-5).",
+        (1..=5)
+            .map(|score| {
+                let n = c
+                    .ratings
+                    .iter()
+                    .find(|(s, _)| *s == score)
+                    .map_or(0, |(_, n)| *n);
+                (format!("{{score=\"{score}\"}}"), n.to_string())
+            })
+            .collect(),
+    );
+    let mut res = out.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}

@@ -1,0 +1,99 @@
+//! A visitor rates a finished visit, from the rating device at the counter (by label) or from the
+//! status page on their phone (by status token). One engine job each: the checks and the insert run
+//! in the writer's transaction, so two ratings of one visit cannot both pass.
+
+use chrono::Duration;
+
+use super::refused;
+use crate::domain::numbering::service_day;
+use crate::store::engine::{Engine, EngineError};
+use crate::store::ratings::{self, NewRating, Rateable};
+
+/// What the API checked already (score range, reasons, comment hygiene).
+#[derive(Clone, Debug)]
+pub struct RatingInput {
+    pub score: u8,
+    pub reasons: Vec<String>,
+    pub comment: Option<String>,
+    pub contact: bool,
+}
+
+/// Which visit is rated.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Today's ticket with this label (rating device).
+    Label(String),
+    /// The ticket behind a status token's hash (the visitor's phone).
+    Token([u8; 32]),
+}
+
+/// How long after the finish a visit is offered on the rating device.
+pub const RECENT_MINUTES: i64 = 10;
+
+fn not_found() -> EngineError {
+    refused(
+        404,
+        "visit_not_found",
+        "لا توجد زيارة اليوم بهذا الرقم",
+        "no visit of today has this number",
+    )
+}
+
+/// Records the rating; returns its id.
+pub async fn rate(engine: &Engine, target: Target, input: RatingInput) -> Result<i64, EngineError> {
+    engine
+        .write(move |ctx| {
+            let found: Option<Rateable> = match &target {
+                Target::Label(label) => ratings::by_label(ctx.tx, service_day(ctx.now), label)?,
+                Target::Token(hash) => ratings::by_token(ctx.tx, hash)?,
+            };
+            let t = found.ok_or_else(not_found)?;
+            if t.rated {
+                return Err(refused(
+                    409,
+                    "already_rated",
+                    "تم تقييم هذه الزيارة من قبل، شكرًا لك",
+                    "this visit has been rated already: thank you",
+                ));
+            }
+            if t.state != "done" {
+                return Err(refused(
+                    409,
+                    "visit_not_finished",
+                    "يمكن التقييم بعد انتهاء الزيارة",
+                    "a visit can be rated once it is finished",
+                ));
+            }
+            let channel = match target {
+                Target::Label(_) => "rating_device",
+                Target::Token(_) => "status_page",
+            };
+            Ok(ratings::insert(
+                ctx.tx,
+                &NewRating {
+                    ticket: t.id,
+                    score: input.score,
+                    reasons: &input.reasons,
+                    comment: input.comment.as_deref(),
+                    contact: input.contact,
+                    channel,
+                },
+                ctx.now,
+            )?)
+        })
+        .await
+}
+
+/// Labels of today's visits finished in the last `RECENT_MINUTES` and not rated yet.
+pub async fn recent(engine: &Engine) -> Result<Vec<String>, EngineError> {
+    engine
+        .read(|ctx| {
+            ratings::recent_unrated(
+                ctx.conn,
+                service_day(ctx.now),
+                ctx.now - Duration::minutes(RECENT_MINUTES),
+            )
+        })
+        .await?
+        .map_err(EngineError::from)
+}
