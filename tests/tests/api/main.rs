@@ -7,6 +7,7 @@ mod crash;
 mod flows;
 mod idempotency;
 mod protection;
+mod ratings;
 mod rollover;
 mod route_matrix;
 mod tls;
