@@ -11,6 +11,7 @@
 //! succeeded; if it returns an error it must not have touched the queue.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -152,11 +153,13 @@ impl Engine {
         // Checkpoints run on their own thread, so a commit never waits for one.
         conn.pragma_update(None, "wal_autocheckpoint", 0)
             .ctx("wal_autocheckpoint")?;
-        let checkpointer = start_checkpointer(db)?;
+        let wal_pressure = Arc::new(AtomicBool::new(false));
+        let checkpointer = start_checkpointer(db, wal_pressure.clone())?;
         let (sender, receiver) = mpsc::channel();
         let (events, _) = broadcast::channel(4096);
         let worker = Worker {
             _checkpointer: checkpointer,
+            wal_pressure,
             conn,
             queue,
             config,
@@ -216,6 +219,8 @@ impl Engine {
 struct Worker {
     /// Dropping it (when the worker stops) stops the checkpoint thread.
     _checkpointer: mpsc::Sender<()>,
+    /// Set by the checkpoint thread when the WAL has grown: see `start_checkpointer`.
+    wal_pressure: Arc<AtomicBool>,
     conn: Connection,
     queue: Queue,
     config: Arc<Config>,
@@ -325,6 +330,16 @@ impl Worker {
                     // No receiver is fine: nobody is watching.
                     let _ = self.events.send(Arc::new(e));
                 }
+                if self.wal_pressure.swap(false, Ordering::Relaxed) {
+                    // Cheap: the checkpoint thread has copied nearly every page already. Done here,
+                    // between two batches, it completes, so the next batch restarts the WAL.
+                    if let Err(e) =
+                        self.conn
+                            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::warn!(error = %e, "checkpoint failed; will retry");
+                    }
+                }
             }
             Err(e) => {
                 tracing::error!(error = %e, "batch not committed; reloading the queue from the database");
@@ -354,17 +369,30 @@ impl Worker {
 /// How often the checkpoint thread copies committed WAL pages into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
+/// Above this many WAL frames (about 8 MiB) the writer is asked to finish a checkpoint.
+const WAL_RESET_FRAMES: i64 = 2000;
+
 /// A thread with its own connection running PASSIVE checkpoints, which never block the writer or
-/// readers. The WAL restarts from its beginning once fully checkpointed, so it stays small.
-fn start_checkpointer(db: &Database) -> Result<mpsc::Sender<()>, StoreError> {
+/// readers. Under a steady stream of commits such a checkpoint never quite catches up with the
+/// writer, and the WAL only restarts from its beginning after a checkpoint that copied every
+/// frame; so when the WAL passes `WAL_RESET_FRAMES`, this thread raises `pressure` and the writer
+/// runs the (by then small) rest of the checkpoint itself between two batches.
+fn start_checkpointer(
+    db: &Database,
+    pressure: Arc<AtomicBool>,
+) -> Result<mpsc::Sender<()>, StoreError> {
     let conn = open(db, false)?;
     let (stop, stopped) = mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("wal-checkpointer".into())
         .spawn(move || {
             while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
-                    tracing::warn!(error = %e, "checkpoint failed; will retry");
+                match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1)) {
+                    Ok(frames) if frames > WAL_RESET_FRAMES => {
+                        pressure.store(true, Ordering::Relaxed)
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "checkpoint failed; will retry"),
                 }
             }
         })

@@ -308,15 +308,19 @@ async fn main() {
                 p.errors
             );
         }
-        rss.push((concurrency, peak_rss_kib(server.child.id())));
+        let wal = std::fs::metadata(dir.join("counter.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        rss.push((concurrency, peak_rss_kib(server.child.id()), wal));
         let _ = server.child.kill();
         let _ = server.child.wait();
         let _ = std::fs::remove_dir_all(&dir);
     }
-    for (c, kib) in rss {
+    for (c, kib, wal) in rss {
         println!(
-            "peak RSS after the c={c} run: {:.1} MiB",
-            kib as f64 / 1024.0
+            "c={c}: server peak RSS {:.1} MiB, WAL at the end {:.1} MiB",
+            kib as f64 / 1024.0,
+            wal as f64 / 1048576.0
         );
     }
     let ms: Vec<String> = startups
