@@ -74,6 +74,18 @@ pub fn add_device(db: &Database, name: &str, scope: DeviceScope) -> Result<Strin
     Ok(token)
 }
 
+/// A token for a Prometheus scraper of `GET /metrics` (its own table, apart from devices).
+pub fn add_metrics_token(db: &Database, name: &str) -> Result<String, String> {
+    let name = text::required("name", name, 100).map_err(|e| e.en)?;
+    let token = tokens::secret_token();
+    let hash = tokens::hash(&token);
+    with_tx(db, |tx| {
+        crate::store::ratings::create_metrics_token(tx, &name, &hash, chrono::Utc::now())
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
 /// A new password, checked like a new account's; the account's open sessions end.
 pub fn reset_password(db: &Database, username: &str, pw: &str) -> Result<(), String> {
     if pw.chars().count() < 10 {

@@ -121,6 +121,14 @@ pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
             println!("account disabled; its sessions were ended");
             Ok(())
         }
+        "add-metrics-token" => {
+            let a = Args::new(rest, &["--db", "--key-file", "--name"])?;
+            let token = provision::add_metrics_token(&a.database()?, a.required("--name")?)
+                .map_err(failed)?;
+            println!("{token}");
+            eprintln!("(shown once: only its hash is stored; scrape GET /metrics with Authorization: Bearer)");
+            Ok(())
+        }
         "add-device" => {
             let a = Args::new(rest, &["--db", "--key-file", "--name", "--scope"])?;
             let scope = DeviceScope::parse(a.required("--scope")?)

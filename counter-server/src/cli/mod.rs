@@ -29,6 +29,7 @@ Accounts and devices:
   disable-staff  --db FILE --username NAME
   add-device     --db FILE --name NAME --scope kiosk|display|rating   (prints the token once)
   list-devices   --db FILE
+  add-metrics-token --db FILE --name NAME             a Prometheus scraper's token for GET /metrics (printed once)
   revoke-device  --db FILE --id N
 
 Keys, backups, data protection:
