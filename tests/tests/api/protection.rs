@@ -759,3 +759,43 @@ async fn supervisors_export_correct_and_destroy_a_record_each_audited_and_holds_
         false
     );
 }
+
+#[test]
+fn rotating_the_key_re_encrypts_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old_file, old) = key_file(dir.path(), "old.key");
+    let (new_file, new) = key_file(dir.path(), "new.key");
+    let db = dir.path().join("counter.db");
+    {
+        let mut conn = open(&Database::encrypted(&db, old.clone()), false).unwrap();
+        counter_server::store::migrate(&mut conn).unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    }
+    let out = Command::new(BIN)
+        .args([
+            "rotate-key",
+            "--db",
+            db.to_str().unwrap(),
+            "--key-file",
+            old_file.to_str().unwrap(),
+            "--new-key-file",
+            new_file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(matches!(
+        open(&Database::encrypted(&db, old), true),
+        Err(counter_server::store::StoreError::KeyInvalid)
+    ));
+    let conn = open(&Database::encrypted(&db, new), true).unwrap();
+    assert_eq!(
+        counter_server::store::schema_version(&conn).unwrap(),
+        counter_server::store::latest_version()
+    );
+}
