@@ -3,7 +3,7 @@
 "use strict";
 const AWN_I18N = {
   ar: {
-    app_title: "جمعية عون — لوحة الموظف", lang_switch: "English", login_title: "تسجيل الدخول",
+    metrics: "المؤشرات", app_title: "جمعية عون — لوحة الموظف", lang_switch: "English", login_title: "تسجيل الدخول",
     username: "اسم المستخدم", password: "كلمة المرور", login: "دخول", logout: "خروج",
     desk: "المكتب", choose_desk: "اختر المكتب", sign_in_desk: "بدء العمل على المكتب", sign_out_desk: "مغادرة المكتب",
     available: "متاح", on_break: "في استراحة", go_break: "استراحة", go_available: "العودة للعمل",
@@ -34,7 +34,7 @@ const AWN_I18N = {
     live: "تتحدث هذه الصفحة تلقائيًا",
   },
   en: {
-    app_title: "Awn — staff console", lang_switch: "العربية", login_title: "Sign in",
+    metrics: "Metrics", app_title: "Awn — staff console", lang_switch: "العربية", login_title: "Sign in",
     username: "Username", password: "Password", login: "Sign in", logout: "Sign out",
     desk: "Desk", choose_desk: "Choose a desk", sign_in_desk: "Start at desk", sign_out_desk: "Leave desk",
     available: "Available", on_break: "On break", go_break: "Take a break", go_available: "Back to work",

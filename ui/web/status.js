@@ -6,8 +6,27 @@
   const $ = (id) => document.getElementById(id);
   AWN_I18N.ar.brand = "جمعية عون";
   AWN_I18N.en.brand = "Awn Association";
+  Object.assign(AWN_I18N.ar, {
+    rate_title: "قيّم زيارتك (اختياري)", rate_intro: "رأيك يساعدنا على تحسين الخدمة، وليس لمحاسبة أحد. لا يُطلب منك اسم أو رقم هوية.",
+    rate_question: "كيف كانت زيارتك؟", face_1: "سيئة جدًا", face_2: "سيئة", face_3: "مقبولة", face_4: "جيدة", face_5: "ممتازة",
+    rate_reasons: "ما الذي يتعلق به تقييمك؟ (اختياري)", reason_waiting_time: "مدة الانتظار", reason_courtesy: "حسن التعامل",
+    reason_clarity: "وضوح المعلومات", reason_time_given: "الوقت المخصص لي", reason_privacy: "الخصوصية",
+    rate_comment: "تعليق (اختياري)", rate_notice: "فضلًا لا تكتب أسماء أشخاص أو أرقام هوية في التعليق.",
+    rate_contact: "أرغب أن يتواصل معي مسؤول الجودة بخصوص هذا (لا يصل طلبك إلى الموظف الذي خدمك).",
+    rate_send: "إرسال التقييم", rate_thanks: "شكرًا لك، وصل تقييمك.", rate_pick: "اختر وجهًا من ١ إلى ٥", rate_failed: "تعذر الإرسال، حاول مرة أخرى",
+  });
+  Object.assign(AWN_I18N.en, {
+    rate_title: "Rate your visit (optional)", rate_intro: "Your view helps us improve the service; it is not used to blame anyone. No name or ID is asked.",
+    rate_question: "How was your visit?", face_1: "Very poor", face_2: "Poor", face_3: "Fair", face_4: "Good", face_5: "Excellent",
+    rate_reasons: "What is your rating about? (optional)", reason_waiting_time: "Waiting time", reason_courtesy: "Courtesy",
+    reason_clarity: "Clear information", reason_time_given: "Time given to me", reason_privacy: "Privacy",
+    rate_comment: "Comment (optional)", rate_notice: "Please do not write anyone's name or ID number in the comment.",
+    rate_contact: "I would like the quality officer to contact me about this (it never goes to the staff member who served me).",
+    rate_send: "Send rating", rate_thanks: "Thank you: your rating has arrived.", rate_pick: "Choose a face from 1 to 5", rate_failed: "Could not send: please try again",
+  });
   const token = location.pathname.split("/").pop();
   let last = null;
+  let rated = false;
 
   function render() {
     const s = last;
@@ -23,7 +42,34 @@
       no_show: "status_no_show", cancelled: "status_cancelled" }[s.state] || "st_" + s.state;
     $("state").textContent = awnLang.t(key);
     document.body.dataset.state = s.state;
+    $("rate").classList.toggle("hidden", s.state !== "done" || rated);
+    $("rate-thanks").classList.toggle("hidden", !rated);
   }
+
+  // The rating form: shown once the visit is done; the server refuses a second rating.
+  $("rate").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const form = $("rate");
+    const picked = form.querySelector("input[name=score]:checked");
+    if (!picked) { $("rate-error").textContent = awnLang.t("rate_pick"); return; }
+    const comment = $("comment").value.trim();
+    const body = {
+      score: Number(picked.value),
+      reasons: Array.from(form.querySelectorAll("input[name=reasons]:checked")).map((c) => c.value),
+      comment: comment === "" ? null : comment,
+      contact_requested: $("contact").checked,
+    };
+    $("rate-send").disabled = true;
+    fetch("/api/v1/status/" + encodeURIComponent(token) + "/rating", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), cache: "no-store",
+    }).then((r) => r.json().catch(() => ({})).then((j) => {
+      $("rate-send").disabled = false;
+      if (r.status === 201 || (r.status === 409 && j.code === "already_rated")) {
+        rated = true; $("rate-error").textContent = ""; render(); return;
+      }
+      $("rate-error").textContent = (j.message && j.message[awnLang.current]) || awnLang.t("rate_failed");
+    }), () => { $("rate-send").disabled = false; $("rate-error").textContent = awnLang.t("rate_failed"); });
+  });
 
   function connect() {
     const es = new EventSource("/api/v1/status/" + encodeURIComponent(token) + "/events");

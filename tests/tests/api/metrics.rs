@@ -40,7 +40,11 @@ impl Seed<'_> {
         let called = issued + Duration::seconds(wait);
         let started = called + Duration::seconds(30);
         let (state, started_at, finished_at) = match service_s {
-            Some(s) => ("done", Some(t(started)), Some(t(started + Duration::seconds(s)))),
+            Some(s) => (
+                "done",
+                Some(t(started)),
+                Some(t(started + Duration::seconds(s))),
+            ),
             None => ("no_show", None, Some(t(called + Duration::seconds(300)))),
         };
         self.conn
@@ -122,7 +126,8 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     }
     let api = Api::new(&server.base_url);
     let conn = Connection::open(&server.db_path).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
     let (amal, huda) = (staff_id(&conn, "amal"), staff_id(&conn, "huda"));
     let today = service_day(Utc::now());
     let (d1, d2) = (today - Duration::days(3), today - Duration::days(2));
@@ -163,7 +168,16 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     // Huda: 9 new_request visits on d2 at 10:00 Riyadh, desk 2, 10 min wait and service, all 4.
     let mut huda_tickets = Vec::new();
     for _ in 0..9 {
-        let id = seed.visit("new_request", "A", d2, 7, 2, 600, Some(600), Some("information_given"));
+        let id = seed.visit(
+            "new_request",
+            "A",
+            d2,
+            7,
+            2,
+            600,
+            Some(600),
+            Some("information_given"),
+        );
         seed.rating(id, huda, 4, "", None, huda_tickets.is_empty());
         huda_tickets.push(id);
     }
@@ -176,7 +190,11 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     )
     .unwrap();
     // Committee dates: one within 14 days, one later, one past.
-    for (ticket, days) in [(huda_tickets[1], 5), (huda_tickets[2], 30), (huda_tickets[3], -1)] {
+    for (ticket, days) in [
+        (huda_tickets[1], 5),
+        (huda_tickets[2], 30),
+        (huda_tickets[3], -1),
+    ] {
         conn.execute(
             "INSERT INTO follow_ups (ticket_id, opened_at, opened_by, visit_date, earliest_answer_date)
              VALUES (?1, '2026-01-01T00:00:00Z', ?2, ?3, ?4)",
@@ -197,7 +215,10 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert_eq!(total["no_shows"], 2);
     assert_eq!(total["referrals"], 1);
     assert_eq!(total["support_requests"], 1);
-    assert_eq!(total["wait"], json!({ "count": 21, "median_s": 600, "p90_s": 1200 }));
+    assert_eq!(
+        total["wait"],
+        json!({ "count": 21, "median_s": 600, "p90_s": 1200 })
+    );
     assert_eq!(total["within_target"], 16);
     assert_eq!(total["within_target_share"], f(16, 21));
     // Service: 300×10, 600×9.
@@ -224,7 +245,10 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert_eq!(keys(&s["by_desk"]), ["1", "2"]);
     let inquiry = &s["by_service"][0];
     assert_eq!(inquiry["visits"], 10);
-    assert_eq!(inquiry["wait"], json!({ "count": 10, "median_s": 600, "p90_s": 1080 }));
+    assert_eq!(
+        inquiry["wait"],
+        json!({ "count": 10, "median_s": 600, "p90_s": 1080 })
+    );
     assert_eq!(inquiry["within_target"], 7);
     assert_eq!(
         inquiry["ratings"],
@@ -234,7 +258,10 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert_eq!(new_request["visits"], 11);
     assert_eq!(new_request["no_shows"], 2);
     assert_eq!(new_request["referrals"], 1);
-    assert_eq!(new_request["wait"], json!({ "count": 11, "median_s": 600, "p90_s": 1800 }));
+    assert_eq!(
+        new_request["wait"],
+        json!({ "count": 11, "median_s": 600, "p90_s": 1800 })
+    );
     assert_eq!(
         new_request["ratings"],
         json!({ "count": 9, "csat": 1.0, "average": 4.0, "response_rate": 1.0 })
@@ -286,7 +313,10 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     let r = api.get(&format!("{q}&staff={huda}"), Some(&amal_s)).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "forbidden"));
     let r = api
-        .get(&format!("/api/v1/metrics/export.csv?from={d1}&to={d2}"), Some(&amal_s))
+        .get(
+            &format!("/api/v1/metrics/export.csv?from={d1}&to={d2}"),
+            Some(&amal_s),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // Huda: 9 ratings, nothing shown.
@@ -294,7 +324,16 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     let r = api.get(&q, Some(&huda_s)).await;
     assert_eq!(r.json["own"], Value::Null);
     // A 10th rating: now shown, to her and to the supervisor.
-    let id = seed.visit("new_request", "A", d2, 7, 2, 600, Some(600), Some("information_given"));
+    let id = seed.visit(
+        "new_request",
+        "A",
+        d2,
+        7,
+        2,
+        600,
+        Some(600),
+        Some("information_given"),
+    );
     seed.rating(id, huda, 2, "", None, false);
     let r = api.get(&q, Some(&huda_s)).await;
     assert_eq!(
@@ -308,7 +347,11 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert_eq!(r.json["to"], (today - Duration::days(1)).to_string());
 
     // Bad periods.
-    for bad in ["from=2026-13-01", &format!("from={d2}&to={d1}"), "from=2020-01-01&to=2026-01-01"] {
+    for bad in [
+        "from=2026-13-01",
+        &format!("from={d2}&to={d1}"),
+        "from=2020-01-01&to=2026-01-01",
+    ] {
         let r = api
             .get(&format!("/api/v1/metrics/summary?{bad}"), Some(&sup))
             .await;
@@ -317,7 +360,10 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
 
     // The CSV: the same numbers, formula cells guarded.
     let r = api
-        .get(&format!("/api/v1/metrics/export.csv?from={d1}&to={d2}"), Some(&sup))
+        .get(
+            &format!("/api/v1/metrics/export.csv?from={d1}&to={d2}"),
+            Some(&sup),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let csv = r.text.trim_start_matches('\u{FEFF}');
@@ -328,10 +374,15 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert!(lines.contains(&"service,inquiry,csat,0.7000"));
     assert!(lines.contains(&"reason,waiting_time,count,3"));
     assert!(
-        lines.contains(&format!("comment,{d1},inquiry 5,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"").as_str()),
+        lines.contains(
+            &format!("comment,{d1},inquiry 5,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"").as_str()
+        ),
         "{csv}"
     );
-    assert!(!lines.iter().any(|l| l.contains(",=")), "no cell starts with =");
+    assert!(
+        !lines.iter().any(|l| l.contains(",=")),
+        "no cell starts with ="
+    );
 
     // Prometheus: its own token; staff sessions and devices are refused.
     let r = api.get("/metrics", None).await;

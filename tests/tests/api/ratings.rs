@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 /// Issues an inquiry ticket and returns (id, label, status token).
 async fn issue(api: &Api, server: &TestServer) -> (i64, String, String) {
     let t = api
-        .issue(&server.kiosk_token, &key(), &json!({ "service": "inquiry" }))
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
         .await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
     (
@@ -23,7 +27,10 @@ async fn issue(api: &Api, server: &TestServer) -> (i64, String, String) {
 async fn serve_next(api: &Api, staff: &str) -> i64 {
     let r = api.post("/api/v1/desks/1/call-next", staff, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let id = r.json["id"].as_i64().or(r.json["ticket"]["id"].as_i64()).unwrap();
+    let id = r.json["id"]
+        .as_i64()
+        .or(r.json["ticket"]["id"].as_i64())
+        .unwrap();
     let r = api
         .post(&format!("/api/v1/tickets/{id}/start"), staff, None)
         .await;
@@ -61,7 +68,10 @@ async fn ratings_follow_the_rules_on_both_paths() {
     let r = api
         .post("/api/v1/ratings", &rating, Some(&rate(&label1, json!(5))))
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "visit_not_finished"));
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "visit_not_finished")
+    );
     let r = api
         .post(
             &format!("/api/v1/status/{token2}/rating"),
@@ -69,7 +79,10 @@ async fn ratings_follow_the_rules_on_both_paths() {
             Some(&json!({ "score": 4 })),
         )
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "visit_not_finished"));
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "visit_not_finished")
+    );
     let r = api.get("/api/v1/rating/recent", Some(&rating)).await;
     assert_eq!(r.json, json!({ "visits": [] }));
 
@@ -124,9 +137,16 @@ async fn ratings_follow_the_rules_on_both_paths() {
     let r = api
         .post("/api/v1/ratings", &rating, Some(&rate(&label1, json!(5))))
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_rated"));
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "already_rated")
+    );
     let r = api.get("/api/v1/rating/recent", Some(&rating)).await;
-    assert_eq!(r.json, json!({ "visits": [] }), "a rated visit is no longer offered");
+    assert_eq!(
+        r.json,
+        json!({ "visits": [] }),
+        "a rated visit is no longer offered"
+    );
 
     // Stored linked to the visit, with its service, desk, staff member and times; no personal data.
     let row: (i64, String, i64, i64, i64, String, String, String, i64) = conn
@@ -139,7 +159,9 @@ async fn ratings_follow_the_rules_on_both_paths() {
         )
         .unwrap();
     let amal_id: i64 = conn
-        .query_row("SELECT id FROM staff WHERE username = 'amal'", [], |r| r.get(0))
+        .query_row("SELECT id FROM staff WHERE username = 'amal'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(
         row,
@@ -183,23 +205,41 @@ async fn ratings_follow_the_rules_on_both_paths() {
     assert_eq!(serve_next(&api, &amal).await, first + 1);
     let path = format!("/api/v1/status/{token2}/rating");
     let r = api.post(&path, "x", Some(&json!({ "score": 9 }))).await;
-    assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_score"));
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_score")
+    );
     let r = api
         .post(&path, "x", Some(&json!({ "score": 5, "label": label2 })))
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no label here: {}", r.text);
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no label here: {}",
+        r.text
+    );
     let r = api
-        .post(&path, "x", Some(&json!({ "score": 5, "reasons": ["courtesy", "clarity"] })))
+        .post(
+            &path,
+            "x",
+            Some(&json!({ "score": 5, "reasons": ["courtesy", "clarity"] })),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.text.len(), format!("{{\"id\":{}}}", rating_id + 1).len());
     let r = api.post(&path, "x", Some(&json!({ "score": 5 }))).await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_rated"));
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "already_rated")
+    );
     // The device cannot rate it again either.
     let r = api
         .post("/api/v1/ratings", &rating, Some(&rate(&label2, json!(1))))
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_rated"));
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "already_rated")
+    );
     let r = api
         .post(
             "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/rating",
