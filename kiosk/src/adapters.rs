@@ -1,28 +1,38 @@
 //! The UI globals ↔ the flow. `App` owns the `Flow`, the client handle and the printer; each
 //! `Api` callback becomes one `Flow` method call, after which the effects are carried out and
 //! the whole view is rendered again from the flow (`render`). All strings come from `text.rs`.
+//!
+//! Printing: an acknowledged ticket goes to the print thread (`Printer::submit` returns at once);
+//! its outcome comes back through `poll`, is told to the server (`printed: true|false`, through
+//! the client worker, retried) and to the flow (which shows the ticket view or the fault view).
 
 use crate::api::Ticket;
 use crate::client::{Client, Command};
-use crate::flow::{Clock, Effect, Field, Flow, Gender, Screen, Submission};
+use crate::flow::{Clock, Effect, Field, Flow, Gender, PrintState, Screen, Submission};
 use crate::intake::Check;
-use crate::printer::{PrintJob, TicketPrinter};
+use crate::printer::{PrintJob, PrintOutcome, Printer, ticket_content};
 use crate::text::{self, INTERPRETER, Lang};
 use slint::{
     ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use ui::{Api, Dir, FieldView, KeyRow, Kiosk, ReviewRow, ServiceItem, Texts};
+
+/// How many tickets' last print report `App` remembers (to send each change once).
+const KEEP_REPORTS: usize = 64;
 
 pub struct App {
     pub ui: Kiosk,
     pub flow: RefCell<Flow>,
     client: Client,
-    printer: RefCell<Box<dyn TicketPrinter>>,
+    pub printer: Printer,
     clock: Rc<dyn Clock>,
     public_base_url: String,
     qr_for: RefCell<String>,
+    /// `(ticket id, printed)` last sent to the server, newest last.
+    reported: RefCell<VecDeque<(i64, bool)>>,
 }
 
 impl App {
@@ -31,7 +41,7 @@ impl App {
         ui: Kiosk,
         flow: Flow,
         client: Client,
-        printer: Box<dyn TicketPrinter>,
+        printer: Printer,
         clock: Rc<dyn Clock>,
         public_base_url: &str,
     ) -> Rc<App> {
@@ -39,10 +49,11 @@ impl App {
             ui,
             flow: RefCell::new(flow),
             client,
-            printer: RefCell::new(printer),
+            printer,
             clock,
             public_base_url: public_base_url.trim_end_matches('/').to_string(),
             qr_for: RefCell::new(String::new()),
+            reported: RefCell::new(VecDeque::new()),
         });
         wire(&app);
         app.render();
@@ -56,13 +67,18 @@ impl App {
         self.after();
     }
 
-    /// Drains the worker's events (called when the worker wakes the event loop, and by tests).
+    /// Drains the HTTP worker's events and the print thread's outcomes (called when a worker
+    /// wakes the event loop, by the periodic timer, and by tests).
     pub fn poll(&self) {
         let events = self.client.drain();
-        if events.is_empty() {
+        let printed = self.printer.drain();
+        if events.is_empty() && printed.is_empty() {
             return;
         }
         let now = self.clock.now();
+        for outcome in printed {
+            self.print_outcome(outcome, now);
+        }
         {
             let mut flow = self.flow.borrow_mut();
             for ev in events {
@@ -70,6 +86,47 @@ impl App {
             }
         }
         self.after();
+    }
+
+    /// The server hears about every outcome (even for a ticket already wiped from the screen);
+    /// each change is sent once: a failed reprint does not raise a second alert.
+    fn print_outcome(&self, o: PrintOutcome, now: std::time::Instant) {
+        let printed = o.result.is_ok();
+        if let Err(fault) = &o.result {
+            eprintln!(
+                "kiosk: ticket {} (attempt {}) did not print: {}",
+                o.ticket_id,
+                o.attempt,
+                fault.message_en()
+            );
+        }
+        let send = {
+            let mut reported = self.reported.borrow_mut();
+            let last = reported
+                .iter()
+                .rev()
+                .find(|(id, _)| *id == o.ticket_id)
+                .map(|(_, p)| *p);
+            if last == Some(printed) {
+                false
+            } else {
+                reported.retain(|(id, _)| *id != o.ticket_id);
+                if reported.len() == KEEP_REPORTS {
+                    reported.pop_front();
+                }
+                reported.push_back((o.ticket_id, printed));
+                true
+            }
+        };
+        if send {
+            self.client.send(Command::ReportPrint {
+                ticket_id: o.ticket_id,
+                printed,
+            });
+        }
+        self.flow
+            .borrow_mut()
+            .on_printed(o.ticket_id, o.attempt, o.result.map(|_| ()), now);
     }
 
     /// The periodic timer: idle prompt, wipes, fault message.
@@ -87,10 +144,17 @@ impl App {
                     self.client.send(Command::Submit { key, request })
                 }
                 Effect::CancelSubmit => self.client.send(Command::CancelSubmit),
-                Effect::Print(ticket) => {
-                    let job = self.print_job(&ticket);
-                    let ok = self.printer.borrow_mut().print(&job).is_ok();
-                    self.flow.borrow_mut().printed(ok);
+                Effect::Print { ticket, attempt } => {
+                    let content = ticket_content(
+                        &ticket,
+                        &self.flow.borrow().services,
+                        &self.status_url(&ticket),
+                    );
+                    self.printer.submit(PrintJob {
+                        ticket_id: ticket.id,
+                        attempt,
+                        content,
+                    });
                 }
             }
         }
@@ -102,21 +166,6 @@ impl App {
             String::new()
         } else {
             format!("{}{}", self.public_base_url, t.status_path)
-        }
-    }
-
-    fn print_job(&self, t: &Ticket) -> PrintJob {
-        let flow = self.flow.borrow();
-        let service = flow.services.iter().find(|s| s.code == t.service);
-        PrintJob {
-            label: t.label.clone(),
-            service_name_ar: service.map(|s| s.name.ar.clone()).unwrap_or_default(),
-            service_name_en: service.map(|s| s.name.en.clone()).unwrap_or_default(),
-            people_ahead: t.people_ahead,
-            estimated_wait_minutes: t.estimated_wait_minutes,
-            status_url: self.status_url(t),
-            issued_at: t.issued_at.clone(),
-            arabic_first: flow.lang == Lang::Ar,
         }
     }
 
@@ -252,14 +301,31 @@ impl App {
                     api.set_ticket_qr(qr_image(&url));
                     *self.qr_for.borrow_mut() = url;
                 }
-                api.set_ticket_print_status(
-                    if flow.print_failed {
-                        l.ticket_print_failed
-                    } else {
-                        l.ticket_printing
+                let (state, status) = match &flow.print {
+                    PrintState::None | PrintState::Printing { .. } => {
+                        (ui::PrintState::Printing, l.ticket_printing)
                     }
-                    .into(),
-                );
+                    PrintState::Printed => (ui::PrintState::Printed, l.ticket_printed),
+                    PrintState::Failed { .. } => (ui::PrintState::Failed, ""),
+                    PrintState::Reprinting { .. } => {
+                        (ui::PrintState::Reprinting, l.ticket_printing)
+                    }
+                };
+                api.set_ticket_print_state(state);
+                api.set_ticket_print_status(status.into());
+                if let Some(fault) = flow.print.fault() {
+                    let other = lang.other();
+                    let lo = text::labels(other);
+                    api.set_print_fault_reason(text::print_fault(lang, fault).into());
+                    api.set_print_fault_other(
+                        format!(
+                            "{}\n{}",
+                            lo.print_reception,
+                            text::print_fault(other, fault)
+                        )
+                        .into(),
+                    );
+                }
             }
             None => {
                 if !self.qr_for.borrow().is_empty() {
@@ -345,6 +411,9 @@ fn texts(lang: Lang) -> Texts {
         ticket_title: l.ticket_title.into(),
         ticket_printing: l.ticket_printing.into(),
         ticket_scan: l.ticket_scan.into(),
+        print_reception: l.print_reception.into(),
+        print_photo: l.print_photo.into(),
+        print_again: l.print_again.into(),
         done: l.done.into(),
         still_there: l.still_there.into(),
         continue_label: l.continue_.into(),
@@ -461,7 +530,9 @@ pub fn qr_image(url: &str) -> Image {
     };
     let n = code.width();
     let colors = code.to_colors();
-    let scale = 8usize;
+    // One pixel per module: the view scales it by a whole number (pixelated), so it stays sharp
+    // at any size.
+    let scale = 1usize;
     let quiet = 4usize;
     let side = (n + 2 * quiet) * scale;
     let mut buf = SharedPixelBuffer::<Rgb8Pixel>::new(side as u32, side as u32);
@@ -532,4 +603,5 @@ fn wire(app: &Rc<App>) {
     on!(on_confirm, |f, now| f.confirm(now));
     on!(on_still_here, |f, now| f.still_here(now));
     on!(on_done, |f, now| f.done(now));
+    on!(on_print_again, |f, now| f.print_again(now));
 }

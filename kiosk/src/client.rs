@@ -5,7 +5,8 @@
 //! `ClientEvent`s back and calls a waker so the UI thread drains them. The worker retries a ticket
 //! request with the *same* idempotency key until it succeeds, is refused (4xx) or is cancelled,
 //! and polls `/api/v1/health` while the server is unreachable, refetching the services when it
-//! comes back. A plain thread is enough: every call is blocking and bounded by the timeout, so no
+//! comes back. Print reports (`printed: true|false`) queue up and are retried the same way until
+//! the server takes them or refuses them (4xx). A plain thread is enough: every call is blocking and bounded by the timeout, so no
 //! async runtime is needed.
 
 use crate::api::{self, ApiError, Notice, Service, Ticket, TicketRequest};
@@ -45,6 +46,9 @@ pub trait TicketApi: Send + 'static {
         request: &TicketRequest,
     ) -> Result<Ticket, ClientError>;
     fn health(&mut self) -> Result<(), ClientError>;
+    /// `POST /api/v1/tickets/{id}/print-report`: whether the ticket came out of the printer
+    /// (false raises a `not_printed` alert for supervisors).
+    fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError>;
 }
 
 /// The real server over HTTP(S).
@@ -123,6 +127,23 @@ impl TicketApi for HttpApi {
             .call();
         Self::read(r).map(|_| ())
     }
+    fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError> {
+        let body = if printed {
+            r#"{"printed":true}"#
+        } else {
+            r#"{"printed":false}"#
+        };
+        let r = self
+            .agent
+            .post(format!(
+                "{}/api/v1/tickets/{ticket_id}/print-report",
+                self.base
+            ))
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .send(body.as_bytes());
+        Self::read(r).map(|_| ())
+    }
 }
 
 /// What the UI asks of the worker. (A few messages per visitor: the size difference between
@@ -131,8 +152,16 @@ impl TicketApi for HttpApi {
 #[derive(Debug)]
 pub enum Command {
     RefreshServices,
-    Submit { key: String, request: TicketRequest },
+    Submit {
+        key: String,
+        request: TicketRequest,
+    },
     CancelSubmit,
+    /// Tell the server whether a ticket printed (retried until it is taken or refused).
+    ReportPrint {
+        ticket_id: i64,
+        printed: bool,
+    },
 }
 
 /// What the worker reports back.
@@ -140,9 +169,21 @@ pub enum Command {
 pub enum ClientEvent {
     Services(Result<Vec<Service>, ClientError>),
     Notice(Result<Notice, ClientError>),
-    Issued { key: String, ticket: Ticket },
-    Failed { key: String, error: ClientError },
+    Issued {
+        key: String,
+        ticket: Ticket,
+    },
+    Failed {
+        key: String,
+        error: ClientError,
+    },
     Online(bool),
+    /// The server took a print report (`Err`: it refused it, and it is not retried).
+    PrintReported {
+        ticket_id: i64,
+        printed: bool,
+        result: Result<(), ClientError>,
+    },
 }
 
 /// Called by the worker after each event, from the worker thread (production: posts a closure to
@@ -209,6 +250,13 @@ struct Pending {
     delay: Duration,
 }
 
+struct Report {
+    ticket_id: i64,
+    printed: bool,
+    next_try: Instant,
+    delay: Duration,
+}
+
 struct Worker<A> {
     api: A,
     policy: RetryPolicy,
@@ -216,6 +264,7 @@ struct Worker<A> {
     waker: Waker,
     online: bool,
     pending: Option<Pending>,
+    reports: Vec<Report>,
     next_health: Instant,
     next_refresh: Instant,
     have_notice: bool,
@@ -231,6 +280,7 @@ impl<A: TicketApi> Worker<A> {
             waker,
             online: true,
             pending: None,
+            reports: Vec::new(),
             next_health: now,
             next_refresh: now,
             have_notice: false,
@@ -306,6 +356,47 @@ impl<A: TicketApi> Worker<A> {
         }
     }
 
+    /// Sends the print reports that are due; keeps the retryable failures for later.
+    fn try_reports(&mut self) {
+        let now = Instant::now();
+        let due: Vec<usize> = (0..self.reports.len())
+            .filter(|&i| self.reports[i].next_try <= now)
+            .collect();
+        let mut done = Vec::new();
+        for i in due {
+            let (ticket_id, printed) = (self.reports[i].ticket_id, self.reports[i].printed);
+            match self.api.report_print(ticket_id, printed) {
+                Ok(()) => {
+                    done.push(i);
+                    self.set_online(true);
+                    self.emit(ClientEvent::PrintReported {
+                        ticket_id,
+                        printed,
+                        result: Ok(()),
+                    });
+                }
+                Err(error) if error.retryable() => {
+                    let r = &mut self.reports[i];
+                    r.next_try = Instant::now() + r.delay;
+                    r.delay = (r.delay * 2).min(self.policy.max_retry);
+                    self.note(&error);
+                }
+                Err(error) => {
+                    done.push(i);
+                    self.note(&error);
+                    self.emit(ClientEvent::PrintReported {
+                        ticket_id,
+                        printed,
+                        result: Err(error),
+                    });
+                }
+            }
+        }
+        for i in done.into_iter().rev() {
+            self.reports.remove(i);
+        }
+    }
+
     fn run(mut self, rx: Receiver<Command>) {
         self.refresh();
         loop {
@@ -316,6 +407,9 @@ impl<A: TicketApi> Worker<A> {
             }
             if let Some(p) = &self.pending {
                 wake = wake.min(p.next_try);
+            }
+            for r in &self.reports {
+                wake = wake.min(r.next_try);
             }
             match rx.recv_timeout(wake.saturating_duration_since(now)) {
                 Ok(Command::RefreshServices) => self.refresh(),
@@ -328,12 +422,25 @@ impl<A: TicketApi> Worker<A> {
                     });
                 }
                 Ok(Command::CancelSubmit) => self.pending = None,
+                Ok(Command::ReportPrint { ticket_id, printed }) => {
+                    // A newer report for the same ticket replaces one still waiting.
+                    self.reports.retain(|r| r.ticket_id != ticket_id);
+                    self.reports.push(Report {
+                        ticket_id,
+                        printed,
+                        next_try: Instant::now(),
+                        delay: self.policy.first_retry,
+                    });
+                }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
             let now = Instant::now();
             if self.pending.as_ref().is_some_and(|p| p.next_try <= now) {
                 self.try_issue();
+            }
+            if self.reports.iter().any(|r| r.next_try <= now) {
+                self.try_reports();
             }
             if !self.online && self.next_health <= now {
                 match self.api.health() {
@@ -362,6 +469,8 @@ pub mod fake {
     pub struct FakeState {
         pub down: Arc<AtomicBool>,
         pub issued: Arc<Mutex<Vec<(String, TicketRequest)>>>,
+        /// `(ticket id, printed)` in the order the server took them.
+        pub print_reports: Arc<Mutex<Vec<(i64, bool)>>>,
     }
 
     pub struct FakeApi {
@@ -495,6 +604,15 @@ pub mod fake {
         }
         fn health(&mut self) -> Result<(), ClientError> {
             self.up()
+        }
+        fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError> {
+            self.up()?;
+            self.state
+                .print_reports
+                .lock()
+                .unwrap()
+                .push((ticket_id, printed));
+            Ok(())
         }
     }
 }

@@ -9,10 +9,18 @@
 //! idle_timeout_secs = 60
 //! still_there_secs = 20
 //! ticket_wipe_secs = 30
+//! print_fault_wipe_secs = 120                     # the ticket stays this long when it did not print
+//! printed_dir = "/var/lib/awn-kiosk/printed"      # virtual printer folder when there is no [printer]
+//!
+//! [printer]                                       # see kiosk-printer's PrinterConfig
+//! width = "80mm"
+//! driver = "network"
+//! address = "192.168.1.50:9100"
 //! ```
 
 use crate::flow::FlowConfig;
 use crate::text::Lang;
+use kiosk_printer::{DriverConfig, PaperWidth, PrinterConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,7 +43,13 @@ pub struct Config {
     pub idle_timeout_secs: u64,
     pub still_there_secs: u64,
     pub ticket_wipe_secs: u64,
+    pub print_fault_wipe_secs: u64,
     pub request_timeout_ms: u64,
+    /// Where the virtual printer writes `<label>-<n>.bin` and `.png` when there is no `[printer]`
+    /// table (default: `printed/` next to the token file, else `./demo-data/printed`).
+    pub printed_dir: Option<PathBuf>,
+    /// The `[printer]` table, validated by `kiosk_printer::PrinterConfig` (errors name the field).
+    pub printer: Option<PrinterConfig>,
     /// Render one frame without a display, write it to this PNG and exit (`--headless-frame`).
     #[serde(skip)]
     pub headless_frame: Option<PathBuf>,
@@ -52,7 +66,10 @@ impl Default for Config {
             idle_timeout_secs: 60,
             still_there_secs: 20,
             ticket_wipe_secs: 30,
+            print_fault_wipe_secs: 120,
             request_timeout_ms: 2000,
+            printed_dir: None,
+            printer: None,
             headless_frame: None,
         }
     }
@@ -110,12 +127,31 @@ impl Config {
         self.public_base_url.as_deref().unwrap_or(&self.server)
     }
 
+    /// The printer to use: the `[printer]` table, or a virtual printer writing into
+    /// `printed_dir` (default: `printed/` beside the token file, else `./demo-data/printed`).
+    pub fn printer(&self) -> PrinterConfig {
+        if let Some(p) = &self.printer {
+            return p.clone();
+        }
+        let dir = self.printed_dir.clone().unwrap_or_else(|| {
+            match self.token_file.as_deref().and_then(|t| t.parent()) {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.join("printed"),
+                _ => PathBuf::from("demo-data/printed"),
+            }
+        });
+        PrinterConfig::new(PaperWidth::Mm80, DriverConfig::Virtual { dir })
+    }
+
     pub fn flow(&self) -> FlowConfig {
         FlowConfig {
             idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(5)),
             // The prompt stays at least 20 s, whatever the file says.
             still_there: Duration::from_secs(self.still_there_secs.max(20)),
             ticket_wipe: Duration::from_secs(self.ticket_wipe_secs.max(5)),
+            // Never shorter than the normal ticket time.
+            print_fault_wipe: Duration::from_secs(
+                self.print_fault_wipe_secs.max(self.ticket_wipe_secs).max(5),
+            ),
             default_lang: Lang::Ar,
             ..FlowConfig::default()
         }
@@ -153,5 +189,79 @@ mod tests {
         std::fs::write(&file, "sever = \"typo\"\n").unwrap();
         assert!(Config::from_args(["--config", file.to_str().unwrap()].map(String::from)).is_err());
         assert!(Config::from_args(["--mode", "rating"].map(String::from)).is_err());
+    }
+
+    #[test]
+    fn printer_table_and_virtual_default() {
+        let dir = std::env::temp_dir().join(format!("kiosk-cfg-printer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("k.toml");
+        let load = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            Config::from_args(["--config", file.to_str().unwrap()].map(String::from))
+        };
+        let cfg = load(
+            "token_file = \"/etc/awn-kiosk/token\"\nprint_fault_wipe_secs = 90\n\n[printer]\nwidth = \"58mm\"\ndriver = \"network\"\naddress = \"192.168.1.50\"\ndensity = 7\ncut = \"full\"\n",
+        )
+        .unwrap();
+        let p = cfg.printer();
+        assert_eq!(p.width, PaperWidth::Mm58);
+        assert_eq!(p.driver.kind(), "network");
+        assert_eq!(p.density.get(), 7);
+        assert_eq!(cfg.flow().print_fault_wipe, Duration::from_secs(90));
+
+        let cfg = load(
+            "[printer]\nwidth = \"80mm\"\ndriver = \"device-file\"\npath = \"/dev/usb/lp0\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.printer().driver,
+            DriverConfig::DeviceFile {
+                path: "/dev/usb/lp0".into()
+            }
+        );
+
+        // No [printer]: a virtual printer beside the token file, or in ./demo-data/printed.
+        let cfg = load("token_file = \"/etc/awn-kiosk/token\"\n").unwrap();
+        assert_eq!(
+            cfg.printer().driver,
+            DriverConfig::Virtual {
+                dir: "/etc/awn-kiosk/printed".into()
+            }
+        );
+        assert_eq!(
+            Config::default().printer().driver,
+            DriverConfig::Virtual {
+                dir: "demo-data/printed".into()
+            }
+        );
+
+        // Bad values: the error names the field.
+        for (text, field) in [
+            (
+                "[printer]\nwidth = \"80mm\"\ndriver = \"network\"\naddress = \"1.2.3.4\"\ndensity = 12\n",
+                "`density`",
+            ),
+            (
+                "[printer]\nwidth = \"70mm\"\ndriver = \"network\"\naddress = \"1.2.3.4\"\n",
+                "`width`",
+            ),
+            (
+                "[printer]\nwidth = \"80mm\"\ndriver = \"network\"\n",
+                "`address`",
+            ),
+            (
+                "[printer]\nwidth = \"80mm\"\ndriver = \"network\"\naddress = \"1.2.3.4\"\ncut = \"half\"\n",
+                "cut",
+            ),
+            (
+                "[printer]\nwidth = \"80mm\"\ndriver = \"netwrk\"\n",
+                "driver",
+            ),
+        ] {
+            let e = load(text).unwrap_err();
+            assert!(e.contains(field) && e.contains("printer config"), "{e}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

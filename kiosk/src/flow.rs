@@ -10,11 +10,16 @@
 //!   "start over", "done", after the idle prompt, and after the ticket has been shown. The draft's
 //!   personal fields are cleared as soon as the ticket is issued.
 //! - Navigation taps within `debounce` of a screen change are ignored (no double tap through).
+//! - **Print only what the server acknowledged**: `Effect::Print` is only raised by an `Issued`
+//!   answer for the current key, and "print again" reprints that same ticket (no new request).
+//!   Print outcomes carry the ticket id and attempt; a stale one (wiped flow, older attempt)
+//!   changes nothing on screen.
 
 use crate::api::{IntakeBody, NeedsBody, Notice, Service, Ticket, TicketRequest};
 use crate::client::{ClientError, ClientEvent};
 use crate::intake::{self, Check};
 use crate::text::{INTERPRETER, Lang};
+use kiosk_printer::PrintFault;
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
@@ -59,6 +64,9 @@ pub struct FlowConfig {
     pub still_there: Duration,
     /// How long the ticket stays on screen before the wipe.
     pub ticket_wipe: Duration,
+    /// How long the ticket stays on screen after the printer failed (time to photograph the QR
+    /// code and walk to reception).
+    pub print_fault_wipe: Duration,
     /// A ticket request without an answer for this long shows the fault message.
     pub fault_after: Duration,
     /// Navigation taps this soon after a screen change are ignored.
@@ -72,6 +80,7 @@ impl Default for FlowConfig {
             idle_timeout: Duration::from_secs(60),
             still_there: Duration::from_secs(20),
             ticket_wipe: Duration::from_secs(30),
+            print_fault_wipe: Duration::from_secs(120),
             fault_after: Duration::from_millis(1500),
             debounce: Duration::from_millis(350),
             default_lang: Lang::Ar,
@@ -141,13 +150,56 @@ pub enum Submission {
     Refused(ClientError),
 }
 
+/// The paper ticket, as the visitor sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrintState {
+    /// No ticket.
+    None,
+    /// The first attempt is on the print thread: "your ticket is printing".
+    Printing { attempt: u32 },
+    /// The printer confirmed the ticket.
+    Printed,
+    /// The printer failed: the number and QR stay large on screen with "please show this screen
+    /// at reception" and a "print again" button.
+    Failed { fault: PrintFault, attempt: u32 },
+    /// "Print again" was tapped after a fault: the same large view while it prints.
+    Reprinting { fault: PrintFault, attempt: u32 },
+}
+
+impl PrintState {
+    /// The attempt whose outcome is awaited.
+    pub fn awaiting(&self) -> Option<u32> {
+        match self {
+            PrintState::Printing { attempt } | PrintState::Reprinting { attempt, .. } => {
+                Some(*attempt)
+            }
+            _ => None,
+        }
+    }
+
+    /// The fault being shown (failed, or reprinting after a failure).
+    pub fn fault(&self) -> Option<&PrintFault> {
+        match self {
+            PrintState::Failed { fault, .. } | PrintState::Reprinting { fault, .. } => Some(fault),
+            _ => None,
+        }
+    }
+}
+
 /// Work for the controller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     RefreshServices,
-    Submit { key: String, request: TicketRequest },
+    Submit {
+        key: String,
+        request: TicketRequest,
+    },
     CancelSubmit,
-    Print(Ticket),
+    /// Print this acknowledged ticket (attempt 1, or a reprint of the same ticket).
+    Print {
+        ticket: Ticket,
+        attempt: u32,
+    },
 }
 
 pub struct Flow {
@@ -162,7 +214,10 @@ pub struct Flow {
     key: Option<(String, TicketRequest)>,
     pub submission: Submission,
     pub ticket: Option<Ticket>,
-    pub print_failed: bool,
+    pub print: PrintState,
+    /// The ticket screen is wiped `wipe_after` after `wipe_from`.
+    wipe_from: Instant,
+    wipe_after: Duration,
     last_touch: Instant,
     screen_since: Instant,
     prompt_since: Option<Instant>,
@@ -189,6 +244,7 @@ impl Flow {
     }
 
     pub fn with_keys(cfg: FlowConfig, now: Instant, new_key: Box<dyn FnMut() -> String>) -> Self {
+        let cfg_ticket_wipe = cfg.ticket_wipe;
         Flow {
             lang: cfg.default_lang,
             cfg,
@@ -201,7 +257,9 @@ impl Flow {
             key: None,
             submission: Submission::None,
             ticket: None,
-            print_failed: false,
+            print: PrintState::None,
+            wipe_from: now,
+            wipe_after: cfg_ticket_wipe,
             last_touch: now,
             screen_since: now,
             prompt_since: None,
@@ -368,7 +426,7 @@ impl Flow {
         self.key = None;
         self.submission = Submission::None;
         self.ticket = None;
-        self.print_failed = false;
+        self.print = PrintState::None;
         self.lang = self.cfg.default_lang;
         self.prompt_since = None;
         self.last_touch = now;
@@ -582,7 +640,7 @@ impl Flow {
         match self.screen {
             Screen::Welcome => {}
             Screen::Ticket => {
-                if now.saturating_duration_since(self.screen_since) >= self.cfg.ticket_wipe {
+                if now.saturating_duration_since(self.wipe_from) >= self.wipe_after {
                     self.wipe(now);
                 }
             }
@@ -609,6 +667,7 @@ impl Flow {
             ClientEvent::Notice(Ok(n)) => self.notice = Some(n),
             ClientEvent::Notice(Err(_)) => {}
             ClientEvent::Online(on) => self.online = on,
+            ClientEvent::PrintReported { .. } => {}
             ClientEvent::Issued { key, ticket } => {
                 if self.idempotency_key() != Some(key.as_str()) || self.screen == Screen::Ticket {
                     return; // an answer for a flow that was wiped, or a duplicate
@@ -616,8 +675,14 @@ impl Flow {
                 // The personal details are no longer needed on this kiosk.
                 self.draft = Draft::default();
                 self.submission = Submission::None;
-                self.effects.push(Effect::Print(ticket.clone()));
+                self.effects.push(Effect::Print {
+                    ticket: ticket.clone(),
+                    attempt: 1,
+                });
+                self.print = PrintState::Printing { attempt: 1 };
                 self.ticket = Some(ticket);
+                self.wipe_from = now;
+                self.wipe_after = self.cfg.ticket_wipe;
                 self.go(Screen::Ticket, now);
             }
             ClientEvent::Failed { key, error } => {
@@ -639,8 +704,55 @@ impl Flow {
         }
     }
 
-    pub fn printed(&mut self, ok: bool) {
-        self.print_failed = !ok;
+    /// The print thread's answer for `ticket_id`'s `attempt`. Answers for another ticket or an
+    /// older attempt are ignored (the server is told by the controller either way).
+    pub fn on_printed(
+        &mut self,
+        ticket_id: i64,
+        attempt: u32,
+        result: Result<(), PrintFault>,
+        now: Instant,
+    ) {
+        if self.ticket.as_ref().map(|t| t.id) != Some(ticket_id)
+            || self.print.awaiting() != Some(attempt)
+        {
+            return;
+        }
+        self.wipe_from = now;
+        match result {
+            Ok(()) => {
+                self.print = PrintState::Printed;
+                self.wipe_after = self.cfg.ticket_wipe;
+            }
+            Err(fault) => {
+                self.print = PrintState::Failed { fault, attempt };
+                self.wipe_after = self.cfg.print_fault_wipe;
+            }
+        }
+    }
+
+    /// "Print again" on the fault view: the same ticket, the next attempt; no new request.
+    pub fn print_again(&mut self, now: Instant) {
+        self.touch(now);
+        if self.screen != Screen::Ticket || !self.settled(now) {
+            return;
+        }
+        let (PrintState::Failed { fault, attempt }, Some(ticket)) = (&self.print, &self.ticket)
+        else {
+            return;
+        };
+        let attempt = attempt + 1;
+        self.effects.push(Effect::Print {
+            ticket: ticket.clone(),
+            attempt,
+        });
+        self.print = PrintState::Reprinting {
+            fault: fault.clone(),
+            attempt,
+        };
+        self.wipe_from = now;
+        self.wipe_after = self.cfg.print_fault_wipe;
+        self.screen_since = now; // debounce a double tap on "print again"
     }
 }
 
@@ -718,7 +830,11 @@ mod tests {
             t0 + 4 * S,
         );
         assert_eq!(f.screen, Screen::Ticket);
-        assert!(matches!(f.take_effects().as_slice(), [Effect::Print(_)]));
+        assert!(matches!(
+            f.take_effects().as_slice(),
+            [Effect::Print { attempt: 1, .. }]
+        ));
+        assert_eq!(f.print, PrintState::Printing { attempt: 1 });
         // A late duplicate answer changes nothing.
         f.on_client(
             ClientEvent::Issued {
@@ -945,6 +1061,83 @@ mod tests {
         );
         assert_eq!(f.submission, Submission::Refused(err));
         assert!(f.fault_visible(t0 + 4 * S));
+    }
+
+    fn issued(f: &mut Flow, t0: Instant) -> Ticket {
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.skip_details(t0 + 3 * S);
+        let key = submit_key(f);
+        f.on_client(
+            ClientEvent::Issued {
+                key,
+                ticket: ticket("A-030"),
+            },
+            t0 + 4 * S,
+        );
+        match f.take_effects().as_slice() {
+            [Effect::Print { ticket, attempt: 1 }] => ticket.clone(),
+            other => panic!("expected one print, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn print_fault_keeps_the_ticket_longer_and_reprints_the_same_ticket() {
+        let (mut f, t0) = flow();
+        let t = issued(&mut f, t0);
+        // "Print again" does nothing while the first attempt is printing.
+        f.print_again(t0 + 5 * S);
+        assert!(f.take_effects().is_empty());
+        let at = t0 + 6 * S;
+        f.on_printed(t.id, 1, Err(PrintFault::PaperEnd), at);
+        assert_eq!(f.print.fault(), Some(&PrintFault::PaperEnd));
+        // The normal wipe time passes: the fault view stays.
+        f.tick(at + f.config().ticket_wipe + S);
+        assert_eq!(f.screen, Screen::Ticket);
+        f.print_again(at + 40 * S);
+        match f.take_effects().as_slice() {
+            [Effect::Print { ticket, attempt: 2 }] => assert_eq!(ticket, &t),
+            other => panic!("expected a reprint, got {other:?}"),
+        }
+        assert!(matches!(f.print, PrintState::Reprinting { attempt: 2, .. }));
+        // A double tap on "print again" queues nothing more.
+        f.print_again(at + 40 * S + Duration::from_millis(100));
+        assert!(f.take_effects().is_empty());
+        // A late answer for attempt 1 changes nothing.
+        f.on_printed(t.id, 1, Ok(()), at + 41 * S);
+        assert!(matches!(f.print, PrintState::Reprinting { .. }));
+        f.on_printed(t.id, 2, Err(PrintFault::CoverOpen), at + 42 * S);
+        assert!(matches!(
+            f.print,
+            PrintState::Failed {
+                fault: PrintFault::CoverOpen,
+                attempt: 2
+            }
+        ));
+        let last = at + 42 * S;
+        f.tick(last + f.config().print_fault_wipe - S);
+        assert_eq!(f.screen, Screen::Ticket);
+        f.tick(last + f.config().print_fault_wipe);
+        assert_eq!(f.screen, Screen::Welcome);
+        assert_eq!(f.print, PrintState::None);
+        // An answer after the wipe changes nothing.
+        f.on_printed(t.id, 2, Ok(()), last + f.config().print_fault_wipe + S);
+        assert_eq!(f.print, PrintState::None);
+    }
+
+    #[test]
+    fn printed_ticket_wipes_after_the_normal_time() {
+        let (mut f, t0) = flow();
+        let t = issued(&mut f, t0);
+        f.on_printed(t.id, 1, Ok(()), t0 + 5 * S);
+        assert_eq!(f.print, PrintState::Printed);
+        f.print_again(t0 + 6 * S);
+        assert!(
+            f.take_effects().is_empty(),
+            "no reprint of a printed ticket"
+        );
+        f.tick(t0 + 5 * S + f.config().ticket_wipe);
+        assert_eq!(f.screen, Screen::Welcome);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! - `client`: HTTP on a worker thread: retries with the same idempotency key, reconnects.
 //! - `adapters`: the `ui` crate's globals ↔ the flow (`App`).
 //! - `text`: every string in Arabic and English.
-//! - `printer`: the printing seam (`TicketPrinter`, `VirtualPrinter`).
+//! - `printer`: the print thread (`kiosk-printer`'s `PrintWorker`) and what goes on paper.
 //! - `headless`: software rendering into a pixel buffer (tests, screenshots, bench).
 //! - `config`: TOML file + command line.
 //!
@@ -45,7 +45,8 @@ pub fn init(cfg: &Config, waker: Waker) -> Result<Rc<App>, String> {
         &token,
         Duration::from_millis(cfg.request_timeout_ms),
     );
-    let client = Client::start(api, RetryPolicy::default(), waker);
+    let client = Client::start(api, RetryPolicy::default(), waker.clone());
+    let printer = printer::Printer::start(cfg.printer(), waker)?;
     let clock = Rc::new(SystemClock);
     let flow = Flow::new(cfg.flow(), std::time::Instant::now());
     let ui = ui::Kiosk::new().map_err(|e| e.to_string())?;
@@ -53,7 +54,7 @@ pub fn init(cfg: &Config, waker: Waker) -> Result<Rc<App>, String> {
         ui,
         flow,
         client,
-        Box::new(printer::VirtualPrinter::default()),
+        printer,
         clock,
         cfg.public_base(),
     ))

@@ -1,45 +1,198 @@
-//! The printing seam. The `kiosk-printer` crate (next issue) will provide a real
-//! `TicketPrinter`; until then the kiosk uses `VirtualPrinter`, which records the jobs.
-//! Only ticket data goes to the printer: never the visitor's name, ID, mobile or needs.
+//! Printing: the kiosk side of the `kiosk-printer` crate.
+//!
+//! `Printer` owns a [`PrintWorker`] (one thread, one job at a time). `submit` returns at once; the
+//! outcome comes back through a channel and the same waker the HTTP worker uses, so the UI thread
+//! picks it up in `App::poll` and is never blocked by a printer that does not answer.
+//!
+//! Only ticket data goes to the printer ([`TicketContent`] has no field for a name, ID, mobile or
+//! need), and it is built from the ticket the server acknowledged, never from what was typed.
 
+use crate::api::{Service, Ticket};
+use crate::client::Waker;
+use crate::text::{AR, EN};
+use kiosk_printer::{PrintFault, PrintReport, PrinterConfig, TicketContent, Timestamp};
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 
-/// What goes on the paper ticket.
+pub use kiosk_printer::{DriverConfig, PaperWidth};
+
+/// One print request: which ticket, which attempt (a reprint is the next attempt of the same
+/// ticket), and exactly what goes on paper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrintJob {
-    pub label: String,
-    pub service_name_ar: String,
-    pub service_name_en: String,
-    pub people_ahead: u32,
-    pub estimated_wait_minutes: u32,
-    /// The status link the QR encodes: `<public base URL>/t/<token>`.
-    pub status_url: String,
-    pub issued_at: String,
-    /// The visitor's language when the ticket was taken (print that language first).
-    pub arabic_first: bool,
+    pub ticket_id: i64,
+    pub attempt: u32,
+    pub content: TicketContent,
 }
 
-#[derive(Debug)]
-pub struct PrintError(pub String);
-
-/// Prints one ticket. Called on the UI thread right after the ticket is issued, so an
-/// implementation must return quickly (queue the job and print on its own thread).
-pub trait TicketPrinter {
-    fn print(&mut self, job: &PrintJob) -> Result<(), PrintError>;
+/// What the print thread reports back.
+#[derive(Clone, Debug)]
+pub struct PrintOutcome {
+    pub ticket_id: i64,
+    pub attempt: u32,
+    pub result: Result<PrintReport, PrintFault>,
 }
 
-/// No hardware: keeps the jobs (tests look at them) and prints nothing.
-#[derive(Clone, Default)]
-pub struct VirtualPrinter {
-    pub jobs: Arc<Mutex<Vec<PrintJob>>>,
+/// How many past jobs `Printer::jobs` remembers (ticket data only; for tests and diagnostics).
+const KEEP_JOBS: usize = 32;
+
+/// The UI thread's handle on the print thread.
+pub struct Printer {
+    worker: kiosk_printer::PrintWorker,
+    tx: Sender<PrintOutcome>,
+    rx: Mutex<Receiver<PrintOutcome>>,
+    waker: Waker,
+    jobs: Arc<Mutex<VecDeque<PrintJob>>>,
+    config: PrinterConfig,
 }
 
-impl TicketPrinter for VirtualPrinter {
-    fn print(&mut self, job: &PrintJob) -> Result<(), PrintError> {
-        self.jobs
-            .lock()
-            .map_err(|e| PrintError(e.to_string()))?
-            .push(job.clone());
-        Ok(())
+impl Printer {
+    /// Starts the print thread for this configuration.
+    pub fn start(config: PrinterConfig, waker: Waker) -> Result<Printer, String> {
+        let worker = kiosk_printer::PrintWorker::spawn(config.clone())
+            .map_err(|e| format!("starting the print thread: {e}"))?;
+        let (tx, rx) = mpsc::channel();
+        Ok(Printer {
+            worker,
+            tx,
+            rx: Mutex::new(rx),
+            waker,
+            jobs: Arc::default(),
+            config,
+        })
+    }
+
+    pub fn config(&self) -> &PrinterConfig {
+        &self.config
+    }
+
+    /// Queues a job and returns at once.
+    pub fn submit(&self, job: PrintJob) {
+        {
+            let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+            if jobs.len() == KEEP_JOBS {
+                jobs.pop_front();
+            }
+            jobs.push_back(job.clone());
+        }
+        let (tx, waker) = (self.tx.clone(), self.waker.clone());
+        let (ticket_id, attempt) = (job.ticket_id, job.attempt);
+        self.worker.submit(job.content, move |result| {
+            if tx
+                .send(PrintOutcome {
+                    ticket_id,
+                    attempt,
+                    result,
+                })
+                .is_ok()
+            {
+                waker();
+            }
+        });
+    }
+
+    /// Outcomes that arrived so far.
+    pub fn drain(&self) -> Vec<PrintOutcome> {
+        let rx = self.rx.lock().unwrap_or_else(|p| p.into_inner());
+        rx.try_iter().collect()
+    }
+
+    /// The last jobs submitted, oldest first.
+    pub fn jobs(&self) -> Vec<PrintJob> {
+        let jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.iter().cloned().collect()
+    }
+}
+
+/// What goes on paper for an acknowledged ticket: label, the service's public names, people
+/// ahead, the issue time and the status link (`public base URL` + the server's `status_path`).
+pub fn ticket_content(ticket: &Ticket, services: &[Service], status_url: &str) -> TicketContent {
+    let service = services.iter().find(|s| s.code == ticket.service);
+    TicketContent {
+        association_name_ar: AR.association.into(),
+        association_name_en: EN.association.into(),
+        label: ticket.label.clone(),
+        service_name_ar: service.map(|s| s.name.ar.clone()).unwrap_or_default(),
+        service_name_en: service.map(|s| s.name.en.clone()).unwrap_or_default(),
+        people_ahead: ticket.people_ahead,
+        // RFC 3339 with an offset from the server; if it is unreadable, the print time is a
+        // close stand-in (the ticket was issued a moment ago).
+        issued_at: ticket
+            .issued_at
+            .parse::<Timestamp>()
+            .unwrap_or_else(|_| Timestamp::now()),
+        status_url: status_url.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::fake::sample_services;
+
+    #[test]
+    fn content_comes_from_the_server_ticket() {
+        let t = Ticket {
+            id: 9,
+            label: "B-004".into(),
+            service: "follow_up".into(),
+            people_ahead: 3,
+            estimated_wait_minutes: 7,
+            status_path: "/t/abc".into(),
+            issued_at: "2026-11-25T10:02:03+03:00".into(),
+        };
+        let c = ticket_content(&t, &sample_services(), "https://q.example/t/abc");
+        assert_eq!(c.label, "B-004");
+        assert_eq!(
+            (c.service_name_ar.as_str(), c.service_name_en.as_str()),
+            ("متابعة طلب", "Follow-up")
+        );
+        assert_eq!(c.people_ahead, 3);
+        assert_eq!(c.issued_at.to_string(), "2026-11-25T07:02:03Z");
+        assert_eq!(c.status_url, "https://q.example/t/abc");
+    }
+
+    #[test]
+    fn virtual_printer_reports_back_without_blocking() {
+        let dir = std::env::temp_dir().join(format!("kiosk-printer-unit-{}", std::process::id()));
+        let woken = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let w = woken.clone();
+        let p = Printer::start(
+            PrinterConfig::new(PaperWidth::Mm80, DriverConfig::Virtual { dir: dir.clone() }),
+            Arc::new(move || {
+                w.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }),
+        )
+        .unwrap();
+        let t = Ticket {
+            id: 1,
+            label: "A-001".into(),
+            service: "new_request".into(),
+            people_ahead: 0,
+            estimated_wait_minutes: 0,
+            status_path: "/t/x".into(),
+            issued_at: String::new(),
+        };
+        p.submit(PrintJob {
+            ticket_id: 1,
+            attempt: 1,
+            content: ticket_content(&t, &sample_services(), "http://k/t/x"),
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let out = loop {
+            let mut o = p.drain();
+            if let Some(o) = o.pop() {
+                break o;
+            }
+            assert!(std::time::Instant::now() < deadline, "no outcome");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert_eq!((out.ticket_id, out.attempt), (1, 1));
+        let files = out.result.unwrap().files.unwrap();
+        assert!(files.preview.exists() && files.stream.exists());
+        assert_eq!(woken.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(p.jobs().len(), 1);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

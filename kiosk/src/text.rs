@@ -69,7 +69,10 @@ pub struct Labels {
     pub confirm: &'static str,
     pub ticket_title: &'static str,
     pub ticket_printing: &'static str,
-    pub ticket_print_failed: &'static str,
+    pub ticket_printed: &'static str,
+    pub print_reception: &'static str,
+    pub print_photo: &'static str,
+    pub print_again: &'static str,
     pub ticket_scan: &'static str,
     pub done: &'static str,
     pub still_there: &'static str,
@@ -124,7 +127,10 @@ pub static AR: Labels = Labels {
     confirm: "تأكيد وأخذ رقم",
     ticket_title: "رقمك",
     ticket_printing: "تُطبع تذكرتك الآن",
-    ticket_print_failed: "تعذّرت الطباعة. صوّر الرمز أو اطلب تذكرة من الاستقبال.",
+    ticket_printed: "تفضّل، خذ تذكرتك من الطابعة",
+    print_reception: "الرجاء التوجه إلى الاستقبال وإظهار هذه الشاشة",
+    print_photo: "يمكنك تصوير الرقم والرمز لمتابعة دورك",
+    print_again: "اطبع مرة أخرى",
     ticket_scan: "امسح الرمز لمتابعة دورك",
     done: "تم",
     still_there: "هل ما زلت هنا؟",
@@ -179,7 +185,10 @@ pub static EN: Labels = Labels {
     confirm: "Confirm",
     ticket_title: "Your number",
     ticket_printing: "Your ticket is printing",
-    ticket_print_failed: "Printing failed. Photograph the code or ask reception for a ticket.",
+    ticket_printed: "Please take your ticket from the printer",
+    print_reception: "Please show this screen at reception",
+    print_photo: "You can photograph the number and the code to follow your turn",
+    print_again: "Print again",
     ticket_scan: "Scan the code to follow your turn",
     done: "Done",
     still_there: "Are you still there?",
@@ -195,6 +204,20 @@ pub static EN: Labels = Labels {
     keyboard_switch_to_ar: "عربي",
     notice_missing: "We ask for your details only to serve you better. Only the association's staff who handle your visit see them. You can continue without them.",
 };
+
+/// Why the ticket did not print, for the visitor: short and calm (the staff wording with
+/// instructions for the printer goes to the log and the supervisors' alert).
+pub fn print_fault(lang: Lang, fault: &kiosk_printer::PrintFault) -> &'static str {
+    use kiosk_printer::PrintFault::*;
+    match (lang, fault) {
+        (Lang::Ar, PaperEnd) => "نفد ورق الطابعة، فلم تُطبع تذكرتك.",
+        (Lang::En, PaperEnd) => "The printer has run out of paper, so your ticket did not print.",
+        (Lang::Ar, CoverOpen) => "غطاء الطابعة مفتوح، فلم تُطبع تذكرتك.",
+        (Lang::En, CoverOpen) => "The printer cover is open, so your ticket did not print.",
+        (Lang::Ar, _) => "الطابعة لا تعمل الآن، فلم تُطبع تذكرتك.",
+        (Lang::En, _) => "The printer is not working right now, so your ticket did not print.",
+    }
+}
 
 pub fn labels(lang: Lang) -> &'static Labels {
     match lang {

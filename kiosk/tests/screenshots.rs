@@ -65,6 +65,9 @@ fn every_screen_in_both_languages_and_orientations() {
 
             h.tap(l.confirm);
             h.wait("ticket", |a| a.flow.borrow().screen == Screen::Ticket);
+            h.wait("printed", |a| {
+                a.flow.borrow().print == kiosk::flow::PrintState::Printed
+            });
             h.shot(&name("ticket"));
 
             // "Still there?" over the services screen after 60 s without a touch.
@@ -103,7 +106,7 @@ fn every_screen_in_both_languages_and_orientations() {
             h.wait("recovery", |a| a.flow.borrow().screen == Screen::Ticket);
         }
     }
-    assert_eq!(h.printer.jobs.lock().unwrap().len(), 8);
+    assert_eq!(h.app.printer.jobs().len(), 8);
 }
 
 fn type_details(h: &Harness, l: &Labels, lang: &str) {

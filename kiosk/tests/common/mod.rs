@@ -8,7 +8,8 @@ use kiosk::adapters::App;
 use kiosk::client::{Client, RetryPolicy, TicketApi};
 use kiosk::flow::{Flow, FlowConfig, ManualClock};
 use kiosk::headless;
-use kiosk::printer::VirtualPrinter;
+use kiosk::printer::{DriverConfig, PaperWidth, Printer};
+use kiosk_printer::PrinterConfig;
 use slint::ComponentHandle;
 use slint::platform::software_renderer::MinimalSoftwareWindow;
 use std::rc::Rc;
@@ -18,7 +19,16 @@ pub struct Harness {
     pub win: Rc<MinimalSoftwareWindow>,
     pub app: Rc<App>,
     pub clock: Rc<ManualClock>,
-    pub printer: VirtualPrinter,
+    /// The virtual printer's folder (`Harness::new`), removed when the harness is dropped.
+    pub printed_dir: Option<std::path::PathBuf>,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Some(d) = &self.printed_dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
 }
 
 pub fn fast_retries() -> RetryPolicy {
@@ -31,27 +41,47 @@ pub fn fast_retries() -> RetryPolicy {
 }
 
 impl Harness {
+    /// The kiosk with a virtual printer writing into a fresh temporary folder.
     pub fn new(win: Rc<MinimalSoftwareWindow>, api: impl TicketApi, public_base: &str) -> Harness {
+        let dir = std::env::temp_dir().join(format!(
+            "kiosk-test-printed-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let cfg = PrinterConfig::new(PaperWidth::Mm80, DriverConfig::Virtual { dir: dir.clone() });
+        let mut h = Harness::with_printer(win, api, public_base, cfg);
+        h.printed_dir = Some(dir);
+        h
+    }
+
+    /// The kiosk with this printer (e.g. `kiosk_printer::fake_printer`'s network printer).
+    pub fn with_printer(
+        win: Rc<MinimalSoftwareWindow>,
+        api: impl TicketApi,
+        public_base: &str,
+        printer: PrinterConfig,
+    ) -> Harness {
         let clock = Rc::new(ManualClock::new());
         let client = Client::start(api, fast_retries(), std::sync::Arc::new(|| {}));
         let flow = Flow::new(FlowConfig::default(), kiosk::flow::Clock::now(&*clock));
         let ui = ui::Kiosk::new().expect("kiosk UI");
-        let printer = VirtualPrinter::default();
-        let app = App::new(
-            ui,
-            flow,
-            client,
-            Box::new(printer.clone()),
-            clock.clone(),
-            public_base,
-        );
+        let printer = Printer::start(printer, std::sync::Arc::new(|| {})).expect("print thread");
+        let app = App::new(ui, flow, client, printer, clock.clone(), public_base);
         app.ui.show().expect("show");
         Harness {
             win,
             app,
             clock,
-            printer,
+            printed_dir: None,
         }
+    }
+
+    /// Texts on screen with exactly this accessible label (Text elements carry their text).
+    pub fn texts(&self, label: &str) -> Vec<ElementHandle> {
+        ElementHandle::find_by_accessible_label(&self.app.ui, label).collect()
     }
 
     /// Polls the worker's events until `cond` holds (real time, at most 10 s).
