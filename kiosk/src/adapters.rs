@@ -92,13 +92,17 @@ impl App {
     /// each change is sent once: a failed reprint does not raise a second alert.
     fn print_outcome(&self, o: PrintOutcome, now: std::time::Instant) {
         let printed = o.result.is_ok();
-        if let Err(fault) = &o.result {
-            eprintln!(
+        match &o.result {
+            Err(fault) => eprintln!(
                 "kiosk: ticket {} (attempt {}) did not print: {}",
                 o.ticket_id,
                 o.attempt,
                 fault.message_en()
-            );
+            ),
+            Ok(report) if report.paper_near_end => {
+                eprintln!("kiosk: the printer's paper roll is nearly used up")
+            }
+            Ok(_) => {}
         }
         let send = {
             let mut reported = self.reported.borrow_mut();
