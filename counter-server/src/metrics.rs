@@ -31,8 +31,9 @@ pub const COMMITTEE_HORIZON_DAYS: i64 = 14;
 #[derive(Clone, Debug)]
 pub struct Visit {
     pub id: i64,
+    /// Filled only where needed (visits with a contact request).
     pub label: String,
-    pub service: String,
+    pub service: std::sync::Arc<str>,
     pub day: NaiveDate,
     /// Hour of day (Riyadh) the ticket was issued, 0–23.
     pub hour: u8,
@@ -239,11 +240,11 @@ impl Acc {
     }
 }
 
-fn grouped<K: Ord>(
-    visits: &[&Visit],
-    ratings: &[(&Rating, &Visit)],
+fn grouped<'a, K: Ord>(
+    visits: &[&'a Visit],
+    ratings: &[(&'a Rating, &'a Visit)],
     target: i64,
-    key: impl Fn(&Visit) -> K,
+    key: impl Fn(&'a Visit) -> K,
     name: impl Fn(&K) -> String,
 ) -> Vec<Group> {
     let mut groups: BTreeMap<K, Acc> = BTreeMap::new();
@@ -266,12 +267,19 @@ fn in_period<'a>(input: &Input<'a>) -> (Vec<&'a Visit>, Vec<(&'a Rating, &'a Vis
         .iter()
         .filter(|v| v.day >= input.from && v.day <= input.to)
         .collect();
-    let by_id: HashMap<i64, &Visit> = visits.iter().map(|v| (v.id, *v)).collect();
-    let ratings = input
+    let mut by_id: Vec<(i64, &Visit)> = visits.iter().map(|v| (v.id, *v)).collect();
+    by_id.sort_unstable_by_key(|(id, _)| *id);
+    let mut ratings: Vec<(&Rating, &Visit)> = input
         .ratings
         .iter()
-        .filter_map(|r| by_id.get(&r.ticket).map(|v| (r, *v)))
+        .filter_map(|r| {
+            by_id
+                .binary_search_by_key(&r.ticket, |(id, _)| *id)
+                .ok()
+                .map(|i| (r, by_id[i].1))
+        })
         .collect();
+    ratings.sort_by_key(|(r, _)| r.id);
     (visits, ratings)
 }
 
@@ -295,7 +303,7 @@ pub fn summary(input: &Input<'_>) -> Summary {
         .filter_map(|(r, v)| {
             r.comment.as_ref().map(|c| Comment {
                 day: v.day,
-                service: v.service.clone(),
+                service: v.service.to_string(),
                 score: r.score,
                 text: c.clone(),
             })
@@ -314,7 +322,7 @@ pub fn summary(input: &Input<'_>) -> Summary {
         target_wait_minutes: t / 60,
         min_staff_ratings: MIN_STAFF_RATINGS,
         total,
-        by_service: grouped(&visits, &ratings, t, |v| v.service.clone(), Clone::clone),
+        by_service: grouped(&visits, &ratings, t, |v| &*v.service, |s| s.to_string()),
         by_day: grouped(&visits, &ratings, t, |v| v.day, |d| d.to_string()),
         by_hour: grouped(&visits, &ratings, t, |v| v.hour, |h| format!("{h:02}")),
         by_desk: grouped(
@@ -339,15 +347,19 @@ pub fn summary(input: &Input<'_>) -> Summary {
                 count,
             })
             .collect(),
-        staff: staff_aggregates(input),
+        staff: staff_from(input, &ratings),
     }
 }
 
 /// Per staff member, only those with at least `MIN_STAFF_RATINGS` ratings in the period.
 pub fn staff_aggregates(input: &Input<'_>) -> Vec<StaffAggregate> {
     let (_, ratings) = in_period(input);
+    staff_from(input, &ratings)
+}
+
+fn staff_from(input: &Input<'_>, ratings: &[(&Rating, &Visit)]) -> Vec<StaffAggregate> {
     let mut by_staff: BTreeMap<i64, (usize, usize, usize)> = BTreeMap::new();
-    for (r, _) in &ratings {
+    for (r, _) in ratings {
         if let Some(s) = r.staff {
             let e = by_staff.entry(s).or_default();
             e.0 += 1;
@@ -386,7 +398,7 @@ pub fn contact_requests(input: &Input<'_>, served_by: Option<i64>) -> Vec<Contac
             ticket_id: v.id,
             label: v.label.clone(),
             day: v.day,
-            service: v.service.clone(),
+            service: v.service.to_string(),
             score: r.score,
             comment: r.comment.clone(),
         })

@@ -126,7 +126,9 @@ pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
             let token = provision::add_metrics_token(&a.database()?, a.required("--name")?)
                 .map_err(failed)?;
             println!("{token}");
-            eprintln!("(shown once: only its hash is stored; scrape GET /metrics with Authorization: Bearer)");
+            eprintln!(
+                "(shown once: only its hash is stored; scrape GET /metrics with Authorization: Bearer)"
+            );
             Ok(())
         }
         "add-device" => {

@@ -372,7 +372,16 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
         "<h2>{}</h2><ul id=\"comments\" class=\"comments\">",
         t.t("التعليقات", "Comments")
     ));
-    for c in &s.comments {
+    // The newest 200 on the page; every comment is in the CSV.
+    if s.comments.len() > 200 {
+        b.push_str(&format!(
+            "<li class=\"muted\">{} {} {}</li>",
+            t.t("أحدث ٢٠٠ تعليق من", "The newest 200 comments of"),
+            s.comments.len(),
+            t.t("؛ جميعها في ملف CSV.", "; all of them are in the CSV.")
+        ));
+    }
+    for c in s.comments.iter().rev().take(200) {
         b.push_str(&format!(
             "<li><span class=\"muted ltr\">{} · {} · {}/5</span><p dir=\"auto\">{}</p></li>",
             c.day,

@@ -404,4 +404,26 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     ] {
         assert!(r.text.lines().any(|l| l == line), "{line} in\n{}", r.text);
     }
+    // The example Grafana dashboard is valid JSON and queries only names this endpoint exports.
+    let dashboard: Value = serde_json::from_str(include_str!(
+        "../../../counter-server/deploy/grafana-dashboard.json"
+    ))
+    .expect("the dashboard is valid JSON");
+    let mut used = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            for name in expr
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("awn_"))
+            {
+                used += 1;
+                assert!(
+                    r.text.contains(&format!("# TYPE {name} ")),
+                    "{name} (dashboard) is not exported"
+                );
+            }
+        }
+    }
+    assert!(used >= 8);
 }

@@ -4,3 +4,7 @@
 
 mod metrics;
 mod visit;
+
+/// One browser at a time: the tests time the pages, and two Chromiums on a small machine make
+/// them flaky.
+pub static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -28,6 +28,7 @@ async fn a_supervisor_reads_the_metrics_and_downloads_the_csv_and_a_visitor_rate
     if !webdriver::available("metrics page") {
         return;
     }
+    let _one = crate::ONE_BROWSER.lock().await;
     let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
     let shots = shots.as_deref();
     let server = TestServer::start();

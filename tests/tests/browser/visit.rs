@@ -188,6 +188,7 @@ async fn a_day_at_the_desk_through_the_browser() {
     if !webdriver::available("a_day_at_the_desk_through_the_browser") {
         return;
     }
+    let _one = crate::ONE_BROWSER.lock().await;
     let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
     let shots = shots.as_deref();
     let dir = tempfile::tempdir().unwrap();
