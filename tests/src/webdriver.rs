@@ -154,16 +154,36 @@ impl Browser {
         v[ELEMENT].as_str().expect("element id").to_string()
     }
 
+    /// Finds `css` and runs `actions` on it, finding it again when the page re-rendered it in
+    /// between (live updates replace elements: "stale element reference").
+    async fn on_element(&self, css: &str, actions: &[(&str, Value)]) {
+        for attempt in 0.. {
+            let id = self.element(css).await;
+            let mut stale = false;
+            for (action, body) in actions {
+                let v = self.call(reqwest::Method::POST, &format!("/element/{id}/{action}"), Some(body.clone())).await;
+                match v.get("error").and_then(Value::as_str) {
+                    None => {}
+                    Some("stale element reference") if attempt < 10 => {
+                        stale = true;
+                        break;
+                    }
+                    Some(err) => panic!("webdriver {action} on {css}: {err} {}", v["message"]),
+                }
+            }
+            if !stale {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn click(&self, css: &str) {
-        let id = self.element(css).await;
-        self.post(&format!("/element/{id}/click"), json!({})).await;
+        self.on_element(css, &[("click", json!({}))]).await;
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        let id = self.element(css).await;
-        self.post(&format!("/element/{id}/clear"), json!({})).await;
-        self.post(&format!("/element/{id}/value"), json!({ "text": text }))
-            .await;
+        self.on_element(css, &[("clear", json!({})), ("value", json!({ "text": text }))]).await;
     }
 
     /// The visible text of the first element matching `css` ("" when there is none).

@@ -84,7 +84,12 @@
     if (state.events) state.events.close();
     const es = new EventSource("/api/v1/events");
     state.events = es;
-    es.addEventListener("hello", () => { $("conn").classList.add("hidden"); scheduleRefresh(); });
+    // On every (re)connection, reload what may have happened before the stream was open.
+    es.addEventListener("hello", () => {
+      $("conn").classList.add("hidden");
+      scheduleRefresh();
+      if (state.me && state.me.supervisor) loadAlerts();
+    });
     for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "resync"]) {
       es.addEventListener(kind, scheduleRefresh);
     }

@@ -464,7 +464,7 @@ async fn a_day_at_the_desk_through_the_browser() {
     );
     let unsafe_label = unsafe_ticket.json["label"].as_str().unwrap().to_string();
     b.wait_text("#alert-list", &unsafe_label).await;
-    assert!(b.text("#alert-list").await.contains("لا يشعر بالأمان"));
+    b.wait_text("#alert-list", "لا يشعر بالأمان").await;
     b.screenshot(shots, "console-alert-ar.png").await;
     b.click("#lang-btn").await;
     b.wait_text("#alert-list", "does not feel safe").await;
