@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Context, StoreError, parse_day, parse_time};
 use crate::metrics::{Rating, Visit};
@@ -54,11 +54,20 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
     let (from, to) = (from.to_string(), to.to_string());
     // Ticket ids grow with the days, so the period is one range of rowids: scanning it beats an
     // index lookup per row when the period is long (a year is most of the table).
-    let (lo, hi): (Option<i64>, Option<i64>) = conn
-        .prepare_cached("SELECT min(id), max(id) FROM tickets WHERE service_day BETWEEN ?1 AND ?2")
-        .ctx("prepare id range")?
-        .query_row(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))
-        .ctx("id range")?;
+    let edge = |sql: &str| -> Result<Option<i64>, StoreError> {
+        conn.prepare_cached(sql)
+            .ctx("prepare id range")?
+            .query_row(params![from, to], |r| r.get(0))
+            .optional()
+            .ctx("id range")
+    };
+    // The index on service_day ends with the rowid: both ends are one seek.
+    let lo = edge(
+        "SELECT id FROM tickets WHERE service_day BETWEEN ?1 AND ?2 ORDER BY service_day, id LIMIT 1",
+    )?;
+    let hi = edge(
+        "SELECT id FROM tickets WHERE service_day BETWEEN ?1 AND ?2 ORDER BY service_day DESC, id DESC LIMIT 1",
+    )?;
     let (lo, hi) = (lo.unwrap_or(1), hi.unwrap_or(0));
     let referred: HashSet<i64> = {
         let mut st = conn
@@ -88,6 +97,8 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
         )
         .ctx("prepare visits")?;
     let mut q = st.query(params![from, to, lo, hi]).ctx("visits")?;
+    // Rows come day after day: parse a day once (chrono's parser is the slow part of a row).
+    let mut day_cache: (String, NaiveDate) = (String::new(), NaiveDate::default());
     while let Some(r) = q.next().ctx("visit row")? {
         let s = |i: usize| -> Result<Option<&str>, StoreError> {
             r.get_ref(i)
@@ -115,7 +126,13 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
             id,
             label: String::new(),
             service,
-            day: parse_day(s(2)?.unwrap_or("")),
+            day: {
+                let d = s(2)?.unwrap_or("");
+                if d != day_cache.0 {
+                    day_cache = (d.to_string(), parse_day(d));
+                }
+                day_cache.1
+            },
             hour: issued.map_or(0, |t| ((t + 3 * 3600).rem_euclid(86_400) / 3600) as u8),
             desk: r.get(3).ctx("visit desk")?,
             done,

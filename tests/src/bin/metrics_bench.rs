@@ -40,6 +40,31 @@ async fn main() {
         seeded.ratings,
         seeding.elapsed().as_secs_f64()
     );
+    // The raw statements alone (rows stepped, nothing built).
+    for (what, sql) in [
+        (
+            "tickets scan",
+            "SELECT id, service, service_day, desk, state, outcome, issued_at, called_at, started_at, finished_at FROM tickets WHERE id BETWEEN 1 AND 1000000000 AND +service_day BETWEEN ?1 AND ?2",
+        ),
+        (
+            "ratings by day",
+            "SELECT r.id, r.ticket_id, r.staff_id, r.score, r.reasons, r.comment FROM ratings r WHERE r.service_day BETWEEN ?1 AND ?2",
+        ),
+    ] {
+        let t = Instant::now();
+        let mut st = conn.prepare(sql).expect("prepare");
+        let mut rows = st
+            .query(rusqlite::params![from.to_string(), last.to_string()])
+            .expect("query");
+        let mut n = 0;
+        while let Some(_r) = rows.next().expect("row") {
+            n += 1;
+        }
+        println!(
+            "sql {what}: {n} rows in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     // In process: loading the rows, computing the summary, writing the CSV.
     for _ in 0..3 {
         let t = Instant::now();
