@@ -61,7 +61,7 @@ pub fn bar_chart(title: &str, values: &[(String, f64)], shown: impl Fn(f64) -> S
         .max(1e-9);
     let slot = (w - 2.0 * left) / n;
     let bar = (slot * 0.7).max(1.0);
-    let every = (values.len() / 16).max(1);
+    let every = values.len().div_ceil(10).max(1);
     let mut svg = format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" direction=\"ltr\"><title>{t}</title>\
 <line x1=\"{left}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#5b6b78\" stroke-width=\"1\"/>",
