@@ -49,6 +49,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_ratings",
         include_str!("../../../migrations/0005_ratings.sql"),
     ),
+    (
+        "0006_ratings_comment_erasable",
+        include_str!("../../../migrations/0006_ratings_comment_erasable.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -104,7 +104,8 @@ pub fn purge(
     Ok(report)
 }
 
-/// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES`, and the status
+/// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES`, the comment of
+/// its rating, and the status
 /// token's hash (replaced by random bytes, so the QR link can never find it again). Returns whether
 /// the visit had an intake. Used by the purge and by a visitor's deletion request.
 pub fn destroy_personal_data(
@@ -122,6 +123,12 @@ pub fn destroy_personal_data(
             .ctx("destroy personal rows")?;
         had_intake |= *table == "intakes" && n > 0;
     }
+    // A rating stays for the statistics, but its comment is the visitor's free text.
+    conn.execute(
+        "UPDATE ratings SET comment = NULL WHERE ticket_id = ?1 AND comment IS NOT NULL",
+        [ticket],
+    )
+    .ctx("erase rating comment")?;
     conn.execute(
         "UPDATE tickets SET status_token_hash = randomblob(32), purged_at = ?2 WHERE id = ?1",
         params![ticket, time_str(now)],

@@ -12,7 +12,10 @@ use counter_server::store::{Database, backup, migrate, open, retention, sync_con
 const COMMITS: usize = 2000;
 
 fn fresh(dir: &std::path::Path, name: &str, key: Option<DbKey>) -> Database {
-    let db = Database { path: dir.join(name), key };
+    let db = Database {
+        path: dir.join(name),
+        key,
+    };
     let mut conn = open(&db, false).unwrap();
     migrate(&mut conn).unwrap();
     sync_config(&mut conn, &counter_server::config::Config::demo()).unwrap();
@@ -55,8 +58,11 @@ fn year_of_history(db: &Database, visits: usize) {
         )
         .unwrap();
         for action in ["issue", "call", "start", "finish"] {
-            tx.execute("INSERT INTO ticket_events (ticket_id, action, desk, at) VALUES (?1, ?2, 1, ?3)", rusqlite::params![id, action, time_str(at)])
-                .unwrap();
+            tx.execute(
+                "INSERT INTO ticket_events (ticket_id, action, desk, at) VALUES (?1, ?2, 1, ?3)",
+                rusqlite::params![id, action, time_str(at)],
+            )
+            .unwrap();
         }
         if i % 2 == 0 {
             tx.execute(
@@ -78,33 +84,61 @@ fn year_of_history(db: &Database, visits: usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let visits: usize = args.iter().position(|a| a == "--visits").and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let dir = std::env::temp_dir().join(format!("awn-protbench-{}", counter_server::auth::tokens::random_token(6)));
+    let visits: usize = args
+        .iter()
+        .position(|a| a == "--visits")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = std::env::temp_dir().join(format!(
+        "awn-protbench-{}",
+        counter_server::auth::tokens::random_token(6)
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let key = DbKey::generate();
 
     let plain = commit_cost(&fresh(&dir, "plain.db", None));
     let encrypted = commit_cost(&fresh(&dir, "enc.db", Some(key.clone())));
-    println!("durable commit, one ticket: plain {plain:.0} µs, encrypted {encrypted:.0} µs ({:+.0} %)", (encrypted / plain - 1.0) * 100.0);
+    println!(
+        "durable commit, one ticket: plain {plain:.0} µs, encrypted {encrypted:.0} µs ({:+.0} %)",
+        (encrypted / plain - 1.0) * 100.0
+    );
 
     let db = fresh(&dir, "year.db", Some(key));
     let t = Instant::now();
     year_of_history(&db, visits);
     let size = std::fs::metadata(&db.path).map(|m| m.len()).unwrap_or(0);
-    println!("{visits} visits written in {:.1} s ({:.1} MiB, encrypted)", t.elapsed().as_secs_f64(), size as f64 / 1048576.0);
+    println!(
+        "{visits} visits written in {:.1} s ({:.1} MiB, encrypted)",
+        t.elapsed().as_secs_f64(),
+        size as f64 / 1048576.0
+    );
 
     let t = Instant::now();
     let file = backup::backup(&db, &dir.join("backups"), 3, Utc::now()).unwrap();
-    println!("backup: {:.2} s ({})", t.elapsed().as_secs_f64(), file.display());
+    println!(
+        "backup: {:.2} s ({})",
+        t.elapsed().as_secs_f64(),
+        file.display()
+    );
 
     // Everything older than 180 days goes: about half the year.
     let mut conn = open(&db, false).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 6, 0, 0).unwrap();
     let t = Instant::now();
     let report = retention::purge(&mut conn, &retention::RetentionPolicy::default(), now).unwrap();
-    println!("purge: {:.2} s ({} visits, {} intakes destroyed)", t.elapsed().as_secs_f64(), report.visits, report.intakes);
+    println!(
+        "purge: {:.2} s ({} visits, {} intakes destroyed)",
+        t.elapsed().as_secs_f64(),
+        report.visits,
+        report.intakes
+    );
     let t = Instant::now();
     let again = retention::purge(&mut conn, &retention::RetentionPolicy::default(), now).unwrap();
-    println!("purge again (nothing to do): {:.2} s ({} visits)", t.elapsed().as_secs_f64(), again.visits);
+    println!(
+        "purge again (nothing to do): {:.2} s ({} visits)",
+        t.elapsed().as_secs_f64(),
+        again.visits
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

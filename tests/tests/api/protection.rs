@@ -194,6 +194,14 @@ async fn the_purge_destroys_old_personal_data_keeps_held_records_and_statistics(
             .await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.text);
         ids.push(id);
+        if i == 0 {
+            let label = t.json["label"].as_str().unwrap();
+            let body = json!({ "label": label, "score": 4, "reasons": ["courtesy"], "comment": "SENTINEL-COMMENT-8080", "contact_requested": false });
+            let rated = api
+                .post("/api/v1/ratings", &server.rating_token, Some(&body))
+                .await;
+            assert_eq!(rated.status, StatusCode::CREATED, "{}", rated.text);
+        }
     }
     let mut conn = open(&server.db, false).unwrap();
     retention::place_hold(&conn, ids[1], "court order", None, clock.now()).unwrap();
@@ -246,6 +254,22 @@ async fn the_purge_destroys_old_personal_data_keeps_held_records_and_statistics(
         "statistics stay"
     );
     assert!(finished.is_some());
+    let (score, comment): (i64, Option<String>) = conn
+        .query_row(
+            "SELECT score, comment FROM ratings WHERE ticket_id = ?1",
+            [ids[0]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (score, comment),
+        (4, None),
+        "the rating stays for the statistics, its free text does not"
+    );
+    assert!(
+        conn.execute("UPDATE ratings SET score = 1", []).is_err(),
+        "ratings stay immutable otherwise"
+    );
     let gone = api
         .get(&format!("/api/v1/status/{}", tokens[0]), None)
         .await;
@@ -259,6 +283,12 @@ async fn the_purge_destroys_old_personal_data_keeps_held_records_and_statistics(
     assert!(
         files.iter().all(|(_, b)| !contains(b, names[0])),
         "the purged name is gone from the file and WAL"
+    );
+    assert!(
+        files
+            .iter()
+            .all(|(_, b)| !contains(b, "SENTINEL-COMMENT-8080")),
+        "the erased comment is gone too"
     );
     assert!(
         files.iter().any(|(_, b)| contains(b, names[1])),
