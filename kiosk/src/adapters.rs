@@ -375,7 +375,7 @@ impl App {
     }
 }
 
-fn texts(lang: Lang) -> Texts {
+pub fn texts(lang: Lang) -> Texts {
     let l = text::labels(lang);
     Texts {
         association: l.association.into(),

@@ -30,6 +30,8 @@ use std::time::Duration;
 pub enum Mode {
     #[default]
     Ticket,
+    /// The touchscreen at the exit: visitors rate a finished visit (its own device token).
+    Rating,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -75,7 +77,7 @@ impl Default for Config {
     }
 }
 
-pub const USAGE: &str = "usage: kiosk [--config FILE] [--server URL] [--token-file FILE] [--mode ticket] [--fullscreen] [--headless-frame OUT.png]";
+pub const USAGE: &str = "usage: kiosk [--config FILE] [--server URL] [--token-file FILE] [--mode ticket|rating] [--fullscreen] [--headless-frame OUT.png]";
 
 impl Config {
     /// Reads `--config` (if given) and applies the other flags on top.
@@ -102,7 +104,8 @@ impl Config {
                 "--token-file" => cfg.token_file = Some(value()?.into()),
                 "--mode" => match value()?.as_str() {
                     "ticket" => cfg.mode = Mode::Ticket,
-                    m => return Err(format!("unknown mode {m:?} (only \"ticket\" for now)")),
+                    "rating" => cfg.mode = Mode::Rating,
+                    m => return Err(format!("unknown mode {m:?} (\"ticket\" or \"rating\")")),
                 },
                 "--fullscreen" => cfg.fullscreen = true,
                 "--headless-frame" => cfg.headless_frame = Some(value()?.into()),
@@ -188,7 +191,13 @@ mod tests {
         assert_eq!(cfg.public_base(), "http://127.0.0.1:9");
         std::fs::write(&file, "sever = \"typo\"\n").unwrap();
         assert!(Config::from_args(["--config", file.to_str().unwrap()].map(String::from)).is_err());
-        assert!(Config::from_args(["--mode", "rating"].map(String::from)).is_err());
+        assert_eq!(
+            Config::from_args(["--mode", "rating"].map(String::from))
+                .unwrap()
+                .mode,
+            Mode::Rating
+        );
+        assert!(Config::from_args(["--mode", "display"].map(String::from)).is_err());
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - `printer`: the print thread (`kiosk-printer`'s `PrintWorker`) and what goes on paper.
 //! - `headless`: software rendering into a pixel buffer (tests, screenshots, bench).
 //! - `config`: TOML file + command line.
+//! - `rating_flow`, `rating_client`, `rating_adapters`: the rating mode (`--mode rating`), the
+//!   touchscreen at the exit where a visitor rates a finished visit.
 //!
 //! Nothing the visitor types is written to disk.
 
@@ -21,6 +23,9 @@ pub mod flow;
 pub mod headless;
 pub mod intake;
 pub mod printer;
+pub mod rating_adapters;
+pub mod rating_client;
+pub mod rating_flow;
 pub mod text;
 
 use adapters::App;
@@ -78,6 +83,9 @@ pub fn run() -> Result<(), String> {
             })
         });
     });
+    if cfg.mode == config::Mode::Rating {
+        return run_rating(&cfg);
+    }
     let app = init(&cfg, waker)?;
     APP.with(|a| *a.borrow_mut() = Some(app.clone()));
     let timer = slint::Timer::default();
@@ -96,6 +104,61 @@ pub fn run() -> Result<(), String> {
     }
     app.ui.run().map_err(|e| e.to_string())?;
     APP.with(|a| a.borrow_mut().take());
+    Ok(())
+}
+
+thread_local! {
+    static RATING_APP: RefCell<Option<Rc<rating_adapters::RatingApp>>> = const { RefCell::new(None) };
+}
+
+/// Builds the rating mode (UI, flow, worker) in the current platform.
+pub fn init_rating(cfg: &Config, waker: Waker) -> Result<Rc<rating_adapters::RatingApp>, String> {
+    let token = cfg.token()?;
+    let api = rating_client::HttpRatingApi::new(
+        &cfg.server,
+        &token,
+        Duration::from_millis(cfg.request_timeout_ms),
+    );
+    let client = rating_client::RatingClient::start(api, waker);
+    let flow = rating_flow::RatingFlow::new(cfg.flow(), std::time::Instant::now());
+    let ui = ui::RatingKiosk::new().map_err(|e| e.to_string())?;
+    Ok(rating_adapters::RatingApp::new(
+        ui,
+        flow,
+        client,
+        Rc::new(SystemClock),
+    ))
+}
+
+/// `--mode rating`: the touchscreen at the exit.
+fn run_rating(cfg: &Config) -> Result<(), String> {
+    let waker: Waker = std::sync::Arc::new(|| {
+        let _ = slint::invoke_from_event_loop(|| {
+            RATING_APP.with(|a| {
+                if let Some(app) = a.borrow().as_ref() {
+                    app.poll();
+                }
+            })
+        });
+    });
+    let app = init_rating(cfg, waker)?;
+    RATING_APP.with(|a| *a.borrow_mut() = Some(app.clone()));
+    let timer = slint::Timer::default();
+    let weak = Rc::downgrade(&app);
+    timer.start(
+        slint::TimerMode::Repeated,
+        Duration::from_millis(250),
+        move || {
+            if let Some(app) = weak.upgrade() {
+                app.tick();
+            }
+        },
+    );
+    if cfg.fullscreen {
+        app.ui.window().set_fullscreen(true);
+    }
+    app.ui.run().map_err(|e| e.to_string())?;
+    RATING_APP.with(|a| a.borrow_mut().take());
     Ok(())
 }
 

@@ -329,3 +329,89 @@ pub fn keyboard_rows(arabic: bool) -> Vec<Vec<&'static str>> {
         ]
     }
 }
+
+/// The rating mode's labels (`kiosk --mode rating`). Rating is the visitor's right, a tool for
+/// improving the service: the words are calm, and nothing hints at blame.
+pub struct RatingLabels {
+    pub start_title: &'static str,
+    pub start_sub: &'static str,
+    pub recent_label: &'static str,
+    pub no_recent: &'static str,
+    pub type_label: &'static str,
+    pub score_title: &'static str,
+    /// Very bad … excellent (score 1 … 5).
+    pub scores: [&'static str; 5],
+    pub reasons_title: &'static str,
+    /// Same order as `rating_flow::REASONS`.
+    pub reasons: [&'static str; 5],
+    pub comment_title: &'static str,
+    pub no_names: &'static str,
+    pub contact: &'static str,
+    pub contact_hint: &'static str,
+    pub send: &'static str,
+    pub thanks_title: &'static str,
+    pub thanks_sub: &'static str,
+    pub fault_title: &'static str,
+    pub fault_text: &'static str,
+}
+
+pub static RATING_AR: RatingLabels = RatingLabels {
+    start_title: "قيّم زيارتك",
+    start_sub: "رأيك يساعدنا على تحسين خدمتنا. التقييم اختياري ولا يُستخدم لمحاسبة أحد.",
+    recent_label: "اختر رقم زيارتك",
+    no_recent: "لا توجد زيارات انتهت قبل قليل. اكتب رقمك من التذكرة.",
+    type_label: "أو اكتب الرقم المطبوع على تذكرتك",
+    score_title: "كيف كانت زيارتك اليوم؟",
+    scores: ["سيئ جدًا", "سيئ", "مقبول", "جيد", "ممتاز"],
+    reasons_title: "ما الذي كان مهمًا لك؟ (اختياري)",
+    reasons: [
+        "وقت الانتظار",
+        "اللطف والاحترام",
+        "وضوح المعلومات",
+        "الوقت الذي أُعطي لي",
+        "الخصوصية",
+    ],
+    comment_title: "تعليق قصير (اختياري)",
+    no_names: "يرجى عدم كتابة أسماء.",
+    contact: "أرجو التواصل معي بخصوص هذا",
+    contact_hint: "يصل طلبك إلى مسؤول الجودة، لا إلى الموظف الذي خدمك.",
+    send: "إرسال",
+    thanks_title: "شكرًا لك",
+    thanks_sub: "وصل تقييمك. نتمنى لك السلامة.",
+    fault_title: "تعذّر إرسال التقييم الآن",
+    fault_text: "يرجى المحاولة مرة أخرى بعد قليل.",
+};
+
+pub static RATING_EN: RatingLabels = RatingLabels {
+    start_title: "Rate your visit",
+    start_sub: "Your view helps us improve our service. Rating is optional and is never used to blame anyone.",
+    recent_label: "Choose your visit number",
+    no_recent: "No visit has just finished. Please type the number on your ticket.",
+    type_label: "Or type the number printed on your ticket",
+    score_title: "How was your visit today?",
+    scores: ["Very bad", "Bad", "Acceptable", "Good", "Excellent"],
+    reasons_title: "What mattered to you? (optional)",
+    reasons: [
+        "Waiting time",
+        "Courtesy and respect",
+        "Clarity of information",
+        "Time given to me",
+        "Privacy",
+    ],
+    comment_title: "A short comment (optional)",
+    no_names: "Please do not write names.",
+    contact: "Please contact me about this",
+    contact_hint: "Your request goes to the quality officer, not to the staff member who served you.",
+    send: "Send",
+    thanks_title: "Thank you",
+    thanks_sub: "Your rating has been received. Take care.",
+    fault_title: "The rating could not be sent just now",
+    fault_text: "Please try again in a moment.",
+};
+
+pub fn rating_labels(lang: Lang) -> &'static RatingLabels {
+    match lang {
+        Lang::Ar => &RATING_AR,
+        Lang::En => &RATING_EN,
+    }
+}

@@ -1,0 +1,155 @@
+//! The rating mode's HTTP calls on a worker thread (the same pattern as `client.rs`, fewer
+//! calls): `GET /api/v1/rating/recent` and `POST /api/v1/ratings` with the rating device token.
+//! A rating is sent once per tap on "send"; a network fault shows the fault message and the
+//! visitor may send again (the server keeps one rating per visit, so nothing is counted twice).
+
+use crate::api::{self};
+use crate::client::{ClientError, Waker};
+use crate::rating_flow::{RatingBody, RatingEvent};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+/// One blocking call per method, bounded by a timeout.
+pub trait RatingApi: Send + 'static {
+    fn recent(&mut self) -> Result<Vec<String>, ClientError>;
+    fn rate(&mut self, body: &RatingBody) -> Result<(), ClientError>;
+}
+
+pub struct HttpRatingApi {
+    agent: ureq::Agent,
+    base: String,
+    auth: String,
+}
+
+impl HttpRatingApi {
+    pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build();
+        HttpRatingApi {
+            agent: config.into(),
+            base: base_url.trim_end_matches('/').to_string(),
+            auth: format!("Bearer {}", token.trim()),
+        }
+    }
+
+    fn read(
+        resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<String, ClientError> {
+        let mut resp = resp.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024)
+            .read_to_string()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            Err(ClientError::Refused(api::parse_error(status, &body)))
+        }
+    }
+}
+
+/// `{"visits":[{"label":"A-017"}]}` → labels (at most 12, each at most 20 characters).
+pub fn parse_recent(body: &str) -> Result<Vec<String>, String> {
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let visits = v
+        .get("visits")
+        .and_then(|x| x.as_array())
+        .ok_or("no visits")?;
+    Ok(visits
+        .iter()
+        .filter_map(|x| x.get("label").and_then(|l| l.as_str()))
+        .filter(|l| !l.is_empty() && l.chars().count() <= 20)
+        .take(12)
+        .map(str::to_string)
+        .collect())
+}
+
+impl RatingApi for HttpRatingApi {
+    fn recent(&mut self) -> Result<Vec<String>, ClientError> {
+        let r = self
+            .agent
+            .get(format!("{}/api/v1/rating/recent", self.base))
+            .header("Authorization", &self.auth)
+            .call();
+        parse_recent(&Self::read(r)?).map_err(ClientError::BadData)
+    }
+
+    fn rate(&mut self, body: &RatingBody) -> Result<(), ClientError> {
+        let body = serde_json::to_string(body).map_err(|e| ClientError::BadData(e.to_string()))?;
+        let r = self
+            .agent
+            .post(format!("{}/api/v1/ratings", self.base))
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .send(body.as_bytes());
+        Self::read(r).map(|_| ())
+    }
+}
+
+pub enum RatingCommand {
+    FetchRecent,
+    Submit { seq: u64, body: RatingBody },
+}
+
+/// The UI thread's handle on the rating worker.
+pub struct RatingClient {
+    tx: Sender<RatingCommand>,
+    rx: Mutex<Receiver<RatingEvent>>,
+}
+
+impl RatingClient {
+    pub fn start(mut api: impl RatingApi, waker: Waker) -> RatingClient {
+        let (tx, cmd_rx) = mpsc::channel::<RatingCommand>();
+        let (ev_tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("kiosk-rating-client".into())
+            .spawn(move || {
+                for cmd in cmd_rx {
+                    let ev = match cmd {
+                        RatingCommand::FetchRecent => RatingEvent::Recent(api.recent()),
+                        RatingCommand::Submit { seq, body } => RatingEvent::Rated {
+                            seq,
+                            result: api.rate(&body),
+                        },
+                    };
+                    if ev_tx.send(ev).is_err() {
+                        return;
+                    }
+                    waker();
+                }
+            })
+            .expect("spawning the rating client thread");
+        RatingClient {
+            tx,
+            rx: Mutex::new(rx),
+        }
+    }
+
+    pub fn send(&self, cmd: RatingCommand) {
+        let _ = self.tx.send(cmd);
+    }
+
+    pub fn drain(&self) -> Vec<RatingEvent> {
+        let rx = self.rx.lock().unwrap_or_else(|p| p.into_inner());
+        rx.try_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recent_is_read_leniently() {
+        assert_eq!(
+            super::parse_recent(r#"{"visits":[{"label":"A-017"},{"x":1},{"label":""}]}"#).unwrap(),
+            vec!["A-017".to_string()]
+        );
+        assert!(super::parse_recent("{}").is_err());
+    }
+}
