@@ -157,16 +157,26 @@ impl RatingApp {
         if let Some(e) = failed {
             let other = lang.other();
             let ro = text::rating_labels(other);
-            let (mine, theirs) = match e {
+            let (title, title_other, mine, theirs) = match e {
                 ClientError::Refused(e) if e.message.is_some() => {
                     let m = e.message.clone().unwrap_or_default();
-                    (m.get(lang).to_string(), m.get(other).to_string())
+                    (
+                        r.refused_title,
+                        ro.refused_title,
+                        m.get(lang).to_string(),
+                        m.get(other).to_string(),
+                    )
                 }
-                _ => (r.fault_text.to_string(), ro.fault_text.to_string()),
+                _ => (
+                    r.fault_title,
+                    ro.fault_title,
+                    r.fault_text.to_string(),
+                    ro.fault_text.to_string(),
+                ),
             };
-            api.set_fault_title(r.fault_title.into());
+            api.set_fault_title(title.into());
             api.set_fault_text(mine.into());
-            api.set_fault_text_other(format!("{}\n{}", ro.fault_title, theirs).into());
+            api.set_fault_text_other(format!("{title_other}\n{theirs}").into());
         }
         match flow.idle_prompt(now) {
             Some(secs) => {

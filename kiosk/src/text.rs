@@ -353,6 +353,8 @@ pub struct RatingLabels {
     pub thanks_sub: &'static str,
     pub fault_title: &'static str,
     pub fault_text: &'static str,
+    /// Over the server's refusal (e.g. `already_rated`), whose own message follows.
+    pub refused_title: &'static str,
 }
 
 pub static RATING_AR: RatingLabels = RatingLabels {
@@ -380,6 +382,7 @@ pub static RATING_AR: RatingLabels = RatingLabels {
     thanks_sub: "وصل تقييمك. نتمنى لك السلامة.",
     fault_title: "تعذّر إرسال التقييم الآن",
     fault_text: "يرجى المحاولة مرة أخرى بعد قليل.",
+    refused_title: "لم يُحفظ هذا التقييم",
 };
 
 pub static RATING_EN: RatingLabels = RatingLabels {
@@ -407,6 +410,7 @@ pub static RATING_EN: RatingLabels = RatingLabels {
     thanks_sub: "Your rating has been received. Take care.",
     fault_title: "The rating could not be sent just now",
     fault_text: "Please try again in a moment.",
+    refused_title: "This rating was not saved",
 };
 
 pub fn rating_labels(lang: Lang) -> &'static RatingLabels {
