@@ -161,7 +161,13 @@ impl Browser {
             let id = self.element(css).await;
             let mut stale = false;
             for (action, body) in actions {
-                let v = self.call(reqwest::Method::POST, &format!("/element/{id}/{action}"), Some(body.clone())).await;
+                let v = self
+                    .call(
+                        reqwest::Method::POST,
+                        &format!("/element/{id}/{action}"),
+                        Some(body.clone()),
+                    )
+                    .await;
                 match v.get("error").and_then(Value::as_str) {
                     None => {}
                     Some("stale element reference") if attempt < 10 => {
@@ -183,7 +189,11 @@ impl Browser {
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        self.on_element(css, &[("clear", json!({})), ("value", json!({ "text": text }))]).await;
+        self.on_element(
+            css,
+            &[("clear", json!({})), ("value", json!({ "text": text }))],
+        )
+        .await;
     }
 
     /// The visible text of the first element matching `css` ("" when there is none).
