@@ -164,6 +164,9 @@ pub fn open(db: &Database, read_only: bool) -> Result<Connection, StoreError> {
         // FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
         conn.pragma_update(None, "synchronous", "FULL")
             .ctx("synchronous")?;
+        // Once a checkpoint restarts the WAL, its file shrinks back to this size on disk.
+        conn.pragma_update(None, "journal_size_limit", 16 * 1024 * 1024)
+            .ctx("journal_size_limit")?;
         // Deleted personal data is overwritten, not left in free pages.
         conn.pragma_update(None, "secure_delete", "ON")
             .ctx("secure_delete")?;
