@@ -51,30 +51,32 @@ pub trait TicketApi: Send + 'static {
     fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError>;
 }
 
-/// The real server over HTTP(S).
-pub struct HttpApi {
+/// An HTTP(S) connection to the counter-server with this device's token: one blocking call per
+/// request, bounded by the timeout. Shared by the ticket and the rating modes.
+pub struct Http {
     agent: ureq::Agent,
     base: String,
     auth: String,
 }
 
-impl HttpApi {
+impl Http {
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
             .max_redirects(0)
             .build();
-        HttpApi {
+        Http {
             agent: config.into(),
             base: base_url.trim_end_matches('/').to_string(),
             auth: format!("Bearer {}", token.trim()),
         }
     }
 
+    /// The body of a 2xx answer; any other status is the server's refusal.
     fn read(
         resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<(u16, String), ClientError> {
+    ) -> Result<String, ClientError> {
         let mut resp = resp.map_err(|e| ClientError::Unreachable(e.to_string()))?;
         let status = resp.status().as_u16();
         let body = resp
@@ -84,48 +86,72 @@ impl HttpApi {
             .read_to_string()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         if (200..300).contains(&status) {
-            Ok((status, body))
+            Ok(body)
         } else {
             Err(ClientError::Refused(api::parse_error(status, &body)))
         }
     }
 
-    fn get(&self, path: &str) -> Result<String, ClientError> {
-        let r = self
+    /// `GET path` with the device token.
+    pub fn get(&self, path: &str) -> Result<String, ClientError> {
+        Self::read(
+            self.agent
+                .get(format!("{}{}", self.base, path))
+                .header("Authorization", &self.auth)
+                .call(),
+        )
+    }
+
+    /// `GET path` without credentials (the health check).
+    pub fn get_public(&self, path: &str) -> Result<String, ClientError> {
+        Self::read(self.agent.get(format!("{}{}", self.base, path)).call())
+    }
+
+    /// `POST path` with a JSON body, the device token and any extra headers.
+    pub fn post_json(
+        &self,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<String, ClientError> {
+        let mut req = self
             .agent
-            .get(format!("{}{}", self.base, path))
+            .post(format!("{}{}", self.base, path))
             .header("Authorization", &self.auth)
-            .call();
-        Self::read(r).map(|(_, b)| b)
+            .header("Content-Type", "application/json");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        Self::read(req.send(body.as_bytes()))
+    }
+}
+
+/// The real server over HTTP(S).
+pub struct HttpApi(Http);
+
+impl HttpApi {
+    pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
+        HttpApi(Http::new(base_url, token, timeout))
     }
 }
 
 impl TicketApi for HttpApi {
     fn services(&mut self) -> Result<Vec<Service>, ClientError> {
-        api::parse_services(&self.get("/api/v1/services")?).map_err(ClientError::BadData)
+        api::parse_services(&self.0.get("/api/v1/services")?).map_err(ClientError::BadData)
     }
     fn notice(&mut self) -> Result<Notice, ClientError> {
-        api::parse_notice(&self.get("/api/v1/intake-notice")?).map_err(ClientError::BadData)
+        api::parse_notice(&self.0.get("/api/v1/intake-notice")?).map_err(ClientError::BadData)
     }
     fn issue(&mut self, key: &str, request: &TicketRequest) -> Result<Ticket, ClientError> {
         let body =
             serde_json::to_string(request).map_err(|e| ClientError::BadData(e.to_string()))?;
-        let r = self
-            .agent
-            .post(format!("{}/api/v1/tickets", self.base))
-            .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", key)
-            .send(body.as_bytes());
-        let (_, body) = Self::read(r)?;
-        api::parse_ticket(&body).map_err(ClientError::BadData)
+        let answer = self
+            .0
+            .post_json("/api/v1/tickets", &body, &[("Idempotency-Key", key)])?;
+        api::parse_ticket(&answer).map_err(ClientError::BadData)
     }
     fn health(&mut self) -> Result<(), ClientError> {
-        let r = self
-            .agent
-            .get(format!("{}/api/v1/health", self.base))
-            .call();
-        Self::read(r).map(|_| ())
+        self.0.get_public("/api/v1/health").map(drop)
     }
     fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError> {
         let body = if printed {
@@ -133,16 +159,13 @@ impl TicketApi for HttpApi {
         } else {
             r#"{"printed":false}"#
         };
-        let r = self
-            .agent
-            .post(format!(
-                "{}/api/v1/tickets/{ticket_id}/print-report",
-                self.base
-            ))
-            .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json")
-            .send(body.as_bytes());
-        Self::read(r).map(|_| ())
+        self.0
+            .post_json(
+                &format!("/api/v1/tickets/{ticket_id}/print-report"),
+                body,
+                &[],
+            )
+            .map(drop)
     }
 }
 

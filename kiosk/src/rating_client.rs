@@ -3,8 +3,7 @@
 //! A rating is sent once per tap on "send"; a network fault shows the fault message and the
 //! visitor may send again (the server keeps one rating per visit, so nothing is counted twice).
 
-use crate::api::{self};
-use crate::client::{ClientError, Waker};
+use crate::client::{ClientError, Http, Waker};
 use crate::rating_flow::{RatingBody, RatingEvent};
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -16,42 +15,12 @@ pub trait RatingApi: Send + 'static {
     fn rate(&mut self, body: &RatingBody) -> Result<(), ClientError>;
 }
 
-pub struct HttpRatingApi {
-    agent: ureq::Agent,
-    base: String,
-    auth: String,
-}
+/// The rating calls over the same HTTP connection type as the ticket mode's.
+pub struct HttpRatingApi(Http);
 
 impl HttpRatingApi {
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
-        let config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
-        HttpRatingApi {
-            agent: config.into(),
-            base: base_url.trim_end_matches('/').to_string(),
-            auth: format!("Bearer {}", token.trim()),
-        }
-    }
-
-    fn read(
-        resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<String, ClientError> {
-        let mut resp = resp.map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024)
-            .read_to_string()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if (200..300).contains(&status) {
-            Ok(body)
-        } else {
-            Err(ClientError::Refused(api::parse_error(status, &body)))
-        }
+        HttpRatingApi(Http::new(base_url, token, timeout))
     }
 }
 
@@ -73,23 +42,12 @@ pub fn parse_recent(body: &str) -> Result<Vec<String>, String> {
 
 impl RatingApi for HttpRatingApi {
     fn recent(&mut self) -> Result<Vec<String>, ClientError> {
-        let r = self
-            .agent
-            .get(format!("{}/api/v1/rating/recent", self.base))
-            .header("Authorization", &self.auth)
-            .call();
-        parse_recent(&Self::read(r)?).map_err(ClientError::BadData)
+        parse_recent(&self.0.get("/api/v1/rating/recent")?).map_err(ClientError::BadData)
     }
 
     fn rate(&mut self, body: &RatingBody) -> Result<(), ClientError> {
         let body = serde_json::to_string(body).map_err(|e| ClientError::BadData(e.to_string()))?;
-        let r = self
-            .agent
-            .post(format!("{}/api/v1/ratings", self.base))
-            .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json")
-            .send(body.as_bytes());
-        Self::read(r).map(|_| ())
+        self.0.post_json("/api/v1/ratings", &body, &[]).map(drop)
     }
 }
 
