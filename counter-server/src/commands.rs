@@ -12,7 +12,7 @@ use crate::auth::tokens;
 use crate::domain::*;
 use crate::input::intake::Intake;
 use crate::store::engine::{Alert, Engine, EngineError, WriteCtx};
-use crate::store::{Context, TICKET_COLUMNS, writes};
+use crate::store::{reads, writes};
 
 /// A kiosk's request for a ticket, already validated.
 pub struct IssueCommand {
@@ -151,14 +151,7 @@ pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTi
 
 /// The reply an earlier request with the same key got, rebuilt from what was stored then.
 fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTicket, EngineError> {
-    let (label, service, issued_at, service_day): (String, String, String, String) = ctx
-        .tx
-        .query_row(
-            "SELECT label, service, issued_at, service_day FROM tickets WHERE id = ?1",
-            [prev.ticket_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .ctx("replay ticket")?;
+    let (label, service, issued_at, service_day) = reads::issued_facts(ctx.tx, prev.ticket_id)?;
     Ok(IssuedTicket {
         id: prev.ticket_id,
         label,
@@ -166,8 +159,8 @@ fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTic
         people_ahead: prev.people_ahead,
         estimated_wait_minutes: prev.estimated_wait,
         status_token: prev.status_token,
-        issued_at: crate::store::parse_time(&issued_at),
-        service_day: crate::store::parse_day(&service_day),
+        issued_at,
+        service_day,
     })
 }
 
@@ -318,12 +311,7 @@ pub async fn report_print(
                 ));
             }
             if !printed {
-                let label: String = ctx
-                    .tx
-                    .query_row("SELECT label FROM tickets WHERE id = ?1", [ticket], |r| {
-                        r.get(0)
-                    })
-                    .ctx("label")?;
+                let label = reads::ticket_label(ctx.tx, ticket)?;
                 let id = writes::raise_alert(ctx.tx, "not_printed", ticket, ctx.now)?;
                 ctx.publish_alert(Alert {
                     id,
@@ -396,19 +384,4 @@ pub async fn snapshot(engine: &Engine) -> Result<QueueSnapshot, EngineError> {
             }
         })
         .await
-}
-
-/// Reads a stored ticket, finished or not (for tests and the staff history).
-pub fn stored_ticket(
-    conn: &rusqlite::Connection,
-    id: TicketId,
-) -> Result<Option<Ticket>, crate::store::StoreError> {
-    use rusqlite::OptionalExtension;
-    conn.query_row(
-        &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"),
-        [id],
-        crate::store::ticket_from_row,
-    )
-    .optional()
-    .ctx("stored ticket")
 }

@@ -89,7 +89,7 @@ pub async fn destroy(
 ) -> Result<(), EngineError> {
     engine
         .write(move |ctx| {
-            if !crate::store::exists(ctx.tx, "SELECT 1 FROM tickets WHERE id = ?1", [ticket])? {
+            if !crate::store::reads::ticket_exists(ctx.tx, ticket)? {
                 return Err(no_ticket());
             }
             if retention::is_held(ctx.tx, ticket)? {
@@ -114,7 +114,7 @@ pub async fn hold(
 ) -> Result<(), EngineError> {
     engine
         .write(move |ctx| {
-            if !crate::store::exists(ctx.tx, "SELECT 1 FROM tickets WHERE id = ?1", [ticket])? {
+            if !crate::store::reads::ticket_exists(ctx.tx, ticket)? {
                 return Err(no_ticket());
             }
             retention::place_hold(ctx.tx, ticket, &reason, Some(who.staff), ctx.now)?;

@@ -51,7 +51,7 @@ fn visible_ticket(
     };
     let ticket = match ctx.queue.ticket(id) {
         Some(t) => Some(t.clone()),
-        None => super::stored_ticket(ctx.tx, id)?,
+        None => crate::store::reads::stored_ticket(ctx.tx, id)?,
     }
     .ok_or(QueueError::UnknownTicket(id))?;
     if !visit::may_view_visitor(viewer, &ticket) {

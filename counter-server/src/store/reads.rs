@@ -181,3 +181,51 @@ pub fn status_by_token(
         .optional()
         .ctx("status lookup")
 }
+
+/// A stored ticket, finished or not (the live queue holds only active ones).
+pub fn stored_ticket(
+    conn: &Connection,
+    id: TicketId,
+) -> Result<Option<crate::domain::Ticket>, StoreError> {
+    conn.prepare_cached(&format!(
+        "SELECT {} FROM tickets WHERE id = ?1",
+        super::TICKET_COLUMNS
+    ))
+    .ctx("prepare stored ticket")?
+    .query_row([id], super::ticket_from_row)
+    .optional()
+    .ctx("stored ticket")
+}
+
+/// Whether a ticket with this id was ever issued.
+pub fn ticket_exists(conn: &Connection, id: TicketId) -> Result<bool, StoreError> {
+    super::exists(conn, "SELECT 1 FROM tickets WHERE id = ?1", [id])
+}
+
+/// A ticket's label.
+pub fn ticket_label(conn: &Connection, id: TicketId) -> Result<String, StoreError> {
+    conn.query_row("SELECT label FROM tickets WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .ctx("ticket label")
+}
+
+/// What an issued ticket's reply was built from: label, service, issue time, service day.
+pub fn issued_facts(
+    conn: &Connection,
+    id: TicketId,
+) -> Result<(String, String, DateTime<Utc>, chrono::NaiveDate), StoreError> {
+    conn.query_row(
+        "SELECT label, service, issued_at, service_day FROM tickets WHERE id = ?1",
+        [id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                super::parse_time(&r.get::<_, String>(2)?),
+                super::parse_day(&r.get::<_, String>(3)?),
+            ))
+        },
+    )
+    .ctx("issued ticket")
+}
