@@ -32,6 +32,11 @@ pub fn available(test: &str) -> bool {
     ok
 }
 
+/// Where `npm ci` in `tests/browser-tools` puts axe-core.
+fn axe_path() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("browser-tools/node_modules/axe-core/axe.min.js")
+}
+
 /// One chromedriver with one headless Chromium session.
 pub struct Browser {
     http: reqwest::Client,
@@ -145,6 +150,36 @@ impl Browser {
     pub async fn js(&self, script: &str, args: Value) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
             .await
+    }
+
+    /// Runs axe-core (the independent accessibility checker, installed by `.ci/run` into
+    /// `tests/browser-tools/node_modules`) on the page as it is now, and panics listing every
+    /// violation. `what` names the page state in the message.
+    pub async fn assert_accessible(&self, what: &str) {
+        let axe = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
+            panic!("axe-core missing ({e}): cd tests/browser-tools && npm ci")
+        });
+        self.js(&axe, json!([])).await;
+        let result = self
+            .post(
+                "/execute/async",
+                json!({
+                    "script": "const done = arguments[arguments.length - 1];\
+                        axe.run(document).then(r => done(r.violations.map(v => ({\
+                            id: v.id, impact: v.impact, help: v.help,\
+                            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))),\
+                            e => done([{ id: 'axe-error', help: String(e) }]));",
+                    "args": [],
+                }),
+            )
+            .await;
+        let violations = result.as_array().cloned().unwrap_or_default();
+        assert!(
+            violations.is_empty(),
+            "axe-core found {} violation(s) on {what}:\n{}",
+            violations.len(),
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
     }
 
     async fn element(&self, css: &str) -> String {
