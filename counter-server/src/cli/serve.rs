@@ -12,7 +12,6 @@ use crate::domain::{Gender, Role};
 use crate::provision;
 use crate::server::{Bind, Server, shutdown_signal};
 use crate::store::Database;
-use crate::tls::TlsListener;
 
 fn parse_addr(s: &str) -> Result<SocketAddr, CliError> {
     s.parse()
@@ -97,10 +96,7 @@ fn serve(
             .local_addr()
             .map_err(|e| CliError::Failed(e.to_string()))?;
         let bind = match &tls {
-            Some(config) => Bind::Tls(
-                TlsListener::new(listener, config.clone())
-                    .map_err(|e| CliError::Failed(e.to_string()))?,
-            ),
+            Some(config) => Bind::Tls(listener, config.clone()),
             None => Bind::Plain(listener),
         };
         tracing::info!(%addr, tls = tls.is_some(), "counter-server listening");
