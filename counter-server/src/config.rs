@@ -51,7 +51,7 @@ impl Default for ConnectionSettings {
             header_read_timeout_seconds: 20,
             idle_timeout_seconds: 60,
             tls_handshake_timeout_seconds: 10,
-            per_address: 64,
+            per_address: 256,
             trusted_proxies: Vec::new(),
         }
     }
