@@ -84,7 +84,7 @@ pub async fn authenticate(
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "login_throttled",
-                format!("محاولات دخول خاطئة كثيرة، انتظر {seconds} ثانية ثم حاول مجددًا"),
+                format!("محاولات دخول خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"),
                 format!("too many failed attempts from here: wait {seconds} s and try again"),
             )
         });
