@@ -268,3 +268,27 @@ async fn tls_connections_silent_after_or_during_the_handshake_are_closed_and_bou
     let mut after = connector.connect(name, tcp).await.expect("a place is free");
     assert!(one_request(&mut after).await.starts_with("HTTP/1.1 200"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_stream_is_not_an_idle_connection() {
+    let server = server_with(|c| c.idle_timeout_seconds = 1, None);
+    let mut s = connect_from("127.0.0.1", server.addr).await;
+    s.write_all(
+        format!(
+            "GET /api/v1/events HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\r\n",
+            server.display_token
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut head = [0u8; 512];
+    let n = s.read(&mut head).await.unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 200"));
+    // Nothing is sent for longer than the idle timeout (keep-alive comments come every 15 s).
+    assert_eq!(
+        closed_after(&mut s, Duration::from_secs(3)).await,
+        None,
+        "the stream stays open while its reply is in progress"
+    );
+}
