@@ -128,16 +128,19 @@ impl Conn {
             limits,
             mut stopping,
         } = self;
+        let request_start = RequestStart::default();
+        let head_read = request_start.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            // The head is complete: no longer a request being read.
+            head_read.set(None);
             req.extensions_mut().insert(ConnectInfo(peer));
             tower::ServiceExt::oneshot(router.clone(), req)
         });
-        let request_start = RequestStart::default();
         let timer = HeaderTimer {
             request_start: request_start.clone(),
             timeout: limits.header_read,
         };
-        let io = IdleIo::new(io, limits.idle, request_start);
+        let io = IdleIo::new(io, limits.idle, request_start.clone());
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(timer)
             .header_read_timeout(limits.header_read)
@@ -148,7 +151,11 @@ impl Conn {
             _ = conn.as_mut() => return,
             _ = stopping.wait_for(|s| *s) => {}
         }
-        // Finish the request in flight (event streams end on their own), then close.
+        // A client still sending headers has no request to finish: closed at once. Otherwise the
+        // request in flight finishes (event streams end on their own), then the connection closes.
+        if request_start.get().is_some() {
+            return;
+        }
         conn.as_mut().graceful_shutdown();
         let _ = conn.await;
     }
@@ -211,8 +218,9 @@ impl Drop for Slot {
     }
 }
 
-/// When the first byte of the request being read arrived; `None` while none has. Shared by a
-/// connection's `IdleIo` (which sets it) and `HeaderTimer` (which counts from it).
+/// When the first byte of the request whose head is being read arrived; `None` while none has or
+/// once the head is complete. Shared by a connection's `IdleIo` (which sets it), its service (which
+/// clears it) and `HeaderTimer` (which counts from it).
 #[derive(Clone, Default)]
 struct RequestStart(Arc<Mutex<Option<Instant>>>);
 

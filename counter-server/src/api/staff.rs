@@ -84,7 +84,9 @@ pub async fn authenticate(
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "login_throttled",
-                format!("محاولات دخول خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"),
+                format!(
+                    "محاولات دخول خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"
+                ),
                 format!("too many failed attempts from here: wait {seconds} s and try again"),
             )
         });

@@ -292,3 +292,25 @@ async fn an_event_stream_is_not_an_idle_connection() {
         "the stream stays open while its reply is in progress"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn held_connections_do_not_delay_a_graceful_stop() {
+    let mut server = server_with(|_| {}, None);
+    let mut idle = connect_from("127.0.0.1", server.addr).await;
+    assert!(one_request(&mut idle).await.starts_with("HTTP/1.1 200"));
+    let mut slow = connect_from("127.0.0.1", server.addr).await;
+    slow.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: te")
+        .await
+        .unwrap();
+    let _silent = connect_from("127.0.0.1", server.addr).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "stopped in {:?}",
+        started.elapsed()
+    );
+}
