@@ -103,7 +103,12 @@ impl Default for StatusLimits {
 impl StatusLimits {
     /// Counts one lookup of `token` from `ip`; false when either limit is reached.
     pub fn admit(&self, ip: Option<IpAddr>, token: &str) -> bool {
-        self.per_address.hit(&address_key(ip)) && self.per_token.hit(token)
+        // Keyed by the token's hash: tokens are kept only as hashes, in memory too.
+        let token_key: String = crate::auth::tokens::hash(token)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.per_address.hit(&address_key(ip)) && self.per_token.hit(&token_key)
     }
 
     /// Counts an unknown token looked up from `ip`; false when the address has used its budget

@@ -184,4 +184,27 @@ async fn a_room_of_phones_on_one_address_is_served_and_a_token_scan_is_slowed() 
         .get(&format!("/api/v1/status/{}", tokens[0]), None)
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    // One token asked far faster than its page ever does is limited on its own.
+    let hammered = format!("/api/v1/status/{}", tokens[1]);
+    for n in 5..60 {
+        assert_eq!(
+            api.get(&hammered, None).await.status,
+            StatusCode::OK,
+            "lookup {n}"
+        );
+    }
+    let r = api.get(&hammered, None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the 61st lookup in a minute"
+    );
+    let r = api
+        .get(&format!("/api/v1/status/{}", tokens[2]), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "the other phones are not affected"
+    );
 }
