@@ -131,8 +131,9 @@ pub const LOGIN_FORGET_AFTER: Duration = Duration::from_secs(3600);
 /// Failed logins slow down the (account, address) pair and the address alone, never the account
 /// alone, so someone guessing elsewhere cannot lock the real user out (OWASP authentication
 /// guidance): after the free failures, the next attempt must wait `LOGIN_FIRST_DELAY`, doubled for
-/// each failure since. A success clears its pair only (an attacker's own account must not reset
-/// the address).
+/// each failure since. Each attempt counts as a failure when it starts (so guesses sent all at
+/// once are counted before their passwords are checked); a success takes its own count back and
+/// clears its pair (an attacker's own account must not reset the address).
 pub struct LoginThrottle {
     pairs: Backoff,
     addresses: Backoff,
@@ -148,25 +149,40 @@ impl Default for LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// How long `username` from `ip` must still wait before an attempt is checked, if at all.
-    pub fn wait(&self, username: &str, ip: Option<IpAddr>) -> Option<Duration> {
+    /// Starts an attempt of `username` from `ip`, counted as a failure until `succeeded`; or how
+    /// long the pair or the address must still wait.
+    pub fn attempt(&self, username: &str, ip: Option<IpAddr>) -> Result<(), Duration> {
         let address = address_key(ip);
+        let pair = pair_key(username, &address);
         let now = Instant::now();
-        let pair = self.pairs.wait(&pair_key(username, &address), now);
-        let addr = self.addresses.wait(&address, now);
-        pair.into_iter().chain(addr).max()
-    }
-
-    pub fn failed(&self, username: &str, ip: Option<IpAddr>) {
-        let address = address_key(ip);
-        let now = Instant::now();
-        self.pairs.fail(pair_key(username, &address), now);
+        let waits = [
+            self.pairs.wait(&pair, now),
+            self.addresses.wait(&address, now),
+        ];
+        if let Some(wait) = waits.into_iter().flatten().max() {
+            return Err(wait);
+        }
+        self.pairs.fail(pair, now);
         self.addresses.fail(address, now);
+        Ok(())
     }
 
     pub fn succeeded(&self, username: &str, ip: Option<IpAddr>) {
-        let key = pair_key(username, &address_key(ip));
-        self.pairs.seen.lock().expect("throttle lock").remove(&key);
+        let address = address_key(ip);
+        self.pairs
+            .seen
+            .lock()
+            .expect("throttle lock")
+            .remove(&pair_key(username, &address));
+        if let Some((failures, _)) = self
+            .addresses
+            .seen
+            .lock()
+            .expect("throttle lock")
+            .get_mut(&address)
+        {
+            *failures = failures.saturating_sub(1);
+        }
     }
 }
 
@@ -230,33 +246,33 @@ mod tests {
             Some("192.0.2.2".parse().unwrap()),
         );
         for _ in 0..LOGIN_FREE_FAILURES_PER_PAIR {
-            assert_eq!(t.wait("x", a), None);
-            t.failed("x", a);
+            assert_eq!(t.attempt("x", a), Ok(()));
         }
-        let first = t.wait("x", a).expect("the pair waits");
+        let first = t.attempt("x", a).expect_err("the pair waits");
         assert!(first > LOGIN_FIRST_DELAY - Duration::from_secs(1) && first <= LOGIN_FIRST_DELAY);
         assert_eq!(
-            t.wait("x", b),
-            None,
+            t.attempt("x", b),
+            Ok(()),
             "the same account from elsewhere is not slowed"
         );
+        t.succeeded("x", b);
         assert_eq!(
-            t.wait("y", a),
-            None,
+            t.attempt("y", a),
+            Ok(()),
             "another account from the address is not slowed yet"
         );
-        t.failed("x", a);
-        assert!(
-            t.wait("x", a).unwrap() > LOGIN_FIRST_DELAY,
-            "each failure doubles the delay"
-        );
         // Spraying: many accounts from one address.
+        let c = Some("192.0.2.3".parse().unwrap());
         for n in 0..LOGIN_FREE_FAILURES_PER_ADDRESS {
-            t.failed(&format!("user{n}"), b);
+            assert_eq!(t.attempt(&format!("user{n}"), c), Ok(()));
         }
-        assert!(t.wait("someone-else", b).is_some(), "the address waits");
-        t.succeeded("x", a);
-        assert_eq!(t.wait("x", a), None);
+        assert!(t.attempt("someone-else", c).is_err(), "the address waits");
+        // A success takes its own attempt back: the real user's logins never add up.
+        let d = Some("192.0.2.4".parse().unwrap());
+        for _ in 0..LOGIN_FREE_FAILURES_PER_ADDRESS * 2 {
+            assert_eq!(t.attempt("x", d), Ok(()));
+            t.succeeded("x", d);
+        }
         let backoff = Backoff::new(0);
         assert_eq!(backoff.delay(64), Some(LOGIN_MAX_DELAY));
     }

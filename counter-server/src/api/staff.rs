@@ -77,7 +77,7 @@ pub async fn authenticate(
             "password: 1-256 characters",
         ));
     }
-    if let Some(wait) = s.login_throttle.wait(&username, ip) {
+    if let Err(wait) = s.login_throttle.attempt(&username, ip) {
         let seconds = wait.as_secs() + 1;
         return Err(ApiError {
             retry_after_seconds: Some(seconds),
@@ -106,7 +106,6 @@ pub async fn authenticate(
     .await
     .map_err(|_| ApiError::busy())?;
     let Some(st) = verified else {
-        s.login_throttle.failed(&username, ip);
         tracing::info!(account_known = false, "failed login");
         return Err(invalid_credentials());
     };

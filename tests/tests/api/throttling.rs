@@ -208,3 +208,25 @@ async fn a_room_of_phones_on_one_address_is_served_and_a_token_scan_is_slowed() 
         "the other phones are not affected"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guesses_sent_all_at_once_are_counted_before_their_passwords_are_checked() {
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let a = client_from(&server, "127.0.0.5");
+    let guesses = (0..20).map(|n| {
+        let a = a.clone();
+        async move { login(&a, "amal", &format!("guess-{n}"), &[]).await.status }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(checked, 5, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(s))
+    );
+}
