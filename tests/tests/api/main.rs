@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod concurrency;
+mod connections;
 mod crash;
 mod flows;
 mod idempotency;
@@ -12,5 +13,7 @@ mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
+mod strict_http;
+mod throttling;
 mod tls;
 mod web;
