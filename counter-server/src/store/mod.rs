@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_ratings_comment_erasable",
         include_str!("../../../migrations/0006_ratings_comment_erasable.sql"),
     ),
+    // 0007 and 0008 come from other branches; at merge, 0009 goes after 0008.
+    (
+        "0009_session_idle_seconds",
+        include_str!("../../../migrations/0009_session_idle_seconds.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
