@@ -32,7 +32,8 @@
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch (_) { json = null; }
-    if (res.status === 401 && path !== "/web/login" && state.me) showLogin("ended");
+    // Refused because the idle time ran out (the server's timer may end a moment before ours).
+    if (res.status === 401 && path !== "/web/login" && state.me) showLogin(Date.now() >= idle.deadline - 2000 ? "idle" : "ended");
     return { ok: res.ok, status: res.status, json };
   }
 
@@ -81,8 +82,8 @@
     api("GET", "/api/v1/me", undefined, true);
   });
 
-  function idleWords() {
-    const s = state.me ? state.me.idle_seconds : 0;
+  function idleWords(seconds) {
+    const s = seconds;
     return s >= 60 && s % 60 === 0
       ? awnLang.t("session_idle_minutes").replace("{n}", String(s / 60))
       : awnLang.t("session_idle_seconds").replace("{n}", String(s));
@@ -138,7 +139,8 @@
   // ----- login -----
   // Back to the login form; `why` is "idle" or "ended" when the session ended by itself.
   function showLogin(why) {
-    const reason = why === "idle" ? idleWords() : why === "ended" ? awnLang.t("session_ended") : "";
+    const seconds = state.me ? state.me.idle_seconds : 0;
+    const reason = why === "idle" ? idleWords(seconds) : why === "ended" ? awnLang.t("session_ended") : "";
     if (state.events) { state.events.close(); state.events = null; }
     clearTimeout(idle.timer);
     clearTimeout(state.refreshTimer);
@@ -158,6 +160,7 @@
     showError("login-error", null);
     $("login-reason").textContent = reason;
     $("login-reason").dataset.why = why || "";
+    $("login-reason").dataset.seconds = String(seconds);
     $("login-reason").classList.toggle("hidden", !reason);
     $("login").classList.remove("hidden");
     $("login-user").focus();
@@ -189,7 +192,7 @@
     renderAlerts();
     rewordErrors();
     const why = $("login-reason").dataset.why;
-    if (why) $("login-reason").textContent = why === "idle" ? idleWords() : awnLang.t("session_ended");
+    if (why) $("login-reason").textContent = why === "idle" ? idleWords(Number($("login-reason").dataset.seconds)) : awnLang.t("session_ended");
     const done = $("done-note");
     if (done.dataset.key && done.textContent) done.textContent = awnLang.t(done.dataset.key).replace("{label}", done.dataset.label);
   });
