@@ -37,17 +37,6 @@ async fn login(b: &Browser, user: &str) {
     .await;
 }
 
-async fn focused(b: &Browser) -> String {
-    b.js(
-        "return document.activeElement ? document.activeElement.id : '';",
-        json!([]),
-    )
-    .await
-    .as_str()
-    .unwrap_or("")
-    .to_string()
-}
-
 async fn wait_focus(b: &Browser, id: &str) {
     b.wait(
         &format!("document.activeElement && document.activeElement.id === {id:?}"),
