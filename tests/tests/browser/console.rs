@@ -212,7 +212,6 @@ async fn nothing_of_one_visitor_or_staff_member_reaches_the_next() {
     let b = Browser::start().await;
     b.goto(&format!("{}/console", server.base_url)).await;
     accessible(&b, "login").await;
-    b.screenshot(shots, "console-login-ar.png").await;
     login(&b, "amal").await;
     // Reception sees the reception desks only, the first free one chosen, and why calling waits.
     let desks = b
@@ -268,6 +267,11 @@ async fn nothing_of_one_visitor_or_staff_member_reaches_the_next() {
     b.wait_text("#finish-error", "لم يصل الزائر بعد").await;
     b.click("#lang-btn").await;
     b.wait_text("#finish-error", "has not arrived yet").await;
+    b.js(
+        "document.getElementById('finish-error').scrollIntoView({ block: 'center' });",
+        json!([]),
+    )
+    .await;
     b.screenshot(shots, "console-not-arrived-en.png").await;
     b.click("#lang-btn").await;
     b.wait_text("#finish-error", "لم يصل الزائر بعد").await;
@@ -396,6 +400,7 @@ async fn nothing_of_one_visitor_or_staff_member_reaches_the_next() {
         fits["scroll"].as_f64().unwrap() <= width + 1.0,
         "no sideways scrolling: {fits}"
     );
+    b.js("window.scrollTo(0, 0);", json!([])).await;
     b.screenshot(shots, "console-320-ar.png").await;
     b.size(1280, 900).await;
 
@@ -482,6 +487,11 @@ async fn nothing_of_one_visitor_or_staff_member_reaches_the_next() {
     login(&b, "sara").await;
     b.wait_text("#at-desk-list", &last).await;
     accessible(&b, "supervisor: at the desks").await;
+    b.js(
+        "document.getElementById('at-desks').scrollIntoView({ block: 'center' });",
+        json!([]),
+    )
+    .await;
     b.screenshot(shots, "console-supervisor-ar.png").await;
     b.click("#at-desk-list li[data-ticket] .at-desk-cancel")
         .await;
