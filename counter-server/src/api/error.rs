@@ -185,6 +185,11 @@ impl From<QueueError> for ApiError {
                 "already_referred",
                 "الزائر محال إلى الباحث الاجتماعي",
             ),
+            Q::ReferAtResearchDesk(_) => (
+                StatusCode::CONFLICT,
+                "refer_at_research_desk",
+                "مكتب الباحث الاجتماعي لا يحيل إلى الباحث الاجتماعي",
+            ),
             Q::ReasonRequired => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "reason_required",
