@@ -20,6 +20,7 @@ pub mod config;
 pub mod domain;
 pub mod input;
 pub mod limits;
+pub mod maintenance;
 pub mod metrics;
 pub mod provision;
 pub mod server;

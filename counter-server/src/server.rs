@@ -14,6 +14,7 @@ use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::limits::RateLimiter;
+use crate::maintenance::MaintenanceLog;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
 use crate::store::{Database, StoreError};
@@ -65,6 +66,7 @@ async fn maintenance(
     db: Database,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
+    log: Arc<MaintenanceLog>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(MAINTENANCE_EVERY);
@@ -73,11 +75,12 @@ async fn maintenance(
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        let (db, config, now) = (db.clone(), config.clone(), clock.now());
+        let (db, config, log, now) = (db.clone(), config.clone(), log.clone(), clock.now());
         let done = tokio::task::spawn_blocking(move || {
             let mut conn = crate::store::open(&db, false).map_err(|e| e.to_string())?;
             crate::store::retention::purge(&mut conn, &config.retention_policy(), now)
                 .map_err(|e| e.to_string())?;
+            log.purged(now);
             if let Some(b) = &config.backup {
                 let newest = crate::store::backup::list(&b.dir)
                     .unwrap_or_default()
@@ -131,6 +134,7 @@ impl Server {
                 PRINCIPAL_CACHE_SECONDS,
             ))),
             shutdown: shutdown_rx,
+            maintenance: Arc::default(),
         };
         Ok(Self {
             state,
@@ -169,6 +173,7 @@ impl Server {
             db,
             state.config.clone(),
             state.clock.clone(),
+            state.maintenance.clone(),
             state.shutdown.clone(),
         ));
         let router = app(state);
