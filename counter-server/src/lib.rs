@@ -22,6 +22,7 @@ pub mod connections;
 pub mod domain;
 pub mod input;
 pub mod limits;
+pub mod maintenance;
 pub mod metrics;
 pub mod provision;
 pub mod server;

@@ -401,9 +401,29 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
         "awn_ratings_total{score=\"2\"} 2",
         "# TYPE awn_calls_total counter",
         "awn_desks_open 0",
+        // Every configured service is a series from the start, at 0 before its first event.
+        "awn_tickets_issued_total{service=\"volunteering\"} 0",
+        "awn_calls_total{service=\"volunteering\"} 0",
+        "awn_wait_today_seconds_count{service=\"volunteering\"} 0",
+        "# TYPE awn_wait_today_seconds summary",
+        // Backups are not configured in this branch, and the purge has not run yet.
+        "awn_last_backup_timestamp_seconds 0",
     ] {
         assert!(r.text.lines().any(|l| l == line), "{line} in\n{}", r.text);
     }
+    assert!(
+        r.text.contains(&format!(
+            "awn_build_info{{version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text
+            .contains("# TYPE awn_last_purge_timestamp_seconds gauge")
+    );
+    promtool_accepts(&r.text);
     // The example Grafana dashboard is valid JSON and queries only names this endpoint exports.
     let dashboard: Value = serde_json::from_str(include_str!(
         "../../../counter-server/deploy/grafana-dashboard.json"
@@ -418,6 +438,11 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
                 .filter(|w| w.starts_with("awn_"))
             {
                 used += 1;
+                // A summary's _sum and _count series belong to the family's TYPE line.
+                let name = name
+                    .strip_suffix("_sum")
+                    .or_else(|| name.strip_suffix("_count"))
+                    .unwrap_or(name);
                 assert!(
                     r.text.contains(&format!("# TYPE {name} ")),
                     "{name} (dashboard) is not exported"
@@ -426,4 +451,31 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
         }
     }
     assert!(used >= 8);
+}
+
+/// Prometheus' own checker (`promtool`, Debian package `prometheus`, installed by `.ci/run`) reads
+/// the exposition as a scraper would and reports every problem with names, types and suffixes.
+fn promtool_accepts(text: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool runs (Debian package prometheus; .ci/run installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics failed:\n{}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
