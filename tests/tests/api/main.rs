@@ -4,6 +4,7 @@
 mod bad_input;
 mod concurrency;
 mod crash;
+mod event_replay;
 mod flows;
 mod idempotency;
 mod metrics;
