@@ -18,13 +18,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::oneshot;
 
 use super::{Context, Database, StoreError, load_queue, migrate, open, sync_config, writes};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::numbering::service_day;
 use crate::domain::{Queue, QueueError, QueueEvent};
+use crate::event_log::EventLog;
 
 const MAX_BATCH: usize = 256;
 /// How often the thread wakes with no work, to roll the day over and tidy up.
@@ -124,7 +125,7 @@ enum Msg {
 #[derive(Clone)]
 pub struct Engine {
     sender: mpsc::Sender<Msg>,
-    events: broadcast::Sender<Arc<Published>>,
+    events: Arc<EventLog>,
 }
 
 /// Joins the writer thread when dropped last (after every `Engine` clone is gone).
@@ -156,7 +157,7 @@ impl Engine {
         let wal_pressure = Arc::new(AtomicBool::new(false));
         let checkpointer = start_checkpointer(db, wal_pressure.clone())?;
         let (sender, receiver) = mpsc::channel();
-        let (events, _) = broadcast::channel(4096);
+        let events = Arc::new(EventLog::new());
         let worker = Worker {
             _checkpointer: checkpointer,
             wal_pressure,
@@ -211,8 +212,9 @@ impl Engine {
         rx.await.map_err(|_| EngineError::Stopped)
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
-        self.events.subscribe()
+    /// The published events: live, and the recent ones for clients that reconnect.
+    pub fn events(&self) -> &Arc<EventLog> {
+        &self.events
     }
 }
 
@@ -226,7 +228,7 @@ struct Worker {
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     receiver: mpsc::Receiver<Msg>,
-    events: broadcast::Sender<Arc<Published>>,
+    events: Arc<EventLog>,
     db: Database,
 }
 
@@ -327,8 +329,7 @@ impl Worker {
                     reply(Ok(()));
                 }
                 for e in published {
-                    // No receiver is fine: nobody is watching.
-                    let _ = self.events.send(Arc::new(e));
+                    self.events.publish(e);
                 }
                 if self.wal_pressure.swap(false, Ordering::Relaxed) {
                     // Cheap: the checkpoint thread has copied nearly every page already. Done here,

@@ -5,6 +5,7 @@ mod bad_input;
 mod concurrency;
 mod connections;
 mod crash;
+mod event_replay;
 mod flows;
 mod idempotency;
 mod lines;
