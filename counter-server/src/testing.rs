@@ -30,6 +30,8 @@ pub struct TestOptions {
     pub key: Option<DbKey>,
     /// Bind this address (restart on the same port); 127.0.0.1:0 when `None`.
     pub addr: Option<SocketAddr>,
+    /// Serve HTTPS with this certificate and key (PEM files, e.g. from `make-ca`); plain when `None`.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Default for TestOptions {
@@ -40,6 +42,7 @@ impl Default for TestOptions {
             db_path: None,
             key: None,
             addr: None,
+            tls: None,
         }
     }
 }
@@ -84,6 +87,10 @@ impl TestServer {
         let rating_token =
             provision::add_device(&db, "test rating", DeviceScope::Rating).expect("rating device");
         let server = Server::open(opts.config, &db, opts.clock).expect("open the test server");
+        let tls = opts.tls.map(|(cert, key)| {
+            crate::tls::server_config(&cert, &key).expect("the test certificate and key")
+        });
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let bind = opts
             .addr
             .unwrap_or_else(|| "127.0.0.1:0".parse().expect("loopback address"));
@@ -102,8 +109,14 @@ impl TestServer {
                 addr_tx
                     .send(listener.local_addr().expect("local address"))
                     .expect("report the address");
+                let bind = match tls {
+                    Some(config) => crate::server::Bind::Tls(
+                        crate::tls::TlsListener::new(listener, config).expect("TLS listener"),
+                    ),
+                    None => crate::server::Bind::Plain(listener),
+                };
                 server
-                    .run(listener, async {
+                    .run_on(bind, async {
                         stop_rx.await.ok();
                     })
                     .await
@@ -112,7 +125,7 @@ impl TestServer {
         });
         let addr = addr_rx.recv().expect("the test server started");
         Self {
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
             addr,
             db_path,
             db,
@@ -155,5 +168,66 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// A small real file system (tmpfs) mounted on a temporary directory, to put a database on a disk
+/// that fills up. Needs the right to mount (root, as on CI); unmounted when dropped.
+pub struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// Mounts `size_kib` KiB; `Err` says why mounting is not possible here (the caller skips).
+    pub fn mount(size_kib: u64) -> Result<Self, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size_kib}k"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "mount -t tmpfs refused: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(Self { dir })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn filler(&self) -> PathBuf {
+        self.dir.path().join("filler")
+    }
+
+    /// Takes every free block (a file written until the disk answers ENOSPC).
+    pub fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.filler())
+            .expect("open the filler file");
+        let block = [0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        while f.write_all(&block[..1]).is_ok() {}
+    }
+
+    /// Gives the space back.
+    pub fn free(&self) {
+        let _ = std::fs::remove_file(self.filler());
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        // Lazy: a server thread may still hold a file open for a moment.
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }

@@ -156,9 +156,8 @@ impl Browser {
     /// `tests/browser-tools/node_modules`) on the page as it is now, and panics listing every
     /// violation. `what` names the page state in the message.
     pub async fn assert_accessible(&self, what: &str) {
-        let axe = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
-            panic!("axe-core missing ({e}): cd tests/browser-tools && npm ci")
-        });
+        let axe = std::fs::read_to_string(axe_path())
+            .unwrap_or_else(|e| panic!("axe-core missing ({e}): cd tests/browser-tools && npm ci"));
         self.js(&axe, json!([])).await;
         let result = self
             .post(

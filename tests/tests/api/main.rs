@@ -4,6 +4,7 @@
 mod bad_input;
 mod concurrency;
 mod crash;
+mod erasure;
 mod flows;
 mod idempotency;
 mod metrics;
@@ -11,5 +12,6 @@ mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
+mod storage_errors;
 mod tls;
 mod web;
