@@ -71,7 +71,7 @@ pub struct WriteCtx<'a> {
     pub now: DateTime<Utc>,
     events: &'a mut Vec<Published>,
     truncate_wal: &'a mut bool,
-    /// A storage fault a job met (not busy): writes are failing even if the batch commits.
+    /// A full or read-only disk a job met: writes are failing even if the batch commits.
     job_fault: &'a mut Option<StorageFault>,
 }
 
@@ -216,8 +216,9 @@ impl Engine {
                 }),
             ),
             Err(e) => {
+                // A full or read-only disk, not a busy lock or a refused statement.
                 if let EngineError::Store(se) = &e
-                    && se.fault() != StorageFault::Busy
+                    && matches!(se.fault(), StorageFault::Full | StorageFault::ReadOnly)
                 {
                     *ctx.job_fault = Some(se.fault());
                 }
