@@ -14,7 +14,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::{Gender, Role};
 use crate::provision;
-use crate::server::Server;
+use crate::server::{Bind, Server};
 use crate::store::Database;
 use crate::store::key::DbKey;
 
@@ -30,8 +30,6 @@ pub struct TestOptions {
     pub key: Option<DbKey>,
     /// Bind this address (restart on the same port); 127.0.0.1:0 when `None`.
     pub addr: Option<SocketAddr>,
-    /// Serve HTTPS with this certificate and key (PEM files, e.g. from `make-ca`); plain when `None`.
-    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Default for TestOptions {
@@ -42,7 +40,6 @@ impl Default for TestOptions {
             db_path: None,
             key: None,
             addr: None,
-            tls: None,
         }
     }
 }
@@ -86,15 +83,31 @@ impl TestServer {
             .expect("display device");
         let rating_token =
             provision::add_device(&db, "test rating", DeviceScope::Rating).expect("rating device");
-        let server = Server::open(opts.config, &db, opts.clock).expect("open the test server");
-        let tls = opts.tls.map(|(cert, key)| {
-            crate::tls::server_config(&cert, &key).expect("the test certificate and key")
-        });
-        let scheme = if tls.is_some() { "https" } else { "http" };
         let bind = opts
             .addr
             .unwrap_or_else(|| "127.0.0.1:0".parse().expect("loopback address"));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let listener = std::net::TcpListener::bind(bind).expect("bind the test server");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let addr = listener.local_addr().expect("local address");
+        let mut config = opts.config;
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let base_url = format!("{scheme}://{addr}");
+        // The Origin check compares with the public address: make it this server's, unless the
+        // test chose one.
+        if config.branch.public_base_url == Config::demo().branch.public_base_url {
+            config.branch.public_base_url = base_url.clone();
+        }
+        let tls = config
+            .tls
+            .as_ref()
+            .map(|t| crate::tls::server_config(&t.cert, &t.key).expect("the test TLS certificate"));
+        let server = Server::open(config, &db, opts.clock).expect("open the test server");
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -103,17 +116,11 @@ impl TestServer {
                 .build()
                 .expect("runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(bind)
-                    .await
-                    .expect("bind the test server");
-                addr_tx
-                    .send(listener.local_addr().expect("local address"))
-                    .expect("report the address");
+                let listener =
+                    tokio::net::TcpListener::from_std(listener).expect("the test listener");
                 let bind = match tls {
-                    Some(config) => crate::server::Bind::Tls(
-                        crate::tls::TlsListener::new(listener, config).expect("TLS listener"),
-                    ),
-                    None => crate::server::Bind::Plain(listener),
+                    Some(config) => Bind::Tls(listener, config),
+                    None => Bind::Plain(listener),
                 };
                 server
                     .run_on(bind, async {
@@ -123,9 +130,8 @@ impl TestServer {
                     .expect("serve");
             });
         });
-        let addr = addr_rx.recv().expect("the test server started");
         Self {
-            base_url: format!("{scheme}://{addr}"),
+            base_url,
             addr,
             db_path,
             db,

@@ -11,8 +11,13 @@ fn the_kiosk_trusts_the_branch_ca_from_its_config() {
     let dir = tempfile_dir();
     let pki = dir.join("tls");
     counter_server::tls::make_branch_ca(&pki, &["127.0.0.1".to_string()], "test branch").unwrap();
+    let mut config = counter_server::config::Config::demo();
+    config.tls = Some(counter_server::config::TlsConfig {
+        cert: pki.join("server.crt"),
+        key: pki.join("server.key"),
+    });
     let server = TestServer::start_with(TestOptions {
-        tls: Some((pki.join("server.crt"), pki.join("server.key"))),
+        config,
         ..TestOptions::default()
     });
     assert!(

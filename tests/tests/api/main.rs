@@ -3,15 +3,19 @@
 
 mod bad_input;
 mod concurrency;
+mod connections;
 mod crash;
 mod erasure;
 mod flows;
 mod idempotency;
+mod lines;
 mod metrics;
 mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
 mod storage_errors;
+mod strict_http;
+mod throttling;
 mod tls;
 mod web;
