@@ -84,27 +84,61 @@ pub enum StoreError {
         supported: i64,
     },
     Busy,
+    /// The job was fine but the batch it ran in could not be committed, for this reason.
+    NotCommitted(StorageFault),
     /// The key is wrong, or missing for an encrypted file (or given for a plain one).
     KeyInvalid,
     /// Another server runs on this database file.
     Locked(String),
 }
 
-impl StoreError {
-    pub fn is_busy(&self) -> bool {
+/// What kind of storage trouble stopped a write: each asks something different of a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageFault {
+    /// Another connection holds a lock (SQLITE_BUSY, SQLITE_LOCKED): retry shortly.
+    Busy,
+    /// The disk is full (SQLITE_FULL, which SQLite reports for ENOSPC): retrying will not help.
+    Full,
+    /// The file or its file system is read-only (SQLITE_READONLY, e.g. EROFS).
+    ReadOnly,
+    /// Any other I/O failure or corruption.
+    Failed,
+}
+
+impl StorageFault {
+    /// A stable word for logs and `/health` (`busy`, `full`, `readonly`, `failed`).
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::Busy => true,
+            Self::Busy => "busy",
+            Self::Full => "full",
+            Self::ReadOnly => "readonly",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl StoreError {
+    /// Which kind of trouble this is, from SQLite's primary result code.
+    pub fn fault(&self) -> StorageFault {
+        use rusqlite::ErrorCode as C;
+        match self {
+            Self::Busy => StorageFault::Busy,
+            Self::NotCommitted(f) => *f,
             Self::Sqlite {
                 err: rusqlite::Error::SqliteFailure(e, _),
                 ..
-            } => {
-                matches!(
-                    e.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                )
-            }
-            _ => false,
+            } => match e.code {
+                C::DatabaseBusy | C::DatabaseLocked => StorageFault::Busy,
+                C::DiskFull => StorageFault::Full,
+                C::ReadOnly => StorageFault::ReadOnly,
+                _ => StorageFault::Failed,
+            },
+            _ => StorageFault::Failed,
         }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.fault() == StorageFault::Busy
     }
 }
 
@@ -117,6 +151,13 @@ impl fmt::Display for StoreError {
                 "the database is at schema version {found} but this binary knows only up to {supported}; run the newer binary"
             ),
             Self::Busy => write!(f, "storage busy"),
+            Self::NotCommitted(fault) => {
+                write!(
+                    f,
+                    "the batch was not committed (storage {})",
+                    fault.as_str()
+                )
+            }
             Self::Locked(why) => write!(f, "{why}"),
             Self::KeyInvalid => write!(
                 f,
@@ -575,6 +616,33 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(journal, "wal");
+    }
+
+    #[test]
+    fn storage_faults_are_told_apart_by_sqlite_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::plain(dir.path().join("t.db"));
+        let mut conn = open(&db, false).unwrap();
+        migrate(&mut conn).unwrap();
+        let ro = open(&db, true).unwrap();
+        let err = ro
+            .execute("INSERT INTO services VALUES ('x', 'X', 'س', 'x')", [])
+            .ctx("write on a read-only connection")
+            .unwrap_err();
+        assert_eq!(err.fault(), StorageFault::ReadOnly, "{err}");
+        let full = StoreError::Sqlite {
+            context: "t",
+            err: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                None,
+            ),
+        };
+        assert_eq!(full.fault(), StorageFault::Full);
+        assert_eq!(StoreError::Busy.fault(), StorageFault::Busy);
+        assert_eq!(
+            StoreError::NotCommitted(StorageFault::Full).fault(),
+            StorageFault::Full
+        );
     }
 
     #[test]
