@@ -7,6 +7,7 @@ mod crash;
 mod flows;
 mod idempotency;
 mod metrics;
+mod model;
 mod protection;
 mod ratings;
 mod rollover;
