@@ -103,6 +103,33 @@ fn observed(o: &Option<Observed>) -> String {
     }
 }
 
+/// How often each kind of step got each answer, printed with `AWN_MODEL_STATS=1` to see what
+/// the runs reach.
+static TALLY: std::sync::Mutex<std::collections::BTreeMap<String, usize>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+fn tally(step: &Step, a: Answer) {
+    let kind = format!("{step:?}");
+    let kind = kind.split(['(', ' ', '{']).next().unwrap_or("");
+    let kind = match step {
+        Step::Act(_, _, op) => format!("{op:?}")
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        _ => kind.to_string(),
+    };
+    let answer = match a {
+        Answer::Accepted(_) => "ok".to_string(),
+        Answer::Refused(_, c) => c.to_string(),
+    };
+    *TALLY
+        .lock()
+        .unwrap()
+        .entry(format!("{kind:<10} {answer}"))
+        .or_default() += 1;
+}
+
 async fn run(template: &Template, actions: &[Action]) -> Result<(), String> {
     let mut spec = Spec::new(driver::start_time().timestamp());
     let mut driver = Driver::new(template);
@@ -113,6 +140,7 @@ async fn run(template: &Template, actions: &[Action]) -> Result<(), String> {
         let shown = show(&spec, &step);
         let day = service_day(spec.now);
         let expected = spec.apply(&step);
+        tally(&step, expected);
         let got = match step {
             Step::Wait(_) | Step::Rollover => {
                 driver
@@ -162,6 +190,11 @@ fn every_run_of_actions_is_answered_as_the_reference_model_says() {
         rt.block_on(run(&template, &actions))
             .map_err(TestCaseError::fail)
     });
+    if std::env::var_os("AWN_MODEL_STATS").is_some() {
+        for (k, n) in TALLY.lock().unwrap().iter() {
+            eprintln!("{n:>6}  {k}");
+        }
+    }
     match result {
         Ok(()) => {}
         Err(TestError::Fail(why, actions)) => {

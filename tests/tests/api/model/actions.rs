@@ -20,6 +20,17 @@ pub enum TicketRef {
     Any(usize),
 }
 
+/// Who acts: resolved against the model so that most actions come from someone who can.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The k-th staff member (modulo) whose desk has a visitor called or served.
+    Busy(usize),
+    /// The k-th staff member (modulo) signed in at a desk.
+    OnDuty(usize),
+    /// Anyone: index into `STAFF`.
+    Anyone(usize),
+}
+
 /// Which desk a desk action is about.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum DeskRef {
@@ -50,18 +61,20 @@ pub enum Action {
         same_gender: Option<Gender>,
         feels_unsafe: bool,
     },
-    SignIn(usize, DeskRef),
-    SignOut(usize, DeskRef),
-    Pause(usize, DeskRef),
-    Resume(usize, DeskRef),
-    CallNext(usize, DeskRef),
+    SignIn(Actor, DeskRef),
+    SignOut(Actor, DeskRef),
+    Pause(Actor, DeskRef),
+    Resume(Actor, DeskRef),
+    CallNext(Actor, DeskRef),
     Call {
-        who: usize,
+        who: Actor,
         desk: DeskRef,
         ticket: TicketRef,
         override_gender: bool,
     },
-    Act(usize, TicketRef, Op),
+    Act(Actor, TicketRef, Op),
+    /// The day moves on at the actor's desk: call-next, then start, then finish.
+    Progress(Actor),
     /// The injected clock moves on this many minutes.
     Wait(i64),
     /// The clock moves to just after the next Riyadh midnight.
@@ -80,6 +93,16 @@ impl fmt::Debug for TicketRef {
     }
 }
 
+impl fmt::Debug for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Busy(k) => write!(f, "busy#{k}"),
+            Self::OnDuty(k) => write!(f, "on-duty#{k}"),
+            Self::Anyone(w) => write!(f, "{}", STAFF[w % STAFF.len()].name),
+        }
+    }
+}
+
 impl fmt::Debug for DeskRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -91,7 +114,7 @@ impl fmt::Debug for DeskRef {
 
 impl fmt::Debug for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = |w: &usize| STAFF[*w].name;
+        let name = |w: &Actor| format!("{w:?}");
         match self {
             Self::Issue {
                 service,
@@ -129,6 +152,7 @@ impl fmt::Debug for Action {
                 Ok(())
             }
             Self::Act(w, t, op) => write!(f, "{} {op:?} {t:?}", name(w)),
+            Self::Progress(w) => write!(f, "{} moves their visitor on", name(w)),
             Self::Wait(m) => write!(f, "wait {m} min"),
             Self::Rollover => write!(f, "day rollover"),
             Self::Restart => write!(f, "server restart"),
@@ -136,8 +160,25 @@ impl fmt::Debug for Action {
     }
 }
 
-fn who() -> impl Strategy<Value = usize> {
-    0..STAFF.len()
+fn anyone() -> impl Strategy<Value = Actor> {
+    (0..STAFF.len()).prop_map(Actor::Anyone)
+}
+
+/// Someone at a desk, mostly.
+fn who() -> impl Strategy<Value = Actor> {
+    prop_oneof![
+        4 => (0..6usize).prop_map(Actor::OnDuty),
+        1 => anyone(),
+    ]
+}
+
+/// Someone with a visitor at the desk, mostly.
+fn busy() -> impl Strategy<Value = Actor> {
+    prop_oneof![
+        6 => (0..6usize).prop_map(Actor::Busy),
+        2 => (0..6usize).prop_map(Actor::OnDuty),
+        1 => anyone(),
+    ]
 }
 
 fn desk_ref() -> impl Strategy<Value = DeskRef> {
@@ -184,7 +225,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// One action, weighted towards what moves visitors along.
 pub fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        8 => (service(), any::<bool>(), gender(), prop::bool::weighted(0.15)).prop_map(
+        16 => (service(), any::<bool>(), gender(), prop::bool::weighted(0.15)).prop_map(
             |(service, priority, same_gender, feels_unsafe)| Action::Issue {
                 service,
                 priority,
@@ -192,12 +233,12 @@ pub fn action() -> impl Strategy<Value = Action> {
                 feels_unsafe,
             }
         ),
-        2 => (who(), desk_ref()).prop_map(|(w, d)| Action::SignIn(w, d)),
-        1 => (who(), desk_ref()).prop_map(|(w, d)| Action::SignOut(w, d)),
-        1 => (who(), desk_ref()).prop_map(|(w, d)| Action::Pause(w, d)),
-        1 => (who(), desk_ref()).prop_map(|(w, d)| Action::Resume(w, d)),
-        7 => (who(), desk_ref()).prop_map(|(w, d)| Action::CallNext(w, d)),
-        3 => (who(), desk_ref(), ticket_ref(), prop::bool::weighted(0.3)).prop_map(
+        4 => (anyone(), desk_ref()).prop_map(|(w, d)| Action::SignIn(w, d)),
+        2 => (who(), desk_ref()).prop_map(|(w, d)| Action::SignOut(w, d)),
+        2 => (who(), desk_ref()).prop_map(|(w, d)| Action::Pause(w, d)),
+        2 => (who(), desk_ref()).prop_map(|(w, d)| Action::Resume(w, d)),
+        14 => (who(), desk_ref()).prop_map(|(w, d)| Action::CallNext(w, d)),
+        6 => (who(), desk_ref(), ticket_ref(), prop::bool::weighted(0.3)).prop_map(
             |(who, desk, ticket, override_gender)| Action::Call {
                 who,
                 desk,
@@ -205,8 +246,9 @@ pub fn action() -> impl Strategy<Value = Action> {
                 override_gender,
             }
         ),
-        14 => (who(), ticket_ref(), op()).prop_map(|(w, t, o)| Action::Act(w, t, o)),
-        2 => select(vec![1i64, 5, 16, 21]).prop_map(Action::Wait),
+        20 => (busy(), ticket_ref(), op()).prop_map(|(w, t, o)| Action::Act(w, t, o)),
+        12 => busy().prop_map(Action::Progress),
+        4 => select(vec![1i64, 5, 16, 21]).prop_map(Action::Wait),
         1 => Just(Action::Rollover),
         1 => Just(Action::Restart),
     ]
@@ -215,7 +257,7 @@ pub fn action() -> impl Strategy<Value = Action> {
 /// A run: some staff signed in at their usual desks first, then up to `max_steps` in all.
 pub fn run(max_steps: usize) -> impl Strategy<Value = Vec<Action>> {
     let openings: Vec<Action> = (0..STAFF.len())
-        .map(|w| Action::SignIn(w, DeskRef::Id(STAFF[w].home)))
+        .map(|w| Action::SignIn(Actor::Anyone(w), DeskRef::Id(STAFF[w].home)))
         .collect();
     let body = max_steps.saturating_sub(openings.len()).max(1);
     debug_assert!(DESKS.iter().all(|d| d.id != NO_SUCH_DESK));

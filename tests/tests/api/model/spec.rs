@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::actions::{Action, DeskRef, Op, TicketRef};
+use super::actions::{Action, Actor, DeskRef, Op, TicketRef};
 use super::branch::{self, DESKS, Gender, Kind, Role, STAFF};
 use super::routing;
 
@@ -176,6 +176,32 @@ impl Spec {
         w
     }
 
+    fn who(&self, a: Actor) -> usize {
+        let pick =
+            |among: Vec<usize>, k: usize| (!among.is_empty()).then(|| among[k % among.len()]);
+        let on_duty = || {
+            self.desks
+                .iter()
+                .filter_map(|d| d.on_duty)
+                .collect::<Vec<_>>()
+        };
+        match a {
+            Actor::Anyone(w) => w % STAFF.len(),
+            Actor::OnDuty(k) => pick(on_duty(), k).unwrap_or(k % STAFF.len()),
+            Actor::Busy(k) => {
+                let busy = self
+                    .desks
+                    .iter()
+                    .filter(|d| self.current_at(d.id).is_some())
+                    .filter_map(|d| d.on_duty)
+                    .collect();
+                pick(busy, k)
+                    .or_else(|| pick(on_duty(), k))
+                    .unwrap_or(k % STAFF.len())
+            }
+        }
+    }
+
     pub fn resolve(&self, a: &Action) -> Step {
         let desk = |who: usize, d: DeskRef| match d {
             DeskRef::Id(id) => id,
@@ -212,26 +238,56 @@ impl Spec {
                 same_gender,
                 feels_unsafe,
             },
-            Action::SignIn(w, d) => Step::SignIn(w, desk(w, d)),
-            Action::SignOut(w, d) => Step::SignOut(w, desk(w, d)),
-            Action::Pause(w, d) => Step::Pause(w, desk(w, d)),
-            Action::Resume(w, d) => Step::Resume(w, desk(w, d)),
-            Action::CallNext(w, d) => Step::CallNext(w, desk(w, d)),
+            Action::SignIn(w, d) => {
+                let w = self.who(w);
+                Step::SignIn(w, desk(w, d))
+            }
+            Action::SignOut(w, d) => {
+                let w = self.who(w);
+                Step::SignOut(w, desk(w, d))
+            }
+            Action::Pause(w, d) => {
+                let w = self.who(w);
+                Step::Pause(w, desk(w, d))
+            }
+            Action::Resume(w, d) => {
+                let w = self.who(w);
+                Step::Resume(w, desk(w, d))
+            }
+            Action::CallNext(w, d) => {
+                let w = self.who(w);
+                Step::CallNext(w, desk(w, d))
+            }
             Action::Call {
                 who,
                 desk: d,
                 ticket: t,
                 override_gender,
-            } => Step::Call {
-                who,
-                desk: desk(who, d),
-                ticket: match t {
-                    TicketRef::AtMyDesk => ticket(who, TicketRef::Waiting(0)),
-                    other => ticket(who, other),
-                },
-                override_gender,
-            },
-            Action::Act(w, t, op) => Step::Act(w, ticket(w, t), op),
+            } => {
+                let who = self.who(who);
+                Step::Call {
+                    who,
+                    desk: desk(who, d),
+                    ticket: match t {
+                        TicketRef::AtMyDesk => ticket(who, TicketRef::Waiting(0)),
+                        other => ticket(who, other),
+                    },
+                    override_gender,
+                }
+            }
+            Action::Act(w, t, op) => {
+                let w = self.who(w);
+                Step::Act(w, ticket(w, t), op)
+            }
+            Action::Progress(w) => {
+                let w = self.who(w);
+                let here = self.desk_of(w).and_then(|d| self.current_at(d));
+                match here.map(|i| self.tickets[i].state) {
+                    Some(State::Serving) => Step::Act(w, here, Op::Finish),
+                    Some(_) => Step::Act(w, here, Op::Start),
+                    None => Step::CallNext(w, desk(w, DeskRef::Mine)),
+                }
+            }
             Action::Wait(m) => Step::Wait(m),
             Action::Rollover => Step::Rollover,
             Action::Restart => Step::Restart,
