@@ -221,7 +221,7 @@
     $("desk-state").textContent = awnLang.t(me.paused ? "on_break" : "available");
     $("break-btn").textContent = awnLang.t(me.paused ? "go_available" : "go_break");
     const desk = atDesk ? state.queue.desks.find((d) => d.id === me.desk) : null;
-    const mine = (t) => !desk || (t.route === "service" && desk.services.includes(t.service)) || (t.route === "research" && desk.kind === "social_research") || (t.route === "desk" && t.route_desk === desk.id);
+    const mine = (t) => !desk || (t.route === "service" && desk.services.includes(t.line)) || (t.route === "research" && desk.kind === "social_research") || (t.route === "desk" && t.route_desk === desk.id);
 
     const tbody = $("queue-lines").querySelector("tbody");
     tbody.textContent = "";
@@ -246,7 +246,7 @@
       label.textContent = t.label;
       li.appendChild(label);
       const svc = document.createElement("span");
-      svc.textContent = t.route === "research" ? awnLang.t("refer") : serviceName(t.service);
+      svc.textContent = t.route === "research" ? awnLang.t("refer") : serviceName(t.line);
       li.appendChild(svc);
       if (t.priority === "urgent") {
         const f = document.createElement("span");

@@ -161,10 +161,15 @@ impl From<QueueError> for ApiError {
                 "not_your_desk",
                 "التذكرة منادى عليها في مكتب آخر",
             ),
-            Q::NotForThisDesk(_) => (
+            Q::NotYourLine(_) => (
+                StatusCode::FORBIDDEN,
+                "not_your_line",
+                "هذه التذكرة تنتظر في طابور لا يخدمه مكتبك",
+            ),
+            Q::GenderPreference(_) => (
                 StatusCode::CONFLICT,
-                "not_for_this_desk",
-                "هذه التذكرة ليست من طوابير هذا المكتب",
+                "gender_preference",
+                "طلب الزائر موظفًا من الجنس نفسه ومكتب مناسب متاح",
             ),
             Q::NoTicketWaiting => (
                 StatusCode::NOT_FOUND,

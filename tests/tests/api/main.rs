@@ -6,6 +6,7 @@ mod concurrency;
 mod crash;
 mod flows;
 mod idempotency;
+mod lines;
 mod metrics;
 mod model;
 mod protection;
