@@ -193,13 +193,10 @@ pub async fn finish(
                     "sign in at a desk first",
                 ));
             }
-            let change = ctx.queue.plan_action(
-                ticket,
-                &Action::Finish(outcome),
-                desk,
-                Some(staff),
-                ctx.now,
-            )?;
+            let change = ctx
+                .queue
+                .plan_action(ticket, &Action::Finish(outcome), desk, Some(staff), ctx.now)
+                .map_err(|e| super::closed_is_illegal(ctx, e, ActionKind::Finish))?;
             writes::persist_change(ctx.tx, &change, &[])?;
             if let Some(note) = &note {
                 visits::save_note(ctx.tx, ticket, staff, ctx.now, note)?;

@@ -65,7 +65,8 @@ fn class_name(c: u8) -> &'static str {
     ["urgent", "priority", "normal"][usize::from(c)]
 }
 
-/// The line a ticket stands in, as the staff JSON says it.
+/// The line a ticket stands in, as the staff JSON says it: `route` (service, research or one
+/// desk) and, for a service line, `line` (or `service` before lines had their own field).
 fn line_of(t: &Value) -> Option<Line> {
     let service = |s: &str| {
         super::branch::SERVICES
@@ -73,20 +74,11 @@ fn line_of(t: &Value) -> Option<Line> {
             .map(|(c, _)| *c)
             .find(|c| *c == s)
     };
-    if let Some(line) = t.get("line") {
-        if let Some(s) = line.as_str() {
-            return match s {
-                "research" => Some(Line::Research),
-                other => other
-                    .strip_prefix("desk:")
-                    .and_then(|d| d.parse().ok())
-                    .map(Line::Desk)
-                    .or_else(|| service(other).map(Line::Service)),
-            };
-        }
-    }
     match t["route"].as_str()? {
-        "service" => service(t["service"].as_str()?).map(Line::Service),
+        "service" => {
+            let line = t.get("line").unwrap_or(&t["service"]);
+            service(line.as_str()?).map(Line::Service)
+        }
         "research" => Some(Line::Research),
         "desk" => Some(Line::Desk(u32::try_from(t["route_desk"].as_u64()?).ok()?)),
         _ => None,
@@ -100,8 +92,8 @@ fn same_answer(expected: Answer, got: &Observed) -> bool {
     }
 }
 
-/// Everything checked after one step.
-pub async fn after_step(
+/// The server's answer to a step against the model's.
+pub fn answer(
     spec: &Spec,
     driver: &mut Driver,
     seen: &mut Seen,
@@ -123,6 +115,16 @@ pub async fn after_step(
             ticket_reply(spec, driver, seen, step, i, got)?;
         }
     }
+    Ok(())
+}
+
+/// What staff and visitors see after a step: the queue and the status pages.
+pub async fn views(
+    spec: &Spec,
+    driver: &mut Driver,
+    seen: &mut Seen,
+    step: &Step,
+) -> Result<(), String> {
     queue_view(spec, driver, seen).await?;
     statuses(spec, driver, seen, step).await
 }

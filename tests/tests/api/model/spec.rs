@@ -296,6 +296,7 @@ impl Spec {
 
     /// Runs one step on the model.
     pub fn apply(&mut self, s: &Step) -> Answer {
+        self.expire_past_days();
         match *s {
             Step::Issue {
                 service,
@@ -334,11 +335,17 @@ impl Spec {
         }
     }
 
-    /// Moves the clock; on a new Riyadh day waiting and called tickets of past days expire
-    /// (serving ones stay with their desk).
     fn move_clock(&mut self, to: i64) {
         self.now = to;
-        let today = service_day(to);
+        self.expire_past_days();
+    }
+
+    /// The rollover, which runs before every request the server's engine takes (ARCHITECTURE.md:
+    /// "at the first write of a new Riyadh day, and every 30 s"): waiting and called tickets of
+    /// past days expire; serving ones stay with their desk. A past day's ticket put back in line
+    /// expires at the next request.
+    pub fn expire_past_days(&mut self) {
+        let today = service_day(self.now);
         for t in &mut self.tickets {
             if t.day < today && matches!(t.state, State::Waiting | State::Called) {
                 t.state = State::Expired;
@@ -464,6 +471,11 @@ impl Spec {
         ticket: Option<usize>,
         override_gender: bool,
     ) -> Answer {
+        let supervisor = STAFF[who].role == Role::Supervisor;
+        // Only a supervisor may call against a same-gender request.
+        if override_gender && !supervisor {
+            return Refused(403, "forbidden");
+        }
         if let Err(a) = self.ready(desk, who) {
             return a;
         }
@@ -474,7 +486,6 @@ impl Spec {
         if self.tickets[i].state != State::Waiting {
             return Refused(409, "illegal_transition");
         }
-        let supervisor = STAFF[who].role == Role::Supervisor;
         if !routing::can_serve(desk, self.tickets[i].line) && !supervisor {
             return Refused(403, "not_your_line");
         }
