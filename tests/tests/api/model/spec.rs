@@ -489,7 +489,8 @@ impl Spec {
         if !routing::can_serve(desk, self.tickets[i].line) && !supervisor {
             return Refused(403, "not_your_line");
         }
-        if !routing::gender_allows(self, desk, i) && !(supervisor && override_gender) {
+        let overridden = supervisor && override_gender;
+        if !overridden && !routing::gender_allows(self, desk, i) {
             return Refused(409, "gender_preference");
         }
         self.take(desk, i);
