@@ -78,6 +78,7 @@ fn show(spec: &Spec, step: &Step) -> String {
             }
         ),
         Step::Act(w, t, op) => format!("{} {op:?} {}", who(w), label(t)),
+        Step::RetryIssue(t) => format!("the kiosk retries the issue of {}", label(t)),
         Step::Wait(m) => format!("wait {m} min"),
         Step::Rollover => "day rollover".into(),
         Step::Restart => "server restart".into(),

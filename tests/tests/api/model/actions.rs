@@ -75,6 +75,8 @@ pub enum Action {
     Act(Actor, TicketRef, Op),
     /// The day moves on at the actor's desk: call-next, then start, then finish.
     Progress(Actor),
+    /// The kiosk sends its last request again with the same Idempotency-Key (a lost reply).
+    RetryIssue,
     /// The injected clock moves on this many minutes.
     Wait(i64),
     /// The clock moves to just after the next Riyadh midnight.
@@ -153,6 +155,7 @@ impl fmt::Debug for Action {
             }
             Self::Act(w, t, op) => write!(f, "{} {op:?} {t:?}", name(w)),
             Self::Progress(w) => write!(f, "{} moves their visitor on", name(w)),
+            Self::RetryIssue => write!(f, "the kiosk retries its last issue"),
             Self::Wait(m) => write!(f, "wait {m} min"),
             Self::Rollover => write!(f, "day rollover"),
             Self::Restart => write!(f, "server restart"),
@@ -238,7 +241,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         2 => (who(), desk_ref()).prop_map(|(w, d)| Action::Pause(w, d)),
         2 => (who(), desk_ref()).prop_map(|(w, d)| Action::Resume(w, d)),
         14 => (who(), desk_ref()).prop_map(|(w, d)| Action::CallNext(w, d)),
-        6 => (who(), desk_ref(), ticket_ref(), prop::bool::weighted(0.3)).prop_map(
+        6 => (who(), desk_ref(), ticket_ref(), prop::bool::weighted(0.1)).prop_map(
             |(who, desk, ticket, override_gender)| Action::Call {
                 who,
                 desk,
@@ -248,6 +251,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         ),
         20 => (busy(), ticket_ref(), op()).prop_map(|(w, t, o)| Action::Act(w, t, o)),
         12 => busy().prop_map(Action::Progress),
+        2 => Just(Action::RetryIssue),
         4 => select(vec![1i64, 5, 16, 21]).prop_map(Action::Wait),
         1 => Just(Action::Rollover),
         1 => Just(Action::Restart),

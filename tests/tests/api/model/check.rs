@@ -147,10 +147,28 @@ fn ticket_reply(
         driver.status_tokens.push(token.to_string());
         seen.issued(id, label, got.json["service_day"].as_str().unwrap_or(""))?;
         let ahead = got.json["people_ahead"].as_u64();
+        driver.issued_ahead.push(ahead.unwrap_or(u64::MAX));
         if ahead != Some(u64::from(people_ahead(spec, i))) {
             return Err(format!(
                 "issued {label} with {ahead:?} people ahead; the model says {}",
                 people_ahead(spec, i)
+            ));
+        }
+    } else if let Step::RetryIssue(_) = step {
+        let same = (
+            id,
+            got.json["status_token"].as_str(),
+            got.json["people_ahead"].as_u64(),
+        );
+        let first = (
+            driver.ids[i],
+            Some(driver.status_tokens[i].as_str()),
+            Some(driver.issued_ahead[i]),
+        );
+        if got.status != 201 || same != first {
+            return Err(format!(
+                "a retry with the same key answered {} {same:?}; the first reply was {first:?}",
+                got.status
             ));
         }
     } else {

@@ -126,6 +126,10 @@ pub struct Driver {
     /// Server ids and status tokens of the tickets issued, by issue order.
     pub ids: Vec<i64>,
     pub status_tokens: Vec<String>,
+    /// People ahead as each issue reply said (a retry must say the same).
+    pub issued_ahead: Vec<u64>,
+    /// The kiosk's last issue request: key and body.
+    last_issue: Option<(String, Value)>,
     lookup_clients: Vec<reqwest::Client>,
     lookups: usize,
 }
@@ -154,6 +158,8 @@ impl Driver {
             logged_in_at: start_time().timestamp(),
             ids: Vec::new(),
             status_tokens: Vec::new(),
+            issued_ahead: Vec::new(),
+            last_issue: None,
             lookup_clients: Vec::new(),
             lookups: 0,
         }
@@ -201,7 +207,16 @@ impl Driver {
                     body["intake"] = json!({ "notice_version": version, "feels_unsafe": true });
                 }
                 let kiosk = self.server().kiosk_token.clone();
-                observed(self.api.issue(&kiosk, &key(), &body).await)
+                let k = key();
+                let r = observed(self.api.issue(&kiosk, &k, &body).await);
+                self.last_issue = Some((k, body));
+                r
+            }
+            Step::RetryIssue(None) => return None,
+            Step::RetryIssue(Some(_)) => {
+                let (k, body) = self.last_issue.clone().expect("an issue to retry");
+                let kiosk = self.server().kiosk_token.clone();
+                observed(self.api.issue(&kiosk, &k, &body).await)
             }
             Step::SignIn(w, d) => self.post(w, &desk_path(d, "sign-in"), None).await,
             Step::SignOut(w, d) => self.post(w, &desk_path(d, "sign-out"), None).await,
@@ -266,6 +281,7 @@ impl Driver {
         self.api = Api::new(&server.base_url);
         self.server = Some(server);
         self.lookups = 0;
+        self.last_issue = None;
     }
 
     /// `GET /api/v1/queue`, as the supervisor sees it.

@@ -101,6 +101,9 @@ pub enum Step {
         override_gender: bool,
     },
     Act(usize, Option<usize>, Op),
+    /// The last issue again with its key: `None` when there is none to retry in this server run
+    /// and day (a restart gives the kiosk a new device token; keys are purged at rollover).
+    RetryIssue(Option<usize>),
     Wait(i64),
     Rollover,
     Restart,
@@ -121,6 +124,8 @@ pub struct Spec {
     pub tickets: Vec<Ticket>,
     pub desks: Vec<Desk>,
     counters: HashMap<(&'static str, i64), u32>,
+    /// The ticket the kiosk's last request issued, while a retry can still reach it.
+    last_issue: Option<usize>,
 }
 
 impl Spec {
@@ -138,6 +143,7 @@ impl Spec {
                 })
                 .collect(),
             counters: HashMap::new(),
+            last_issue: None,
         }
     }
 
@@ -288,6 +294,7 @@ impl Spec {
                     None => Step::CallNext(w, desk(w, DeskRef::Mine)),
                 }
             }
+            Action::RetryIssue => Step::RetryIssue(self.last_issue),
             Action::Wait(m) => Step::Wait(m),
             Action::Rollover => Step::Rollover,
             Action::Restart => Step::Restart,
@@ -316,6 +323,8 @@ impl Spec {
                 override_gender,
             } => self.call(who, desk, ticket, override_gender),
             Step::Act(w, t, op) => super::acts::act(self, w, t, op),
+            // The same ticket again, nothing new issued.
+            Step::RetryIssue(last) => Accepted(last),
             Step::Wait(m) => {
                 self.move_clock(self.now + m * MINUTE);
                 Accepted(None)
@@ -326,6 +335,7 @@ impl Spec {
                 Accepted(None)
             }
             Step::Restart => {
+                self.last_issue = None;
                 // The anti-starvation streak lives in memory only.
                 for d in &mut self.desks {
                     d.streak = 0;
@@ -336,6 +346,9 @@ impl Spec {
     }
 
     fn move_clock(&mut self, to: i64) {
+        if service_day(to) != service_day(self.now) {
+            self.last_issue = None;
+        }
         self.now = to;
         self.expire_past_days();
     }
@@ -381,7 +394,8 @@ impl Spec {
             desk: None,
             issued_at: self.now,
         });
-        Accepted(Some(self.tickets.len() - 1))
+        self.last_issue = Some(self.tickets.len() - 1);
+        Accepted(self.last_issue)
     }
 
     fn sign_in(&mut self, who: usize, desk: u32) -> Answer {
