@@ -252,7 +252,7 @@ pub fn action() -> impl Strategy<Value = Action> {
         20 => (busy(), ticket_ref(), op()).prop_map(|(w, t, o)| Action::Act(w, t, o)),
         12 => busy().prop_map(Action::Progress),
         2 => Just(Action::RetryIssue),
-        4 => select(vec![1i64, 5, 16, 21]).prop_map(Action::Wait),
+        4 => select(vec![1i64, 5, 15, 20]).prop_map(Action::Wait),
         1 => Just(Action::Rollover),
         1 => Just(Action::Restart),
     ]
