@@ -2,6 +2,7 @@
 //! One binary with modules, so the suite links once.
 
 mod bad_input;
+mod closed_tickets;
 mod concurrency;
 mod connections;
 mod crash;
@@ -11,6 +12,7 @@ mod flows;
 mod idempotency;
 mod lines;
 mod metrics;
+mod model;
 mod protection;
 mod ratings;
 mod rollover;
