@@ -17,6 +17,8 @@ pub struct Config {
     pub hours: Hours,
     #[serde(default)]
     pub queue: QueueSettings,
+    #[serde(default)]
+    pub console: ConsoleSettings,
     pub intake_notice: IntakeNotice,
     pub services: Vec<ServiceConfig>,
     pub desks: Vec<DeskConfig>,
@@ -135,6 +137,19 @@ impl Default for QueueSettings {
     }
 }
 
+/// The staff console: a browser session ends after `idle_seconds` without anything a person did.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleSettings {
+    pub idle_seconds: u32,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self { idle_seconds: 1800 }
+    }
+}
+
 /// The consent notice the kiosk shows; its text and version are stored with each consent.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -218,6 +233,9 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
+        if self.console.idle_seconds == 0 || self.console.idle_seconds > 12 * 3600 {
+            return Err("[console] idle_seconds: 1 to 43200".into());
+        }
         if self.services.is_empty() {
             return Err("at least one [[services]] entry is needed".into());
         }

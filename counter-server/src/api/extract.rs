@@ -172,6 +172,17 @@ pub fn token_of(parts: &Parts) -> Option<&str> {
     bearer(parts).or_else(|| crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION))
 }
 
+/// The header the console puts on requests a person caused (a click, typing); only those restart
+/// a browser session's idle timer, so background refreshes never keep an unattended console open.
+pub const ACTIVITY_HEADER: &str = "x-awn-activity";
+
+fn by_a_person(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(ACTIVITY_HEADER)
+        .is_some_and(|v| v.as_bytes() == b"user")
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -181,17 +192,22 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(ApiError::unauthenticated)?;
         let hash = tokens::hash(token);
         let now = state.clock.now();
-        if let Some(p) = state.principals.get(&hash, now) {
-            return Ok(Caller(p));
-        }
-        let found = state
-            .reads
-            .run(move |conn| reads::principal_at(conn, &hash, now))
-            .await?;
-        let (principal, touch) = found.ok_or_else(ApiError::unauthenticated)?;
-        state.principals.insert(hash, principal.clone(), now);
-        if touch {
+        let (principal, idle) = match state.principals.get(&hash, now) {
+            Some(found) => found,
+            None => {
+                let found = state
+                    .reads
+                    .run(move |conn| reads::principal_at(conn, &hash, now))
+                    .await?;
+                let (principal, idle) = found.ok_or_else(ApiError::unauthenticated)?;
+                state.principals.insert(hash, principal.clone(), idle, now);
+                (principal, idle)
+            }
+        };
+        let touch = idle.is_some_and(|i| now - i.last_active >= chrono::Duration::seconds(1));
+        if touch && by_a_person(parts) {
             // The idle timer restarts; the request does not wait for that write.
+            state.principals.touch(&hash, now);
             let engine = state.engine.clone();
             tokio::spawn(async move {
                 let _ = engine

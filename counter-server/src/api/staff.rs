@@ -58,14 +58,14 @@ pub async fn login(
 }
 
 /// Checks a username and password (Argon2id; failures slow down the pair (account, address) and
-/// the address, `limits::LoginThrottle`) and opens a session; `idle_minutes` makes it a browser
-/// session that also ends when unused that long. Shared by the API login and the console's
-/// cookie login.
+/// the address, `limits::LoginThrottle`) and opens a session; `idle_seconds` makes it a browser
+/// session that also ends when no person used it that long. Shared by the API login and the
+/// console's cookie login.
 pub async fn authenticate(
     s: &AppState,
     ip: Option<std::net::IpAddr>,
     body: LoginBody,
-    idle_minutes: Option<i64>,
+    idle_seconds: Option<i64>,
 ) -> Result<LoginDto, ApiError> {
     let username = text::required("username", &body.username, 64)?.to_lowercase();
     let pw = body.password;
@@ -117,7 +117,7 @@ pub async fn authenticate(
     let staff_id = st.id;
     s.engine
         .write(move |ctx| {
-            match idle_minutes {
+            match idle_seconds {
                 None => writes::create_session(ctx.tx, &hash, staff_id, ctx.now, expires)?,
                 Some(idle) => {
                     writes::create_browser_session(ctx.tx, &hash, staff_id, ctx.now, expires, idle)?

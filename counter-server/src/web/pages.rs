@@ -17,9 +17,6 @@ use crate::api::staff::{self, LoginBody, SESSION_HOURS};
 use crate::auth::{DeviceScope, Principal, tokens};
 use crate::store::{reads, writes};
 
-/// A browser session ends after this long without a request (and after `SESSION_HOURS` anyway).
-pub const IDLE_MINUTES: i64 = 30;
-
 fn page(html: &'static str) -> Response {
     let mut res = Html(html).into_response();
     res.headers_mut()
@@ -47,7 +44,9 @@ pub async fn login(
     headers: HeaderMap,
     body: AppJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let done = staff::authenticate(&s, ip, body.value, Some(IDLE_MINUTES)).await?;
+    // The session also ends after `[console] idle_seconds` without a person's request.
+    let idle = i64::from(s.config.console.idle_seconds);
+    let done = staff::authenticate(&s, ip, body.value, Some(idle)).await?;
     let secure = cookies::secure(&headers, &s.config);
     let mut res = Json(done.staff).into_response();
     res.headers_mut().insert(
@@ -155,9 +154,11 @@ pub async fn display_events(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     display_device(&s, &headers).await?;
-    Ok(events::for_audience(&s, Audience::Display)
-        .await?
-        .into_response())
+    Ok(
+        events::for_audience(&s, Audience::Display, events::last_event_id(&headers))
+            .await?
+            .into_response(),
+    )
 }
 
 /// `GET /t/{token}`: the visitor's status page. Unknown and expired tokens get the same not-found

@@ -382,10 +382,13 @@ async fn a_day_at_the_desk_through_the_browser() {
     );
     b.screenshot(shots, "display-calls.png").await;
 
-    // ----- checklist 6.2, then refer to the social researcher (6.3) -----
+    // ----- the visitor arrives: checklist 6.2, then refer to the social researcher (6.3) -----
     b.switch_to(&console_tab).await;
+    b.click("#start-btn").await;
+    b.wait_text("#current-state", "قيد الخدمة").await;
     b.click("#check-documents_checked").await;
     b.wait_text("#done-documents_checked", "أمل").await;
+    b.js("window.scrollTo(0, 0);", json!([])).await;
     b.screenshot(shots, "console-visit-ar.png").await;
     b.click("#lang-btn").await;
     b.wait_text("#current-h", "Current visitor").await;
@@ -491,6 +494,13 @@ async fn a_day_at_the_desk_through_the_browser() {
     let second_label = called.json["label"].as_str().unwrap().to_string();
     b.switch_to(&display_tab).await;
     b.wait_text("#current", &second_label).await;
+    // Its Last-Event-ID was from before the restart: told so by a reset, it started a fresh stream.
+    b.wait(
+        "document.body.dataset.resets === '1'",
+        "the display reloaded after a reset",
+        Duration::from_secs(10),
+    )
+    .await;
 
     // ----- the sentinel never reached a public path or the log -----
     let display_html = b.source().await;
