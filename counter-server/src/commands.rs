@@ -12,7 +12,7 @@ use crate::auth::tokens;
 use crate::domain::*;
 use crate::input::intake::Intake;
 use crate::store::engine::{Alert, Engine, EngineError, WriteCtx};
-use crate::store::{reads, writes};
+use crate::store::{audit, reads, writes};
 
 /// A kiosk's request for a ticket, already validated.
 pub struct IssueCommand {
@@ -53,11 +53,29 @@ fn commit_change(
     issued_meta: &[(String, [u8; 32], Option<i64>)],
 ) -> Result<Change, EngineError> {
     writes::persist_change(ctx.tx, &change, issued_meta)?;
+    audit_overrides(ctx, &change)?;
     ctx.queue.apply(&change);
     for e in &change.events {
         ctx.publish(e.clone());
     }
     Ok(change)
+}
+
+/// One audit row for every rule a supervisor overrode (`Change::overrides`).
+fn audit_overrides(ctx: &WriteCtx<'_>, change: &Change) -> Result<(), EngineError> {
+    for o in &change.overrides {
+        let entry = audit::AuditEntry {
+            staff_id: o.staff,
+            role: Some(crate::store::role_str(Role::Supervisor).to_string()),
+            desk: o.desk,
+            ticket_id: Some(o.ticket),
+            action: o.rule.as_str().to_string(),
+            reason: Some(o.action.to_string()),
+            ..audit::AuditEntry::default()
+        };
+        audit::append(ctx.tx, &entry, ctx.now)?;
+    }
+    Ok(())
 }
 
 pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTicket, EngineError> {
@@ -245,15 +263,19 @@ pub async fn call_next(
         .await
 }
 
+/// A direct call; `how` says whether a supervisor calls, and overrides a same-gender request.
 pub async fn call_ticket(
     engine: &Engine,
     desk: DeskId,
     staff: StaffId,
     ticket: TicketId,
+    how: CallAs,
 ) -> Result<TicketView, EngineError> {
     engine
         .write(move |ctx| {
-            let change = ctx.queue.plan_call_ticket(desk, staff, ticket, ctx.now)?;
+            let change = ctx
+                .queue
+                .plan_call_ticket(desk, staff, ticket, how, ctx.now)?;
             let change = commit_change(ctx, change, &[])?;
             Ok(touched(ctx, &change).expect("a call updates its ticket"))
         })
@@ -261,7 +283,7 @@ pub async fn call_ticket(
 }
 
 /// Any other action on a ticket. Staff act from the desk they are signed in at; supervisors may
-/// also act from no desk (`Action::Cancel`, `Action::Transfer`).
+/// also act from no desk (`Action::Cancel`, `Action::Transfer`), and on any line (audited).
 pub async fn act(
     engine: &Engine,
     ticket: TicketId,
@@ -291,9 +313,12 @@ pub async fn act(
             } else {
                 desk
             };
-            let change = ctx
-                .queue
-                .plan_action(ticket, &action, desk, Some(staff), ctx.now)?;
+            let actor = Actor {
+                desk,
+                staff: Some(staff),
+                supervisor,
+            };
+            let change = ctx.queue.plan_action_as(ticket, &action, actor, ctx.now)?;
             let change = commit_change(ctx, change, &[])?;
             Ok(touched(ctx, &change).expect("an action updates its ticket"))
         })
@@ -342,7 +367,7 @@ pub async fn place_in_line(
         .read(move |ctx| {
             let t = ctx.queue.ticket(ticket)?;
             let ahead = ctx.queue.people_ahead(ticket)?;
-            Some((ahead, ctx.queue.estimated_wait_minutes(&t.service, ahead)))
+            Some((ahead, ctx.queue.estimated_wait_minutes(&t.line, ahead)))
         })
         .await
 }

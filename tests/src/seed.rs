@@ -65,9 +65,9 @@ pub fn history(
     {
         let mut ticket = tx
             .prepare(
-                "INSERT INTO tickets (service, service_day, number, label, priority, state, route, desk,
+                "INSERT INTO tickets (service, line, service_day, number, label, priority, state, route, desk,
                     issued_at, called_at, started_at, finished_at, outcome, status_token_hash)
-                 VALUES (?1, ?2, ?3, ?4, 'normal', ?5, 'service', ?6, ?7, ?8, ?9, ?10, ?11, randomblob(32))",
+                 VALUES (?1, ?1, ?2, ?3, ?4, 'normal', ?5, 'service', ?6, ?7, ?8, ?9, ?10, ?11, randomblob(32))",
             )
             .expect("prepare ticket");
         let mut event = tx
@@ -200,4 +200,39 @@ pub fn history(
     }
     tx.commit().expect("commit");
     out
+}
+
+/// `n` tickets waiting in today's lines (the four services in turn, one in ten a priority ticket),
+/// issued one millisecond apart up to `now`, as the server would have written them: the
+/// load generator's `--day N`. The database must be migrated; the server syncs the services.
+pub fn waiting_day(conn: &mut Connection, now: chrono::DateTime<Utc>, n: usize) {
+    let day = counter_server::domain::numbering::service_day(now);
+    let tx = conn.transaction().expect("begin");
+    {
+        let mut ticket = tx
+            .prepare(
+                "INSERT INTO tickets (service, line, service_day, number, label, priority, state, route,
+                    issued_at, status_token_hash)
+                 VALUES (?1, ?1, ?2, ?3, ?4, ?5, 'waiting', 'service', ?6, randomblob(32))",
+            )
+            .expect("prepare ticket");
+        let mut numbers = [0u32; 4];
+        for i in 0..n {
+            let s = i % SERVICES.len();
+            let (service, prefix) = SERVICES[s];
+            numbers[s] += 1;
+            let issued = now - Duration::milliseconds((n - i) as i64);
+            ticket
+                .execute(params![
+                    service,
+                    day.to_string(),
+                    numbers[s],
+                    counter_server::domain::numbering::label(prefix, numbers[s]),
+                    if i % 10 == 0 { "priority" } else { "normal" },
+                    counter_server::store::time_str(issued),
+                ])
+                .expect("insert waiting ticket");
+        }
+    }
+    tx.commit().expect("commit");
 }

@@ -450,7 +450,7 @@
     $("break-btn").disabled = !!state.current;
     $("sign-out-btn").disabled = !!state.current;
     const desk = atDesk ? state.queue.desks.find((d) => d.id === me.desk) : null;
-    const mine = (t) => !desk || (t.route === "service" && desk.services.includes(t.service)) || (t.route === "research" && desk.kind === "social_research") || (t.route === "desk" && t.route_desk === desk.id);
+    const mine = (t) => !desk || (t.route === "service" && desk.services.includes(t.line)) || (t.route === "research" && desk.kind === "social_research") || (t.route === "desk" && t.route_desk === desk.id);
 
     const tbody = $("queue-lines").querySelector("tbody");
     tbody.textContent = "";
@@ -479,7 +479,7 @@
       label.textContent = t.label;
       li.appendChild(label);
       const svc = document.createElement("span");
-      svc.textContent = t.route === "research" ? awnLang.t("refer") : serviceName(t.service);
+      svc.textContent = t.route === "research" ? awnLang.t("refer") : serviceName(t.line);
       li.appendChild(svc);
       if (t.priority === "urgent") {
         const f = document.createElement("span");

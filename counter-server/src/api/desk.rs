@@ -9,9 +9,9 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{AppJson, Caller, parse_id};
 use super::views::StaffTicket;
-use crate::auth::Permission;
+use crate::auth::{Permission, allows};
 use crate::commands;
-use crate::domain::DeskId;
+use crate::domain::{CallAs, DeskId};
 
 fn desk_id(raw: &str) -> Result<DeskId, ApiError> {
     parse_id(raw, "desk", 999)
@@ -83,9 +83,14 @@ pub async fn call_next(
 #[serde(deny_unknown_fields)]
 pub struct CallBody {
     pub ticket: i64,
+    /// A supervisor calls against a same-gender request (audited); anyone else gets 403.
+    #[serde(default)]
+    pub override_gender: bool,
 }
 
-/// `POST /api/v1/desks/{desk}/call`: call one waiting ticket out of order.
+/// `POST /api/v1/desks/{desk}/call`: call one waiting ticket out of order, from a line this desk
+/// serves (403 `not_your_line`), keeping a same-gender request (409 `gender_preference`).
+/// Supervisors may call from any line and override the request; both are audited.
 pub async fn call_ticket(
     State(s): State<AppState>,
     caller: Caller,
@@ -93,8 +98,16 @@ pub async fn call_ticket(
     body: AppJson<CallBody>,
 ) -> Result<Json<StaffTicket>, ApiError> {
     let staff = caller.staff(Permission::WorkDesk)?;
+    let supervisor = allows(&caller.0, Permission::Supervise);
+    if body.value.override_gender && !supervisor {
+        return Err(ApiError::forbidden());
+    }
     let desk = desk_id(&desk)?;
     let ticket = parse_id(&body.value.ticket.to_string(), "ticket", i64::MAX)?;
-    let v = commands::call_ticket(&s.engine, desk, staff.id, ticket).await?;
+    let how = CallAs {
+        supervisor,
+        override_gender: body.value.override_gender,
+    };
+    let v = commands::call_ticket(&s.engine, desk, staff.id, ticket, how).await?;
     Ok(Json(StaffTicket::from(&v)))
 }

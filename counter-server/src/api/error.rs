@@ -18,6 +18,8 @@ pub struct ApiError {
     pub ar: String,
     pub en: String,
     pub field: Option<String>,
+    /// Sent as `Retry-After` on 429 and 503 (1 second when `None`).
+    pub retry_after_seconds: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ impl ApiError {
             ar: ar.into(),
             en: en.into(),
             field: None,
+            retry_after_seconds: None,
         }
     }
 
@@ -110,6 +113,7 @@ impl From<FieldError> for ApiError {
             ar: e.ar,
             en: e.en,
             field: Some(e.field),
+            retry_after_seconds: None,
         }
     }
 }
@@ -161,10 +165,15 @@ impl From<QueueError> for ApiError {
                 "not_your_desk",
                 "التذكرة منادى عليها في مكتب آخر",
             ),
-            Q::NotForThisDesk(_) => (
+            Q::NotYourLine(_) => (
+                StatusCode::FORBIDDEN,
+                "not_your_line",
+                "هذه التذكرة تنتظر في طابور لا يخدمه مكتبك",
+            ),
+            Q::GenderPreference(_) => (
                 StatusCode::CONFLICT,
-                "not_for_this_desk",
-                "هذه التذكرة ليست من طوابير هذا المكتب",
+                "gender_preference",
+                "طلب الزائر موظفًا من الجنس نفسه ومكتب مناسب متاح",
             ),
             Q::NoTicketWaiting => (
                 StatusCode::NOT_FOUND,
@@ -246,8 +255,9 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::SERVICE_UNAVAILABLE
             || self.status == StatusCode::TOO_MANY_REQUESTS
         {
+            let seconds = self.retry_after_seconds.unwrap_or(1);
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         res
     }

@@ -219,26 +219,46 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The peer address, when the server was started with connection info (tests through `oneshot`
-/// have none).
+/// The client's address: the peer, or behind a configured trusted proxy the address that proxy
+/// names in `X-Forwarded-For`. `None` without connection info (tests through `oneshot`).
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let plain = parts
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let tls = || {
-            parts
-                .extensions
-                .get::<ConnectInfo<crate::tls::TlsPeer>>()
-                .map(|c| c.0.0.ip())
-        };
-        Ok(Self(plain.or_else(tls)))
+            .map(|c| c.0.ip().to_canonical());
+        let trusted = &state.config.connections.trusted_proxies;
+        Ok(Self(
+            peer.map(|p| forwarded_client(p, &parts.headers, trusted)),
+        ))
     }
+}
+
+/// Reads `X-Forwarded-For` right to left while the hop that added an entry is a trusted proxy;
+/// the first address added by a trusted hop and not itself trusted is the client. From any
+/// other peer the header is ignored (a client may write anything in it).
+fn forwarded_client(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    let entries = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect::<Vec<_>>();
+    for entry in entries.iter().rev() {
+        if !trusted.contains(&client) {
+            break;
+        }
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) => client = ip.to_canonical(),
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// A numeric id from a path, range-checked: `what` names it in the error.

@@ -19,7 +19,10 @@ pub fn local_time(t: DateTime<Utc>) -> String {
 pub struct StaffTicket {
     pub id: i64,
     pub label: String,
+    /// The issuing service: with the number, the label for life.
     pub service: String,
+    /// The service line the ticket waits in now (differs from `service` after a transfer).
+    pub line: String,
     pub state: &'static str,
     pub priority: &'static str,
     pub route: &'static str,
@@ -44,6 +47,7 @@ impl From<&TicketView> for StaffTicket {
             id: t.id,
             label: v.label.clone(),
             service: t.service.clone(),
+            line: t.line.clone(),
             state: state_str(t.state),
             priority: priority_str(t.priority),
             route,

@@ -2,11 +2,13 @@
 //!
 //! - `model`: the nouns (tickets, desks, services, priority classes).
 //! - `transitions`: the ticket state machine table.
-//! - `routing`: which ticket a desk calls next.
+//! - `routing`: which ticket a desk calls next, and who may touch a waiting ticket.
+//! - `lines`: the waiting tickets indexed by line and place, so no request walks the whole day.
 //! - `numbering`: service day (Asia/Riyadh) and labels.
 //! - `queue`: `Queue`, the live queue, with plan/apply operations.
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
+pub mod lines;
 pub mod model;
 pub mod numbering;
 pub mod queue;
@@ -19,7 +21,10 @@ pub mod visit;
 mod tests;
 
 pub use model::*;
-pub use queue::{Change, EventKind, HistoryEntry, IssueRequest, Queue, QueueEvent, TicketRef};
+pub use queue::{
+    CallAs, Change, EventKind, HistoryEntry, IssueRequest, Override, OverrideRule, Queue,
+    QueueEvent, TicketRef,
+};
 pub use transitions::{Action, ActionKind, TransferTarget};
 
 use std::fmt;
@@ -41,7 +46,10 @@ pub enum QueueError {
     StaffAtOtherDesk(DeskId),
     NotSignedIn(DeskId),
     NotYourDesk(TicketId),
-    NotForThisDesk(TicketId),
+    /// The ticket waits in a line the actor's desk does not serve.
+    NotYourLine(TicketId),
+    /// A direct call would break the visitor's same-gender request (as call-next would not).
+    GenderPreference(TicketId),
     NoTicketWaiting,
     AlreadyReferred(TicketId),
     /// A social-research desk is where referrals go; it does not refer onwards.
@@ -66,7 +74,13 @@ impl fmt::Display for QueueError {
             Self::StaffAtOtherDesk(d) => write!(f, "already signed in at desk {d}"),
             Self::NotSignedIn(d) => write!(f, "not signed in at desk {d}"),
             Self::NotYourDesk(t) => write!(f, "ticket {t} is called to another desk"),
-            Self::NotForThisDesk(t) => write!(f, "ticket {t} is not in a line this desk serves"),
+            Self::NotYourLine(t) => {
+                write!(f, "ticket {t} waits in a line this desk does not serve")
+            }
+            Self::GenderPreference(t) => write!(
+                f,
+                "ticket {t} asked for a staff member of the same gender, and a matching desk is open"
+            ),
             Self::NoTicketWaiting => write!(f, "no ticket is waiting for this desk"),
             Self::AlreadyReferred(t) => {
                 write!(f, "ticket {t} is already with the social researchers")

@@ -108,10 +108,11 @@ impl Desk {
         self.on_duty.is_some() && !self.paused
     }
 
-    /// Whether a waiting ticket stands in a line this desk calls from.
+    /// Whether a waiting ticket stands in a line this desk calls from. This is also who may touch a
+    /// waiting ticket at all (`routing::line_access`).
     pub fn can_serve(&self, ticket: &Ticket) -> bool {
         match ticket.route {
-            Route::Service => self.services.contains(&ticket.service),
+            Route::Service => self.services.contains(&ticket.line),
             Route::Research => self.kind == DeskKind::SocialResearch,
             Route::Desk(id) => id == self.id,
         }
@@ -121,7 +122,10 @@ impl Desk {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ticket {
     pub id: TicketId,
+    /// The service that issued the ticket: with `number`, its label for life (`B-001` stays `B-001`).
     pub service: String,
+    /// The service line it waits in now; a transfer to another service changes only this.
+    pub line: String,
     pub service_day: NaiveDate,
     pub number: u32,
     pub priority: Priority,
@@ -146,6 +150,15 @@ impl Ticket {
     pub fn order_key(&self) -> (Priority, DateTime<Utc>, TicketId) {
         (self.priority, self.issued_at, self.id)
     }
+}
+
+/// Who acts on a ticket: the desk they are signed in at (if any), and whether they are a supervisor
+/// (who may act on any line; the store audits every such override).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub desk: Option<DeskId>,
+    pub staff: Option<StaffId>,
+    pub supervisor: bool,
 }
 
 /// Tuning of the routing rules, from the configuration.

@@ -10,9 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::QueueError;
+use super::lines::Lines;
 use super::model::*;
 use super::numbering::{label, service_day};
-use super::routing::{choose_next, next_streak};
+use super::routing::{LineAccess, choose_next, gender_allows, line_access, next_streak};
 use super::transitions::{Action, ActionKind, TransferTarget, needs_owning_desk, next_state};
 
 /// What a kiosk asks for.
@@ -79,6 +80,44 @@ pub struct Change {
     pub desks: Vec<Desk>,
     pub history: Vec<HistoryEntry>,
     pub events: Vec<QueueEvent>,
+    /// Rules a supervisor overrode; the store writes an audit row for each.
+    pub overrides: Vec<Override>,
+}
+
+/// A supervisor acted where the rules would refuse anyone else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub ticket: TicketId,
+    pub staff: Option<StaffId>,
+    pub desk: Option<DeskId>,
+    /// The action taken: `call`, `transfer`, `cancel`.
+    pub action: &'static str,
+    pub rule: OverrideRule,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverrideRule {
+    /// The ticket waits in a line the supervisor's desk does not serve (`routing::line_access`).
+    Line,
+    /// A direct call against a same-gender request (`routing::gender_allows`).
+    Gender,
+}
+
+impl OverrideRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Line => "override_line",
+            Self::Gender => "override_gender",
+        }
+    }
+}
+
+/// How a direct call is made: by a supervisor, and whether they override a same-gender request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallAs {
+    pub supervisor: bool,
+    /// Only honoured for a supervisor; the API refuses it from anyone else.
+    pub override_gender: bool,
 }
 
 /// The live queue of one branch.
@@ -89,6 +128,13 @@ pub struct Queue {
     desks: BTreeMap<DeskId, Desk>,
     /// Waiting, called and serving tickets; finished ones leave memory (they stay in storage).
     active: HashMap<TicketId, Ticket>,
+    // Indexes of `active`, kept by `index`/`unindex` so that no request walks every ticket:
+    /// The waiting tickets by line and place.
+    lines: Lines,
+    /// The ticket called to or served at each desk.
+    at_desk: HashMap<DeskId, TicketId>,
+    /// How many waiting or called tickets each service day still has (for the rollover).
+    open_days: BTreeMap<NaiveDate, usize>,
     /// Last number given per (service, service day).
     counters: HashMap<(String, NaiveDate), u32>,
     next_id: TicketId,
@@ -105,17 +151,59 @@ impl Queue {
         last_numbers: Vec<((String, NaiveDate), u32)>,
         max_id: TicketId,
     ) -> Self {
-        Self {
+        let mut queue = Self {
             policy,
             services: services.into_iter().map(|s| (s.code.clone(), s)).collect(),
             desks: desks.into_iter().map(|d| (d.id, d)).collect(),
-            active: active
-                .into_iter()
-                .filter(|t| t.state.is_active())
-                .map(|t| (t.id, t))
-                .collect(),
+            active: HashMap::new(),
+            lines: Lines::default(),
+            at_desk: HashMap::new(),
+            open_days: BTreeMap::new(),
             counters: last_numbers.into_iter().collect(),
             next_id: max_id + 1,
+        };
+        for t in active.into_iter().filter(|t| t.state.is_active()) {
+            queue.put(t);
+        }
+        queue
+    }
+
+    /// Adds or replaces an active ticket, keeping the indexes.
+    fn put(&mut self, t: Ticket) {
+        self.take(t.id);
+        match t.state {
+            TicketState::Waiting => self.lines.insert(&t),
+            TicketState::Called | TicketState::Serving => {
+                if let Some(d) = t.desk {
+                    self.at_desk.insert(d, t.id);
+                }
+            }
+            _ => {}
+        }
+        if matches!(t.state, TicketState::Waiting | TicketState::Called) {
+            *self.open_days.entry(t.service_day).or_default() += 1;
+        }
+        self.active.insert(t.id, t);
+    }
+
+    /// Removes an active ticket and its index entries.
+    fn take(&mut self, id: TicketId) {
+        let Some(old) = self.active.remove(&id) else {
+            return;
+        };
+        self.lines.remove(&old);
+        if let Some(d) = old.desk
+            && self.at_desk.get(&d) == Some(&id)
+        {
+            self.at_desk.remove(&d);
+        }
+        if matches!(old.state, TicketState::Waiting | TicketState::Called)
+            && let Some(n) = self.open_days.get_mut(&old.service_day)
+        {
+            *n -= 1;
+            if *n == 0 {
+                self.open_days.remove(&old.service_day);
+            }
         }
     }
 
@@ -180,9 +268,7 @@ impl Queue {
 
     /// The ticket called to or served at `desk`, if any.
     pub fn current_at(&self, desk: DeskId) -> Option<&Ticket> {
-        self.active.values().find(|t| {
-            t.desk == Some(desk) && matches!(t.state, TicketState::Called | TicketState::Serving)
-        })
+        self.at_desk.get(&desk).and_then(|id| self.active.get(id))
     }
 
     // ----- issuing -----
@@ -202,6 +288,7 @@ impl Queue {
         let ticket = Ticket {
             id: self.next_id,
             service: req.service.clone(),
+            line: req.service.clone(),
             service_day: day,
             number,
             priority: req.priority,
@@ -325,17 +412,21 @@ impl Queue {
     ) -> Result<Change, QueueError> {
         let d = self.ready_desk(desk, staff)?;
         let open = self.open_desks();
-        let t = choose_next(d, self.active.values(), &open, &self.policy, now)
+        let heads = self.lines.heads(d);
+        let candidates = heads.iter().filter_map(|id| self.active.get(id));
+        let t = choose_next(d, candidates, &open, &self.policy, now)
             .ok_or(QueueError::NoTicketWaiting)?;
         Ok(self.call(d, t, staff, now))
     }
 
-    /// Calls one ticket out of order. It must be waiting in a line this desk serves.
+    /// Calls one ticket out of order. It must be waiting in a line this desk serves, and a
+    /// same-gender request is kept as call-next keeps it; a supervisor may override both (audited).
     pub fn plan_call_ticket(
         &self,
         desk: DeskId,
         staff: StaffId,
         id: TicketId,
+        how: CallAs,
         now: DateTime<Utc>,
     ) -> Result<Change, QueueError> {
         let d = self.ready_desk(desk, staff)?;
@@ -346,10 +437,28 @@ impl Queue {
                 action: ActionKind::Call,
             });
         }
-        if !d.can_serve(t) {
-            return Err(QueueError::NotForThisDesk(id));
+        let mut overridden = Vec::new();
+        if line_access(Some(d), how.supervisor, t)? == LineAccess::SupervisorOverride {
+            overridden.push(OverrideRule::Line);
         }
-        Ok(self.call(d, t, staff, now))
+        if !gender_allows(d, t, &self.open_desks(), &self.policy, now) {
+            if !(how.supervisor && how.override_gender) {
+                return Err(QueueError::GenderPreference(id));
+            }
+            overridden.push(OverrideRule::Gender);
+        }
+        let mut change = self.call(d, t, staff, now);
+        change.overrides = overridden
+            .into_iter()
+            .map(|rule| Override {
+                ticket: id,
+                staff: Some(staff),
+                desk: Some(desk),
+                action: "call",
+                rule,
+            })
+            .collect();
+        Ok(change)
     }
 
     fn call(&self, d: &Desk, t: &Ticket, staff: StaffId, now: DateTime<Utc>) -> Change {
@@ -384,6 +493,24 @@ impl Queue {
         staff: Option<StaffId>,
         now: DateTime<Utc>,
     ) -> Result<Change, QueueError> {
+        let actor = Actor {
+            desk,
+            staff,
+            supervisor: desk.is_none(),
+        };
+        self.plan_action_as(id, action, actor, now)
+    }
+
+    /// Plans `action` on ticket `id` by `actor`. A waiting ticket is transferred or cancelled only
+    /// by a desk that serves its line, or by a supervisor (`routing::line_access`).
+    pub fn plan_action_as(
+        &self,
+        id: TicketId,
+        action: &Action,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Change, QueueError> {
+        let Actor { desk, staff, .. } = actor;
         let t = self.active.get(&id).ok_or(QueueError::UnknownTicket(id))?;
         let kind = action.kind();
         if kind == ActionKind::Call {
@@ -396,6 +523,19 @@ impl Queue {
         let owned_elsewhere = t.desk.is_some() && desk.is_some() && t.desk != desk;
         if (needs_owning_desk(kind) && (desk.is_none() || t.desk != desk)) || owned_elsewhere {
             return Err(QueueError::NotYourDesk(id));
+        }
+        let mut overrides = Vec::new();
+        if t.state == TicketState::Waiting {
+            let at = desk.and_then(|d| self.desks.get(&d));
+            if line_access(at, actor.supervisor, t)? == LineAccess::SupervisorOverride {
+                overrides.push(Override {
+                    ticket: id,
+                    staff,
+                    desk,
+                    action: kind.as_str(),
+                    rule: OverrideRule::Line,
+                });
+            }
         }
         let mut next = Ticket { state, ..t.clone() };
         let mut detail = None;
@@ -432,12 +572,13 @@ impl Queue {
                             return Err(QueueError::UnknownService(s.clone()));
                         }
                         if t.route == Route::Service
-                            && t.service == *s
+                            && t.line == *s
                             && t.state == TicketState::Waiting
                         {
                             return Err(QueueError::SameLine(id));
                         }
-                        next.service = s.clone();
+                        // The label stays: only the line changes.
+                        next.line = s.clone();
                         next.route = Route::Service;
                         detail = Some(format!("service:{s}"));
                     }
@@ -480,6 +621,7 @@ impl Queue {
             updated: vec![next],
             history: vec![entry],
             events: vec![event],
+            overrides,
             ..Change::default()
         })
     }
@@ -488,6 +630,9 @@ impl Queue {
     /// Serving tickets are left for their desk to finish.
     pub fn plan_rollover(&self, now: DateTime<Utc>) -> Option<Change> {
         let today = service_day(now);
+        if self.open_days.keys().next().is_none_or(|day| *day >= today) {
+            return None;
+        }
         let mut stale: Vec<&Ticket> = self
             .active
             .values()
@@ -524,13 +669,13 @@ impl Queue {
                 .or_insert(0);
             *n = (*n).max(t.number);
             self.next_id = self.next_id.max(t.id + 1);
-            self.active.insert(t.id, t.clone());
+            self.put(t.clone());
         }
         for t in &change.updated {
             if t.state.is_active() {
-                self.active.insert(t.id, t.clone());
+                self.put(t.clone());
             } else {
-                self.active.remove(&t.id);
+                self.take(t.id);
             }
         }
         for d in &change.desks {
@@ -553,20 +698,7 @@ impl Queue {
 
     /// `people_ahead` for a ticket that may not be in the queue yet (one being issued).
     pub fn people_ahead_of(&self, t: &Ticket) -> u32 {
-        let same_line = |o: &Ticket| {
-            o.route == t.route && (t.route != Route::Service || o.service == t.service)
-        };
-        let n = self
-            .active
-            .values()
-            .filter(|o| {
-                o.id != t.id
-                    && o.state == TicketState::Waiting
-                    && same_line(o)
-                    && o.order_key() < t.order_key()
-            })
-            .count();
-        u32::try_from(n).unwrap_or(u32::MAX)
+        u32::try_from(self.lines.ahead_of(t)).unwrap_or(u32::MAX)
     }
 
     /// Minutes until `people_ahead` visitors of `service` are served by the desks open for it.
@@ -584,7 +716,7 @@ impl Queue {
         (people_ahead.saturating_mul(avg)).div_ceil(open)
     }
 
-    /// Waiting count and the longest wait (minutes) per service line.
+    /// Waiting count and the longest wait (minutes) per service line (where tickets wait now).
     pub fn waiting_by_service(&self, now: DateTime<Utc>) -> BTreeMap<String, (u32, i64, u32)> {
         let mut out: BTreeMap<String, (u32, i64, u32)> = self
             .services
@@ -596,7 +728,7 @@ impl Queue {
             .values()
             .filter(|t| t.state == TicketState::Waiting && t.route == Route::Service)
         {
-            let e = out.entry(t.service.clone()).or_default();
+            let e = out.entry(t.line.clone()).or_default();
             e.0 += 1;
             e.1 = e.1.max(t.waited_minutes(now));
             if t.priority == Priority::Urgent {

@@ -1,7 +1,8 @@
 //! Which waiting ticket a desk calls next.
 //!
 //! Rules, in order:
-//! 1. A desk only sees the lines it serves (`Desk::can_serve`).
+//! 1. A desk only sees the lines it serves (`Desk::can_serve`); the same rule says who may touch a
+//!    waiting ticket at all (`line_access`).
 //! 2. Same-gender request: a ticket asking for a staff member of the other gender than this desk's is
 //!    left for a desk that matches, while such a desk is open and the ticket has waited less than
 //!    `gender_fallback_minutes`; after that, or when no matching desk is open, any desk calls it.
@@ -12,7 +13,34 @@
 
 use chrono::{DateTime, Utc};
 
+use super::QueueError;
 use super::model::{Desk, Priority, QueuePolicy, Ticket, TicketState};
+
+/// Why an actor may touch a waiting ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineAccess {
+    /// The actor's desk serves the line the ticket waits in.
+    OwnLine,
+    /// A supervisor acting outside their desk's lines: allowed, and audited.
+    SupervisorOverride,
+}
+
+/// Who may call, transfer or cancel a *waiting* ticket: a desk that may serve the line it waits in
+/// (its services; research desks also the referred line; a ticket transferred to a named desk only
+/// that desk), or a supervisor anywhere. Everyone else is refused with `NotYourLine`.
+pub fn line_access(
+    desk: Option<&Desk>,
+    supervisor: bool,
+    ticket: &Ticket,
+) -> Result<LineAccess, QueueError> {
+    if desk.is_some_and(|d| d.can_serve(ticket)) {
+        Ok(LineAccess::OwnLine)
+    } else if supervisor {
+        Ok(LineAccess::SupervisorOverride)
+    } else {
+        Err(QueueError::NotYourLine(ticket.id))
+    }
+}
 
 /// Whether `desk` may call `ticket` now under the same-gender rule.
 pub fn gender_allows(
@@ -38,6 +66,8 @@ pub fn gender_allows(
 }
 
 /// The ticket `desk` should call next among `tickets`, or `None` when nothing is waiting for it.
+/// The queue passes only the heads of its line index (`lines::Lines::heads`); given every ticket
+/// of the day it picks the same one (the definition, used by the property test).
 pub fn choose_next<'a>(
     desk: &Desk,
     tickets: impl Iterator<Item = &'a Ticket>,

@@ -417,9 +417,15 @@ fn rollover_expires_waiting_and_called_of_past_days_but_not_serving() {
     let serving = issue(&mut q, "inquiry", Priority::Normal, t0());
     sign_in(&mut q, 1, 1, Gender::Male);
     sign_in(&mut q, 2, 2, Gender::Male);
-    run(&mut q, |q| q.plan_call_ticket(1, 1, serving, t0())).unwrap();
+    run(&mut q, |q| {
+        q.plan_call_ticket(1, 1, serving, CallAs::default(), t0())
+    })
+    .unwrap();
     act(&mut q, serving, Action::Start, Some(1), t0()).unwrap();
-    run(&mut q, |q| q.plan_call_ticket(2, 2, called, t0())).unwrap();
+    run(&mut q, |q| {
+        q.plan_call_ticket(2, 2, called, CallAs::default(), t0())
+    })
+    .unwrap();
     assert!(
         q.plan_rollover(t0() + Duration::hours(2)).is_none(),
         "same day: nothing to expire"
@@ -466,6 +472,388 @@ fn transition_table_matches_the_documented_table() {
                 expected,
                 "{from:?} --{action:?}-->"
             );
+        }
+    }
+}
+
+// ----- labels for life, and who may touch a waiting ticket -----
+
+fn supervisor_at(desk: Option<DeskId>) -> Actor {
+    Actor {
+        desk,
+        staff: Some(7),
+        supervisor: true,
+    }
+}
+
+fn staff_at(desk: DeskId) -> Actor {
+    Actor {
+        desk: Some(desk),
+        staff: Some(desk as StaffId),
+        supervisor: false,
+    }
+}
+
+#[test]
+fn a_transfer_changes_the_line_never_the_label_and_numbers_stay_per_issuing_service() {
+    let mut q = queue();
+    let a1 = issue(&mut q, "new", Priority::Normal, t0());
+    sign_in(&mut q, 1, 1, Gender::Male);
+    sign_in(&mut q, 9, 9, Gender::Male);
+    call_next(&mut q, 1, 1, t0()).unwrap();
+    let moved = act(
+        &mut q,
+        a1,
+        Action::Transfer(TransferTarget::Service("research".into())),
+        Some(1),
+        t0(),
+    )
+    .unwrap();
+    let t = &moved.updated[0];
+    assert_eq!((t.service.as_str(), t.line.as_str()), ("new", "research"));
+    assert_eq!(q.label_of(t), "A-001");
+    assert_eq!(moved.events[0].ticket.as_ref().unwrap().label, "A-001");
+    // The research line numbers its own tickets from 1; no collision with the moved ticket.
+    let d1 = issue(
+        &mut q,
+        "research",
+        Priority::Normal,
+        t0() + Duration::minutes(1),
+    );
+    assert_eq!(q.label_of(q.ticket(d1).unwrap()), "D-001");
+    assert_eq!(
+        q.people_ahead(d1),
+        Some(1),
+        "the moved ticket keeps its earlier place"
+    );
+    let a2 = issue(&mut q, "new", Priority::Normal, t0() + Duration::minutes(2));
+    assert_eq!(q.label_of(q.ticket(a2).unwrap()), "A-002");
+    // The research desk calls it, still as A-001.
+    assert_eq!(
+        call_next(&mut q, 9, 9, t0() + Duration::minutes(3)).unwrap(),
+        a1
+    );
+    assert_eq!(q.label_of(q.ticket(a1).unwrap()), "A-001");
+}
+
+#[test]
+fn only_a_desk_of_the_line_may_transfer_or_cancel_a_waiting_ticket() {
+    let mut q = queue();
+    let research = issue(&mut q, "research", Priority::Normal, t0());
+    sign_in(&mut q, 1, 1, Gender::Male);
+    // Desk 1 serves new and inquiry: it may not pull a research ticket to itself, nor cancel it.
+    for action in [
+        Action::Transfer(TransferTarget::Desk(1)),
+        Action::Transfer(TransferTarget::Service("new".into())),
+        Action::Cancel,
+    ] {
+        assert_eq!(
+            q.plan_action_as(research, &action, staff_at(1), t0()),
+            Err(QueueError::NotYourLine(research)),
+            "{action:?}"
+        );
+    }
+    // A research desk may, without any override.
+    let ok = q
+        .plan_action_as(
+            research,
+            &Action::Transfer(TransferTarget::Desk(1)),
+            staff_at(9),
+            t0(),
+        )
+        .unwrap();
+    assert!(ok.overrides.is_empty());
+    // A supervisor may, at no desk or at a desk of another line: the override is recorded.
+    for at in [None, Some(1)] {
+        let change = q
+            .plan_action_as(research, &Action::Cancel, supervisor_at(at), t0())
+            .unwrap();
+        assert_eq!(
+            change.overrides,
+            [Override {
+                ticket: research,
+                staff: Some(7),
+                desk: at,
+                action: "cancel",
+                rule: OverrideRule::Line,
+            }]
+        );
+    }
+    // Once transferred to desk 2, only desk 2 (of the beneficiary desks) may touch it.
+    run(&mut q, |q| {
+        q.plan_action_as(
+            research,
+            &Action::Transfer(TransferTarget::Desk(2)),
+            staff_at(9),
+            t0(),
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        q.plan_action_as(research, &Action::Cancel, staff_at(1), t0()),
+        Err(QueueError::NotYourLine(research))
+    );
+    assert!(
+        q.plan_action_as(research, &Action::Cancel, staff_at(2), t0())
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_direct_call_keeps_the_line_and_the_same_gender_request_unless_a_supervisor_overrides() {
+    let mut q = queue();
+    let research = issue(&mut q, "research", Priority::Normal, t0());
+    let req = IssueRequest {
+        service: "new".into(),
+        priority: Priority::Normal,
+        gender_preference: Some(Gender::Female),
+    };
+    let wants_female = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
+    sign_in(&mut q, 1, 1, Gender::Male);
+    sign_in(&mut q, 2, 2, Gender::Female);
+    let soon = t0() + Duration::minutes(2);
+    let plain = CallAs::default();
+    assert_eq!(
+        q.plan_call_ticket(1, 1, research, plain, soon),
+        Err(QueueError::NotYourLine(research))
+    );
+    assert_eq!(
+        q.plan_call_ticket(1, 1, wants_female, plain, soon),
+        Err(QueueError::GenderPreference(wants_female))
+    );
+    // A staff member's override flag counts for nothing (the API refuses it with 403).
+    let not_supervisor = CallAs {
+        supervisor: false,
+        override_gender: true,
+    };
+    assert_eq!(
+        q.plan_call_ticket(1, 1, wants_female, not_supervisor, soon),
+        Err(QueueError::GenderPreference(wants_female))
+    );
+    // A supervisor must ask for the gender override explicitly.
+    let supervisor = CallAs {
+        supervisor: true,
+        override_gender: false,
+    };
+    assert_eq!(
+        q.plan_call_ticket(1, 1, wants_female, supervisor, soon),
+        Err(QueueError::GenderPreference(wants_female))
+    );
+    let overriding = CallAs {
+        supervisor: true,
+        override_gender: true,
+    };
+    let change = q
+        .plan_call_ticket(1, 1, wants_female, overriding, soon)
+        .unwrap();
+    assert_eq!(
+        change.overrides.iter().map(|o| o.rule).collect::<Vec<_>>(),
+        [OverrideRule::Gender]
+    );
+    let change = q
+        .plan_call_ticket(1, 1, research, supervisor, soon)
+        .unwrap();
+    assert_eq!(
+        change.overrides.iter().map(|o| o.rule).collect::<Vec<_>>(),
+        [OverrideRule::Line]
+    );
+    // The matching desk calls it; after the fallback time so does any desk, as with call-next.
+    assert!(q.plan_call_ticket(2, 2, wants_female, plain, soon).is_ok());
+    let later = t0() + Duration::minutes(15);
+    let change = q
+        .plan_call_ticket(1, 1, wants_female, plain, later)
+        .unwrap();
+    assert!(change.overrides.is_empty());
+}
+
+// ----- the line index against a full scan -----
+
+/// A random branch: tickets in every line, state and class, desks open, paused, busy or closed.
+fn random_queue() -> impl Strategy<Value = (Queue, DateTime<Utc>)> {
+    let ticket = (
+        0..3usize,
+        0..3usize,
+        0..3u8,
+        0..3u8,
+        0..4u8,
+        0..2400i64,
+        0..3usize,
+    );
+    let desk_state = (0..3u8, 0..5u32);
+    (
+        proptest::collection::vec(ticket, 0..60),
+        proptest::collection::vec(desk_state, 3),
+        0..4u32,
+        0..2700i64,
+    )
+        .prop_map(|(tickets, desks, streak, now_s)| {
+            let classes = [Priority::Urgent, Priority::Priority, Priority::Normal];
+            let prefs = [None, Some(Gender::Female), Some(Gender::Male)];
+            let desk_ids = [1, 2, 9];
+            let mut ds = vec![
+                desk(1, DeskKind::BeneficiaryRelations, &["new", "inquiry"]),
+                desk(2, DeskKind::BeneficiaryRelations, &["inquiry"]),
+                desk(9, DeskKind::SocialResearch, &["research"]),
+            ];
+            for (d, (state, dstreak)) in ds.iter_mut().zip(desks) {
+                d.on_duty = match state {
+                    0 => None,
+                    1 => Some(OnDuty {
+                        staff: d.id as StaffId,
+                        gender: Gender::Female,
+                    }),
+                    _ => Some(OnDuty {
+                        staff: d.id as StaffId,
+                        gender: Gender::Male,
+                    }),
+                };
+                d.paused = dstreak == 4;
+                d.priority_streak = dstreak;
+            }
+            let mut busy = std::collections::HashSet::new();
+            let active = tickets
+                .into_iter()
+                .enumerate()
+                .map(|(i, (svc, line, class, pref, route, at_s, at_desk))| {
+                    let mut state = TicketState::Waiting;
+                    let mut on_desk = None;
+                    let mut route = match route {
+                        0 | 1 => Route::Service,
+                        2 => Route::Research,
+                        _ => Route::Desk(desk_ids[at_desk]),
+                    };
+                    if i % 7 == 3 && busy.insert(desk_ids[at_desk]) {
+                        state = TicketState::Called;
+                        on_desk = Some(desk_ids[at_desk]);
+                        route = Route::Service;
+                    }
+                    Ticket {
+                        id: i as TicketId + 1,
+                        service: SERVICES[svc].into(),
+                        line: SERVICES[line].into(),
+                        service_day: numbering::service_day(t0()),
+                        number: i as u32 + 1,
+                        priority: classes[class as usize],
+                        gender_preference: prefs[pref as usize],
+                        state,
+                        route,
+                        desk: on_desk,
+                        issued_at: t0() + Duration::seconds(at_s),
+                        called_at: None,
+                        recalls: 0,
+                    }
+                })
+                .collect();
+            let policy = QueuePolicy {
+                max_priority_streak: streak,
+                ..QueuePolicy::default()
+            };
+            let services = SERVICES
+                .iter()
+                .zip(["A", "C", "D"])
+                .map(|(c, p)| service(c, p))
+                .collect();
+            let q = Queue::new(policy, services, ds, active, vec![], 100);
+            (q, t0() + Duration::seconds(now_s))
+        })
+}
+
+/// The index gives what a walk over every active ticket gives: call-next at every desk, and the
+/// people ahead of every ticket.
+fn check_index_against_scan(q: &Queue, now: DateTime<Utc>) -> Result<(), TestCaseError> {
+    let open: Vec<&Desk> = q.desks().filter(|d| d.is_open()).collect();
+    for d in q.desks() {
+        let scanned =
+            routing::choose_next(d, q.active_tickets(), &open, q.policy(), now).map(|t| t.id);
+        let staff = d.on_duty.map_or(0, |o| o.staff);
+        match q.plan_call_next(d.id, staff, now) {
+            Ok(change) => prop_assert_eq!(Some(change.updated[0].id), scanned, "desk {}", d.id),
+            Err(QueueError::NoTicketWaiting) => prop_assert_eq!(scanned, None, "desk {}", d.id),
+            Err(
+                QueueError::NotSignedIn(_) | QueueError::DeskPaused(_) | QueueError::DeskBusy(_),
+            ) => {}
+            Err(e) => prop_assert!(false, "desk {}: {:?}", d.id, e),
+        }
+    }
+    for t in q.active_tickets() {
+        let same_line =
+            |o: &Ticket| o.route == t.route && (t.route != Route::Service || o.line == t.line);
+        let scanned = if t.state == TicketState::Waiting {
+            q.active_tickets()
+                .filter(|o| {
+                    o.id != t.id
+                        && o.state == TicketState::Waiting
+                        && same_line(o)
+                        && o.order_key() < t.order_key()
+                })
+                .count() as u32
+        } else {
+            0
+        };
+        prop_assert_eq!(q.people_ahead(t.id), Some(scanned), "ticket {}", t.id);
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+enum IndexOp {
+    Issue(usize, u8, u8),
+    CallNext(usize),
+    /// 0 return, 1 no-show, 2 cancel, 3 transfer to a service, 4 transfer to a desk, 5 refer.
+    Act(usize, u8, usize),
+    Wait(i64),
+}
+
+fn index_op() -> impl Strategy<Value = IndexOp> {
+    prop_oneof![
+        (0..3usize, 0..3u8, 0..3u8).prop_map(|(s, c, p)| IndexOp::Issue(s, c, p)),
+        (0..3usize).prop_map(IndexOp::CallNext),
+        (0..80usize, 0..6u8, 0..3usize).prop_map(|(t, a, x)| IndexOp::Act(t, a, x)),
+        (0..600i64).prop_map(IndexOp::Wait),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+    #[test]
+    fn indexed_call_next_and_people_ahead_equal_a_full_scan(
+        (mut q, mut now) in random_queue(),
+        ops in proptest::collection::vec(index_op(), 0..40),
+    ) {
+        check_index_against_scan(&q, now)?;
+        let classes = [Priority::Urgent, Priority::Priority, Priority::Normal];
+        let prefs = [None, Some(Gender::Female), Some(Gender::Male)];
+        let desk_ids = [1, 2, 9];
+        for op in ops {
+            // Refusals are fine here: only what was applied must stay indexed right.
+            match op {
+                IndexOp::Issue(s, c, p) => {
+                    let req = IssueRequest { service: SERVICES[s].into(), priority: classes[c as usize], gender_preference: prefs[p as usize] };
+                    let _ = run(&mut q, |q| q.plan_issue(&req, now));
+                }
+                IndexOp::CallNext(d) => {
+                    let d = desk_ids[d];
+                    let staff = q.desk(d).and_then(|x| x.on_duty).map_or(0, |o| o.staff);
+                    let _ = run(&mut q, |q| q.plan_call_next(d, staff, now));
+                }
+                IndexOp::Act(i, a, x) => {
+                    let mut ids: Vec<TicketId> = q.active_tickets().map(|t| t.id).collect();
+                    ids.sort_unstable();
+                    let Some(&id) = ids.get(i % ids.len().max(1)) else { continue };
+                    let desk = q.ticket(id).and_then(|t| t.desk);
+                    let action = match a {
+                        0 => Action::ReturnToQueue,
+                        1 => Action::NoShow,
+                        2 => Action::Cancel,
+                        3 => Action::Transfer(TransferTarget::Service(SERVICES[x].into())),
+                        4 => Action::Transfer(TransferTarget::Desk(desk_ids[x])),
+                        _ => Action::Refer { reason: "r".into() },
+                    };
+                    let _ = run(&mut q, |q| q.plan_action_as(id, &action, supervisor_at(desk), now));
+                }
+                IndexOp::Wait(s) => now += Duration::seconds(s),
+            }
+            check_index_against_scan(&q, now)?;
         }
     }
 }

@@ -116,6 +116,7 @@ mod tests {
         Ticket {
             id: 1,
             service: "new_request".into(),
+            line: "new_request".into(),
             service_day: NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
             number: 1,
             priority: Priority::Normal,

@@ -53,7 +53,11 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_ratings_comment_erasable",
         include_str!("../../../migrations/0006_ratings_comment_erasable.sql"),
     ),
-    // 0007 and 0008 come from other branches; at merge, 0009 goes after 0008.
+    (
+        "0007_ticket_line",
+        include_str!("../../../migrations/0007_ticket_line.sql"),
+    ),
+    // 0008 comes from another branch; at merge, 0009 goes after 0008.
     (
         "0009_session_idle_seconds",
         include_str!("../../../migrations/0009_session_idle_seconds.sql"),
@@ -351,7 +355,7 @@ pub fn load_queue(
     ))
 }
 
-pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls";
+pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls, line";
 
 pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let route = match (
@@ -362,9 +366,17 @@ pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         ("desk", Some(d)) => Route::Desk(d),
         _ => Route::Service,
     };
+    let service: String = r.get(1)?;
+    // A row written without a line (by a tool, not the server) waits in its service's line.
+    let line: String = r.get(13)?;
     Ok(Ticket {
         id: r.get(0)?,
-        service: r.get(1)?,
+        line: if line.is_empty() {
+            service.clone()
+        } else {
+            line
+        },
+        service,
         service_day: parse_day(&r.get::<_, String>(2)?),
         number: r.get(3)?,
         priority: priority_from(&r.get::<_, String>(4)?),

@@ -22,8 +22,8 @@ pub fn persist_change(
         let (route, route_desk) = route_parts(t.route);
         tx.prepare_cached(
             "INSERT INTO tickets (id, service, service_day, number, label, priority, gender_preference, state, route, route_desk,
-                                  desk, issued_at, recalls, status_token_hash, issued_by_device)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                  desk, issued_at, recalls, status_token_hash, issued_by_device, line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )
         .ctx("prepare insert ticket")?
         .execute(params![
@@ -42,19 +42,21 @@ pub fn persist_change(
             t.recalls,
             &token_hash[..],
             device,
+            t.line,
         ])
         .ctx("insert ticket")?;
     }
+    // The issuing service, number and label are never updated: a ticket keeps its label for life.
     for t in &change.updated {
         let (route, route_desk) = route_parts(t.route);
         tx.prepare_cached(
-            "UPDATE tickets SET service = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8
+            "UPDATE tickets SET line = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8
              WHERE id = ?1",
         )
         .ctx("prepare update ticket")?
         .execute(params![
             t.id,
-            t.service,
+            t.line,
             state_str(t.state),
             route,
             route_desk,

@@ -4,12 +4,17 @@
 //! Usage (release build, durable commits as in production):
 //!   cargo build --release -p counter-server -p e2e --bin loadgen
 //!   target/release/loadgen [--server-bin target/release/counter-server] [--requests 6000]
+//!                          [--day N] [--concurrency 1,8,32]
 //!
 //! For each concurrency (1, 8, 32) it starts a fresh server on a fresh database with enough desks,
 //! times the first 200 on /api/v1/health after spawn, then runs two phases:
 //! - issue: `POST /api/v1/tickets` from `c` workers, each a kiosk with its own keys;
 //! - call-next: `c` desks, each looping `call-next` then `no-show` (the desk must be freed before
 //!   it can call again). Throughput counts call-next operations; their latency is measured alone.
+//!
+//! `--day N` first writes N tickets already waiting in today's lines (`e2e::seed::waiting_day`),
+//! so both phases run against a day of N tickets or more; call-next then stops after `--requests`
+//! calls instead of draining the day. Without it, call-next drains what the issue phase issued.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -159,7 +164,12 @@ async fn issue_phase(
     collect("issue", concurrency, workers, started, cpu_before, pid).await
 }
 
-async fn call_phase(server: &RunningServer, staff: &[String], concurrency: usize) -> Phase {
+async fn call_phase(
+    server: &RunningServer,
+    staff: &[String],
+    concurrency: usize,
+    limit: Option<usize>,
+) -> Phase {
     let pid = server.child.id();
     let cpu_before = cpu_ticks(pid);
     let started = Instant::now();
@@ -170,7 +180,7 @@ async fn call_phase(server: &RunningServer, staff: &[String], concurrency: usize
             let desk = d + 1;
             let mut lat = Vec::new();
             let mut errors = 0;
-            loop {
+            while limit.is_none_or(|l| lat.len() < l / concurrency) {
                 let t = Instant::now();
                 let r = api
                     .post(&format!("/api/v1/desks/{desk}/call-next"), &token, None)
@@ -251,9 +261,20 @@ async fn main() {
     let total: usize = arg("--requests")
         .and_then(|v| v.parse().ok())
         .unwrap_or(6000);
+    let day: usize = arg("--day").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let concurrencies: Vec<usize> = arg("--concurrency")
+        .unwrap_or_else(|| "1,8,32".into())
+        .split(',')
+        .map(|c| {
+            c.trim()
+                .parse()
+                .expect("--concurrency: numbers, e.g. 1,8,32")
+        })
+        .collect();
     println!(
-        "counter-server load: {} requests per phase, server {}",
+        "counter-server load: {} requests per phase, {} tickets already in the day, server {}",
         total,
+        day,
         bin.display()
     );
     println!(
@@ -262,7 +283,7 @@ async fn main() {
     );
     let mut rss = Vec::new();
     let mut startups = Vec::new();
-    for concurrency in [1usize, 8, 32] {
+    for concurrency in concurrencies {
         let dir = std::env::temp_dir().join(format!(
             "awn-load-{}",
             counter_server::auth::tokens::random_token(6)
@@ -282,6 +303,10 @@ async fn main() {
             )
             .unwrap();
         }
+        if day > 0 {
+            let mut conn = rusqlite::Connection::open(dir.join("counter.db")).expect("open db");
+            e2e::seed::waiting_day(&mut conn, chrono::Utc::now(), day);
+        }
         let mut server = start_server(&bin, &dir, concurrency).await;
         startups.push(server.startup);
         let mut staff = Vec::new();
@@ -294,7 +319,7 @@ async fn main() {
             staff.push(token);
         }
         let issue = issue_phase(&server, &kiosk, concurrency, total).await;
-        let call = call_phase(&server, &staff, concurrency).await;
+        let call = call_phase(&server, &staff, concurrency, (day > 0).then_some(total)).await;
         for p in [&issue, &call] {
             println!(
                 "{:<10} {:>3} {:>8} {:>10.0} {:>9.2} {:>9.2} {:>12.0} {:>7}",

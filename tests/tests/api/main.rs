@@ -3,13 +3,17 @@
 
 mod bad_input;
 mod concurrency;
+mod connections;
 mod crash;
 mod flows;
 mod idempotency;
+mod lines;
 mod metrics;
 mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
+mod strict_http;
+mod throttling;
 mod tls;
 mod web;
