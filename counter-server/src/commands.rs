@@ -263,6 +263,25 @@ pub async fn call_next(
         .await
 }
 
+/// The live queue holds only active tickets; one that left it (done, no-show, cancelled, expired)
+/// still exists, and acting on it is an illegal transition (the state machine table), not 404.
+pub(crate) fn closed_is_illegal(
+    ctx: &WriteCtx<'_>,
+    e: QueueError,
+    action: ActionKind,
+) -> EngineError {
+    if let QueueError::UnknownTicket(id) = e
+        && let Ok(Some(t)) = reads::stored_ticket(ctx.tx, id)
+    {
+        return QueueError::IllegalTransition {
+            from: t.state,
+            action,
+        }
+        .into();
+    }
+    e.into()
+}
+
 /// A direct call; `how` says whether a supervisor calls, and overrides a same-gender request.
 pub async fn call_ticket(
     engine: &Engine,
@@ -275,7 +294,8 @@ pub async fn call_ticket(
         .write(move |ctx| {
             let change = ctx
                 .queue
-                .plan_call_ticket(desk, staff, ticket, how, ctx.now)?;
+                .plan_call_ticket(desk, staff, ticket, how, ctx.now)
+                .map_err(|e| closed_is_illegal(ctx, e, ActionKind::Call))?;
             let change = commit_change(ctx, change, &[])?;
             Ok(touched(ctx, &change).expect("a call updates its ticket"))
         })
@@ -318,7 +338,11 @@ pub async fn act(
                 staff: Some(staff),
                 supervisor,
             };
-            let change = ctx.queue.plan_action_as(ticket, &action, actor, ctx.now)?;
+            let kind = action.kind();
+            let change = ctx
+                .queue
+                .plan_action_as(ticket, &action, actor, ctx.now)
+                .map_err(|e| closed_is_illegal(ctx, e, kind))?;
             let change = commit_change(ctx, change, &[])?;
             Ok(touched(ctx, &change).expect("an action updates its ticket"))
         })

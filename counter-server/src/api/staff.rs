@@ -59,8 +59,8 @@ pub async fn login(
 
 /// Checks a username and password (Argon2id; failures slow down the pair (account, address) and
 /// the address, `limits::LoginThrottle`) and opens a session; `idle_seconds` makes it a browser
-/// session that also ends when no person used it that long. Shared by the API login and the console's
-/// cookie login.
+/// session that also ends when no person used it that long. Shared by the API login and the
+/// console's cookie login.
 pub async fn authenticate(
     s: &AppState,
     ip: Option<std::net::IpAddr>,

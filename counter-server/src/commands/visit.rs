@@ -209,13 +209,10 @@ pub async fn finish(
             if called_here.is_some_and(visit::awaiting_arrival) {
                 return Err(not_arrived());
             }
-            let change = ctx.queue.plan_action(
-                ticket,
-                &Action::Finish(outcome),
-                desk,
-                Some(staff),
-                ctx.now,
-            )?;
+            let change = ctx
+                .queue
+                .plan_action(ticket, &Action::Finish(outcome), desk, Some(staff), ctx.now)
+                .map_err(|e| super::closed_is_illegal(ctx, e, ActionKind::Finish))?;
             writes::persist_change(ctx.tx, &change, &[])?;
             if let Some(note) = &note {
                 visits::save_note(ctx.tx, ticket, staff, ctx.now, note)?;

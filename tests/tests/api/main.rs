@@ -2,17 +2,22 @@
 //! One binary with modules, so the suite links once.
 
 mod bad_input;
+mod closed_tickets;
 mod concurrency;
 mod connections;
 mod crash;
+mod event_replay;
+mod erasure;
 mod flows;
 mod idempotency;
 mod lines;
 mod metrics;
+mod model;
 mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
+mod storage_errors;
 mod strict_http;
 mod throttling;
 mod tls;

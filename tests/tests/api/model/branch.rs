@@ -1,0 +1,137 @@
+//! The branch the model test runs: services, desks and staff, shared by the reference model (which
+//! reads them as plain data) and the driver (which writes them into the server's configuration).
+
+/// The demo branch's services: code and label prefix.
+pub const SERVICES: [(&str, &str); 5] = [
+    ("new_request", "A"),
+    ("follow_up", "B"),
+    ("inquiry", "C"),
+    ("social_research", "D"),
+    ("volunteering", "E"),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Relations,
+    Research,
+}
+
+pub struct DeskDef {
+    pub id: u32,
+    pub kind: Kind,
+    pub services: &'static [&'static str],
+}
+
+/// Two full relations desks, one with fewer lines, two research desks, and one more relations desk.
+pub const DESKS: [DeskDef; 6] = [
+    DeskDef {
+        id: 1,
+        kind: Kind::Relations,
+        services: &["new_request", "follow_up", "inquiry", "volunteering"],
+    },
+    DeskDef {
+        id: 2,
+        kind: Kind::Relations,
+        services: &["new_request", "follow_up", "inquiry", "volunteering"],
+    },
+    DeskDef {
+        id: 3,
+        kind: Kind::Relations,
+        services: &["follow_up", "inquiry"],
+    },
+    DeskDef {
+        id: 4,
+        kind: Kind::Research,
+        services: &["social_research"],
+    },
+    DeskDef {
+        id: 5,
+        kind: Kind::Research,
+        services: &["social_research"],
+    },
+    DeskDef {
+        id: 6,
+        kind: Kind::Relations,
+        services: &["new_request", "volunteering"],
+    },
+];
+
+/// A desk number no desk has: the server must answer `unknown_desk`.
+pub const NO_SUCH_DESK: u32 = 7;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Reception,
+    Researcher,
+    Supervisor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gender {
+    Female,
+    Male,
+}
+
+pub struct StaffDef {
+    pub name: &'static str,
+    pub role: Role,
+    pub gender: Gender,
+    /// The desk this person usually signs in at.
+    pub home: u32,
+}
+
+pub const STAFF: [StaffDef; 6] = [
+    StaffDef {
+        name: "amal",
+        role: Role::Reception,
+        gender: Gender::Female,
+        home: 1,
+    },
+    StaffDef {
+        name: "badr",
+        role: Role::Reception,
+        gender: Gender::Male,
+        home: 2,
+    },
+    StaffDef {
+        name: "huda",
+        role: Role::Reception,
+        gender: Gender::Female,
+        home: 3,
+    },
+    StaffDef {
+        name: "sara",
+        role: Role::Researcher,
+        gender: Gender::Female,
+        home: 4,
+    },
+    StaffDef {
+        name: "omar",
+        role: Role::Researcher,
+        gender: Gender::Male,
+        home: 5,
+    },
+    StaffDef {
+        name: "zaid",
+        role: Role::Supervisor,
+        gender: Gender::Male,
+        home: 6,
+    },
+];
+
+pub fn desk(id: u32) -> Option<&'static DeskDef> {
+    DESKS.iter().find(|d| d.id == id)
+}
+
+pub fn prefix(service: &str) -> &'static str {
+    SERVICES
+        .iter()
+        .find(|(c, _)| *c == service)
+        .map(|(_, p)| *p)
+        .expect("a service of the branch")
+}
+
+/// The routing tuning the server is configured with (the demo values).
+pub const MAX_PRIORITY_STREAK: u32 = 3;
+pub const NORMAL_MAX_WAIT_MINUTES: i64 = 20;
+pub const GENDER_FALLBACK_MINUTES: i64 = 15;

@@ -1,0 +1,358 @@
+//! The checks after every step: the server's answer against the model's, and the invariants
+//! that must hold whatever the model says (labels fixed and unique, numbers gap-free, one
+//! ticket per desk, no 5xx).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::driver::{Driver, Observed};
+use super::routing::people_ahead;
+use super::spec::{Answer, Line, Spec, State, Step};
+
+/// What the server has said so far, for the invariants that need no model.
+#[derive(Default)]
+pub struct Seen {
+    /// The first label each ticket id was given.
+    labels: HashMap<i64, String>,
+    /// (service day, label) → ticket id.
+    by_day: HashMap<(String, String), i64>,
+    /// (service day, prefix) → last number issued.
+    numbers: HashMap<(String, String), u32>,
+}
+
+impl Seen {
+    fn label(&mut self, id: i64, label: &str) -> Result<(), String> {
+        match self.labels.get(&id) {
+            Some(first) if first != label => Err(format!(
+                "ticket {id} was {first} and is now called {label}: a label never changes"
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.labels.insert(id, label.to_string());
+                Ok(())
+            }
+        }
+    }
+
+    fn issued(&mut self, id: i64, label: &str, day: &str) -> Result<(), String> {
+        self.label(id, label)?;
+        if let Some(other) = self.by_day.insert((day.into(), label.into()), id) {
+            return Err(format!(
+                "{label} issued twice on {day}: tickets {other} and {id}"
+            ));
+        }
+        let (prefix, number) = label
+            .split_once('-')
+            .and_then(|(p, n)| Some((p.to_string(), n.parse::<u32>().ok()?)))
+            .ok_or_else(|| format!("label {label} is not PREFIX-NUMBER"))?;
+        let last = self
+            .numbers
+            .entry((day.into(), prefix.clone()))
+            .or_insert(0);
+        if number != *last + 1 {
+            return Err(format!(
+                "{label} issued on {day} after {prefix}-{:03}: numbers are gap-free",
+                *last
+            ));
+        }
+        *last = number;
+        Ok(())
+    }
+}
+
+fn class_name(c: u8) -> &'static str {
+    ["urgent", "priority", "normal"][usize::from(c)]
+}
+
+/// The line a ticket stands in, as the staff JSON says it: `route` (service, research or one
+/// desk) and, for a service line, `line` (or `service` before lines had their own field).
+fn line_of(t: &Value) -> Option<Line> {
+    let service = |s: &str| {
+        super::branch::SERVICES
+            .iter()
+            .map(|(c, _)| *c)
+            .find(|c| *c == s)
+    };
+    match t["route"].as_str()? {
+        "service" => {
+            let line = t.get("line").unwrap_or(&t["service"]);
+            service(line.as_str()?).map(Line::Service)
+        }
+        "research" => Some(Line::Research),
+        "desk" => Some(Line::Desk(u32::try_from(t["route_desk"].as_u64()?).ok()?)),
+        _ => None,
+    }
+}
+
+fn same_answer(expected: Answer, got: &Observed) -> bool {
+    match expected {
+        Answer::Accepted(_) => (200..300).contains(&got.status),
+        Answer::Refused(status, code) => got.status == status && got.code == code,
+    }
+}
+
+/// The server's answer to a step against the model's.
+pub fn answer(
+    spec: &Spec,
+    driver: &mut Driver,
+    seen: &mut Seen,
+    step: &Step,
+    expected: Answer,
+    got: Option<&Observed>,
+) -> Result<(), String> {
+    if let Some(got) = got {
+        if got.status >= 500 {
+            return Err(format!("the server failed: {} {}", got.status, got.json));
+        }
+        if !same_answer(expected, got) {
+            return Err(format!(
+                "model: {expected:?}; server: {} {} {}",
+                got.status, got.code, got.json["message"]["en"]
+            ));
+        }
+        if let Answer::Accepted(Some(i)) = expected {
+            ticket_reply(spec, driver, seen, step, i, got)?;
+        }
+    }
+    Ok(())
+}
+
+/// What staff and visitors see after a step: the queue and the status pages.
+pub async fn views(
+    spec: &Spec,
+    driver: &mut Driver,
+    seen: &mut Seen,
+    step: &Step,
+) -> Result<(), String> {
+    queue_view(spec, driver, seen).await?;
+    statuses(spec, driver, seen, step).await
+}
+
+/// The ticket in an accepted reply is the model's, with its label.
+fn ticket_reply(
+    spec: &Spec,
+    driver: &mut Driver,
+    seen: &mut Seen,
+    step: &Step,
+    i: usize,
+    got: &Observed,
+) -> Result<(), String> {
+    let t = &spec.tickets[i];
+    let id = got.json["id"].as_i64().ok_or("a ticket reply without id")?;
+    let label = got.json["label"].as_str().unwrap_or("");
+    if let Step::Issue { .. } = step {
+        let token = got.json["status_token"].as_str().ok_or("no status token")?;
+        driver.ids.push(id);
+        driver.status_tokens.push(token.to_string());
+        seen.issued(id, label, got.json["service_day"].as_str().unwrap_or(""))?;
+        let ahead = got.json["people_ahead"].as_u64();
+        driver.issued_ahead.push(ahead.unwrap_or(u64::MAX));
+        if ahead != Some(u64::from(people_ahead(spec, i))) {
+            return Err(format!(
+                "issued {label} with {ahead:?} people ahead; the model says {}",
+                people_ahead(spec, i)
+            ));
+        }
+    } else if let Step::RetryIssue(_) = step {
+        let same = (
+            id,
+            got.json["status_token"].as_str(),
+            got.json["people_ahead"].as_u64(),
+        );
+        let first = (
+            driver.ids[i],
+            Some(driver.status_tokens[i].as_str()),
+            Some(driver.issued_ahead[i]),
+        );
+        if got.status != 201 || same != first {
+            return Err(format!(
+                "a retry with the same key answered {} {same:?}; the first reply was {first:?}",
+                got.status
+            ));
+        }
+    } else {
+        seen.label(id, label)?;
+        if id != driver.ids[i] {
+            let other = driver.ids.iter().position(|x| *x == id);
+            return Err(format!(
+                "the server answered with ticket {id} ({label}, model ticket {other:?}); the model expected {}",
+                t.label
+            ));
+        }
+        let state = got.json["state"].as_str().unwrap_or("");
+        if state != t.state.name() {
+            return Err(format!(
+                "{label} is {state}; the model says {}",
+                t.state.name()
+            ));
+        }
+    }
+    if label != t.label {
+        return Err(format!(
+            "the server says {label}; the model says {}",
+            t.label
+        ));
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/queue` holds exactly the model's active tickets, and its desks.
+async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result<(), String> {
+    let q = driver.queue().await;
+    if q.status != 200 {
+        return Err(format!("GET /queue answered {} {}", q.status, q.json));
+    }
+    let listed = q.json["tickets"].as_array().cloned().unwrap_or_default();
+    let mut at_desk: HashMap<u64, String> = HashMap::new();
+    let mut found = 0;
+    for t in &listed {
+        let id = t["id"].as_i64().unwrap_or(0);
+        let label = t["label"].as_str().unwrap_or("");
+        seen.label(id, label)?;
+        if let Some(d) = t["desk"].as_u64()
+            && matches!(t["state"].as_str(), Some("called" | "serving"))
+            && let Some(other) = at_desk.insert(d, label.to_string())
+        {
+            return Err(format!("desk {d} has both {other} and {label}"));
+        }
+        let Some(i) = driver.ids.iter().position(|x| *x == id) else {
+            return Err(format!(
+                "the queue lists {label} (id {id}), never issued by the model"
+            ));
+        };
+        let m = &spec.tickets[i];
+        if !m.state.is_active() {
+            return Err(format!(
+                "the queue lists {label} as {}; the model says {}",
+                t["state"],
+                m.state.name()
+            ));
+        }
+        found += 1;
+        let server = (
+            label.to_string(),
+            t["state"].as_str().unwrap_or("").to_string(),
+            t["desk"].as_u64().map(|d| d as u32),
+            line_of(t),
+            t["priority"].as_str().unwrap_or("").to_string(),
+            t["wants_same_gender"].as_bool().unwrap_or(false),
+        );
+        let model = (
+            m.label.clone(),
+            m.state.name().to_string(),
+            if m.state == State::Waiting {
+                None
+            } else {
+                m.desk
+            },
+            Some(m.line),
+            class_name(m.class).to_string(),
+            m.same_gender.is_some(),
+        );
+        // Once lines are their own field, `service` stays the issuing one.
+        if t.get("line").is_some() && t["service"].as_str() != Some(m.service) {
+            return Err(format!(
+                "{label} shows service {}; it was issued for {}",
+                t["service"], m.service
+            ));
+        }
+        if server != model {
+            return Err(format!(
+                "the queue shows (label, state, desk, line, class, same gender) {server:?}; the model says {model:?}"
+            ));
+        }
+    }
+    let active = spec.tickets.iter().filter(|t| t.state.is_active()).count();
+    if found != active {
+        let missing: Vec<&str> = spec
+            .tickets
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                t.state.is_active()
+                    && !listed
+                        .iter()
+                        .any(|l| l["id"].as_i64() == driver.ids.get(*i).copied())
+            })
+            .map(|(_, t)| t.label.as_str())
+            .collect();
+        return Err(format!("the queue lacks {missing:?}, active in the model"));
+    }
+    for d in q.json["desks"].as_array().cloned().unwrap_or_default() {
+        let id = d["id"].as_u64().unwrap_or(0) as u32;
+        let Some(m) = spec.desk(id) else { continue };
+        let server = (d["staffed"].as_bool(), d["paused"].as_bool());
+        let model = (Some(m.on_duty.is_some()), Some(m.paused));
+        if server != model {
+            return Err(format!(
+                "desk {id} (staffed, paused) is {server:?}; the model says {model:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The public status of every waiting ticket (people ahead) and of the ticket the step touched.
+async fn statuses(
+    spec: &Spec,
+    driver: &mut Driver,
+    seen: &mut Seen,
+    step: &Step,
+) -> Result<(), String> {
+    let mut which = spec.waiting();
+    let touched = match *step {
+        Step::Call { ticket, .. } | Step::Act(_, ticket, _) => ticket,
+        _ => None,
+    };
+    if let Some(t) = touched.filter(|t| !which.contains(t)) {
+        which.push(t);
+    }
+    for i in which {
+        let m = &spec.tickets[i];
+        let got = driver.status(i).await;
+        if got.status == 429 {
+            continue; // the lookup limit, not a rule of the queue
+        }
+        if m.state == State::Expired {
+            if got.status != 404 {
+                return Err(format!(
+                    "expired {} still has a status: {}",
+                    m.label, got.json
+                ));
+            }
+            continue;
+        }
+        if got.status != 200 {
+            return Err(format!(
+                "status of {}: {} {}",
+                m.label, got.status, got.json
+            ));
+        }
+        let label = got.json["label"].as_str().unwrap_or("");
+        seen.label(driver.ids[i], label)?;
+        let server = (
+            label.to_string(),
+            got.json["state"].as_str().unwrap_or("").to_string(),
+            got.json["people_ahead"].as_u64().unwrap_or(u64::MAX) as u32,
+            got.json["desk"].as_u64().map(|d| d as u32),
+        );
+        let desk = if matches!(m.state, State::Called | State::Serving) {
+            m.desk
+        } else {
+            None
+        };
+        let model = (
+            m.label.clone(),
+            m.state.name().to_string(),
+            people_ahead(spec, i),
+            desk,
+        );
+        if server != model {
+            return Err(format!(
+                "the status page shows (label, state, people ahead, desk) {server:?}; the model says {model:?}"
+            ));
+        }
+    }
+    Ok(())
+}

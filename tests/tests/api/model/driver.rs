@@ -1,0 +1,334 @@
+//! The real side: a counter-server on loopback with an injected clock and a real SQLite file,
+//! driven over HTTP. Accounts and their sessions are made once, in a template database that each
+//! run copies, so that a run does not pay for password hashing.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use counter_server::clock::ManualClock;
+use counter_server::config::Config;
+use counter_server::domain::{Gender as SGender, Role as SRole};
+use e2e::{Api, TestOptions, TestServer, key};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::actions::Op;
+use super::branch::{DESKS, Gender, Kind, Role, STAFF};
+use super::spec::Step;
+
+/// 20:00 in Riyadh: sessions opened now last until 08:00, past the first midnight.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 17, 0, 0).unwrap()
+}
+
+/// A session lasts 12 hours (`SESSION_HOURS`); staff log in again before that.
+const RELOGIN_AFTER_SECS: i64 = 11 * 3600;
+/// Status lookups per client address before the driver moves to the next loopback address
+/// (the server allows 60 a minute per address).
+const LOOKUPS_PER_ADDRESS: usize = 50;
+/// A ticket id the server never gave.
+pub const UNKNOWN_TICKET: i64 = 999_999;
+
+fn config() -> Config {
+    let mut toml = counter_server::config::DEMO_TOML
+        .split("[[desks]]")
+        .next()
+        .expect("demo configuration")
+        .to_string();
+    for d in &DESKS {
+        let kind = match d.kind {
+            Kind::Relations => "beneficiary_relations",
+            Kind::Research => "social_research",
+        };
+        let services: Vec<String> = d.services.iter().map(|s| format!("\"{s}\"")).collect();
+        toml.push_str(&format!(
+            "[[desks]]\nid = {}\nkind = \"{kind}\"\nservices = [{}]\n\n",
+            d.id,
+            services.join(", ")
+        ));
+    }
+    Config::parse(&toml).expect("model test configuration")
+}
+
+/// A database with every account and an open session for each, made once.
+pub struct Template {
+    dir: tempfile::TempDir,
+    tokens: Vec<String>,
+}
+
+impl Template {
+    pub async fn make() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let server = TestServer::start_with(TestOptions {
+            config: config(),
+            clock: Arc::new(ManualClock::new(start_time())),
+            db_path: Some(dir.path().join("counter.db")),
+            ..TestOptions::default()
+        });
+        for s in &STAFF {
+            let role = match s.role {
+                Role::Reception => SRole::Reception,
+                Role::Researcher => SRole::Researcher,
+                Role::Supervisor => SRole::Supervisor,
+            };
+            let gender = match s.gender {
+                Gender::Female => SGender::Female,
+                Gender::Male => SGender::Male,
+            };
+            server.add_staff(s.name, role, gender);
+        }
+        let api = Api::new(&server.base_url);
+        let mut tokens = Vec::new();
+        for s in &STAFF {
+            tokens.push(api.login(s.name).await);
+        }
+        let (_, _) = server.stop_keep_files();
+        Self { dir, tokens }
+    }
+
+    /// A copy of the template database in a fresh directory.
+    fn copy(&self) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for entry in std::fs::read_dir(self.dir.path()).expect("template directory") {
+            let path = entry.expect("template file").path();
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .to_string();
+            if !name.ends_with(".lock") {
+                std::fs::copy(&path, dir.path().join(&name)).expect("copy the template");
+            }
+        }
+        let db = dir.path().join("counter.db");
+        (dir, db)
+    }
+}
+
+/// What the server answered.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub status: u16,
+    pub code: String,
+    pub json: Value,
+}
+
+pub struct Driver {
+    clock: Arc<ManualClock>,
+    server: Option<TestServer>,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+    api: Api,
+    pub tokens: Vec<String>,
+    logged_in_at: i64,
+    /// Server ids and status tokens of the tickets issued, by issue order.
+    pub ids: Vec<i64>,
+    pub status_tokens: Vec<String>,
+    /// People ahead as each issue reply said (a retry must say the same).
+    pub issued_ahead: Vec<u64>,
+    /// The kiosk's last issue request: key and body.
+    last_issue: Option<(String, Value)>,
+    lookup_clients: Vec<reqwest::Client>,
+    lookups: usize,
+}
+
+fn start(db: &Path, clock: &Arc<ManualClock>) -> TestServer {
+    TestServer::start_with(TestOptions {
+        config: config(),
+        clock: clock.clone(),
+        db_path: Some(db.to_path_buf()),
+        ..TestOptions::default()
+    })
+}
+
+impl Driver {
+    pub fn new(template: &Template) -> Self {
+        let (dir, db) = template.copy();
+        let clock = Arc::new(ManualClock::new(start_time()));
+        let server = start(&db, &clock);
+        Self {
+            api: Api::new(&server.base_url),
+            clock,
+            server: Some(server),
+            db,
+            _dir: dir,
+            tokens: template.tokens.clone(),
+            logged_in_at: start_time().timestamp(),
+            ids: Vec::new(),
+            status_tokens: Vec::new(),
+            issued_ahead: Vec::new(),
+            last_issue: None,
+            lookup_clients: Vec::new(),
+            lookups: 0,
+        }
+    }
+
+    fn server(&self) -> &TestServer {
+        self.server.as_ref().expect("a running server")
+    }
+
+    fn id(&self, ticket: Option<usize>) -> i64 {
+        ticket.map_or(UNKNOWN_TICKET, |i| self.ids[i])
+    }
+
+    async fn post(&self, who: usize, path: &str, body: Option<Value>) -> Observed {
+        let token = &self.tokens[who];
+        let r = self
+            .api
+            .send(Method::POST, path, Some(token), body.as_ref(), &[])
+            .await;
+        observed(r)
+    }
+
+    /// Sends one step; `None` for the steps that are not a request (clock, restart).
+    pub async fn send(&mut self, step: &Step) -> Option<Observed> {
+        let desk_path = |d: u32, what: &str| format!("/api/v1/desks/{d}/{what}");
+        Some(match *step {
+            Step::Issue {
+                service,
+                priority,
+                same_gender,
+                feels_unsafe,
+            } => {
+                let mut body = json!({
+                    "service": service,
+                    "priority": if priority { "priority" } else { "normal" },
+                });
+                if let Some(g) = same_gender {
+                    body["gender_preference"] = json!(match g {
+                        Gender::Female => "female",
+                        Gender::Male => "male",
+                    });
+                }
+                if feels_unsafe {
+                    let version = config().intake_notice.version;
+                    body["intake"] = json!({ "notice_version": version, "feels_unsafe": true });
+                }
+                let kiosk = self.server().kiosk_token.clone();
+                let k = key();
+                let r = observed(self.api.issue(&kiosk, &k, &body).await);
+                self.last_issue = Some((k, body));
+                r
+            }
+            Step::RetryIssue(None) => return None,
+            Step::RetryIssue(Some(_)) => {
+                let (k, body) = self.last_issue.clone().expect("an issue to retry");
+                let kiosk = self.server().kiosk_token.clone();
+                observed(self.api.issue(&kiosk, &k, &body).await)
+            }
+            Step::SignIn(w, d) => self.post(w, &desk_path(d, "sign-in"), None).await,
+            Step::SignOut(w, d) => self.post(w, &desk_path(d, "sign-out"), None).await,
+            Step::Pause(w, d) => self.post(w, &desk_path(d, "pause"), None).await,
+            Step::Resume(w, d) => self.post(w, &desk_path(d, "resume"), None).await,
+            Step::CallNext(w, d) => self.post(w, &desk_path(d, "call-next"), None).await,
+            Step::Call {
+                who,
+                desk,
+                ticket,
+                override_gender,
+            } => {
+                let mut body = json!({ "ticket": self.id(ticket) });
+                if override_gender {
+                    body["override_gender"] = json!(true);
+                }
+                self.post(who, &desk_path(desk, "call"), Some(body)).await
+            }
+            Step::Act(w, t, op) => {
+                let id = self.id(t);
+                let (what, body) = match op {
+                    Op::Recall => ("recall", None),
+                    Op::Start => ("start", None),
+                    Op::Finish => ("finish", Some(json!({ "outcome": "information_given" }))),
+                    Op::NoShow => ("no-show", None),
+                    Op::Return => ("return", None),
+                    Op::Refer => ("refer", Some(json!({ "reason": "needs a researcher" }))),
+                    Op::Cancel => ("cancel", None),
+                    Op::ToService(s) => ("transfer", Some(json!({ "service": s }))),
+                    Op::ToDesk(d) => ("transfer", Some(json!({ "desk": d }))),
+                };
+                self.post(w, &format!("/api/v1/tickets/{id}/{what}"), body)
+                    .await
+            }
+            Step::Wait(_) | Step::Rollover | Step::Restart => return None,
+        })
+    }
+
+    /// Sets the injected clock. On a new Riyadh day one write runs the rollover at once (it runs
+    /// at the first write of a day), so that reads agree with the model; sessions near their end
+    /// are renewed by logging in again.
+    pub async fn set_clock(&mut self, to: i64, new_day: bool) {
+        self.clock
+            .set(Utc.timestamp_opt(to, 0).single().expect("a valid instant"));
+        if to - self.logged_in_at >= RELOGIN_AFTER_SECS {
+            for (i, s) in STAFF.iter().enumerate() {
+                self.tokens[i] = self.api.login(s.name).await;
+            }
+            self.logged_in_at = to;
+        } else if new_day {
+            let last = STAFF.len() - 1;
+            self.tokens[last] = self.api.login(STAFF[last].name).await;
+        }
+    }
+
+    /// Graceful stop and start on the same file, port and clock.
+    pub fn restart(&mut self) {
+        let mut old = self.server.take().expect("a running server");
+        old.stop();
+        drop(old);
+        let server = start(&self.db, &self.clock);
+        self.api = Api::new(&server.base_url);
+        self.server = Some(server);
+        self.lookups = 0;
+        self.last_issue = None;
+    }
+
+    /// `GET /api/v1/queue`, as the supervisor sees it.
+    pub async fn queue(&self) -> Observed {
+        let token = &self.tokens[STAFF.len() - 1];
+        observed(self.api.get("/api/v1/queue", Some(token)).await)
+    }
+
+    /// The public status of a ticket, from a loopback address that has not used up its lookups.
+    pub async fn status(&mut self, i: usize) -> Observed {
+        let n = self.lookups / LOOKUPS_PER_ADDRESS;
+        self.lookups += 1;
+        while self.lookup_clients.len() <= n {
+            let k = self.lookup_clients.len();
+            let addr = Ipv4Addr::new(127, 1, (k / 250) as u8, (k % 250 + 1) as u8);
+            let client = reqwest::Client::builder()
+                .local_address(IpAddr::V4(addr))
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .expect("lookup client");
+            self.lookup_clients.push(client);
+        }
+        let url = format!(
+            "{}/api/v1/status/{}",
+            self.server().base_url,
+            self.status_tokens[i]
+        );
+        let res = self.lookup_clients[n]
+            .get(url)
+            .send()
+            .await
+            .expect("the server answers a status lookup");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap_or_default();
+        let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Observed {
+            status,
+            code: json["code"].as_str().unwrap_or("").to_string(),
+            json,
+        }
+    }
+}
+
+fn observed(r: e2e::Reply) -> Observed {
+    Observed {
+        status: r.status.as_u16(),
+        code: r.code().to_string(),
+        json: r.json,
+    }
+}

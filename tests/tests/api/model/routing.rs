@@ -1,0 +1,95 @@
+//! The routing rules of the reference model (ARCHITECTURE.md "Routing rules"): which lines a desk
+//! calls from, the same-gender request, calling order, anti-starvation; and people ahead.
+
+use super::branch::{
+    self, GENDER_FALLBACK_MINUTES, Kind, MAX_PRIORITY_STREAK, NORMAL_MAX_WAIT_MINUTES, STAFF,
+};
+use super::spec::{Line, MINUTE, Spec, State, Ticket};
+
+/// Calling order within a line: class, then issue time, then issue order.
+pub fn order_key(t: &Ticket, i: usize) -> (u8, i64, usize) {
+    (t.class, t.issued_at, i)
+}
+
+/// Rule 1: a desk calls from its services' lines; research desks also from the referred line;
+/// a line of one named desk only there.
+pub fn can_serve(desk: u32, line: Line) -> bool {
+    let Some(d) = branch::desk(desk) else {
+        return false;
+    };
+    match line {
+        Line::Service(s) => d.services.contains(&s),
+        Line::Research => d.kind == Kind::Research,
+        Line::Desk(id) => id == desk,
+    }
+}
+
+fn waited_minutes(spec: &Spec, t: &Ticket) -> i64 {
+    ((spec.now - t.issued_at) / MINUTE).max(0)
+}
+
+/// Rule 2: a same-gender request is left by a desk of the other gender while a matching desk that
+/// could call it is open and it has waited less than the fallback time.
+pub fn gender_allows(spec: &Spec, desk: u32, i: usize) -> bool {
+    let t = &spec.tickets[i];
+    let Some(wanted) = t.same_gender else {
+        return true;
+    };
+    let gender_at = |d: u32| {
+        spec.desk(d)
+            .and_then(|d| d.on_duty)
+            .map(|w| STAFF[w].gender)
+    };
+    if gender_at(desk) == Some(wanted) || waited_minutes(spec, t) >= GENDER_FALLBACK_MINUTES {
+        return true;
+    }
+    let a_match_is_open = spec.desks.iter().any(|d| {
+        d.id != desk
+            && d.on_duty.is_some()
+            && !d.paused
+            && gender_at(d.id) == Some(wanted)
+            && can_serve(d.id, t.line)
+    });
+    !a_match_is_open
+}
+
+/// Rules 1–4: the ticket `desk` calls next.
+pub fn choose_next(spec: &Spec, desk: u32) -> Option<usize> {
+    let eligible: Vec<usize> = spec
+        .waiting()
+        .into_iter()
+        .filter(|&i| can_serve(desk, spec.tickets[i].line) && gender_allows(spec, desk, i))
+        .collect();
+    let best = *eligible.first()?;
+    let streak = spec.desk(desk).map_or(0, |d| d.streak);
+    if spec.tickets[best].class == 1 && streak >= MAX_PRIORITY_STREAK {
+        let starving = eligible.iter().copied().find(|&i| {
+            spec.tickets[i].class == 2
+                && waited_minutes(spec, &spec.tickets[i]) >= NORMAL_MAX_WAIT_MINUTES
+        });
+        if let Some(n) = starving {
+            return Some(n);
+        }
+    }
+    Some(best)
+}
+
+/// Waiting tickets of the same line with an earlier place.
+pub fn people_ahead(spec: &Spec, i: usize) -> u32 {
+    let t = &spec.tickets[i];
+    if t.state != State::Waiting {
+        return 0;
+    }
+    let n = spec
+        .tickets
+        .iter()
+        .enumerate()
+        .filter(|(j, o)| {
+            *j != i
+                && o.state == State::Waiting
+                && o.line == t.line
+                && order_key(o, *j) < order_key(t, i)
+        })
+        .count();
+    n as u32
+}

@@ -1,0 +1,523 @@
+//! The reference model: the documented queue rules (ARCHITECTURE.md "The ticket state machine",
+//! "Routing rules", and issue 11 items 1 and 2), written from the documents and independently of
+//! the server's code. It answers each step with "accepted" or a refusal code, and says what the
+//! queue looks like afterwards.
+
+use std::collections::HashMap;
+
+use super::actions::{Action, Actor, DeskRef, Op, TicketRef};
+use super::branch::{self, DESKS, Gender, Kind, Role, STAFF};
+use super::routing;
+
+pub const MINUTE: i64 = 60;
+const DAY: i64 = 86_400;
+const RIYADH: i64 = 3 * 3600;
+
+/// The service day (Riyadh date, as days since the epoch) of an instant (Unix seconds).
+pub fn service_day(t: i64) -> i64 {
+    (t + RIYADH).div_euclid(DAY)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Waiting,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+    Cancelled,
+    Expired,
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Called => "called",
+            Self::Serving => "serving",
+            Self::Done => "done",
+            Self::NoShow => "no_show",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Waiting | Self::Called | Self::Serving)
+    }
+}
+
+/// The line a ticket waits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    Service(&'static str),
+    Research,
+    Desk(u32),
+}
+
+#[derive(Clone, Debug)]
+pub struct Ticket {
+    /// The issuing service: with `number`, the label, for life.
+    pub service: &'static str,
+    pub day: i64,
+    pub label: String,
+    /// 0 urgent (feels unsafe), 1 priority, 2 normal: the calling order.
+    pub class: u8,
+    pub same_gender: Option<Gender>,
+    pub state: State,
+    pub line: Line,
+    pub desk: Option<u32>,
+    pub issued_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Desk {
+    pub id: u32,
+    pub on_duty: Option<usize>,
+    pub paused: bool,
+    /// Non-normal calls in a row (anti-starvation).
+    pub streak: u32,
+}
+
+/// An action with its references resolved against the model.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Issue {
+        service: &'static str,
+        priority: bool,
+        same_gender: Option<Gender>,
+        feels_unsafe: bool,
+    },
+    SignIn(usize, u32),
+    SignOut(usize, u32),
+    Pause(usize, u32),
+    Resume(usize, u32),
+    CallNext(usize, u32),
+    /// `ticket`: index into the tickets issued, `None` for an id the server never gave.
+    Call {
+        who: usize,
+        desk: u32,
+        ticket: Option<usize>,
+        override_gender: bool,
+    },
+    Act(usize, Option<usize>, Op),
+    /// The last issue again with its key: `None` when there is none to retry in this server run
+    /// and day (a restart gives the kiosk a new device token; keys are purged at rollover).
+    RetryIssue(Option<usize>),
+    Wait(i64),
+    Rollover,
+    Restart,
+}
+
+/// How a request is answered: accepted (with the ticket it concerns), or refused with a status
+/// and a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Accepted(Option<usize>),
+    Refused(u16, &'static str),
+}
+
+use Answer::{Accepted, Refused};
+
+pub struct Spec {
+    pub now: i64,
+    pub tickets: Vec<Ticket>,
+    pub desks: Vec<Desk>,
+    counters: HashMap<(&'static str, i64), u32>,
+    /// The ticket the kiosk's last request issued, while a retry can still reach it.
+    last_issue: Option<usize>,
+}
+
+impl Spec {
+    pub fn new(now: i64) -> Self {
+        Self {
+            now,
+            tickets: Vec::new(),
+            desks: DESKS
+                .iter()
+                .map(|d| Desk {
+                    id: d.id,
+                    on_duty: None,
+                    paused: false,
+                    streak: 0,
+                })
+                .collect(),
+            counters: HashMap::new(),
+            last_issue: None,
+        }
+    }
+
+    pub fn desk(&self, id: u32) -> Option<&Desk> {
+        self.desks.iter().find(|d| d.id == id)
+    }
+
+    pub fn desk_mut(&mut self, id: u32) -> &mut Desk {
+        self.desks
+            .iter_mut()
+            .find(|d| d.id == id)
+            .expect("a desk of the branch")
+    }
+
+    /// Where `who` is signed in.
+    pub fn desk_of(&self, who: usize) -> Option<u32> {
+        self.desks
+            .iter()
+            .find(|d| d.on_duty == Some(who))
+            .map(|d| d.id)
+    }
+
+    /// The ticket called to or served at a desk.
+    pub fn current_at(&self, desk: u32) -> Option<usize> {
+        self.tickets
+            .iter()
+            .position(|t| t.desk == Some(desk) && matches!(t.state, State::Called | State::Serving))
+    }
+
+    /// Waiting tickets in calling order (class, issue time, issue order).
+    pub fn waiting(&self) -> Vec<usize> {
+        let mut w: Vec<usize> = (0..self.tickets.len())
+            .filter(|&i| self.tickets[i].state == State::Waiting)
+            .collect();
+        w.sort_by_key(|&i| routing::order_key(&self.tickets[i], i));
+        w
+    }
+
+    fn who(&self, a: Actor) -> usize {
+        let pick =
+            |among: Vec<usize>, k: usize| (!among.is_empty()).then(|| among[k % among.len()]);
+        let on_duty = || {
+            self.desks
+                .iter()
+                .filter_map(|d| d.on_duty)
+                .collect::<Vec<_>>()
+        };
+        match a {
+            Actor::Anyone(w) => w % STAFF.len(),
+            Actor::OnDuty(k) => pick(on_duty(), k).unwrap_or(k % STAFF.len()),
+            Actor::Busy(k) => {
+                let busy = self
+                    .desks
+                    .iter()
+                    .filter(|d| self.current_at(d.id).is_some())
+                    .filter_map(|d| d.on_duty)
+                    .collect();
+                pick(busy, k)
+                    .or_else(|| pick(on_duty(), k))
+                    .unwrap_or(k % STAFF.len())
+            }
+        }
+    }
+
+    pub fn resolve(&self, a: &Action) -> Step {
+        let desk = |who: usize, d: DeskRef| match d {
+            DeskRef::Id(id) => id,
+            DeskRef::Mine => self.desk_of(who).unwrap_or(STAFF[who].home),
+        };
+        let ticket = |who: usize, r: TicketRef| -> Option<usize> {
+            let n = self.tickets.len();
+            let any = |k: usize| (n > 0).then(|| k % n);
+            match r {
+                TicketRef::AtMyDesk => self
+                    .desk_of(who)
+                    .and_then(|d| self.current_at(d))
+                    .or_else(|| any(n.saturating_sub(1))),
+                TicketRef::Waiting(k) => {
+                    let w = self.waiting();
+                    if w.is_empty() {
+                        any(k)
+                    } else {
+                        Some(w[k % w.len()])
+                    }
+                }
+                TicketRef::Any(k) => any(k),
+            }
+        };
+        match *a {
+            Action::Issue {
+                service,
+                priority,
+                same_gender,
+                feels_unsafe,
+            } => Step::Issue {
+                service,
+                priority,
+                same_gender,
+                feels_unsafe,
+            },
+            Action::SignIn(w, d) => {
+                let w = self.who(w);
+                Step::SignIn(w, desk(w, d))
+            }
+            Action::SignOut(w, d) => {
+                let w = self.who(w);
+                Step::SignOut(w, desk(w, d))
+            }
+            Action::Pause(w, d) => {
+                let w = self.who(w);
+                Step::Pause(w, desk(w, d))
+            }
+            Action::Resume(w, d) => {
+                let w = self.who(w);
+                Step::Resume(w, desk(w, d))
+            }
+            Action::CallNext(w, d) => {
+                let w = self.who(w);
+                Step::CallNext(w, desk(w, d))
+            }
+            Action::Call {
+                who,
+                desk: d,
+                ticket: t,
+                override_gender,
+            } => {
+                let who = self.who(who);
+                Step::Call {
+                    who,
+                    desk: desk(who, d),
+                    ticket: match t {
+                        TicketRef::AtMyDesk => ticket(who, TicketRef::Waiting(0)),
+                        other => ticket(who, other),
+                    },
+                    override_gender,
+                }
+            }
+            Action::Act(w, t, op) => {
+                let w = self.who(w);
+                Step::Act(w, ticket(w, t), op)
+            }
+            Action::Progress(w) => {
+                let w = self.who(w);
+                let here = self.desk_of(w).and_then(|d| self.current_at(d));
+                match here.map(|i| self.tickets[i].state) {
+                    Some(State::Serving) => Step::Act(w, here, Op::Finish),
+                    Some(_) => Step::Act(w, here, Op::Start),
+                    None => Step::CallNext(w, desk(w, DeskRef::Mine)),
+                }
+            }
+            Action::RetryIssue => Step::RetryIssue(self.last_issue),
+            Action::Wait(m) => Step::Wait(m),
+            Action::Rollover => Step::Rollover,
+            Action::Restart => Step::Restart,
+        }
+    }
+
+    /// Runs one step on the model.
+    pub fn apply(&mut self, s: &Step) -> Answer {
+        self.expire_past_days();
+        match *s {
+            Step::Issue {
+                service,
+                priority,
+                same_gender,
+                feels_unsafe,
+            } => self.issue(service, priority, same_gender, feels_unsafe),
+            Step::SignIn(w, d) => self.sign_in(w, d),
+            Step::SignOut(w, d) => self.sign_out(w, d),
+            Step::Pause(w, d) => self.pause(w, d, true),
+            Step::Resume(w, d) => self.pause(w, d, false),
+            Step::CallNext(w, d) => self.call_next(w, d),
+            Step::Call {
+                who,
+                desk,
+                ticket,
+                override_gender,
+            } => self.call(who, desk, ticket, override_gender),
+            Step::Act(w, t, op) => super::acts::act(self, w, t, op),
+            // The same ticket again, nothing new issued.
+            Step::RetryIssue(last) => Accepted(last),
+            Step::Wait(m) => {
+                self.move_clock(self.now + m * MINUTE);
+                Accepted(None)
+            }
+            Step::Rollover => {
+                let next = (service_day(self.now) + 1) * DAY - RIYADH + 5 * MINUTE;
+                self.move_clock(next);
+                Accepted(None)
+            }
+            Step::Restart => {
+                self.last_issue = None;
+                // The anti-starvation streak lives in memory only.
+                for d in &mut self.desks {
+                    d.streak = 0;
+                }
+                Accepted(None)
+            }
+        }
+    }
+
+    fn move_clock(&mut self, to: i64) {
+        if service_day(to) != service_day(self.now) {
+            self.last_issue = None;
+        }
+        self.now = to;
+        self.expire_past_days();
+    }
+
+    /// The rollover, which runs before every request the server's engine takes (ARCHITECTURE.md:
+    /// "at the first write of a new Riyadh day, and every 30 s"): waiting and called tickets of
+    /// past days expire; serving ones stay with their desk. A past day's ticket put back in line
+    /// expires at the next request.
+    pub fn expire_past_days(&mut self) {
+        let today = service_day(self.now);
+        for t in &mut self.tickets {
+            if t.day < today && matches!(t.state, State::Waiting | State::Called) {
+                t.state = State::Expired;
+            }
+        }
+    }
+
+    fn issue(
+        &mut self,
+        service: &'static str,
+        priority: bool,
+        same_gender: Option<Gender>,
+        feels_unsafe: bool,
+    ) -> Answer {
+        let day = service_day(self.now);
+        let n = self.counters.entry((service, day)).or_insert(0);
+        *n += 1;
+        let number = *n;
+        self.tickets.push(Ticket {
+            service,
+            day,
+            label: format!("{}-{number:03}", branch::prefix(service)),
+            class: if feels_unsafe {
+                0
+            } else if priority {
+                1
+            } else {
+                2
+            },
+            same_gender,
+            state: State::Waiting,
+            line: Line::Service(service),
+            desk: None,
+            issued_at: self.now,
+        });
+        self.last_issue = Some(self.tickets.len() - 1);
+        Accepted(self.last_issue)
+    }
+
+    fn sign_in(&mut self, who: usize, desk: u32) -> Answer {
+        let Some(def) = branch::desk(desk) else {
+            return Refused(404, "unknown_desk");
+        };
+        let allowed = match STAFF[who].role {
+            Role::Reception => def.kind == Kind::Relations,
+            Role::Researcher => def.kind == Kind::Research,
+            Role::Supervisor => true,
+        };
+        if !allowed {
+            return Refused(403, "wrong_desk_kind");
+        }
+        if self.desk_of(who).is_some_and(|d| d != desk) {
+            return Refused(409, "signed_in_elsewhere");
+        }
+        let d = self.desk_mut(desk);
+        if d.on_duty.is_some_and(|o| o != who) {
+            return Refused(409, "desk_occupied");
+        }
+        d.on_duty = Some(who);
+        d.paused = false;
+        Accepted(None)
+    }
+
+    /// The desk, when `who` is the one signed in at it.
+    fn staffed_by(&self, desk: u32, who: usize) -> Result<(), Answer> {
+        match self.desk(desk) {
+            None => Err(Refused(404, "unknown_desk")),
+            Some(d) if d.on_duty == Some(who) => Ok(()),
+            Some(_) => Err(Refused(409, "not_signed_in")),
+        }
+    }
+
+    fn sign_out(&mut self, who: usize, desk: u32) -> Answer {
+        if let Err(a) = self.staffed_by(desk, who) {
+            return a;
+        }
+        if self.current_at(desk).is_some() {
+            return Refused(409, "desk_busy");
+        }
+        let d = self.desk_mut(desk);
+        d.on_duty = None;
+        d.paused = false;
+        d.streak = 0;
+        Accepted(None)
+    }
+
+    fn pause(&mut self, who: usize, desk: u32, paused: bool) -> Answer {
+        if let Err(a) = self.staffed_by(desk, who) {
+            return a;
+        }
+        self.desk_mut(desk).paused = paused;
+        Accepted(None)
+    }
+
+    /// A desk that may call now: signed in by `who`, not on a break, nobody at it.
+    fn ready(&self, desk: u32, who: usize) -> Result<(), Answer> {
+        self.staffed_by(desk, who)?;
+        if self.desk(desk).is_some_and(|d| d.paused) {
+            return Err(Refused(409, "desk_paused"));
+        }
+        if self.current_at(desk).is_some() {
+            return Err(Refused(409, "desk_busy"));
+        }
+        Ok(())
+    }
+
+    fn call_next(&mut self, who: usize, desk: u32) -> Answer {
+        if let Err(a) = self.ready(desk, who) {
+            return a;
+        }
+        match routing::choose_next(self, desk) {
+            None => Refused(404, "no_ticket_waiting"),
+            Some(i) => {
+                self.take(desk, i);
+                Accepted(Some(i))
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        who: usize,
+        desk: u32,
+        ticket: Option<usize>,
+        override_gender: bool,
+    ) -> Answer {
+        let supervisor = STAFF[who].role == Role::Supervisor;
+        // Only a supervisor may call against a same-gender request.
+        if override_gender && !supervisor {
+            return Refused(403, "forbidden");
+        }
+        if let Err(a) = self.ready(desk, who) {
+            return a;
+        }
+        let Some(i) = ticket else {
+            return Refused(404, "ticket_not_found");
+        };
+        // Every state but waiting, finished ones too, refuses a call (the state machine table).
+        if self.tickets[i].state != State::Waiting {
+            return Refused(409, "illegal_transition");
+        }
+        if !routing::can_serve(desk, self.tickets[i].line) && !supervisor {
+            return Refused(403, "not_your_line");
+        }
+        let overridden = supervisor && override_gender;
+        if !overridden && !routing::gender_allows(self, desk, i) {
+            return Refused(409, "gender_preference");
+        }
+        self.take(desk, i);
+        Accepted(Some(i))
+    }
+
+    /// Ticket `i` is called to `desk`.
+    fn take(&mut self, desk: u32, i: usize) {
+        let class = self.tickets[i].class;
+        let t = &mut self.tickets[i];
+        t.state = State::Called;
+        t.desk = Some(desk);
+        let d = self.desk_mut(desk);
+        d.streak = if class == 2 { 0 } else { d.streak + 1 };
+    }
+}
