@@ -583,7 +583,7 @@ async fn desk_outputs(
     let table = table.split("</table>").next().unwrap();
     let row = table
         .split("<tr>")
-        .find(|r| r.starts_with("<td>3</td>"))
+        .find(|r| r.starts_with("<td>Desk 3</td>"))
         .expect("desk 3 row on the page");
     // Key, visits, no-shows, wait ×2, within target, service, ratings, CSAT, average, response.
     let cells: Vec<String> = row

@@ -42,6 +42,10 @@ pub fn act(spec: &mut Spec, who: usize, ticket: Option<usize>, op: Op) -> Answer
         return Refused(404, "ticket_not_found");
     };
     let t = spec.tickets[i].clone();
+    // The visit is finished only after the visitor arrived (`start`) at the desk that called them.
+    if matches!(op, Op::Finish) && t.state == State::Called && t.desk.is_some() && t.desk == mine {
+        return Refused(409, "not_arrived");
+    }
     let Some(to) = next_state(t.state, op) else {
         return Refused(409, "illegal_transition");
     };
