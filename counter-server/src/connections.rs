@@ -10,13 +10,14 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper::body::Incoming;
+use hyper::body::{Body as HttpBody, Bytes, Frame, Incoming, SizeHint};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -130,17 +131,30 @@ impl Conn {
         } = self;
         let request_start = RequestStart::default();
         let head_read = request_start.clone();
+        let replying = Replying::default();
+        let in_service = replying.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             // The head is complete: no longer a request being read.
             head_read.set(None);
             req.extensions_mut().insert(ConnectInfo(peer));
-            tower::ServiceExt::oneshot(router.clone(), req)
+            let reply = in_service.begin();
+            let answer = tower::ServiceExt::oneshot(router.clone(), req);
+            async move {
+                answer.await.map(|res| {
+                    res.map(|body| {
+                        axum::body::Body::new(Tracked {
+                            body,
+                            _reply: reply,
+                        })
+                    })
+                })
+            }
         });
         let timer = HeaderTimer {
             request_start: request_start.clone(),
             timeout: limits.header_read,
         };
-        let io = IdleIo::new(io, limits.idle, request_start.clone());
+        let io = IdleIo::new(io, limits.idle, request_start.clone(), replying);
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(timer)
             .header_read_timeout(limits.header_read)
@@ -237,22 +251,26 @@ impl RequestStart {
 /// Ends a connection that stays silent for `idle` while the server waits for a request: from the
 /// moment it is ready and again after each reply written. Reads are what hyper polls while
 /// waiting, so the timer is checked there and reported as the end of the stream (a clean close).
+/// A reply still being written (an event stream, for one) is never idle, however long it is
+/// silent: `replying` counts the replies whose body is not finished.
 struct IdleIo<I> {
     io: I,
     idle: Duration,
     timer: Pin<Box<Sleep>>,
     awaiting_request: bool,
     request_start: RequestStart,
+    replying: Replying,
 }
 
 impl<I> IdleIo<I> {
-    fn new(io: I, idle: Duration, request_start: RequestStart) -> Self {
+    fn new(io: I, idle: Duration, request_start: RequestStart, replying: Replying) -> Self {
         Self {
             io,
             idle,
             timer: Box::pin(tokio::time::sleep(idle)),
             awaiting_request: true,
             request_start,
+            replying,
         }
     }
 
@@ -282,7 +300,11 @@ impl<I: AsyncRead + Unpin> AsyncRead for IdleIo<I> {
                 }
                 Poll::Ready(Ok(()))
             }
-            Poll::Pending if this.awaiting_request && this.timer.as_mut().poll(cx).is_ready() => {
+            Poll::Pending
+                if this.awaiting_request
+                    && !this.replying.any()
+                    && this.timer.as_mut().poll(cx).is_ready() =>
+            {
                 Poll::Ready(Ok(()))
             }
             other => other,
@@ -321,6 +343,56 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for IdleIo<I> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+/// How many replies of a connection are still being written.
+#[derive(Clone, Default)]
+struct Replying(Arc<AtomicUsize>);
+
+impl Replying {
+    fn begin(&self) -> ReplyInFlight {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        ReplyInFlight(self.0.clone())
+    }
+
+    fn any(&self) -> bool {
+        self.0.load(Ordering::SeqCst) > 0
+    }
+}
+
+/// One reply in flight; done when hyper drops its body (written to the end, or abandoned).
+struct ReplyInFlight(Arc<AtomicUsize>);
+
+impl Drop for ReplyInFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A reply body that holds its `ReplyInFlight` until it is dropped; otherwise the body itself.
+struct Tracked {
+    body: axum::body::Body,
+    _reply: ReplyInFlight,
+}
+
+impl HttpBody for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
     }
 }
 
