@@ -326,6 +326,13 @@ pub async fn act(
                     "sign in at a desk first",
                 ));
             }
+            // A supervisor acts on a visitor at another desk as from no desk (transfer, cancel).
+            let elsewhere = |t: &Ticket| t.desk.is_some() && t.desk != desk;
+            let desk = if supervisor && ctx.queue.ticket(ticket).is_some_and(elsewhere) {
+                None
+            } else {
+                desk
+            };
             let actor = Actor {
                 desk,
                 staff: Some(staff),

@@ -17,6 +17,8 @@ pub struct Config {
     pub hours: Hours,
     #[serde(default)]
     pub queue: QueueSettings,
+    #[serde(default)]
+    pub console: ConsoleSettings,
     pub intake_notice: IntakeNotice,
     pub services: Vec<ServiceConfig>,
     pub desks: Vec<DeskConfig>,
@@ -26,6 +28,35 @@ pub struct Config {
     pub backup: Option<BackupConfig>,
     #[serde(default)]
     pub tls: Option<TlsConfig>,
+    #[serde(default)]
+    pub connections: ConnectionSettings,
+}
+
+/// How long a connection may stay silent, and how many one address may hold (`crate::connections`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConnectionSettings {
+    /// A request's headers must be complete within this of its first byte.
+    pub header_read_timeout_seconds: u64,
+    /// A connection that starts no request for this long (after opening or a reply) is closed.
+    pub idle_timeout_seconds: u64,
+    pub tls_handshake_timeout_seconds: u64,
+    /// Connections open at once from one source address (beyond it: closed at once).
+    pub per_address: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client; empty: the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_seconds: 20,
+            idle_timeout_seconds: 60,
+            tls_handshake_timeout_seconds: 10,
+            per_address: 256,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// TLS on the branch network: PEM files (`counter-server make-ca` makes a branch-local pair).
@@ -103,6 +134,19 @@ impl Default for QueueSettings {
             normal_max_wait_minutes: p.normal_max_wait_minutes as u32,
             gender_fallback_minutes: p.gender_fallback_minutes as u32,
         }
+    }
+}
+
+/// The staff console: a browser session ends after `idle_seconds` without anything a person did.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleSettings {
+    pub idle_seconds: u32,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self { idle_seconds: 1800 }
     }
 }
 
@@ -189,6 +233,9 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
+        if self.console.idle_seconds == 0 || self.console.idle_seconds > 12 * 3600 {
+            return Err("[console] idle_seconds: 1 to 43200".into());
+        }
         if self.services.is_empty() {
             return Err("at least one [[services]] entry is needed".into());
         }
@@ -256,6 +303,17 @@ impl Config {
             && (b.every_hours == 0 || b.keep == 0)
         {
             return Err("backup.every_hours and backup.keep must be at least 1".into());
+        }
+        let c = &self.connections;
+        let timeouts = [
+            c.header_read_timeout_seconds,
+            c.idle_timeout_seconds,
+            c.tls_handshake_timeout_seconds,
+        ];
+        if timeouts.iter().any(|t| !(1..=600).contains(t)) || c.per_address == 0 {
+            return Err(
+                "connections: timeouts must be 1-600 seconds and per_address at least 1".into(),
+            );
         }
         if !self.branch.public_base_url.starts_with("http://")
             && !self.branch.public_base_url.starts_with("https://")

@@ -9,7 +9,8 @@
 //! - `api`: axum handlers, JSON in and out, errors in one shape; `auth`: tokens, passwords, roles.
 //! - `web`: the browser pages (staff console, waiting-room display, visitor status page), their
 //!   cookies, and the security headers and `Origin` check around every route.
-//! - `server`: wiring and start-up; `cli`: the binary's commands; `testing`: a real server for tests.
+//! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
+//!   bound per address; `cli`: the binary's commands; `testing`: a real server for tests.
 
 pub mod api;
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod connections;
 pub mod domain;
 pub mod input;
 pub mod limits;

@@ -1,6 +1,8 @@
-//! A small in-memory rate limiter: at most `max` events per key in a sliding `window`.
+//! In-memory limits: `RateLimiter` (at most `max` events per key in a sliding `window`),
+//! `StatusLimits` for the visitor status routes, and `LoginThrottle` for failed logins.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -66,9 +68,214 @@ impl RateLimiter {
     }
 }
 
+fn address_key(ip: Option<IpAddr>) -> String {
+    ip.map_or_else(|| "local".to_string(), |ip| ip.to_string())
+}
+
+/// Lookups of one status token per minute: the page's own pace (an event stream, a fallback
+/// poll every 10 s, reconnections) stays far below it.
+pub const STATUS_LOOKUPS_PER_TOKEN_PER_MINUTE: usize = 60;
+/// Lookups per source address per minute: a waiting room of phones behind one Wi-Fi address.
+pub const STATUS_LOOKUPS_PER_ADDRESS_PER_MINUTE: usize = 600;
+/// Unknown tokens per source address per minute before further misses are refused (a scan).
+pub const STATUS_MISSES_PER_ADDRESS_PER_MINUTE: usize = 30;
+
+/// The visitor status routes are limited per token and, generously, per address; unknown tokens
+/// have their own small budget per address, so a scan is slowed without refusing the valid
+/// tokens of the other phones on the same Wi-Fi.
+pub struct StatusLimits {
+    per_token: RateLimiter,
+    per_address: RateLimiter,
+    misses: RateLimiter,
+}
+
+impl Default for StatusLimits {
+    fn default() -> Self {
+        let minute = Duration::from_secs(60);
+        Self {
+            per_token: RateLimiter::new(STATUS_LOOKUPS_PER_TOKEN_PER_MINUTE, minute),
+            per_address: RateLimiter::new(STATUS_LOOKUPS_PER_ADDRESS_PER_MINUTE, minute),
+            misses: RateLimiter::new(STATUS_MISSES_PER_ADDRESS_PER_MINUTE, minute),
+        }
+    }
+}
+
+impl StatusLimits {
+    /// Counts one lookup of `token` from `ip`; false when either limit is reached.
+    pub fn admit(&self, ip: Option<IpAddr>, token: &str) -> bool {
+        // Keyed by the token's hash: tokens are kept only as hashes, in memory too.
+        let token_key: String = crate::auth::tokens::hash(token)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.per_address.hit(&address_key(ip)) && self.per_token.hit(&token_key)
+    }
+
+    /// Counts an unknown token looked up from `ip`; false when the address has used its budget
+    /// (the reply is then 429, not 404).
+    pub fn missed(&self, ip: Option<IpAddr>) -> bool {
+        self.misses.hit(&address_key(ip))
+    }
+}
+
+/// Failed logins allowed before a delay starts, for one (account, address) pair ...
+pub const LOGIN_FREE_FAILURES_PER_PAIR: u32 = 5;
+/// ... and for one address over all accounts (password spraying).
+pub const LOGIN_FREE_FAILURES_PER_ADDRESS: u32 = 20;
+/// The first delay; each further failure doubles it, up to `LOGIN_MAX_DELAY`.
+pub const LOGIN_FIRST_DELAY: Duration = Duration::from_secs(4);
+pub const LOGIN_MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+/// Failures are forgotten this long after the last one.
+pub const LOGIN_FORGET_AFTER: Duration = Duration::from_secs(3600);
+
+/// Failed logins slow down the (account, address) pair and the address alone, never the account
+/// alone, so someone guessing elsewhere cannot lock the real user out (OWASP authentication
+/// guidance): after the free failures, the next attempt must wait `LOGIN_FIRST_DELAY`, doubled for
+/// each failure since. Each attempt counts as a failure when it starts (so guesses sent all at
+/// once are counted before their passwords are checked); a success takes its own count back and
+/// clears its pair (an attacker's own account must not reset the address).
+pub struct LoginThrottle {
+    pairs: Backoff,
+    addresses: Backoff,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            pairs: Backoff::new(LOGIN_FREE_FAILURES_PER_PAIR),
+            addresses: Backoff::new(LOGIN_FREE_FAILURES_PER_ADDRESS),
+        }
+    }
+}
+
+impl LoginThrottle {
+    /// Starts an attempt of `username` from `ip`, counted as a failure until `succeeded`; or how
+    /// long the pair or the address must still wait.
+    pub fn attempt(&self, username: &str, ip: Option<IpAddr>) -> Result<(), Duration> {
+        let address = address_key(ip);
+        let pair = pair_key(username, &address);
+        let now = Instant::now();
+        let waits = [
+            self.pairs.wait(&pair, now),
+            self.addresses.wait(&address, now),
+        ];
+        if let Some(wait) = waits.into_iter().flatten().max() {
+            return Err(wait);
+        }
+        self.pairs.fail(pair, now);
+        self.addresses.fail(address, now);
+        Ok(())
+    }
+
+    pub fn succeeded(&self, username: &str, ip: Option<IpAddr>) {
+        let address = address_key(ip);
+        self.pairs
+            .seen
+            .lock()
+            .expect("throttle lock")
+            .remove(&pair_key(username, &address));
+        if let Some((failures, _)) = self
+            .addresses
+            .seen
+            .lock()
+            .expect("throttle lock")
+            .get_mut(&address)
+        {
+            *failures = failures.saturating_sub(1);
+        }
+    }
+}
+
+fn pair_key(username: &str, address: &str) -> String {
+    format!("{address} {username}")
+}
+
+/// Failures per key with an exponential delay after the first `free` ones.
+struct Backoff {
+    free: u32,
+    seen: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl Backoff {
+    fn new(free: u32) -> Self {
+        Self {
+            free,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn delay(&self, failures: u32) -> Option<Duration> {
+        let beyond = failures.checked_sub(self.free)?;
+        let factor = 1u32.checked_shl(beyond.min(16)).unwrap_or(u32::MAX);
+        Some(
+            LOGIN_FIRST_DELAY
+                .saturating_mul(factor)
+                .min(LOGIN_MAX_DELAY),
+        )
+    }
+
+    fn wait(&self, key: &str, now: Instant) -> Option<Duration> {
+        let seen = self.seen.lock().expect("throttle lock");
+        let (failures, last) = *seen.get(key)?;
+        let until = last + self.delay(failures)?;
+        until.checked_duration_since(now).filter(|d| !d.is_zero())
+    }
+
+    fn fail(&self, key: String, now: Instant) {
+        let mut seen = self.seen.lock().expect("throttle lock");
+        if seen.len() > 10_000 {
+            seen.retain(|_, (_, last)| now.duration_since(*last) < LOGIN_FORGET_AFTER);
+        }
+        let entry = seen.entry(key).or_insert((0, now));
+        if now.duration_since(entry.1) >= LOGIN_FORGET_AFTER {
+            entry.0 = 0;
+        }
+        *entry = (entry.0.saturating_add(1), now);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_failures_slow_the_pair_and_the_address_never_the_account() {
+        let t = LoginThrottle::default();
+        let (a, b) = (
+            Some("192.0.2.1".parse().unwrap()),
+            Some("192.0.2.2".parse().unwrap()),
+        );
+        for _ in 0..LOGIN_FREE_FAILURES_PER_PAIR {
+            assert_eq!(t.attempt("x", a), Ok(()));
+        }
+        let first = t.attempt("x", a).expect_err("the pair waits");
+        assert!(first > LOGIN_FIRST_DELAY - Duration::from_secs(1) && first <= LOGIN_FIRST_DELAY);
+        assert_eq!(
+            t.attempt("x", b),
+            Ok(()),
+            "the same account from elsewhere is not slowed"
+        );
+        t.succeeded("x", b);
+        assert_eq!(
+            t.attempt("y", a),
+            Ok(()),
+            "another account from the address is not slowed yet"
+        );
+        // Spraying: many accounts from one address.
+        let c = Some("192.0.2.3".parse().unwrap());
+        for n in 0..LOGIN_FREE_FAILURES_PER_ADDRESS {
+            assert_eq!(t.attempt(&format!("user{n}"), c), Ok(()));
+        }
+        assert!(t.attempt("someone-else", c).is_err(), "the address waits");
+        // A success takes its own attempt back: the real user's logins never add up.
+        let d = Some("192.0.2.4".parse().unwrap());
+        for _ in 0..LOGIN_FREE_FAILURES_PER_ADDRESS * 2 {
+            assert_eq!(t.attempt("x", d), Ok(()));
+            t.succeeded("x", d);
+        }
+        let backoff = Backoff::new(0);
+        assert_eq!(backoff.delay(64), Some(LOGIN_MAX_DELAY));
+    }
 
     #[test]
     fn limits_per_key() {

@@ -1,7 +1,6 @@
 //! Wiring: opens the store, builds the shared state and router, serves until told to stop.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,17 +12,12 @@ use crate::api::{self, AppState};
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::limits::RateLimiter;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
 use crate::store::{Database, StoreError};
-use crate::tls::{TlsListener, TlsPeer};
 
 /// How long the owner of a token is remembered without asking the database again.
 pub const PRINCIPAL_CACHE_SECONDS: u64 = 5;
-
-/// Failed logins allowed per account per minute before the account is throttled.
-pub const LOGIN_FAILURES_PER_MINUTE: usize = 5;
 
 /// A server ready to serve: state built, database open, writer thread running.
 pub struct Server {
@@ -119,14 +113,8 @@ impl Server {
             reads: ReadPool::new(db),
             config,
             clock,
-            login_limiter: Arc::new(RateLimiter::new(
-                LOGIN_FAILURES_PER_MINUTE,
-                Duration::from_secs(60),
-            )),
-            status_limiter: Arc::new(RateLimiter::new(
-                api::public::STATUS_LOOKUPS_PER_MINUTE,
-                Duration::from_secs(60),
-            )),
+            login_throttle: Arc::default(),
+            status_limits: Arc::default(),
             principals: Arc::new(PrincipalCache::new(Duration::from_secs(
                 PRINCIPAL_CACHE_SECONDS,
             ))),
@@ -171,26 +159,17 @@ impl Server {
             state.clock.clone(),
             state.shutdown.clone(),
         ));
+        let connections = state.config.connections.clone();
         let router = app(state);
         let graceful = async move {
             signal.await;
             let _ = shutdown.send(true);
         };
-        match bind {
-            Bind::Plain(l) => {
-                axum::serve(
-                    l,
-                    router.into_make_service_with_connect_info::<SocketAddr>(),
-                )
-                .with_graceful_shutdown(graceful)
-                .await?
-            }
-            Bind::Tls(l) => {
-                axum::serve(l, router.into_make_service_with_connect_info::<TlsPeer>())
-                    .with_graceful_shutdown(graceful)
-                    .await?
-            }
-        }
+        let (listener, tls) = match bind {
+            Bind::Plain(l) => (l, None),
+            Bind::Tls(l, config) => (l, Some(tokio_rustls::TlsAcceptor::from(config))),
+        };
+        crate::connections::serve(listener, tls, router, &connections, graceful).await;
         // The router (and with it every Engine handle) is gone: the writer drains and stops.
         tokio::task::spawn_blocking(move || engine_thread.join())
             .await
@@ -202,7 +181,7 @@ impl Server {
 /// Where the server listens: plain HTTP (tests, a reverse proxy) or TLS on the branch network.
 pub enum Bind {
     Plain(TcpListener),
-    Tls(TlsListener),
+    Tls(TcpListener, Arc<tokio_rustls::rustls::ServerConfig>),
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -14,7 +14,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::{Gender, Role};
 use crate::provision;
-use crate::server::Server;
+use crate::server::{Bind, Server};
 use crate::store::Database;
 use crate::store::key::DbKey;
 
@@ -83,11 +83,31 @@ impl TestServer {
             .expect("display device");
         let rating_token =
             provision::add_device(&db, "test rating", DeviceScope::Rating).expect("rating device");
-        let server = Server::open(opts.config, &db, opts.clock).expect("open the test server");
         let bind = opts
             .addr
             .unwrap_or_else(|| "127.0.0.1:0".parse().expect("loopback address"));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let listener = std::net::TcpListener::bind(bind).expect("bind the test server");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let addr = listener.local_addr().expect("local address");
+        let mut config = opts.config;
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let base_url = format!("{scheme}://{addr}");
+        // The Origin check compares with the public address: make it this server's, unless the
+        // test chose one.
+        if config.branch.public_base_url == Config::demo().branch.public_base_url {
+            config.branch.public_base_url = base_url.clone();
+        }
+        let tls = config
+            .tls
+            .as_ref()
+            .map(|t| crate::tls::server_config(&t.cert, &t.key).expect("the test TLS certificate"));
+        let server = Server::open(config, &db, opts.clock).expect("open the test server");
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -96,23 +116,22 @@ impl TestServer {
                 .build()
                 .expect("runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(bind)
-                    .await
-                    .expect("bind the test server");
-                addr_tx
-                    .send(listener.local_addr().expect("local address"))
-                    .expect("report the address");
+                let listener =
+                    tokio::net::TcpListener::from_std(listener).expect("the test listener");
+                let bind = match tls {
+                    Some(config) => Bind::Tls(listener, config),
+                    None => Bind::Plain(listener),
+                };
                 server
-                    .run(listener, async {
+                    .run_on(bind, async {
                         stop_rx.await.ok();
                     })
                     .await
                     .expect("serve");
             });
         });
-        let addr = addr_rx.recv().expect("the test server started");
         Self {
-            base_url: format!("http://{addr}"),
+            base_url,
             addr,
             db_path,
             db,

@@ -156,9 +156,8 @@ impl Browser {
     /// `tests/browser-tools/node_modules`) on the page as it is now, and panics listing every
     /// violation. `what` names the page state in the message.
     pub async fn assert_accessible(&self, what: &str) {
-        let axe = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
-            panic!("axe-core missing ({e}): cd tests/browser-tools && npm ci")
-        });
+        let axe = std::fs::read_to_string(axe_path())
+            .unwrap_or_else(|e| panic!("axe-core missing ({e}): cd tests/browser-tools && npm ci"));
         self.js(&axe, json!([])).await;
         let result = self
             .post(
@@ -289,6 +288,14 @@ impl Browser {
             .expect("screenshot decodes");
         std::fs::create_dir_all(dir).expect("screenshot directory");
         std::fs::write(dir.join(name), png).expect("write screenshot");
+    }
+
+    /// The value of cookie `name` as the browser holds it (`HttpOnly` ones too).
+    pub async fn cookie(&self, name: &str) -> Option<String> {
+        let v = self
+            .call(reqwest::Method::GET, &format!("/cookie/{name}"), None)
+            .await;
+        v["value"].as_str().map(str::to_string)
     }
 
     /// Opens a new tab and returns its handle.

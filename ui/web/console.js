@@ -1,45 +1,167 @@
 // The staff console. Talks to /api/v1 with the HttpOnly session cookie (the script never sees a
 // token); live updates come from the event stream, never from polling. Every piece of visitor
 // text is set with textContent inside dir="auto" elements, never as HTML.
+//
+// Two rules shape this file:
+// - The current visitor changes only through `setCurrent`; whenever it changes (or the user
+//   signs out, or the session ends) `forgetVisitor` empties every field, reveal and outcome, so
+//   nothing of one visitor reaches the next.
+// - Only requests a person caused carry `X-Awn-Activity: user`; they alone restart the session's
+//   idle timer, here and on the server. Background refreshes never do, so an unattended console
+//   signs itself out and clears the screen.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
-  const state = { revealed: null, me: null, services: {}, queue: null, current: null, visit: null, alerts: new Map(), events: null, refreshTimer: 0 };
+  const ITEMS = ["documents_checked", "data_confirmed", "committee_told"];
+  // Error lines next to the visitor's actions; cleared with the visitor.
+  const VISIT_ERRORS = ["call-error", "visit-error", "checklist-error", "refer-error", "transfer-error", "finish-error"];
+  const state = { revealed: null, me: null, services: {}, serviceOrder: [], queue: null, current: null, visit: null, alerts: new Map(), events: null, refreshTimer: 0 };
+  const idle = { deadline: 0, timer: 0, lastPing: 0 };
 
-  async function api(method, path, body) {
-    const res = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  // ----- talking to the server -----
+  // `user` marks a request a person caused (a click, typing): it restarts the idle timer.
+  async function api(method, path, body, user) {
+    const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+    if (user) { headers["X-Awn-Activity"] = "user"; noteActivity(); }
+    let res;
+    try {
+      res = await fetch(path, { method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (_) {
+      return { ok: false, status: 0, json: { code: "network" } };
+    }
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch (_) { json = null; }
-    if (res.status === 401 && path !== "/web/login") { showLogin(); }
+    // Refused because the idle time ran out (the server's timer may end a moment before ours).
+    if (res.status === 401 && path !== "/web/login" && state.me) showLogin(Date.now() >= idle.deadline - 2000 ? "idle" : "ended");
     return { ok: res.ok, status: res.status, json };
   }
 
-  function message(r) {
-    if (r.json && r.json.message) return r.json.message[awnLang.current] || r.json.message.ar;
-    return "HTTP " + r.status;
+  // A refusal in the staff member's words (console-words.js), never the developer's message.
+  function words(r) {
+    const code = r.json && r.json.code;
+    const key = "err_" + code;
+    if (code && AWN_I18N.ar[key]) return awnLang.t(key);
+    if (awnLang.current === "ar" && r.json && r.json.message && r.json.message.ar) return r.json.message.ar;
+    return awnLang.t("err_generic");
   }
 
-  function showError(el, r) { $(el).textContent = r ? message(r) : ""; }
+  // Shows `r`'s refusal in the element `el` next to the action (or clears it when `r` is ok).
+  function showError(el, r) {
+    const e = $(el);
+    if (!r || r.ok) { e.textContent = ""; delete e.dataset.code; return; }
+    e.textContent = words(r);
+    e.dataset.code = (r.json && r.json.code) || "";
+    e._reply = r;
+  }
+  function rewordErrors() {
+    document.querySelectorAll(".error").forEach((e) => { if (e._reply && e.textContent) e.textContent = words(e._reply); });
+  }
+
+  // ----- the idle timer (the server keeps the same one) -----
+  function noteActivity() {
+    if (!state.me) return;
+    idle.deadline = Date.now() + state.me.idle_seconds * 1000;
+    clearTimeout(idle.timer);
+    idle.timer = setTimeout(checkIdle, state.me.idle_seconds * 1000 + 50);
+  }
+  function checkIdle() {
+    if (!state.me) return;
+    const left = idle.deadline - Date.now();
+    if (left <= 0) { showLogin("idle"); return; }
+    clearTimeout(idle.timer);
+    idle.timer = setTimeout(checkIdle, left + 50);
+  }
+  document.addEventListener("visibilitychange", checkIdle);
+  // Typing causes no request by itself; a person typing a long note is still there.
+  document.addEventListener("input", () => {
+    if (!state.me) return;
+    const every = Math.min(60, state.me.idle_seconds / 3) * 1000;
+    if (Date.now() - idle.lastPing < every) return;
+    idle.lastPing = Date.now();
+    api("GET", "/api/v1/me", undefined, true);
+  });
+
+  function idleWords(seconds) {
+    const s = seconds;
+    return s >= 60 && s % 60 === 0
+      ? awnLang.t("session_idle_minutes").replace("{n}", String(s / 60))
+      : awnLang.t("session_idle_seconds").replace("{n}", String(s));
+  }
+
+  // ----- the current visitor: the one way it changes -----
+  function forgetVisitor() {
+    state.visit = null;
+    state.revealed = null;
+    $("finish-note").value = "";
+    $("refer-reason").value = "";
+    $("outcome-select").selectedIndex = 0;
+    $("transfer-target").value = "";
+    for (const item of ITEMS) {
+      $("check-" + item).checked = false;
+      $("done-" + item).textContent = "";
+    }
+    for (const id of ["intake-name", "intake-nid", "intake-mobile", "intake-needs", "referral-reason", "current-label", "current-state"]) $(id).textContent = "";
+    $("referral").classList.add("hidden");
+    $("intake").classList.add("hidden");
+    $("checklist-hint").classList.add("hidden");
+    VISIT_ERRORS.forEach((id) => showError(id, null));
+  }
+
+  // The visitor at this desk is now `ticket` (or nobody). Returns whether it is another visitor.
+  function setCurrent(ticket) {
+    const before = state.current;
+    const other = (ticket ? ticket.id : null) !== (before ? before.id : null);
+    if (other) {
+      forgetVisitor();
+      if (ticket) { hideOutcomes(); }
+    }
+    state.current = ticket || null;
+    return other;
+  }
+
+  function hideOutcomes() {
+    $("finished").classList.add("hidden");
+    $("finished-label").textContent = "";
+    $("follow-up-date").textContent = "";
+    $("done-note").classList.add("hidden");
+    $("done-note").textContent = "";
+  }
+
+  function showDone(key, label) {
+    hideOutcomes();
+    $("done-note").textContent = awnLang.t(key).replace("{label}", label);
+    $("done-note").dataset.key = key;
+    $("done-note").dataset.label = label;
+    $("done-note").classList.remove("hidden");
+  }
 
   // ----- login -----
-  function showLogin() {
+  // Back to the login form; `why` is "idle" or "ended" when the session ended by itself.
+  function showLogin(why) {
+    const seconds = state.me ? state.me.idle_seconds : 0;
+    const reason = why === "idle" ? idleWords(seconds) : why === "ended" ? awnLang.t("session_ended") : "";
     if (state.events) { state.events.close(); state.events = null; }
+    clearTimeout(idle.timer);
+    clearTimeout(state.refreshTimer);
     // Nothing of the previous user's work stays on screen for the next one.
+    setCurrent(null);
+    forgetVisitor();
+    hideOutcomes();
     Object.assign(state, { me: null, queue: null, current: null, visit: null, revealed: null });
     state.alerts.clear();
-    $("finished").classList.add("hidden");
-    $("follow-up-date").textContent = "";
-    $("finished-label").textContent = "";
-    $("action-error").textContent = "";
+    for (const id of ["desk-select", "waiting-list", "at-desk-list", "alert-list", "who", "desk-id", "desk-state", "transfer-target"]) $(id).textContent = "";
+    $("queue-lines").querySelector("tbody").textContent = "";
+    ["action-error", "at-desks-error"].forEach((id) => showError(id, null));
     $("app").classList.add("hidden");
     $("logout-btn").classList.add("hidden");
-    $("who").textContent = "";
+    $("login-user").value = "";
+    $("login-pass").value = "";
+    showError("login-error", null);
+    $("login-reason").textContent = reason;
+    $("login-reason").dataset.why = why || "";
+    $("login-reason").dataset.seconds = String(seconds);
+    $("login-reason").classList.toggle("hidden", !reason);
     $("login").classList.remove("hidden");
     $("login-user").focus();
   }
@@ -47,37 +169,56 @@
   $("login-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     $("login-btn").disabled = true;
-    const r = await api("POST", "/web/login", { username: $("login-user").value, password: $("login-pass").value });
+    const r = await api("POST", "/web/login", { username: $("login-user").value, password: $("login-pass").value }, true);
     $("login-btn").disabled = false;
     $("login-pass").value = "";
     if (!r.ok) { showError("login-error", r); return; }
     showError("login-error", null);
-    await start();
+    $("login-user").value = "";
+    $("login-reason").classList.add("hidden");
+    $("login-reason").textContent = "";
+    await start(true);
   });
 
   $("logout-btn").addEventListener("click", async () => {
-    await api("POST", "/web/logout");
+    await api("POST", "/web/logout", undefined, true);
     showLogin();
   });
 
   $("lang-btn").addEventListener("click", () => awnLang.toggle());
-  document.addEventListener("awn-lang", () => { render(); renderVisit(); renderAlerts(); });
+  document.addEventListener("awn-lang", () => {
+    render();
+    renderVisit();
+    renderAlerts();
+    rewordErrors();
+    const why = $("login-reason").dataset.why;
+    if (why) $("login-reason").textContent = why === "idle" ? idleWords(Number($("login-reason").dataset.seconds)) : awnLang.t("session_ended");
+    const done = $("done-note");
+    if (done.dataset.key && done.textContent) done.textContent = awnLang.t(done.dataset.key).replace("{label}", done.dataset.label);
+  });
 
   // ----- start-up -----
-  async function start() {
-    const me = await api("GET", "/api/v1/me");
-    if (!me.ok) { showLogin(); return; }
+  // `user`: a person caused it (login, opening the page), not a reconnection.
+  async function start(user) {
+    const me = await api("GET", "/api/v1/me", undefined, user);
+    if (!me.ok) { if (me.status === 401) showLogin(); return; }
     state.me = me.json;
+    if (user) noteActivity();
     $("login").classList.add("hidden");
     $("app").classList.remove("hidden");
     $("logout-btn").classList.remove("hidden");
     $("who").textContent = state.me.display_name;
     const sv = await api("GET", "/api/v1/services");
-    if (sv.ok) sv.json.services.forEach((s) => { state.services[s.code] = s.name; });
+    if (sv.ok) {
+      state.serviceOrder = sv.json.services.map((s) => s.code);
+      sv.json.services.forEach((s) => { state.services[s.code] = s.name; });
+    }
     $("alerts").classList.toggle("hidden", !state.me.supervisor);
+    $("at-desks").classList.toggle("hidden", !state.me.supervisor);
     if (state.me.supervisor) await loadAlerts();
     connect();
     await refresh();
+    if (user) focusNext();
   }
 
   function connect() {
@@ -96,8 +237,9 @@
     es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); renderAlerts(); });
     es.addEventListener("alert_acknowledged", (e) => { state.alerts.delete(JSON.parse(e.data).id); renderAlerts(); });
     es.onerror = () => {
+      if (!state.me) return;
       $("conn").classList.remove("hidden");
-      if (es.readyState === EventSource.CLOSED) setTimeout(() => { if (state.me) start(); }, 3000);
+      if (es.readyState === EventSource.CLOSED) setTimeout(() => { if (state.me) start(false); }, 3000);
     };
   }
 
@@ -106,120 +248,207 @@
     state.refreshTimer = setTimeout(refresh, 50);
   }
 
+  // Reloads who I am and the queue (background requests: they do not count as activity).
   async function refresh() {
+    if (!state.me) return;
     const me = await api("GET", "/api/v1/me");
-    if (!me.ok) return;
+    if (!me.ok || !state.me) return;
     state.me = me.json;
     const q = await api("GET", "/api/v1/queue");
-    if (!q.ok) return;
+    if (!q.ok || !state.me) return;
     state.queue = q.json;
     const desk = state.me.desk;
     const current = desk ? q.json.tickets.find((t) => t.desk === desk && (t.state === "called" || t.state === "serving")) : null;
-    const changed = (current && current.id) !== (state.current && state.current.id) || (current && state.current && current.state !== state.current.state);
-    state.current = current || null;
-    if (current && changed) {
-      $("finished").classList.add("hidden");
-      await loadVisit();
-    }
-    if (!current) state.visit = null;
+    const before = state.current;
+    const other = setCurrent(current);
+    if (current && (other || before.state !== current.state)) await loadVisit(current.id);
     render();
     renderVisit();
   }
 
+  // ----- focus: after each action, the next sensible control -----
+  function focusFirst(ids) {
+    for (const id of ids) {
+      const el = $(id);
+      if (el && !el.disabled && el.offsetParent !== null) { el.focus(); return; }
+    }
+  }
+  function focusNext() {
+    if (!state.me) return;
+    if (state.me.desk == null) { focusFirst(["desk-select", "sign-in-btn"]); return; }
+    const cur = state.current;
+    if (!cur) { focusFirst(["call-next-btn", "break-btn"]); return; }
+    if (cur.state === "called") { focusFirst(["start-btn"]); return; }
+    const open = ITEMS.map((i) => "check-" + i).filter((id) => !$(id).checked);
+    focusFirst([...open, "finish-btn"]);
+  }
+
   // ----- desk -----
   $("sign-in-btn").addEventListener("click", async () => {
-    const r = await api("POST", "/api/v1/desks/" + $("desk-select").value + "/sign-in");
-    showError("action-error", r.ok ? null : r);
+    const desk = $("desk-select").value;
+    const r = await api("POST", "/api/v1/desks/" + desk + "/sign-in", undefined, true);
+    showError("action-error", r);
+    if (r.ok && state.me) { try { localStorage.setItem("awn.desk." + state.me.id, desk); } catch (_) { /* private mode */ } }
     await refresh();
+    focusNext();
   });
   $("sign-out-btn").addEventListener("click", async () => {
-    const r = await api("POST", "/api/v1/desks/" + state.me.desk + "/sign-out");
-    showError("action-error", r.ok ? null : r);
+    const r = await api("POST", "/api/v1/desks/" + state.me.desk + "/sign-out", undefined, true);
+    showError("action-error", r);
     await refresh();
+    focusNext();
   });
   $("break-btn").addEventListener("click", async () => {
-    const r = await api("POST", "/api/v1/desks/" + state.me.desk + (state.me.paused ? "/resume" : "/pause"));
-    showError("action-error", r.ok ? null : r);
+    const r = await api("POST", "/api/v1/desks/" + state.me.desk + (state.me.paused ? "/resume" : "/pause"), undefined, true);
+    showError("action-error", r);
     await refresh();
+    focusFirst(["call-next-btn", "break-btn"]);
   });
 
-  // ----- calling -----
-  async function act(path, body) {
-    const r = await api("POST", path, body);
-    showError("action-error", r.ok ? null : r);
+  // ----- the visitor's actions -----
+  // Runs an action a person asked for; its refusal goes to `errorEl` next to the control. When
+  // `done` is given and the action succeeds, the visitor has left this desk: the fields are
+  // emptied at once (not only when the refresh notices) and `done` is confirmed on screen.
+  async function act(path, body, errorEl, done) {
+    const label = state.current ? state.current.label : "";
+    const r = await api("POST", path, body, true);
+    showError(errorEl, r);
+    if (r.ok && done) { setCurrent(null); showDone(done, label); }
     await refresh();
+    focusNext();
     return r;
   }
-  $("call-next-btn").addEventListener("click", () => act("/api/v1/desks/" + state.me.desk + "/call-next"));
-  $("recall-btn").addEventListener("click", () => act("/api/v1/tickets/" + state.current.id + "/recall"));
-  $("start-btn").addEventListener("click", () => act("/api/v1/tickets/" + state.current.id + "/start"));
-  $("no-show-btn").addEventListener("click", () => act("/api/v1/tickets/" + state.current.id + "/no-show"));
-  $("return-btn").addEventListener("click", () => act("/api/v1/tickets/" + state.current.id + "/return"));
-  $("refer-btn").addEventListener("click", async () => {
-    const r = await act("/api/v1/tickets/" + state.current.id + "/refer", { reason: $("refer-reason").value });
-    if (r.ok) $("refer-reason").value = "";
+  const ticketPath = (what) => "/api/v1/tickets/" + state.current.id + "/" + what;
+  $("call-next-btn").addEventListener("click", () => act("/api/v1/desks/" + state.me.desk + "/call-next", undefined, "call-error"));
+  $("recall-btn").addEventListener("click", () => act(ticketPath("recall"), undefined, "visit-error"));
+  $("start-btn").addEventListener("click", () => act(ticketPath("start"), undefined, "visit-error"));
+  $("no-show-btn").addEventListener("click", () => act(ticketPath("no-show"), undefined, "visit-error", "done_no_show"));
+  $("return-btn").addEventListener("click", () => act(ticketPath("return"), undefined, "visit-error", "done_returned"));
+  $("refer-btn").addEventListener("click", () => act(ticketPath("refer"), { reason: $("refer-reason").value }, "refer-error", "done_referred"));
+  $("transfer-btn").addEventListener("click", () => {
+    const body = transferBody($("transfer-target").value);
+    if (!body) { showError("transfer-error", { ok: false, json: { code: "transfer_target" } }); return; }
+    act(ticketPath("transfer"), body, "transfer-error", "done_transferred");
   });
+  $("cancel-btn").addEventListener("click", () => act(ticketPath("cancel"), undefined, "transfer-error", "done_cancelled"));
   $("finish-btn").addEventListener("click", async () => {
     const label = state.current.label;
     const body = { outcome: $("outcome-select").value };
     if ($("finish-note").value.trim()) body.note = $("finish-note").value;
-    const r = await act("/api/v1/tickets/" + state.current.id + "/finish", body);
-    if (!r.ok) return;
-    $("finish-note").value = "";
-    $("finished").classList.remove("hidden");
-    $("finished-label").textContent = label;
-    const fu = r.json.follow_up;
-    $("follow-up").classList.toggle("hidden", !fu);
-    $("follow-up-date").textContent = fu ? fu.earliest_answer_date : "";
+    const r = await api("POST", ticketPath("finish"), body, true);
+    showError("finish-error", r);
+    if (r.ok) {
+      setCurrent(null);
+      hideOutcomes();
+      $("finished").classList.remove("hidden");
+      $("finished-label").textContent = label;
+      const fu = r.json.follow_up;
+      $("follow-up").classList.toggle("hidden", !fu);
+      $("follow-up-date").textContent = fu ? fu.earliest_answer_date : "";
+    }
+    await refresh();
+    focusNext();
   });
   $("outcome-select").addEventListener("change", renderVisit);
 
+  function transferBody(value) {
+    if (value.startsWith("service:")) return { service: value.slice(8) };
+    if (value.startsWith("desk:")) return { desk: Number(value.slice(5)) };
+    return null;
+  }
+
+  // The lines and desks a visitor can be transferred to (`exceptDesk`: where they are now).
+  function fillTargets(sel, exceptDesk) {
+    const chosen = sel.value;
+    sel.textContent = "";
+    const add = (parent, value, text) => {
+      const o = document.createElement("option");
+      o.value = value;
+      o.textContent = text;
+      parent.appendChild(o);
+    };
+    add(sel, "", awnLang.t("choose_target"));
+    const lines = document.createElement("optgroup");
+    lines.label = awnLang.t("to_line");
+    state.serviceOrder.forEach((code) => add(lines, "service:" + code, serviceName(code)));
+    sel.appendChild(lines);
+    const desks = document.createElement("optgroup");
+    desks.label = awnLang.t("to_desk");
+    (state.queue ? state.queue.desks : []).filter((d) => d.id !== exceptDesk).forEach((d) => add(desks, "desk:" + d.id, awnLang.t("to_desk") + " " + d.id));
+    sel.appendChild(desks);
+    sel.value = chosen;
+    if (sel.value !== chosen) sel.value = "";
+  }
+
   // ----- the visitor's details (every read is audited by the server) -----
-  async function loadVisit() {
-    const r = await api("GET", "/api/v1/tickets/" + state.current.id + "/visit");
-    state.visit = r.ok ? r.json : null;
+  async function loadVisit(id) {
+    const r = await api("GET", "/api/v1/tickets/" + id + "/visit");
+    // The visitor may have changed while the answer travelled.
+    if (state.current && state.current.id === id) state.visit = r.ok ? r.json : null;
   }
   $("reveal-btn").addEventListener("click", async () => {
-    const r = await api("POST", "/api/v1/tickets/" + state.current.id + "/reveal");
-    if (!r.ok) { showError("action-error", r); return; }
-    state.revealed = { id: state.current.id, nid: r.json.national_id, mobile: r.json.mobile };
+    const id = state.current.id;
+    const r = await api("POST", "/api/v1/tickets/" + id + "/reveal", undefined, true);
+    if (!r.ok) { showError("visit-error", r); return; }
+    if (state.current && state.current.id === id) state.revealed = { id, nid: r.json.national_id, mobile: r.json.mobile };
     renderVisit();
   });
   document.querySelectorAll("#checklist input[type=checkbox]").forEach((box) => {
     box.addEventListener("change", async () => {
       if (!box.checked) { box.checked = true; return; } // a tick is a record; it is not undone
-      const r = await api("POST", "/api/v1/tickets/" + state.current.id + "/checklist", { item: box.dataset.item });
-      if (!r.ok) { box.checked = false; showError("action-error", r); return; }
-      if (state.visit) state.visit.checklist = r.json;
+      const id = state.current.id;
+      const r = await api("POST", "/api/v1/tickets/" + id + "/checklist", { item: box.dataset.item }, true);
+      showError("checklist-error", r);
+      if (!r.ok) { box.checked = false; return; }
+      if (state.visit && state.current && state.current.id === id) state.visit.checklist = r.json;
       renderVisit();
+      focusNext();
     });
   });
 
   // ----- rendering -----
   function serviceName(code) { const n = state.services[code]; return n ? n[awnLang.current] : code; }
 
-  function render() {
-    if (!state.me || !state.queue) return;
+  // The desk list: only the desks this role may use; the usual one (last used here, else the
+  // first free one) chosen.
+  function renderDesks() {
     const me = state.me;
     const sel = $("desk-select");
     const chosen = sel.value;
     sel.textContent = "";
-    state.queue.desks.forEach((d) => {
+    const mine = state.queue.desks.filter((d) => me.desks.includes(d.id));
+    mine.forEach((d) => {
       const o = document.createElement("option");
       o.value = d.id;
-      o.textContent = d.id + " — " + d.services.map(serviceName).join("، ");
+      o.textContent = d.id + " — " + d.services.map(serviceName).join("، ") + (d.staffed && d.id !== me.desk ? " (" + awnLang.t("desk_taken") + ")" : "");
       sel.appendChild(o);
     });
-    if (chosen) sel.value = chosen;
+    let usual = null;
+    try { usual = localStorage.getItem("awn.desk." + me.id); } catch (_) { usual = null; }
+    const free = mine.find((d) => !d.staffed);
+    const pick = [me.desk, chosen && Number(chosen), usual && Number(usual), free && free.id, mine[0] && mine[0].id]
+      .find((id) => id && mine.some((d) => d.id === id));
+    if (pick) sel.value = String(pick);
+    return mine.length;
+  }
+
+  function render() {
+    if (!state.me || !state.queue) return;
+    const me = state.me;
+    const count = renderDesks();
     const atDesk = me.desk != null;
-    sel.disabled = atDesk;
+    $("desk-select").disabled = atDesk;
     $("sign-in-btn").classList.toggle("hidden", atDesk);
+    $("sign-in-btn").disabled = count === 0;
     $("desk-now").classList.toggle("hidden", !atDesk);
     $("break-btn").classList.toggle("hidden", !atDesk);
     $("sign-out-btn").classList.toggle("hidden", !atDesk);
     $("desk-id").textContent = atDesk ? me.desk : "";
     $("desk-state").textContent = awnLang.t(me.paused ? "on_break" : "available");
     $("break-btn").textContent = awnLang.t(me.paused ? "go_available" : "go_break");
+    // A break or leaving waits until the visitor at the desk is dealt with.
+    $("break-btn").disabled = !!state.current;
+    $("sign-out-btn").disabled = !!state.current;
     const desk = atDesk ? state.queue.desks.find((d) => d.id === me.desk) : null;
     const mine = (t) => !desk || (t.route === "service" && desk.services.includes(t.line)) || (t.route === "research" && desk.kind === "social_research") || (t.route === "desk" && t.route_desk === desk.id);
 
@@ -235,6 +464,10 @@
       }
       tbody.appendChild(tr);
     });
+    const canCall = atDesk && !me.paused && !state.current;
+    const hint = !atDesk ? (count ? "hint_choose_desk" : "hint_no_desks") : me.paused ? "hint_on_break" : state.current ? "hint_visitor_first" : "";
+    $("call-hint").textContent = hint ? awnLang.t(hint) : "";
+    $("call-hint").classList.toggle("hidden", !hint);
     const list = $("waiting-list");
     list.textContent = "";
     state.queue.tickets.filter((t) => t.state === "waiting" && mine(t)).forEach((t) => {
@@ -258,22 +491,81 @@
       b.type = "button";
       b.className = "secondary small call-btn";
       b.textContent = awnLang.t("call");
-      b.disabled = !atDesk || me.paused || !!state.current;
-      b.addEventListener("click", () => act("/api/v1/desks/" + me.desk + "/call", { ticket: t.id }));
+      b.setAttribute("aria-label", awnLang.t("call") + " " + t.label);
+      b.setAttribute("aria-describedby", "call-hint");
+      b.disabled = !canCall;
+      b.addEventListener("click", () => act("/api/v1/desks/" + me.desk + "/call", { ticket: t.id }, "call-error"));
       li.appendChild(b);
       list.appendChild(li);
     });
-    $("call-next-btn").disabled = !atDesk || me.paused || !!state.current;
+    $("call-next-btn").disabled = !canCall;
     const cur = state.current;
     $("current").classList.toggle("hidden", !cur);
     $("no-current").classList.toggle("hidden", !!cur);
     if (cur) {
       $("current-label").textContent = cur.label;
       $("current-state").textContent = awnLang.t("st_" + cur.state);
-      $("recall-btn").disabled = cur.state !== "called";
-      $("start-btn").disabled = cur.state !== "called";
-      $("no-show-btn").disabled = cur.state !== "called";
+      const called = cur.state === "called";
+      const arrived = cur.state === "serving";
+      $("recall-btn").disabled = !called;
+      $("start-btn").disabled = !called;
+      $("no-show-btn").disabled = !called;
+      $("refer-btn").disabled = !arrived;
+      $("finish-btn").disabled = !arrived;
+      $("arrive-hint").classList.toggle("hidden", arrived);
+      ITEMS.forEach((i) => { $("check-" + i).disabled = !arrived; });
+      // A research desk is where referrals go: it does not refer onwards.
+      $("refer-box").classList.toggle("hidden", !!desk && desk.kind === "social_research");
+      fillTargets($("transfer-target"), me.desk);
     }
+    renderAtDesks();
+  }
+
+  // Supervisors: every visitor called or served at another desk, to transfer or cancel.
+  function renderAtDesks() {
+    if (!state.me || !state.me.supervisor || !state.queue) return;
+    const ul = $("at-desk-list");
+    ul.textContent = "";
+    const there = state.queue.tickets.filter((t) => (t.state === "called" || t.state === "serving") && t.desk !== state.me.desk);
+    there.forEach((t) => {
+      const li = document.createElement("li");
+      li.className = "at-desk";
+      li.dataset.ticket = t.id;
+      const label = document.createElement("span");
+      label.className = "label";
+      label.textContent = t.label;
+      const where = document.createElement("span");
+      where.textContent = awnLang.t("at_desk") + " " + t.desk + " — " + awnLang.t("st_" + t.state);
+      const sel = document.createElement("select");
+      sel.className = "at-desk-target";
+      sel.setAttribute("aria-label", awnLang.t("transfer_to") + " (" + t.label + ")");
+      fillTargets(sel, t.desk);
+      const tr = document.createElement("button");
+      tr.type = "button";
+      tr.className = "secondary small at-desk-transfer";
+      tr.textContent = awnLang.t("transfer");
+      tr.setAttribute("aria-label", awnLang.t("transfer") + " " + t.label);
+      tr.addEventListener("click", async () => {
+        const body = transferBody(sel.value);
+        if (!body) { showError("at-desks-error", { ok: false, json: { code: "transfer_target" } }); return; }
+        const r = await api("POST", "/api/v1/tickets/" + t.id + "/transfer", body, true);
+        showError("at-desks-error", r);
+        await refresh();
+      });
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "secondary small danger at-desk-cancel";
+      cancel.textContent = awnLang.t("cancel_ticket");
+      cancel.setAttribute("aria-label", awnLang.t("cancel_ticket") + " " + t.label);
+      cancel.addEventListener("click", async () => {
+        const r = await api("POST", "/api/v1/tickets/" + t.id + "/cancel", undefined, true);
+        showError("at-desks-error", r);
+        await refresh();
+      });
+      li.append(label, where, sel, tr, cancel);
+      ul.appendChild(li);
+    });
+    $("no-at-desks").classList.toggle("hidden", there.length > 0);
   }
 
   function renderVisit() {
@@ -298,12 +590,12 @@
     $("referral").classList.toggle("hidden", !(v && v.referral));
     $("referral-reason").textContent = v && v.referral ? v.referral.reason + (v.referral.from_desk ? " (" + v.referral.from_desk + ")" : "") : "";
     const items = v ? v.checklist.items : [];
-    for (const item of ["documents_checked", "data_confirmed", "committee_told"]) {
+    for (const item of ITEMS) {
       const done = items.find((c) => c.item === item);
       $("check-" + item).checked = !!done;
       $("done-" + item).textContent = done ? awnLang.t("done_by") + " " + done.staff + " " + awnLang.t("at") + " " + done.done_at.replace("T", " ").slice(0, 16) : "";
     }
-    const needsChecklist = $("outcome-select").value === "support_request_registered" && !(v && v.checklist.complete);
+    const needsChecklist = !!v && $("outcome-select").value === "support_request_registered" && !v.checklist.complete;
     $("checklist-hint").classList.toggle("hidden", !needsChecklist);
   }
 
@@ -335,7 +627,7 @@
       b.className = "small ack-btn";
       b.textContent = awnLang.t("acknowledge");
       b.addEventListener("click", async () => {
-        const r = await api("POST", "/api/v1/alerts/" + a.id + "/acknowledge");
+        const r = await api("POST", "/api/v1/alerts/" + a.id + "/acknowledge", undefined, true);
         if (r.ok || r.status === 404) { state.alerts.delete(a.id); renderAlerts(); }
       });
       li.append(what, label, at, b);
@@ -345,5 +637,5 @@
   }
 
   awnLang.apply();
-  start();
+  start(true);
 })();

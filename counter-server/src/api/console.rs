@@ -10,7 +10,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{AppJson, Caller, StaffCaller, parse_id};
 use super::views::{StaffTicket, local_time};
-use crate::auth::{Permission, allows};
+use crate::auth::{Permission, allows, may_staff_desk};
 use crate::commands::visit::{self as cmd, Asker};
 use crate::domain::visit::CheckItem;
 use crate::store::{reads, role_str, visits};
@@ -25,6 +25,10 @@ pub struct MeDto {
     /// The desk this staff member is signed in at, if any.
     pub desk: Option<u32>,
     pub paused: bool,
+    /// The desks this staff member's role may sign in at, in the branch's order.
+    pub desks: Vec<u32>,
+    /// A console session ends after this long without a click or key press (`[console]`).
+    pub idle_seconds: u32,
 }
 
 /// `GET /api/v1/me`: the console's start-up question.
@@ -44,6 +48,14 @@ pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>
         supervisor: allows(&caller.0, Permission::Supervise),
         desk: desk.map(|d| d.0),
         paused: desk.is_some_and(|d| d.1),
+        desks: s
+            .config
+            .desks
+            .iter()
+            .filter(|d| may_staff_desk(staff.role, d.kind.into()))
+            .map(|d| d.id)
+            .collect(),
+        idle_seconds: s.config.console.idle_seconds,
     }))
 }
 

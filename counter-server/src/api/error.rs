@@ -18,6 +18,8 @@ pub struct ApiError {
     pub ar: String,
     pub en: String,
     pub field: Option<String>,
+    /// Sent as `Retry-After` on 429 and 503 (1 second when `None`).
+    pub retry_after_seconds: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +49,7 @@ impl ApiError {
             ar: ar.into(),
             en: en.into(),
             field: None,
+            retry_after_seconds: None,
         }
     }
 
@@ -110,6 +113,7 @@ impl From<FieldError> for ApiError {
             ar: e.ar,
             en: e.en,
             field: Some(e.field),
+            retry_after_seconds: None,
         }
     }
 }
@@ -181,6 +185,11 @@ impl From<QueueError> for ApiError {
                 "already_referred",
                 "الزائر محال إلى الباحث الاجتماعي",
             ),
+            Q::ReferAtResearchDesk(_) => (
+                StatusCode::CONFLICT,
+                "refer_at_research_desk",
+                "مكتب الباحث الاجتماعي لا يحيل إلى الباحث الاجتماعي",
+            ),
             Q::ReasonRequired => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "reason_required",
@@ -246,8 +255,9 @@ impl IntoResponse for ApiError {
         if self.status == StatusCode::SERVICE_UNAVAILABLE
             || self.status == StatusCode::TOO_MANY_REQUESTS
         {
+            let seconds = self.retry_after_seconds.unwrap_or(1);
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         res
     }

@@ -172,6 +172,17 @@ pub fn token_of(parts: &Parts) -> Option<&str> {
     bearer(parts).or_else(|| crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION))
 }
 
+/// The header the console puts on requests a person caused (a click, typing); only those restart
+/// a browser session's idle timer, so background refreshes never keep an unattended console open.
+pub const ACTIVITY_HEADER: &str = "x-awn-activity";
+
+fn by_a_person(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(ACTIVITY_HEADER)
+        .is_some_and(|v| v.as_bytes() == b"user")
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
@@ -181,17 +192,22 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(ApiError::unauthenticated)?;
         let hash = tokens::hash(token);
         let now = state.clock.now();
-        if let Some(p) = state.principals.get(&hash, now) {
-            return Ok(Caller(p));
-        }
-        let found = state
-            .reads
-            .run(move |conn| reads::principal_at(conn, &hash, now))
-            .await?;
-        let (principal, touch) = found.ok_or_else(ApiError::unauthenticated)?;
-        state.principals.insert(hash, principal.clone(), now);
-        if touch {
+        let (principal, idle) = match state.principals.get(&hash, now) {
+            Some(found) => found,
+            None => {
+                let found = state
+                    .reads
+                    .run(move |conn| reads::principal_at(conn, &hash, now))
+                    .await?;
+                let (principal, idle) = found.ok_or_else(ApiError::unauthenticated)?;
+                state.principals.insert(hash, principal.clone(), idle, now);
+                (principal, idle)
+            }
+        };
+        let touch = idle.is_some_and(|i| now - i.last_active >= chrono::Duration::seconds(1));
+        if touch && by_a_person(parts) {
             // The idle timer restarts; the request does not wait for that write.
+            state.principals.touch(&hash, now);
             let engine = state.engine.clone();
             tokio::spawn(async move {
                 let _ = engine
@@ -203,26 +219,46 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// The peer address, when the server was started with connection info (tests through `oneshot`
-/// have none).
+/// The client's address: the peer, or behind a configured trusted proxy the address that proxy
+/// names in `X-Forwarded-For`. `None` without connection info (tests through `oneshot`).
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let plain = parts
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let tls = || {
-            parts
-                .extensions
-                .get::<ConnectInfo<crate::tls::TlsPeer>>()
-                .map(|c| c.0.0.ip())
-        };
-        Ok(Self(plain.or_else(tls)))
+            .map(|c| c.0.ip().to_canonical());
+        let trusted = &state.config.connections.trusted_proxies;
+        Ok(Self(
+            peer.map(|p| forwarded_client(p, &parts.headers, trusted)),
+        ))
     }
+}
+
+/// Reads `X-Forwarded-For` right to left while the hop that added an entry is a trusted proxy;
+/// the first address added by a trusted hop and not itself trusted is the client. From any
+/// other peer the header is ignored (a client may write anything in it).
+fn forwarded_client(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    let entries = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect::<Vec<_>>();
+    for entry in entries.iter().rev() {
+        if !trusted.contains(&client) {
+            break;
+        }
+        match entry.trim().parse::<IpAddr>() {
+            Ok(ip) => client = ip.to_canonical(),
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// A numeric id from a path, range-checked: `what` names it in the error.

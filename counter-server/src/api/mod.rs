@@ -33,7 +33,7 @@ use tokio::sync::watch;
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::limits::RateLimiter;
+use crate::limits::{LoginThrottle, StatusLimits};
 use crate::store::engine::Engine;
 use crate::store::reads::ReadPool;
 
@@ -44,10 +44,10 @@ pub struct AppState {
     pub reads: ReadPool,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
-    /// Failed logins per account.
-    pub login_limiter: Arc<RateLimiter>,
-    /// Status-page lookups per client address.
-    pub status_limiter: Arc<RateLimiter>,
+    /// Failed logins per (account, address) and per address.
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Status-page lookups per token and per address.
+    pub status_limits: Arc<StatusLimits>,
     /// Who is behind recently seen tokens.
     pub principals: Arc<PrincipalCache>,
     /// Flips to true when the server shuts down, ending open event streams.

@@ -62,25 +62,30 @@ pub(crate) fn private(mut res: Response) -> Response {
     res
 }
 
-/// Lookups per client address per minute on the public status route.
-pub const STATUS_LOOKUPS_PER_MINUTE: usize = 60;
-
 /// `GET /api/v1/status/{token}`: label, state, people ahead, desk. Nothing else. Unknown and
-/// expired tokens get the same 404.
+/// expired tokens get the same 404; limited by `limits::StatusLimits`.
 pub async fn status(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Response {
-    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
-    if !s.status_limiter.hit(&key) {
+    if !s.status_limits.admit(ip, &token) {
         return private(ApiError::too_many_requests().into_response());
     }
     private(match lookup(&s, &token).await {
         Ok(Some(dto)) => Json(dto).into_response(),
-        Ok(None) => ApiError::not_found().into_response(),
+        Ok(None) => not_found_or_throttled(&s, ip).into_response(),
         Err(e) => e.into_response(),
     })
+}
+
+/// The answer for an unknown token: 404, or 429 once the address has used its budget of misses.
+pub(crate) fn not_found_or_throttled(s: &AppState, ip: Option<std::net::IpAddr>) -> ApiError {
+    if s.status_limits.missed(ip) {
+        ApiError::not_found()
+    } else {
+        ApiError::too_many_requests()
+    }
 }
 
 pub(crate) async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto>, ApiError> {

@@ -151,8 +151,7 @@ pub async fn rate_by_status(
     Path(token): Path<String>,
     body: AppJson<StatusRatingBody>,
 ) -> Response {
-    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
-    if !s.status_limiter.hit(&key) {
+    if !s.status_limits.admit(ip, &token) {
         return private(ApiError::too_many_requests().into_response());
     }
     let result = async {

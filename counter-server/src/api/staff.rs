@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{AppJson, Caller};
+use super::extract::{AppJson, Caller, ClientIp};
 use super::views::{StaffTicket, local_time};
 use crate::auth::{Permission, Principal, password, tokens};
 use crate::commands;
@@ -48,21 +48,24 @@ fn invalid_credentials() -> ApiError {
     )
 }
 
-/// `POST /api/v1/auth/login`: Argon2id check, throttled per account.
+/// `POST /api/v1/auth/login`: Argon2id check, throttled per (account, address) and address.
 pub async fn login(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     body: AppJson<LoginBody>,
 ) -> Result<Json<LoginDto>, ApiError> {
-    authenticate(&s, body.value, None).await.map(Json)
+    authenticate(&s, ip, body.value, None).await.map(Json)
 }
 
-/// Checks a username and password (Argon2id, at most `LOGIN_FAILURES_PER_MINUTE` failures per
-/// account per minute) and opens a session; `idle_minutes` makes it a browser session that also
-/// ends when unused that long. Shared by the API login and the console's cookie login.
+/// Checks a username and password (Argon2id; failures slow down the pair (account, address) and
+/// the address, `limits::LoginThrottle`) and opens a session; `idle_seconds` makes it a browser
+/// session that also ends when no person used it that long. Shared by the API login and the
+/// console's cookie login.
 pub async fn authenticate(
     s: &AppState,
+    ip: Option<std::net::IpAddr>,
     body: LoginBody,
-    idle_minutes: Option<i64>,
+    idle_seconds: Option<i64>,
 ) -> Result<LoginDto, ApiError> {
     let username = text::required("username", &body.username, 64)?.to_lowercase();
     let pw = body.password;
@@ -74,13 +77,19 @@ pub async fn authenticate(
             "password: 1-256 characters",
         ));
     }
-    if !s.login_limiter.allowed(&username) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "login_throttled",
-            "محاولات دخول خاطئة كثيرة، انتظر دقيقة ثم حاول مجددًا",
-            "too many failed attempts for this account: wait a minute and try again",
-        ));
+    if let Err(wait) = s.login_throttle.attempt(&username, ip) {
+        let seconds = wait.as_secs() + 1;
+        return Err(ApiError {
+            retry_after_seconds: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "login_throttled",
+                format!(
+                    "محاولات دخول خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"
+                ),
+                format!("too many failed attempts from here: wait {seconds} s and try again"),
+            )
+        });
     }
     let name = username.clone();
     let found = s
@@ -97,11 +106,10 @@ pub async fn authenticate(
     .await
     .map_err(|_| ApiError::busy())?;
     let Some(st) = verified else {
-        s.login_limiter.hit(&username);
         tracing::info!(account_known = false, "failed login");
         return Err(invalid_credentials());
     };
-    s.login_limiter.clear(&username);
+    s.login_throttle.succeeded(&username, ip);
     let token = tokens::secret_token();
     let hash = tokens::hash(&token);
     let now = s.clock.now();
@@ -109,7 +117,7 @@ pub async fn authenticate(
     let staff_id = st.id;
     s.engine
         .write(move |ctx| {
-            match idle_minutes {
+            match idle_seconds {
                 None => writes::create_session(ctx.tx, &hash, staff_id, ctx.now, expires)?,
                 Some(idle) => {
                     writes::create_browser_session(ctx.tx, &hash, staff_id, ctx.now, expires, idle)?

@@ -15,7 +15,7 @@ use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use super::AppState;
 use super::error::ApiError;
 use super::extract::ClientIp;
-use super::public::{StatusDto, lookup, private};
+use super::public::{StatusDto, lookup, not_found_or_throttled, private};
 use crate::store::engine::Published;
 
 fn status_event(dto: &StatusDto) -> Event {
@@ -29,13 +29,12 @@ pub async fn stream(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Response {
-    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
-    if !s.status_limiter.hit(&key) {
+    if !s.status_limits.admit(ip, &token) {
         return private(ApiError::too_many_requests().into_response());
     }
     let first = match lookup(&s, &token).await {
         Ok(Some(dto)) => dto,
-        Ok(None) => return private(ApiError::not_found().into_response()),
+        Ok(None) => return private(not_found_or_throttled(&s, ip).into_response()),
         Err(e) => return private(e.into_response()),
     };
     let last = serde_json::to_string(&first).unwrap_or_default();

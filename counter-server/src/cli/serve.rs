@@ -12,24 +12,40 @@ use crate::domain::{Gender, Role};
 use crate::provision;
 use crate::server::{Bind, Server, shutdown_signal};
 use crate::store::Database;
-use crate::tls::TlsListener;
 
 fn parse_addr(s: &str) -> Result<SocketAddr, CliError> {
     s.parse()
         .map_err(|_| CliError::Usage(format!("{s:?} is not an address like 127.0.0.1:8080")))
 }
 
+fn listen_arg(a: &Args<'_>) -> Result<SocketAddr, CliError> {
+    parse_addr(a.value("--listen")?.unwrap_or("127.0.0.1:8080"))
+}
+
+/// The embedded demo branch, its public address being where it listens (the `Origin` check and
+/// the QR codes use it); a branch's own file names its real address.
+fn demo_config(listen: SocketAddr) -> Config {
+    let mut config = Config::demo();
+    let host = if listen.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        listen.ip()
+    };
+    config.branch.public_base_url = format!("http://{}", SocketAddr::new(host, listen.port()));
+    config
+}
+
 /// `serve`: a branch from its configuration file (or the embedded demo configuration).
 pub fn serve_command(a: &Args<'_>) -> Result<(), CliError> {
     let config = match a.value("--config")? {
         Some(p) => Config::load(Path::new(p)).map_err(CliError::Failed)?,
-        None => Config::demo(),
+        None => demo_config(listen_arg(a)?),
     };
     let db = Database {
         path: PathBuf::from(a.value("--db")?.unwrap_or("counter.db")),
         key: a.key("--key-file")?,
     };
-    let listen = parse_addr(a.value("--listen")?.unwrap_or("127.0.0.1:8080"))?;
+    let listen = listen_arg(a)?;
     let json = match a.value("--log-format")?.unwrap_or("text") {
         "text" => false,
         "json" => true,
@@ -97,10 +113,7 @@ fn serve(
             .local_addr()
             .map_err(|e| CliError::Failed(e.to_string()))?;
         let bind = match &tls {
-            Some(config) => Bind::Tls(
-                TlsListener::new(listener, config.clone())
-                    .map_err(|e| CliError::Failed(e.to_string()))?,
-            ),
+            Some(config) => Bind::Tls(listener, config.clone()),
             None => Bind::Plain(listener),
         };
         tracing::info!(%addr, tls = tls.is_some(), "counter-server listening");
@@ -210,7 +223,7 @@ pub fn demo(a: &Args<'_>) -> Result<(), CliError> {
         println!("\nCtrl-C stops the server.\n");
     };
     serve(
-        Config::demo(),
+        demo_config(listen),
         &db_for_server,
         listen,
         Some(Box::new(announce)),

@@ -159,6 +159,9 @@ pub async fn tick(
                     "the checklist is filled in only while the visitor is at your desk",
                 ));
             }
+            if visit::awaiting_arrival(t) {
+                return Err(not_arrived());
+            }
             visits::tick(ctx.tx, ticket, item, who.staff, viewer.desk, ctx.now)?;
             let checks = visits::checks_of(ctx.tx, ticket)?;
             let done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
@@ -172,6 +175,15 @@ pub async fn tick(
 pub struct Finished {
     pub ticket: TicketView,
     pub follow_up: Option<(NaiveDate, NaiveDate)>,
+}
+
+fn not_arrived() -> EngineError {
+    refused(
+        409,
+        "not_arrived",
+        "لم يصل الزائر إلى المكتب بعد: اضغط «وصل الزائر» أولاً",
+        "the visitor has not arrived yet: press \"Visitor arrived\" first",
+    )
 }
 
 pub async fn finish(
@@ -192,6 +204,10 @@ pub async fn finish(
                     "سجّل الدخول إلى مكتب أولاً",
                     "sign in at a desk first",
                 ));
+            }
+            let called_here = ctx.queue.ticket(ticket).filter(|t| t.desk == desk);
+            if called_here.is_some_and(visit::awaiting_arrival) {
+                return Err(not_arrived());
             }
             let change = ctx
                 .queue

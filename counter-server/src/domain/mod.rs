@@ -52,6 +52,8 @@ pub enum QueueError {
     GenderPreference(TicketId),
     NoTicketWaiting,
     AlreadyReferred(TicketId),
+    /// A social-research desk is where referrals go; it does not refer onwards.
+    ReferAtResearchDesk(DeskId),
     ReasonRequired,
     SameLine(TicketId),
     UseCallEndpoint,
@@ -82,6 +84,9 @@ impl fmt::Display for QueueError {
             Self::NoTicketWaiting => write!(f, "no ticket is waiting for this desk"),
             Self::AlreadyReferred(t) => {
                 write!(f, "ticket {t} is already with the social researchers")
+            }
+            Self::ReferAtResearchDesk(d) => {
+                write!(f, "desk {d} is a social-research desk: it does not refer")
             }
             Self::ReasonRequired => write!(f, "a referral needs a reason"),
             Self::SameLine(t) => write!(f, "ticket {t} is already in that line"),

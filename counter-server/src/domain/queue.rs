@@ -376,6 +376,12 @@ impl Queue {
         }))
     }
 
+    fn is_research_desk(&self, desk: DeskId) -> bool {
+        self.desks
+            .get(&desk)
+            .is_some_and(|d| d.kind == DeskKind::SocialResearch)
+    }
+
     fn staffed_by(&self, desk: DeskId, staff: StaffId) -> Result<&Desk, QueueError> {
         let d = self.desk_or_err(desk)?;
         match d.on_duty {
@@ -548,6 +554,9 @@ impl Queue {
             Action::Refer { reason } => {
                 if t.route == Route::Research {
                     return Err(QueueError::AlreadyReferred(id));
+                }
+                if let Some(d) = desk.filter(|d| self.is_research_desk(*d)) {
+                    return Err(QueueError::ReferAtResearchDesk(d));
                 }
                 if reason.trim().is_empty() {
                     return Err(QueueError::ReasonRequired);

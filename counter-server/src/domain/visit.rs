@@ -89,6 +89,12 @@ pub fn may_tick(viewer: Viewer, ticket: &Ticket) -> bool {
     at_viewers_desk(viewer, ticket)
 }
 
+/// The visitor was called but has not come to the desk yet: the checklist and finishing wait for
+/// their arrival (`start`).
+pub fn awaiting_arrival(ticket: &Ticket) -> bool {
+    ticket.state == TicketState::Called
+}
+
 /// A national ID as the console first shows it: only its last four digits.
 pub fn mask_last4(value: &str) -> String {
     let n = value.chars().count();

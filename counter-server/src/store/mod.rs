@@ -57,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_ticket_line",
         include_str!("../../../migrations/0007_ticket_line.sql"),
     ),
+    (
+        "0009_session_idle_seconds",
+        include_str!("../../../migrations/0009_session_idle_seconds.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

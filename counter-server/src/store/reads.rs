@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Context, Database, StoreError, gender_from, open, role_from, state_from, time_str};
+use crate::auth::cache::Idle;
 use crate::auth::{DeviceScope, Principal};
 use crate::domain::{DeskId, Gender, Role, StaffId, TicketId, TicketState};
 
@@ -63,14 +64,14 @@ pub fn principal(
     Ok(principal_at(conn, token_hash, now)?.map(|(p, _)| p))
 }
 
-/// Like `principal`, and also whether a browser session's `last_seen_at` should be refreshed
-/// (it is written at most once a minute). A browser session idle longer than its
-/// `idle_minutes` is dead, like one past its absolute expiry.
+/// Like `principal`, and for a browser session also its idle timer (`last_seen_at` is the last
+/// request a person caused). A browser session idle longer than its limit (`idle_seconds`, or
+/// `idle_minutes` for sessions made before 0009) is dead, like one past its absolute expiry.
 pub fn principal_at(
     conn: &Connection,
     token_hash: &[u8; 32],
     now: DateTime<Utc>,
-) -> Result<Option<(Principal, bool)>, StoreError> {
+) -> Result<Option<(Principal, Option<Idle>)>, StoreError> {
     let device = conn
         .prepare_cached(
             "SELECT id, scope FROM devices WHERE token_hash = ?1 AND revoked_at IS NULL",
@@ -82,11 +83,12 @@ pub fn principal_at(
         .optional()
         .ctx("device lookup")?;
     if let Some((id, scope)) = device {
-        return Ok(DeviceScope::parse(&scope).map(|scope| (Principal::Device { id, scope }, false)));
+        return Ok(DeviceScope::parse(&scope).map(|scope| (Principal::Device { id, scope }, None)));
     }
     let staff = conn
         .prepare_cached(
-            "SELECT s.id, s.role, s.gender, x.idle_minutes, COALESCE(x.last_seen_at, x.created_at)
+            "SELECT s.id, s.role, s.gender, COALESCE(x.idle_seconds, x.idle_minutes * 60),
+                    COALESCE(x.last_seen_at, x.created_at)
              FROM sessions x JOIN staff s ON s.id = x.staff_id
              WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND s.disabled = 0",
         )
@@ -103,11 +105,13 @@ pub fn principal_at(
         .optional()
         .ctx("session lookup")?;
     Ok(staff.and_then(|(id, role, gender, idle, seen)| {
-        let seen = super::parse_time(&seen);
-        if idle.is_some_and(|m| seen + chrono::Duration::minutes(m) <= now) {
+        let idle = idle.map(|secs| Idle {
+            last_active: super::parse_time(&seen),
+            limit: chrono::Duration::seconds(secs),
+        });
+        if idle.is_some_and(|i| i.expired(now)) {
             return None;
         }
-        let touch = idle.is_some() && now - seen >= chrono::Duration::seconds(60);
         Some((
             Principal::Staff {
                 id,
@@ -115,7 +119,7 @@ pub fn principal_at(
                 gender: gender_from(&gender)?,
                 session: *token_hash,
             },
-            touch,
+            idle,
         ))
     }))
 }

@@ -263,24 +263,25 @@ pub fn create_session(
     Ok(())
 }
 
-/// A browser session: like `create_session`, and it also dies after `idle_minutes` without use.
+/// A browser session: like `create_session`, and it also dies after `idle_seconds` without
+/// anything a person did.
 pub fn create_browser_session(
     conn: &Connection,
     token_hash: &[u8; 32],
     staff: StaffId,
     now: DateTime<Utc>,
     expires: DateTime<Utc>,
-    idle_minutes: i64,
+    idle_seconds: i64,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, last_seen_at, idle_minutes) VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
-        params![&token_hash[..], staff, time_str(now), time_str(expires), idle_minutes],
+        "INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, last_seen_at, idle_seconds) VALUES (?1, ?2, ?3, ?4, ?3, ?5)",
+        params![&token_hash[..], staff, time_str(now), time_str(expires), idle_seconds],
     )
     .ctx("create browser session")?;
     Ok(())
 }
 
-/// Records that a browser session was used now (its idle timer starts again).
+/// Records that a person used a browser session now (its idle timer starts again).
 pub fn touch_session(
     conn: &Connection,
     token_hash: &[u8; 32],

@@ -44,6 +44,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("console.js"),
     ),
     (
+        "console-words.js",
+        "text/javascript; charset=utf-8",
+        web!("console-words.js"),
+    ),
+    (
         "display.js",
         "text/javascript; charset=utf-8",
         web!("display.js"),

@@ -5,12 +5,13 @@
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
 //! authenticate differs (`cookies`). `security` holds the headers and the `Origin` check applied
-//! to every route, API included.
+//! to every route, API included; `request_shape` the request shapes refused before routing.
 
 pub mod assets;
 pub mod cookies;
 pub mod metrics_page;
 pub mod pages;
+pub mod request_shape;
 pub mod security;
 
 use axum::Router;

@@ -17,9 +17,6 @@ use crate::api::staff::{self, LoginBody, SESSION_HOURS};
 use crate::auth::{DeviceScope, Principal, tokens};
 use crate::store::{reads, writes};
 
-/// A browser session ends after this long without a request (and after `SESSION_HOURS` anyway).
-pub const IDLE_MINUTES: i64 = 30;
-
 fn page(html: &'static str) -> Response {
     let mut res = Html(html).into_response();
     res.headers_mut()
@@ -43,10 +40,13 @@ pub async fn display() -> Response {
 /// cookie, never to the script. Same checks and throttle as `POST /api/v1/auth/login`.
 pub async fn login(
     State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: AppJson<LoginBody>,
 ) -> Result<Response, ApiError> {
-    let done = staff::authenticate(&s, body.value, Some(IDLE_MINUTES)).await?;
+    // The session also ends after `[console] idle_seconds` without a person's request.
+    let idle = i64::from(s.config.console.idle_seconds);
+    let done = staff::authenticate(&s, ip, body.value, Some(idle)).await?;
     let secure = cookies::secure(&headers, &s.config);
     let mut res = Json(done.staff).into_response();
     res.headers_mut().insert(
@@ -166,16 +166,19 @@ pub async fn status(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
 ) -> Response {
-    let key = ip.map_or_else(|| "local".to_string(), |ip| ip.to_string());
-    if !s.status_limiter.hit(&key) {
+    let throttled = || {
         let mut res = page(assets::NOT_FOUND_HTML);
         *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
-        return private(res);
+        private(res)
+    };
+    if !s.status_limits.admit(ip, &token) {
+        return throttled();
     }
     match lookup(&s, &token).await {
         Ok(Some(_)) => private(page(assets::STATUS_HTML)),
+        Ok(None) if !s.status_limits.missed(ip) => throttled(),
         Ok(None) => {
             let mut res = page(assets::NOT_FOUND_HTML);
             *res.status_mut() = StatusCode::NOT_FOUND;

@@ -1,10 +1,11 @@
 //! Headers and checks every response and every request goes through: a strict
 //! Content-Security-Policy (no inline script or style, nothing from another origin), no sniffing,
-//! no framing, no referrer; the `Origin` check on state-changing requests; a request id for the
-//! audit trail.
+//! no framing, no referrer, no caching unless a route allows it; the `Origin` check on
+//! state-changing requests (against the configured public address); a request id for the audit
+//! trail. The request shapes refused first are in `request_shape`.
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -44,20 +45,15 @@ fn bad_origin() -> ApiError {
     )
 }
 
-/// `origin` (`scheme://host[:port]`) is this server: the host the browser asked for, or the
-/// configured public address.
-fn same_origin(origin: &str, headers: &HeaderMap, config: &Config) -> bool {
-    let public = config.branch.public_base_url.trim_end_matches('/');
-    if origin == public {
-        return true;
-    }
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        .is_some_and(|o| o.eq_ignore_ascii_case(host))
+/// `origin` (`scheme://host[:port]`) is this server's configured public address. The request's
+/// `Host` is not trusted: a forged one would otherwise vouch for itself.
+fn same_origin(origin: &str, config: &Config) -> bool {
+    let public = &config.branch.public_base_url;
+    let authority_start = public.find("://").map_or(0, |i| i + 3);
+    let end = public[authority_start..]
+        .find('/')
+        .map_or(public.len(), |i| authority_start + i);
+    origin.eq_ignore_ascii_case(&public[..end])
 }
 
 /// A state-changing request that a browser could send with our cookies (or to a page route) must
@@ -71,7 +67,7 @@ pub fn check_origin(req: &Request, config: &Config) -> Result<(), ApiError> {
     let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
     let browser_path = !req.uri().path().starts_with("/api/");
     match origin {
-        Some(o) if same_origin(o, headers, config) => Ok(()),
+        Some(o) if same_origin(o, config) => Ok(()),
         Some(_) => Err(bad_origin()),
         None if cookies::any(headers) || browser_path => Err(bad_origin()),
         None => Ok(()),
@@ -80,7 +76,9 @@ pub fn check_origin(req: &Request, config: &Config) -> Result<(), ApiError> {
 
 /// The middleware around every route.
 pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
-    if let Err(e) = check_origin(&req, &s.config) {
+    let shape = super::request_shape::check_framing(req.headers())
+        .and_then(|()| super::request_shape::check_query(req.uri().query()));
+    if let Err(e) = shape.and_then(|()| check_origin(&req, &s.config)) {
         return with_headers(e.into_response(), None);
     }
     let id = tokens::random_token(9);
@@ -90,6 +88,10 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
 
 fn with_headers(mut res: Response, request_id: Option<&str>) -> Response {
     let h = res.headers_mut();
+    // Replies are not cached unless their route says so (static assets do): a reply may carry a
+    // token (login, pairing) or personal data.
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -166,6 +168,12 @@ mod tests {
             Some("http://127.0.0.1:8080"),
             false
         )));
+        // A forged Host does not vouch for an Origin equal to it.
+        let mut forged = req(Method::POST, p, Some("http://evil.example"), true);
+        forged
+            .headers_mut()
+            .insert(header::HOST, HeaderValue::from_static("evil.example"));
+        assert!(!ok(forged));
         // Reads are not state changes.
         assert!(ok(req(Method::GET, p, None, true)));
     }

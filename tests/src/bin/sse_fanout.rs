@@ -90,13 +90,19 @@ async fn main() {
     // The clients: each reports (call label, arrival time) for every `called` event.
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, Instant)>();
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("client");
-    for _ in 0..clients {
+    // Spread over loopback addresses: one address may hold only `connections.per_address`.
+    let http: Vec<_> = (1..=8u8)
+        .map(|n| {
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .local_address(std::net::IpAddr::from([127, 0, 2, n]))
+                .build()
+                .expect("client")
+        })
+        .collect();
+    for i in 0..clients {
         let (http, url, token, tx, ready) = (
-            http.clone(),
+            http[i % http.len()].clone(),
             format!("{base}/api/v1/events"),
             display.clone(),
             tx.clone(),

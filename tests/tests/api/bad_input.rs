@@ -288,7 +288,8 @@ async fn bad_desk_and_ticket_requests_are_refused_and_change_nothing() {
             format!("/api/v1/tickets/{id}/finish"),
             Some(json!({"outcome": "other"})),
             StatusCode::CONFLICT,
-            "illegal_transition",
+            // Called, not yet arrived at the desk.
+            "not_arrived",
         ),
         (
             Method::POST,

@@ -4,6 +4,7 @@
 mod bad_input;
 mod closed_tickets;
 mod concurrency;
+mod connections;
 mod crash;
 mod flows;
 mod idempotency;
@@ -14,5 +15,7 @@ mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
+mod strict_http;
+mod throttling;
 mod tls;
 mod web;

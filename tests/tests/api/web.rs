@@ -100,33 +100,55 @@ async fn cookies_origin_check_and_idle_timeout() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
-    // Idle: used within 30 minutes it lives on; 30 minutes without a request and it is dead.
+    // Idle: only what a person did counts (`X-Awn-Activity: user`); background refreshes, however
+    // many, do not keep a session open. `bg` is only refreshed, `cookie` is used by a person.
+    let me: serde_json::Value = with(Method::GET, "/api/v1/me", None)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["idle_seconds"], 1800, "{me}");
+    assert_eq!(me["desks"], json!([1, 2, 3]), "reception desks only: {me}");
+    let bg = cookie_pair(&cookie_login(&api, "amal").await);
+    let get = |c: &str, person: bool| {
+        let r = api
+            .http
+            .get(format!("{}/api/v1/me", api.base))
+            .header(header::COOKIE, c);
+        if person {
+            r.header("X-Awn-Activity", "user")
+        } else {
+            r
+        }
+    };
     clock.advance(Duration::minutes(20));
+    for _ in 0..3 {
+        assert_eq!(
+            get(&bg, false).send().await.unwrap().status(),
+            StatusCode::OK
+        );
+    }
     assert_eq!(
-        with(Method::GET, "/api/v1/me", None)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        get(&cookie, true).send().await.unwrap().status(),
         StatusCode::OK
     );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await; // the touch is written
     clock.advance(Duration::minutes(20));
     assert_eq!(
-        with(Method::GET, "/api/v1/me", None)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
+        get(&bg, false).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "40 minutes of background refreshes: signed out"
     );
-    clock.advance(Duration::minutes(31));
     assert_eq!(
-        with(Method::GET, "/api/v1/me", None)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        get(&cookie, false).send().await.unwrap().status(),
+        StatusCode::OK,
+        "a person used it 20 minutes ago"
+    );
+    clock.advance(Duration::minutes(11));
+    assert_eq!(
+        get(&cookie, false).send().await.unwrap().status(),
         StatusCode::UNAUTHORIZED
     );
     // Bearer sessions keep their absolute expiry only.
@@ -347,4 +369,121 @@ async fn a_visitors_details_are_visible_only_at_the_desk_they_are_called_to() {
         ],
         "refused looks are not views; each view and reveal is one row"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_desk_acts_only_when_it_makes_sense() {
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("huda", Role::Researcher, Gender::Female);
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let (amal, huda, sara) = (
+        api.login("amal").await,
+        api.login("huda").await,
+        api.login("sara").await,
+    );
+    let me = api.get("/api/v1/me", Some(&huda)).await;
+    assert_eq!(
+        me.json["desks"],
+        json!([4]),
+        "the researcher's desks: {}",
+        me.text
+    );
+    assert_eq!(
+        api.get("/api/v1/me", Some(&sara)).await.json["desks"],
+        json!([1, 2, 3, 4])
+    );
+    for service in ["inquiry", "social_research", "inquiry"] {
+        api.issue(&server.kiosk_token, &key(), &json!({ "service": service }))
+            .await;
+    }
+    api.post("/api/v1/desks/1/sign-in", &amal, None).await;
+    api.post("/api/v1/desks/4/sign-in", &huda, None).await;
+    let called = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+    let id = called.json["id"].as_i64().unwrap();
+    // Called, not arrived: no checklist tick, no finish.
+    let tick = api
+        .post(
+            &format!("/api/v1/tickets/{id}/checklist"),
+            &amal,
+            Some(&json!({ "item": "documents_checked" })),
+        )
+        .await;
+    assert_eq!(
+        (tick.status, tick.code()),
+        (StatusCode::CONFLICT, "not_arrived"),
+        "{}",
+        tick.text
+    );
+    assert!(
+        tick.json["message"]["ar"]
+            .as_str()
+            .unwrap()
+            .contains("وصل الزائر")
+    );
+    let finish = api
+        .post(
+            &format!("/api/v1/tickets/{id}/finish"),
+            &amal,
+            Some(&json!({ "outcome": "information_given", "note": "must not be kept" })),
+        )
+        .await;
+    assert_eq!(
+        (finish.status, finish.code()),
+        (StatusCode::CONFLICT, "not_arrived")
+    );
+    let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+    let kept = |table: &str| -> i64 {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!((kept("visit_checks"), kept("visit_notes")), (0, 0));
+    api.post(&format!("/api/v1/tickets/{id}/start"), &amal, None)
+        .await;
+    let tick = api
+        .post(
+            &format!("/api/v1/tickets/{id}/checklist"),
+            &amal,
+            Some(&json!({ "item": "documents_checked" })),
+        )
+        .await;
+    assert_eq!(tick.status, StatusCode::OK, "{}", tick.text);
+
+    // The research desk does not refer to itself.
+    let research = api.post("/api/v1/desks/4/call-next", &huda, None).await;
+    let rid = research.json["id"].as_i64().unwrap();
+    api.post(&format!("/api/v1/tickets/{rid}/start"), &huda, None)
+        .await;
+    let refer = api
+        .post(
+            &format!("/api/v1/tickets/{rid}/refer"),
+            &huda,
+            Some(&json!({ "reason": "x" })),
+        )
+        .await;
+    assert_eq!(
+        (refer.status, refer.code()),
+        (StatusCode::CONFLICT, "refer_at_research_desk"),
+        "{}",
+        refer.text
+    );
+
+    // A supervisor signed in at a desk of their own still transfers another desk's visitor.
+    api.post("/api/v1/desks/2/sign-in", &sara, None).await;
+    let moved = api
+        .post(
+            &format!("/api/v1/tickets/{id}/transfer"),
+            &sara,
+            Some(&json!({ "desk": 3 })),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text);
+    assert_eq!(moved.json["state"], "waiting");
+    let next = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+    let next = next.json["id"].as_i64().unwrap();
+    let cancelled = api
+        .post(&format!("/api/v1/tickets/{next}/cancel"), &sara, None)
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
 }

@@ -382,10 +382,13 @@ async fn a_day_at_the_desk_through_the_browser() {
     );
     b.screenshot(shots, "display-calls.png").await;
 
-    // ----- checklist 6.2, then refer to the social researcher (6.3) -----
+    // ----- the visitor arrives: checklist 6.2, then refer to the social researcher (6.3) -----
     b.switch_to(&console_tab).await;
+    b.click("#start-btn").await;
+    b.wait_text("#current-state", "قيد الخدمة").await;
     b.click("#check-documents_checked").await;
     b.wait_text("#done-documents_checked", "أمل").await;
+    b.js("window.scrollTo(0, 0);", json!([])).await;
     b.screenshot(shots, "console-visit-ar.png").await;
     b.click("#lang-btn").await;
     b.wait_text("#current-h", "Current visitor").await;
