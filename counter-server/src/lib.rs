@@ -5,6 +5,7 @@
 //! - `input`: text hygiene and intake validation. Pure.
 //! - `store`: SQLite. The writer thread (`store::engine`) owns the live `domain::Queue` and the
 //!   only write connection; `store::reads` answers lookups on read-only connections.
+//! - `event_log`: the published events, numbered, and the recent ones kept for reconnecting clients.
 //! - `commands`: one function per thing the API can ask; each is one engine job.
 //! - `api`: axum handlers, JSON in and out, errors in one shape; `auth`: tokens, passwords, roles.
 //! - `web`: the browser pages (staff console, waiting-room display, visitor status page), their
@@ -20,8 +21,10 @@ pub mod commands;
 pub mod config;
 pub mod connections;
 pub mod domain;
+pub mod event_log;
 pub mod input;
 pub mod limits;
+pub mod maintenance;
 pub mod metrics;
 pub mod provision;
 pub mod server;

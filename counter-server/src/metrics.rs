@@ -3,7 +3,8 @@
 //! - Waiting time: first call − issue; service time: finish − start (done visits). Both in whole
 //!   seconds; median and p90 by the nearest-rank rule (the value at rank ⌈p·n⌉ of the sorted list).
 //! - CSAT: the share of ratings of 4 or 5; average: mean score; response rate: ratings ÷ done visits.
-//! - Per staff member: only as an aggregate, and only with at least `MIN_STAFF_RATINGS` ratings.
+//! - Per staff member and per desk (a desk is one person for the day): ratings only from
+//!   `MIN_STAFF_RATINGS` ratings in the period (`enough_ratings`, the one rule).
 //!
 //! `to_csv` writes the summary as a long table, every cell guarded against spreadsheet formulas.
 
@@ -12,8 +13,14 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// Below this many ratings, nothing is shown about one staff member (k-anonymity, k = 10).
+/// Below this many ratings, nothing is shown about one staff member or one desk (k-anonymity,
+/// k = 10; policy 3.6.3: rating is for improvement, never to single out a person).
 pub const MIN_STAFF_RATINGS: usize = 10;
+
+/// Whether `n` ratings in the period are enough to show a staff member's or a desk's figures.
+pub fn enough_ratings(n: usize) -> bool {
+    n >= MIN_STAFF_RATINGS
+}
 
 /// The reasons a visitor may tick, in the order forms show them.
 pub const REASONS: [&str; 5] = [
@@ -149,6 +156,7 @@ pub struct Summary {
     pub by_service: Vec<Group>,
     pub by_day: Vec<Group>,
     pub by_hour: Vec<Group>,
+    /// CSAT and average only for desks with enough ratings (`enough_ratings`); `null` otherwise.
     pub by_desk: Vec<Group>,
     pub reasons: Vec<Count>,
     pub comments: Vec<Comment>,
@@ -331,7 +339,10 @@ pub fn summary(input: &Input<'_>) -> Summary {
             t,
             |v| v.desk,
             |d| d.map_or_else(|| "none".to_string(), |d| d.to_string()),
-        ),
+        )
+        .into_iter()
+        .map(without_thin_ratings)
+        .collect(),
         reasons: REASONS
             .iter()
             .map(|r| Count {
@@ -349,6 +360,16 @@ pub fn summary(input: &Input<'_>) -> Summary {
             .collect(),
         staff: staff_from(input, &ratings),
     }
+}
+
+/// A group about one person (a desk) with its scores hidden under `enough_ratings`: the count
+/// and response rate stay, since they say nothing about how the person was rated.
+fn without_thin_ratings(mut g: Group) -> Group {
+    if !enough_ratings(g.ratings.count) {
+        g.ratings.csat = None;
+        g.ratings.average = None;
+    }
+    g
 }
 
 /// Per staff member, only those with at least `MIN_STAFF_RATINGS` ratings in the period.
@@ -369,7 +390,7 @@ fn staff_from(input: &Input<'_>, ratings: &[(&Rating, &Visit)]) -> Vec<StaffAggr
     }
     by_staff
         .into_iter()
-        .filter(|(_, (n, _, _))| *n >= MIN_STAFF_RATINGS)
+        .filter(|(_, (n, _, _))| enough_ratings(*n))
         .map(|(id, (n, happy, sum))| StaffAggregate {
             staff_id: id,
             name: input.staff_names.get(&id).cloned().unwrap_or_default(),

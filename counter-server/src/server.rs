@@ -12,6 +12,7 @@ use crate::api::{self, AppState};
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::maintenance::MaintenanceLog;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
 use crate::store::{Database, StoreError};
@@ -59,6 +60,7 @@ async fn maintenance(
     db: Database,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
+    log: Arc<MaintenanceLog>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(MAINTENANCE_EVERY);
@@ -67,11 +69,12 @@ async fn maintenance(
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        let (db, config, now) = (db.clone(), config.clone(), clock.now());
+        let (db, config, log, now) = (db.clone(), config.clone(), log.clone(), clock.now());
         let done = tokio::task::spawn_blocking(move || {
             let mut conn = crate::store::open(&db, false).map_err(|e| e.to_string())?;
             crate::store::retention::purge(&mut conn, &config.retention_policy(), now)
                 .map_err(|e| e.to_string())?;
+            log.purged(now);
             if let Some(b) = &config.backup {
                 let newest = crate::store::backup::list(&b.dir)
                     .unwrap_or_default()
@@ -119,6 +122,7 @@ impl Server {
                 PRINCIPAL_CACHE_SECONDS,
             ))),
             shutdown: shutdown_rx,
+            maintenance: Arc::default(),
         };
         Ok(Self {
             state,
@@ -157,6 +161,7 @@ impl Server {
             db,
             state.config.clone(),
             state.clock.clone(),
+            state.maintenance.clone(),
             state.shutdown.clone(),
         ));
         let connections = state.config.connections.clone();

@@ -348,6 +348,10 @@ impl App {
         if fault {
             let other = lang.other();
             let (mine, theirs) = match &flow.submission {
+                Submission::Refused(e) if e.needs_staff() => (
+                    l.fault_see_reception.to_string(),
+                    text::labels(other).fault_see_reception.to_string(),
+                ),
                 Submission::Refused(crate::client::ClientError::Refused(e))
                     if e.message.is_some() =>
                 {

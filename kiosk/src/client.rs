@@ -25,8 +25,18 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// Worth retrying with the same idempotency key (network faults, 5xx, storage_busy, 429).
+    /// The server can save nothing until someone acts (its disk is full or read-only): the
+    /// visitor is sent to reception at once instead of waiting on retries.
+    pub fn needs_staff(&self) -> bool {
+        matches!(self, ClientError::Refused(e) if e.code == "storage_full" || e.code == "storage_readonly")
+    }
+
+    /// Worth retrying with the same idempotency key (network faults, 5xx, storage_busy, 429),
+    /// but not what `needs_staff`.
     pub fn retryable(&self) -> bool {
+        if self.needs_staff() {
+            return false;
+        }
         match self {
             ClientError::Unreachable(_) | ClientError::BadData(_) => true,
             ClientError::Refused(e) => {
@@ -61,11 +71,24 @@ pub struct Http {
 
 impl Http {
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
-        let config = ureq::Agent::config_builder()
+        Self::with_trust(base_url, token, timeout, None)
+    }
+
+    /// As `new`, trusting only `trust`'s CAs for `https://` when given (the branch CA).
+    pub fn with_trust(
+        base_url: &str,
+        token: &str,
+        timeout: Duration,
+        trust: Option<&crate::tls::Trust>,
+    ) -> Self {
+        let mut config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
-            .max_redirects(0)
-            .build();
+            .max_redirects(0);
+        if let Some(t) = trust {
+            config = config.tls_config(t.tls_config());
+        }
+        let config = config.build();
         Http {
             agent: config.into(),
             base: base_url.trim_end_matches('/').to_string(),
@@ -132,6 +155,16 @@ pub struct HttpApi(Http);
 impl HttpApi {
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
         HttpApi(Http::new(base_url, token, timeout))
+    }
+
+    /// Trusting only `trust`'s CAs for `https://` when given (`ca_file`).
+    pub fn with_trust(
+        base_url: &str,
+        token: &str,
+        timeout: Duration,
+        trust: Option<&crate::tls::Trust>,
+    ) -> Self {
+        HttpApi(Http::with_trust(base_url, token, timeout, trust))
     }
 }
 
@@ -398,7 +431,8 @@ impl<A: TicketApi> Worker<A> {
                         result: Ok(()),
                     });
                 }
-                Err(error) if error.retryable() => {
+                // A print report waits for the disk too: the alert must reach supervisors.
+                Err(error) if error.retryable() || error.needs_staff() => {
                     let r = &mut self.reports[i];
                     r.next_try = Instant::now() + r.delay;
                     r.delay = (r.delay * 2).min(self.policy.max_retry);

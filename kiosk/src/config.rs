@@ -3,6 +3,7 @@
 //! ```toml
 //! server = "http://127.0.0.1:8080"
 //! public_base_url = "https://queue.example.org"   # what the QR links to (default: server)
+//! ca_file = "/etc/awn-kiosk/ca.crt"               # trust only this CA for https (the branch CA)
 //! token_file = "/etc/awn-kiosk/token"             # the device token is read from this file
 //! mode = "ticket"
 //! fullscreen = true
@@ -39,6 +40,9 @@ pub enum Mode {
 pub struct Config {
     pub server: String,
     pub public_base_url: Option<String>,
+    /// A PEM file of the CA(s) to trust for an `https://` server (the branch CA's `ca.crt`); the
+    /// public web roots when `None`.
+    pub ca_file: Option<PathBuf>,
     pub token_file: Option<PathBuf>,
     pub mode: Mode,
     pub fullscreen: bool,
@@ -62,6 +66,7 @@ impl Default for Config {
         Config {
             server: "http://127.0.0.1:8080".into(),
             public_base_url: None,
+            ca_file: None,
             token_file: None,
             mode: Mode::Ticket,
             fullscreen: false,
@@ -124,6 +129,14 @@ impl Config {
                 .map(|t| t.trim().to_string())
                 .map_err(|e| format!("token file {}: {e}", p.display())),
         }
+    }
+
+    /// The CAs of `ca_file`, if set (an unreadable or empty file stops the kiosk at start).
+    pub fn trust(&self) -> Result<Option<crate::tls::Trust>, String> {
+        self.ca_file
+            .as_deref()
+            .map(crate::tls::Trust::load)
+            .transpose()
     }
 
     pub fn public_base(&self) -> &str {

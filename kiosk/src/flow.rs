@@ -1063,6 +1063,38 @@ mod tests {
         assert!(f.fault_visible(t0 + 4 * S));
     }
 
+    #[test]
+    fn full_or_read_only_storage_is_not_retried_but_busy_is() {
+        let refusal = |code: &str, status: u16| {
+            ClientError::Refused(crate::api::ApiError {
+                status,
+                code: code.into(),
+                message: None,
+                field: None,
+            })
+        };
+        for (code, status) in [("storage_full", 507), ("storage_readonly", 503)] {
+            let err = refusal(code, status);
+            assert!(err.needs_staff() && !err.retryable(), "{code}");
+            let (mut f, t0) = flow();
+            f.take_number(t0 + S);
+            f.choose_service(0, t0 + 2 * S);
+            f.skip_details(t0 + 3 * S);
+            let key = submit_key(&mut f);
+            f.on_client(
+                ClientEvent::Failed {
+                    key,
+                    error: err.clone(),
+                },
+                t0 + 4 * S,
+            );
+            assert_eq!(f.submission, Submission::Refused(err), "{code}");
+            assert!(f.fault_visible(t0 + 4 * S), "{code}: at once");
+        }
+        let busy = refusal("storage_busy", 503);
+        assert!(busy.retryable() && !busy.needs_staff());
+    }
+
     fn issued(f: &mut Flow, t0: Instant) -> Ticket {
         f.take_number(t0 + S);
         f.choose_service(0, t0 + 2 * S);

@@ -27,6 +27,7 @@ pub mod rating_adapters;
 pub mod rating_client;
 pub mod rating_flow;
 pub mod text;
+pub mod tls;
 
 use adapters::App;
 use client::{Client, HttpApi, RetryPolicy, Waker};
@@ -45,10 +46,11 @@ thread_local! {
 /// Builds the kiosk (UI, flow, client, printer) in the current platform.
 pub fn init(cfg: &Config, waker: Waker) -> Result<Rc<App>, String> {
     let token = cfg.token()?;
-    let api = HttpApi::new(
+    let api = HttpApi::with_trust(
         &cfg.server,
         &token,
         Duration::from_millis(cfg.request_timeout_ms),
+        cfg.trust()?.as_ref(),
     );
     let client = Client::start(api, RetryPolicy::default(), waker.clone());
     let printer = printer::Printer::start(cfg.printer(), waker)?;
@@ -114,10 +116,11 @@ thread_local! {
 /// Builds the rating mode (UI, flow, worker) in the current platform.
 pub fn init_rating(cfg: &Config, waker: Waker) -> Result<Rc<rating_adapters::RatingApp>, String> {
     let token = cfg.token()?;
-    let api = rating_client::HttpRatingApi::new(
+    let api = rating_client::HttpRatingApi::with_trust(
         &cfg.server,
         &token,
         Duration::from_millis(cfg.request_timeout_ms),
+        cfg.trust()?.as_ref(),
     );
     let client = rating_client::RatingClient::start(api, waker);
     let flow = rating_flow::RatingFlow::new(cfg.flow(), std::time::Instant::now());

@@ -22,6 +22,16 @@ impl HttpRatingApi {
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
         HttpRatingApi(Http::new(base_url, token, timeout))
     }
+
+    /// Trusting only `trust`'s CAs for `https://` when given (`ca_file`).
+    pub fn with_trust(
+        base_url: &str,
+        token: &str,
+        timeout: Duration,
+        trust: Option<&crate::tls::Trust>,
+    ) -> Self {
+        HttpRatingApi(Http::with_trust(base_url, token, timeout, trust))
+    }
 }
 
 /// `{"visits":[{"label":"A-017"}]}` → labels (at most 12, each at most 20 characters).

@@ -112,14 +112,35 @@ impl Api {
         &self,
         token: &str,
     ) -> tokio::sync::mpsc::UnboundedReceiver<(String, String)> {
-        let res = self
-            .http
-            .get(format!("{}/api/v1/events", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("events");
-        assert_eq!(res.status(), StatusCode::OK);
+        let mut events = self.sse("/api/v1/events", Some(token), None).await;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(e) = events.recv().await {
+                if !e.data.is_empty() && tx.send((e.event, e.data)).is_err() {
+                    return;
+                }
+            }
+        });
+        rx
+    }
+
+    /// Opens an event stream at `path` (200 expected), optionally resuming after
+    /// `last_event_id`, and returns a channel of every event received (heartbeats included).
+    pub async fn sse(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        last_event_id: Option<&str>,
+    ) -> tokio::sync::mpsc::UnboundedReceiver<SseEvent> {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id);
+        }
+        let res = req.send().await.expect("event stream");
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(async move {
             let mut body = res.bytes_stream();
@@ -128,16 +149,25 @@ impl Api {
                 buf.push_str(&String::from_utf8_lossy(&chunk));
                 while let Some(end) = buf.find("\n\n") {
                     let block: String = buf.drain(..end + 2).collect();
-                    let mut event = String::from("message");
-                    let mut data = String::new();
+                    let mut e = SseEvent {
+                        id: None,
+                        event: String::from("message"),
+                        data: String::new(),
+                        retry: None,
+                    };
                     for line in block.lines() {
-                        if let Some(e) = line.strip_prefix("event:") {
-                            event = e.trim().to_string();
-                        } else if let Some(d) = line.strip_prefix("data:") {
-                            data.push_str(d.trim_start());
+                        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+                        let value = value.strip_prefix(' ').unwrap_or(value).to_string();
+                        match field {
+                            "id" => e.id = Some(value),
+                            "event" => e.event = value,
+                            "data" => e.data.push_str(&value),
+                            "retry" => e.retry = value.parse().ok(),
+                            _ => {}
                         }
                     }
-                    if !data.is_empty() && tx.send((event, data)).is_err() {
+                    let comment_only = e.id.is_none() && e.data.is_empty() && e.retry.is_none();
+                    if !comment_only && tx.send(e).is_err() {
                         return;
                     }
                 }
@@ -145,6 +175,16 @@ impl Api {
         });
         rx
     }
+}
+
+/// One server-sent event as received (`event` is "message" when the server named none).
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: String,
+    /// The reconnection delay in milliseconds, when the event set one.
+    pub retry: Option<u64>,
 }
 
 /// Waits for the next event of `kind` on a stream, skipping others.

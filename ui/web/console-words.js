@@ -46,7 +46,7 @@ Object.assign(AWN_I18N.ar, {
   err_storage_busy: "النظام مشغول لحظة. أعد المحاولة.",
   err_shutting_down: "الخادم يعيد التشغيل. أعد المحاولة بعد لحظات.",
   err_invalid_credentials: "اسم المستخدم أو كلمة المرور غير صحيحة.",
-  err_login_throttled: "محاولات دخول خاطئة كثيرة، انتظر دقيقة ثم حاول مجددًا.",
+  err_login_throttled: "محاولات دخول خاطئة كثيرة، انتظر قليلًا ثم حاول مجددًا.",
 });
 Object.assign(AWN_I18N.en, {
   hint_choose_desk: "Choose your desk, then press \u201cStart at desk\u201d to call visitors.",
@@ -92,5 +92,5 @@ Object.assign(AWN_I18N.en, {
   err_storage_busy: "The system is busy for a moment. Try again.",
   err_shutting_down: "The server is restarting. Try again in a moment.",
   err_invalid_credentials: "Wrong username or password.",
-  err_login_throttled: "Too many failed attempts: wait a minute and try again.",
+  err_login_throttled: "Too many failed attempts: wait a little and try again.",
 });

@@ -225,13 +225,16 @@
     if (state.events) state.events.close();
     const es = new EventSource("/api/v1/events");
     state.events = es;
-    // On every (re)connection, reload what may have happened before the stream was open.
-    es.addEventListener("hello", () => {
-      $("conn").classList.add("hidden");
+    // On every (re)connection, reload what may have happened before the stream was open; a
+    // reconnection also gets the events it missed (EventSource sends Last-Event-ID), or a reset
+    // when the server no longer has them: reload then too.
+    const reload = () => {
       scheduleRefresh();
       if (state.me && state.me.supervisor) loadAlerts();
-    });
-    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "resync"]) {
+    };
+    es.addEventListener("hello", () => { $("conn").classList.add("hidden"); reload(); });
+    es.addEventListener("reset", reload);
+    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
     es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); renderAlerts(); });

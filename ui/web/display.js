@@ -63,10 +63,17 @@
     announce(call, again);
   }
 
-  // ----- events: EventSource reconnects by itself; if the server refused, start again -----
+  // ----- events: EventSource reconnects by itself (sending Last-Event-ID, so calls made meanwhile
+  // are replayed and announced); if the server refused, start again. A reset means the server
+  // cannot replay what was missed: start a fresh stream, whose snapshot reloads the board.
   function connect() {
     const es = new EventSource("/display/events");
     es.addEventListener("hello", () => $("conn").classList.add("hidden"));
+    es.addEventListener("reset", () => {
+      es.close();
+      document.body.dataset.resets = String(Number(document.body.dataset.resets || 0) + 1);
+      connect();
+    });
     es.addEventListener("snapshot", (e) => {
       const calls = JSON.parse(e.data).calls;
       current.length = 0;

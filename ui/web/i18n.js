@@ -75,6 +75,8 @@ const awnLang = {
     root.dir = this.current === "ar" ? "rtl" : "ltr";
     document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = this.t(el.dataset.i18n); });
     document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = this.t(el.dataset.i18nPlaceholder); });
+    // Links to server-drawn pages (the metrics) open in the language the reader chose here.
+    document.querySelectorAll("[data-lang-href]").forEach((el) => { el.href = el.dataset.langHref + "?lang=" + this.current; });
   },
   toggle() {
     this.current = this.current === "ar" ? "en" : "ar";

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::domain::QueueError;
 use crate::input::FieldError;
-use crate::store::StoreError;
 use crate::store::engine::EngineError;
+use crate::store::{StorageFault, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -102,6 +102,32 @@ impl ApiError {
             "النظام مشغول، أعد المحاولة",
             "storage is busy: retry",
         )
+    }
+
+    /// Storage trouble, by kind: only `storage_busy` is worth retrying at once; full and read-only
+    /// need someone to act, so a kiosk sends the visitor to reception.
+    pub fn storage(fault: StorageFault) -> Self {
+        match fault {
+            StorageFault::Busy => Self::busy(),
+            StorageFault::Full => Self::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_full",
+                "مساحة التخزين ممتلئة ولم يُحفظ شيء، يرجى مراجعة الاستقبال",
+                "storage is full and nothing was saved: please see reception",
+            ),
+            StorageFault::ReadOnly => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_readonly",
+                "التخزين للقراءة فقط ولم يُحفظ شيء، يرجى مراجعة الاستقبال",
+                "storage is read-only and nothing was saved: please see reception",
+            ),
+            StorageFault::Failed => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_failed",
+                "تعذّر الحفظ بسبب عطل في التخزين، أعد المحاولة لاحقاً",
+                "storage failed and nothing was saved: retry later",
+            ),
+        }
     }
 }
 
@@ -211,7 +237,7 @@ impl From<StoreError> for ApiError {
         if !e.is_busy() {
             tracing::error!(error = %e, "storage error");
         }
-        Self::busy()
+        Self::storage(e.fault())
     }
 }
 
@@ -219,6 +245,7 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Queue(q) => q.into(),
+            EngineError::Field(f) => f.into(),
             EngineError::Refused {
                 status,
                 code,
@@ -252,8 +279,10 @@ impl IntoResponse for ApiError {
             field: self.field.as_deref(),
         };
         let mut res = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::SERVICE_UNAVAILABLE
-            || self.status == StatusCode::TOO_MANY_REQUESTS
+        // Read-only storage needs someone to act: no retry hint.
+        if (self.status == StatusCode::SERVICE_UNAVAILABLE
+            || self.status == StatusCode::TOO_MANY_REQUESTS)
+            && self.code != "storage_readonly"
         {
             let seconds = self.retry_after_seconds.unwrap_or(1);
             res.headers_mut()

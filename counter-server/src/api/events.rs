@@ -1,13 +1,17 @@
 //! `GET /api/v1/events`: Server-Sent Events, so displays and consoles never poll.
 //!
 //! What a caller receives depends on who it is: the waiting-room display gets only calls, as
-//! label and desk; staff get every ticket event (no personal data); supervisors also get alerts.
+//! label and desk; staff (and integration devices) get every ticket event (no personal data);
+//! supervisors also get alerts. Ids and replay for reconnecting clients: see `for_audience`.
 
 use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, Sse};
 use futures_util::{Stream, StreamExt};
 use serde_json::json;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream, errors::BroadcastStreamRecvError};
@@ -18,6 +22,7 @@ use super::extract::Caller;
 use super::views::{priority_name, state_name};
 use crate::auth::{Permission, allows};
 use crate::domain::{EventKind, QueueEvent};
+use crate::event_log::{ResetReason, Resume};
 use crate::store::engine::Published;
 
 /// Who is watching, which decides what an event shows.
@@ -93,46 +98,94 @@ fn project_queue(e: &QueueEvent, audience: Audience) -> Option<Event> {
 pub async fn stream(
     State(s): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let audience = if allows(&caller.0, Permission::Supervise) {
         Audience::Supervisor
-    } else if allows(&caller.0, Permission::ReadQueue) {
+    } else if allows(&caller.0, Permission::WatchQueue) {
         Audience::Staff
     } else {
         caller.require(Permission::WatchDisplay)?;
         Audience::Display
     };
-    for_audience(&s, audience).await
+    for_audience(&s, audience, last_event_id(&headers)).await
+}
+
+/// The `Last-Event-ID` a reconnecting client sends (browsers do it themselves); one that is not
+/// readable text counts as an id this server never gave.
+pub fn last_event_id(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get("last-event-id")?;
+    Some(value.to_str().unwrap_or("unreadable")).filter(|v| !v.is_empty())
+}
+
+/// How long a browser waits before reconnecting (sent as `retry:`).
+const RETRY: Duration = Duration::from_secs(2);
+/// How often an idle stream sends its position (an `id:` with no data): it keeps the connection
+/// alive, and a display that sees few of the events still resumes from a recent id.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+fn reset(reason: ResetReason) -> Event {
+    Event::default()
+        .event("reset")
+        .data(json!({ "type": "reset", "reason": reason.as_str() }).to_string())
 }
 
 /// The event stream as `audience` sees it (also served to the display page at `/display/events`).
+///
+/// Every event carries an id; a client resuming after one (`last_event_id`) first gets the events
+/// it missed, projected as live ones are, or a `reset` telling it to reload its view. A display
+/// starting afresh gets the calls shown right now.
 pub async fn for_audience(
     s: &AppState,
     audience: Audience,
+    last_event_id: Option<&str>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>> + use<>>, ApiError> {
-    let events = BroadcastStream::new(s.engine.subscribe()).filter_map(move |item| async move {
-        match item {
-            Ok(ev) => project(&ev, audience).map(Ok),
-            // A slow client missed events: tell it to reload its view.
-            Err(BroadcastStreamRecvError::Lagged(n)) => Some(Ok(Event::default()
-                .event("resync")
-                .data(json!({ "type": "resync", "missed": n }).to_string()))),
-        }
-    });
-    let hello = futures_util::stream::once(async {
-        Ok(Event::default().event("hello").data(r#"{"type":"hello"}"#))
-    });
-    // A display that (re)connects first gets the visitors called right now, as label and desk.
-    let current = if audience == Audience::Display {
-        Some(Ok(display_snapshot(s).await?))
-    } else {
-        None
+    let log = s.engine.events().clone();
+    let sub = log.subscribe(last_event_id);
+    let hello = Event::default()
+        .event("hello")
+        .retry(RETRY)
+        .data(r#"{"type":"hello"}"#);
+    // The position goes on the first event after which the client's view is complete.
+    let position = log.id(sub.position);
+    let (mut start, missed) = match sub.resume {
+        Resume::Fresh => (vec![hello.id(&position)], Vec::new()),
+        Resume::Replay(missed) => (vec![hello], missed),
+        Resume::Reset(why) => (vec![hello, reset(why).id(&position)], Vec::new()),
     };
-    let hello = hello.chain(futures_util::stream::iter(current));
+    if audience == Audience::Display && last_event_id.is_none() {
+        start.push(display_snapshot(s).await?.id(&position));
+    }
+    // The last event this stream has passed (shown or not), for the heartbeat.
+    let seen = Arc::new(AtomicU64::new(sub.position));
+    let passed = seen.clone();
+    let named = log.clone();
+    let events = futures_util::stream::iter(missed.into_iter().map(Ok))
+        .chain(BroadcastStream::new(sub.receiver))
+        .filter_map(move |item| {
+            let shown = match item {
+                Ok(logged) => {
+                    passed.store(logged.seq, Ordering::Relaxed);
+                    project(&logged.event, audience).map(|e| e.id(named.id(logged.seq)))
+                }
+                // A slow client missed events: it must reload its view.
+                Err(BroadcastStreamRecvError::Lagged(_)) => Some(reset(ResetReason::Lagged)),
+            };
+            std::future::ready(shown.map(Ok))
+        });
+    let heartbeat = futures_util::stream::unfold((log, seen), |(log, seen)| async move {
+        tokio::time::sleep(HEARTBEAT).await;
+        let beat = Event::default().id(log.id(seen.load(Ordering::Relaxed)));
+        Some((Ok(beat), (log, seen)))
+    });
     // Ends every open stream when the server shuts down, so graceful shutdown does not wait on them.
     let shutdown = WatchStream::new(s.shutdown.clone()).filter(|down| std::future::ready(*down));
-    let stream = hello.chain(events).take_until(shutdown.into_future());
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let stream = futures_util::stream::select(
+        futures_util::stream::iter(start.into_iter().map(Ok)).chain(events),
+        heartbeat,
+    )
+    .take_until(shutdown.into_future());
+    Ok(Sse::new(stream))
 }
 
 /// The tickets called right now, oldest call first: `{type: "snapshot", calls: [{label, desk}]}`.

@@ -18,6 +18,7 @@ use super::extract::Caller;
 use crate::auth::{Permission, tokens};
 use crate::domain::Role;
 use crate::domain::numbering::service_day;
+use crate::maintenance::last_backup;
 use crate::metrics::{self, ContactRequest, Input, StaffAggregate, Summary};
 use crate::store::{metrics as rows, ratings};
 
@@ -256,49 +257,62 @@ pub async fn prometheus(
         "Desks on a break.",
         vec![(String::new(), paused.to_string())],
     );
+    // Today's waits as a summary: quantiles where there is data, and _sum/_count for every
+    // configured service (0 before its first call), so rates and averages need no guessing.
     let mut waits = Vec::new();
-    let mut waited = Vec::new();
-    for (service, mut v) in c.waits_today {
+    for code in &services {
+        let mut v = c
+            .waits_today
+            .iter()
+            .find(|(s, _)| s == code)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
         v.sort_unstable();
         for (q, p) in [("0.5", 50), ("0.9", 90)] {
             if let Some(x) = metrics::percentile(&v, p) {
                 waits.push((
-                    format!("{{service=\"{}\",quantile=\"{q}\"}}", esc(&service)),
+                    format!("{{service=\"{}\",quantile=\"{q}\"}}", esc(code)),
                     x.to_string(),
                 ));
             }
         }
-        waited.push((svc(&service), v.len().to_string()));
+        waits.push((
+            format!("_sum{}", svc(code)),
+            v.iter().sum::<i64>().to_string(),
+        ));
+        waits.push((format!("_count{}", svc(code)), v.len().to_string()));
     }
     family(
         "awn_wait_today_seconds",
-        "gauge",
+        "summary",
         "Waits of today's called visitors (issue to first call), median and p90, per service.",
         waits,
     );
-    family(
-        "awn_wait_today_count",
-        "gauge",
-        "Visitors called today, per service.",
-        waited,
-    );
+    // Counters start at 0 for every configured service, so a line that had no event yet is
+    // still a series (an absent series breaks rate() and alerts).
+    let per_service = |counts: &[(String, i64)]| -> Vec<(String, String)> {
+        services
+            .iter()
+            .map(|code| {
+                let n = counts
+                    .iter()
+                    .find(|(s, _)| s == code)
+                    .map_or(0, |(_, n)| *n);
+                (svc(code), n.to_string())
+            })
+            .collect()
+    };
     family(
         "awn_tickets_issued_total",
         "counter",
         "Tickets issued, per service.",
-        c.issued
-            .iter()
-            .map(|(s, n)| (svc(s), n.to_string()))
-            .collect(),
+        per_service(&c.issued),
     );
     family(
         "awn_calls_total",
         "counter",
         "Calls and recalls of visitors to a desk, per service.",
-        c.calls
-            .iter()
-            .map(|(s, n)| (svc(s), n.to_string()))
-            .collect(),
+        per_service(&c.calls),
     );
     family(
         "awn_ratings_total",
@@ -314,6 +328,27 @@ pub async fn prometheus(
                 (format!("{{score=\"{score}\"}}"), n.to_string())
             })
             .collect(),
+    );
+    family(
+        "awn_build_info",
+        "gauge",
+        "The running server's version (always 1).",
+        vec![(
+            format!("{{version=\"{}\"}}", env!("CARGO_PKG_VERSION")),
+            "1".into(),
+        )],
+    );
+    family(
+        "awn_last_backup_timestamp_seconds",
+        "gauge",
+        "When the newest backup in the backup folder was written (Unix time; 0 = none).",
+        vec![(String::new(), last_backup(&s.config).to_string())],
+    );
+    family(
+        "awn_last_purge_timestamp_seconds",
+        "gauge",
+        "When the retention purge last ran (Unix time; 0 = not yet since start-up).",
+        vec![(String::new(), s.maintenance.last_purge().to_string())],
     );
     let mut res = out.into_response();
     res.headers_mut().insert(

@@ -52,6 +52,8 @@ pub struct AppState {
     pub principals: Arc<PrincipalCache>,
     /// Flips to true when the server shuts down, ending open event streams.
     pub shutdown: watch::Receiver<bool>,
+    /// When the retention purge last ran (for `/metrics`).
+    pub maintenance: Arc<crate::maintenance::MaintenanceLog>,
 }
 
 /// The API router. Every route is listed here, and in `openapi.json` (a test keeps them equal).

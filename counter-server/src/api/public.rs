@@ -19,19 +19,26 @@ pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
 #[derive(Serialize)]
 pub struct HealthDto {
+    /// `ok`, or `degraded` while writes fail.
     pub status: &'static str,
+    /// Why it is degraded: the error code writes answer (`storage_full`, `storage_readonly`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
     pub version: &'static str,
     pub schema_version: i64,
 }
 
-/// `GET /api/v1/health`: the writer thread answers, so the queue is live.
+/// `GET /api/v1/health`: the writer thread answers, so the queue is live; `degraded` while the
+/// last write failed (until a later commit writes something).
 pub async fn health(State(s): State<AppState>) -> Result<Json<HealthDto>, ApiError> {
     let schema_version = s
         .engine
         .read(|ctx| store::schema_version(ctx.conn))
         .await??;
+    let reason = s.engine.write_fault().map(|f| ApiError::storage(f).code);
     Ok(Json(HealthDto {
-        status: "ok",
+        status: if reason.is_some() { "degraded" } else { "ok" },
+        reason,
         version: env!("CARGO_PKG_VERSION"),
         schema_version,
     }))

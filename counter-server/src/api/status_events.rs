@@ -1,7 +1,8 @@
 //! `GET /api/v1/status/{token}/events`: the visitor's status page follows its ticket live. The
 //! first event is the status now; after that a new one whenever it changes (people ahead, called,
 //! desk). Same fields as `GET /api/v1/status/{token}`, same rate limit, same 404 for unknown and
-//! expired tokens, `no-store` and `no-referrer`.
+//! expired tokens, `no-store` and `no-referrer`. Events carry ids like the other streams, but a
+//! reconnecting page needs no replay: its first event is always the whole status now.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -32,6 +33,9 @@ pub async fn stream(
     if !s.status_limits.admit(ip, &token) {
         return private(ApiError::too_many_requests().into_response());
     }
+    // Subscribed before the first lookup, so that no change falls between the two.
+    let log = s.engine.events().clone();
+    let sub = log.subscribe(None);
     let first = match lookup(&s, &token).await {
         Ok(Some(dto)) => dto,
         Ok(None) => return private(not_found_or_throttled(&s, ip).into_response()),
@@ -39,19 +43,24 @@ pub async fn stream(
     };
     let last = serde_json::to_string(&first).unwrap_or_default();
     let state = s.clone();
-    let updates = BroadcastStream::new(s.engine.subscribe())
+    let first = status_event(&first)
+        .id(log.id(sub.position))
+        .retry(Duration::from_secs(2));
+    let updates = BroadcastStream::new(sub.receiver)
         .filter(|ev| {
             std::future::ready(!matches!(
-                ev.as_deref(),
+                ev.as_deref().map(|l| &l.event),
                 Ok(Published::Alert(_) | Published::AlertAcknowledged(_))
             ))
         })
-        .then(move |_| {
+        .then(move |ev| {
             let (s, token) = (state.clone(), token.clone());
-            async move { lookup(&s, &token).await }
+            // The status carries the id of the event that changed it.
+            let id = ev.ok().map(|l| log.id(l.seq));
+            async move { (id, lookup(&s, &token).await) }
         })
         // Only changes go out; an unknown (expired) ticket ends the stream.
-        .scan(last, |last, found| {
+        .scan(last, |last, (id, found)| {
             let next = match found {
                 Ok(Some(dto)) => {
                     let json = serde_json::to_string(&dto).unwrap_or_default();
@@ -59,7 +68,11 @@ pub async fn stream(
                         Some(None)
                     } else {
                         *last = json;
-                        Some(Some(status_event(&dto)))
+                        let event = status_event(&dto);
+                        Some(Some(match id {
+                            Some(id) => event.id(id),
+                            None => event,
+                        }))
                     }
                 }
                 Ok(None) => None,
@@ -69,7 +82,7 @@ pub async fn stream(
         })
         .filter_map(|e| std::future::ready(e.map(Ok::<_, Infallible>)));
     let shutdown = WatchStream::new(s.shutdown.clone()).filter(|down| std::future::ready(*down));
-    let stream = futures_util::stream::once(async move { Ok(status_event(&first)) })
+    let stream = futures_util::stream::once(async move { Ok(first) })
         .chain(updates)
         .take_until(shutdown.into_future());
     private(

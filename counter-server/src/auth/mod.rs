@@ -12,6 +12,8 @@ pub enum DeviceScope {
     Kiosk,
     Display,
     Rating,
+    /// Another system following the queue: the staff event stream, nothing else.
+    Integration,
 }
 
 impl DeviceScope {
@@ -20,6 +22,7 @@ impl DeviceScope {
             Self::Kiosk => "kiosk",
             Self::Display => "display",
             Self::Rating => "rating",
+            Self::Integration => "integration",
         }
     }
 
@@ -28,6 +31,7 @@ impl DeviceScope {
             "kiosk" => Some(Self::Kiosk),
             "display" => Some(Self::Display),
             "rating" => Some(Self::Rating),
+            "integration" => Some(Self::Integration),
             _ => None,
         }
     }
@@ -54,8 +58,10 @@ pub enum Permission {
     Kiosk,
     /// The public event stream (labels and desks only).
     WatchDisplay,
-    /// The queue, the staff event stream, services.
+    /// The queue, services.
     ReadQueue,
+    /// The staff event stream: labels, states, desks; no personal data.
+    WatchQueue,
     /// Sign in at a desk and call, serve, refer, transfer visitors.
     WorkDesk,
     /// Act on any ticket without a desk, see and acknowledge alerts.
@@ -68,10 +74,11 @@ pub enum Permission {
     OwnMetrics,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 8] = [
+pub const ALL_PERMISSIONS: [Permission; 9] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
+    Permission::WatchQueue,
     Permission::WorkDesk,
     Permission::Supervise,
     Permission::Rate,
@@ -88,12 +95,13 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
             (DeviceScope::Kiosk, P::Kiosk)
                 | (DeviceScope::Display, P::WatchDisplay)
                 | (DeviceScope::Rating, P::Rate)
+                | (DeviceScope::Integration, P::WatchQueue)
         ),
         Principal::Staff { role, .. } => match perm {
             P::Kiosk | P::WatchDisplay | P::Rate => false,
             P::ReadMetrics => matches!(role, Role::Supervisor | Role::Admin),
             P::OwnMetrics => true,
-            P::ReadQueue => true,
+            P::ReadQueue | P::WatchQueue => true,
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
             P::Supervise => *role == Role::Supervisor,
         },

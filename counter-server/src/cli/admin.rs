@@ -133,8 +133,9 @@ pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
         }
         "add-device" => {
             let a = Args::new(rest, &["--db", "--key-file", "--name", "--scope"])?;
-            let scope = DeviceScope::parse(a.required("--scope")?)
-                .ok_or_else(|| CliError::Usage("--scope is kiosk, display or rating".into()))?;
+            let scope = DeviceScope::parse(a.required("--scope")?).ok_or_else(|| {
+                CliError::Usage("--scope is kiosk, display, rating or integration".into())
+            })?;
             let token = provision::add_device(&a.database()?, a.required("--name")?, scope)
                 .map_err(failed)?;
             println!("{token}");
@@ -145,7 +146,7 @@ pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
             let a = Args::new(rest, &["--db", "--key-file"])?;
             for d in provision::list_devices(&a.database()?).map_err(failed)? {
                 println!(
-                    "{:>4}  {:<8} {:<10} {}",
+                    "{:>4}  {:<11} {:<10} {}",
                     d.id,
                     d.scope,
                     if d.revoked { "revoked" } else { "active" },

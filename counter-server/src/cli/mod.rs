@@ -27,7 +27,8 @@ Accounts and devices:
                  (the password is read from standard input)
   reset-password --db FILE --username NAME            (new password on standard input)
   disable-staff  --db FILE --username NAME
-  add-device     --db FILE --name NAME --scope kiosk|display|rating   (prints the token once)
+  add-device     --db FILE --name NAME --scope kiosk|display|rating|integration   (prints the token once;
+                 integration: reads the staff event stream, GET /api/v1/events, and nothing else)
   list-devices   --db FILE
   add-metrics-token --db FILE --name NAME             a Prometheus scraper's token for GET /metrics (printed once)
   revoke-device  --db FILE --id N

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::refused;
 use super::visit::Asker;
 use crate::domain::rights::is_overdue;
+use crate::input::FieldError;
 use crate::store::engine::{Engine, EngineError, WriteCtx};
 use crate::store::{audit, parse_time, retention, rights, role_str, time_str};
 
@@ -101,6 +102,8 @@ pub async fn destroy(
                 ));
             }
             retention::destroy_personal_data(ctx.tx, ticket, ctx.now)?;
+            // As after the purge: no old copy of the erased rows may stay in the WAL file.
+            ctx.truncate_wal_after_commit();
             record(ctx, &who, Some(ticket), "destroy_visitor", Some(reason))
         })
         .await
@@ -137,6 +140,16 @@ pub async fn open_request(
 ) -> Result<i64, EngineError> {
     engine
         .write(move |ctx| {
+            if let Some(t) = ticket
+                && !crate::store::reads::ticket_exists(ctx.tx, t)?
+            {
+                return Err(EngineError::Field(FieldError::new(
+                    "ticket",
+                    "unknown_ticket",
+                    "لا توجد تذكرة بهذا الرقم",
+                    "no ticket has this id",
+                )));
+            }
             let id = rights::open_request(ctx.tx, kind, ticket, &time_str(ctx.now))?;
             record(ctx, &who, ticket, "rights_request", Some(kind.to_string()))?;
             Ok(id)

@@ -10,21 +10,24 @@
 //! Job contract: a write job persists first and calls `Queue::apply` last, after every statement
 //! succeeded; if it returns an error it must not have touched the queue.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::oneshot;
 
-use super::{Context, Database, StoreError, load_queue, migrate, open, sync_config, writes};
+use super::{
+    Context, Database, StorageFault, StoreError, load_queue, migrate, open, sync_config, writes,
+};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::numbering::service_day;
 use crate::domain::{Queue, QueueError, QueueEvent};
+use crate::event_log::EventLog;
 
 const MAX_BATCH: usize = 256;
 /// How often the thread wakes with no work, to roll the day over and tidy up.
@@ -35,6 +38,8 @@ const TICK: Duration = Duration::from_secs(30);
 pub enum EngineError {
     /// A queue rule refused it.
     Queue(QueueError),
+    /// A field of the request names something that does not exist (e.g. a ticket).
+    Field(crate::input::FieldError),
     /// A rule outside the queue refused it: a stable code and the message in both languages.
     Refused {
         status: u16,
@@ -66,9 +71,18 @@ pub struct WriteCtx<'a> {
     pub config: &'a Config,
     pub now: DateTime<Utc>,
     events: &'a mut Vec<Published>,
+    truncate_wal: &'a mut bool,
+    /// A full or read-only disk a job met: writes are failing even if the batch commits.
+    job_fault: &'a mut Option<StorageFault>,
 }
 
 impl WriteCtx<'_> {
+    /// Asks for a TRUNCATE checkpoint once the batch is committed, so that data this job erased
+    /// leaves no old copy in the WAL file (a visitor's deletion request).
+    pub fn truncate_wal_after_commit(&mut self) {
+        *self.truncate_wal = true;
+    }
+
     /// Announces an event once the batch is committed.
     pub fn publish(&mut self, event: QueueEvent) {
         self.events.push(Published::Queue(event));
@@ -124,8 +138,12 @@ enum Msg {
 #[derive(Clone)]
 pub struct Engine {
     sender: mpsc::Sender<Msg>,
-    events: broadcast::Sender<Arc<Published>>,
+    events: Arc<EventLog>,
+    write_fault: WriteFault,
 }
+
+/// Why the last batch could not be committed; cleared by the next commit that wrote something.
+type WriteFault = Arc<Mutex<Option<StorageFault>>>;
 
 /// Joins the writer thread when dropped last (after every `Engine` clone is gone).
 pub struct EngineThread(Option<JoinHandle<()>>);
@@ -156,8 +174,10 @@ impl Engine {
         let wal_pressure = Arc::new(AtomicBool::new(false));
         let checkpointer = start_checkpointer(db, wal_pressure.clone())?;
         let (sender, receiver) = mpsc::channel();
-        let (events, _) = broadcast::channel(4096);
+        let events = Arc::new(EventLog::new());
+        let write_fault = WriteFault::default();
         let worker = Worker {
+            write_fault: write_fault.clone(),
             _checkpointer: checkpointer,
             wal_pressure,
             conn,
@@ -172,7 +192,14 @@ impl Engine {
             .name("queue-writer".into())
             .spawn(move || worker.run())
             .expect("spawning the writer thread");
-        Ok((Engine { sender, events }, EngineThread(Some(handle))))
+        Ok((
+            Engine {
+                sender,
+                events,
+                write_fault,
+            },
+            EngineThread(Some(handle)),
+        ))
     }
 
     /// Runs `f` in the next batch's transaction; resolves after the commit.
@@ -189,7 +216,15 @@ impl Engine {
                     drop(tx.send(committed.map(|()| value)))
                 }),
             ),
-            Err(e) => (false, Box::new(move |_| drop(tx.send(Err(e))))),
+            Err(e) => {
+                // A full or read-only disk, not a busy lock or a refused statement.
+                if let EngineError::Store(se) = &e
+                    && matches!(se.fault(), StorageFault::Full | StorageFault::ReadOnly)
+                {
+                    *ctx.job_fault = Some(se.fault());
+                }
+                (false, Box::new(move |_| drop(tx.send(Err(e)))))
+            }
         });
         self.sender
             .send(Msg::Write(job))
@@ -211,12 +246,20 @@ impl Engine {
         rx.await.map_err(|_| EngineError::Stopped)
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
-        self.events.subscribe()
+    /// The published events: live, and the recent ones for clients that reconnect.
+    pub fn events(&self) -> &Arc<EventLog> {
+        &self.events
+    }
+
+    /// Why writes are failing: set when a batch (or a job in it) met storage trouble, cleared by
+    /// the next commit that wrote something.
+    pub fn write_fault(&self) -> Option<StorageFault> {
+        *self.write_fault.lock().expect("write fault lock")
     }
 }
 
 struct Worker {
+    write_fault: WriteFault,
     /// Dropping it (when the worker stops) stops the checkpoint thread.
     _checkpointer: mpsc::Sender<()>,
     /// Set by the checkpoint thread when the WAL has grown: see `start_checkpointer`.
@@ -226,7 +269,7 @@ struct Worker {
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     receiver: mpsc::Receiver<Msg>,
-    events: broadcast::Sender<Arc<Published>>,
+    events: Arc<EventLog>,
     db: Database,
 }
 
@@ -286,6 +329,9 @@ impl Worker {
     fn write_batch(&mut self, jobs: Vec<WriteJob>) {
         let now = self.clock.now();
         let mut published = Vec::new();
+        let mut truncate_wal = false;
+        let changes_before = self.conn.total_changes();
+        let mut job_fault = None;
         let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
         let result = (|| -> Result<(), StoreError> {
             let tx = self
@@ -299,6 +345,8 @@ impl Worker {
                     config: &self.config,
                     now,
                     events: &mut published,
+                    truncate_wal: &mut truncate_wal,
+                    job_fault: &mut job_fault,
                 };
                 if let Err(e) = Self::rollover(&mut ctx) {
                     tracing::error!(error = ?e, "day rollover failed; will retry");
@@ -323,14 +371,25 @@ impl Worker {
         })();
         match result {
             Ok(()) => {
+                let mut fault = self.write_fault.lock().expect("write fault lock");
+                if job_fault.is_some() {
+                    *fault = job_fault;
+                } else if self.conn.total_changes() > changes_before {
+                    // Something reached the disk: writes work (again).
+                    *fault = None;
+                }
+                drop(fault);
+                // Before the replies: an erasure is acknowledged once no copy is left in the WAL.
+                if truncate_wal {
+                    self.truncate_wal();
+                }
                 for reply in replies {
                     reply(Ok(()));
                 }
                 for e in published {
-                    // No receiver is fine: nobody is watching.
-                    let _ = self.events.send(Arc::new(e));
+                    self.events.publish(e);
                 }
-                if self.wal_pressure.swap(false, Ordering::Relaxed) {
+                if self.wal_pressure.swap(false, Ordering::Relaxed) && !truncate_wal {
                     // Cheap: the checkpoint thread has copied nearly every page already. Done here,
                     // between two batches, it completes, so the next batch restarts the WAL.
                     if let Err(e) =
@@ -343,12 +402,28 @@ impl Worker {
             }
             Err(e) => {
                 tracing::error!(error = %e, "batch not committed; reloading the queue from the database");
-                // Busy, full or failing: either way the client may retry, and nothing was kept.
+                // Nothing was kept; each client is told why (busy: retry; full, read-only: not yet).
+                let fault = e.fault();
+                *self.write_fault.lock().expect("write fault lock") = Some(fault);
                 for reply in replies {
-                    reply(Err(EngineError::Store(StoreError::Busy)));
+                    reply(Err(EngineError::Store(StoreError::NotCommitted(fault))));
                 }
                 self.reload();
             }
+        }
+    }
+
+    /// Copies the whole WAL into the database and empties the file (waiting up to the busy timeout
+    /// for readers to finish). Not completing is logged: the next one, or shutdown, finishes it.
+    fn truncate_wal(&mut self) {
+        match self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            }) {
+            Ok(0) => {}
+            Ok(_) => tracing::warn!("WAL truncation blocked by a reader; will complete later"),
+            Err(e) => tracing::warn!(error = %e, "WAL truncation failed; will complete later"),
         }
     }
 

@@ -58,6 +58,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/0007_ticket_line.sql"),
     ),
     (
+        "0008_integration_devices",
+        include_str!("../../../migrations/0008_integration_devices.sql"),
+    ),
+    (
         "0009_session_idle_seconds",
         include_str!("../../../migrations/0009_session_idle_seconds.sql"),
     ),
@@ -80,27 +84,61 @@ pub enum StoreError {
         supported: i64,
     },
     Busy,
+    /// The job was fine but the batch it ran in could not be committed, for this reason.
+    NotCommitted(StorageFault),
     /// The key is wrong, or missing for an encrypted file (or given for a plain one).
     KeyInvalid,
     /// Another server runs on this database file.
     Locked(String),
 }
 
-impl StoreError {
-    pub fn is_busy(&self) -> bool {
+/// What kind of storage trouble stopped a write: each asks something different of a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageFault {
+    /// Another connection holds a lock (SQLITE_BUSY, SQLITE_LOCKED): retry shortly.
+    Busy,
+    /// The disk is full (SQLITE_FULL, which SQLite reports for ENOSPC): retrying will not help.
+    Full,
+    /// The file or its file system is read-only (SQLITE_READONLY, e.g. EROFS).
+    ReadOnly,
+    /// Any other I/O failure or corruption.
+    Failed,
+}
+
+impl StorageFault {
+    /// A stable word for logs and `/health` (`busy`, `full`, `readonly`, `failed`).
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::Busy => true,
+            Self::Busy => "busy",
+            Self::Full => "full",
+            Self::ReadOnly => "readonly",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl StoreError {
+    /// Which kind of trouble this is, from SQLite's primary result code.
+    pub fn fault(&self) -> StorageFault {
+        use rusqlite::ErrorCode as C;
+        match self {
+            Self::Busy => StorageFault::Busy,
+            Self::NotCommitted(f) => *f,
             Self::Sqlite {
                 err: rusqlite::Error::SqliteFailure(e, _),
                 ..
-            } => {
-                matches!(
-                    e.code,
-                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                )
-            }
-            _ => false,
+            } => match e.code {
+                C::DatabaseBusy | C::DatabaseLocked => StorageFault::Busy,
+                C::DiskFull => StorageFault::Full,
+                C::ReadOnly => StorageFault::ReadOnly,
+                _ => StorageFault::Failed,
+            },
+            _ => StorageFault::Failed,
         }
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.fault() == StorageFault::Busy
     }
 }
 
@@ -113,6 +151,13 @@ impl fmt::Display for StoreError {
                 "the database is at schema version {found} but this binary knows only up to {supported}; run the newer binary"
             ),
             Self::Busy => write!(f, "storage busy"),
+            Self::NotCommitted(fault) => {
+                write!(
+                    f,
+                    "the batch was not committed (storage {})",
+                    fault.as_str()
+                )
+            }
             Self::Locked(why) => write!(f, "{why}"),
             Self::KeyInvalid => write!(
                 f,
@@ -227,11 +272,36 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     if found == latest {
         return Ok(found);
     }
+    // A migration may rebuild a table that others reference (SQLite cannot alter a constraint in
+    // place), which needs foreign keys off; the pragma is ignored inside a transaction, so it is
+    // set around it, and the keys are checked before the commit instead.
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .ctx("foreign_keys off for migration")?;
+    let applied = apply_migrations(conn, found, latest);
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .ctx("foreign_keys on after migration")?;
+    applied
+}
+
+fn apply_migrations(conn: &mut Connection, found: i64, latest: i64) -> Result<i64, StoreError> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .ctx("begin migration")?;
     for (_, sql) in &MIGRATIONS[found as usize..] {
         tx.execute_batch(sql).ctx("apply migration")?;
+    }
+    let broken = tx
+        .prepare("PRAGMA foreign_key_check")
+        .and_then(|mut s| s.exists([]))
+        .ctx("foreign_key_check after migration")?;
+    if broken {
+        return Err(StoreError::Sqlite {
+            context: "foreign_key_check after migration",
+            err: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some("a migration left a reference to a missing row".into()),
+            ),
+        });
     }
     tx.pragma_update(None, "user_version", latest)
         .ctx("set user_version")?;
@@ -549,6 +619,33 @@ mod tests {
     }
 
     #[test]
+    fn storage_faults_are_told_apart_by_sqlite_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::plain(dir.path().join("t.db"));
+        let mut conn = open(&db, false).unwrap();
+        migrate(&mut conn).unwrap();
+        let ro = open(&db, true).unwrap();
+        let err = ro
+            .execute("INSERT INTO services VALUES ('x', 'X', 'س', 'x')", [])
+            .ctx("write on a read-only connection")
+            .unwrap_err();
+        assert_eq!(err.fault(), StorageFault::ReadOnly, "{err}");
+        let full = StoreError::Sqlite {
+            context: "t",
+            err: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                None,
+            ),
+        };
+        assert_eq!(full.fault(), StorageFault::Full);
+        assert_eq!(StoreError::Busy.fault(), StorageFault::Busy);
+        assert_eq!(
+            StoreError::NotCommitted(StorageFault::Full).fault(),
+            StorageFault::Full
+        );
+    }
+
+    #[test]
     fn a_database_newer_than_the_binary_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = open(&Database::plain(dir.path().join("t.db")), false).unwrap();
@@ -556,6 +653,54 @@ mod tests {
         conn.pragma_update(None, "user_version", latest_version() + 1)
             .unwrap();
         assert!(matches!(migrate(&mut conn), Err(StoreError::TooNew { .. })));
+    }
+
+    #[test]
+    fn rebuilding_devices_keeps_every_device_and_what_refers_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&Database::plain(dir.path().join("t.db")), false).unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|(name, _)| *name == "0008_integration_devices")
+            .unwrap();
+        for (_, sql) in &MIGRATIONS[..before] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before as i64)
+            .unwrap();
+        sync_config(&mut conn, &Config::demo()).unwrap();
+        conn.execute_batch(
+            "INSERT INTO devices (id, name, scope, token_hash, created_at) VALUES (7, 'k', 'kiosk', x'01', 't');
+             INSERT INTO tickets (id, service, service_day, number, label, priority, state, route, issued_at, status_token_hash, issued_by_device)
+             VALUES (1, 'inquiry', '2026-11-25', 1, 'C-001', 'normal', 'waiting', 'service', '2026-11-25T06:00:00Z', x'02', 7);",
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), latest_version());
+        let kept: (String, i64) = conn
+            .query_row(
+                "SELECT d.name, t.id FROM tickets t JOIN devices d ON d.id = t.issued_by_device",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("k".to_string(), 1));
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1, "foreign keys are on again");
+        assert!(
+            conn.execute("DELETE FROM devices WHERE id = 7", [])
+                .is_err(),
+            "tickets still refer to the rebuilt table"
+        );
+        let add = |scope: &str| {
+            conn.execute(
+                "INSERT INTO devices (name, scope, token_hash, created_at) VALUES ('i', ?1, randomblob(8), 't')",
+                [scope],
+            )
+        };
+        add("integration").unwrap();
+        assert!(add("anything").is_err());
     }
 
     #[test]

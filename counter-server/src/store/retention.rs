@@ -104,8 +104,9 @@ pub fn purge(
     Ok(report)
 }
 
-/// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES`, the comment of
-/// its rating, and the status
+/// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES` (with the staff
+/// member's closing note), the details of its events (the referral reason), the comment of its
+/// rating, and the status
 /// token's hash (replaced by random bytes, so the QR link can never find it again). Returns whether
 /// the visit had an intake. Used by the purge and by a visitor's deletion request.
 pub fn destroy_personal_data(
@@ -123,6 +124,13 @@ pub fn destroy_personal_data(
             .ctx("destroy personal rows")?;
         had_intake |= *table == "intakes" && n > 0;
     }
+    // The visit's path stays for the statistics (action, desk, time), but its details are staff
+    // free text (a referral's reason may name people).
+    conn.execute(
+        "UPDATE ticket_events SET detail = NULL WHERE ticket_id = ?1 AND detail IS NOT NULL",
+        [ticket],
+    )
+    .ctx("erase event details")?;
     // A rating stays for the statistics, but its comment is the visitor's free text.
     conn.execute(
         "UPDATE ratings SET comment = NULL WHERE ticket_id = ?1 AND comment IS NOT NULL",

@@ -26,13 +26,35 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// The page's language, and the names of the branch's services in it.
 struct T {
     en: bool,
+    /// Service code → (Arabic name, English name), from the configuration.
+    services: HashMap<String, (String, String)>,
 }
 
 impl T {
     fn t<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
         if self.en { en } else { ar }
+    }
+
+    /// A service's name in the page's language (a code no longer configured is shown as is).
+    fn service(&self, code: &str) -> String {
+        self.services.get(code).map_or_else(
+            || code.to_string(),
+            |(ar, en)| if self.en { en.clone() } else { ar.clone() },
+        )
+    }
+
+    /// A desk group's name: `metrics` keys desks by number, and "none" for visits that never
+    /// reached a desk (cancelled or expired while waiting).
+    fn desk(&self, key: &str) -> String {
+        match key {
+            "none" => self
+                .t("لم يصل إلى مكتب", "Never reached a desk")
+                .to_string(),
+            n => format!("{} {n}", self.t("مكتب", "Desk")),
+        }
     }
 }
 
@@ -48,15 +70,22 @@ fn mins(v: Option<i64>) -> String {
     v.map_or_else(|| "—".into(), |s| format!("{:.1}", s as f64 / 60.0))
 }
 
-/// A vertical bar chart as inline SVG. `values` are (label, value); `shown` formats a value.
-pub fn bar_chart(title: &str, values: &[(String, f64)], shown: impl Fn(f64) -> String) -> String {
+/// A vertical bar chart as inline SVG. `values` are (label, value), `None` where there is no data
+/// (drawn as "—" with no bar, never as a zero); `shown` formats a value. In Arabic (`rtl`) the
+/// first value is on the right, as the eye reads.
+pub fn bar_chart(
+    title: &str,
+    values: &[(String, Option<f64>)],
+    shown: impl Fn(f64) -> String,
+    rtl: bool,
+) -> String {
     let w = 640.0;
     let h = 220.0;
     let (left, bottom, top) = (10.0, 40.0, 24.0);
     let n = values.len().max(1) as f64;
     let max = values
         .iter()
-        .map(|(_, v)| *v)
+        .filter_map(|(_, v)| *v)
         .fold(0.0_f64, f64::max)
         .max(1e-9);
     let slot = (w - 2.0 * left) / n;
@@ -70,20 +99,24 @@ pub fn bar_chart(title: &str, values: &[(String, f64)], shown: impl Fn(f64) -> S
         x1 = w - left,
     );
     for (i, (label, v)) in values.iter().enumerate() {
-        let bh = (h - bottom - top) * v / max;
-        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let place = if rtl { values.len() - 1 - i } else { i };
+        let bh = v.map_or(0.0, |v| (h - bottom - top) * v / max);
+        let x = left + slot * place as f64 + (slot - bar) / 2.0;
         let y = h - bottom - bh;
-        svg.push_str(&format!(
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"#0f5c63\"><title>{} {}</title></rect>",
-            esc(label),
-            esc(&shown(*v))
-        ));
+        let value = v.map_or_else(|| "—".to_string(), &shown);
+        if v.is_some() {
+            svg.push_str(&format!(
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"#0f5c63\"><title>{} {}</title></rect>",
+                esc(label),
+                esc(&value)
+            ));
+        }
         if values.len() <= 24 {
             svg.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1d2b36\">{}</text>",
                 x + bar / 2.0,
                 y - 4.0,
-                esc(&shown(*v))
+                esc(&value)
             ));
         }
         if i % every == 0 {
@@ -107,7 +140,14 @@ fn kpi(label: &str, value: &str, id: &str) -> String {
     )
 }
 
-fn group_table(t: &T, caption: &str, id: &str, groups: &[Group]) -> String {
+/// One table of groups; `name` turns a group's key into what the reader sees.
+fn group_table(
+    t: &T,
+    caption: &str,
+    id: &str,
+    groups: &[Group],
+    name: impl Fn(&str) -> String,
+) -> String {
     let mut s = format!(
         "<table id=\"{id}\"><caption>{}</caption><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(caption),
@@ -126,7 +166,7 @@ fn group_table(t: &T, caption: &str, id: &str, groups: &[Group]) -> String {
     for g in groups {
         s.push_str(&format!(
             "<tr><td>{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td></tr>",
-            esc(&g.key),
+            esc(&name(&g.key)),
             g.visits,
             g.no_shows,
             mins(g.wait.median_s),
@@ -225,40 +265,40 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
         "support",
     ));
     b.push_str("</section><section class=\"charts\">");
-    let day_csat: Vec<(String, f64)> = s
+    let day_csat: Vec<(String, Option<f64>)> = s
         .by_day
         .iter()
         .map(|d| {
             (
                 d.key.get(5..).unwrap_or(&d.key).to_string(),
-                d.ratings.csat.unwrap_or(0.0) * 100.0,
+                d.ratings.csat.map(|x| x * 100.0),
             )
         })
         .collect();
-    let day_visits: Vec<(String, f64)> = s
+    let day_visits: Vec<(String, Option<f64>)> = s
         .by_day
         .iter()
         .map(|d| {
             (
                 d.key.get(5..).unwrap_or(&d.key).to_string(),
-                d.visits as f64,
+                Some(d.visits as f64),
             )
         })
         .collect();
-    let hour_wait: Vec<(String, f64)> = s
+    let hour_wait: Vec<(String, Option<f64>)> = s
         .by_hour
         .iter()
-        .map(|h| (h.key.clone(), h.wait.median_s.unwrap_or(0) as f64 / 60.0))
+        .map(|h| (h.key.clone(), h.wait.median_s.map(|s| s as f64 / 60.0)))
         .collect();
-    let service_csat: Vec<(String, f64)> = s
+    let service_csat: Vec<(String, Option<f64>)> = s
         .by_service
         .iter()
-        .map(|h| (h.key.clone(), h.ratings.csat.unwrap_or(0.0) * 100.0))
+        .map(|g| (t.service(&g.key), g.ratings.csat.map(|x| x * 100.0)))
         .collect();
-    let reasons: Vec<(String, f64)> = s
+    let reasons: Vec<(String, Option<f64>)> = s
         .reasons
         .iter()
-        .map(|r| (reason_name(t, &r.key), r.count as f64))
+        .map(|r| (reason_name(t, &r.key), Some(r.count as f64)))
         .collect();
     for (title, data, unit) in [
         (
@@ -286,15 +326,20 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
             "<figure class=\"card\"><figcaption>{}</figcaption>",
             esc(title)
         ));
-        b.push_str(&bar_chart(title, data, |v| {
-            if unit == "%" {
-                format!("{v:.0}%")
-            } else if v.fract() == 0.0 {
-                format!("{v:.0}")
-            } else {
-                format!("{v:.1}")
-            }
-        }));
+        b.push_str(&bar_chart(
+            title,
+            data,
+            |v| {
+                if unit == "%" {
+                    format!("{v:.0}%")
+                } else if v.fract() == 0.0 {
+                    format!("{v:.0}")
+                } else {
+                    format!("{v:.1}")
+                }
+            },
+            !t.en,
+        ));
         b.push_str("</figure>");
     }
     b.push_str("</section><section class=\"card\">");
@@ -303,24 +348,28 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
         t.t("حسب الخدمة", "By service"),
         "by-service",
         &s.by_service,
+        |k| t.service(k),
     ));
     b.push_str(&group_table(
         t,
         t.t("حسب المكتب", "By desk"),
         "by-desk",
         &s.by_desk,
+        |k| t.desk(k),
     ));
     b.push_str(&group_table(
         t,
         t.t("حسب ساعة اليوم", "By hour of day"),
         "by-hour",
         &s.by_hour,
+        str::to_string,
     ));
     b.push_str(&group_table(
         t,
         t.t("حسب اليوم", "By day"),
         "by-day",
         &s.by_day,
+        str::to_string,
     ));
     b.push_str("</section><section class=\"card\">");
     b.push_str(&format!(
@@ -385,7 +434,7 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
         b.push_str(&format!(
             "<li><span class=\"muted ltr\">{} · {} · {}/5</span><p dir=\"auto\">{}</p></li>",
             c.day,
-            esc(&c.service),
+            esc(&t.service(&c.service)),
             c.score,
             esc(&c.text)
         ));
@@ -408,7 +457,7 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
                 "<li><b class=\"label\">{}</b> <span class=\"ltr\">{}</span> · {} · {}/5{}</li>",
                 esc(&c.label),
                 c.day,
-                esc(&c.service),
+                esc(&t.service(&c.service)),
                 c.score,
                 c.comment
                     .as_deref()
@@ -440,6 +489,12 @@ pub async fn page(
     };
     let t = T {
         en: q.get("lang").is_some_and(|l| l == "en"),
+        services: s
+            .config
+            .services
+            .iter()
+            .map(|x| (x.code.clone(), (x.name_ar.clone(), x.name_en.clone())))
+            .collect(),
     };
     let body = if caller.require(Permission::ReadMetrics).is_ok() {
         let supervisor = me.role == Role::Supervisor;

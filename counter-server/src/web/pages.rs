@@ -154,9 +154,11 @@ pub async fn display_events(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     display_device(&s, &headers).await?;
-    Ok(events::for_audience(&s, Audience::Display)
-        .await?
-        .into_response())
+    Ok(
+        events::for_audience(&s, Audience::Display, events::last_event_id(&headers))
+            .await?
+            .into_response(),
+    )
 }
 
 /// `GET /t/{token}`: the visitor's status page. Unknown and expired tokens get the same not-found

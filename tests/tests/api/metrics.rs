@@ -401,9 +401,29 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
         "awn_ratings_total{score=\"2\"} 2",
         "# TYPE awn_calls_total counter",
         "awn_desks_open 0",
+        // Every configured service is a series from the start, at 0 before its first event.
+        "awn_tickets_issued_total{service=\"volunteering\"} 0",
+        "awn_calls_total{service=\"volunteering\"} 0",
+        "awn_wait_today_seconds_count{service=\"volunteering\"} 0",
+        "# TYPE awn_wait_today_seconds summary",
+        // Backups are not configured in this branch, and the purge has not run yet.
+        "awn_last_backup_timestamp_seconds 0",
     ] {
         assert!(r.text.lines().any(|l| l == line), "{line} in\n{}", r.text);
     }
+    assert!(
+        r.text.contains(&format!(
+            "awn_build_info{{version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text
+            .contains("# TYPE awn_last_purge_timestamp_seconds gauge")
+    );
+    promtool_accepts(&r.text);
     // The example Grafana dashboard is valid JSON and queries only names this endpoint exports.
     let dashboard: Value = serde_json::from_str(include_str!(
         "../../../counter-server/deploy/grafana-dashboard.json"
@@ -418,6 +438,11 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
                 .filter(|w| w.starts_with("awn_"))
             {
                 used += 1;
+                // A summary's _sum and _count series belong to the family's TYPE line.
+                let name = name
+                    .strip_suffix("_sum")
+                    .or_else(|| name.strip_suffix("_count"))
+                    .unwrap_or(name);
                 assert!(
                     r.text.contains(&format!("# TYPE {name} ")),
                     "{name} (dashboard) is not exported"
@@ -426,4 +451,147 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
         }
     }
     assert!(used >= 8);
+}
+
+/// Prometheus' own checker (`promtool`, Debian package `prometheus`, installed by `.ci/run`) reads
+/// the exposition as a scraper would and reports every problem with names, types and suffixes.
+fn promtool_accepts(text: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool runs (Debian package prometheus; .ci/run installs it)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics failed:\n{}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A desk is one person for the day: its ratings are shown only from 10 in the period, in the
+/// JSON, the CSV, the page and the Prometheus text alike (issue 11, item 9).
+#[tokio::test(flavor = "multi_thread")]
+async fn desk_ratings_are_hidden_under_ten_in_every_output() {
+    let server = TestServer::start();
+    server.add_staff("sup", Role::Supervisor, Gender::Female);
+    server.add_staff("huda", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let conn = Connection::open(&server.db_path).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    let huda = staff_id(&conn, "huda");
+    let day = service_day(Utc::now()) - Duration::days(2);
+    let mut seed = Seed {
+        conn: &conn,
+        next: Default::default(),
+    };
+    let rate_one = |seed: &mut Seed<'_>| {
+        let id = seed.visit(
+            "inquiry",
+            "C",
+            day,
+            7,
+            3,
+            300,
+            Some(300),
+            Some("information_given"),
+        );
+        seed.rating(id, huda, 5, "", None, false);
+    };
+    for _ in 0..9 {
+        rate_one(&mut seed);
+    }
+    let sup = api.login("sup").await;
+    let metrics_token =
+        counter_server::provision::add_metrics_token(&server.db, "prometheus").unwrap();
+    let (desk, csv, row, prom) = desk_outputs(&api, &sup, &metrics_token, day).await;
+    assert_eq!(desk["count"], 9);
+    assert_eq!(
+        (&desk["csat"], &desk["average"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert!(csv.contains(&"desk,3,csat,".to_string()), "{csv:?}");
+    assert!(
+        csv.contains(&"desk,3,average_score,".to_string()),
+        "{csv:?}"
+    );
+    assert_eq!(row, ["—", "—"], "CSAT and average on the page");
+    let per_desk_ratings = |text: &str| {
+        text.lines()
+            .any(|l| l.starts_with("awn_rating") && l.contains("desk="))
+    };
+    assert!(!per_desk_ratings(&prom), "{prom}");
+
+    rate_one(&mut seed);
+    let (desk, csv, row, prom) = desk_outputs(&api, &sup, &metrics_token, day).await;
+    assert_eq!(
+        desk,
+        json!({ "count": 10, "csat": 1.0, "average": 5.0, "response_rate": 1.0 })
+    );
+    assert!(csv.contains(&"desk,3,csat,1.0000".to_string()), "{csv:?}");
+    assert_eq!(row, ["100.0%", "5.00"]);
+    assert!(!per_desk_ratings(&prom), "{prom}");
+}
+
+/// Desk 3 in each output for `day`: its ratings in the JSON, its CSV rows, the CSAT and average
+/// cells of its row in the page's by-desk table, and the whole Prometheus text.
+async fn desk_outputs(
+    api: &Api,
+    sup: &str,
+    metrics_token: &str,
+    day: NaiveDate,
+) -> (Value, Vec<String>, Vec<String>, String) {
+    let q = format!("from={day}&to={day}");
+    let json = api
+        .get(&format!("/api/v1/metrics/summary?{q}"), Some(sup))
+        .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.text);
+    let desk = json.json["by_desk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"] == "3")
+        .expect("desk 3 is listed")["ratings"]
+        .clone();
+    let csv = api
+        .get(&format!("/api/v1/metrics/export.csv?{q}"), Some(sup))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let csv_rows = csv
+        .text
+        .lines()
+        .filter(|l| l.starts_with("desk,3,"))
+        .map(str::to_string)
+        .collect();
+    let page = api
+        .get(&format!("/console/metrics?{q}&lang=en"), Some(sup))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let table = page.text.split("<table id=\"by-desk\">").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    let row = table
+        .split("<tr>")
+        .find(|r| r.starts_with("<td>3</td>"))
+        .expect("desk 3 row on the page");
+    // Key, visits, no-shows, wait ×2, within target, service, ratings, CSAT, average, response.
+    let cells: Vec<String> = row
+        .split("</td>")
+        .map(|c| c.rsplit('>').next().unwrap_or("").to_string())
+        .collect();
+    let row = cells[8..10].to_vec();
+    let prom = api.get("/metrics", Some(metrics_token)).await;
+    assert_eq!(prom.status, StatusCode::OK);
+    (desk, csv_rows, row, prom.text)
 }

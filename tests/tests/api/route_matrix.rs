@@ -1,6 +1,8 @@
 //! Every route against every kind of caller: who gets in and who is refused (deny by default).
 
+use counter_server::auth::DeviceScope;
 use counter_server::domain::{Gender, Role};
+use counter_server::provision;
 use e2e::{Api, TestServer, key};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -11,17 +13,19 @@ enum Who {
     Kiosk,
     Display,
     Rating,
+    Integration,
     Reception,
     Researcher,
     Supervisor,
     Admin,
 }
 
-const ALL: [Who; 8] = [
+const ALL: [Who; 9] = [
     Who::Anonymous,
     Who::Kiosk,
     Who::Display,
     Who::Rating,
+    Who::Integration,
     Who::Reception,
     Who::Researcher,
     Who::Supervisor,
@@ -198,7 +202,7 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Method::GET,
             "/api/v1/events".into(),
             None,
-            [vec![Display], staff.clone()].concat(),
+            [vec![Display, Integration], staff.clone()].concat(),
         ),
         (
             Method::GET,
@@ -313,6 +317,8 @@ async fn every_route_admits_exactly_the_roles_it_should() {
     tokens.insert(Who::Kiosk, server.kiosk_token.clone());
     tokens.insert(Who::Display, server.display_token.clone());
     tokens.insert(Who::Rating, server.rating_token.clone());
+    let integration = provision::add_device(&server.db, "matrix", DeviceScope::Integration);
+    tokens.insert(Who::Integration, integration.unwrap());
     for (who, name) in [
         (Who::Reception, "reception"),
         (Who::Researcher, "researcher"),

@@ -494,6 +494,13 @@ async fn a_day_at_the_desk_through_the_browser() {
     let second_label = called.json["label"].as_str().unwrap().to_string();
     b.switch_to(&display_tab).await;
     b.wait_text("#current", &second_label).await;
+    // Its Last-Event-ID was from before the restart: told so by a reset, it started a fresh stream.
+    b.wait(
+        "document.body.dataset.resets === '1'",
+        "the display reloaded after a reset",
+        Duration::from_secs(10),
+    )
+    .await;
 
     // ----- the sentinel never reached a public path or the log -----
     let display_html = b.source().await;
