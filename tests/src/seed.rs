@@ -204,7 +204,7 @@ pub fn history(
 
 /// `n` tickets waiting in today's lines (the four services in turn, one in ten a priority ticket),
 /// issued one millisecond apart up to `now`, as the server would have written them: the
-/// load generator's `--day N`. The database must be migrated; the server syncs the services.
+/// load generator's `--day N`. The database must be migrated and hold the services.
 pub fn waiting_day(conn: &mut Connection, now: chrono::DateTime<Utc>, n: usize) {
     let day = counter_server::domain::numbering::service_day(now);
     let tx = conn.transaction().expect("begin");

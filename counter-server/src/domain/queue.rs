@@ -127,8 +127,9 @@ pub struct Queue {
     services: BTreeMap<String, Service>,
     desks: BTreeMap<DeskId, Desk>,
     /// Waiting, called and serving tickets; finished ones leave memory (they stay in storage).
-    active: HashMap<TicketId, Ticket>,
-    // Indexes of `active`, kept by `index`/`unindex` so that no request walks every ticket:
+    /// A B-tree: denser than a hash table for a big day, and it never rehashes all at once.
+    active: BTreeMap<TicketId, Ticket>,
+    // Indexes of `active`, kept by `put`/`take`, so that no request walks every ticket:
     /// The waiting tickets by line and place.
     lines: Lines,
     /// The ticket called to or served at each desk.
@@ -155,17 +156,24 @@ impl Queue {
             policy,
             services: services.into_iter().map(|s| (s.code.clone(), s)).collect(),
             desks: desks.into_iter().map(|d| (d.id, d)).collect(),
-            active: HashMap::new(),
+            active: BTreeMap::new(),
             lines: Lines::default(),
             at_desk: HashMap::new(),
             open_days: BTreeMap::new(),
             counters: last_numbers.into_iter().collect(),
             next_id: max_id + 1,
         };
-        for t in active.into_iter().filter(|t| t.state.is_active()) {
-            queue.put(t);
+        for t in active {
+            queue.restore(t);
         }
         queue
+    }
+
+    /// Takes back an active ticket that storage holds (at start, or after a failed commit).
+    pub fn restore(&mut self, t: Ticket) {
+        if t.state.is_active() {
+            self.put(t);
+        }
     }
 
     /// Adds or replaces an active ticket, keeping the indexes.

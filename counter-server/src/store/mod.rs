@@ -384,16 +384,6 @@ pub fn load_queue(
             }
         }
     }
-    let mut active = Vec::new();
-    {
-        let mut stmt = conn
-            .prepare(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE state IN ('waiting', 'called', 'serving')"))
-            .ctx("load tickets")?;
-        let rows = stmt.query_map([], ticket_from_row).ctx("load tickets")?;
-        for t in rows {
-            active.push(t.ctx("load tickets")?);
-        }
-    }
     let mut last_numbers = Vec::new();
     {
         let mut stmt = conn
@@ -414,14 +404,25 @@ pub fn load_queue(
     let max_id: TicketId = conn
         .query_row("SELECT COALESCE(MAX(id), 0) FROM tickets", [], |r| r.get(0))
         .ctx("max id")?;
-    Ok(Queue::new(
+    let mut queue = Queue::new(
         config.policy(),
         services,
         desks,
-        active,
+        vec![],
         last_numbers,
         max_id,
-    ))
+    );
+    // Straight into the queue, not through a list first: a big day is held in memory once.
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE state IN ('waiting', 'called', 'serving')"
+        ))
+        .ctx("load tickets")?;
+    let rows = stmt.query_map([], ticket_from_row).ctx("load tickets")?;
+    for t in rows {
+        queue.restore(t.ctx("load tickets")?);
+    }
+    Ok(queue)
 }
 
 pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls, line";

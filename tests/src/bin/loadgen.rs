@@ -304,7 +304,10 @@ async fn main() {
             .unwrap();
         }
         if day > 0 {
-            let mut conn = rusqlite::Connection::open(dir.join("counter.db")).expect("open db");
+            let mut conn = counter_server::store::open(&db, false).expect("open db");
+            let config = counter_server::config::Config::parse(&config_toml(concurrency))
+                .expect("load configuration");
+            counter_server::store::sync_config(&mut conn, &config).expect("services and desks");
             e2e::seed::waiting_day(&mut conn, chrono::Utc::now(), day);
         }
         let mut server = start_server(&bin, &dir, concurrency).await;
