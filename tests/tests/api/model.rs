@@ -131,6 +131,12 @@ fn tally(step: &Step, a: Answer) {
         .or_default() += 1;
 }
 
+/// Counts something the runs met that is no step's answer (e.g. a status lookup refused by the
+/// rate limit, which `check` skips).
+pub fn note(what: &str) {
+    *TALLY.lock().unwrap().entry(what.to_string()).or_default() += 1;
+}
+
 async fn run(template: &Template, actions: &[Action]) -> Result<(), String> {
     let mut spec = Spec::new(driver::start_time().timestamp());
     let mut driver = Driver::new(template);

@@ -3,7 +3,7 @@
 //! ticket (issue 11 item 2).
 
 use super::actions::Op;
-use super::branch::{self, Role, STAFF};
+use super::branch::{self, Kind, Role, STAFF};
 use super::routing::can_serve;
 use super::spec::{Answer, Line, Spec, State};
 
@@ -42,10 +42,16 @@ pub fn act(spec: &mut Spec, who: usize, ticket: Option<usize>, op: Op) -> Answer
         return Refused(404, "ticket_not_found");
     };
     let t = spec.tickets[i].clone();
-    // The visit is finished only after the visitor arrived (`start`) at the desk that called them.
-    if matches!(op, Op::Finish) && t.state == State::Called && t.desk.is_some() && t.desk == mine {
+    // Finishing a visitor called here who has not arrived yet (issue 12).
+    if op == Op::Finish && t.state == State::Called && t.desk == mine {
         return Refused(409, "not_arrived");
     }
+    // A supervisor acts on a visitor at another desk as from no desk (issue 12).
+    let mine = if supervisor && t.state.is_active() && t.desk.is_some() && t.desk != mine {
+        None
+    } else {
+        mine
+    };
     let Some(to) = next_state(t.state, op) else {
         return Refused(409, "illegal_transition");
     };
@@ -61,6 +67,13 @@ pub fn act(spec: &mut Spec, who: usize, ticket: Option<usize>, op: Op) -> Answer
         Op::Refer => {
             if t.line == Line::Research {
                 return Refused(409, "already_referred");
+            }
+            // A research desk does not refer to research (issue 12).
+            if mine
+                .and_then(branch::desk)
+                .is_some_and(|d| d.kind == Kind::Research)
+            {
+                return Refused(409, "refer_at_research_desk");
             }
             Line::Research
         }

@@ -312,6 +312,7 @@ async fn statuses(
         let m = &spec.tickets[i];
         let got = driver.status(i).await;
         if got.status == 429 {
+            super::note("status lookup refused by its rate limit (not checked)");
             continue; // the lookup limit, not a rule of the queue
         }
         if m.state == State::Expired {
