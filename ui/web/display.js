@@ -109,11 +109,19 @@
     document.addEventListener(ev, () => { if (audio.ctx) audio.ctx.resume(); });
   }
 
-  /** The clip names that say `n` (0-999). */
+  /** The clip names that say `n` (0-9999): t = thousands, h = hundreds, n = 0-99.
+   *  Arabic joins every part with "and" (ألف ومئتان وأربعة وثلاثون); English only before the
+   *  last two digits (one thousand two hundred and thirty-four). Larger numbers are read digit by digit. */
   function numberClips(n, lang) {
+    if (n > 9999) return String(n).split("").map((d) => "n" + d);
     if (n < 100) return ["n" + n];
-    const out = ["h" + Math.floor(n / 100)];
-    if (n % 100) out.push("and", "n" + (n % 100));
+    const out = [];
+    const parts = [];
+    if (n >= 1000) parts.push("t" + Math.floor(n / 1000));
+    if (Math.floor(n / 100) % 10) parts.push("h" + (Math.floor(n / 100) % 10));
+    const rest = n % 100;
+    parts.forEach((p, i) => { if (i > 0 && lang === "ar") out.push("and"); out.push(p); });
+    if (rest) out.push("and", "n" + rest);
     return out;
   }
   /** "A-017" at desk 3 → ticket, A, n17, desk, n3. Only the label and the desk, never more. */
@@ -124,6 +132,8 @@
     parts.push("desk", ...numberClips(call.desk, lang));
     return parts;
   }
+  // The browser tests check that every letter and number resolves to a shipped clip.
+  window.awnAnnouncement = { sentence };
 
   const queue = [];
   let playing = false;

@@ -108,3 +108,30 @@ pub async fn asset(Path(path): Path<String>) -> Response {
     )
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The clips the display composes announcements from: every prefix letter, 0-99, the hundreds
+    /// and the thousands (labels up to 9999), and the joining words, in both languages.
+    #[test]
+    fn clips_cover_every_letter_and_number_up_to_9999() {
+        let (_, _, bytes) = ASSETS
+            .iter()
+            .find(|(name, _, _)| *name == "audio/clips.json")
+            .unwrap();
+        let clips: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        let mut keys: Vec<String> = ('A'..='Z').map(String::from).collect();
+        keys.extend((0..=99).map(|n| format!("n{n}")));
+        keys.extend((1..=9).flat_map(|d| [format!("h{d}"), format!("t{d}")]));
+        keys.extend(["ticket", "desk", "and"].map(String::from));
+        for lang in ["ar", "en"] {
+            for key in &keys {
+                let clip = &clips[lang][key];
+                let length = clip[1].as_f64().unwrap_or(0.0);
+                assert!(length > 0.1, "{lang}/{key} has no clip: {clip}");
+            }
+        }
+    }
+}

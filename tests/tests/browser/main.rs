@@ -2,6 +2,7 @@
 //! real headless Chromium (Debian's `chromium` + `chromium-driver`), against the real server
 //! binary with its log captured. Set `SCREENSHOT_DIR` to save the screenshots of `docs/screenshots`.
 
+mod announce;
 mod console;
 mod metrics;
 mod visit;

@@ -17,11 +17,14 @@ for lang in ar en; do
     n=0
     while [ $n -le 99 ]; do say $lang "n$n" "$n"; n=$((n + 1)); done
     h=1
-    while [ $h -le 9 ]; do say $lang "h$h" "${h}00"; h=$((h + 1)); done
+    while [ $h -le 9 ]; do say $lang "h$h" "${h}00"; say $lang "t$h" "${h}000"; h=$((h + 1)); done
 done
-# Service letters: Latin letters read out in each language.
-say en A "A"; say en B "B"; say en C "C"; say en D "D"; say en E "E"
-say ar A "إيه"; say ar B "بي"; say ar C "سي"; say ar D "دي"; say ar E "إي"
+# Service letters A-Z: Latin letters read out in each language. Arabic uses the usual spoken names;
+# P is "پي" (with p) so it is not heard as B.
+for l in A B C D E F G H I J K L M N O P Q R S T U V W X Y Z; do say en $l "$l"; done
+set -- A "إيه" B "بي" C "سي" D "دي" E "إي" F "إف" G "جي" H "إتش" I "آي" J "جيه" K "كيه" L "إل" M "إم" \
+    N "إن" O "أو" P "پي" Q "كيو" R "آر" S "إس" T "تي" U "يو" V "في" W "دبليو" X "إكس" Y "وايْ" Z "زِد"
+while [ $# -gt 0 ]; do say ar "$1" "$2"; shift 2; done
 say en ticket "Ticket number"; say en desk "desk"; say en and "and"
 say ar ticket "رقم"; say ar desk "مكتب"; say ar and "وَ"
 
