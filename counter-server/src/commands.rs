@@ -121,7 +121,9 @@ pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTi
                 )?;
             }
             let alert = if unsafe_visitor {
-                Some(writes::raise_alert(ctx.tx, "not_safe", ticket.id, ctx.now)?)
+                Some(writes::raise_alert(
+                    ctx.tx, "not_safe", None, ticket.id, ctx.now,
+                )?)
             } else {
                 None
             };
@@ -148,6 +150,7 @@ pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTi
                 ctx.publish_alert(Alert {
                     id,
                     kind: "not_safe",
+                    reason: None,
                     ticket: ticket.id,
                     label: label.clone(),
                     raised_at: ctx.now,
@@ -349,12 +352,45 @@ pub async fn act(
         .await
 }
 
-/// The kiosk reports whether the printer printed a ticket; a failure raises a staff alert.
+/// What the kiosk's printer said, in a print report (the wire names are the alert's reason).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterTrouble {
+    PaperOut,
+    PaperNearEnd,
+    CoverOpen,
+    Offline,
+    NoAnswer,
+    Io,
+    Config,
+    Render,
+}
+
+impl PrinterTrouble {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PaperOut => "paper_out",
+            Self::PaperNearEnd => "paper_near_end",
+            Self::CoverOpen => "cover_open",
+            Self::Offline => "offline",
+            Self::NoAnswer => "no_answer",
+            Self::Io => "io",
+            Self::Config => "config",
+            Self::Render => "render",
+        }
+    }
+}
+
+/// The kiosk reports whether the printer printed a ticket, and what the printer said. A failure
+/// raises a `not_printed` alert with its reason; "paper nearly out" on a printed ticket raises one
+/// `printer` alert, and no other while a supervisor has not acknowledged it (every ticket of the
+/// rest of the roll says the same).
 pub async fn report_print(
     engine: &Engine,
     device: i64,
     ticket: TicketId,
     printed: bool,
+    trouble: Option<PrinterTrouble>,
 ) -> Result<(), EngineError> {
     engine
         .write(move |ctx| {
@@ -366,17 +402,26 @@ pub async fn report_print(
                     "no such ticket from this kiosk",
                 ));
             }
-            if !printed {
-                let label = reads::ticket_label(ctx.tx, ticket)?;
-                let id = writes::raise_alert(ctx.tx, "not_printed", ticket, ctx.now)?;
-                ctx.publish_alert(Alert {
-                    id,
-                    kind: "not_printed",
-                    ticket,
-                    label,
-                    raised_at: ctx.now,
-                });
-            }
+            let kind = if !printed {
+                "not_printed"
+            } else if trouble == Some(PrinterTrouble::PaperNearEnd)
+                && !writes::open_alert_exists(ctx.tx, "printer", "paper_near_end")?
+            {
+                "printer"
+            } else {
+                return Ok(());
+            };
+            let reason = trouble.map(PrinterTrouble::as_str);
+            let label = reads::ticket_label(ctx.tx, ticket)?;
+            let id = writes::raise_alert(ctx.tx, kind, reason, ticket, ctx.now)?;
+            ctx.publish_alert(Alert {
+                id,
+                kind,
+                reason,
+                ticket,
+                label,
+                raised_at: ctx.now,
+            });
             Ok(())
         })
         .await

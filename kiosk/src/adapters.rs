@@ -126,6 +126,7 @@ impl App {
             self.client.send(Command::ReportPrint {
                 ticket_id: o.ticket_id,
                 printed,
+                trouble: printer_trouble(&o.result),
             });
         }
         self.flow
@@ -612,4 +613,61 @@ fn wire(app: &Rc<App>) {
     on!(on_still_here, |f, now| f.still_here(now));
     on!(on_done, |f, now| f.done(now));
     on!(on_print_again, |f, now| f.print_again(now));
+}
+
+/// What a print outcome tells the supervisor (the server's reason codes): why a ticket did not
+/// print, or that the roll is nearly used up while tickets still print.
+fn printer_trouble(
+    result: &Result<kiosk_printer::PrintReport, kiosk_printer::PrintFault>,
+) -> Option<&'static str> {
+    use kiosk_printer::PrintFault;
+    match result {
+        Ok(report) => report.paper_near_end.then_some("paper_near_end"),
+        Err(PrintFault::PaperEnd) => Some("paper_out"),
+        Err(PrintFault::CoverOpen) => Some("cover_open"),
+        Err(PrintFault::Offline) => Some("offline"),
+        Err(PrintFault::NoAnswer) => Some("no_answer"),
+        Err(PrintFault::Io(_)) => Some("io"),
+        Err(PrintFault::Config(_)) => Some("config"),
+        Err(PrintFault::Render(_)) => Some("render"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printer_trouble;
+    use kiosk_printer::{PrintFault, PrintReport};
+
+    fn printed(paper_near_end: bool) -> Result<PrintReport, PrintFault> {
+        Ok(PrintReport {
+            bytes: 1,
+            width: 1,
+            height: 1,
+            paper_near_end,
+            files: None,
+        })
+    }
+
+    #[test]
+    fn every_printer_fault_and_a_nearly_empty_roll_are_told_to_the_server() {
+        assert_eq!(printer_trouble(&printed(false)), None);
+        assert_eq!(printer_trouble(&printed(true)), Some("paper_near_end"));
+        assert_eq!(
+            printer_trouble(&Err(PrintFault::PaperEnd)),
+            Some("paper_out")
+        );
+        assert_eq!(
+            printer_trouble(&Err(PrintFault::CoverOpen)),
+            Some("cover_open")
+        );
+        assert_eq!(printer_trouble(&Err(PrintFault::Offline)), Some("offline"));
+        assert_eq!(
+            printer_trouble(&Err(PrintFault::NoAnswer)),
+            Some("no_answer")
+        );
+        assert_eq!(
+            printer_trouble(&Err(PrintFault::Io("disk".into()))),
+            Some("io")
+        );
+    }
 }

@@ -57,8 +57,14 @@ pub trait TicketApi: Send + 'static {
     ) -> Result<Ticket, ClientError>;
     fn health(&mut self) -> Result<(), ClientError>;
     /// `POST /api/v1/tickets/{id}/print-report`: whether the ticket came out of the printer
-    /// (false raises a `not_printed` alert for supervisors).
-    fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError>;
+    /// (false raises a `not_printed` alert for supervisors) and what the printer said
+    /// (`trouble`, the server's reason code: `paper_out`, `paper_near_end`, ...).
+    fn report_print(
+        &mut self,
+        ticket_id: i64,
+        printed: bool,
+        trouble: Option<&'static str>,
+    ) -> Result<(), ClientError>;
 }
 
 /// An HTTP(S) connection to the counter-server with this device's token: one blocking call per
@@ -186,16 +192,17 @@ impl TicketApi for HttpApi {
     fn health(&mut self) -> Result<(), ClientError> {
         self.0.get_public("/api/v1/health").map(drop)
     }
-    fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError> {
-        let body = if printed {
-            r#"{"printed":true}"#
-        } else {
-            r#"{"printed":false}"#
-        };
+    fn report_print(
+        &mut self,
+        ticket_id: i64,
+        printed: bool,
+        trouble: Option<&'static str>,
+    ) -> Result<(), ClientError> {
+        let body = serde_json::json!({ "printed": printed, "trouble": trouble }).to_string();
         self.0
             .post_json(
                 &format!("/api/v1/tickets/{ticket_id}/print-report"),
-                body,
+                &body,
                 &[],
             )
             .map(drop)
@@ -217,6 +224,7 @@ pub enum Command {
     ReportPrint {
         ticket_id: i64,
         printed: bool,
+        trouble: Option<&'static str>,
     },
 }
 
@@ -309,6 +317,7 @@ struct Pending {
 struct Report {
     ticket_id: i64,
     printed: bool,
+    trouble: Option<&'static str>,
     next_try: Instant,
     delay: Duration,
 }
@@ -420,8 +429,13 @@ impl<A: TicketApi> Worker<A> {
             .collect();
         let mut done = Vec::new();
         for i in due {
-            let (ticket_id, printed) = (self.reports[i].ticket_id, self.reports[i].printed);
-            match self.api.report_print(ticket_id, printed) {
+            let Report {
+                ticket_id,
+                printed,
+                trouble,
+                ..
+            } = self.reports[i];
+            match self.api.report_print(ticket_id, printed, trouble) {
                 Ok(()) => {
                     done.push(i);
                     self.set_online(true);
@@ -479,12 +493,17 @@ impl<A: TicketApi> Worker<A> {
                     });
                 }
                 Ok(Command::CancelSubmit) => self.pending = None,
-                Ok(Command::ReportPrint { ticket_id, printed }) => {
+                Ok(Command::ReportPrint {
+                    ticket_id,
+                    printed,
+                    trouble,
+                }) => {
                     // A newer report for the same ticket replaces one still waiting.
                     self.reports.retain(|r| r.ticket_id != ticket_id);
                     self.reports.push(Report {
                         ticket_id,
                         printed,
+                        trouble,
                         next_try: Instant::now(),
                         delay: self.policy.first_retry,
                     });
@@ -662,7 +681,12 @@ pub mod fake {
         fn health(&mut self) -> Result<(), ClientError> {
             self.up()
         }
-        fn report_print(&mut self, ticket_id: i64, printed: bool) -> Result<(), ClientError> {
+        fn report_print(
+            &mut self,
+            ticket_id: i64,
+            printed: bool,
+            _trouble: Option<&'static str>,
+        ) -> Result<(), ClientError> {
             self.up()?;
             self.state
                 .print_reports

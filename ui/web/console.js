@@ -618,7 +618,8 @@
       li.className = "alert-item";
       li.dataset.alert = a.id;
       const what = document.createElement("b");
-      what.textContent = awnLang.t(a.kind);
+      // A printer alert says what the printer reported (paper out, nearly out, cover open, ...).
+      what.textContent = awnLang.t(a.kind) + (a.reason ? " — " + awnLang.t("printer_" + a.reason) : "");
       const label = document.createElement("span");
       label.className = "label";
       label.textContent = a.label;

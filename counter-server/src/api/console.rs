@@ -240,6 +240,7 @@ pub async fn check(
 pub struct AlertDto {
     pub id: i64,
     pub kind: String,
+    pub reason: Option<String>,
     pub ticket: i64,
     pub label: String,
     pub raised_at: String,
@@ -263,6 +264,7 @@ pub async fn alerts(
             .map(|a| AlertDto {
                 id: a.id,
                 kind: a.kind,
+                reason: a.reason,
                 ticket: a.ticket,
                 label: a.label,
                 raised_at: local_time(a.raised_at),

@@ -56,7 +56,7 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
         Published::Queue(e) => project_queue(e, audience),
         Published::Alert(a) if audience == Audience::Supervisor => Some(
             Event::default().event("alert").data(
-                json!({ "type": "alert", "id": a.id, "kind": a.kind, "ticket": a.ticket, "label": a.label,
+                json!({ "type": "alert", "id": a.id, "kind": a.kind, "reason": a.reason, "ticket": a.ticket, "label": a.label,
                         "raised_at": super::views::local_time(a.raised_at) })
                 .to_string(),
             ),

@@ -226,6 +226,9 @@ pub async fn issue(
 #[serde(deny_unknown_fields)]
 pub struct PrintReport {
     pub printed: bool,
+    /// What the printer said: why it did not print, or `paper_near_end` while it still prints.
+    #[serde(default)]
+    pub trouble: Option<commands::PrinterTrouble>,
 }
 
 /// `POST /api/v1/tickets/{id}/print-report`: the kiosk says whether the ticket came out of the printer.
@@ -237,6 +240,7 @@ pub async fn print_report(
 ) -> Result<StatusCode, ApiError> {
     let device = caller.device(Permission::Kiosk)?;
     let id = parse_id(&id, "id", i64::MAX)?;
-    commands::report_print(&s.engine, device, id, body.value.printed).await?;
+    let PrintReport { printed, trouble } = body.value;
+    commands::report_print(&s.engine, device, id, printed, trouble).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -112,6 +112,8 @@ pub struct ReadCtx<'a> {
 pub struct Alert {
     pub id: i64,
     pub kind: &'static str,
+    /// For printer alerts, what the printer said (`paper_out`, `paper_near_end`, ...).
+    pub reason: Option<&'static str>,
     pub ticket: i64,
     pub label: String,
     pub raised_at: DateTime<Utc>,

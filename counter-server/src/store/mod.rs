@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_session_idle_seconds",
         include_str!("../../../migrations/0009_session_idle_seconds.sql"),
     ),
+    (
+        "0010_alert_reasons",
+        include_str!("../../../migrations/0010_alert_reasons.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

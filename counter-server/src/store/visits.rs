@@ -202,6 +202,7 @@ pub fn save_note(
 pub struct AlertRow {
     pub id: i64,
     pub kind: String,
+    pub reason: Option<String>,
     pub ticket: TicketId,
     pub label: String,
     pub raised_at: DateTime<Utc>,
@@ -210,7 +211,7 @@ pub struct AlertRow {
 pub fn open_alerts(conn: &Connection) -> Result<Vec<AlertRow>, StoreError> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT a.id, a.kind, a.ticket_id, t.label, a.raised_at FROM alerts a JOIN tickets t ON t.id = a.ticket_id
+            "SELECT a.id, a.kind, a.ticket_id, t.label, a.raised_at, a.reason FROM alerts a JOIN tickets t ON t.id = a.ticket_id
              WHERE a.acknowledged_at IS NULL ORDER BY a.id",
         )
         .ctx("prepare alerts")?;
@@ -222,6 +223,7 @@ pub fn open_alerts(conn: &Connection) -> Result<Vec<AlertRow>, StoreError> {
                 ticket: r.get(2)?,
                 label: r.get(3)?,
                 raised_at: parse_time(&r.get::<_, String>(4)?),
+                reason: r.get(5)?,
             })
         })
         .ctx("alerts")?;

@@ -189,14 +189,31 @@ pub fn save_intake(
 pub fn raise_alert(
     tx: &Transaction<'_>,
     kind: &str,
+    reason: Option<&str>,
     ticket: TicketId,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    tx.prepare_cached("INSERT INTO alerts (kind, ticket_id, raised_at) VALUES (?1, ?2, ?3)")
-        .ctx("prepare alert")?
-        .execute(params![kind, ticket, time_str(now)])
-        .ctx("insert alert")?;
+    tx.prepare_cached(
+        "INSERT INTO alerts (kind, reason, ticket_id, raised_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .ctx("prepare alert")?
+    .execute(params![kind, reason, ticket, time_str(now)])
+    .ctx("insert alert")?;
     Ok(tx.last_insert_rowid())
+}
+
+/// Whether an alert of this kind and reason is still waiting for a supervisor.
+pub fn open_alert_exists(
+    tx: &Transaction<'_>,
+    kind: &str,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM alerts WHERE kind = ?1 AND reason = ?2 AND acknowledged_at IS NULL)",
+    )
+    .ctx("prepare open alert")?
+    .query_row(params![kind, reason], |r| r.get(0))
+    .ctx("open alert")
 }
 
 /// Records the printer's verdict on a ticket. Returns false when the device did not issue it.

@@ -277,6 +277,86 @@ async fn a_failed_print_is_recorded_and_raises_an_alert() {
     );
 }
 
+/// Every printer fault reaches the supervisor with its reason; "paper nearly out", said by every
+/// ticket of the rest of the roll, is one alert until a supervisor acknowledges it.
+#[tokio::test(flavor = "multi_thread")]
+async fn printer_faults_reach_the_supervisor_with_their_reason() {
+    let server = TestServer::start();
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let supervisor = api.login("sara").await;
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let t = api
+            .issue(
+                &server.kiosk_token,
+                &key(),
+                &json!({ "service": "inquiry" }),
+            )
+            .await;
+        ids.push(t.json["id"].as_i64().unwrap());
+    }
+    let report = |id: i64, body: serde_json::Value| {
+        let api = &api;
+        let token = server.kiosk_token.clone();
+        async move {
+            api.post(
+                &format!("/api/v1/tickets/{id}/print-report"),
+                &token,
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let r = report(ids[0], json!({ "printed": false, "trouble": "cover_open" })).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    for &id in &ids[1..3] {
+        let r = report(id, json!({ "printed": true, "trouble": "paper_near_end" })).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    }
+    let r = report(ids[3], json!({ "printed": false, "trouble": "on_fire" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let open = |alerts: &serde_json::Value| -> Vec<(String, String)> {
+        alerts["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["kind"].as_str().unwrap().to_string(),
+                    a["reason"].as_str().unwrap_or("-").to_string(),
+                )
+            })
+            .collect()
+    };
+    let alerts = api.get("/api/v1/alerts", Some(&supervisor)).await;
+    assert_eq!(
+        open(&alerts.json),
+        [
+            ("not_printed".to_string(), "cover_open".to_string()),
+            ("printer".to_string(), "paper_near_end".to_string()),
+        ]
+    );
+    // Acknowledged, the next "nearly out" is news again.
+    let near_end = alerts.json["alerts"][1]["id"].as_i64().unwrap();
+    let r = api
+        .post(
+            &format!("/api/v1/alerts/{near_end}/acknowledge"),
+            &supervisor,
+            None,
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let r = report(
+        ids[3],
+        json!({ "printed": true, "trouble": "paper_near_end" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let alerts = api.get("/api/v1/alerts", Some(&supervisor)).await;
+    assert_eq!(open(&alerts.json).len(), 2, "{}", alerts.text);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_queue_survives_a_restart_and_numbering_continues() {
     let server = TestServer::start();
