@@ -3,6 +3,7 @@
 //! binary with its log captured. Set `SCREENSHOT_DIR` to save the screenshots of `docs/screenshots`.
 
 mod console;
+mod display;
 mod metrics;
 mod visit;
 

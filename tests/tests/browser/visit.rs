@@ -531,7 +531,7 @@ async fn a_day_at_the_desk_through_the_browser() {
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert!(
             keys.iter()
-                .all(|k| ["type", "label", "desk", "calls"].contains(&k.as_str())),
+                .all(|k| ["type", "label", "desk", "calls", "recent"].contains(&k.as_str())),
             "display event with more than label and desk: {v}"
         );
     }
