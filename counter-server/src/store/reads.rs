@@ -166,13 +166,15 @@ pub struct PublicStatus {
     pub label: String,
     pub state: TicketState,
     pub desk: Option<DeskId>,
+    /// Waiting for the social researcher after a referral (route `research`).
+    pub referred: bool,
 }
 
 pub fn status_by_token(
     conn: &Connection,
     token_hash: &[u8; 32],
 ) -> Result<Option<PublicStatus>, StoreError> {
-    conn.prepare_cached("SELECT id, label, state, desk FROM tickets WHERE status_token_hash = ?1")
+    conn.prepare_cached("SELECT id, label, state, desk, route = 'research' FROM tickets WHERE status_token_hash = ?1")
         .ctx("prepare status lookup")?
         .query_row([&token_hash[..]], |r| {
             Ok(PublicStatus {
@@ -180,6 +182,7 @@ pub fn status_by_token(
                 label: r.get(1)?,
                 state: state_from(&r.get::<_, String>(2)?),
                 desk: r.get(3)?,
+                referred: r.get(4)?,
             })
         })
         .optional()

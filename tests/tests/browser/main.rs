@@ -5,6 +5,7 @@
 mod console;
 mod display;
 mod metrics;
+mod status;
 mod visit;
 
 /// One browser at a time: the tests time the pages, and two Chromiums on a small machine make

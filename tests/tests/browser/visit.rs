@@ -334,7 +334,7 @@ async fn a_day_at_the_desk_through_the_browser() {
     b.size(400, 820).await;
     b.screenshot(shots, "status-called-ar.png").await;
     b.click("#lang-btn").await;
-    b.wait_text("#state", "Called").await;
+    b.wait_text("#state", "It is your turn").await;
     b.screenshot(shots, "status-called-en.png").await;
     b.click("#lang-btn").await;
     b.size(1280, 900).await;
