@@ -196,7 +196,10 @@
     setTimeout(playNext, Math.ceil((total + 0.6) * 1000));
   }
 
-  function tick() { $("clock").textContent = new Date().toLocaleTimeString("ar-SA-u-nu-latn", { hour: "2-digit", minute: "2-digit" }); }
+  // The branch's time, whatever time zone the TV's system is set to.
+  function tick() {
+    $("clock").textContent = new Date().toLocaleTimeString("ar-SA-u-nu-latn", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Riyadh" });
+  }
   tick();
   setInterval(tick, 15000);
 

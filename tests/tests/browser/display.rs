@@ -185,8 +185,20 @@ async fn the_board_lists_each_ticket_once_at_its_latest_desk_and_survives_a_relo
         ("recent", a.as_str(), "4"),
     ];
     wait_board(&b, &want, "finished at desk 4, out of Now calling").await;
-    b.screenshot(shots, "display-calls.png").await;
+    b.screenshot(shots, "display-board.png").await;
     b.assert_accessible("the display with calls").await;
+
+    // The clock shows the branch's time (Riyadh, UTC+3), not the machine's.
+    let riyadh = chrono::Utc::now() + chrono::Duration::hours(3);
+    let shown = b.text("#clock").await;
+    let hours: Vec<String> = [riyadh, riyadh - chrono::Duration::minutes(1)]
+        .iter()
+        .map(|t| t.format("%I:%M").to_string())
+        .collect();
+    assert!(
+        hours.iter().any(|h| shown.contains(h.as_str())),
+        "clock {shown:?}, Riyadh {hours:?}"
+    );
 
     // The flash colour keeps the desk number and the label readable (≥ 3:1).
     let ratios = b
