@@ -6,7 +6,7 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
-  const MAX_CURRENT = 5, MAX_RECENT = 6; // MAX_RECENT: as many as the server's snapshot lists
+  const MAX_CURRENT = 12, MAX_RECENT = 6; // MAX_RECENT: as many as the server's snapshot lists
   // {label, desk}, newest first. A ticket is on the board once: at the desk of its latest call
   // in "Now calling" while it is being called, or else in "Previous calls".
   const current = [];
@@ -52,7 +52,11 @@
     render(null);
   }
   function render(freshLabel) {
-    $("current").replaceChildren(...current.map((c) => item(c, c.label === freshLabel)));
+    const list = $("current");
+    list.replaceChildren(...current.map((c) => item(c, c.label === freshLabel)));
+    // Up to 12 desks calling at once must fit the screen: the CSS sizes rows from the count.
+    list.dataset.dense = current.length > 5 ? "1" : "0";
+    list.style.setProperty("--rows", String(Math.max(4, current.length > 5 ? Math.ceil(current.length / 2) : current.length)));
     $("recent").replaceChildren(...recent.map((c) => item(c, false)));
   }
   // Calls are numbered in the order they were made: "Previous calls" lists the latest call first,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use counter_server::domain::{Gender, Role};
 use e2e::webdriver::{self, Browser};
-use e2e::{Api, TestServer, key};
+use e2e::{Api, TestOptions, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -223,5 +223,107 @@ async fn the_board_lists_each_ticket_once_at_its_latest_desk_and_survives_a_relo
     b.goto(&format!("{}/display", server.base_url)).await;
     wait_board(&b, &want, "the same board after a reload").await;
     assert_eq!(board(&b).await, before);
+    b.quit().await;
+}
+
+/// With 4 to 12 desks calling at once, every entry lies inside the screen and the page has no
+/// scrollbar, on a 1280×720 and a 1920×1080 TV.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_to_twelve_desks_calling_fit_the_screen_without_a_scrollbar() {
+    if !webdriver::available("display fit") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let server = TestServer::start_with(TestOptions {
+        config: e2e::config_with_desks(12),
+        ..TestOptions::default()
+    });
+    let api = Api::new(&server.base_url);
+    // Six earlier calls, so "Previous calls" is full too.
+    let mut staff = Vec::new();
+    for desk in 1..=12u32 {
+        let name = format!("staff{desk}");
+        server.add_staff(&name, Role::Reception, Gender::Female);
+        let token = api.login(&name).await;
+        post_ok(&api, &format!("/api/v1/desks/{desk}/sign-in"), &token, None).await;
+        staff.push(token);
+    }
+    for _ in 0..18 {
+        let t = api
+            .issue(
+                &server.kiosk_token,
+                &key(),
+                &json!({ "service": "inquiry" }),
+            )
+            .await;
+        assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
+    }
+    for desk in 1..=6u32 {
+        let t = post_ok(
+            &api,
+            &format!("/api/v1/desks/{desk}/call-next"),
+            &staff[desk as usize - 1],
+            None,
+        )
+        .await;
+        let id = t["id"].as_i64().unwrap();
+        post_ok(
+            &api,
+            &format!("/api/v1/tickets/{id}/no-show"),
+            &staff[desk as usize - 1],
+            None,
+        )
+        .await;
+    }
+    let b = Browser::start().await;
+    b.goto(&format!(
+        "{}/display#token={}",
+        server.base_url, server.display_token
+    ))
+    .await;
+    b.wait(
+        "document.querySelectorAll('#recent li').length === 6",
+        "six previous calls",
+        Duration::from_secs(10),
+    )
+    .await;
+    let fits = "const d = document.documentElement;\
+        const out = Array.from(document.querySelectorAll('.calls li, .calls li span')).filter(e => {\
+          const r = e.getBoundingClientRect(); return r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth; });\
+        return { scroll: d.scrollHeight > d.clientHeight || d.scrollWidth > d.clientWidth, out: out.length };";
+    let mut calling = 0;
+    for desks in [4u32, 5, 6, 9, 12] {
+        while calling < desks {
+            calling += 1;
+            post_ok(
+                &api,
+                &format!("/api/v1/desks/{calling}/call-next"),
+                &staff[calling as usize - 1],
+                None,
+            )
+            .await;
+        }
+        b.wait(
+            &format!("document.querySelectorAll('#current li').length === {desks}"),
+            "every desk calling is shown",
+            Duration::from_secs(10),
+        )
+        .await;
+        for (w, h) in [(1280, 720), (1920, 1080)] {
+            b.size(w, h).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let got = b.js(fits, json!([])).await;
+            assert_eq!(
+                got,
+                json!({ "scroll": false, "out": 0 }),
+                "{desks} desks calling at {w}×{h}"
+            );
+            if desks == 12 && w == 1280 {
+                b.screenshot(shots, "display-12-desks.png").await;
+            }
+        }
+    }
     b.quit().await;
 }
