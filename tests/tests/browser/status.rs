@@ -4,6 +4,8 @@
 //! updated HH:MM" until the server is back. Screenshots with `SCREENSHOT_DIR`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use counter_server::domain::{Gender, Role};
@@ -166,4 +168,104 @@ fn regex_like_time(text: &str, prefix: &str) -> bool {
     };
     let b = rest.as_bytes();
     rest.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// A TCP relay to `target` that can go silent: while paused it holds every connection open and
+/// passes nothing either way, as a dead Wi-Fi link or a stalled proxy does (no error reaches the
+/// browser).
+async fn relay(target: std::net::SocketAddr, flowing: Arc<AtomicBool>) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((inbound, _)) = listener.accept().await {
+            let flowing = flowing.clone();
+            tokio::spawn(async move {
+                while !flowing.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                let Ok(outbound) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                let (ri, wi) = inbound.into_split();
+                let (ro, wo) = outbound.into_split();
+                tokio::spawn(pipe(ri, wo, flowing.clone()));
+                tokio::spawn(pipe(ro, wi, flowing));
+            });
+        }
+    });
+    addr
+}
+
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    flowing: Arc<AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        while !flowing.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A link that goes silent without any error (the keep-alive stops arriving): after about 35 s
+/// the page says it is not connected, and it recovers once the link carries data again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_notices_a_silent_link() {
+    if !webdriver::available("status page, silent link") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
+    let token = t.json["status_token"].as_str().unwrap().to_string();
+    let flowing = Arc::new(AtomicBool::new(true));
+    let via = relay(server.addr, flowing.clone()).await;
+
+    let b = Browser::start().await;
+    b.size(400, 820).await;
+    b.goto(&format!("http://{via}/t/{token}")).await;
+    b.wait(
+        "document.body.dataset.state === 'waiting' && document.body.dataset.link === 'online'",
+        "waiting, connected",
+        Duration::from_secs(10),
+    )
+    .await;
+    flowing.store(false, Ordering::SeqCst);
+    b.wait(
+        "document.body.dataset.link === 'offline'",
+        "not connected after the link went silent",
+        Duration::from_secs(50),
+    )
+    .await;
+    let offline = b.text("#offline").await;
+    assert!(
+        regex_like_time(&offline, "غير متصل — آخر تحديث "),
+        "{offline}"
+    );
+    flowing.store(true, Ordering::SeqCst);
+    b.wait(
+        "document.body.dataset.link === 'online'",
+        "connected again once the link carries data",
+        Duration::from_secs(20),
+    )
+    .await;
+    b.quit().await;
 }
