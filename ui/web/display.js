@@ -6,8 +6,10 @@
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
-  const MAX_CURRENT = 5, MAX_RECENT = 8;
-  const current = []; // {label, desk}, newest first, one per desk
+  const MAX_CURRENT = 12, MAX_RECENT = 6; // MAX_RECENT: as many as the server's snapshot lists
+  // {label, desk}, newest first. A ticket is on the board once: at the desk of its latest call
+  // in "Now calling" while it is being called, or else in "Previous calls".
+  const current = [];
   const recent = [];
   const params = new URLSearchParams(location.hash.slice(1));
   let voice = true;
@@ -42,21 +44,43 @@
     li.append(l, d);
     return li;
   }
+  /** The ticket is no longer being called (served, gone, or waiting again). */
+  function onLeft(label) {
+    const left = remove(current, label);
+    if (!left) return;
+    toRecent(left);
+    render(null);
+  }
   function render(freshLabel) {
-    $("current").replaceChildren(...current.map((c) => item(c, c.label === freshLabel)));
+    const list = $("current");
+    list.replaceChildren(...current.map((c) => item(c, c.label === freshLabel)));
+    // Up to 12 desks calling at once must fit the screen: the CSS sizes rows from the count.
+    list.dataset.dense = current.length > 5 ? "1" : "0";
+    list.style.setProperty("--rows", String(Math.max(4, current.length > 5 ? Math.ceil(current.length / 2) : current.length)));
     $("recent").replaceChildren(...recent.map((c) => item(c, false)));
   }
-  function onCall(call, again) {
-    const i = current.findIndex((c) => c.desk === call.desk);
-    if (i >= 0) {
-      const old = current.splice(i, 1)[0];
-      if (old.label !== call.label) { recent.unshift(old); recent.splice(MAX_RECENT); }
-    }
-    const j = recent.findIndex((c) => c.label === call.label);
-    if (j >= 0) recent.splice(j, 1);
-    current.unshift(call);
-    while (current.length > MAX_CURRENT) { recent.unshift(current.pop()); }
+  // Calls are numbered in the order they were made: "Previous calls" lists the latest call first,
+  // as the server's snapshot does, whatever order the tickets left "Now calling" in.
+  let calls = 0;
+  function toRecent(call) {
+    recent.push(call);
+    recent.sort((x, y) => y.n - x.n);
     recent.splice(MAX_RECENT);
+  }
+  function remove(list, label) {
+    const i = list.findIndex((c) => c.label === label);
+    return i >= 0 ? list.splice(i, 1)[0] : null;
+  }
+  function onCall(call, again) {
+    // Called again elsewhere (after a referral or transfer): the old entry goes.
+    remove(current, call.label);
+    remove(recent, call.label);
+    // The desk's previous visitor, if still listed, moves to "Previous calls".
+    const i = current.findIndex((c) => c.desk === call.desk);
+    if (i >= 0) toRecent(current.splice(i, 1)[0]);
+    call.n = ++calls;
+    current.unshift(call);
+    while (current.length > MAX_CURRENT) toRecent(current.pop());
     render(call.label);
     document.body.dataset.lastCallAt = String(Date.now());
     document.body.dataset.calls = String(Number(document.body.dataset.calls || 0) + 1);
@@ -75,13 +99,19 @@
       connect();
     });
     es.addEventListener("snapshot", (e) => {
-      const calls = JSON.parse(e.data).calls;
+      const board = JSON.parse(e.data);
       current.length = 0;
-      calls.slice().reverse().slice(0, MAX_CURRENT).forEach((c) => current.push({ label: c.label, desk: c.desk }));
+      recent.length = 0;
+      // Numbered oldest first: the earlier calls, then those being called now.
+      const older = (board.recent || []).slice(0, MAX_RECENT).reverse();
+      for (const c of older) recent.unshift({ label: c.label, desk: c.desk, n: ++calls });
+      for (const c of board.calls) current.unshift({ label: c.label, desk: c.desk, n: ++calls });
+      current.splice(MAX_CURRENT);
       render(null);
     });
     es.addEventListener("called", (e) => { const d = JSON.parse(e.data); onCall({ label: d.label, desk: d.desk }, false); });
     es.addEventListener("recalled", (e) => { const d = JSON.parse(e.data); onCall({ label: d.label, desk: d.desk }, true); });
+    es.addEventListener("left", (e) => onLeft(JSON.parse(e.data).label));
     es.onerror = () => {
       $("conn").classList.remove("hidden");
       if (es.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
@@ -180,7 +210,10 @@
     setTimeout(playNext, Math.ceil((total + 0.6) * 1000));
   }
 
-  function tick() { $("clock").textContent = new Date().toLocaleTimeString("ar-SA-u-nu-latn", { hour: "2-digit", minute: "2-digit" }); }
+  // The branch's time, whatever time zone the TV's system is set to.
+  function tick() {
+    $("clock").textContent = new Date().toLocaleTimeString("ar-SA-u-nu-latn", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Riyadh" });
+  }
   tick();
   setInterval(tick, 15000);
 

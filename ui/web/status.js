@@ -13,6 +13,8 @@
     reason_clarity: "وضوح المعلومات", reason_time_given: "الوقت المخصص لي", reason_privacy: "الخصوصية",
     rate_comment: "تعليق (اختياري)", rate_notice: "فضلًا لا تكتب أسماء أشخاص أو أرقام هوية في التعليق.",
     rate_contact: "أرغب أن يتواصل معي مسؤول الجودة بخصوص هذا (لا يصل طلبك إلى الموظف الذي خدمك).",
+    status_called: "حان دورك", status_referred: "أُحيلت تذكرتك إلى الباحث الاجتماعي، يرجى مواصلة الانتظار",
+    status_expired: "انتهت صلاحية التذكرة. راجع الاستقبال.", offline: "غير متصل — آخر تحديث",
     rate_send: "إرسال التقييم", rate_thanks: "شكرًا لك، وصل تقييمك.", rate_pick: "اختر وجهًا من ١ إلى ٥", rate_failed: "تعذر الإرسال، حاول مرة أخرى",
   });
   Object.assign(AWN_I18N.en, {
@@ -22,11 +24,44 @@
     reason_clarity: "Clear information", reason_time_given: "Time given to me", reason_privacy: "Privacy",
     rate_comment: "Comment (optional)", rate_notice: "Please do not write anyone's name or ID number in the comment.",
     rate_contact: "I would like the quality officer to contact me about this (it never goes to the staff member who served me).",
+    status_called: "It is your turn", status_referred: "You were referred to the social researcher, please keep waiting",
+    status_expired: "This ticket has expired. Please ask at reception.", offline: "Not connected — last updated",
     rate_send: "Send rating", rate_thanks: "Thank you: your rating has arrived.", rate_pick: "Choose a face from 1 to 5", rate_failed: "Could not send: please try again",
   });
   const token = location.pathname.split("/").pop();
   let last = null;
   let rated = false;
+  // The link: the server sends something at least every 15 s (an "alive" event when idle); after
+  // SILENT_MS without anything, or an error, the page says it is not connected and since when.
+  const SILENT_MS = 35000;
+  let heardAt = null; // Date of the last thing received
+  let offline = false;
+  let stream = null;
+
+  /** "HH:MM" in the branch's time. */
+  function clock(d) {
+    return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Asia/Riyadh" });
+  }
+  function renderLink() {
+    document.body.classList.toggle("stale", offline);
+    document.body.dataset.link = offline ? "offline" : "online";
+    $("offline").classList.toggle("hidden", !offline);
+    $("offline").textContent = offline ? awnLang.t("offline") + " " + (heardAt ? clock(heardAt) : "—") : "";
+    document.querySelector(".live").classList.toggle("hidden", offline);
+  }
+  function setOffline(down) {
+    if (offline === down) return;
+    offline = down;
+    renderLink();
+  }
+  function heard() { heardAt = new Date(); setOffline(false); renderLink(); }
+  setInterval(() => {
+    if (offline || heardAt === null || Date.now() - heardAt.getTime() < SILENT_MS) return;
+    // Silent: the connection may be dead without the browser knowing. Say so, and start again.
+    setOffline(true);
+    // (A stream the server closed is already being retried by `onerror`.)
+    if (stream && stream.readyState !== EventSource.CLOSED) { stream.close(); connect(); }
+  }, 5000);
 
   function render() {
     const s = last;
@@ -35,13 +70,17 @@
     const called = s.state === "called" && s.desk != null;
     $("called").classList.toggle("hidden", !called);
     $("desk").textContent = called ? s.desk : "";
-    $("waiting").classList.toggle("hidden", s.state !== "waiting");
+    // A referred visitor waits in the researcher's line: told so, without a count from another line.
+    const referred = s.state === "waiting" && s.referred === true;
+    $("waiting").classList.toggle("hidden", s.state !== "waiting" || referred);
     $("ahead").textContent = s.people_ahead;
     $("wait").textContent = s.estimated_wait_minutes;
-    const key = { waiting: "status_waiting", called: "st_called", serving: "status_serving", done: "status_done",
-      no_show: "status_no_show", cancelled: "status_cancelled" }[s.state] || "st_" + s.state;
+    // The visitor's words for each state, never the staff's.
+    const key = referred ? "status_referred" : { waiting: "status_waiting", called: "status_called", serving: "status_serving",
+      done: "status_done", no_show: "status_no_show", cancelled: "status_cancelled" }[s.state] || "status_expired";
     $("state").textContent = awnLang.t(key);
     document.body.dataset.state = s.state;
+    document.body.dataset.referred = referred ? "1" : "0";
     $("rate").classList.toggle("hidden", s.state !== "done" || rated);
     $("rate-thanks").classList.toggle("hidden", !rated);
   }
@@ -73,9 +112,13 @@
 
   function connect() {
     const es = new EventSource("/api/v1/status/" + encodeURIComponent(token) + "/events");
-    es.addEventListener("status", (e) => { last = JSON.parse(e.data); render(); });
+    stream = es;
+    es.addEventListener("status", (e) => { heard(); last = JSON.parse(e.data); render(); });
+    es.addEventListener("alive", heard);
     es.onerror = () => {
-      if (es.readyState !== EventSource.CLOSED) return;
+      if (stream !== es) return;
+      setOffline(true);
+      if (es.readyState !== EventSource.CLOSED) return; // the browser reconnects by itself
       // Refused (gone, or too many lookups): ask once what happened, then try again later.
       fetch("/api/v1/status/" + encodeURIComponent(token), { cache: "no-store" }).then((r) => {
         if (r.status === 404) { location.reload(); return; }
@@ -85,7 +128,7 @@
   }
 
   $("lang-btn").addEventListener("click", () => awnLang.toggle());
-  document.addEventListener("awn-lang", render);
+  document.addEventListener("awn-lang", () => { render(); renderLink(); });
   awnLang.apply();
   connect();
 })();

@@ -74,16 +74,29 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
 fn project_queue(e: &QueueEvent, audience: Audience) -> Option<Event> {
     let kind = kind_name(e.kind);
     if audience == Audience::Display {
-        // Label and desk only, and only for calls: never a service, a state or a name.
-        if !matches!(e.kind, EventKind::Called | EventKind::Recalled) {
-            return None;
-        }
+        // Label and desk only: never a service, a state or a name.
         let label = &e.ticket.as_ref()?.label;
-        return Some(
-            Event::default()
-                .event(kind)
-                .data(json!({ "type": kind, "label": label, "desk": e.desk }).to_string()),
-        );
+        return match e.kind {
+            EventKind::Called | EventKind::Recalled => Some(
+                Event::default()
+                    .event(kind)
+                    .data(json!({ "type": kind, "label": label, "desk": e.desk }).to_string()),
+            ),
+            // No longer being called (served, gone, or waiting again elsewhere): it leaves
+            // "Now calling", without saying why.
+            EventKind::Started
+            | EventKind::Finished
+            | EventKind::NoShow
+            | EventKind::Referred
+            | EventKind::Transferred
+            | EventKind::Cancelled
+            | EventKind::Expired => Some(
+                Event::default()
+                    .event("left")
+                    .data(json!({ "type": "left", "label": label }).to_string()),
+            ),
+            _ => None,
+        };
     }
     let ticket = e.ticket.as_ref().map(|t| {
         json!({ "id": t.id, "label": t.label, "service": t.service, "state": state_name(t.state), "priority": priority_name(t.priority) })
@@ -188,7 +201,12 @@ pub async fn for_audience(
     Ok(Sse::new(stream))
 }
 
-/// The tickets called right now, oldest call first: `{type: "snapshot", calls: [{label, desk}]}`.
+/// How many earlier calls the board lists under "Previous calls".
+const RECENT_CALLS: u32 = 6;
+
+/// The board as it is now, the same on every screen: `{type: "snapshot", calls: [{label, desk}],
+/// recent: [{label, desk}]}`: the tickets called right now (oldest call first) and today's other
+/// called tickets (latest call first, at the desk of their last call).
 async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
     let calls = s
         .engine
@@ -202,11 +220,27 @@ async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
             called.sort();
             called
                 .into_iter()
-                .map(|(_, label, desk)| json!({ "label": label, "desk": desk }))
+                .map(|(_, label, desk)| (label, desk))
                 .collect::<Vec<_>>()
         })
         .await?;
+    let today = crate::domain::numbering::service_day(s.clock.now());
+    // A few more than shown, as those called right now are left out.
+    let limit = RECENT_CALLS + calls.len() as u32;
+    let recent: Vec<_> = s
+        .reads
+        .run(move |conn| crate::store::reads::recent_calls(conn, today, limit))
+        .await?
+        .into_iter()
+        .filter(|(label, _)| !calls.iter().any(|(now, _)| now == label))
+        .take(RECENT_CALLS as usize)
+        .map(|(label, desk)| json!({ "label": label, "desk": desk }))
+        .collect();
+    let calls: Vec<_> = calls
+        .into_iter()
+        .map(|(label, desk)| json!({ "label": label, "desk": desk }))
+        .collect();
     Ok(Event::default()
         .event("snapshot")
-        .data(json!({ "type": "snapshot", "calls": calls }).to_string()))
+        .data(json!({ "type": "snapshot", "calls": calls, "recent": recent }).to_string()))
 }

@@ -56,6 +56,8 @@ pub struct StatusDto {
     pub people_ahead: u32,
     pub estimated_wait_minutes: u32,
     pub desk: Option<u32>,
+    /// Waiting again, for the social researcher: the page tells the visitor so.
+    pub referred: bool,
 }
 
 /// Status replies must not be cached or leak the token through a Referer.
@@ -128,6 +130,7 @@ pub(crate) async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto
         people_ahead,
         estimated_wait_minutes,
         desk,
+        referred: found.referred && found.state == TicketState::Waiting,
     }))
 }
 

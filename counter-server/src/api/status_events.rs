@@ -87,7 +87,13 @@ pub async fn stream(
         .take_until(shutdown.into_future());
     private(
         Sse::new(stream)
-            .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+            // An event the page can see (a comment would not reach its script): it tells a
+            // silent link from a quiet queue.
+            .keep_alive(
+                KeepAlive::new()
+                    .interval(Duration::from_secs(15))
+                    .event(Event::default().event("alive").data(r#"{"type":"alive"}"#)),
+            )
             .into_response(),
     )
 }

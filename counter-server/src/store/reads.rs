@@ -166,13 +166,15 @@ pub struct PublicStatus {
     pub label: String,
     pub state: TicketState,
     pub desk: Option<DeskId>,
+    /// Waiting for the social researcher after a referral (route `research`).
+    pub referred: bool,
 }
 
 pub fn status_by_token(
     conn: &Connection,
     token_hash: &[u8; 32],
 ) -> Result<Option<PublicStatus>, StoreError> {
-    conn.prepare_cached("SELECT id, label, state, desk FROM tickets WHERE status_token_hash = ?1")
+    conn.prepare_cached("SELECT id, label, state, desk, route = 'research' FROM tickets WHERE status_token_hash = ?1")
         .ctx("prepare status lookup")?
         .query_row([&token_hash[..]], |r| {
             Ok(PublicStatus {
@@ -180,6 +182,7 @@ pub fn status_by_token(
                 label: r.get(1)?,
                 state: state_from(&r.get::<_, String>(2)?),
                 desk: r.get(3)?,
+                referred: r.get(4)?,
             })
         })
         .optional()
@@ -232,4 +235,28 @@ pub fn issued_facts(
         },
     )
     .ctx("issued ticket")
+}
+
+/// The tickets called on `day`, most recently called first, one row per ticket with the desk of
+/// its last call: the waiting-room board's "previous calls", the same on every screen.
+pub fn recent_calls(
+    conn: &Connection,
+    day: chrono::NaiveDate,
+    limit: u32,
+) -> Result<Vec<(String, Option<DeskId>)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT t.label, e.desk FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+             WHERE t.service_day = ?1 AND e.action IN ('call', 'recall')
+               AND e.id = (SELECT max(l.id) FROM ticket_events l
+                           WHERE l.ticket_id = e.ticket_id AND l.action IN ('call', 'recall'))
+             ORDER BY e.id DESC LIMIT ?2",
+        )
+        .ctx("prepare recent calls")?;
+    let rows = stmt
+        .query_map(params![day.to_string(), limit], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .ctx("recent calls")?;
+    rows.collect::<Result<_, _>>().ctx("recent calls")
 }

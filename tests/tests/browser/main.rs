@@ -4,7 +4,9 @@
 
 mod announce;
 mod console;
+mod display;
 mod metrics;
+mod status;
 mod visit;
 
 /// One browser at a time: the tests time the pages, and two Chromiums on a small machine make

@@ -334,7 +334,7 @@ async fn a_day_at_the_desk_through_the_browser() {
     b.size(400, 820).await;
     b.screenshot(shots, "status-called-ar.png").await;
     b.click("#lang-btn").await;
-    b.wait_text("#state", "Called").await;
+    b.wait_text("#state", "It is your turn").await;
     b.screenshot(shots, "status-called-en.png").await;
     b.click("#lang-btn").await;
     b.size(1280, 900).await;
@@ -531,7 +531,7 @@ async fn a_day_at_the_desk_through_the_browser() {
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert!(
             keys.iter()
-                .all(|k| ["type", "label", "desk", "calls"].contains(&k.as_str())),
+                .all(|k| ["type", "label", "desk", "calls", "recent"].contains(&k.as_str())),
             "display event with more than label and desk: {v}"
         );
     }

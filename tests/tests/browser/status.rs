@@ -1,0 +1,271 @@
+//! The visitor's status page in a real headless Chromium: the visitor's words for each state
+//! (called: "it is your turn, go to desk N"; referred: "referred to the social researcher, please
+//! keep waiting"), one `h1`, and, across a broken link (the server stopped), "not connected, last
+//! updated HH:MM" until the server is back. Screenshots with `SCREENSHOT_DIR`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use counter_server::domain::{Gender, Role};
+use e2e::webdriver::{self, Browser};
+use e2e::{Api, TestOptions, TestServer, key};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn post_ok(api: &Api, path: &str, token: &str, body: Option<&Value>) -> Value {
+    let r = api.post(path, token, body).await;
+    assert!(r.status.is_success(), "{path}: {} {}", r.status, r.text);
+    r.json
+}
+
+async fn one_h1_and_accessible(b: &Browser, what: &str) {
+    assert_eq!(
+        b.js("return document.querySelectorAll('h1').length;", json!([]))
+            .await,
+        json!(1),
+        "exactly one h1 on {what}"
+    );
+    b.assert_accessible(what).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_speaks_to_the_visitor_and_says_when_it_is_not_connected() {
+    if !webdriver::available("status page") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
+    let id = t.json["id"].as_i64().unwrap();
+    let token = t.json["status_token"].as_str().unwrap().to_string();
+
+    let b = Browser::start().await;
+    b.size(400, 820).await;
+    b.goto(&format!("{}/t/{token}", server.base_url)).await;
+    b.wait(
+        "document.body.dataset.state === 'waiting' && document.body.dataset.link === 'online'",
+        "waiting, connected",
+        Duration::from_secs(10),
+    )
+    .await;
+    b.wait_text("#state", "أنت في الانتظار").await;
+    one_h1_and_accessible(&b, "the status page, waiting").await;
+
+    // Called: the visitor's words, never the staff's "منادى".
+    let staff = api.login("amal").await;
+    post_ok(&api, "/api/v1/desks/1/sign-in", &staff, None).await;
+    post_ok(&api, "/api/v1/desks/1/call-next", &staff, None).await;
+    b.wait(
+        "document.body.dataset.state === 'called'",
+        "called",
+        Duration::from_secs(10),
+    )
+    .await;
+    let text = b.text("main").await;
+    assert!(text.contains("حان دورك"), "{text}");
+    assert!(text.contains("تفضل إلى المكتب"), "{text}");
+    assert_eq!(b.text("#desk").await, "1");
+    assert!(
+        !text.contains("منادى"),
+        "staff wording on the status page: {text}"
+    );
+    one_h1_and_accessible(&b, "the status page, called").await;
+
+    // Referred to the social researcher: told so, without a count of people ahead.
+    post_ok(&api, &format!("/api/v1/tickets/{id}/start"), &staff, None).await;
+    post_ok(
+        &api,
+        &format!("/api/v1/tickets/{id}/refer"),
+        &staff,
+        Some(&json!({ "reason": "يحتاج شرح الإجراءات" })),
+    )
+    .await;
+    b.wait_text(
+        "#state",
+        "أُحيلت تذكرتك إلى الباحث الاجتماعي، يرجى مواصلة الانتظار",
+    )
+    .await;
+    assert!(
+        b.js(
+            "return document.getElementById('waiting').classList.contains('hidden');",
+            json!([])
+        )
+        .await
+            == json!(true),
+        "no people-ahead count from another line"
+    );
+    b.screenshot(shots, "status-referred-ar.png").await;
+    one_h1_and_accessible(&b, "the status page, referred").await;
+    b.click("#lang-btn").await;
+    b.wait_text(
+        "#state",
+        "You were referred to the social researcher, please keep waiting",
+    )
+    .await;
+    b.screenshot(shots, "status-referred-en.png").await;
+
+    // The link breaks (the server stops): the page says so, with the time of the last update,
+    // and no longer claims it updates by itself.
+    let addr = server.addr;
+    let (db_path, dir) = server.stop_keep_files();
+    b.wait(
+        "document.body.dataset.link === 'offline'",
+        "not connected",
+        Duration::from_secs(10),
+    )
+    .await;
+    let offline = b.text("#offline").await;
+    assert!(
+        regex_like_time(&offline, "Not connected — last updated "),
+        "{offline}"
+    );
+    assert!(!b.text("main").await.contains("This page updates by itself"));
+    b.screenshot(shots, "status-offline-en.png").await;
+    one_h1_and_accessible(&b, "the status page, not connected (English)").await;
+    b.click("#lang-btn").await;
+    let offline = b.text("#offline").await;
+    assert!(
+        regex_like_time(&offline, "غير متصل — آخر تحديث "),
+        "{offline}"
+    );
+    b.screenshot(shots, "status-offline-ar.png").await;
+    one_h1_and_accessible(&b, "the status page, not connected (Arabic)").await;
+
+    // Back: the same ticket, connected again, the message gone.
+    let _server = TestServer::start_with(TestOptions {
+        db_path: Some(db_path),
+        addr: Some(addr),
+        ..TestOptions::default()
+    });
+    b.wait(
+        "document.body.dataset.link === 'online' && document.getElementById('offline').classList.contains('hidden')",
+        "connected again",
+        Duration::from_secs(20),
+    )
+    .await;
+    b.wait_text("#state", "أُحيلت تذكرتك").await;
+    b.quit().await;
+    drop(dir);
+}
+
+/// `text` is `prefix` followed by a time `HH:MM`.
+fn regex_like_time(text: &str, prefix: &str) -> bool {
+    let Some(rest) = text.trim().strip_prefix(prefix) else {
+        return false;
+    };
+    let b = rest.as_bytes();
+    rest.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// A TCP relay to `target` that can go silent: while paused it holds every connection open and
+/// passes nothing either way, as a dead Wi-Fi link or a stalled proxy does (no error reaches the
+/// browser).
+async fn relay(target: std::net::SocketAddr, flowing: Arc<AtomicBool>) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((inbound, _)) = listener.accept().await {
+            let flowing = flowing.clone();
+            tokio::spawn(async move {
+                while !flowing.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                let Ok(outbound) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                let (ri, wi) = inbound.into_split();
+                let (ro, wo) = outbound.into_split();
+                tokio::spawn(pipe(ri, wo, flowing.clone()));
+                tokio::spawn(pipe(ro, wi, flowing));
+            });
+        }
+    });
+    addr
+}
+
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    flowing: Arc<AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        while !flowing.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A link that goes silent without any error (the keep-alive stops arriving): after about 35 s
+/// the page says it is not connected, and it recovers once the link carries data again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_notices_a_silent_link() {
+    if !webdriver::available("status page, silent link") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
+    let token = t.json["status_token"].as_str().unwrap().to_string();
+    let flowing = Arc::new(AtomicBool::new(true));
+    let via = relay(server.addr, flowing.clone()).await;
+
+    let b = Browser::start().await;
+    b.size(400, 820).await;
+    b.goto(&format!("http://{via}/t/{token}")).await;
+    b.wait(
+        "document.body.dataset.state === 'waiting' && document.body.dataset.link === 'online'",
+        "waiting, connected",
+        Duration::from_secs(10),
+    )
+    .await;
+    flowing.store(false, Ordering::SeqCst);
+    b.wait(
+        "document.body.dataset.link === 'offline'",
+        "not connected after the link went silent",
+        Duration::from_secs(50),
+    )
+    .await;
+    let offline = b.text("#offline").await;
+    assert!(
+        regex_like_time(&offline, "غير متصل — آخر تحديث "),
+        "{offline}"
+    );
+    flowing.store(true, Ordering::SeqCst);
+    b.wait(
+        "document.body.dataset.link === 'online'",
+        "connected again once the link carries data",
+        Duration::from_secs(20),
+    )
+    .await;
+    b.quit().await;
+}
