@@ -233,43 +233,56 @@ fn rating_mode_against_real_server() {
     landscape_keypad(&h);
 }
 
-/// Landscape 1920×1080: every keypad key and "next" lie fully inside the window, and the
-/// typed label leads on to the score screen.
+/// Landscape 1920×1080: every keypad key and "next", then every score with back and start
+/// over, lie fully inside the window.
 fn landscape_keypad(h: &H) {
     h.win.set_size(slint::PhysicalSize::new(1920, 1080));
     assert_eq!(h.screen(), RatingScreen::Start);
     h.tap("A");
     h.tap("7");
-    let win = h.app.ui.window().size().to_logical(1.0);
     let keys = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     for label in keys
         .iter()
         .copied()
         .chain([AR.clear, AR.backspace, AR.next])
     {
-        let found = h.find(label);
-        assert_eq!(found.len(), 1, "one {label:?} button");
-        let (p, s) = (found[0].absolute_position(), found[0].size());
-        assert!(
-            s.width >= 64.0 && s.height >= 64.0,
-            "{label:?} is smaller than a touch target: {s:?}"
-        );
-        assert!(
-            p.x >= -0.5
-                && p.y >= -0.5
-                && p.x + s.width <= win.width + 0.5
-                && p.y + s.height <= win.height + 0.5,
-            "{label:?} at {p:?} {s:?} is not fully inside the {win:?} window"
-        );
+        assert_inside(h, label);
     }
     h.shot("start-ar");
     h.tap(AR.next);
     assert_eq!(h.screen(), RatingScreen::Score);
+    for label in RATING_AR
+        .scores
+        .iter()
+        .copied()
+        .chain([AR.back, AR.start_over])
+    {
+        assert_inside(h, label);
+    }
     h.shot("score-ar");
-    h.tap(RATING_AR.scores[4]);
+    h.tap(RATING_AR.scores[0]);
     assert_eq!(h.screen(), RatingScreen::Reasons);
     h.tap(AR.start_over);
     h.win.set_size(slint::PhysicalSize::new(1080, 1920));
+}
+
+/// Exactly one button with this label, touch-sized and fully inside the window.
+fn assert_inside(h: &H, label: &str) {
+    let win = h.app.ui.window().size().to_logical(1.0);
+    let found = h.find(label);
+    assert_eq!(found.len(), 1, "one {label:?} button");
+    let (p, s) = (found[0].absolute_position(), found[0].size());
+    assert!(
+        s.width >= 64.0 && s.height >= 64.0,
+        "{label:?} is smaller than a touch target: {s:?}"
+    );
+    assert!(
+        p.x >= -0.5
+            && p.y >= -0.5
+            && p.x + s.width <= win.width + 0.5
+            && p.y + s.height <= win.height + 0.5,
+        "{label:?} at {p:?} {s:?} is not fully inside the {win:?} window"
+    );
 }
 
 /// Arabic: pick the visit from the list, "good" (4), two reasons, a comment on the Arabic
