@@ -2,7 +2,7 @@
 //! headless software-rendered window: rate a visit picked from the recent list (score, reasons,
 //! comment typed on the keyboard, contact request), rate another typed on the keypad in English,
 //! the refusal of a second rating, and the idle wipe. Saves
-//! docs/screenshots/kiosk-rating-<screen>-<ar|en>-portrait.png on the way.
+//! docs/screenshots/kiosk-rating-<screen>-<ar|en>-<portrait|landscape>.png on the way.
 //! One test per file (the headless platform is installed once per process).
 
 use counter_server::domain::{Gender, Role};
@@ -99,7 +99,10 @@ impl H {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         headless::save_png(
-            &dir.join(format!("kiosk-rating-{name}-portrait.png")),
+            &dir.join(format!(
+                "kiosk-rating-{name}-{}.png",
+                if w > h { "landscape" } else { "portrait" }
+            )),
             w,
             h,
             &px,
@@ -227,6 +230,59 @@ fn rating_mode_against_real_server() {
     rate_typed_in_english(&h, &server, &second);
     second_rating_is_refused(&h, &server, &first);
     idle_wipe(&h);
+    landscape_keypad(&h);
+}
+
+/// Landscape 1920×1080: every keypad key and "next", then every score with back and start
+/// over, lie fully inside the window.
+fn landscape_keypad(h: &H) {
+    h.win.set_size(slint::PhysicalSize::new(1920, 1080));
+    assert_eq!(h.screen(), RatingScreen::Start);
+    h.tap("A");
+    h.tap("7");
+    let keys = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    for label in keys
+        .iter()
+        .copied()
+        .chain([AR.clear, AR.backspace, AR.next])
+    {
+        assert_inside(h, label);
+    }
+    h.shot("start-ar");
+    h.tap(AR.next);
+    assert_eq!(h.screen(), RatingScreen::Score);
+    for label in RATING_AR
+        .scores
+        .iter()
+        .copied()
+        .chain([AR.back, AR.start_over])
+    {
+        assert_inside(h, label);
+    }
+    h.shot("score-ar");
+    h.tap(RATING_AR.scores[0]);
+    assert_eq!(h.screen(), RatingScreen::Reasons);
+    h.tap(AR.start_over);
+    h.win.set_size(slint::PhysicalSize::new(1080, 1920));
+}
+
+/// Exactly one button with this label, touch-sized and fully inside the window.
+fn assert_inside(h: &H, label: &str) {
+    let win = h.app.ui.window().size().to_logical(1.0);
+    let found = h.find(label);
+    assert_eq!(found.len(), 1, "one {label:?} button");
+    let (p, s) = (found[0].absolute_position(), found[0].size());
+    assert!(
+        s.width >= 64.0 && s.height >= 64.0,
+        "{label:?} is smaller than a touch target: {s:?}"
+    );
+    assert!(
+        p.x >= -0.5
+            && p.y >= -0.5
+            && p.x + s.width <= win.width + 0.5
+            && p.y + s.height <= win.height + 0.5,
+        "{label:?} at {p:?} {s:?} is not fully inside the {win:?} window"
+    );
 }
 
 /// Arabic: pick the visit from the list, "good" (4), two reasons, a comment on the Arabic

@@ -188,10 +188,16 @@ pub async fn issue(
     };
     let request = IssueRequest {
         service: b.service,
-        priority: match b.priority {
-            PriorityInput::Normal => Priority::Normal,
-            PriorityInput::Priority => Priority::Priority,
-        },
+        priority: crate::domain::needs::class_for(
+            match b.priority {
+                PriorityInput::Normal => Priority::Normal,
+                PriorityInput::Priority => Priority::Priority,
+            },
+            &b.intake
+                .as_ref()
+                .map(|i| i.needs.for_priority())
+                .unwrap_or_default(),
+        ),
         gender_preference: b.gender_preference.map(|g| match g {
             GenderInput::Female => Gender::Female,
             GenderInput::Male => Gender::Male,

@@ -6,10 +6,12 @@
 //! - `lines`: the waiting tickets indexed by line and place, so no request walks the whole day.
 //! - `numbering`: service day (Asia/Riyadh) and labels.
 //! - `queue`: `Queue`, the live queue, with plan/apply operations.
+//! - `needs`: which needs give the `priority` class.
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod lines;
 pub mod model;
+pub mod needs;
 pub mod numbering;
 pub mod queue;
 pub mod rights;

@@ -33,6 +33,29 @@ pub struct NeedsInput {
     pub interpreter_language: Option<String>,
     #[serde(default)]
     pub companion: bool,
+    /// Elderly, pregnancy and a named disability only decide the ticket's class
+    /// (`domain::needs`); they are not stored.
+    #[serde(default)]
+    pub elderly: bool,
+    #[serde(default)]
+    pub pregnancy: bool,
+    #[serde(default)]
+    pub disability: Option<String>,
+}
+
+impl NeedsInput {
+    /// The needs as the priority rule reads them.
+    pub fn for_priority(&self) -> crate::domain::needs::Needs {
+        crate::domain::needs::Needs {
+            wheelchair: self.wheelchair,
+            elderly: self.elderly,
+            pregnancy: self.pregnancy,
+            named_disability: self
+                .disability
+                .as_deref()
+                .is_some_and(|d| !d.trim().is_empty()),
+        }
+    }
 }
 
 /// A validated intake, ready to store.
@@ -201,6 +224,11 @@ impl IntakeInput {
             "intake.needs.interpreter_language",
             &self.needs.interpreter_language,
             LANGUAGE_MAX_CHARS,
+        )?;
+        optional_text(
+            "intake.needs.disability",
+            &self.needs.disability,
+            NAME_MAX_CHARS,
         )?;
         Ok(Intake {
             notice_version: self.notice_version.clone(),

@@ -401,3 +401,68 @@ async fn the_queue_survives_a_restart_and_numbering_continues() {
     );
     drop(dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wheelchair_or_named_disability_gives_priority_without_saying_why() {
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let reception = api.login("amal").await;
+    let mut display = api.events(&server.display_token).await;
+
+    let plain = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let intake = |needs: serde_json::Value| json!({ "service": "inquiry", "intake": { "notice_version": "2026-11-v1", "needs": needs } });
+    let wheelchair = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &intake(json!({ "wheelchair": true })),
+        )
+        .await;
+    let disability = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &intake(json!({ "disability": SENTINEL })),
+        )
+        .await;
+    assert_eq!(wheelchair.status, StatusCode::CREATED);
+    assert_eq!(disability.status, StatusCode::CREATED);
+    // The kiosk's reply is the same as for an ordinary ticket: nothing says why.
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&plain.json), keys(&disability.json));
+    assert!(!disability.text.contains("priority") && !disability.text.contains(SENTINEL));
+
+    api.post("/api/v1/desks/1/sign-in", &reception, None).await;
+    let mut order = Vec::new();
+    for _ in 0..3 {
+        let called = api
+            .post("/api/v1/desks/1/call-next", &reception, None)
+            .await;
+        order.push(called.json["id"].clone());
+        api.post(
+            &format!("/api/v1/tickets/{}/no-show", called.json["id"]),
+            &reception,
+            None,
+        )
+        .await;
+    }
+    assert_eq!(
+        order,
+        [
+            wheelchair.json["id"].clone(),
+            disability.json["id"].clone(),
+            plain.json["id"].clone()
+        ],
+        "both priority tickets before the earlier normal one"
+    );
+    while let Ok((_, d)) = display.try_recv() {
+        assert!(!d.contains(SENTINEL), "{d}");
+    }
+}
