@@ -234,7 +234,7 @@
     };
     es.addEventListener("hello", () => { $("conn").classList.add("hidden"); reload(); });
     es.addEventListener("reset", reload);
-    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed"]) {
+    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
     es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); renderAlerts(); });
