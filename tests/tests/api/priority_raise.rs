@@ -177,3 +177,71 @@ async fn a_class_is_only_raised_and_only_by_a_desk_of_the_tickets_line() {
         (StatusCode::CONFLICT, "ticket_not_waiting")
     );
 }
+
+/// The data events of a stream up to and including the first `called`, without the greeting
+/// (`hello`, and the display's opening `snapshot`).
+async fn until_called(rx: &mut tokio::sync::mpsc::UnboundedReceiver<e2e::SseEvent>) -> Vec<Value> {
+    let mut seen = Vec::new();
+    loop {
+        let e = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an event in time")
+            .expect("the stream is open");
+        if e.data.is_empty() || e.event == "hello" || e.event == "snapshot" {
+            continue;
+        }
+        let called = e.event == "called";
+        seen.push(
+            json!({ "event": e.event, "data": serde_json::from_str::<Value>(&e.data).unwrap() }),
+        );
+        if called {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_raises_from_any_line_audited_and_the_display_never_hears_of_it() {
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let kiosk = server.kiosk_token.clone();
+    issue(&api, &kiosk, "inquiry").await;
+    let raised = issue(&api, &kiosk, "inquiry").await;
+    let id = raised["id"].as_i64().unwrap();
+    let sara = api.login("sara").await;
+    let mut display = api
+        .sse("/api/v1/events", Some(&server.display_token), None)
+        .await;
+    let mut staff = api.sse("/api/v1/events", Some(&sara), None).await;
+
+    // From no desk at all: allowed for a supervisor, and audited as an override too.
+    let r = raise(&api, &sara, id, "urgent").await;
+    assert_eq!(r.json["priority"], "urgent", "{}", r.text);
+    let rows: Vec<String> = audit_rows(&server, id).into_iter().map(|r| r.0).collect();
+    assert_eq!(rows, ["raise_to_urgent", "override_line"]);
+
+    let amal = signed_in(&api, "amal", 1).await;
+    let called = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+    assert_eq!(called.json["id"].as_i64(), Some(id), "{}", called.text);
+
+    let shown = until_called(&mut display).await;
+    assert_eq!(
+        shown,
+        [
+            json!({ "event": "called", "data": { "type": "called", "label": raised["label"], "desk": 1 } })
+        ],
+        "the display sees the call only: no class, no raise"
+    );
+    let heard = until_called(&mut staff).await;
+    let reclassed = heard
+        .iter()
+        .find(|e| e["event"] == "reclassed")
+        .expect("staff hear of the raise");
+    assert_eq!(reclassed["data"]["ticket"]["priority"], "urgent");
+    assert_eq!(
+        reclassed["data"]["ticket"]["label"], raised["label"],
+        "the label stays"
+    );
+}
