@@ -352,6 +352,62 @@ pub async fn act(
         .await
 }
 
+/// Raises a waiting ticket's class at the desk (`Queue::plan_raise_priority`). One audit row says
+/// who raised it and to what; no reason is asked for or kept.
+pub async fn raise_priority(
+    engine: &Engine,
+    ticket: TicketId,
+    to: Priority,
+    staff: StaffId,
+    role: Role,
+    supervisor: bool,
+) -> Result<TicketView, EngineError> {
+    engine
+        .write(move |ctx| {
+            let desk = ctx
+                .queue
+                .desks()
+                .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
+                .map(|d| d.id);
+            if desk.is_none() && !supervisor {
+                return Err(refused(
+                    409,
+                    "not_signed_in",
+                    "سجّل الدخول إلى مكتب أولاً",
+                    "sign in at a desk first",
+                ));
+            }
+            let actor = Actor {
+                desk,
+                staff: Some(staff),
+                supervisor,
+            };
+            let change = ctx
+                .queue
+                .plan_raise_priority(ticket, to, actor, ctx.now)
+                .map_err(|e| match e {
+                    QueueError::UnknownTicket(id)
+                        if reads::stored_ticket(ctx.tx, id).ok().flatten().is_some() =>
+                    {
+                        QueueError::NotWaiting(id)
+                    }
+                    e => e,
+                })?;
+            let entry = audit::AuditEntry {
+                staff_id: Some(staff),
+                role: Some(crate::store::role_str(role).to_string()),
+                desk,
+                ticket_id: Some(ticket),
+                action: format!("raise_to_{}", crate::store::priority_str(to)),
+                ..audit::AuditEntry::default()
+            };
+            audit::append(ctx.tx, &entry, ctx.now)?;
+            let change = commit_change(ctx, change, &[])?;
+            Ok(touched(ctx, &change).expect("a raise updates its ticket"))
+        })
+        .await
+}
+
 /// What the kiosk's printer said, in a print report (the wire names are the alert's reason).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

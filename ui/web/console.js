@@ -234,7 +234,7 @@
     };
     es.addEventListener("hello", () => { $("conn").classList.add("hidden"); reload(); });
     es.addEventListener("reset", reload);
-    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed"]) {
+    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
     es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); renderAlerts(); });
@@ -499,6 +499,16 @@
       b.disabled = !canCall;
       b.addEventListener("click", () => act("/api/v1/desks/" + me.desk + "/call", { ticket: t.id }, "call-error"));
       li.appendChild(b);
+      // Staff may raise a waiting visitor to the priority class (audited); nobody is shown why.
+      if (t.priority === "normal" && (atDesk || me.supervisor)) {
+        const up = document.createElement("button");
+        up.type = "button";
+        up.className = "secondary small raise-btn";
+        up.textContent = awnLang.t("raise_priority");
+        up.setAttribute("aria-label", awnLang.t("raise_priority") + " " + t.label);
+        up.addEventListener("click", () => act("/api/v1/tickets/" + t.id + "/priority", { priority: "priority" }, "call-error"));
+        li.appendChild(up);
+      }
       list.appendChild(li);
     });
     $("call-next-btn").disabled = !canCall;

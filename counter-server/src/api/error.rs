@@ -227,6 +227,16 @@ impl From<QueueError> for ApiError {
                 "التذكرة في هذا الطابور أصلاً",
             ),
             Q::UseCallEndpoint => (StatusCode::CONFLICT, "illegal_transition", "استخدم النداء"),
+            Q::NotWaiting(_) => (
+                StatusCode::CONFLICT,
+                "ticket_not_waiting",
+                "التذكرة ليست في الانتظار",
+            ),
+            Q::PriorityNotRaised(_) => (
+                StatusCode::CONFLICT,
+                "priority_not_raised",
+                "فئة التذكرة مساوية أو أعلى: يمكن رفع الفئة فقط",
+            ),
         };
         Self::new(status, code, ar, en)
     }

@@ -47,6 +47,7 @@ pub fn kind_name(k: EventKind) -> &'static str {
         EventKind::Cancelled => "cancelled",
         EventKind::Expired => "expired",
         EventKind::DeskChanged => "desk_changed",
+        EventKind::Reclassed => "reclassed",
     }
 }
 

@@ -84,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tickets/{id}/refer", post(tickets::refer))
         .route("/api/v1/tickets/{id}/transfer", post(tickets::transfer))
         .route("/api/v1/tickets/{id}/cancel", post(tickets::cancel))
+        .route(
+            "/api/v1/tickets/{id}/priority",
+            post(tickets::raise_priority),
+        )
         .route("/api/v1/tickets/{id}/visit", get(console::visit))
         .route("/api/v1/tickets/{id}/reveal", post(console::reveal))
         .route("/api/v1/tickets/{id}/checklist", post(console::check))
@@ -189,6 +193,6 @@ mod tests {
             })
             .collect();
         assert_eq!(routes, documented);
-        assert_eq!(routes.len(), 46);
+        assert_eq!(routes.len(), 47);
     }
 }

@@ -1,5 +1,6 @@
 //! Routes that act on one ticket at a desk: recall, start, finish, no-show, return, refer,
-//! transfer, cancel. Each is a transition of the state machine in `domain::transitions`.
+//! transfer, cancel (each a transition of the state machine in `domain::transitions`), and
+//! raising a waiting ticket's class.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -11,7 +12,7 @@ use super::extract::{AppJson, Caller, parse_id};
 use super::views::StaffTicket;
 use crate::auth::{Permission, allows};
 use crate::commands;
-use crate::domain::{Action, Outcome, TransferTarget};
+use crate::domain::{Action, Outcome, Priority, TransferTarget};
 use crate::input::text;
 
 /// Reasons and notes are short free text; they are shown to staff only.
@@ -184,4 +185,39 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Json<StaffTicket>, ApiError> {
     run(&s, &caller, &id, Action::Cancel).await
+}
+
+/// The classes a desk may raise a ticket to (never `normal`: a class is only raised).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaisedClass {
+    Priority,
+    Urgent,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityBody {
+    pub priority: RaisedClass,
+}
+
+/// `POST /api/v1/tickets/{id}/priority`: raise a waiting ticket's class (audited); it keeps its
+/// label and issue time. No reason is asked for: nobody is shown why.
+pub async fn raise_priority(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: AppJson<PriorityBody>,
+) -> Result<Json<StaffTicket>, ApiError> {
+    let to = match body.value.priority {
+        RaisedClass::Priority => Priority::Priority,
+        RaisedClass::Urgent => Priority::Urgent,
+    };
+    let staff = caller
+        .staff(Permission::WorkDesk)
+        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let supervisor = allows(&caller.0, Permission::Supervise);
+    let v = commands::raise_priority(&s.engine, id, to, staff.id, staff.role, supervisor).await?;
+    Ok(Json(StaffTicket::from(&v)))
 }

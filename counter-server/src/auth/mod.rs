@@ -62,7 +62,7 @@ pub enum Permission {
     ReadQueue,
     /// The staff event stream: labels, states, desks; no personal data.
     WatchQueue,
-    /// Sign in at a desk and call, serve, refer, transfer visitors.
+    /// Sign in at a desk and call, serve, refer, transfer visitors, raise a waiting one's class.
     WorkDesk,
     /// Act on any ticket without a desk, see and acknowledge alerts.
     Supervise,

@@ -59,6 +59,10 @@ pub enum QueueError {
     ReasonRequired,
     SameLine(TicketId),
     UseCallEndpoint,
+    /// Only a waiting ticket changes class.
+    NotWaiting(TicketId),
+    /// A class change may only raise the class (normal → priority → urgent).
+    PriorityNotRaised(TicketId),
 }
 
 impl fmt::Display for QueueError {
@@ -93,6 +97,11 @@ impl fmt::Display for QueueError {
             Self::ReasonRequired => write!(f, "a referral needs a reason"),
             Self::SameLine(t) => write!(f, "ticket {t} is already in that line"),
             Self::UseCallEndpoint => write!(f, "calls go through call-next or call-ticket"),
+            Self::NotWaiting(t) => write!(f, "ticket {t} is not waiting"),
+            Self::PriorityNotRaised(t) => write!(
+                f,
+                "ticket {t} already has that class or a higher one: a class is only raised"
+            ),
         }
     }
 }

@@ -46,6 +46,8 @@ pub enum EventKind {
     Cancelled,
     Expired,
     DeskChanged,
+    /// A waiting ticket's class was raised at a desk; it keeps its label and issue time.
+    Reclassed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -629,6 +631,51 @@ impl Queue {
             updated: vec![next],
             history: vec![entry],
             events: vec![event],
+            overrides,
+            ..Change::default()
+        })
+    }
+
+    /// Raises a waiting ticket's class (normal → priority → urgent) at a desk that may serve its
+    /// line, or by a supervisor anywhere (`routing::line_access`, audited as an override). It keeps
+    /// its label and issue time, so it takes the place of its issue time within the higher class.
+    /// Never lowers: a class that is not higher than today's is refused.
+    pub fn plan_raise_priority(
+        &self,
+        id: TicketId,
+        to: Priority,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Change, QueueError> {
+        let t = self.active.get(&id).ok_or(QueueError::UnknownTicket(id))?;
+        if t.state != TicketState::Waiting {
+            return Err(QueueError::NotWaiting(id));
+        }
+        let at = actor.desk.and_then(|d| self.desks.get(&d));
+        let mut overrides = Vec::new();
+        if line_access(at, actor.supervisor, t)? == LineAccess::SupervisorOverride {
+            overrides.push(Override {
+                ticket: id,
+                staff: actor.staff,
+                desk: actor.desk,
+                action: "raise_priority",
+                rule: OverrideRule::Line,
+            });
+        }
+        // The derived order is the calling order: a higher class sorts first.
+        if to >= t.priority {
+            return Err(QueueError::PriorityNotRaised(id));
+        }
+        let next = Ticket {
+            priority: to,
+            ..t.clone()
+        };
+        let mut entry = history(&next, "raise_priority", actor.staff, now, None);
+        entry.desk = actor.desk;
+        Ok(Change {
+            events: vec![self.event(EventKind::Reclassed, &next)],
+            history: vec![entry],
+            updated: vec![next],
             overrides,
             ..Change::default()
         })

@@ -982,3 +982,66 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_raised_class_moves_the_ticket_up_its_line_and_a_class_is_never_lowered() {
+    let mut q = queue();
+    let a = issue(&mut q, "new", Priority::Normal, t0());
+    let b = issue(&mut q, "new", Priority::Normal, t0() + Duration::minutes(1));
+    let c = issue(&mut q, "new", Priority::Normal, t0() + Duration::minutes(2));
+    sign_in(&mut q, 1, 1, Gender::Female);
+    assert_eq!(q.people_ahead(c), Some(2));
+    let at_desk_1 = Actor {
+        desk: Some(1),
+        staff: Some(1),
+        supervisor: false,
+    };
+    let change = run(&mut q, |q| {
+        q.plan_raise_priority(c, Priority::Priority, at_desk_1, t0())
+    })
+    .unwrap();
+    assert!(change.overrides.is_empty(), "its own line: no override");
+    assert_eq!(change.events[0].kind, EventKind::Reclassed);
+    // The index moved it: nobody ahead, and the others each one further back.
+    assert_eq!(q.people_ahead(c), Some(0));
+    assert_eq!(q.people_ahead(a), Some(1));
+    let t = q.ticket(c).unwrap();
+    assert_eq!(
+        (t.priority, t.issued_at, q.label_of(t)),
+        (
+            Priority::Priority,
+            t0() + Duration::minutes(2),
+            "A-003".into()
+        )
+    );
+    for lower_or_same in [Priority::Normal, Priority::Priority] {
+        assert_eq!(
+            q.plan_raise_priority(c, lower_or_same, at_desk_1, t0()),
+            Err(QueueError::PriorityNotRaised(c))
+        );
+    }
+    // Desk 9 does not serve "new"; a supervisor there may, as an audited override.
+    let at_desk_9 = Actor {
+        desk: Some(9),
+        ..at_desk_1
+    };
+    assert_eq!(
+        q.plan_raise_priority(b, Priority::Urgent, at_desk_9, t0()),
+        Err(QueueError::NotYourLine(b))
+    );
+    let supervisor = Actor {
+        supervisor: true,
+        ..at_desk_9
+    };
+    let change = run(&mut q, |q| {
+        q.plan_raise_priority(b, Priority::Urgent, supervisor, t0())
+    })
+    .unwrap();
+    assert_eq!(change.overrides[0].rule, OverrideRule::Line);
+    assert_eq!(call_next(&mut q, 1, 1, t0()), Ok(b));
+    assert_eq!(
+        q.plan_raise_priority(b, Priority::Urgent, supervisor, t0()),
+        Err(QueueError::NotWaiting(b))
+    );
+    assert_eq!(q.people_ahead(a), Some(1));
+}

@@ -46,11 +46,13 @@ pub fn persist_change(
         ])
         .ctx("insert ticket")?;
     }
-    // The issuing service, number and label are never updated: a ticket keeps its label for life.
+    // The issuing service, number and label are never updated: a ticket keeps its label for life
+    // (a raised class changes only `priority`).
     for t in &change.updated {
         let (route, route_desk) = route_parts(t.route);
         tx.prepare_cached(
-            "UPDATE tickets SET line = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8
+            "UPDATE tickets SET line = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8,
+                                priority = ?9
              WHERE id = ?1",
         )
         .ctx("prepare update ticket")?
@@ -63,6 +65,7 @@ pub fn persist_change(
             t.desk,
             t.called_at.map(time_str),
             t.recalls,
+            priority_str(t.priority),
         ])
         .ctx("update ticket")?;
     }

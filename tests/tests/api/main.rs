@@ -13,6 +13,7 @@ mod idempotency;
 mod lines;
 mod metrics;
 mod model;
+mod priority_raise;
 mod protection;
 mod ratings;
 mod rollover;

@@ -131,6 +131,12 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
         ),
         (
             Method::POST,
+            format!("/api/v1/tickets/{ticket}/priority"),
+            Some(json!({ "priority": "priority" })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
             "/api/v1/desks/1/sign-in".into(),
             None,
             desk_workers.clone(),

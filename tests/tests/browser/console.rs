@@ -616,3 +616,53 @@ async fn an_unattended_console_signs_out_by_itself_while_events_keep_flowing() {
     flow.abort();
     b.quit().await;
 }
+
+/// Issue 12 item 7: "Raise to priority" in the waiting list raises the class on the server (as a
+/// person's action), and the raised visitor is called next, before an earlier normal one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raise_to_priority_from_the_waiting_list_puts_the_visitor_first() {
+    if !webdriver::available("console raise to priority") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let mut labels = Vec::new();
+    for _ in 0..2 {
+        let t = api
+            .issue(
+                &server.kiosk_token,
+                &key(),
+                &json!({ "service": "inquiry" }),
+            )
+            .await;
+        labels.push(t.json["label"].as_str().unwrap().to_string());
+    }
+    let b = Browser::start().await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    login(&b, "amal").await;
+    b.click("#sign-in-btn").await;
+    b.wait_text("#desk-id", "1").await;
+    let second = "#waiting-list li:nth-child(2) .raise-btn";
+    b.wait(
+        &format!("!!document.querySelector({second:?})"),
+        "a raise button",
+        SECS,
+    )
+    .await;
+    accessible(&b, "waiting list with raise buttons").await;
+    b.click(second).await;
+    // The list re-renders: the raised visitor is first and has no raise button any more.
+    b.wait(
+        &format!(
+            "(() => {{ const li = document.querySelector('#waiting-list li'); return li && li.textContent.includes({:?}) && !li.querySelector('.raise-btn'); }})()",
+            labels[1]
+        ),
+        "the raised visitor first",
+        SECS,
+    )
+    .await;
+    call_next(&b).await;
+    b.wait_text("#current-label", &labels[1]).await;
+}
