@@ -487,3 +487,75 @@ async fn a_desk_acts_only_when_it_makes_sense() {
         .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
 }
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// A phone on slow mobile data: pages, styles and fonts come gzipped when asked for, decode to
+/// the same bytes, and stay plain for a client that does not ask; event streams are never
+/// compressed (compression would buffer and delay the events).
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_and_assets_are_gzipped_for_clients_that_ask_but_event_streams_are_not() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let get = |path: &str, gzip: bool| {
+        let mut req = api.http.get(format!("{}{path}", api.base));
+        if gzip {
+            req = req.header(header::ACCEPT_ENCODING, "br;q=1, gzip;q=0.8");
+        }
+        req.send()
+    };
+    for path in [
+        "/assets/status.css",
+        "/assets/status.js",
+        "/assets/fonts/NotoNaskhArabic-Regular.ttf",
+        "/console",
+    ] {
+        let plain = get(path, false).await.unwrap();
+        assert_eq!(plain.status(), StatusCode::OK, "{path}");
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let plain = plain.bytes().await.unwrap();
+        let gz = get(path, true).await.unwrap();
+        assert_eq!(gz.status(), StatusCode::OK, "{path}");
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip", "{path}");
+        assert_eq!(gz.headers()[header::VARY], "accept-encoding", "{path}");
+        let gz = gz.bytes().await.unwrap();
+        assert!(gz.len() < plain.len() * 3 / 4, "{path} barely shrinks");
+        assert_eq!(gunzip(&gz), plain, "{path} decodes to the same bytes");
+    }
+    // q=0 refuses gzip.
+    let refused = api
+        .http
+        .get(format!("{}/assets/common.css", api.base))
+        .header(header::ACCEPT_ENCODING, "gzip;q=0")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get(header::CONTENT_ENCODING).is_none());
+    // The status page's live stream stays uncompressed.
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let stream = get(&format!("/api/v1/status/{token}/events"), true)
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(
+        stream.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    assert!(stream.headers().get(header::CONTENT_ENCODING).is_none());
+}
