@@ -559,3 +559,46 @@ async fn pages_and_assets_are_gzipped_for_clients_that_ask_but_event_streams_are
     );
     assert!(stream.headers().get(header::CONTENT_ENCODING).is_none());
 }
+
+/// Assets carry a validator: a browser that has the file asks with `If-None-Match` and gets an
+/// empty `304`, in either encoding; a stale or foreign tag gets the file again.
+#[tokio::test(flavor = "multi_thread")]
+async fn assets_answer_304_to_a_matching_etag() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let get = |path: &str, gzip: bool, tag: Option<&str>| {
+        let mut req = api.http.get(format!("{}{path}", api.base));
+        if gzip {
+            req = req.header(header::ACCEPT_ENCODING, "gzip");
+        }
+        if let Some(tag) = tag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        req.send()
+    };
+    for path in ["/assets/status.css", "/assets/fonts/NotoSans-Regular.ttf"] {
+        for gzip in [false, true] {
+            let first = get(path, gzip, None).await.unwrap();
+            assert_eq!(first.status(), StatusCode::OK, "{path}");
+            let tag = first.headers()[header::ETAG].to_str().unwrap().to_string();
+            assert!(tag.starts_with('"') && tag.len() > 10, "{tag}");
+            let again = get(path, gzip, Some(&tag)).await.unwrap();
+            assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path} {tag}");
+            assert_eq!(again.headers()[header::ETAG], tag.as_str());
+            assert!(again.headers().get(header::CACHE_CONTROL).is_some());
+            assert!(again.bytes().await.unwrap().is_empty());
+            let list = format!("\"0000\", W/{tag}");
+            let listed = get(path, gzip, Some(&list)).await.unwrap();
+            assert_eq!(listed.status(), StatusCode::NOT_MODIFIED, "{list}");
+        }
+        let stale = get(path, false, Some("\"0123456789abcdef01234567\""))
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), StatusCode::OK, "{path}");
+        assert!(!stale.bytes().await.unwrap().is_empty());
+    }
+    // Different files, different tags.
+    let a = get("/assets/status.css", false, None).await.unwrap();
+    let b = get("/assets/common.css", false, None).await.unwrap();
+    assert_ne!(a.headers()[header::ETAG], b.headers()[header::ETAG]);
+}
