@@ -43,6 +43,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         web!("metrics.css"),
     ),
+    ("favicon.svg", "image/svg+xml", web!("favicon.svg")),
     ("i18n.js", "text/javascript; charset=utf-8", web!("i18n.js")),
     (
         "console.js",
@@ -204,6 +205,11 @@ fn respond(file: &Prepared, headers: &HeaderMap, validate: bool) -> Response {
         );
     }
     res
+}
+
+/// `GET /favicon.ico`: the icon for clients that ask before reading the pages' `<link rel="icon">`.
+pub async fn favicon(headers: HeaderMap) -> Response {
+    asset(Path("favicon.svg".to_string()), headers).await
 }
 
 fn find(name: &str) -> Option<&'static Prepared> {

@@ -602,3 +602,41 @@ async fn assets_answer_304_to_a_matching_etag() {
     let b = get("/assets/common.css", false, None).await.unwrap();
     assert_ne!(a.headers()[header::ETAG], b.headers()[header::ETAG]);
 }
+
+/// Browsers find an icon: every page links the SVG icon, which is served, and `/favicon.ico`
+/// (asked for by clients that do not read the page) answers with it instead of a 404.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_has_an_icon_and_favicon_ico_is_not_a_404() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let get = |path: String| api.http.get(format!("{}{path}", api.base)).send();
+    for page in [
+        "/console".to_string(),
+        "/display".into(),
+        format!("/t/{token}"),
+        "/t/AAAAAAAAAAAAAAAAAAAAAA".into(),
+    ] {
+        let html = get(page.clone()).await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains(r#"<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">"#),
+            "{page} links the icon"
+        );
+    }
+    let icon = get("/assets/favicon.svg".into()).await.unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    let icon = icon.bytes().await.unwrap();
+    assert!(icon.starts_with(b"<svg"));
+    let ico = get("/favicon.ico".into()).await.unwrap();
+    assert_eq!(ico.status(), StatusCode::OK);
+    assert_eq!(ico.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    assert_eq!(ico.bytes().await.unwrap(), icon);
+}
