@@ -548,7 +548,7 @@ pub async fn page(
     let other_lang = if t.en { "ar" } else { "en" };
     let html = format!(
         "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title}</title><link rel=\"stylesheet\" href=\"/assets/common.css\"><link rel=\"stylesheet\" href=\"/assets/console.css\"><link rel=\"stylesheet\" href=\"/assets/metrics.css\"></head><body>\
+<title>{title}</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/common.css\"><link rel=\"stylesheet\" href=\"/assets/console.css\"><link rel=\"stylesheet\" href=\"/assets/metrics.css\"></head><body>\
 <header class=\"bar\"><h1>{title}</h1><a class=\"barlink\" href=\"/console/metrics?from={from}&amp;to={to}&amp;lang={other_lang}\">{switch}</a><a class=\"barlink\" href=\"/console\">{back}</a></header><main>\
 <form class=\"card row\" method=\"get\" action=\"/console/metrics\"><label>{l_from} <input type=\"date\" name=\"from\" value=\"{from}\"></label><label>{l_to} <input type=\"date\" name=\"to\" value=\"{to}\"></label>\
 <input type=\"hidden\" name=\"lang\" value=\"{lang}\"><button type=\"submit\">{show}</button>{csv}</form>\

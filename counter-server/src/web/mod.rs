@@ -36,4 +36,5 @@ pub fn routes() -> Router<AppState> {
         .route("/display/events", get(pages::display_events))
         .route("/t/{token}", get(pages::status))
         .route("/assets/{*path}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
 }

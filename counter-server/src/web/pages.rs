@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{assets, cookies};
@@ -17,8 +17,8 @@ use crate::api::staff::{self, LoginBody, SESSION_HOURS};
 use crate::auth::{DeviceScope, Principal, tokens};
 use crate::store::{reads, writes};
 
-fn page(html: &'static str) -> Response {
-    let mut res = Html(html).into_response();
+fn page(name: &str, headers: &HeaderMap) -> Response {
+    let mut res = assets::page(name, headers);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
@@ -28,12 +28,12 @@ pub async fn home() -> Redirect {
     Redirect::to("/console")
 }
 
-pub async fn console() -> Response {
-    page(assets::CONSOLE_HTML)
+pub async fn console(headers: HeaderMap) -> Response {
+    page("console", &headers)
 }
 
-pub async fn display() -> Response {
-    page(assets::DISPLAY_HTML)
+pub async fn display(headers: HeaderMap) -> Response {
+    page("display", &headers)
 }
 
 /// `POST /web/login`: the console's login; the session token goes only into an `HttpOnly`
@@ -167,9 +167,10 @@ pub async fn status(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
     let throttled = || {
-        let mut res = page(assets::NOT_FOUND_HTML);
+        let mut res = page("not-found", &headers);
         *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
@@ -179,10 +180,10 @@ pub async fn status(
         return throttled();
     }
     match lookup(&s, &token).await {
-        Ok(Some(_)) => private(page(assets::STATUS_HTML)),
+        Ok(Some(_)) => private(page("status", &headers)),
         Ok(None) if !s.status_limits.missed(ip) => throttled(),
         Ok(None) => {
-            let mut res = page(assets::NOT_FOUND_HTML);
+            let mut res = page("not-found", &headers);
             *res.status_mut() = StatusCode::NOT_FOUND;
             private(res)
         }

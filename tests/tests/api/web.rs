@@ -487,3 +487,156 @@ async fn a_desk_acts_only_when_it_makes_sense() {
         .await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text);
 }
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// A phone on slow mobile data: pages, styles and fonts come gzipped when asked for, decode to
+/// the same bytes, and stay plain for a client that does not ask; event streams are never
+/// compressed (compression would buffer and delay the events).
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_and_assets_are_gzipped_for_clients_that_ask_but_event_streams_are_not() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let get = |path: &str, gzip: bool| {
+        let mut req = api.http.get(format!("{}{path}", api.base));
+        if gzip {
+            req = req.header(header::ACCEPT_ENCODING, "br;q=1, gzip;q=0.8");
+        }
+        req.send()
+    };
+    for path in [
+        "/assets/status.css",
+        "/assets/status.js",
+        "/assets/fonts/NotoNaskhArabic-Regular.ttf",
+        "/console",
+    ] {
+        let plain = get(path, false).await.unwrap();
+        assert_eq!(plain.status(), StatusCode::OK, "{path}");
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let plain = plain.bytes().await.unwrap();
+        let gz = get(path, true).await.unwrap();
+        assert_eq!(gz.status(), StatusCode::OK, "{path}");
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip", "{path}");
+        assert_eq!(gz.headers()[header::VARY], "accept-encoding", "{path}");
+        let gz = gz.bytes().await.unwrap();
+        assert!(gz.len() < plain.len() * 3 / 4, "{path} barely shrinks");
+        assert_eq!(gunzip(&gz), plain, "{path} decodes to the same bytes");
+    }
+    // q=0 refuses gzip.
+    let refused = api
+        .http
+        .get(format!("{}/assets/common.css", api.base))
+        .header(header::ACCEPT_ENCODING, "gzip;q=0")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get(header::CONTENT_ENCODING).is_none());
+    // The status page's live stream stays uncompressed.
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let stream = get(&format!("/api/v1/status/{token}/events"), true)
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(
+        stream.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    assert!(stream.headers().get(header::CONTENT_ENCODING).is_none());
+}
+
+/// Assets carry a validator: a browser that has the file asks with `If-None-Match` and gets an
+/// empty `304`, in either encoding; a stale or foreign tag gets the file again.
+#[tokio::test(flavor = "multi_thread")]
+async fn assets_answer_304_to_a_matching_etag() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let get = |path: &str, gzip: bool, tag: Option<&str>| {
+        let mut req = api.http.get(format!("{}{path}", api.base));
+        if gzip {
+            req = req.header(header::ACCEPT_ENCODING, "gzip");
+        }
+        if let Some(tag) = tag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        req.send()
+    };
+    for path in ["/assets/status.css", "/assets/fonts/NotoSans-Regular.ttf"] {
+        for gzip in [false, true] {
+            let first = get(path, gzip, None).await.unwrap();
+            assert_eq!(first.status(), StatusCode::OK, "{path}");
+            let tag = first.headers()[header::ETAG].to_str().unwrap().to_string();
+            assert!(tag.starts_with('"') && tag.len() > 10, "{tag}");
+            let again = get(path, gzip, Some(&tag)).await.unwrap();
+            assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path} {tag}");
+            assert_eq!(again.headers()[header::ETAG], tag.as_str());
+            assert!(again.headers().get(header::CACHE_CONTROL).is_some());
+            assert!(again.bytes().await.unwrap().is_empty());
+            let list = format!("\"0000\", W/{tag}");
+            let listed = get(path, gzip, Some(&list)).await.unwrap();
+            assert_eq!(listed.status(), StatusCode::NOT_MODIFIED, "{list}");
+        }
+        let stale = get(path, false, Some("\"0123456789abcdef01234567\""))
+            .await
+            .unwrap();
+        assert_eq!(stale.status(), StatusCode::OK, "{path}");
+        assert!(!stale.bytes().await.unwrap().is_empty());
+    }
+    // Different files, different tags.
+    let a = get("/assets/status.css", false, None).await.unwrap();
+    let b = get("/assets/common.css", false, None).await.unwrap();
+    assert_ne!(a.headers()[header::ETAG], b.headers()[header::ETAG]);
+}
+
+/// Browsers find an icon: every page links the SVG icon, which is served, and `/favicon.ico`
+/// (asked for by clients that do not read the page) answers with it instead of a 404.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_has_an_icon_and_favicon_ico_is_not_a_404() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let get = |path: String| api.http.get(format!("{}{path}", api.base)).send();
+    for page in [
+        "/console".to_string(),
+        "/display".into(),
+        format!("/t/{token}"),
+        "/t/AAAAAAAAAAAAAAAAAAAAAA".into(),
+    ] {
+        let html = get(page.clone()).await.unwrap().text().await.unwrap();
+        assert!(
+            html.contains(r#"<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">"#),
+            "{page} links the icon"
+        );
+    }
+    let icon = get("/assets/favicon.svg".into()).await.unwrap();
+    assert_eq!(icon.status(), StatusCode::OK);
+    assert_eq!(icon.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    let icon = icon.bytes().await.unwrap();
+    assert!(icon.starts_with(b"<svg"));
+    let ico = get("/favicon.ico".into()).await.unwrap();
+    assert_eq!(ico.status(), StatusCode::OK);
+    assert_eq!(ico.headers()[header::CONTENT_TYPE], "image/svg+xml");
+    assert_eq!(ico.bytes().await.unwrap(), icon);
+}

@@ -269,3 +269,67 @@ async fn the_status_page_notices_a_silent_link() {
     .await;
     b.quit().await;
 }
+
+/// On a phone, the status page's styles, scripts and fonts arrive gzipped (Chromium's resource
+/// timing: fewer bytes on the wire than decoded) and its icon is found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_loads_compressed_and_has_an_icon() {
+    if !webdriver::available("status page compression") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap().to_string();
+    let b = Browser::start().await;
+    b.size(400, 820).await;
+    b.goto(&format!("{}/t/{token}", server.base_url)).await;
+    b.wait(
+        "document.body.dataset.state === 'waiting' && document.fonts.status === 'loaded'",
+        "loaded, fonts included",
+        Duration::from_secs(10),
+    )
+    .await;
+    let entries = b
+        .js(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.name.includes('/assets/'))
+               .map(e => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize]);",
+            json!([]),
+        )
+        .await;
+    let entries = entries.as_array().unwrap();
+    let mut fonts = 0;
+    for e in entries {
+        let (path, wire, decoded) = (
+            e[0].as_str().unwrap(),
+            e[1].as_f64().unwrap(),
+            e[2].as_f64().unwrap(),
+        );
+        assert!(
+            wire < decoded * 0.75,
+            "{path}: {wire} bytes on the wire of {decoded}"
+        );
+        fonts += usize::from(path.ends_with(".ttf"));
+    }
+    assert!(
+        entries.iter().any(|e| e[0] == "/assets/common.css") && fonts >= 1,
+        "{entries:?}"
+    );
+    let icon = b
+        .js(
+            "const href = document.querySelector('link[rel=icon]').href;
+             return fetch(href).then(r => [r.status, r.headers.get('content-type')]);",
+            json!([]),
+        )
+        .await;
+    assert_eq!(icon, json!([200, "image/svg+xml"]));
+    b.quit().await;
+}
