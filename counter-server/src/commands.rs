@@ -305,6 +305,25 @@ pub async fn call_ticket(
         .await
 }
 
+/// The desk a staff member acts from: the one they are signed in at. Only a supervisor may act
+/// from no desk.
+pub(crate) fn acting_desk(
+    ctx: &WriteCtx<'_>,
+    staff: StaffId,
+    supervisor: bool,
+) -> Result<Option<DeskId>, EngineError> {
+    let desk = ctx.queue.desk_of_staff(staff).map(|d| d.id);
+    if desk.is_none() && !supervisor {
+        return Err(refused(
+            409,
+            "not_signed_in",
+            "سجّل الدخول إلى مكتب أولاً",
+            "sign in at a desk first",
+        ));
+    }
+    Ok(desk)
+}
+
 /// Any other action on a ticket. Staff act from the desk they are signed in at; supervisors may
 /// also act from no desk (`Action::Cancel`, `Action::Transfer`), and on any line (audited).
 pub async fn act(
@@ -316,19 +335,7 @@ pub async fn act(
 ) -> Result<TicketView, EngineError> {
     engine
         .write(move |ctx| {
-            let desk = ctx
-                .queue
-                .desks()
-                .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
-                .map(|d| d.id);
-            if desk.is_none() && !supervisor {
-                return Err(refused(
-                    409,
-                    "not_signed_in",
-                    "سجّل الدخول إلى مكتب أولاً",
-                    "sign in at a desk first",
-                ));
-            }
+            let desk = acting_desk(ctx, staff, supervisor)?;
             // A supervisor acts on a visitor at another desk as from no desk (transfer, cancel).
             let elsewhere = |t: &Ticket| t.desk.is_some() && t.desk != desk;
             let desk = if supervisor && ctx.queue.ticket(ticket).is_some_and(elsewhere) {
@@ -364,19 +371,7 @@ pub async fn raise_priority(
 ) -> Result<TicketView, EngineError> {
     engine
         .write(move |ctx| {
-            let desk = ctx
-                .queue
-                .desks()
-                .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
-                .map(|d| d.id);
-            if desk.is_none() && !supervisor {
-                return Err(refused(
-                    409,
-                    "not_signed_in",
-                    "سجّل الدخول إلى مكتب أولاً",
-                    "sign in at a desk first",
-                ));
-            }
+            let desk = acting_desk(ctx, staff, supervisor)?;
             let actor = Actor {
                 desk,
                 staff: Some(staff),

@@ -33,10 +33,7 @@ pub struct VisitView {
 }
 
 fn viewer_desk(ctx: &WriteCtx<'_>, staff: StaffId) -> Option<DeskId> {
-    ctx.queue
-        .desks()
-        .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
-        .map(|d| d.id)
+    ctx.queue.desk_of_staff(staff).map(|d| d.id)
 }
 
 /// The ticket, live or finished, and the viewer, once the visibility rule allowed it.
@@ -196,15 +193,7 @@ pub async fn finish(
 ) -> Result<Finished, EngineError> {
     engine
         .write(move |ctx| {
-            let desk = viewer_desk(ctx, staff);
-            if desk.is_none() && !supervisor {
-                return Err(refused(
-                    409,
-                    "not_signed_in",
-                    "سجّل الدخول إلى مكتب أولاً",
-                    "sign in at a desk first",
-                ));
-            }
+            let desk = super::acting_desk(ctx, staff, supervisor)?;
             let called_here = ctx.queue.ticket(ticket).filter(|t| t.desk == desk);
             if called_here.is_some_and(visit::awaiting_arrival) {
                 return Err(not_arrived());
@@ -266,11 +255,6 @@ pub async fn desk_of(
     staff: StaffId,
 ) -> Result<Option<(DeskId, bool)>, EngineError> {
     engine
-        .read(move |ctx| {
-            ctx.queue
-                .desks()
-                .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
-                .map(|d| (d.id, d.paused))
-        })
+        .read(move |ctx| ctx.queue.desk_of_staff(staff).map(|d| (d.id, d.paused)))
         .await
 }

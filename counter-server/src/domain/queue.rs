@@ -237,6 +237,13 @@ impl Queue {
         self.desks.values()
     }
 
+    /// The desk a staff member is signed in at (one at most).
+    pub fn desk_of_staff(&self, staff: StaffId) -> Option<&Desk> {
+        self.desks
+            .values()
+            .find(|d| d.on_duty.is_some_and(|o| o.staff == staff))
+    }
+
     pub fn ticket(&self, id: TicketId) -> Option<&Ticket> {
         self.active.get(&id)
     }
