@@ -22,6 +22,7 @@ pub mod config;
 pub mod connections;
 pub mod domain;
 pub mod event_log;
+pub mod http;
 pub mod input;
 pub mod limits;
 pub mod maintenance;

@@ -8,16 +8,14 @@
 //! to every route, API included; `request_shape` the request shapes refused before routing.
 
 pub mod assets;
-pub mod cookies;
 pub mod metrics_page;
 pub mod pages;
-pub mod request_shape;
-pub mod security;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 use crate::api::AppState;
+pub use crate::http::{cookies, request_shape, security};
 
 /// The page routes (outside `/api/v1`, so not in `openapi.json`).
 pub fn routes() -> Router<AppState> {

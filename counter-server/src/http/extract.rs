@@ -8,10 +8,10 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
 
-use super::AppState;
 use super::error::ApiError;
 use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
+use crate::http::AppState;
 use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
