@@ -28,6 +28,7 @@ pub mod limits;
 pub mod maintenance;
 pub mod metrics;
 pub mod provision;
+pub mod router;
 pub mod server;
 pub mod store;
 pub mod testing;

@@ -16,13 +16,13 @@ use futures_util::{Stream, StreamExt};
 use serde_json::json;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream, errors::BroadcastStreamRecvError};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::Caller;
-use super::views::{priority_name, state_name};
 use crate::auth::{Permission, allows};
 use crate::domain::{EventKind, QueueEvent};
 use crate::event_log::{ResetReason, Resume};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::Caller;
+use crate::http::views::{priority_name, state_name};
 use crate::store::engine::Published;
 
 /// Who is watching, which decides what an event shows.
@@ -58,7 +58,7 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
         Published::Alert(a) if audience == Audience::Supervisor => Some(
             Event::default().event("alert").data(
                 json!({ "type": "alert", "id": a.id, "kind": a.kind, "reason": a.reason, "ticket": a.ticket, "label": a.label,
-                        "raised_at": super::views::local_time(a.raised_at) })
+                        "raised_at": crate::http::views::local_time(a.raised_at) })
                 .to_string(),
             ),
         ),

@@ -12,12 +12,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::Caller;
 use crate::auth::{Permission, tokens};
 use crate::domain::Role;
 use crate::domain::numbering::service_day;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::Caller;
 use crate::maintenance::last_backup;
 use crate::metrics::{self, ContactRequest, Input, StaffAggregate, Summary};
 use crate::store::{metrics as rows, ratings};

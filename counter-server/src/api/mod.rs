@@ -5,8 +5,8 @@
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `status_events`: the visitor's status page, live.
 //!
-//! The browser pages (`crate::web`) are merged into the same router, and every route goes through
-//! `web::security::guard` (security headers, `Origin` check, request id).
+//! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
+//! `crate::router`. Never imports `web`.
 
 pub mod console;
 pub mod desk;
@@ -21,14 +21,12 @@ pub mod status_events;
 pub mod tickets;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
-pub(crate) use crate::http::views;
-pub use crate::http::{AppState, error, extract};
+use crate::http::AppState;
 
-/// The API router. Every route is listed here, and in `openapi.json` (a test keeps them equal).
-pub fn router(state: AppState) -> Router {
+/// The API routes. Every route is listed here, and in `openapi.json` (a test keeps them equal).
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/health", get(public::health))
         .route("/api/v1/openapi.json", get(public::openapi))
@@ -100,15 +98,6 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/metrics/summary", get(metrics::summary))
         .route("/api/v1/metrics/export.csv", get(metrics::export_csv))
-        .merge(crate::web::routes())
-        .fallback(public::no_route)
-        .method_not_allowed_fallback(public::method_not_allowed)
-        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::web::security::guard,
-        ))
-        .with_state(state)
 }
 
 #[cfg(test)]
@@ -122,7 +111,7 @@ mod tests {
         // Whitespace removed, so that a route wrapped over several lines by rustfmt still counts.
         let source: String = include_str!("mod.rs").split_whitespace().collect();
         let router = source
-            .split("pubfnrouter")
+            .split("pubfnroutes")
             .nth(1)
             .unwrap()
             .split("#[cfg(test)]")

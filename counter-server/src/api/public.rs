@@ -6,13 +6,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::ClientIp;
-use super::views::state_name;
 use crate::auth::tokens;
 use crate::commands;
 use crate::domain::TicketState;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::ClientIp;
+use crate::http::views::state_name;
 use crate::store::{self, reads};
 
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");

@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, ClientIp};
-use super::views::{StaffTicket, local_time};
 use crate::auth::{Permission, Principal, password, tokens};
 use crate::commands;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, ClientIp};
+use crate::http::views::{StaffTicket, local_time};
 use crate::input::text;
 use crate::store::{desk_kind_str, reads, role_str, writes};
 

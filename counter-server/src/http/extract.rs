@@ -8,10 +8,10 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
 
-use super::error::ApiError;
 use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
 use crate::http::AppState;
+use crate::http::error::ApiError;
 use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
@@ -169,7 +169,8 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
 /// else the console's session cookie. (The display's cookie is scoped to `/display` and read
 /// only there.)
 pub fn token_of(parts: &Parts) -> Option<&str> {
-    bearer(parts).or_else(|| crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION))
+    bearer(parts)
+        .or_else(|| crate::http::cookies::get(&parts.headers, crate::http::cookies::SESSION))
 }
 
 /// The header the console puts on requests a person caused (a click, typing); only those restart

@@ -10,10 +10,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::cookies;
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::auth::tokens;
 use crate::config::Config;
+use crate::http::AppState;
+use crate::http::error::ApiError;
 
 /// Scripts, styles, fonts, audio and connections only from this server; nothing inline.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \

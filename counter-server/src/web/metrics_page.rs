@@ -10,12 +10,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Duration;
 
-use crate::api::AppState;
-use crate::api::extract::Caller;
 use crate::api::metrics::{compute, period};
 use crate::auth::Permission;
 use crate::domain::Role;
 use crate::domain::numbering::service_day;
+use crate::http::AppState;
+use crate::http::extract::Caller;
 use crate::metrics::{self, Group, Summary};
 
 fn esc(s: &str) -> String {
@@ -473,14 +473,14 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
 /// `GET /console/metrics?from&to&lang`
 pub async fn page(
     State(s): State<AppState>,
-    caller: Result<Caller, crate::api::error::ApiError>,
+    caller: Result<Caller, crate::http::error::ApiError>,
     q: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let Ok(caller) = caller else {
         return Redirect::to("/console").into_response();
     };
     let Ok(me) = caller.staff(Permission::OwnMetrics) else {
-        return crate::api::error::ApiError::forbidden().into_response();
+        return crate::http::error::ApiError::forbidden().into_response();
     };
     let today = service_day(s.clock.now());
     let (from, to, q) = match period(q, today) {

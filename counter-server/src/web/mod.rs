@@ -14,8 +14,7 @@ pub mod pages;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::api::AppState;
-pub use crate::http::{cookies, request_shape, security};
+use crate::http::AppState;
 
 /// The page routes (outside `/api/v1`, so not in `openapi.json`).
 pub fn routes() -> Router<AppState> {
@@ -23,7 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/console", get(pages::console))
         .route("/console/metrics", get(metrics_page::page))
-        .route("/metrics", get(crate::api::metrics::prometheus))
         .route("/web/login", post(pages::login))
         .route("/web/logout", post(pages::logout))
         .route("/display", get(pages::display))

@@ -7,14 +7,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{assets, cookies};
-use crate::api::AppState;
-use crate::api::error::ApiError;
+use super::assets;
 use crate::api::events::{self, Audience};
-use crate::api::extract::{AppJson, ClientIp};
 use crate::api::public::{lookup, private};
 use crate::api::staff::{self, LoginBody, SESSION_HOURS};
 use crate::auth::{DeviceScope, Principal, tokens};
+use crate::http::AppState;
+use crate::http::cookies;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, ClientIp};
 use crate::store::{reads, writes};
 
 fn page(name: &str, headers: &HeaderMap) -> Response {
