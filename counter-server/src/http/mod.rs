@@ -6,10 +6,12 @@
 //! - `extract`: JSON bodies, the caller behind a token, ids in paths, the client's address;
 //! - `cookies`: the two browser cookies; `security`: headers, the `Origin` check, `RequestId`,
 //!   and `guard`, the middleware around every route; `request_shape`: shapes refused first;
+//! - `events`: the event streams, projected for each audience;
 //! - `views`: wire names and the staff view of a ticket.
 
 pub mod cookies;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod request_shape;
 pub mod security;

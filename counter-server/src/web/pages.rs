@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::assets;
-use crate::api::events::{self, Audience};
+use crate::http::events::{self, Audience};
 use crate::api::public::{lookup, private};
 use crate::api::staff::{self, LoginBody, SESSION_HOURS};
 use crate::auth::{DeviceScope, Principal, tokens};
