@@ -2,8 +2,11 @@
 //! (`domain`), persists (`store::writes`) and only then applies the change to the live queue.
 //! No HTTP types here; handlers translate requests into these calls. `visit`: the visit at a desk.
 
+pub mod metrics;
 pub mod ratings;
 pub mod rights;
+pub mod sessions;
+pub mod status;
 pub mod visit;
 
 use chrono::{DateTime, NaiveDate, Utc};

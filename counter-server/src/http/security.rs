@@ -86,6 +86,17 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
     with_headers(next.run(req).await, Some(&id))
 }
 
+/// Status replies must not be cached or leak the token through a Referer.
+pub fn private(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
 fn with_headers(mut res: Response, request_id: Option<&str>) -> Response {
     let h = res.headers_mut();
     // Replies are not cached unless their route says so (static assets do): a reply may carry a
