@@ -101,9 +101,10 @@ async fn maintenance(
     }
 }
 
-/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`).
+/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`), its replies
+/// compressed for the clients that ask (`web::compression`).
 pub fn app(state: AppState) -> Router {
-    router::router(state)
+    router::router(state).layer(crate::web::compression::layer())
 }
 
 impl Server {
