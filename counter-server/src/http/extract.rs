@@ -15,6 +15,7 @@ use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
 use crate::http::AppState;
 use crate::http::error::ApiError;
+use crate::store::engine::EngineError;
 use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
@@ -215,7 +216,9 @@ impl FromRequestParts<AppState> for Caller {
             let engine = state.engine.clone();
             tokio::spawn(async move {
                 let _ = engine
-                    .write(move |ctx| Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?))
+                    .write(move |ctx| -> Result<(), EngineError> {
+                        Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
+                    })
                     .await;
             });
         }
