@@ -84,6 +84,16 @@ impl ApiError {
         )
     }
 
+    /// A bug: a handler panicked. Nothing a client sends should lead here.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "حدث خطأ داخلي في الخادم، أعد المحاولة لاحقاً",
+            "internal error: retry later",
+        )
+    }
+
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "غير موجود", "not found")
     }

@@ -197,3 +197,63 @@ async fn state_changes_from_a_browser_need_this_servers_origin() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_error_shape(&body, "bad_origin");
 }
+
+#[tokio::test]
+async fn a_panicking_handler_answers_500_internal_in_the_error_shape() {
+    let f = fixture();
+    let boom = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            if true {
+                panic!("a bug");
+            }
+        }),
+    );
+    let app = super::with_layers(boom, f.server.state.clone());
+    let res = app
+        .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    // Still behind the security guard.
+    assert!(res.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    assert_error_shape(&serde_json::from_slice(&bytes).unwrap(), "internal");
+}
+
+/// Everything logged while the guard lives, as text.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_access_log_names_the_route_template_never_the_token() {
+    let f = fixture();
+    let log = Captured::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let token = "Zq8TOKENthatMustNeverBeLogged0000000000000";
+    let req = Request::get(format!("/api/v1/status/{token}?lang=ar"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&f, req).await.0, StatusCode::NOT_FOUND);
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains(r#"route="/api/v1/status/{token}""#), "{text}");
+    assert!(text.contains("status=404"), "{text}");
+    assert!(!text.contains(token), "{text}");
+    assert!(!text.contains("lang=ar"), "{text}");
+}
