@@ -15,8 +15,13 @@ use crate::store::engine::{Engine, EngineError};
 use crate::store::reads::{self, ReadPool};
 use crate::store::writes;
 
-/// A session ends this long after login, whatever happens.
+/// A session ends this long after login, whatever happens (a browser session also ends after
+/// `[console] idle_seconds` without a person's request).
 pub const SESSION_HOURS: i64 = 12;
+
+/// How long a paired waiting-room display keeps its cookie (browsers cap cookies at 400 days);
+/// revoking the device ends it sooner.
+pub const DISPLAY_PAIRING_DAYS: i64 = 400;
 
 /// A username and password, as both logins take them.
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::assets;
 use crate::auth::{DeviceScope, Principal, tokens};
-use crate::commands::sessions::{self, Credentials, SESSION_HOURS};
+use crate::commands::sessions::{self, Credentials, DISPLAY_PAIRING_DAYS, SESSION_HOURS};
 use crate::commands::status::lookup;
 use crate::http::AppState;
 use crate::http::cookies;
@@ -127,7 +127,12 @@ pub async fn display_pair(
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
-        cookies::set(cookies::DISPLAY, &token, 400 * 24 * 3600, secure),
+        cookies::set(
+            cookies::DISPLAY,
+            &token,
+            DISPLAY_PAIRING_DAYS * 24 * 3600,
+            secure,
+        ),
     );
     Ok(res)
 }
