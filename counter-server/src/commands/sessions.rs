@@ -1,19 +1,19 @@
-//! Staff sessions: logging in (shared by the API's bearer login and the console's cookie login)
-//! and how long a session lives.
+//! Staff sessions: logging in and out (shared by the API's bearer login and the console's cookie
+//! login) and how long a session lives.
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
-use crate::auth::{password, tokens};
+use crate::auth::{DeviceScope, Principal, password, tokens};
 use crate::clock::Clock;
 use crate::domain::{Role, StaffId};
 use crate::input::{FieldError, text};
 use crate::limits::LoginThrottle;
 use crate::store::engine::{Engine, EngineError};
 use crate::store::reads::{self, ReadPool};
-use crate::store::writes;
+use crate::store::{StoreError, writes};
 
 /// A session ends this long after login, whatever happens (a browser session also ends after
 /// `[console] idle_seconds` without a person's request).
@@ -149,4 +149,34 @@ pub async fn login(
             role: st.role,
         },
     })
+}
+
+/// Ends the session whose token hashes to `hash` (a token already deleted ends nothing).
+pub async fn logout(engine: &Engine, hash: [u8; 32]) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| -> Result<(), EngineError> { Ok(writes::delete_session(ctx.tx, &hash)?) })
+        .await
+}
+
+/// Whether `token` is the live token of a waiting-room display (the only devices the display
+/// page pairs with).
+pub async fn is_display(
+    reads: &ReadPool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    if !tokens::well_formed(token) {
+        return Ok(false);
+    }
+    let hash = tokens::hash(token);
+    let found = reads
+        .run(move |conn| reads::principal(conn, &hash, now))
+        .await?;
+    Ok(matches!(
+        found,
+        Some(Principal::Device {
+            scope: DeviceScope::Display,
+            ..
+        })
+    ))
 }
