@@ -14,7 +14,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, StaffCaller, parse_id};
 use crate::http::security::RequestId;
 use crate::http::views::{StaffTicket, local_time};
-use crate::store::{reads, role_str, visits};
+use crate::store::{role_str, visits};
 
 #[derive(Serialize)]
 pub struct MeDto {
@@ -35,11 +35,7 @@ pub struct MeDto {
 pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>, ApiError> {
     let staff = caller.staff(Permission::ReadQueue)?;
     let id = staff.id;
-    let name = s
-        .reads
-        .run(move |conn| reads::staff_display_name(conn, id))
-        .await?
-        .unwrap_or_default();
+    let name = crate::commands::sessions::display_name(&s.reads, id).await?;
     let desk = cmd::desk_of(&s.engine, id).await?;
     Ok(Json(MeDto {
         id,
@@ -257,7 +253,7 @@ pub async fn alerts(
     caller: Caller,
 ) -> Result<Json<AlertsDto>, ApiError> {
     caller.require(Permission::Supervise)?;
-    let rows = s.reads.run(visits::open_alerts).await?;
+    let rows = cmd::open_alerts(&s.reads).await?;
     Ok(Json(AlertsDto {
         alerts: rows
             .into_iter()

@@ -180,3 +180,32 @@ pub async fn is_display(
         })
     ))
 }
+
+/// The name a staff member is shown by (empty when the account is gone).
+pub async fn display_name(reads: &ReadPool, id: StaffId) -> Result<String, StoreError> {
+    Ok(reads
+        .run(move |conn| reads::staff_display_name(conn, id))
+        .await?
+        .unwrap_or_default())
+}
+
+/// Who is behind the token whose hash is `hash` at `now` (a live session or device), and for a
+/// browser session its idle state.
+pub async fn owner(
+    reads: &ReadPool,
+    hash: [u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Option<(Principal, Option<crate::auth::cache::Idle>)>, StoreError> {
+    reads
+        .run(move |conn| reads::principal_at(conn, &hash, now))
+        .await
+}
+
+/// A person used the session: its idle timer restarts.
+pub async fn touch(engine: &Engine, hash: [u8; 32]) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| -> Result<(), EngineError> {
+            Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
+        })
+        .await
+}

@@ -12,11 +12,10 @@ use chrono::{Duration, NaiveDate};
 use serde::de::DeserializeOwned;
 
 use crate::auth::{Permission, Principal, allows, tokens};
+use crate::commands::sessions;
 use crate::domain::{Gender, Role, StaffId};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::store::engine::EngineError;
-use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -201,10 +200,7 @@ impl FromRequestParts<AppState> for Caller {
         let (principal, idle) = match state.principals.get(&hash, now) {
             Some(found) => found,
             None => {
-                let found = state
-                    .reads
-                    .run(move |conn| reads::principal_at(conn, &hash, now))
-                    .await?;
+                let found = sessions::owner(&state.reads, hash, now).await?;
                 let (principal, idle) = found.ok_or_else(ApiError::unauthenticated)?;
                 state.principals.insert(hash, principal.clone(), idle, now);
                 (principal, idle)
@@ -216,11 +212,7 @@ impl FromRequestParts<AppState> for Caller {
             state.principals.touch(&hash, now);
             let engine = state.engine.clone();
             tokio::spawn(async move {
-                let _ = engine
-                    .write(move |ctx| -> Result<(), EngineError> {
-                        Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
-                    })
-                    .await;
+                let _ = sessions::touch(&engine, hash).await;
             });
         }
         Ok(Caller(principal))
