@@ -57,9 +57,7 @@ pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>
 
 /// Desk staff and supervisors; the visibility rule decides further (`domain::visit`).
 fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
-    let StaffCaller { id, role, .. } = caller
-        .staff(Permission::WorkDesk)
-        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let (StaffCaller { id, role, .. }, _) = caller.desk_or_supervisor()?;
     Ok(Asker {
         staff: id,
         role,

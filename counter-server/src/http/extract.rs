@@ -151,6 +151,15 @@ impl Caller {
         }
     }
 
+    /// A staff member who works at a desk, or a supervisor (who may also act from no desk and on
+    /// any line): refused (403) otherwise. `supervisor` says which.
+    pub fn desk_or_supervisor(&self) -> Result<(StaffCaller, bool), ApiError> {
+        let staff = self
+            .staff(Permission::WorkDesk)
+            .or_else(|_| self.staff(Permission::Supervise))?;
+        Ok((staff, allows(&self.0, Permission::Supervise)))
+    }
+
     pub fn device(&self, perm: Permission) -> Result<i64, ApiError> {
         match self.require(perm)? {
             Principal::Device { id, .. } => Ok(*id),
