@@ -6,13 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, parse_id};
-use super::views::local_time;
 use crate::auth::Permission;
 use crate::commands::{self, IssueCommand};
 use crate::domain::{Gender, IssueRequest, Priority};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::views::local_time;
 use crate::input::intake::IntakeInput;
 
 #[derive(Serialize)]
