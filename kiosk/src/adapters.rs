@@ -9,9 +9,10 @@
 use crate::api::Ticket;
 use crate::client::{Client, Command};
 use crate::flow::{Clock, Effect, Field, Flow, Gender, PrintState, Screen, Submission};
-use crate::intake::Check;
 use crate::printer::{PrintJob, PrintOutcome, Printer, ticket_content};
 use crate::text::{self, INTERPRETER, Lang};
+use awn_core::intake::Check;
+use awn_core::wire::PrinterTrouble;
 use slint::{
     ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
@@ -434,7 +435,7 @@ fn field_view<T>(lang: Lang, value: &str, check: Check<T>) -> FieldView {
     let (message, is_error) = match check {
         Check::Partial(p) => (text::problem(lang, p), false),
         Check::Invalid(p) => (text::problem(lang, p), true),
-        Check::Empty | Check::Valid(_) => ("", false),
+        Check::Empty | Check::Valid(_) => (String::new(), false),
     };
     FieldView {
         value: value.into(),
@@ -619,24 +620,30 @@ fn wire(app: &Rc<App>) {
 /// print, or that the roll is nearly used up while tickets still print.
 fn printer_trouble(
     result: &Result<kiosk_printer::PrintReport, kiosk_printer::PrintFault>,
-) -> Option<&'static str> {
+) -> Option<PrinterTrouble> {
     use kiosk_printer::PrintFault;
     match result {
-        Ok(report) => report.paper_near_end.then_some("paper_near_end"),
-        Err(PrintFault::PaperEnd) => Some("paper_out"),
-        Err(PrintFault::CoverOpen) => Some("cover_open"),
-        Err(PrintFault::Offline) => Some("offline"),
-        Err(PrintFault::NoAnswer) => Some("no_answer"),
-        Err(PrintFault::Io(_)) => Some("io"),
-        Err(PrintFault::Config(_)) => Some("config"),
-        Err(PrintFault::Render(_)) => Some("render"),
+        Ok(report) => report
+            .paper_near_end
+            .then_some(PrinterTrouble::PaperNearEnd),
+        Err(PrintFault::PaperEnd) => Some(PrinterTrouble::PaperOut),
+        Err(PrintFault::CoverOpen) => Some(PrinterTrouble::CoverOpen),
+        Err(PrintFault::Offline) => Some(PrinterTrouble::Offline),
+        Err(PrintFault::NoAnswer) => Some(PrinterTrouble::NoAnswer),
+        Err(PrintFault::Io(_)) => Some(PrinterTrouble::Io),
+        Err(PrintFault::Config(_)) => Some(PrinterTrouble::Config),
+        Err(PrintFault::Render(_)) => Some(PrinterTrouble::Render),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::printer_trouble;
     use kiosk_printer::{PrintFault, PrintReport};
+
+    /// The reason code as sent to the server.
+    fn printer_trouble(result: &Result<PrintReport, PrintFault>) -> Option<&'static str> {
+        super::printer_trouble(result).map(awn_core::wire::PrinterTrouble::as_str)
+    }
 
     fn printed(paper_near_end: bool) -> Result<PrintReport, PrintFault> {
         Ok(PrintReport {

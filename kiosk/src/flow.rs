@@ -15,10 +15,10 @@
 //!   Print outcomes carry the ticket id and attempt; a stale one (wiped flow, older attempt)
 //!   changes nothing on screen.
 
-use crate::api::{IntakeBody, NeedsBody, Notice, Service, Ticket, TicketRequest};
+use crate::api::{IntakeRequest, Needs, Notice, Priority, Service, Ticket, TicketRequest};
 use crate::client::{ClientError, ClientEvent};
-use crate::intake::{self, Check};
 use crate::text::{INTERPRETER, Lang};
+use awn_core::intake::{self, Check};
 use kiosk_printer::PrintFault;
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -107,11 +107,8 @@ pub enum Field {
     Mobile,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Gender {
-    Female,
-    Male,
-}
+/// Whom the visitor prefers to be served by (the wire's enum).
+pub use awn_core::wire::Gender;
 
 /// Everything the visitor entered. Wiped as a whole.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -581,12 +578,12 @@ impl Flow {
         let service = self.draft.service.clone()?;
         let d = &self.draft;
         let intake = match (&self.notice, d.with_details) {
-            (Some(notice), true) => Some(IntakeBody {
+            (Some(notice), true) => Some(IntakeRequest {
                 notice_version: notice.version.clone(),
                 name: self.check_name().valid(),
                 national_id: self.check_id().valid(),
                 mobile: self.check_mobile().valid(),
-                needs: NeedsBody {
+                needs: Needs {
                     wheelchair: d.wheelchair,
                     hearing: d.hearing,
                     interpreter_language: INTERPRETER
@@ -595,19 +592,16 @@ impl Flow {
                         .filter(|c| !c.is_empty())
                         .map(str::to_string),
                     companion: d.companion,
+                    ..Needs::default()
                 },
                 feels_unsafe: d.feels_unsafe,
             }),
             _ => None,
         };
-        let gender_preference = match (d.with_details, d.gender) {
-            (true, Some(Gender::Female)) => Some("female"),
-            (true, Some(Gender::Male)) => Some("male"),
-            _ => None,
-        };
+        let gender_preference = d.gender.filter(|_| d.with_details);
         Some(TicketRequest {
             service,
-            priority: "normal",
+            priority: Priority::Normal,
             gender_preference,
             intake,
         })
@@ -797,6 +791,7 @@ mod tests {
             estimated_wait_minutes: 5,
             status_path: "/t/x".into(),
             issued_at: String::new(),
+            ..Ticket::default()
         }
     }
 
@@ -902,8 +897,8 @@ mod tests {
         let key = submit_key(&mut f);
         let req = f.request().unwrap();
         let intake = req.intake.clone().unwrap();
-        assert_eq!(req.gender_preference, Some("female"));
-        assert_eq!(req.priority, "normal");
+        assert_eq!(req.gender_preference, Some(Gender::Female));
+        assert_eq!(req.priority, Priority::Normal);
         assert_eq!(intake.notice_version, "2026-11-v1");
         assert_eq!(intake.name.as_deref(), Some("نورة ع"));
         assert_eq!(intake.national_id.as_deref(), Some("1234567897"));

@@ -1,11 +1,14 @@
 //! Ratings of a finished visit: the rating device at the counter (`/rating/recent`, `/ratings`)
 //! and the visitor's own phone (`/status/{token}/rating`). Same checks on both paths.
 
+use awn_core::label::LABEL_MAX_CHARS;
+use awn_core::rating;
+use awn_core::wire::{Rated, RatingRequest, RecentVisit, RecentVisits};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
 use super::error::ApiError;
@@ -14,24 +17,9 @@ use super::public::private;
 use crate::auth::{Permission, tokens};
 use crate::commands::ratings::{self as cmd, RatingInput, Target};
 use crate::input::text;
-use crate::metrics::REASONS;
 
-/// Longest comment, in characters.
-pub const COMMENT_MAX: usize = 500;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeviceRatingBody {
-    pub label: String,
-    pub score: i64,
-    #[serde(default)]
-    pub reasons: Vec<String>,
-    #[serde(default)]
-    pub comment: Option<String>,
-    #[serde(default)]
-    pub contact_requested: bool,
-}
-
+/// The status page's body: the rating kiosk's `RatingRequest` without the label (the token in
+/// the path names the visit).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusRatingBody {
@@ -51,35 +39,22 @@ pub fn checked(
     comment: Option<String>,
     contact: bool,
 ) -> Result<RatingInput, ApiError> {
-    let score = u8::try_from(score)
-        .ok()
-        .filter(|s| (1..=5).contains(s))
-        .ok_or_else(|| {
-            ApiError::unprocessable(
-                "invalid_score",
-                "score",
-                "التقييم من ١ إلى ٥",
-                "score must be a whole number from 1 to 5",
-            )
-        })?;
-    let mut chosen: Vec<String> = Vec::new();
-    for r in reasons {
-        if !REASONS.contains(&r.as_str()) {
-            return Err(ApiError::unprocessable(
-                "invalid_reason",
-                "reasons",
-                "سبب غير معروف",
-                format!("reasons are among: {}", REASONS.join(", ")),
-            ));
-        }
-        if !chosen.contains(&r) {
-            chosen.push(r);
-        }
-    }
-    // The form's order, whatever order they were sent in.
-    chosen.sort_by_key(|r| REASONS.iter().position(|x| x == r));
+    let refused = |p: rating::RatingProblem| {
+        let m = p.message();
+        ApiError::unprocessable(p.code(), p.field(), &m.ar, m.en)
+    };
+    let score = rating::score(score)
+        .ok_or(rating::RatingProblem::Score)
+        .map_err(refused)?;
+    let chosen = rating::reasons(&reasons)
+        .map_err(refused)?
+        .into_iter()
+        .map(|r| r.key().to_string())
+        .collect();
     let comment = match comment {
-        Some(c) => Some(text::clean("comment", &c, COMMENT_MAX, true)?).filter(|c| !c.is_empty()),
+        Some(c) => {
+            Some(text::clean("comment", &c, rating::COMMENT_MAX, true)?).filter(|c| !c.is_empty())
+        }
         None => None,
     };
     Ok(RatingInput {
@@ -90,30 +65,15 @@ pub fn checked(
     })
 }
 
-#[derive(Serialize)]
-pub struct RatedDto {
-    pub id: i64,
-}
-
-#[derive(Serialize)]
-pub struct RecentVisit {
-    pub label: String,
-}
-
-#[derive(Serialize)]
-pub struct RecentDto {
-    pub visits: Vec<RecentVisit>,
-}
-
 /// `GET /api/v1/rating/recent`: labels of today's visits finished in the last 10 minutes and not
 /// rated yet; nothing else.
 pub async fn recent(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<Json<RecentDto>, ApiError> {
+) -> Result<Json<RecentVisits>, ApiError> {
     caller.device(Permission::Rate)?;
     let labels = cmd::recent(&s.engine).await?;
-    Ok(Json(RecentDto {
+    Ok(Json(RecentVisits {
         visits: labels
             .into_iter()
             .map(|label| RecentVisit { label })
@@ -125,13 +85,13 @@ pub async fn recent(
 pub async fn rate(
     State(s): State<AppState>,
     caller: Caller,
-    body: AppJson<DeviceRatingBody>,
+    body: AppJson<RatingRequest>,
 ) -> Result<Response, ApiError> {
     caller.device(Permission::Rate)?;
     let b = body.value;
     let input = checked(b.score, b.reasons, b.comment, b.contact_requested)?;
     let label = b.label.trim().to_string();
-    if label.is_empty() || label.chars().count() > 20 {
+    if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "visit_not_found",
@@ -140,7 +100,7 @@ pub async fn rate(
         ));
     }
     let id = cmd::rate(&s.engine, Target::Label(label), input).await?;
-    Ok((StatusCode::CREATED, Json(RatedDto { id })).into_response())
+    Ok((StatusCode::CREATED, Json(Rated { id })).into_response())
 }
 
 /// `POST /api/v1/status/{token}/rating`: the visitor rates from the status page; rate-limited like
@@ -170,7 +130,7 @@ pub async fn rate_by_status(
                     e
                 }
             })?;
-        Ok::<_, ApiError>((StatusCode::CREATED, Json(RatedDto { id })).into_response())
+        Ok::<_, ApiError>((StatusCode::CREATED, Json(Rated { id })).into_response())
     }
     .await;
     private(result.unwrap_or_else(IntoResponse::into_response))
