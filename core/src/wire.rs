@@ -89,6 +89,16 @@ pub struct TicketRequest {
     pub gender_preference: Option<Gender>,
     #[serde(default)]
     pub intake: Option<IntakeRequest>,
+    /// "I do not feel safe right now", said without giving any details (no intake or consent).
+    #[serde(default)]
+    pub feels_unsafe: bool,
+}
+
+impl TicketRequest {
+    /// The visitor said they do not feel safe: on its own, or inside the details they gave.
+    pub fn feels_unsafe_anywhere(&self) -> bool {
+        self.feels_unsafe || self.intake.as_ref().is_some_and(|i| i.feels_unsafe)
+    }
 }
 
 /// The optional details, given only after the notice of `notice_version` was shown.
@@ -116,10 +126,12 @@ pub enum Need {
     Companion,
     Elderly,
     Pregnancy,
+    NamedDisability,
 }
 
-/// The needs as sent. Elderly, pregnancy and a named disability only decide the ticket's class;
-/// the server does not store them.
+/// The needs as sent. Elderly, pregnancy and a disability (chosen at the kiosk as "another
+/// disability", or described by staff) only decide the ticket's class; the server does not store
+/// them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Needs {
@@ -135,7 +147,11 @@ pub struct Needs {
     pub elderly: bool,
     #[serde(default)]
     pub pregnancy: bool,
+    /// "Another disability", chosen at the kiosk without describing it.
     #[serde(default)]
+    pub named_disability: bool,
+    /// A described disability (never sent by the kiosk, hence left out when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disability: Option<String>,
 }
 
@@ -147,6 +163,7 @@ impl Needs {
             Need::Companion => self.companion,
             Need::Elderly => self.elderly,
             Need::Pregnancy => self.pregnancy,
+            Need::NamedDisability => self.named_disability,
         }
     }
 
@@ -157,15 +174,18 @@ impl Needs {
             Need::Companion => &mut self.companion,
             Need::Elderly => &mut self.elderly,
             Need::Pregnancy => &mut self.pregnancy,
+            Need::NamedDisability => &mut self.named_disability,
         };
         *flag = !*flag;
     }
 
-    /// Whether a disability was named (blank does not count).
-    pub fn named_disability(&self) -> bool {
-        self.disability
-            .as_deref()
-            .is_some_and(|d| !d.trim().is_empty())
+    /// Whether a disability was chosen or described (a blank description does not count).
+    pub fn any_disability(&self) -> bool {
+        self.named_disability
+            || self
+                .disability
+                .as_deref()
+                .is_some_and(|d| !d.trim().is_empty())
     }
 }
 
@@ -293,11 +313,13 @@ mod tests {
             priority: Priority::Normal,
             gender_preference: None,
             intake: None,
+            feels_unsafe: true,
         };
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
-            r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null}"#
+            r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null,"feels_unsafe":true}"#
         );
+        assert!(r.feels_unsafe_anywhere());
         let back: TicketRequest =
             serde_json::from_str(r#"{"service":"a","gender_preference":"female"}"#).unwrap();
         assert_eq!(
@@ -329,7 +351,9 @@ mod tests {
         n.toggle(Need::Pregnancy);
         assert!(n.has(Need::Pregnancy) && !n.has(Need::Elderly));
         n.disability = Some("  ".into());
-        assert!(!n.named_disability());
+        assert!(!n.any_disability());
+        n.toggle(Need::NamedDisability);
+        assert!(n.any_disability());
     }
 
     #[test]

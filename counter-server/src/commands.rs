@@ -22,6 +22,8 @@ pub struct IssueCommand {
     pub request_hash: [u8; 32],
     pub request: IssueRequest,
     pub intake: Option<Intake>,
+    /// "I do not feel safe right now" (with or without an intake): urgent, and a silent alert.
+    pub feels_unsafe: bool,
 }
 
 /// The answer to a kiosk; identical for every retry with the same key.
@@ -93,7 +95,7 @@ pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTi
                 return replay(ctx, prev);
             }
             let mut request = cmd.request.clone();
-            let unsafe_visitor = cmd.intake.as_ref().is_some_and(|i| i.feels_unsafe);
+            let unsafe_visitor = cmd.feels_unsafe;
             if unsafe_visitor {
                 // Silent: the ticket looks like any other; only the order and the alert change.
                 request.priority = Priority::Urgent;

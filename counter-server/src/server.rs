@@ -100,9 +100,10 @@ async fn maintenance(
     }
 }
 
-/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`).
+/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`), its replies
+/// compressed for the clients that ask (`web::compression`).
 pub fn app(state: AppState) -> Router {
-    api::router(state)
+    api::router(state).layer(crate::web::compression::layer())
 }
 
 impl Server {

@@ -162,10 +162,19 @@ mod tests {
             priority: Priority::Normal,
             gender_preference: None,
             intake: None,
+            feels_unsafe: true,
         };
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
-            r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null}"#
+            r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null,"feels_unsafe":true}"#
+        );
+        let needs = Needs {
+            elderly: true,
+            ..Needs::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&needs).unwrap(),
+            r#"{"wheelchair":false,"hearing":false,"interpreter_language":null,"companion":false,"elderly":true,"pregnancy":false,"named_disability":false}"#
         );
     }
 }

@@ -110,6 +110,7 @@ pub async fn issue(
         Some(i) => Some(intake::validate(i, &s.config.intake_notice.version)?),
         None => None,
     };
+    let feels_unsafe = b.feels_unsafe_anywhere();
     let request = IssueRequest {
         service: b.service,
         priority: crate::domain::needs::class_for(
@@ -133,6 +134,7 @@ pub async fn issue(
         request_hash: Sha256::digest(&body.raw).into(),
         request,
         intake,
+        feels_unsafe,
     };
     let t = commands::issue_ticket(&s.engine, cmd).await?;
     Ok((

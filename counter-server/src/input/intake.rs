@@ -35,7 +35,7 @@ pub fn for_priority(needs: &Needs) -> crate::domain::needs::Needs {
         wheelchair: needs.wheelchair,
         elderly: needs.elderly,
         pregnancy: needs.pregnancy,
-        named_disability: needs.named_disability(),
+        named_disability: needs.any_disability(),
     }
 }
 

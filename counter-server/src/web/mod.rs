@@ -4,10 +4,12 @@
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
-//! authenticate differs (`cookies`). `security` holds the headers and the `Origin` check applied
+//! authenticate differs (`cookies`). `compression` compresses the replies made per request;
+//! `security` holds the headers and the `Origin` check applied
 //! to every route, API included; `request_shape` the request shapes refused before routing.
 
 pub mod assets;
+pub mod compression;
 pub mod cookies;
 pub mod metrics_page;
 pub mod pages;
