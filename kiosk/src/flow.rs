@@ -868,6 +868,35 @@ mod tests {
         assert_eq!(f.screen, Screen::Services);
     }
 
+    /// Former disagreement (issue 13): the kiosk stopped a name at 80 characters while the server
+    /// takes 100. Now both use `awn_core::intake::NAME_MAX`: a 90-letter name is typed in full and
+    /// sent, and the keyboard stops at the shared limit.
+    #[test]
+    fn a_name_is_typed_up_to_the_servers_limit() {
+        let (mut f, t0) = flow();
+        let clock = std::cell::Cell::new(t0);
+        let next = || {
+            clock.set(clock.get() + S);
+            clock.get()
+        };
+        f.take_number(next());
+        f.choose_service(0, next());
+        f.give_details(next());
+        for _ in 0..90 {
+            f.key("ع", clock.get());
+        }
+        assert_eq!(f.check_name(), Check::Valid("ع".repeat(90)));
+        for _ in 0..20 {
+            f.key("ع", clock.get());
+        }
+        assert_eq!(f.draft.name.chars().count(), 100);
+        assert!(f.check_name().is_acceptable());
+        f.details_next(next());
+        assert_eq!(f.screen, Screen::Needs);
+        let intake = f.request().unwrap().intake.unwrap();
+        assert_eq!(intake.name, Some("ع".repeat(100)));
+    }
+
     #[test]
     fn details_flow_and_request() {
         let (mut f, t0) = flow();
