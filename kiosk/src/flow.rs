@@ -860,6 +860,26 @@ mod tests {
     }
 
     #[test]
+    fn not_feeling_safe_needs_no_details() {
+        let (mut f, t0) = flow();
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.toggle_need(3, t0 + 3 * S);
+        f.skip_details(t0 + 4 * S);
+        let key = submit_key(&mut f);
+        assert!(!key.is_empty());
+        let req = f.request().unwrap();
+        assert!(req.feels_unsafe && req.intake.is_none() && req.gender_preference.is_none());
+        // Untoggled, it is an ordinary request again.
+        let (mut f, t0) = flow();
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.toggle_need(3, t0 + 3 * S);
+        f.toggle_need(3, t0 + 3 * S);
+        assert!(!f.request().unwrap().feels_unsafe);
+    }
+
+    #[test]
     fn double_tap_is_debounced() {
         let (mut f, t0) = flow();
         f.take_number(t0 + S);

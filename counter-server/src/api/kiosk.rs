@@ -10,13 +10,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, parse_id};
-use super::views::local_time;
 use crate::auth::Permission;
 use crate::commands::{self, IssueCommand};
 use crate::domain::{Gender, IssueRequest, Priority};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::views::local_time;
 use crate::input::intake;
 
 /// `GET /api/v1/services`: the services with their public names and current waiting counts.

@@ -11,7 +11,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-use crate::api::error::ApiError;
+use crate::http::error::ApiError;
 
 macro_rules! web {
     ($file:literal) => {

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::commands::sessions::LoginError;
 use crate::domain::QueueError;
 use crate::input::FieldError;
 use crate::store::engine::EngineError;
@@ -261,6 +262,33 @@ impl From<EngineError> for ApiError {
                 "الخادم يعيد التشغيل، أعد المحاولة",
                 "the server is restarting: retry",
             ),
+        }
+    }
+}
+
+impl From<LoginError> for ApiError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Field(f) => f.into(),
+            LoginError::Throttled { seconds } => Self {
+                retry_after_seconds: Some(seconds),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "login_throttled",
+                    format!(
+                        "محاولات دخول خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"
+                    ),
+                    format!("too many failed attempts from here: wait {seconds} s and try again"),
+                )
+            },
+            LoginError::InvalidCredentials => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "اسم المستخدم أو كلمة المرور غير صحيحة",
+                "wrong username or password",
+            ),
+            LoginError::Busy => Self::busy(),
+            LoginError::Engine(e) => e.into(),
         }
     }
 }

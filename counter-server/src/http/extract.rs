@@ -1,17 +1,20 @@
 //! Extractors that turn a request into checked values or an `ApiError`: JSON bodies, the caller
-//! behind a token, ids in paths, the client's address.
+//! behind a token, ids in paths, the client's address, a period in a query.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
 use axum::http::{StatusCode, header, request::Parts};
+use chrono::{Duration, NaiveDate};
 use serde::de::DeserializeOwned;
 
-use super::AppState;
-use super::error::ApiError;
 use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
+use crate::http::AppState;
+use crate::http::error::ApiError;
 use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
@@ -169,7 +172,8 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
 /// else the console's session cookie. (The display's cookie is scoped to `/display` and read
 /// only there.)
 pub fn token_of(parts: &Parts) -> Option<&str> {
-    bearer(parts).or_else(|| crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION))
+    bearer(parts)
+        .or_else(|| crate::http::cookies::get(&parts.headers, crate::http::cookies::SESSION))
 }
 
 /// The header the console puts on requests a person caused (a click, typing); only those restart
@@ -275,4 +279,44 @@ pub fn parse_id<T: TryFrom<i64>>(raw: &str, what: &str, max: i64) -> Result<T, A
                 format!("{what} must be a number from 1 to {max}"),
             )
         })
+}
+
+/// The longest period one request may cover.
+pub const MAX_DAYS: i64 = 400;
+/// `from` and `to` (inclusive, Riyadh service days); the last 30 days by default.
+pub fn period(
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, HashMap<String, String>), ApiError> {
+    let Query(q) = q.map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            "معاملات غير صالحة",
+            "the query string is malformed",
+        )
+    })?;
+    let date = |name: &str, default: NaiveDate| -> Result<NaiveDate, ApiError> {
+        match q.get(name) {
+            None => Ok(default),
+            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                ApiError::unprocessable(
+                    "invalid_date",
+                    name,
+                    "تاريخ غير صالح",
+                    format!("{name} must be a date YYYY-MM-DD"),
+                )
+            }),
+        }
+    };
+    let to = date("to", today)?;
+    let from = date("from", to - Duration::days(29))?;
+    if from > to || (to - from).num_days() >= MAX_DAYS {
+        return Err(ApiError::unprocessable(
+            "invalid_period",
+            "from",
+            "الفترة غير صالحة",
+            format!("from must not be after to, and the period at most {MAX_DAYS} days"),
+        ));
+    }
+    Ok((from, to, q))
 }
