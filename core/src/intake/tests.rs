@@ -175,3 +175,12 @@ fn disagreement_parentheses_in_mobiles_are_dropped_on_both_sides() {
     assert_eq!(check_mobile(mobile), Check::Valid("+966501234567".into()));
     assert_eq!(strict::mobile(mobile), Ok(Some("+966501234567".into())));
 }
+
+/// The kiosk dropped the Arabic thousands separator (٬) and no-break spaces between digits; the
+/// server kept them and refused the number.
+#[test]
+fn disagreement_arabic_separators_in_digit_fields_are_dropped_on_both_sides() {
+    let mobile = "٠٥٠٬١٢٣\u{00A0}٤٥٦٧";
+    assert_eq!(check_mobile(mobile), Check::Valid("+966501234567".into()));
+    assert_eq!(strict::mobile(mobile), Ok(Some("+966501234567".into())));
+}

@@ -385,8 +385,9 @@ async fn bad_desk_and_ticket_requests_are_refused_and_change_nothing() {
 
 /// The former disagreements between the kiosk's and the server's intake rules (issue 13), now one
 /// rule set (`awn_core::intake`): what the kiosk accepts while the visitor types, the server
-/// stores. Direction marks in a digit field are dropped (the server refused them), parentheses
-/// in a mobile are dropped, and a 100-character name is accepted (the kiosk stopped at 80).
+/// stores. Direction marks, the Arabic thousands separator and no-break spaces in a digit field
+/// are dropped (the server refused them), parentheses in a mobile are dropped (the kiosk refused
+/// them), and a 100-character name is accepted (the kiosk stopped at 80).
 #[tokio::test(flavor = "multi_thread")]
 async fn what_the_kiosk_accepts_while_typing_the_server_stores() {
     let server = TestServer::start();
@@ -399,6 +400,10 @@ async fn what_the_kiosk_accepts_while_typing_the_server_stores() {
         ),
         (
             json!({ "mobile": "(050) 123 4567" }),
+            (None, None, Some("+966501234567")),
+        ),
+        (
+            json!({ "mobile": "٠٥٠٬١٢٣\u{00A0}٤٥٦٧" }),
             (None, None, Some("+966501234567")),
         ),
         (json!({ "name": name }), (Some(name.as_str()), None, None)),
