@@ -124,8 +124,8 @@ impl From<FieldError> for ApiError {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: e.code,
-            ar: e.ar,
-            en: e.en,
+            ar: e.message.ar,
+            en: e.message.en,
             field: Some(e.field),
             retry_after_seconds: None,
         }

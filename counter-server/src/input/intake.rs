@@ -24,8 +24,11 @@ pub struct Intake {
 impl FieldError {
     /// An intake field that failed the shared rule.
     pub fn intake(field: &str, p: Problem) -> Self {
-        let m = p.message();
-        FieldError::new(field, p.code(), m.ar, m.en)
+        FieldError {
+            field: field.to_string(),
+            code: p.code(),
+            message: p.message(),
+        }
     }
 }
 

@@ -8,8 +8,11 @@ use super::FieldError;
 impl FieldError {
     /// A text field that failed the shared hygiene rule.
     pub fn text(field: &str, p: TextProblem) -> Self {
-        let m = p.message();
-        FieldError::new(field, p.code(), m.ar, m.en)
+        FieldError {
+            field: field.to_string(),
+            code: p.code(),
+            message: p.message(),
+        }
     }
 }
 
