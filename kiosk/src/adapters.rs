@@ -273,13 +273,13 @@ impl App {
             Some(Gender::Female) => 1,
             Some(Gender::Male) => 2,
         });
-        api.set_wheelchair(d.wheelchair);
-        api.set_hearing(d.hearing);
-        api.set_companion(d.companion);
+        api.set_wheelchair(d.needs.wheelchair);
+        api.set_hearing(d.needs.hearing);
+        api.set_companion(d.needs.companion);
         api.set_not_safe(d.feels_unsafe);
-        api.set_elderly(d.elderly);
-        api.set_pregnancy(d.pregnancy);
-        api.set_named_disability(d.named_disability);
+        api.set_elderly(d.needs.elderly);
+        api.set_pregnancy(d.needs.pregnancy);
+        api.set_named_disability(d.needs.named_disability);
         let langs: Vec<SharedString> = INTERPRETER
             .iter()
             .map(|(_, ar, en)| lang.pick(ar, en).into())
@@ -462,22 +462,22 @@ fn review_rows(flow: &Flow) -> Vec<ReviewRow> {
         .and_then(|c| flow.services.iter().find(|s| &s.code == c))
         .map(|s| s.name.get(lang).to_string());
     let mut needs: Vec<&str> = Vec::new();
-    if d.wheelchair {
+    if d.needs.wheelchair {
         needs.push(l.wheelchair);
     }
-    if d.hearing {
+    if d.needs.hearing {
         needs.push(l.hearing);
     }
-    if d.named_disability {
+    if d.needs.named_disability {
         needs.push(l.other_disability);
     }
-    if d.elderly {
+    if d.needs.elderly {
         needs.push(l.elderly);
     }
-    if d.pregnancy {
+    if d.needs.pregnancy {
         needs.push(l.pregnancy);
     }
-    if d.companion {
+    if d.needs.companion {
         needs.push(l.companion);
     }
     if d.feels_unsafe {

@@ -6,7 +6,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use awn_core::Bi;
-pub use awn_core::wire::{Gender, IntakeRequest, Needs, Notice, Priority, Service, TicketRequest};
+pub use awn_core::wire::{
+    Gender, IntakeRequest, Need, Needs, Notice, Priority, Service, TicketRequest,
+};
 
 /// An issued ticket, as the server sends it (the kiosk shows and prints a few of its fields).
 pub type Ticket = awn_core::wire::IssuedTicket;

@@ -15,7 +15,7 @@
 //!   Print outcomes carry the ticket id and attempt; a stale one (wiped flow, older attempt)
 //!   changes nothing on screen.
 
-use crate::api::{IntakeRequest, Needs, Notice, Priority, Service, Ticket, TicketRequest};
+use crate::api::{IntakeRequest, Need, Needs, Notice, Priority, Service, Ticket, TicketRequest};
 use crate::client::{ClientError, ClientEvent};
 use crate::text::{INTERPRETER, Lang};
 use awn_core::intake::{self, Check};
@@ -119,13 +119,9 @@ pub struct Draft {
     pub national_id: String,
     pub mobile: String,
     pub gender: Option<Gender>,
-    pub wheelchair: bool,
-    pub hearing: bool,
-    pub companion: bool,
-    /// Elderly, pregnancy, another disability: they only give the priority class (server rule).
-    pub elderly: bool,
-    pub pregnancy: bool,
-    pub named_disability: bool,
+    /// The ticked needs (the wire's struct; elderly, pregnancy and another disability only give
+    /// the priority class, a server rule). The interpreter is kept apart, as an index.
+    pub needs: Needs,
     /// Index into `text::INTERPRETER` (0 = none).
     pub interpreter: usize,
     pub feels_unsafe: bool,
@@ -547,16 +543,20 @@ impl Flow {
     pub fn toggle_need(&mut self, i: usize, now: Instant) {
         self.touch(now);
         let d = &mut self.draft;
-        match i {
-            0 => d.wheelchair = !d.wheelchair,
-            1 => d.hearing = !d.hearing,
-            2 => d.companion = !d.companion,
-            3 => d.feels_unsafe = !d.feels_unsafe,
-            4 => d.elderly = !d.elderly,
-            5 => d.pregnancy = !d.pregnancy,
-            6 => d.named_disability = !d.named_disability,
-            _ => {}
-        }
+        let need = match i {
+            0 => Need::Wheelchair,
+            1 => Need::Hearing,
+            2 => Need::Companion,
+            3 => {
+                d.feels_unsafe = !d.feels_unsafe;
+                return;
+            }
+            4 => Need::Elderly,
+            5 => Need::Pregnancy,
+            6 => Need::NamedDisability,
+            _ => return,
+        };
+        d.needs.toggle(need);
     }
 
     pub fn set_interpreter(&mut self, i: usize, now: Instant) {
@@ -592,18 +592,12 @@ impl Flow {
                 national_id: self.check_id().valid(),
                 mobile: self.check_mobile().valid(),
                 needs: Needs {
-                    wheelchair: d.wheelchair,
-                    hearing: d.hearing,
                     interpreter_language: INTERPRETER
                         .get(d.interpreter)
                         .map(|l| l.0)
                         .filter(|c| !c.is_empty())
                         .map(str::to_string),
-                    companion: d.companion,
-                    elderly: d.elderly,
-                    pregnancy: d.pregnancy,
-                    named_disability: d.named_disability,
-                    disability: None,
+                    ..d.needs.clone()
                 },
                 // Kept with the details as before; the top-level flag below is what counts.
                 feels_unsafe: d.feels_unsafe,
