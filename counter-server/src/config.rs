@@ -253,9 +253,8 @@ impl Config {
                     s.code
                 ));
             }
-            if !(1..=3).contains(&s.prefix.len())
-                || !s.prefix.bytes().all(|b| b.is_ascii_uppercase())
-            {
+            // The rating kiosk parses labels back with the same rule (`awn_core::label`).
+            if !awn_core::label::is_prefix(&s.prefix) {
                 return Err(format!(
                     "service {}: prefix {:?} must be 1-3 capital letters A-Z",
                     s.code, s.prefix

@@ -22,14 +22,8 @@ pub fn enough_ratings(n: usize) -> bool {
     n >= MIN_STAFF_RATINGS
 }
 
-/// The reasons a visitor may tick, in the order forms show them.
-pub const REASONS: [&str; 5] = [
-    "waiting_time",
-    "courtesy",
-    "clarity",
-    "time_given",
-    "privacy",
-];
+/// The reasons a visitor may tick, in the order forms show them (the one list, `awn_core::rating`).
+pub use awn_core::rating::REASON_KEYS as REASONS;
 
 /// How far ahead the committee dates of registered support requests are listed.
 pub const COMMITTEE_HORIZON_DAYS: i64 = 14;

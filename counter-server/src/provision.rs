@@ -18,9 +18,9 @@ pub fn add_staff(
     pw: &str,
 ) -> Result<StaffId, String> {
     let username = text::required("username", username, 64)
-        .map_err(|e| e.en)?
+        .map_err(|e| e.message.en)?
         .to_lowercase();
-    let display_name = text::required("name", display_name, 100).map_err(|e| e.en)?;
+    let display_name = text::required("name", display_name, 100).map_err(|e| e.message.en)?;
     if pw.chars().count() < 10 {
         return Err("a staff password needs at least 10 characters".into());
     }
@@ -59,7 +59,7 @@ pub fn set_password(db: &Database, username: &str, pw: &str) -> Result<(), Strin
 
 /// Creates a device and returns its token, which is stored only as a hash: show it once.
 pub fn add_device(db: &Database, name: &str, scope: DeviceScope) -> Result<String, String> {
-    let name = text::required("name", name, 100).map_err(|e| e.en)?;
+    let name = text::required("name", name, 100).map_err(|e| e.message.en)?;
     let token = tokens::secret_token();
     let hash = tokens::hash(&token);
     with_tx(db, |tx| {
@@ -71,7 +71,7 @@ pub fn add_device(db: &Database, name: &str, scope: DeviceScope) -> Result<Strin
 
 /// A token for a Prometheus scraper of `GET /metrics` (its own table, apart from devices).
 pub fn add_metrics_token(db: &Database, name: &str) -> Result<String, String> {
-    let name = text::required("name", name, 100).map_err(|e| e.en)?;
+    let name = text::required("name", name, 100).map_err(|e| e.message.en)?;
     let token = tokens::secret_token();
     let hash = tokens::hash(&token);
     with_tx(db, |tx| {

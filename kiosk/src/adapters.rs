@@ -9,9 +9,10 @@
 use crate::api::Ticket;
 use crate::client::{Client, Command};
 use crate::flow::{Clock, Effect, Field, Flow, Gender, PrintState, Screen, Submission};
-use crate::intake::Check;
 use crate::printer::{PrintJob, PrintOutcome, Printer, ticket_content};
 use crate::text::{self, INTERPRETER, Lang};
+use awn_core::intake::Check;
+use awn_core::wire::PrinterTrouble;
 use slint::{
     ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
@@ -272,13 +273,13 @@ impl App {
             Some(Gender::Female) => 1,
             Some(Gender::Male) => 2,
         });
-        api.set_wheelchair(d.wheelchair);
-        api.set_hearing(d.hearing);
-        api.set_companion(d.companion);
+        api.set_wheelchair(d.needs.wheelchair);
+        api.set_hearing(d.needs.hearing);
+        api.set_companion(d.needs.companion);
         api.set_not_safe(d.feels_unsafe);
-        api.set_elderly(d.elderly);
-        api.set_pregnancy(d.pregnancy);
-        api.set_named_disability(d.named_disability);
+        api.set_elderly(d.needs.elderly);
+        api.set_pregnancy(d.needs.pregnancy);
+        api.set_named_disability(d.needs.named_disability);
         let langs: Vec<SharedString> = INTERPRETER
             .iter()
             .map(|(_, ar, en)| lang.pick(ar, en).into())
@@ -440,7 +441,7 @@ fn field_view<T>(lang: Lang, value: &str, check: Check<T>) -> FieldView {
     let (message, is_error) = match check {
         Check::Partial(p) => (text::problem(lang, p), false),
         Check::Invalid(p) => (text::problem(lang, p), true),
-        Check::Empty | Check::Valid(_) => ("", false),
+        Check::Empty | Check::Valid(_) => (String::new(), false),
     };
     FieldView {
         value: value.into(),
@@ -461,22 +462,22 @@ fn review_rows(flow: &Flow) -> Vec<ReviewRow> {
         .and_then(|c| flow.services.iter().find(|s| &s.code == c))
         .map(|s| s.name.get(lang).to_string());
     let mut needs: Vec<&str> = Vec::new();
-    if d.wheelchair {
+    if d.needs.wheelchair {
         needs.push(l.wheelchair);
     }
-    if d.hearing {
+    if d.needs.hearing {
         needs.push(l.hearing);
     }
-    if d.named_disability {
+    if d.needs.named_disability {
         needs.push(l.other_disability);
     }
-    if d.elderly {
+    if d.needs.elderly {
         needs.push(l.elderly);
     }
-    if d.pregnancy {
+    if d.needs.pregnancy {
         needs.push(l.pregnancy);
     }
-    if d.companion {
+    if d.needs.companion {
         needs.push(l.companion);
     }
     if d.feels_unsafe {
@@ -634,24 +635,30 @@ fn wire(app: &Rc<App>) {
 /// print, or that the roll is nearly used up while tickets still print.
 fn printer_trouble(
     result: &Result<kiosk_printer::PrintReport, kiosk_printer::PrintFault>,
-) -> Option<&'static str> {
+) -> Option<PrinterTrouble> {
     use kiosk_printer::PrintFault;
     match result {
-        Ok(report) => report.paper_near_end.then_some("paper_near_end"),
-        Err(PrintFault::PaperEnd) => Some("paper_out"),
-        Err(PrintFault::CoverOpen) => Some("cover_open"),
-        Err(PrintFault::Offline) => Some("offline"),
-        Err(PrintFault::NoAnswer) => Some("no_answer"),
-        Err(PrintFault::Io(_)) => Some("io"),
-        Err(PrintFault::Config(_)) => Some("config"),
-        Err(PrintFault::Render(_)) => Some("render"),
+        Ok(report) => report
+            .paper_near_end
+            .then_some(PrinterTrouble::PaperNearEnd),
+        Err(PrintFault::PaperEnd) => Some(PrinterTrouble::PaperOut),
+        Err(PrintFault::CoverOpen) => Some(PrinterTrouble::CoverOpen),
+        Err(PrintFault::Offline) => Some(PrinterTrouble::Offline),
+        Err(PrintFault::NoAnswer) => Some(PrinterTrouble::NoAnswer),
+        Err(PrintFault::Io(_)) => Some(PrinterTrouble::Io),
+        Err(PrintFault::Config(_)) => Some(PrinterTrouble::Config),
+        Err(PrintFault::Render(_)) => Some(PrinterTrouble::Render),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::printer_trouble;
     use kiosk_printer::{PrintFault, PrintReport};
+
+    /// The reason code as sent to the server.
+    fn printer_trouble(result: &Result<PrintReport, PrintFault>) -> Option<&'static str> {
+        super::printer_trouble(result).map(awn_core::wire::PrinterTrouble::as_str)
+    }
 
     fn printed(paper_near_end: bool) -> Result<PrintReport, PrintFault> {
         Ok(PrintReport {

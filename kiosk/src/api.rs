@@ -1,97 +1,19 @@
-//! The counter-server's JSON, as the kiosk reads and sends it. Reading is lenient: a malformed
-//! service entry is dropped, not fatal, and text is clipped before it reaches the screen, so
-//! bad server data never crashes the UI.
+//! The counter-server's JSON, as the kiosk reads and sends it: the types are the shared
+//! `awn_core::wire` ones. Reading is lenient: a malformed service entry is dropped, not fatal, and
+//! text is clipped before it reaches the screen, so bad server data never crashes the UI.
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// A text in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-pub struct Bi {
-    #[serde(default)]
-    pub ar: String,
-    #[serde(default)]
-    pub en: String,
-}
+pub use awn_core::Bi;
+pub use awn_core::wire::{
+    Gender, IntakeRequest, Need, Needs, Notice, Priority, Service, TicketRequest,
+};
 
-impl Bi {
-    pub fn get(&self, lang: crate::text::Lang) -> &str {
-        // Fall back to the other language rather than showing nothing.
-        let (first, second) = match lang {
-            crate::text::Lang::Ar => (&self.ar, &self.en),
-            crate::text::Lang::En => (&self.en, &self.ar),
-        };
-        if first.trim().is_empty() {
-            second
-        } else {
-            first
-        }
-    }
-}
+/// An issued ticket, as the server sends it (the kiosk shows and prints a few of its fields).
+pub type Ticket = awn_core::wire::IssuedTicket;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Service {
-    pub code: String,
-    pub prefix: String,
-    pub name: Bi,
-    pub hint: Bi,
-    pub waiting: u32,
-    pub estimated_wait_minutes: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Notice {
-    pub version: String,
-    pub text: Bi,
-}
-
-/// An issued ticket (the fields the kiosk shows and prints).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Ticket {
-    pub id: i64,
-    pub label: String,
-    pub service: String,
-    pub people_ahead: u32,
-    pub estimated_wait_minutes: u32,
-    pub status_path: String,
-    pub issued_at: String,
-}
-
-/// Body of `POST /api/v1/tickets`. Field names and shapes follow the server contract exactly
-/// (the server rejects unknown fields).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TicketRequest {
-    pub service: String,
-    pub priority: &'static str,
-    pub gender_preference: Option<&'static str>,
-    pub intake: Option<IntakeBody>,
-    /// "I do not feel safe right now": sent on its own, so it needs no details or consent.
-    pub feels_unsafe: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct IntakeBody {
-    pub notice_version: String,
-    pub name: Option<String>,
-    pub national_id: Option<String>,
-    pub mobile: Option<String>,
-    pub needs: NeedsBody,
-    pub feels_unsafe: bool,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct NeedsBody {
-    pub wheelchair: bool,
-    pub hearing: bool,
-    pub interpreter_language: Option<String>,
-    pub companion: bool,
-    /// Elderly, pregnancy and "another disability" only give the priority class on the server.
-    pub elderly: bool,
-    pub pregnancy: bool,
-    pub named_disability: bool,
-}
-
-/// The server's error body: `{"code":…, "message":{"ar":…,"en":…}, "field":…}`.
+/// The server's error body: `{"code":…, "message":{"ar":…,"en":…}, "field":…}`, with the status.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub status: u16,
@@ -107,29 +29,22 @@ fn clip(s: &str, max: usize) -> String {
         .collect()
 }
 
-fn bi(v: &Value, max: usize) -> Option<Bi> {
-    let o = v.as_object()?;
-    let ar = o.get("ar").and_then(Value::as_str).unwrap_or("");
-    let en = o.get("en").and_then(Value::as_str).unwrap_or("");
-    (!ar.is_empty() || !en.is_empty()).then(|| Bi {
-        ar: clip(ar, max),
-        en: clip(en, max),
+/// Both sides clipped; None when both are empty.
+fn clip_bi(b: &Bi, max: usize) -> Option<Bi> {
+    (!b.ar.is_empty() || !b.en.is_empty()).then(|| Bi {
+        ar: clip(&b.ar, max),
+        en: clip(&b.en, max),
     })
 }
 
-fn uint(v: &Value, key: &str) -> u32 {
-    v.get(key)
-        .and_then(Value::as_u64)
-        .map_or(0, |n| n.min(9999) as u32)
+fn json<T: DeserializeOwned>(body: &str) -> Result<T, String> {
+    serde_json::from_str(body).map_err(|e| e.to_string())
 }
 
-fn string(v: &Value, key: &str, max: usize) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(|s| clip(s, max))
-}
-
-/// `GET /api/v1/services`. Entries without a code or a name are skipped.
+/// `GET /api/v1/services`. Entries that do not read as a service, or lack a code or a name, are
+/// skipped.
 pub fn parse_services(body: &str) -> Result<Vec<Service>, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    let v: Value = json(body)?;
     let list = v
         .get("services")
         .and_then(Value::as_array)
@@ -137,15 +52,15 @@ pub fn parse_services(body: &str) -> Result<Vec<Service>, String> {
     Ok(list
         .iter()
         .filter_map(|s| {
-            let code = string(s, "code", 64).filter(|c| !c.is_empty())?;
-            let name = s.get("name").and_then(|n| bi(n, 120))?;
-            Some(Service {
+            let s: Service = serde_json::from_value(s.clone()).ok()?;
+            let code = clip(&s.code, 64);
+            let name = clip_bi(&s.name, 120)?;
+            (!code.is_empty()).then(|| Service {
                 code,
-                prefix: string(s, "prefix", 4).unwrap_or_default(),
+                prefix: clip(&s.prefix, 4),
                 name,
-                hint: s.get("hint").and_then(|h| bi(h, 240)).unwrap_or_default(),
-                waiting: uint(s, "waiting"),
-                estimated_wait_minutes: uint(s, "estimated_wait_minutes"),
+                hint: clip_bi(&s.hint, 240).unwrap_or_default(),
+                ..s
             })
         })
         .take(12)
@@ -154,24 +69,21 @@ pub fn parse_services(body: &str) -> Result<Vec<Service>, String> {
 
 /// `GET /api/v1/intake-notice`.
 pub fn parse_notice(body: &str) -> Result<Notice, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let version = string(&v, "version", 64)
+    let n: Notice = json(body)?;
+    let version = Some(clip(&n.version, 64))
         .filter(|s| !s.is_empty())
         .ok_or("no notice version")?;
-    let text = v
-        .get("text")
-        .and_then(|t| bi(t, 1200))
-        .ok_or("no notice text")?;
+    let text = clip_bi(&n.text, 1200).ok_or("no notice text")?;
     Ok(Notice { version, text })
 }
 
 /// `201` body of `POST /api/v1/tickets`.
 pub fn parse_ticket(body: &str) -> Result<Ticket, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let label = string(&v, "label", 16)
+    let t: Ticket = json(body)?;
+    let label = Some(clip(&t.label, 16))
         .filter(|s| !s.is_empty())
         .ok_or("no ticket label")?;
-    let status_path = string(&v, "status_path", 128).unwrap_or_default();
+    let status_path = clip(&t.status_path, 128);
     // Only a relative path of URL-safe characters goes into the QR.
     let status_path = if status_path.starts_with("/t/")
         && status_path[3..]
@@ -183,24 +95,24 @@ pub fn parse_ticket(body: &str) -> Result<Ticket, String> {
         String::new()
     };
     Ok(Ticket {
-        id: v.get("id").and_then(Value::as_i64).unwrap_or(0),
         label,
-        service: string(&v, "service", 64).unwrap_or_default(),
-        people_ahead: uint(&v, "people_ahead"),
-        estimated_wait_minutes: uint(&v, "estimated_wait_minutes"),
+        service: clip(&t.service, 64),
         status_path,
-        issued_at: string(&v, "issued_at", 40).unwrap_or_default(),
+        issued_at: clip(&t.issued_at, 40),
+        // The token is only ever used inside `status_path`.
+        status_token: String::new(),
+        ..t
     })
 }
 
 /// Any 4xx/5xx body; never fails (an unreadable body gives an empty code).
 pub fn parse_error(status: u16, body: &str) -> ApiError {
-    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let e: awn_core::wire::ErrorBody = json(body).unwrap_or_default();
     ApiError {
         status,
-        code: string(&v, "code", 64).unwrap_or_default(),
-        message: v.get("message").and_then(|m| bi(m, 300)),
-        field: string(&v, "field", 64),
+        code: clip(&e.code, 64),
+        message: clip_bi(&e.message, 300),
+        field: e.field.map(|f| clip(&f, 64)),
     }
 }
 
@@ -249,7 +161,7 @@ mod tests {
     fn request_shape() {
         let r = TicketRequest {
             service: "new_request".into(),
-            priority: "normal",
+            priority: Priority::Normal,
             gender_preference: None,
             intake: None,
             feels_unsafe: true,
@@ -258,9 +170,9 @@ mod tests {
             serde_json::to_string(&r).unwrap(),
             r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null,"feels_unsafe":true}"#
         );
-        let needs = NeedsBody {
+        let needs = Needs {
             elderly: true,
-            ..NeedsBody::default()
+            ..Needs::default()
         };
         assert_eq!(
             serde_json::to_string(&needs).unwrap(),

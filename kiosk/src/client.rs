@@ -10,6 +10,7 @@
 //! async runtime is needed.
 
 use crate::api::{self, ApiError, Notice, Service, Ticket, TicketRequest};
+use awn_core::wire::{PrintReport, PrinterTrouble};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -63,7 +64,7 @@ pub trait TicketApi: Send + 'static {
         &mut self,
         ticket_id: i64,
         printed: bool,
-        trouble: Option<&'static str>,
+        trouble: Option<PrinterTrouble>,
     ) -> Result<(), ClientError>;
 }
 
@@ -196,9 +197,10 @@ impl TicketApi for HttpApi {
         &mut self,
         ticket_id: i64,
         printed: bool,
-        trouble: Option<&'static str>,
+        trouble: Option<PrinterTrouble>,
     ) -> Result<(), ClientError> {
-        let body = serde_json::json!({ "printed": printed, "trouble": trouble }).to_string();
+        let body = serde_json::to_string(&PrintReport { printed, trouble })
+            .map_err(|e| ClientError::BadData(e.to_string()))?;
         self.0
             .post_json(
                 &format!("/api/v1/tickets/{ticket_id}/print-report"),
@@ -224,7 +226,7 @@ pub enum Command {
     ReportPrint {
         ticket_id: i64,
         printed: bool,
-        trouble: Option<&'static str>,
+        trouble: Option<PrinterTrouble>,
     },
 }
 
@@ -317,7 +319,7 @@ struct Pending {
 struct Report {
     ticket_id: i64,
     printed: bool,
-    trouble: Option<&'static str>,
+    trouble: Option<PrinterTrouble>,
     next_try: Instant,
     delay: Duration,
 }
@@ -668,12 +670,13 @@ pub mod fake {
             self.next += 1;
             let t = Ticket {
                 id: i64::from(n),
-                label: format!("{prefix}-{n:03}"),
+                label: awn_core::label::format(&prefix, n),
                 service: request.service.clone(),
                 people_ahead: 4,
                 estimated_wait_minutes: 15,
                 status_path: "/t/Xq3vR8mK2pL9sT4wY7zA1b".into(),
                 issued_at: "2026-11-25T10:02:03+03:00".into(),
+                ..Ticket::default()
             };
             self.by_key.insert(key.to_string(), t.clone());
             Ok(t)
@@ -685,7 +688,7 @@ pub mod fake {
             &mut self,
             ticket_id: i64,
             printed: bool,
-            _trouble: Option<&'static str>,
+            _trouble: Option<PrinterTrouble>,
         ) -> Result<(), ClientError> {
             self.up()?;
             self.state

@@ -15,10 +15,10 @@
 //!   Print outcomes carry the ticket id and attempt; a stale one (wiped flow, older attempt)
 //!   changes nothing on screen.
 
-use crate::api::{IntakeBody, NeedsBody, Notice, Service, Ticket, TicketRequest};
+use crate::api::{IntakeRequest, Need, Needs, Notice, Priority, Service, Ticket, TicketRequest};
 use crate::client::{ClientError, ClientEvent};
-use crate::intake::{self, Check};
 use crate::text::{INTERPRETER, Lang};
+use awn_core::intake::{self, Check};
 use kiosk_printer::PrintFault;
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -107,11 +107,8 @@ pub enum Field {
     Mobile,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Gender {
-    Female,
-    Male,
-}
+/// Whom the visitor prefers to be served by (the wire's enum).
+pub use awn_core::wire::Gender;
 
 /// Everything the visitor entered. Wiped as a whole.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -122,13 +119,9 @@ pub struct Draft {
     pub national_id: String,
     pub mobile: String,
     pub gender: Option<Gender>,
-    pub wheelchair: bool,
-    pub hearing: bool,
-    pub companion: bool,
-    /// Elderly, pregnancy, another disability: they only give the priority class (server rule).
-    pub elderly: bool,
-    pub pregnancy: bool,
-    pub named_disability: bool,
+    /// The ticked needs (the wire's struct; elderly, pregnancy and another disability only give
+    /// the priority class, a server rule). The interpreter is kept apart, as an index.
+    pub needs: Needs,
     /// Index into `text::INTERPRETER` (0 = none).
     pub interpreter: usize,
     pub feels_unsafe: bool,
@@ -550,16 +543,20 @@ impl Flow {
     pub fn toggle_need(&mut self, i: usize, now: Instant) {
         self.touch(now);
         let d = &mut self.draft;
-        match i {
-            0 => d.wheelchair = !d.wheelchair,
-            1 => d.hearing = !d.hearing,
-            2 => d.companion = !d.companion,
-            3 => d.feels_unsafe = !d.feels_unsafe,
-            4 => d.elderly = !d.elderly,
-            5 => d.pregnancy = !d.pregnancy,
-            6 => d.named_disability = !d.named_disability,
-            _ => {}
-        }
+        let need = match i {
+            0 => Need::Wheelchair,
+            1 => Need::Hearing,
+            2 => Need::Companion,
+            3 => {
+                d.feels_unsafe = !d.feels_unsafe;
+                return;
+            }
+            4 => Need::Elderly,
+            5 => Need::Pregnancy,
+            6 => Need::NamedDisability,
+            _ => return,
+        };
+        d.needs.toggle(need);
     }
 
     pub fn set_interpreter(&mut self, i: usize, now: Instant) {
@@ -589,37 +586,28 @@ impl Flow {
         let service = self.draft.service.clone()?;
         let d = &self.draft;
         let intake = match (&self.notice, d.with_details) {
-            (Some(notice), true) => Some(IntakeBody {
+            (Some(notice), true) => Some(IntakeRequest {
                 notice_version: notice.version.clone(),
                 name: self.check_name().valid(),
                 national_id: self.check_id().valid(),
                 mobile: self.check_mobile().valid(),
-                needs: NeedsBody {
-                    wheelchair: d.wheelchair,
-                    hearing: d.hearing,
+                needs: Needs {
                     interpreter_language: INTERPRETER
                         .get(d.interpreter)
                         .map(|l| l.0)
                         .filter(|c| !c.is_empty())
                         .map(str::to_string),
-                    companion: d.companion,
-                    elderly: d.elderly,
-                    pregnancy: d.pregnancy,
-                    named_disability: d.named_disability,
+                    ..d.needs.clone()
                 },
                 // Kept with the details as before; the top-level flag below is what counts.
                 feels_unsafe: d.feels_unsafe,
             }),
             _ => None,
         };
-        let gender_preference = match (d.with_details, d.gender) {
-            (true, Some(Gender::Female)) => Some("female"),
-            (true, Some(Gender::Male)) => Some("male"),
-            _ => None,
-        };
+        let gender_preference = d.gender.filter(|_| d.with_details);
         Some(TicketRequest {
             service,
-            priority: "normal",
+            priority: Priority::Normal,
             gender_preference,
             intake,
             // Never needs the details: "I do not feel safe" may be said without consent.
@@ -811,6 +799,7 @@ mod tests {
             estimated_wait_minutes: 5,
             status_path: "/t/x".into(),
             issued_at: String::new(),
+            ..Ticket::default()
         }
     }
 
@@ -893,6 +882,35 @@ mod tests {
         assert_eq!(f.screen, Screen::Services);
     }
 
+    /// Former disagreement (issue 13): the kiosk stopped a name at 80 characters while the server
+    /// takes 100. Now both use `awn_core::intake::NAME_MAX`: a 90-letter name is typed in full and
+    /// sent, and the keyboard stops at the shared limit.
+    #[test]
+    fn a_name_is_typed_up_to_the_servers_limit() {
+        let (mut f, t0) = flow();
+        let clock = std::cell::Cell::new(t0);
+        let next = || {
+            clock.set(clock.get() + S);
+            clock.get()
+        };
+        f.take_number(next());
+        f.choose_service(0, next());
+        f.give_details(next());
+        for _ in 0..90 {
+            f.key("ع", clock.get());
+        }
+        assert_eq!(f.check_name(), Check::Valid("ع".repeat(90)));
+        for _ in 0..20 {
+            f.key("ع", clock.get());
+        }
+        assert_eq!(f.draft.name.chars().count(), 100);
+        assert!(f.check_name().is_acceptable());
+        f.details_next(next());
+        assert_eq!(f.screen, Screen::Needs);
+        let intake = f.request().unwrap().intake.unwrap();
+        assert_eq!(intake.name, Some("ع".repeat(100)));
+    }
+
     #[test]
     fn details_flow_and_request() {
         let (mut f, t0) = flow();
@@ -937,8 +955,8 @@ mod tests {
         let key = submit_key(&mut f);
         let req = f.request().unwrap();
         let intake = req.intake.clone().unwrap();
-        assert_eq!(req.gender_preference, Some("female"));
-        assert_eq!(req.priority, "normal");
+        assert_eq!(req.gender_preference, Some(Gender::Female));
+        assert_eq!(req.priority, Priority::Normal);
         assert_eq!(intake.notice_version, "2026-11-v1");
         assert_eq!(intake.name.as_deref(), Some("نورة ع"));
         assert_eq!(intake.national_id.as_deref(), Some("1234567897"));

@@ -2,8 +2,8 @@
 //!
 //! Layout:
 //! - `flow`: the visitor's screens, what they typed, the idle wipe; plain Rust, clock injected.
-//! - `intake`: national ID / iqama (Luhn), digit normalisation, mobile numbers.
-//! - `api`: the counter-server's JSON, read leniently.
+//! - `api`: the counter-server's JSON (`awn_core::wire`), read leniently. The intake rules, labels
+//!   and rating reasons are `awn_core`'s, shared with the server.
 //! - `client`: HTTP on a worker thread: retries with the same idempotency key, reconnects.
 //! - `adapters`: the `ui` crate's globals ↔ the flow (`App`).
 //! - `text`: every string in Arabic and English.
@@ -23,7 +23,6 @@ pub mod config;
 pub mod flow;
 pub mod fullscreen;
 pub mod headless;
-pub mod intake;
 pub mod printer;
 pub mod rating_adapters;
 pub mod rating_client;

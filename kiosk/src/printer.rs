@@ -141,6 +141,7 @@ mod tests {
             estimated_wait_minutes: 7,
             status_path: "/t/abc".into(),
             issued_at: "2026-11-25T10:02:03+03:00".into(),
+            ..Ticket::default()
         };
         let c = ticket_content(&t, &sample_services(), "https://q.example/t/abc");
         assert_eq!(c.label, "B-004");
@@ -173,6 +174,7 @@ mod tests {
             estimated_wait_minutes: 0,
             status_path: "/t/x".into(),
             issued_at: String::new(),
+            ..Ticket::default()
         };
         p.submit(PrintJob {
             ticket_id: 1,

@@ -5,6 +5,8 @@
 
 use crate::client::{ClientError, Http, Waker};
 use crate::rating_flow::{RatingBody, RatingEvent};
+use awn_core::label::LABEL_MAX_CHARS;
+use awn_core::wire::RecentVisit;
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
@@ -43,10 +45,10 @@ pub fn parse_recent(body: &str) -> Result<Vec<String>, String> {
         .ok_or("no visits")?;
     Ok(visits
         .iter()
-        .filter_map(|x| x.get("label").and_then(|l| l.as_str()))
-        .filter(|l| !l.is_empty() && l.chars().count() <= 20)
+        .filter_map(|x| serde_json::from_value::<RecentVisit>(x.clone()).ok())
+        .map(|v| v.label)
+        .filter(|l| !l.is_empty() && l.chars().count() <= LABEL_MAX_CHARS)
         .take(12)
-        .map(str::to_string)
         .collect())
 }
 

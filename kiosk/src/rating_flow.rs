@@ -14,20 +14,11 @@
 use crate::client::ClientError;
 use crate::flow::FlowConfig;
 use crate::text::Lang;
-use serde::Serialize;
+use awn_core::rating::{COMMENT_MAX_TYPED as COMMENT_MAX, Reason};
 use std::time::{Duration, Instant};
 
-/// The reasons the server accepts, in the form's order.
-pub const REASONS: [&str; 5] = [
-    "waiting_time",
-    "courtesy",
-    "clarity",
-    "time_given",
-    "privacy",
-];
-
-/// Longest comment typed on the kiosk (the server takes up to 500).
-pub const COMMENT_MAX: usize = 300;
+/// `POST /api/v1/ratings` (the shared wire type).
+pub use awn_core::wire::RatingRequest as RatingBody;
 /// Longest typed label ("ABC-1234").
 const LABEL_MAX: usize = 8;
 /// How long the thank-you screen stays.
@@ -65,16 +56,6 @@ impl RatingDraft {
             ..RatingDraft::default()
         } == *self
     }
-}
-
-/// `POST /api/v1/ratings`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RatingBody {
-    pub label: String,
-    pub score: u8,
-    pub reasons: Vec<String>,
-    pub comment: Option<String>,
-    pub contact_requested: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,24 +101,9 @@ pub struct RatingFlow {
     effects: Vec<RatingEffect>,
 }
 
-/// "a17" / "A017" / "A-17" → "A-017"; None when it is not letters then digits.
-pub fn normalise_label(typed: &str) -> Option<String> {
-    let s: String = crate::intake::normalise_digits(typed)
-        .chars()
-        .filter(|c| *c != '-' && !c.is_whitespace())
-        .collect();
-    let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let digits = &s[letters.len()..];
-    if !(1..=3).contains(&letters.len())
-        || digits.is_empty()
-        || digits.len() > 4
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let n: u32 = digits.parse().ok()?;
-    Some(format!("{}-{n:03}", letters.to_ascii_uppercase()))
-}
+/// "a17" / "A017" / "A-17" → "A-017"; None when it is not letters then digits
+/// (`awn_core::label::parse`, the inverse of how the server formats labels).
+pub use awn_core::label::parse as normalise_label;
 
 impl RatingFlow {
     pub fn new(cfg: FlowConfig, now: Instant) -> Self {
@@ -235,7 +201,7 @@ impl RatingFlow {
         if self.screen != RatingScreen::Start {
             return;
         }
-        let k = crate::intake::normalise_digits(k).to_ascii_uppercase();
+        let k = awn_core::intake::normalise_digits(k).to_ascii_uppercase();
         let t = &mut self.draft.typed;
         let ok = match k.as_bytes() {
             [b] if b.is_ascii_uppercase() => !t.bytes().any(|c| c.is_ascii_digit()),
@@ -286,7 +252,7 @@ impl RatingFlow {
 
     pub fn toggle_reason(&mut self, i: usize, now: Instant) {
         self.touch(now);
-        if self.screen == RatingScreen::Reasons && i < REASONS.len() {
+        if self.screen == RatingScreen::Reasons && i < Reason::ALL.len() {
             self.draft.reasons[i] = !self.draft.reasons[i];
         }
     }
@@ -347,12 +313,12 @@ impl RatingFlow {
         let comment = d.comment.trim();
         Some(RatingBody {
             label: d.label.clone()?,
-            score: d.score?,
-            reasons: REASONS
+            score: i64::from(d.score?),
+            reasons: Reason::ALL
                 .iter()
                 .zip(d.reasons)
                 .filter(|(_, on)| *on)
-                .map(|(r, _)| r.to_string())
+                .map(|(r, _)| r.key().to_string())
                 .collect(),
             comment: (!comment.is_empty()).then(|| comment.to_string()),
             contact_requested: d.contact,

@@ -1,34 +1,11 @@
 //! Every fixed string on the kiosk, in Arabic and English. Neutral, calm wording: the screen
 //! never says "victim", "crime" or "report" beyond the association's own name.
 
-use crate::intake::Problem;
+use awn_core::intake::Problem;
+use awn_core::rating;
 
 /// The visitor's language. Arabic first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Ar,
-    En,
-}
-
-impl Lang {
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Ar => Lang::En,
-            Lang::En => Lang::Ar,
-        }
-    }
-    pub fn is_rtl(self) -> bool {
-        self == Lang::Ar
-    }
-    /// Picks the string for this language.
-    pub fn pick<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ar => ar,
-            Lang::En => en,
-        }
-    }
-}
+pub use awn_core::Lang;
 
 /// Fixed labels of one language; `adapters.rs` copies them into the `Texts` struct of the UI.
 pub struct Labels {
@@ -240,27 +217,9 @@ pub fn labels(lang: Lang) -> &'static Labels {
     }
 }
 
-/// The message shown under a field while typing.
-pub fn problem(lang: Lang, p: Problem) -> &'static str {
-    use Problem::*;
-    match (lang, p) {
-        (Lang::Ar, IdNeedsTenDigits) => "رقم الهوية أو الإقامة من ١٠ أرقام",
-        (Lang::En, IdNeedsTenDigits) => "The number has 10 digits",
-        (Lang::Ar, IdFirstDigit) => "يبدأ رقم الهوية بـ 1 ورقم الإقامة بـ 2",
-        (Lang::En, IdFirstDigit) => "A national ID starts with 1, an iqama with 2",
-        (Lang::Ar, IdTooLong) => "الرقم أطول من ١٠ أرقام",
-        (Lang::En, IdTooLong) => "The number is longer than 10 digits",
-        (Lang::Ar, IdCheckDigit) => "هذا الرقم غير صحيح، تحقق منه أو امسحه",
-        (Lang::En, IdCheckDigit) => "This number is not valid: check it or clear it",
-        (Lang::Ar, NotDigits) => "أرقام فقط",
-        (Lang::En, NotDigits) => "Digits only",
-        (Lang::Ar, MobileIncomplete) => "رقم الجوال مثل 05XXXXXXXX",
-        (Lang::En, MobileIncomplete) => "A mobile number like 05XXXXXXXX",
-        (Lang::Ar, MobileInvalid) => "رقم الجوال غير صحيح، يبدأ بـ 05",
-        (Lang::En, MobileInvalid) => "Not a valid mobile number: it starts with 05",
-        (Lang::Ar, NameTooLong) => "الاسم طويل جدًا",
-        (Lang::En, NameTooLong) => "The name is too long",
-    }
+/// The message shown under a field while typing (the same words the server answers with).
+pub fn problem(lang: Lang, p: Problem) -> String {
+    p.message().get(lang).to_string()
 }
 
 /// Interpreter languages offered (index 0 = none). The code is what the server stores.
@@ -353,10 +312,10 @@ pub struct RatingLabels {
     pub no_recent: &'static str,
     pub type_label: &'static str,
     pub score_title: &'static str,
-    /// Very bad … excellent (score 1 … 5).
+    /// Very poor … excellent (score 1 … 5), from `awn_core::rating`.
     pub scores: [&'static str; 5],
     pub reasons_title: &'static str,
-    /// Same order as `rating_flow::REASONS`.
+    /// Same order as `awn_core::rating::Reason::ALL`, and the same words as the status page.
     pub reasons: [&'static str; 5],
     pub comment_title: &'static str,
     pub no_names: &'static str,
@@ -378,15 +337,9 @@ pub static RATING_AR: RatingLabels = RatingLabels {
     no_recent: "لا توجد زيارات انتهت قبل قليل. اكتب رقمك من التذكرة.",
     type_label: "أو اكتب الرقم المطبوع على تذكرتك",
     score_title: "كيف كانت زيارتك اليوم؟",
-    scores: ["سيئ جدًا", "سيئ", "مقبول", "جيد", "ممتاز"],
+    scores: rating::score_words(Lang::Ar),
     reasons_title: "ما الذي كان مهمًا لك؟ (اختياري)",
-    reasons: [
-        "وقت الانتظار",
-        "اللطف والاحترام",
-        "وضوح المعلومات",
-        "الوقت الذي أُعطي لي",
-        "الخصوصية",
-    ],
+    reasons: rating::reason_words(Lang::Ar),
     comment_title: "تعليق قصير (اختياري)",
     no_names: "يرجى عدم كتابة أسماء.",
     contact: "أرجو التواصل معي بخصوص هذا",
@@ -406,15 +359,9 @@ pub static RATING_EN: RatingLabels = RatingLabels {
     no_recent: "No visit has just finished. Please type the number on your ticket.",
     type_label: "Or type the number printed on your ticket",
     score_title: "How was your visit today?",
-    scores: ["Very bad", "Bad", "Acceptable", "Good", "Excellent"],
+    scores: rating::score_words(Lang::En),
     reasons_title: "What mattered to you? (optional)",
-    reasons: [
-        "Waiting time",
-        "Courtesy and respect",
-        "Clarity of information",
-        "Time given to me",
-        "Privacy",
-    ],
+    reasons: rating::reason_words(Lang::En),
     comment_title: "A short comment (optional)",
     no_names: "Please do not write names.",
     contact: "Please contact me about this",

@@ -215,7 +215,7 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
     // Exactly the body the kiosk sent (the server compares it with the first use of the key).
     let request = serde_json::to_string(&kiosk::api::TicketRequest {
         service: h.app.flow.borrow().services[0].code.clone(),
-        priority: "normal",
+        priority: kiosk::api::Priority::Normal,
         gender_preference: None,
         intake: None,
         feels_unsafe: false,

@@ -6,11 +6,12 @@
   const $ = (id) => document.getElementById(id);
   AWN_I18N.ar.brand = "جمعية عون";
   AWN_I18N.en.brand = "Awn Association";
+  // The score and reason words (face_N, reason_<key>) come from /assets/rating-words.js, which the
+  // server generates from the one list the rating kiosk and the metrics page also use.
   Object.assign(AWN_I18N.ar, {
     rate_title: "قيّم زيارتك (اختياري)", rate_intro: "رأيك يساعدنا على تحسين الخدمة، وليس لمحاسبة أحد. لا يُطلب منك اسم أو رقم هوية.",
-    rate_question: "كيف كانت زيارتك؟", face_1: "سيئة جدًا", face_2: "سيئة", face_3: "مقبولة", face_4: "جيدة", face_5: "ممتازة",
-    rate_reasons: "ما الذي يتعلق به تقييمك؟ (اختياري)", reason_waiting_time: "مدة الانتظار", reason_courtesy: "حسن التعامل",
-    reason_clarity: "وضوح المعلومات", reason_time_given: "الوقت المخصص لي", reason_privacy: "الخصوصية",
+    rate_question: "كيف كانت زيارتك؟",
+    rate_reasons: "ما الذي يتعلق به تقييمك؟ (اختياري)",
     rate_comment: "تعليق (اختياري)", rate_notice: "فضلًا لا تكتب أسماء أشخاص أو أرقام هوية في التعليق.",
     rate_contact: "أرغب أن يتواصل معي مسؤول الجودة بخصوص هذا (لا يصل طلبك إلى الموظف الذي خدمك).",
     status_called: "حان دورك", status_referred: "أُحيلت تذكرتك إلى الباحث الاجتماعي، يرجى مواصلة الانتظار",
@@ -19,9 +20,8 @@
   });
   Object.assign(AWN_I18N.en, {
     rate_title: "Rate your visit (optional)", rate_intro: "Your view helps us improve the service; it is not used to blame anyone. No name or ID is asked.",
-    rate_question: "How was your visit?", face_1: "Very poor", face_2: "Poor", face_3: "Fair", face_4: "Good", face_5: "Excellent",
-    rate_reasons: "What is your rating about? (optional)", reason_waiting_time: "Waiting time", reason_courtesy: "Courtesy",
-    reason_clarity: "Clear information", reason_time_given: "Time given to me", reason_privacy: "Privacy",
+    rate_question: "How was your visit?",
+    rate_reasons: "What is your rating about? (optional)",
     rate_comment: "Comment (optional)", rate_notice: "Please do not write anyone's name or ID number in the comment.",
     rate_contact: "I would like the quality officer to contact me about this (it never goes to the staff member who served me).",
     status_called: "It is your turn", status_referred: "You were referred to the social researcher, please keep waiting",

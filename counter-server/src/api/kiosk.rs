@@ -1,9 +1,13 @@
 //! Routes the ticket kiosk calls: services, the consent notice, issuing, printing reports.
 
+use awn_core::Bi;
+use awn_core::wire::{
+    Gender as GenderInput, IssuedTicket, Notice, PrintReport, Priority as PriorityInput, Service,
+    Services, TicketRequest,
+};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Permission;
@@ -13,34 +17,13 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, parse_id};
 use crate::http::views::local_time;
-use crate::input::intake::IntakeInput;
-
-#[derive(Serialize)]
-pub struct Text {
-    pub ar: String,
-    pub en: String,
-}
-
-#[derive(Serialize)]
-pub struct ServiceDto {
-    pub code: String,
-    pub prefix: String,
-    pub name: Text,
-    pub hint: Text,
-    pub waiting: u32,
-    pub estimated_wait_minutes: u32,
-}
-
-#[derive(Serialize)]
-pub struct ServicesDto {
-    pub services: Vec<ServiceDto>,
-}
+use crate::input::intake;
 
 /// `GET /api/v1/services`: the services with their public names and current waiting counts.
 pub async fn services(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<Json<ServicesDto>, ApiError> {
+) -> Result<Json<Services>, ApiError> {
     if caller.require(Permission::Kiosk).is_err() {
         caller.require(Permission::ReadQueue)?;
     }
@@ -54,17 +37,11 @@ pub async fn services(
                 .iter()
                 .map(|c| {
                     let n = waiting.get(&c.code).map_or(0, |w| w.0);
-                    ServiceDto {
+                    Service {
                         code: c.code.clone(),
                         prefix: c.prefix.clone(),
-                        name: Text {
-                            ar: c.name_ar.clone(),
-                            en: c.name_en.clone(),
-                        },
-                        hint: Text {
-                            ar: c.hint_ar.clone(),
-                            en: c.hint_en.clone(),
-                        },
+                        name: Bi::new(&c.name_ar, &c.name_en),
+                        hint: Bi::new(&c.hint_ar, &c.hint_en),
                         waiting: n,
                         estimated_wait_minutes: ctx.queue.estimated_wait_minutes(&c.code, n),
                     }
@@ -72,83 +49,20 @@ pub async fn services(
                 .collect()
         })
         .await?;
-    Ok(Json(ServicesDto { services }))
-}
-
-#[derive(Serialize)]
-pub struct NoticeDto {
-    pub version: String,
-    pub text: Text,
+    Ok(Json(Services { services }))
 }
 
 /// `GET /api/v1/intake-notice`: the consent notice the kiosk shows before asking for details.
 pub async fn intake_notice(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<Json<NoticeDto>, ApiError> {
+) -> Result<Json<Notice>, ApiError> {
     caller.require(Permission::Kiosk)?;
     let n = &s.config.intake_notice;
-    Ok(Json(NoticeDto {
+    Ok(Json(Notice {
         version: n.version.clone(),
-        text: Text {
-            ar: n.ar.clone(),
-            en: n.en.clone(),
-        },
+        text: Bi::new(&n.ar, &n.en),
     }))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum PriorityInput {
-    Normal,
-    Priority,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum GenderInput {
-    Female,
-    Male,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IssueBody {
-    pub service: String,
-    #[serde(default = "normal")]
-    pub priority: PriorityInput,
-    #[serde(default)]
-    pub gender_preference: Option<GenderInput>,
-    #[serde(default)]
-    pub intake: Option<IntakeInput>,
-    /// "I do not feel safe right now", said without giving any details (no intake needed).
-    #[serde(default)]
-    pub feels_unsafe: bool,
-}
-
-impl IssueBody {
-    /// The visitor said they do not feel safe: on its own, or inside the details they gave.
-    fn feels_unsafe(&self) -> bool {
-        self.feels_unsafe || self.intake.as_ref().is_some_and(|i| i.feels_unsafe)
-    }
-}
-
-fn normal() -> PriorityInput {
-    PriorityInput::Normal
-}
-
-#[derive(Serialize)]
-pub struct IssuedDto {
-    pub id: i64,
-    pub label: String,
-    pub service: String,
-    pub state: &'static str,
-    pub people_ahead: u32,
-    pub estimated_wait_minutes: u32,
-    pub status_token: String,
-    pub status_path: String,
-    pub issued_at: String,
-    pub service_day: String,
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -179,8 +93,8 @@ pub async fn issue(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    body: AppJson<IssueBody>,
-) -> Result<(StatusCode, Json<IssuedDto>), ApiError> {
+    body: AppJson<TicketRequest>,
+) -> Result<(StatusCode, Json<IssuedTicket>), ApiError> {
     let device = caller.device(Permission::Kiosk)?;
     let key = idempotency_key(&headers)?;
     let b = body.value;
@@ -193,10 +107,10 @@ pub async fn issue(
         ));
     }
     let intake = match &b.intake {
-        Some(i) => Some(i.validate(&s.config.intake_notice.version)?),
+        Some(i) => Some(intake::validate(i, &s.config.intake_notice.version)?),
         None => None,
     };
-    let feels_unsafe = b.feels_unsafe();
+    let feels_unsafe = b.feels_unsafe_anywhere();
     let request = IssueRequest {
         service: b.service,
         priority: crate::domain::needs::class_for(
@@ -206,7 +120,7 @@ pub async fn issue(
             },
             &b.intake
                 .as_ref()
-                .map(|i| i.needs.for_priority())
+                .map(|i| intake::for_priority(&i.needs))
                 .unwrap_or_default(),
         ),
         gender_preference: b.gender_preference.map(|g| match g {
@@ -225,11 +139,11 @@ pub async fn issue(
     let t = commands::issue_ticket(&s.engine, cmd).await?;
     Ok((
         StatusCode::CREATED,
-        Json(IssuedDto {
+        Json(IssuedTicket {
             id: t.id,
             label: t.label,
             service: t.service,
-            state: "waiting",
+            state: "waiting".into(),
             people_ahead: t.people_ahead,
             estimated_wait_minutes: t.estimated_wait_minutes,
             status_path: format!("/t/{}", t.status_token),
@@ -238,15 +152,6 @@ pub async fn issue(
             service_day: t.service_day.to_string(),
         }),
     ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrintReport {
-    pub printed: bool,
-    /// What the printer said: why it did not print, or `paper_near_end` while it still prints.
-    #[serde(default)]
-    pub trouble: Option<commands::PrinterTrouble>,
 }
 
 /// `POST /api/v1/tickets/{id}/print-report`: the kiosk says whether the ticket came out of the printer.

@@ -1,11 +1,12 @@
 //! Ratings of a finished visit: the rating device at the counter (`/rating/recent`, `/ratings`)
 //! and the visitor's own phone (`/status/{token}/rating`). Same checks on both paths.
 
+use awn_core::wire::{Rated, RatingRequest, RecentVisit, RecentVisits};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::auth::{Permission, tokens};
 use crate::commands::ratings::{self as cmd, Target};
@@ -15,19 +16,8 @@ use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, ClientIp};
 use crate::http::security::private;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeviceRatingBody {
-    pub label: String,
-    pub score: i64,
-    #[serde(default)]
-    pub reasons: Vec<String>,
-    #[serde(default)]
-    pub comment: Option<String>,
-    #[serde(default)]
-    pub contact_requested: bool,
-}
-
+/// The status page's body: the rating kiosk's `RatingRequest` without the label (the token in
+/// the path names the visit).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusRatingBody {
@@ -40,30 +30,15 @@ pub struct StatusRatingBody {
     pub contact_requested: bool,
 }
 
-#[derive(Serialize)]
-pub struct RatedDto {
-    pub id: i64,
-}
-
-#[derive(Serialize)]
-pub struct RecentVisit {
-    pub label: String,
-}
-
-#[derive(Serialize)]
-pub struct RecentDto {
-    pub visits: Vec<RecentVisit>,
-}
-
 /// `GET /api/v1/rating/recent`: labels of today's visits finished in the last 10 minutes and not
 /// rated yet; nothing else.
 pub async fn recent(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<Json<RecentDto>, ApiError> {
+) -> Result<Json<RecentVisits>, ApiError> {
     caller.device(Permission::Rate)?;
     let labels = cmd::recent(&s.engine).await?;
-    Ok(Json(RecentDto {
+    Ok(Json(RecentVisits {
         visits: labels
             .into_iter()
             .map(|label| RecentVisit { label })
@@ -75,13 +50,13 @@ pub async fn recent(
 pub async fn rate(
     State(s): State<AppState>,
     caller: Caller,
-    body: AppJson<DeviceRatingBody>,
+    body: AppJson<RatingRequest>,
 ) -> Result<Response, ApiError> {
     caller.device(Permission::Rate)?;
     let b = body.value;
     let input = cmd::check(b.score, b.reasons, b.comment, b.contact_requested)?;
     let id = cmd::rate(&s.engine, Target::Label(b.label), input).await?;
-    Ok((StatusCode::CREATED, Json(RatedDto { id })).into_response())
+    Ok((StatusCode::CREATED, Json(Rated { id })).into_response())
 }
 
 /// `POST /api/v1/status/{token}/rating`: the visitor rates from the status page; rate-limited like
@@ -108,7 +83,7 @@ pub async fn rate_by_status(
                 CommandError::Refused(Refusal::VisitNotFound) => ApiError::not_found(),
                 e => e.into(),
             })?;
-        Ok::<_, ApiError>((StatusCode::CREATED, Json(RatedDto { id })).into_response())
+        Ok::<_, ApiError>((StatusCode::CREATED, Json(Rated { id })).into_response())
     }
     .await;
     private(result.unwrap_or_else(IntoResponse::into_response))

@@ -242,7 +242,7 @@ pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
             let db = a.database()?;
             let ticket = parse_ticket(&a)?;
             let reason = crate::input::text::required("reason", a.required("--reason")?, 500)
-                .map_err(|e| failed(e.en))?;
+                .map_err(|e| failed(e.message.en))?;
             let conn = open(&db, false)?;
             retention::place_hold(&conn, ticket, &reason, None, Utc::now())?;
             drop(conn);

@@ -140,33 +140,7 @@ fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTic
 }
 
 /// What the kiosk's printer said, in a print report (the wire names are the alert's reason).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrinterTrouble {
-    PaperOut,
-    PaperNearEnd,
-    CoverOpen,
-    Offline,
-    NoAnswer,
-    Io,
-    Config,
-    Render,
-}
-
-impl PrinterTrouble {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PaperOut => "paper_out",
-            Self::PaperNearEnd => "paper_near_end",
-            Self::CoverOpen => "cover_open",
-            Self::Offline => "offline",
-            Self::NoAnswer => "no_answer",
-            Self::Io => "io",
-            Self::Config => "config",
-            Self::Render => "render",
-        }
-    }
-}
+pub use awn_core::wire::PrinterTrouble;
 
 /// The kiosk reports whether the printer printed a ticket, and what the printer said. A failure
 /// raises a `not_printed` alert with its reason; "paper nearly out" on a printed ticket raises one

@@ -2,12 +2,12 @@
 //! status page on their phone (by status token). One engine job each: the checks and the insert run
 //! in the writer's transaction, so two ratings of one visit cannot both pass.
 
+use awn_core::rating;
 use chrono::Duration;
 
 use super::{CommandError, Refusal};
 use crate::domain::numbering::service_day;
 use crate::input::{FieldError, text};
-use crate::metrics::REASONS;
 use crate::store::engine::Engine;
 use crate::store::ratings::{self, NewRating, Rateable};
 
@@ -36,48 +36,33 @@ fn not_found() -> CommandError {
     Refusal::VisitNotFound.into()
 }
 
-/// Longest comment, in characters.
-pub const COMMENT_MAX: usize = 500;
-
 /// The longest label a rating device can send (longer is no visit of today).
-const LABEL_MAX: usize = 20;
+const LABEL_MAX: usize = awn_core::label::LABEL_MAX_CHARS;
 
-/// Checks what every rating path receives.
+/// Checks what every rating path receives: the shared score, reasons and comment rules
+/// (`awn_core::rating`), the comment cleaned like any free text.
 pub fn check(
     score: i64,
     reasons: Vec<String>,
     comment: Option<String>,
     contact: bool,
 ) -> Result<RatingInput, FieldError> {
-    let score = u8::try_from(score)
-        .ok()
-        .filter(|s| (1..=5).contains(s))
-        .ok_or_else(|| {
-            FieldError::new(
-                "score",
-                "invalid_score",
-                "التقييم من ١ إلى ٥",
-                "score must be a whole number from 1 to 5",
-            )
-        })?;
-    let mut chosen: Vec<String> = Vec::new();
-    for r in reasons {
-        if !REASONS.contains(&r.as_str()) {
-            return Err(FieldError::new(
-                "reasons",
-                "invalid_reason",
-                "سبب غير معروف",
-                format!("reasons are among: {}", REASONS.join(", ")),
-            ));
-        }
-        if !chosen.contains(&r) {
-            chosen.push(r);
-        }
-    }
-    // The form's order, whatever order they were sent in.
-    chosen.sort_by_key(|r| REASONS.iter().position(|x| x == r));
+    let refused = |p: rating::RatingProblem| {
+        let m = p.message();
+        FieldError::new(p.field(), p.code(), m.ar, m.en)
+    };
+    let score = rating::score(score)
+        .ok_or(rating::RatingProblem::Score)
+        .map_err(refused)?;
+    let chosen = rating::reasons(&reasons)
+        .map_err(refused)?
+        .into_iter()
+        .map(|r| r.key().to_string())
+        .collect();
     let comment = match comment {
-        Some(c) => Some(text::clean("comment", &c, COMMENT_MAX, true)?).filter(|c| !c.is_empty()),
+        Some(c) => {
+            Some(text::clean("comment", &c, rating::COMMENT_MAX, true)?).filter(|c| !c.is_empty())
+        }
         None => None,
     };
     Ok(RatingInput {

@@ -13,10 +13,9 @@ pub fn service_day(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&riyadh()).date_naive()
 }
 
-/// The label shown to visitors and on the display board: prefix, dash, at least three digits.
-pub fn label(prefix: &str, number: u32) -> String {
-    format!("{prefix}-{number:03}")
-}
+/// The label shown to visitors and on the display board: prefix, dash, at least three digits
+/// (`awn_core::label`, which the rating kiosk parses typed labels with).
+pub use awn_core::label::format as label;
 
 #[cfg(test)]
 mod tests {
@@ -35,12 +34,5 @@ mod tests {
             service_day(after),
             NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
         );
-    }
-
-    #[test]
-    fn labels_pad_to_three_digits_and_grow_past_999() {
-        assert_eq!(label("B", 17), "B-017");
-        assert_eq!(label("A", 1), "A-001");
-        assert_eq!(label("C", 1234), "C-1234");
     }
 }

@@ -1,10 +1,11 @@
 //! `ApiError`: the one error shape of the API, `{ "code", "message": { "ar", "en" }, "field"? }`,
 //! and the one place that maps every failure to a status.
 
+use awn_core::Bi;
+use awn_core::wire::ErrorBody;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 use crate::commands::sessions::LoginError;
 use crate::commands::{CommandError, Refusal};
@@ -22,20 +23,6 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Sent as `Retry-After` on 429 and 503 (1 second when `None`).
     pub retry_after_seconds: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    code: &'a str,
-    message: Message<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct Message<'a> {
-    ar: &'a str,
-    en: &'a str,
 }
 
 impl ApiError {
@@ -148,8 +135,8 @@ impl From<FieldError> for ApiError {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: e.code,
-            ar: e.ar,
-            en: e.en,
+            ar: e.message.ar,
+            en: e.message.en,
             field: Some(e.field),
             retry_after_seconds: None,
         }
@@ -416,13 +403,10 @@ impl From<LoginError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            code: self.code,
-            message: Message {
-                ar: &self.ar,
-                en: &self.en,
-            },
-            field: self.field.as_deref(),
+        let body = ErrorBody {
+            code: self.code.to_string(),
+            message: Bi::new(self.ar, self.en),
+            field: self.field,
         };
         let mut res = (self.status, Json(body)).into_response();
         // Read-only storage needs someone to act: no retry hint.

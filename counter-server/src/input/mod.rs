@@ -1,4 +1,7 @@
-//! Input rules that are not queue rules: text hygiene and the intake fields. Pure, no HTTP types.
+//! Input rules that are not queue rules: text hygiene and the intake fields, whose rules are
+//! `awn_core`'s (shared with the kiosk); this names the failing field. Pure, no HTTP types.
+
+use awn_core::Bi;
 
 pub mod intake;
 pub mod text;
@@ -8,8 +11,7 @@ pub mod text;
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,
-    pub ar: String,
-    pub en: String,
+    pub message: Bi,
 }
 
 impl FieldError {
@@ -22,8 +24,7 @@ impl FieldError {
         Self {
             field: field.to_string(),
             code,
-            ar: ar.into(),
-            en: en.into(),
+            message: Bi::new(ar, en),
         }
     }
 }

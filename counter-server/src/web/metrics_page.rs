@@ -185,16 +185,17 @@ fn group_table(
     s
 }
 
+/// The reason's wording, the same as on the forms (`awn_core::rating`).
 fn reason_name(t: &T, r: &str) -> String {
-    match r {
-        "waiting_time" => t.t("مدة الانتظار", "Waiting time"),
-        "courtesy" => t.t("حسن التعامل", "Courtesy"),
-        "clarity" => t.t("وضوح المعلومات", "Clear information"),
-        "time_given" => t.t("الوقت المخصص لي", "Time given to me"),
-        "privacy" => t.t("الخصوصية", "Privacy"),
-        other => other,
+    match awn_core::rating::Reason::from_key(r) {
+        Some(reason) => t
+            .t(
+                reason.word(awn_core::Lang::Ar),
+                reason.word(awn_core::Lang::En),
+            )
+            .to_string(),
+        None => r.to_string(),
     }
-    .to_string()
 }
 
 fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -> String {

@@ -382,3 +382,72 @@ async fn bad_desk_and_ticket_requests_are_refused_and_change_nothing() {
     }
     assert_eq!(counts(&server.db_path), before, "nothing was written");
 }
+
+/// The former disagreements between the kiosk's and the server's intake rules (issue 13), now one
+/// rule set (`awn_core::intake`): what the kiosk accepts while the visitor types, the server
+/// stores. Direction marks, the Arabic thousands separator and no-break spaces in a digit field
+/// are dropped (the server refused them), parentheses in a mobile are dropped (the kiosk refused
+/// them), and a 100-character name is accepted (the kiosk stopped at 80).
+#[tokio::test(flavor = "multi_thread")]
+async fn what_the_kiosk_accepts_while_typing_the_server_stores() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let name = "ع".repeat(awn_core::intake::NAME_MAX);
+    let cases = [
+        (
+            json!({ "mobile": "\u{200F}0512345678\u{200E}", "national_id": "\u{200E}1234567897" }),
+            (None, Some("1234567897"), Some("+966512345678")),
+        ),
+        (
+            json!({ "mobile": "(050) 123 4567" }),
+            (None, None, Some("+966501234567")),
+        ),
+        (
+            json!({ "mobile": "٠٥٠٬١٢٣\u{00A0}٤٥٦٧" }),
+            (None, None, Some("+966501234567")),
+        ),
+        (json!({ "name": name }), (Some(name.as_str()), None, None)),
+    ];
+    for (fields, stored) in cases {
+        // The kiosk's as-you-type form lets each of these through.
+        for (field, check) in [
+            ("name", awn_core::intake::check_name as fn(&str) -> _),
+            ("national_id", awn_core::intake::check_national_id),
+            ("mobile", awn_core::intake::check_mobile),
+        ] {
+            if let Some(v) = fields[field].as_str() {
+                assert!(check(v).is_acceptable(), "kiosk: {field} {v:?}");
+            }
+        }
+        let r = api
+            .issue(&server.kiosk_token, &key(), &intake(fields.clone()))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{fields}: {}", r.text);
+        let id = r.json["id"].as_i64().unwrap();
+        let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+        let row: (Option<String>, Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT name, national_id, mobile FROM intakes WHERE ticket_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (row.0.as_deref(), row.1.as_deref(), row.2.as_deref()),
+            stored,
+            "{fields}"
+        );
+    }
+    // And what the kiosk refuses, the server refuses with the same rule's code.
+    let r = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &intake(json!({ "name": "ع".repeat(awn_core::intake::NAME_MAX + 1) })),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_long")
+    );
+}

@@ -241,6 +241,22 @@ async fn a_supervisor_reads_the_metrics_and_downloads_the_csv_and_a_visitor_rate
         Duration::from_secs(10),
     )
     .await;
+    // The page's words for scores and reasons are the shared ones (`awn_core::rating`, served as
+    // /assets/rating-words.js), the same as on the rating kiosk and this metrics page.
+    let words = b
+        .js(
+            "return [\"input[name=reasons][value='courtesy']\", \"input[name=score][value='4']\"]
+                .map((q) => document.querySelector(q).parentElement.textContent.trim());",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        words,
+        json!([
+            awn_core::rating::Reason::Courtesy.word(awn_core::Lang::Ar),
+            awn_core::rating::score_words(awn_core::Lang::Ar)[3]
+        ])
+    );
     b.click("input[name=score][value='4']").await;
     b.click("input[name=reasons][value='courtesy']").await;
     b.type_into("#comment", "تعامل محترم").await;
