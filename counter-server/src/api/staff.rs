@@ -12,6 +12,7 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, ClientIp};
 use crate::http::views::{StaffDto, StaffTicket, local_time};
+use crate::store::engine::EngineError;
 use crate::store::{desk_kind_str, writes};
 
 #[derive(Serialize)]
@@ -51,7 +52,9 @@ pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusC
     };
     s.principals.remove(&session);
     s.engine
-        .write(move |ctx| Ok(writes::delete_session(ctx.tx, &session)?))
+        .write(move |ctx| -> Result<(), EngineError> {
+            Ok(writes::delete_session(ctx.tx, &session)?)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

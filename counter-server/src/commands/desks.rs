@@ -1,8 +1,9 @@
 //! A desk's jobs: sign in and out, pause, call the next visitor or a given ticket.
 
-use super::{TicketView, closed_is_illegal, commit_change, refused, touched};
+use super::{CommandError, Refusal};
+use super::{TicketView, closed_is_illegal, commit_change, touched};
 use crate::domain::*;
-use crate::store::engine::{Engine, EngineError};
+use crate::store::engine::Engine;
 
 pub async fn sign_in(
     engine: &Engine,
@@ -10,17 +11,12 @@ pub async fn sign_in(
     staff: StaffId,
     role: Role,
     gender: Gender,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             let d = ctx.queue.desk(desk).ok_or(QueueError::UnknownDesk(desk))?;
             if !crate::auth::may_staff_desk(role, d.kind) {
-                return Err(refused(
-                    403,
-                    "wrong_desk_kind",
-                    "لا يمكن لدورك العمل على هذا المكتب",
-                    "your role cannot work at this kind of desk",
-                ));
+                return Err(Refusal::WrongDeskKind.into());
             }
             let change = ctx.queue.plan_sign_in(desk, OnDuty { staff, gender })?;
             commit_change(ctx, change, &[])?;
@@ -29,7 +25,7 @@ pub async fn sign_in(
         .await
 }
 
-pub async fn sign_out(engine: &Engine, desk: DeskId, staff: StaffId) -> Result<(), EngineError> {
+pub async fn sign_out(engine: &Engine, desk: DeskId, staff: StaffId) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             let change = ctx.queue.plan_sign_out(desk, staff)?;
@@ -43,7 +39,7 @@ pub async fn pause(
     desk: DeskId,
     staff: StaffId,
     paused: bool,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             let change = ctx.queue.plan_pause(desk, staff, paused)?;
@@ -56,7 +52,7 @@ pub async fn call_next(
     engine: &Engine,
     desk: DeskId,
     staff: StaffId,
-) -> Result<TicketView, EngineError> {
+) -> Result<TicketView, CommandError> {
     engine
         .write(move |ctx| {
             let change = ctx.queue.plan_call_next(desk, staff, ctx.now)?;
@@ -73,7 +69,7 @@ pub async fn call_ticket(
     staff: StaffId,
     ticket: TicketId,
     how: CallAs,
-) -> Result<TicketView, EngineError> {
+) -> Result<TicketView, CommandError> {
     engine
         .write(move |ctx| {
             let change = ctx

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::refused;
+use super::{CommandError, Refusal};
 use crate::auth::tokens;
 use crate::domain::*;
 use crate::input::intake::Intake;
-use crate::store::engine::{Alert, Engine, EngineError, WriteCtx};
+use crate::store::engine::{Alert, Engine, WriteCtx};
 use crate::store::{reads, writes};
 
 /// A kiosk's request for a ticket, already validated.
@@ -34,17 +34,15 @@ pub struct IssuedTicket {
     pub service_day: NaiveDate,
 }
 
-pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTicket, EngineError> {
+pub async fn issue_ticket(
+    engine: &Engine,
+    cmd: IssueCommand,
+) -> Result<IssuedTicket, CommandError> {
     engine
         .write(move |ctx| {
             if let Some(prev) = writes::find_idempotent(ctx.tx, cmd.device, &cmd.idempotency_key)? {
                 if prev.request_hash != cmd.request_hash {
-                    return Err(refused(
-                        409,
-                        "idempotency_key_reused",
-                        "استُخدم مفتاح الطلب نفسه لطلب مختلف",
-                        "this Idempotency-Key was already used for a different request",
-                    ));
+                    return Err(Refusal::IdempotencyKeyReused.into());
                 }
                 return replay(ctx, prev);
             }
@@ -127,7 +125,7 @@ pub async fn issue_ticket(engine: &Engine, cmd: IssueCommand) -> Result<IssuedTi
 }
 
 /// The reply an earlier request with the same key got, rebuilt from what was stored then.
-fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTicket, EngineError> {
+fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTicket, CommandError> {
     let (label, service, issued_at, service_day) = reads::issued_facts(ctx.tx, prev.ticket_id)?;
     Ok(IssuedTicket {
         id: prev.ticket_id,
@@ -180,16 +178,11 @@ pub async fn report_print(
     ticket: TicketId,
     printed: bool,
     trouble: Option<PrinterTrouble>,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             if !writes::mark_printed(ctx.tx, ticket, device, printed)? {
-                return Err(refused(
-                    404,
-                    "ticket_not_found",
-                    "التذكرة غير موجودة",
-                    "no such ticket from this kiosk",
-                ));
+                return Err(Refusal::NotFromThisKiosk.into());
             }
             let kind = if !printed {
                 "not_printed"

@@ -9,6 +9,7 @@
 //!   `metrics`: computing the metrics of a period.
 
 pub mod desks;
+pub mod error;
 pub mod kiosk;
 pub mod metrics;
 pub mod queue;
@@ -20,29 +21,21 @@ pub mod tickets;
 pub mod visit;
 
 pub use desks::*;
+pub use error::{CommandError, Refusal};
 pub use kiosk::*;
 pub use queue::*;
 pub use tickets::*;
 
 use crate::domain::*;
-use crate::store::engine::{EngineError, WriteCtx};
+use crate::store::engine::WriteCtx;
 use crate::store::{audit, reads, writes};
-
-pub(crate) fn refused(status: u16, code: &'static str, ar: &str, en: &str) -> EngineError {
-    EngineError::Refused {
-        status,
-        code,
-        ar: ar.into(),
-        en: en.into(),
-    }
-}
 
 /// Persists, applies and announces a planned change (the tail of most jobs).
 fn commit_change(
     ctx: &mut WriteCtx<'_>,
     change: Change,
     issued_meta: &[(String, [u8; 32], Option<i64>)],
-) -> Result<Change, EngineError> {
+) -> Result<Change, CommandError> {
     writes::persist_change(ctx.tx, &change, issued_meta)?;
     audit_overrides(ctx, &change)?;
     ctx.queue.apply(&change);
@@ -53,7 +46,7 @@ fn commit_change(
 }
 
 /// One audit row for every rule a supervisor overrode (`Change::overrides`).
-fn audit_overrides(ctx: &WriteCtx<'_>, change: &Change) -> Result<(), EngineError> {
+fn audit_overrides(ctx: &WriteCtx<'_>, change: &Change) -> Result<(), CommandError> {
     for o in &change.overrides {
         let entry = audit::AuditEntry {
             staff_id: o.staff,
@@ -94,7 +87,7 @@ pub(crate) fn closed_is_illegal(
     ctx: &WriteCtx<'_>,
     e: QueueError,
     action: ActionKind,
-) -> EngineError {
+) -> CommandError {
     if let QueueError::UnknownTicket(id) = e
         && let Ok(Some(t)) = reads::stored_ticket(ctx.tx, id)
     {
@@ -113,15 +106,10 @@ pub(crate) fn acting_desk(
     ctx: &WriteCtx<'_>,
     staff: StaffId,
     supervisor: bool,
-) -> Result<Option<DeskId>, EngineError> {
+) -> Result<Option<DeskId>, CommandError> {
     let desk = ctx.queue.desk_of_staff(staff).map(|d| d.id);
     if desk.is_none() && !supervisor {
-        return Err(refused(
-            409,
-            "not_signed_in",
-            "سجّل الدخول إلى مكتب أولاً",
-            "sign in at a desk first",
-        ));
+        return Err(Refusal::NotSignedIn.into());
     }
     Ok(desk)
 }

@@ -125,7 +125,7 @@ pub async fn login(
     let expires = clock.now() + Duration::hours(SESSION_HOURS);
     let staff_id = st.id;
     engine
-        .write(move |ctx| {
+        .write(move |ctx| -> Result<(), EngineError> {
             match idle_seconds {
                 None => writes::create_session(ctx.tx, &hash, staff_id, ctx.now, expires)?,
                 Some(idle) => {

@@ -1,9 +1,10 @@
 //! Acting on a ticket from a desk (or as a supervisor): recall, start, finish, transfer, …, and
 //! raising its class.
 
+use super::CommandError;
 use super::{TicketView, acting_desk, closed_is_illegal, commit_change, touched};
 use crate::domain::*;
-use crate::store::engine::{Engine, EngineError};
+use crate::store::engine::Engine;
 use crate::store::{audit, reads};
 
 /// Any other action on a ticket. Staff act from the desk they are signed in at; supervisors may
@@ -14,7 +15,7 @@ pub async fn act(
     action: Action,
     staff: StaffId,
     supervisor: bool,
-) -> Result<TicketView, EngineError> {
+) -> Result<TicketView, CommandError> {
     engine
         .write(move |ctx| {
             let desk = acting_desk(ctx, staff, supervisor)?;
@@ -50,7 +51,7 @@ pub async fn raise_priority(
     staff: StaffId,
     role: Role,
     supervisor: bool,
-) -> Result<TicketView, EngineError> {
+) -> Result<TicketView, CommandError> {
     engine
         .write(move |ctx| {
             let desk = acting_desk(ctx, staff, supervisor)?;

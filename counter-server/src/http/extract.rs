@@ -15,6 +15,7 @@ use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
 use crate::http::AppState;
 use crate::http::error::ApiError;
+use crate::store::engine::EngineError;
 use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
@@ -92,7 +93,8 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
                     }
                 };
                 if text.starts_with("unknown field") {
-                    ApiError::unprocessable("unknown_field", &join(named()), "حقل غير معروف", text)
+                    // The path already ends with the unknown name.
+                    ApiError::unprocessable("unknown_field", &path, "حقل غير معروف", text)
                 } else if text.starts_with("missing field") {
                     ApiError::unprocessable(
                         "missing_field",
@@ -215,7 +217,9 @@ impl FromRequestParts<AppState> for Caller {
             let engine = state.engine.clone();
             tokio::spawn(async move {
                 let _ = engine
-                    .write(move |ctx| Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?))
+                    .write(move |ctx| -> Result<(), EngineError> {
+                        Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
+                    })
                     .await;
             });
         }
@@ -319,4 +323,49 @@ pub fn period(
         ));
     }
     Ok((from, to, q))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::parse_json;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        flag: bool,
+    }
+
+    fn field(raw: &str) -> (String, &'static str) {
+        let e = parse_json::<Outer>(raw.as_bytes()).unwrap_err();
+        (e.field.unwrap_or_default(), e.code)
+    }
+
+    #[test]
+    fn a_wrong_field_is_named_by_its_path() {
+        assert_eq!(
+            field(r#"{"name":"a","x":1}"#),
+            ("x".into(), "unknown_field")
+        );
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"flag":true,"x":1}}"#),
+            ("inner.x".into(), "unknown_field")
+        );
+        assert_eq!(field(r#"{}"#), ("name".into(), "missing_field"));
+        assert_eq!(
+            field(r#"{"name":"a","inner":{}}"#),
+            ("inner.flag".into(), "missing_field")
+        );
+        assert_eq!(field(r#"{"name":7}"#), ("name".into(), "invalid_field"));
+    }
 }

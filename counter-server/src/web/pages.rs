@@ -18,6 +18,7 @@ use crate::http::events::{self, Audience};
 use crate::http::extract::{AppJson, ClientIp};
 use crate::http::security::private;
 use crate::http::views::StaffDto;
+use crate::store::engine::EngineError;
 use crate::store::{reads, writes};
 
 fn page(name: &str, headers: &HeaderMap) -> Response {
@@ -77,7 +78,9 @@ pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Res
         let hash = tokens::hash(token);
         s.principals.remove(&hash);
         s.engine
-            .write(move |ctx| Ok(writes::delete_session(ctx.tx, &hash)?))
+            .write(move |ctx| -> Result<(), EngineError> {
+                Ok(writes::delete_session(ctx.tx, &hash)?)
+            })
             .await?;
     }
     let secure = cookies::secure(&headers, &s.config);
