@@ -303,6 +303,37 @@ mod tests {
         assert!(find("rating-words.js").is_some());
     }
 
+    /// The Unicode ranges in `text` after each `marker` up to the next quote or `;`, spaces
+    /// removed, in order.
+    fn ranges_after(text: &str, marker: &str) -> Vec<String> {
+        text.split(marker)
+            .skip(1)
+            .map(|rest| {
+                let end = rest.find(['"', ';']).unwrap_or(rest.len());
+                rest[..end].replace([' ', '$', '{', '}'], "")
+            })
+            .collect()
+    }
+
+    /// Each face's `unicode-range` in common.css is exactly what `ui/fonts/subset.sh` keeps in
+    /// its file: a narrower range would leave kept letters to a system font, a wider one would
+    /// promise letters the subset lacks.
+    #[test]
+    fn the_css_unicode_ranges_are_the_subsets_ranges() {
+        let script = include_str!("../../../ui/fonts/subset.sh");
+        let css = include_str!("../../../ui/web/common.css");
+        let arabic = ranges_after(script, "\narabic=\"")
+            .join(",")
+            .replacen("arabic,", "", 1);
+        let latin = ranges_after(script, "\nlatin=\"").join(",");
+        let faces = ranges_after(css, "unicode-range:");
+        assert_eq!(faces.len(), 4, "{faces:?}");
+        assert_eq!(faces[0], arabic, "Noto Naskh Arabic Regular");
+        assert_eq!(faces[1], arabic, "Noto Naskh Arabic Bold");
+        assert_eq!(faces[2], latin, "Noto Sans Regular");
+        assert_eq!(faces[3], latin, "Noto Sans Bold");
+    }
+
     /// The clips the display composes announcements from: every prefix letter, 0-99, the hundreds
     /// and the thousands (labels up to 9999), and the joining words, in both languages.
     #[test]
