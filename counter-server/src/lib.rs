@@ -12,6 +12,7 @@
 //!   cookies, and the security headers and `Origin` check around every route.
 //! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
 //!   bound per address; `cli`: the binary's commands; `testing`: a real server for tests.
+//! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
 
 pub mod api;
 pub mod auth;
@@ -24,11 +25,13 @@ pub mod domain;
 pub mod event_log;
 pub mod input;
 pub mod limits;
+pub mod logging;
 pub mod maintenance;
 pub mod metrics;
 pub mod provision;
 pub mod server;
 pub mod store;
+pub mod systemd;
 pub mod testing;
 pub mod tls;
 pub mod web;
