@@ -6,12 +6,16 @@
 //! - `store`: SQLite. The writer thread (`store::engine`) owns the live `domain::Queue` and the
 //!   only write connection; `store::reads` answers lookups on read-only connections.
 //! - `event_log`: the published events, numbered, and the recent ones kept for reconnecting clients.
-//! - `commands`: one function per thing the API can ask; each is one engine job.
-//! - `api`: axum handlers, JSON in and out, errors in one shape; `auth`: tokens, passwords, roles.
-//! - `web`: the browser pages (staff console, waiting-room display, visitor status page), their
-//!   cookies, and the security headers and `Origin` check around every route.
+//! - `commands`: the use cases, one file per family; each write is one engine job. Errors are
+//!   typed (`QueueError`, `commands::Refusal`), never an HTTP status.
+//! - `http`: the HTTP base under `api` and `web`: `AppState`, `ApiError` (the one mapping of
+//!   failures to statuses), extractors, cookies, event streams, the security guard.
+//! - `api`: the JSON handlers (`/api/v1`); `web`: the browser pages (staff console, waiting-room
+//!   display, visitor status page). Neither imports the other; `router` joins them.
+//! - `auth`: tokens, passwords, roles.
 //! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
-//!   bound per address; `cli`: the binary's commands; `testing`: a real server for tests.
+//!   bound per address; `cli`: the binary's commands; `testing` (feature
+//!   `test-support`): a real server for tests.
 //! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
 
 pub mod api;
@@ -23,15 +27,18 @@ pub mod config;
 pub mod connections;
 pub mod domain;
 pub mod event_log;
+pub mod http;
 pub mod input;
 pub mod limits;
 pub mod logging;
 pub mod maintenance;
 pub mod metrics;
 pub mod provision;
+pub mod router;
 pub mod server;
 pub mod store;
 pub mod systemd;
+#[cfg(feature = "test-support")]
 pub mod testing;
 pub mod tls;
 pub mod web;

@@ -8,11 +8,12 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::api::{self, AppState};
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::http::AppState;
 use crate::maintenance::MaintenanceLog;
+use crate::router;
 use crate::store::engine::{Engine, EngineThread};
 use crate::store::reads::ReadPool;
 use crate::store::{Database, StoreError};
@@ -100,9 +101,10 @@ async fn maintenance(
     }
 }
 
-/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`).
+/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`), its replies
+/// compressed for the clients that ask (`web::compression`).
 pub fn app(state: AppState) -> Router {
-    api::router(state)
+    router::router(state).layer(crate::web::compression::layer())
 }
 
 impl Server {

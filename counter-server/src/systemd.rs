@@ -101,7 +101,7 @@ mod tests {
                 engine
                     .write(move |_| {
                         let _ = held.recv();
-                        Ok(())
+                        Ok::<(), crate::store::engine::EngineError>(())
                     })
                     .await
             }

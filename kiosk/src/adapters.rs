@@ -276,6 +276,9 @@ impl App {
         api.set_hearing(d.hearing);
         api.set_companion(d.companion);
         api.set_not_safe(d.feels_unsafe);
+        api.set_elderly(d.elderly);
+        api.set_pregnancy(d.pregnancy);
+        api.set_named_disability(d.named_disability);
         let langs: Vec<SharedString> = INTERPRETER
             .iter()
             .map(|(_, ar, en)| lang.pick(ar, en).into())
@@ -413,6 +416,9 @@ pub fn texts(lang: Lang) -> Texts {
         hearing: l.hearing.into(),
         companion: l.companion.into(),
         not_safe: l.not_safe.into(),
+        elderly: l.elderly.into(),
+        pregnancy: l.pregnancy.into(),
+        other_disability: l.other_disability.into(),
         interpreter_label: l.interpreter_label.into(),
         review_title: l.review_title.into(),
         review_statement: l.review_statement.into(),
@@ -460,6 +466,15 @@ fn review_rows(flow: &Flow) -> Vec<ReviewRow> {
     }
     if d.hearing {
         needs.push(l.hearing);
+    }
+    if d.named_disability {
+        needs.push(l.other_disability);
+    }
+    if d.elderly {
+        needs.push(l.elderly);
+    }
+    if d.pregnancy {
+        needs.push(l.pregnancy);
     }
     if d.companion {
         needs.push(l.companion);

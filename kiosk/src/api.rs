@@ -65,6 +65,8 @@ pub struct TicketRequest {
     pub priority: &'static str,
     pub gender_preference: Option<&'static str>,
     pub intake: Option<IntakeBody>,
+    /// "I do not feel safe right now": sent on its own, so it needs no details or consent.
+    pub feels_unsafe: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -83,6 +85,10 @@ pub struct NeedsBody {
     pub hearing: bool,
     pub interpreter_language: Option<String>,
     pub companion: bool,
+    /// Elderly, pregnancy and "another disability" only give the priority class on the server.
+    pub elderly: bool,
+    pub pregnancy: bool,
+    pub named_disability: bool,
 }
 
 /// The server's error body: `{"code":…, "message":{"ar":…,"en":…}, "field":…}`.
@@ -246,10 +252,19 @@ mod tests {
             priority: "normal",
             gender_preference: None,
             intake: None,
+            feels_unsafe: true,
         };
         assert_eq!(
             serde_json::to_string(&r).unwrap(),
-            r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null}"#
+            r#"{"service":"new_request","priority":"normal","gender_preference":null,"intake":null,"feels_unsafe":true}"#
+        );
+        let needs = NeedsBody {
+            elderly: true,
+            ..NeedsBody::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&needs).unwrap(),
+            r#"{"wheelchair":false,"hearing":false,"interpreter_language":null,"companion":false,"elderly":true,"pregnancy":false,"named_disability":false}"#
         );
     }
 }

@@ -125,6 +125,10 @@ pub struct Draft {
     pub wheelchair: bool,
     pub hearing: bool,
     pub companion: bool,
+    /// Elderly, pregnancy, another disability: they only give the priority class (server rule).
+    pub elderly: bool,
+    pub pregnancy: bool,
+    pub named_disability: bool,
     /// Index into `text::INTERPRETER` (0 = none).
     pub interpreter: usize,
     pub feels_unsafe: bool,
@@ -541,7 +545,8 @@ impl Flow {
         self.draft.gender = g;
     }
 
-    /// 0 wheelchair, 1 hearing, 2 companion, 3 "I do not feel safe right now".
+    /// 0 wheelchair, 1 hearing, 2 companion, 3 "I do not feel safe right now", 4 elderly,
+    /// 5 pregnancy, 6 another disability.
     pub fn toggle_need(&mut self, i: usize, now: Instant) {
         self.touch(now);
         let d = &mut self.draft;
@@ -550,6 +555,9 @@ impl Flow {
             1 => d.hearing = !d.hearing,
             2 => d.companion = !d.companion,
             3 => d.feels_unsafe = !d.feels_unsafe,
+            4 => d.elderly = !d.elderly,
+            5 => d.pregnancy = !d.pregnancy,
+            6 => d.named_disability = !d.named_disability,
             _ => {}
         }
     }
@@ -595,7 +603,11 @@ impl Flow {
                         .filter(|c| !c.is_empty())
                         .map(str::to_string),
                     companion: d.companion,
+                    elderly: d.elderly,
+                    pregnancy: d.pregnancy,
+                    named_disability: d.named_disability,
                 },
+                // Kept with the details as before; the top-level flag below is what counts.
                 feels_unsafe: d.feels_unsafe,
             }),
             _ => None,
@@ -610,6 +622,8 @@ impl Flow {
             priority: "normal",
             gender_preference,
             intake,
+            // Never needs the details: "I do not feel safe" may be said without consent.
+            feels_unsafe: d.feels_unsafe,
         })
     }
 
@@ -851,6 +865,26 @@ mod tests {
     }
 
     #[test]
+    fn not_feeling_safe_needs_no_details() {
+        let (mut f, t0) = flow();
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.toggle_need(3, t0 + 3 * S);
+        f.skip_details(t0 + 4 * S);
+        let key = submit_key(&mut f);
+        assert!(!key.is_empty());
+        let req = f.request().unwrap();
+        assert!(req.feels_unsafe && req.intake.is_none() && req.gender_preference.is_none());
+        // Untoggled, it is an ordinary request again.
+        let (mut f, t0) = flow();
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.toggle_need(3, t0 + 3 * S);
+        f.toggle_need(3, t0 + 3 * S);
+        assert!(!f.request().unwrap().feels_unsafe);
+    }
+
+    #[test]
     fn double_tap_is_debounced() {
         let (mut f, t0) = flow();
         f.take_number(t0 + S);
@@ -895,6 +929,7 @@ mod tests {
         f.set_gender(Some(Gender::Female), clock.get());
         f.toggle_need(0, clock.get());
         f.toggle_need(3, clock.get());
+        f.toggle_need(5, clock.get());
         f.set_interpreter(2, clock.get());
         f.needs_next(next());
         assert_eq!(f.screen, Screen::Review);
@@ -909,6 +944,8 @@ mod tests {
         assert_eq!(intake.national_id.as_deref(), Some("1234567897"));
         assert_eq!(intake.mobile.as_deref(), Some("+966512345678"));
         assert!(intake.feels_unsafe && intake.needs.wheelchair && !intake.needs.hearing);
+        assert!(req.feels_unsafe);
+        assert!(intake.needs.pregnancy && !intake.needs.elderly && !intake.needs.named_disability);
         assert_eq!(intake.needs.interpreter_language.as_deref(), Some("ur"));
         f.on_client(
             ClientEvent::Issued {

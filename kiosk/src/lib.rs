@@ -10,6 +10,7 @@
 //! - `printer`: the print thread (`kiosk-printer`'s `PrintWorker`) and what goes on paper.
 //! - `headless`: software rendering into a pixel buffer (tests, screenshots, bench).
 //! - `config`: TOML file + command line.
+//! - `fullscreen`: `--fullscreen` that also works with no window manager.
 //! - `rating_flow`, `rating_client`, `rating_adapters`: the rating mode (`--mode rating`), the
 //!   touchscreen at the exit where a visitor rates a finished visit.
 //!
@@ -20,6 +21,7 @@ pub mod api;
 pub mod client;
 pub mod config;
 pub mod flow;
+pub mod fullscreen;
 pub mod headless;
 pub mod intake;
 pub mod printer;
@@ -102,7 +104,7 @@ pub fn run() -> Result<(), String> {
         },
     );
     if cfg.fullscreen {
-        app.ui.window().set_fullscreen(true);
+        fullscreen::fill_screen(&app.ui);
     }
     app.ui.run().map_err(|e| e.to_string())?;
     APP.with(|a| a.borrow_mut().take());
@@ -158,7 +160,7 @@ fn run_rating(cfg: &Config) -> Result<(), String> {
         },
     );
     if cfg.fullscreen {
-        app.ui.window().set_fullscreen(true);
+        fullscreen::fill_screen(&app.ui);
     }
     app.ui.run().map_err(|e| e.to_string())?;
     RATING_APP.with(|a| a.borrow_mut().take());

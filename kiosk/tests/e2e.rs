@@ -218,6 +218,7 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
         priority: "normal",
         gender_preference: None,
         intake: None,
+        feels_unsafe: false,
     })
     .unwrap();
 

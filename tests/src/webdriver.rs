@@ -137,6 +137,45 @@ impl Browser {
         v
     }
 
+    /// Runs one Chrome DevTools Protocol command in this session (chromedriver's
+    /// `goog/cdp/execute`) and returns its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.post("/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+            .await
+    }
+
+    /// The fonts Chromium actually drew the text of the first element matching `css` with (CDP
+    /// `CSS.getPlatformFontsForNode`): `(family, is a web font, glyphs drawn)` for each.
+    pub async fn fonts_drawing(&self, css: &str) -> Vec<(String, bool, u64)> {
+        self.cdp("DOM.enable", json!({})).await;
+        self.cdp("CSS.enable", json!({})).await;
+        let root = self.cdp("DOM.getDocument", json!({ "depth": 0 })).await;
+        let node = self
+            .cdp(
+                "DOM.querySelector",
+                json!({ "nodeId": root["root"]["nodeId"], "selector": css }),
+            )
+            .await;
+        let fonts = self
+            .cdp(
+                "CSS.getPlatformFontsForNode",
+                json!({ "nodeId": node["nodeId"] }),
+            )
+            .await;
+        fonts["fonts"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no fonts for {css}: {fonts}"))
+            .iter()
+            .map(|f| {
+                (
+                    f["familyName"].as_str().unwrap_or("").to_string(),
+                    f["isCustomFont"].as_bool().unwrap_or(false),
+                    f["glyphCount"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+
     pub async fn goto(&self, url: &str) {
         self.post("/url", json!({ "url": url })).await;
     }

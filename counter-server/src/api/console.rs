@@ -6,15 +6,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, StaffCaller, parse_id};
-use super::views::{StaffTicket, local_time};
 use crate::auth::{Permission, allows, may_staff_desk};
 use crate::commands::visit::{self as cmd, Asker};
 use crate::domain::visit::CheckItem;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, StaffCaller, parse_id};
+use crate::http::security::RequestId;
+use crate::http::views::{StaffTicket, local_time};
 use crate::store::{reads, role_str, visits};
-use crate::web::security::RequestId;
 
 #[derive(Serialize)]
 pub struct MeDto {

@@ -5,13 +5,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, parse_id};
-use super::views::StaffTicket;
 use crate::auth::{Permission, allows};
 use crate::commands;
 use crate::domain::{CallAs, DeskId};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::views::StaffTicket;
 
 fn desk_id(raw: &str) -> Result<DeskId, ApiError> {
     parse_id(raw, "desk", 999)

@@ -6,13 +6,13 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, parse_id};
-use super::views::local_time;
 use crate::auth::Permission;
 use crate::commands::{self, IssueCommand};
 use crate::domain::{Gender, IssueRequest, Priority};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::views::local_time;
 use crate::input::intake::IntakeInput;
 
 #[derive(Serialize)]
@@ -121,6 +121,16 @@ pub struct IssueBody {
     pub gender_preference: Option<GenderInput>,
     #[serde(default)]
     pub intake: Option<IntakeInput>,
+    /// "I do not feel safe right now", said without giving any details (no intake needed).
+    #[serde(default)]
+    pub feels_unsafe: bool,
+}
+
+impl IssueBody {
+    /// The visitor said they do not feel safe: on its own, or inside the details they gave.
+    fn feels_unsafe(&self) -> bool {
+        self.feels_unsafe || self.intake.as_ref().is_some_and(|i| i.feels_unsafe)
+    }
 }
 
 fn normal() -> PriorityInput {
@@ -186,6 +196,7 @@ pub async fn issue(
         Some(i) => Some(i.validate(&s.config.intake_notice.version)?),
         None => None,
     };
+    let feels_unsafe = b.feels_unsafe();
     let request = IssueRequest {
         service: b.service,
         priority: crate::domain::needs::class_for(
@@ -209,6 +220,7 @@ pub async fn issue(
         request_hash: Sha256::digest(&body.raw).into(),
         request,
         intake,
+        feels_unsafe,
     };
     let t = commands::issue_ticket(&s.engine, cmd).await?;
     Ok((

@@ -12,83 +12,16 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::Caller;
 use crate::auth::{Permission, tokens};
+use crate::commands::metrics::compute;
 use crate::domain::Role;
 use crate::domain::numbering::service_day;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Caller, period};
 use crate::maintenance::last_backup;
-use crate::metrics::{self, ContactRequest, Input, StaffAggregate, Summary};
+use crate::metrics::{self, ContactRequest, StaffAggregate, Summary};
 use crate::store::{metrics as rows, ratings};
-
-/// The longest period one request may cover.
-pub const MAX_DAYS: i64 = 400;
-/// A visitor called within this wait counts as served within the target.
-pub const TARGET_WAIT_MINUTES: i64 = 15;
-
-/// `from` and `to` (inclusive, Riyadh service days); the last 30 days by default.
-pub fn period(
-    q: Result<Query<HashMap<String, String>>, QueryRejection>,
-    today: NaiveDate,
-) -> Result<(NaiveDate, NaiveDate, HashMap<String, String>), ApiError> {
-    let Query(q) = q.map_err(|_| {
-        ApiError::bad_request(
-            "invalid_query",
-            "معاملات غير صالحة",
-            "the query string is malformed",
-        )
-    })?;
-    let date = |name: &str, default: NaiveDate| -> Result<NaiveDate, ApiError> {
-        match q.get(name) {
-            None => Ok(default),
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                ApiError::unprocessable(
-                    "invalid_date",
-                    name,
-                    "تاريخ غير صالح",
-                    format!("{name} must be a date YYYY-MM-DD"),
-                )
-            }),
-        }
-    };
-    let to = date("to", today)?;
-    let from = date("from", to - Duration::days(29))?;
-    if from > to || (to - from).num_days() >= MAX_DAYS {
-        return Err(ApiError::unprocessable(
-            "invalid_period",
-            "from",
-            "الفترة غير صالحة",
-            format!("from must not be after to, and the period at most {MAX_DAYS} days"),
-        ));
-    }
-    Ok((from, to, q))
-}
-
-/// Loads the rows and computes, off the async executor.
-pub async fn compute<T: Send + 'static>(
-    s: &AppState,
-    from: NaiveDate,
-    to: NaiveDate,
-    f: impl FnOnce(&Input<'_>) -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    let today = service_day(s.clock.now());
-    Ok(s.reads
-        .run(move |conn| {
-            let r = rows::load(conn, from, to)?;
-            Ok(f(&Input {
-                from,
-                to,
-                today,
-                target_wait_s: TARGET_WAIT_MINUTES * 60,
-                visits: &r.visits,
-                ratings: &r.ratings,
-                committee_dates: &r.committee_dates,
-                staff_names: &r.staff_names,
-            }))
-        })
-        .await?)
-}
 
 #[derive(Serialize)]
 pub struct FullDto {
@@ -120,7 +53,7 @@ pub async fn summary(
     if caller.require(Permission::ReadMetrics).is_ok() {
         let served_by = (me.role == Role::Supervisor).then_some(me.id);
         let supervisor = me.role == Role::Supervisor;
-        let (summary, contacts) = compute(&s, from, to, move |i| {
+        let (summary, contacts) = compute(&s.reads, s.clock.now(), from, to, move |i| {
             (
                 metrics::summary(i),
                 supervisor.then(|| metrics::contact_requests(i, served_by)),
@@ -142,7 +75,10 @@ pub async fn summary(
     }
     let to = to.min(today - Duration::days(1));
     let own = if from <= to {
-        compute(&s, from, to, move |i| metrics::own_aggregate(i, me.id)).await?
+        compute(&s.reads, s.clock.now(), from, to, move |i| {
+            metrics::own_aggregate(i, me.id)
+        })
+        .await?
     } else {
         None
     };
@@ -163,7 +99,10 @@ pub async fn export_csv(
 ) -> Result<Response, ApiError> {
     caller.staff(Permission::ReadMetrics)?;
     let (from, to, _) = period(q, service_day(s.clock.now()))?;
-    let csv = compute(&s, from, to, |i| metrics::to_csv(&metrics::summary(i))).await?;
+    let csv = compute(&s.reads, s.clock.now(), from, to, |i| {
+        metrics::to_csv(&metrics::summary(i))
+    })
+    .await?;
     let disposition = format!("attachment; filename=\"awn-metrics-{from}-{to}.csv\"");
     let mut res = format!("\u{FEFF}{csv}").into_response();
     let h = res.headers_mut();

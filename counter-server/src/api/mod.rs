@@ -5,14 +5,12 @@
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `status_events`: the visitor's status page, live.
 //!
-//! The browser pages (`crate::web`) are merged into the same router, and every route goes through
-//! `web::security::guard` (security headers, `Origin` check, request id).
+//! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
+//! `crate::router`. Never imports `web`.
 
 pub mod console;
 pub mod desk;
-pub mod error;
 pub mod events;
-pub mod extract;
 pub mod kiosk;
 pub mod metrics;
 pub mod public;
@@ -21,43 +19,14 @@ pub mod rights;
 pub mod staff;
 pub mod status_events;
 pub mod tickets;
-mod views;
-
-use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use tokio::sync::watch;
 
-use crate::auth::cache::PrincipalCache;
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::limits::{LoginThrottle, StatusLimits};
-use crate::store::engine::Engine;
-use crate::store::reads::ReadPool;
+use crate::http::AppState;
 
-/// Everything a handler may use; cheap to clone (all handles).
-#[derive(Clone)]
-pub struct AppState {
-    pub engine: Engine,
-    pub reads: ReadPool,
-    pub config: Arc<Config>,
-    pub clock: Arc<dyn Clock>,
-    /// Failed logins per (account, address) and per address.
-    pub login_throttle: Arc<LoginThrottle>,
-    /// Status-page lookups per token and per address.
-    pub status_limits: Arc<StatusLimits>,
-    /// Who is behind recently seen tokens.
-    pub principals: Arc<PrincipalCache>,
-    /// Flips to true when the server shuts down, ending open event streams.
-    pub shutdown: watch::Receiver<bool>,
-    /// When the retention purge last ran (for `/metrics`).
-    pub maintenance: Arc<crate::maintenance::MaintenanceLog>,
-}
-
-/// The API router. Every route is listed here, and in `openapi.json` (a test keeps them equal).
-pub fn router(state: AppState) -> Router {
+/// The API routes. Every route is listed here, and in `openapi.json` (a test keeps them equal).
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/health", get(public::health))
         .route("/api/v1/openapi.json", get(public::openapi))
@@ -129,15 +98,6 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/metrics/summary", get(metrics::summary))
         .route("/api/v1/metrics/export.csv", get(metrics::export_csv))
-        .merge(crate::web::routes())
-        .fallback(public::no_route)
-        .method_not_allowed_fallback(public::method_not_allowed)
-        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::web::security::guard,
-        ))
-        .with_state(state)
 }
 
 #[cfg(test)]
@@ -151,7 +111,7 @@ mod tests {
         // Whitespace removed, so that a route wrapped over several lines by rustfmt still counts.
         let source: String = include_str!("mod.rs").split_whitespace().collect();
         let router = source
-            .split("pubfnrouter")
+            .split("pubfnroutes")
             .nth(1)
             .unwrap()
             .split("#[cfg(test)]")

@@ -2,18 +2,17 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::ClientIp;
-use super::views::state_name;
-use crate::auth::tokens;
 use crate::commands;
-use crate::domain::TicketState;
-use crate::store::{self, reads};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::ClientIp;
+use crate::http::security::private;
+use crate::http::views::state_name;
+use crate::store;
 
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
@@ -60,17 +59,6 @@ pub struct StatusDto {
     pub referred: bool,
 }
 
-/// Status replies must not be cached or leak the token through a Referer.
-pub(crate) fn private(mut res: Response) -> Response {
-    let h = res.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    res
-}
-
 /// `GET /api/v1/status/{token}`: label, state, people ahead, desk. Nothing else. Unknown and
 /// expired tokens get the same 404; limited by `limits::StatusLimits`.
 pub async fn status(
@@ -97,40 +85,16 @@ pub(crate) fn not_found_or_throttled(s: &AppState, ip: Option<std::net::IpAddr>)
     }
 }
 
+/// The status of the ticket behind `token`, as the status page shows it (`commands::status`).
 pub(crate) async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto>, ApiError> {
-    if !tokens::well_formed(token) {
-        return Ok(None);
-    }
-    let hash = tokens::hash(token);
-    let Some(found) = s
-        .reads
-        .run(move |conn| reads::status_by_token(conn, &hash))
-        .await?
-    else {
-        return Ok(None);
-    };
-    if found.state == TicketState::Expired {
-        return Ok(None);
-    }
-    let (people_ahead, estimated_wait_minutes) = if found.state == TicketState::Waiting {
-        commands::place_in_line(&s.engine, found.id)
-            .await?
-            .unwrap_or((0, 0))
-    } else {
-        (0, 0)
-    };
-    let desk = if matches!(found.state, TicketState::Called | TicketState::Serving) {
-        found.desk
-    } else {
-        None
-    };
-    Ok(Some(StatusDto {
-        label: found.label,
-        state: state_name(found.state),
-        people_ahead,
-        estimated_wait_minutes,
-        desk,
-        referred: found.referred && found.state == TicketState::Waiting,
+    let found = commands::status::lookup(&s.reads, &s.engine, token).await?;
+    Ok(found.map(|v| StatusDto {
+        label: v.label,
+        state: state_name(v.state),
+        people_ahead: v.people_ahead,
+        estimated_wait_minutes: v.estimated_wait_minutes,
+        desk: v.desk,
+        referred: v.referred,
     }))
 }
 

@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, ClientIp};
-use super::public::private;
 use crate::auth::{Permission, tokens};
 use crate::commands::ratings::{self as cmd, RatingInput, Target};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, ClientIp};
+use crate::http::security::private;
 use crate::input::text;
 use crate::metrics::REASONS;
 

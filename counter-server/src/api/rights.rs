@@ -7,15 +7,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, parse_id};
 use crate::auth::Permission;
 use crate::commands::rights as cmd;
 use crate::commands::visit::Asker;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::security::RequestId;
 use crate::input::{intake, text};
 use crate::store::rights::printable_page;
-use crate::web::security::RequestId;
 
 fn supervisor(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
     let s = caller.staff(Permission::Supervise)?;

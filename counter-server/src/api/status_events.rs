@@ -13,10 +13,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::ClientIp;
-use super::public::{StatusDto, lookup, not_found_or_throttled, private};
+use super::public::{StatusDto, lookup, not_found_or_throttled};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::ClientIp;
+use crate::http::security::private;
 use crate::store::engine::Published;
 
 fn status_event(dto: &StatusDto) -> Event {

@@ -6,13 +6,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
-use super::error::ApiError;
-use super::extract::{AppJson, Caller, parse_id};
-use super::views::StaffTicket;
 use crate::auth::{Permission, allows};
 use crate::commands;
 use crate::domain::{Action, Outcome, Priority, TransferTarget};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::views::StaffTicket;
 use crate::input::text;
 
 /// Reasons and notes are short free text; they are shown to staff only.

@@ -4,9 +4,9 @@
 
 use chrono::Duration;
 
-use super::refused;
+use super::{CommandError, Refusal};
 use crate::domain::numbering::service_day;
-use crate::store::engine::{Engine, EngineError};
+use crate::store::engine::Engine;
 use crate::store::ratings::{self, NewRating, Rateable};
 
 /// What the API checked already (score range, reasons, comment hygiene).
@@ -30,17 +30,16 @@ pub enum Target {
 /// How long after the finish a visit is offered on the rating device.
 pub const RECENT_MINUTES: i64 = 10;
 
-fn not_found() -> EngineError {
-    refused(
-        404,
-        "visit_not_found",
-        "لا توجد زيارة اليوم بهذا الرقم",
-        "no visit of today has this number",
-    )
+fn not_found() -> CommandError {
+    Refusal::VisitNotFound.into()
 }
 
 /// Records the rating; returns its id.
-pub async fn rate(engine: &Engine, target: Target, input: RatingInput) -> Result<i64, EngineError> {
+pub async fn rate(
+    engine: &Engine,
+    target: Target,
+    input: RatingInput,
+) -> Result<i64, CommandError> {
     engine
         .write(move |ctx| {
             let found: Option<Rateable> = match &target {
@@ -49,20 +48,10 @@ pub async fn rate(engine: &Engine, target: Target, input: RatingInput) -> Result
             };
             let t = found.ok_or_else(not_found)?;
             if t.rated {
-                return Err(refused(
-                    409,
-                    "already_rated",
-                    "تم تقييم هذه الزيارة من قبل، شكرًا لك",
-                    "this visit has been rated already: thank you",
-                ));
+                return Err(Refusal::AlreadyRated.into());
             }
             if t.state != "done" {
-                return Err(refused(
-                    409,
-                    "visit_not_finished",
-                    "يمكن التقييم بعد انتهاء الزيارة",
-                    "a visit can be rated once it is finished",
-                ));
+                return Err(Refusal::VisitNotFinished.into());
             }
             let channel = match target {
                 Target::Label(_) => "rating_device",
@@ -85,7 +74,7 @@ pub async fn rate(engine: &Engine, target: Target, input: RatingInput) -> Result
 }
 
 /// Labels of today's visits finished in the last `RECENT_MINUTES` and not rated yet.
-pub async fn recent(engine: &Engine) -> Result<Vec<String>, EngineError> {
+pub async fn recent(engine: &Engine) -> Result<Vec<String>, CommandError> {
     engine
         .read(|ctx| {
             ratings::recent_unrated(
@@ -95,5 +84,5 @@ pub async fn recent(engine: &Engine) -> Result<Vec<String>, EngineError> {
             )
         })
         .await?
-        .map_err(EngineError::from)
+        .map_err(CommandError::from)
 }

@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use super::refused;
 use super::visit::Asker;
+use super::{CommandError, Refusal};
 use crate::domain::rights::is_overdue;
 use crate::input::FieldError;
-use crate::store::engine::{Engine, EngineError, WriteCtx};
+use crate::store::engine::{Engine, WriteCtx};
 use crate::store::{audit, parse_time, retention, rights, role_str, time_str};
 
 fn record(
@@ -17,7 +17,7 @@ fn record(
     ticket: Option<i64>,
     action: &str,
     reason: Option<String>,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     let entry = audit::AuditEntry {
         staff_id: Some(who.staff),
         role: Some(role_str(who.role).to_string()),
@@ -31,17 +31,12 @@ fn record(
     Ok(())
 }
 
-fn no_ticket() -> EngineError {
-    refused(
-        404,
-        "ticket_not_found",
-        "التذكرة غير موجودة",
-        "no such ticket",
-    )
+fn no_ticket() -> CommandError {
+    Refusal::NoSuchTicket.into()
 }
 
 /// Everything held about one visit (JSON; the printable page is made from it).
-pub async fn export(engine: &Engine, who: Asker, ticket: i64) -> Result<Value, EngineError> {
+pub async fn export(engine: &Engine, who: Asker, ticket: i64) -> Result<Value, CommandError> {
     engine
         .write(move |ctx| {
             let data = rights::export(ctx.tx, ticket)?.ok_or_else(no_ticket)?;
@@ -58,16 +53,11 @@ pub async fn correct(
     ticket: i64,
     field: &'static str,
     value: Option<String>,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             if !rights::correct(ctx.tx, ticket, field, value.as_deref())? {
-                return Err(refused(
-                    404,
-                    "no_intake",
-                    "لا توجد بيانات لهذه الزيارة",
-                    "this visit has no intake to correct",
-                ));
+                return Err(Refusal::NoIntake.into());
             }
             // The field's name is recorded, never its old or new value.
             record(
@@ -87,19 +77,14 @@ pub async fn destroy(
     who: Asker,
     ticket: i64,
     reason: String,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             if !crate::store::reads::ticket_exists(ctx.tx, ticket)? {
                 return Err(no_ticket());
             }
             if retention::is_held(ctx.tx, ticket)? {
-                return Err(refused(
-                    409,
-                    "legal_hold",
-                    "السجل محفوظ بأمر قانوني ولا يمكن إتلافه",
-                    "a legal hold keeps this record",
-                ));
+                return Err(Refusal::LegalHold.into());
             }
             retention::destroy_personal_data(ctx.tx, ticket, ctx.now)?;
             // As after the purge: no old copy of the erased rows may stay in the WAL file.
@@ -114,7 +99,7 @@ pub async fn hold(
     who: Asker,
     ticket: i64,
     reason: String,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             if !crate::store::reads::ticket_exists(ctx.tx, ticket)? {
@@ -137,18 +122,19 @@ pub async fn open_request(
     who: Asker,
     kind: &'static str,
     ticket: Option<i64>,
-) -> Result<i64, EngineError> {
+) -> Result<i64, CommandError> {
     engine
         .write(move |ctx| {
             if let Some(t) = ticket
                 && !crate::store::reads::ticket_exists(ctx.tx, t)?
             {
-                return Err(EngineError::Field(FieldError::new(
+                return Err(FieldError::new(
                     "ticket",
                     "unknown_ticket",
                     "لا توجد تذكرة بهذا الرقم",
                     "no ticket has this id",
-                )));
+                )
+                .into());
             }
             let id = rights::open_request(ctx.tx, kind, ticket, &time_str(ctx.now))?;
             record(ctx, &who, ticket, "rights_request", Some(kind.to_string()))?;
@@ -162,23 +148,18 @@ pub async fn request_step(
     who: Asker,
     id: i64,
     step: &'static str,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             if !rights::request_step(ctx.tx, id, step, who.staff, &time_str(ctx.now))? {
-                return Err(refused(
-                    409,
-                    "request_step_done",
-                    "سُجّلت هذه الخطوة من قبل أو الطلب غير موجود",
-                    "no such request, or this step is already recorded",
-                ));
+                return Err(Refusal::RequestStepDone.into());
             }
             record(ctx, &who, None, step, Some(format!("request {id}")))
         })
         .await
 }
 
-pub async fn list_requests(engine: &Engine) -> Result<Vec<RequestView>, EngineError> {
+pub async fn list_requests(engine: &Engine) -> Result<Vec<RequestView>, CommandError> {
     engine
         .read(|ctx| {
             let rows = rights::list_requests(ctx.conn)?;

@@ -3,13 +3,14 @@
 //! for a registered support request), and acknowledging alerts. The rules come from
 //! `domain::visit`; the statements from `store::visits`.
 
+use super::{CommandError, Refusal};
 use chrono::NaiveDate;
 
-use super::{TicketView, refused, view};
+use super::{TicketView, view};
 use crate::domain::numbering::service_day;
 use crate::domain::visit::{self, CheckItem, Viewer};
 use crate::domain::*;
-use crate::store::engine::{Engine, EngineError, WriteCtx};
+use crate::store::engine::{Engine, WriteCtx};
 use crate::store::{audit, role_str, visits, writes};
 
 /// The staff member asking, and the request it is (for the audit trail).
@@ -41,7 +42,7 @@ fn visible_ticket(
     ctx: &WriteCtx<'_>,
     who: &Asker,
     id: TicketId,
-) -> Result<(TicketView, Viewer), EngineError> {
+) -> Result<(TicketView, Viewer), CommandError> {
     let viewer = Viewer {
         role: who.role,
         desk: viewer_desk(ctx, who.staff),
@@ -52,12 +53,7 @@ fn visible_ticket(
     }
     .ok_or(QueueError::UnknownTicket(id))?;
     if !visit::may_view_visitor(viewer, &ticket) {
-        return Err(refused(
-            403,
-            "not_at_your_desk",
-            "تظهر بيانات الزائر فقط أثناء مناداته إلى مكتبك",
-            "a visitor's details are shown only while the visitor is called to your desk",
-        ));
+        return Err(Refusal::NotCalledToYourDesk.into());
     }
     Ok((view(ctx.queue, &ticket), viewer))
 }
@@ -68,7 +64,7 @@ fn audit(
     viewer: Viewer,
     ticket: TicketId,
     action: &'static str,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     let entry = audit::AuditEntry {
         staff_id: Some(who.staff),
         role: Some(role_str(who.role).to_string()),
@@ -93,7 +89,7 @@ pub async fn view_visit(
     engine: &Engine,
     who: Asker,
     ticket: TicketId,
-) -> Result<VisitView, EngineError> {
+) -> Result<VisitView, CommandError> {
     engine
         .write(move |ctx| {
             let (tv, viewer) = visible_ticket(ctx, &who, ticket)?;
@@ -120,7 +116,7 @@ pub async fn reveal(
     engine: &Engine,
     who: Asker,
     ticket: TicketId,
-) -> Result<(Option<String>, Option<String>), EngineError> {
+) -> Result<(Option<String>, Option<String>), CommandError> {
     engine
         .write(move |ctx| {
             let (_, viewer) = visible_ticket(ctx, &who, ticket)?;
@@ -137,7 +133,7 @@ pub async fn tick(
     who: Asker,
     ticket: TicketId,
     item: CheckItem,
-) -> Result<(Vec<visits::CheckRow>, bool), EngineError> {
+) -> Result<(Vec<visits::CheckRow>, bool), CommandError> {
     engine
         .write(move |ctx| {
             let viewer = Viewer {
@@ -149,12 +145,7 @@ pub async fn tick(
                 .ticket(ticket)
                 .ok_or(QueueError::UnknownTicket(ticket))?;
             if !visit::may_tick(viewer, t) {
-                return Err(refused(
-                    403,
-                    "not_at_your_desk",
-                    "يُستكمل هذا فقط أثناء خدمة الزائر في مكتبك",
-                    "the checklist is filled in only while the visitor is at your desk",
-                ));
+                return Err(Refusal::NotServedAtYourDesk.into());
             }
             if visit::awaiting_arrival(t) {
                 return Err(not_arrived());
@@ -174,13 +165,8 @@ pub struct Finished {
     pub follow_up: Option<(NaiveDate, NaiveDate)>,
 }
 
-fn not_arrived() -> EngineError {
-    refused(
-        409,
-        "not_arrived",
-        "لم يصل الزائر إلى المكتب بعد: اضغط «وصل الزائر» أولاً",
-        "the visitor has not arrived yet: press \"Visitor arrived\" first",
-    )
+fn not_arrived() -> CommandError {
+    Refusal::NotArrived.into()
 }
 
 pub async fn finish(
@@ -190,7 +176,7 @@ pub async fn finish(
     note: Option<String>,
     staff: StaffId,
     supervisor: bool,
-) -> Result<Finished, EngineError> {
+) -> Result<Finished, CommandError> {
     engine
         .write(move |ctx| {
             let desk = super::acting_desk(ctx, staff, supervisor)?;
@@ -232,16 +218,11 @@ pub async fn acknowledge_alert(
     engine: &Engine,
     id: i64,
     staff: StaffId,
-) -> Result<(), EngineError> {
+) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
             if !visits::acknowledge_alert(ctx.tx, id, staff, ctx.now)? {
-                return Err(refused(
-                    404,
-                    "alert_not_found",
-                    "التنبيه غير موجود أو تم الاطلاع عليه",
-                    "no such open alert",
-                ));
+                return Err(Refusal::AlertNotFound.into());
             }
             ctx.publish_acknowledged(id);
             Ok(())
@@ -253,8 +234,9 @@ pub async fn acknowledge_alert(
 pub async fn desk_of(
     engine: &Engine,
     staff: StaffId,
-) -> Result<Option<(DeskId, bool)>, EngineError> {
+) -> Result<Option<(DeskId, bool)>, CommandError> {
     engine
         .read(move |ctx| ctx.queue.desk_of_staff(staff).map(|d| (d.id, d.paused)))
         .await
+        .map_err(CommandError::from)
 }

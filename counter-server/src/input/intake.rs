@@ -41,6 +41,9 @@ pub struct NeedsInput {
     pub pregnancy: bool,
     #[serde(default)]
     pub disability: Option<String>,
+    /// "Another disability", chosen at the kiosk without describing it.
+    #[serde(default)]
+    pub named_disability: bool,
 }
 
 impl NeedsInput {
@@ -50,10 +53,11 @@ impl NeedsInput {
             wheelchair: self.wheelchair,
             elderly: self.elderly,
             pregnancy: self.pregnancy,
-            named_disability: self
-                .disability
-                .as_deref()
-                .is_some_and(|d| !d.trim().is_empty()),
+            named_disability: self.named_disability
+                || self
+                    .disability
+                    .as_deref()
+                    .is_some_and(|d| !d.trim().is_empty()),
         }
     }
 }

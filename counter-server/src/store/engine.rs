@@ -40,13 +40,6 @@ pub enum EngineError {
     Queue(QueueError),
     /// A field of the request names something that does not exist (e.g. a ticket).
     Field(crate::input::FieldError),
-    /// A rule outside the queue refused it: a stable code and the message in both languages.
-    Refused {
-        status: u16,
-        code: &'static str,
-        ar: String,
-        en: String,
-    },
     Store(StoreError),
     /// The engine has shut down.
     Stopped,
@@ -61,6 +54,22 @@ impl From<QueueError> for EngineError {
 impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         Self::Store(e)
+    }
+}
+
+/// The error of a write job: an `EngineError` (the engine's own failures convert into it), or a
+/// richer one of the caller's (`commands::CommandError`) that says when storage failed.
+pub trait JobError: From<EngineError> + Send + 'static {
+    /// The storage fault behind this error, if it is one.
+    fn storage_fault(&self) -> Option<StorageFault>;
+}
+
+impl JobError for EngineError {
+    fn storage_fault(&self) -> Option<StorageFault> {
+        match self {
+            Self::Store(se) => Some(se.fault()),
+            _ => None,
+        }
     }
 }
 
@@ -205,33 +214,34 @@ impl Engine {
     }
 
     /// Runs `f` in the next batch's transaction; resolves after the commit.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, EngineError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, EngineError> + Send + 'static,
+        E: JobError,
+        F: FnOnce(&mut WriteCtx<'_>) -> Result<T, E> + Send + 'static,
     {
         let (tx, rx) = oneshot::channel();
         let job: WriteJob = Box::new(move |ctx| match f(ctx) {
             Ok(value) => (
                 true,
                 Box::new(move |committed: Result<(), EngineError>| {
-                    drop(tx.send(committed.map(|()| value)))
+                    drop(tx.send(committed.map(|()| value).map_err(E::from)))
                 }),
             ),
             Err(e) => {
                 // A full or read-only disk, not a busy lock or a refused statement.
-                if let EngineError::Store(se) = &e
-                    && matches!(se.fault(), StorageFault::Full | StorageFault::ReadOnly)
+                if let Some(fault) = e.storage_fault()
+                    && matches!(fault, StorageFault::Full | StorageFault::ReadOnly)
                 {
-                    *ctx.job_fault = Some(se.fault());
+                    *ctx.job_fault = Some(fault);
                 }
                 (false, Box::new(move |_| drop(tx.send(Err(e)))))
             }
         });
         self.sender
             .send(Msg::Write(job))
-            .map_err(|_| EngineError::Stopped)?;
-        rx.await.map_err(|_| EngineError::Stopped)?
+            .map_err(|_| E::from(EngineError::Stopped))?;
+        rx.await.map_err(|_| E::from(EngineError::Stopped))?
     }
 
     /// Runs `f` against the committed queue.

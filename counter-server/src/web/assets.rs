@@ -11,7 +11,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-use crate::api::error::ApiError;
+use crate::http::error::ApiError;
 
 macro_rules! web {
     ($file:literal) => {
@@ -24,7 +24,8 @@ const DISPLAY_HTML: &str = include_str!("../../../ui/web/display.html");
 const STATUS_HTML: &str = include_str!("../../../ui/web/status.html");
 const NOT_FOUND_HTML: &str = include_str!("../../../ui/web/not-found.html");
 
-/// Name under `/assets/`, content type, bytes. Fonts are SIL OFL (licence in `ui/fonts/OFL.txt`).
+/// Name under `/assets/`, content type, bytes. The fonts are WOFF2 subsets of `ui/fonts/*.ttf`
+/// (made by `ui/fonts/subset.sh`), SIL OFL (licence in `ui/web/fonts/OFL.txt`).
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("common.css", "text/css; charset=utf-8", web!("common.css")),
     (
@@ -74,29 +75,29 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("audio/clips.json"),
     ),
     (
-        "fonts/NotoNaskhArabic-Regular.ttf",
-        "font/ttf",
-        include_bytes!("../../../ui/fonts/NotoNaskhArabic-Regular.ttf"),
+        "fonts/NotoNaskhArabic-Regular.woff2",
+        "font/woff2",
+        web!("fonts/NotoNaskhArabic-Regular.woff2"),
     ),
     (
-        "fonts/NotoNaskhArabic-Bold.ttf",
-        "font/ttf",
-        include_bytes!("../../../ui/fonts/NotoNaskhArabic-Bold.ttf"),
+        "fonts/NotoNaskhArabic-Bold.woff2",
+        "font/woff2",
+        web!("fonts/NotoNaskhArabic-Bold.woff2"),
     ),
     (
-        "fonts/NotoSans-Regular.ttf",
-        "font/ttf",
-        include_bytes!("../../../ui/fonts/NotoSans-Regular.ttf"),
+        "fonts/NotoSans-Regular.woff2",
+        "font/woff2",
+        web!("fonts/NotoSans-Regular.woff2"),
     ),
     (
-        "fonts/NotoSans-Bold.ttf",
-        "font/ttf",
-        include_bytes!("../../../ui/fonts/NotoSans-Bold.ttf"),
+        "fonts/NotoSans-Bold.woff2",
+        "font/woff2",
+        web!("fonts/NotoSans-Bold.woff2"),
     ),
 ];
 
-/// A file ready to serve: its bytes, their gzip form when compressing pays (text and fonts; the
-/// Ogg clips are already compressed), and a strong validator from a hash of the bytes.
+/// A file ready to serve: its bytes, their gzip form when compressing pays (text; the Ogg clips
+/// and WOFF2 fonts are compressed already), and a strong validator from a hash of the bytes.
 struct Prepared {
     kind: &'static str,
     bytes: &'static [u8],
@@ -106,7 +107,7 @@ struct Prepared {
 
 impl Prepared {
     fn new(kind: &'static str, bytes: &'static [u8]) -> Self {
-        let gzip = (!kind.starts_with("audio/")).then(|| {
+        let gzip = compressible(kind).then(|| {
             let mut enc = GzEncoder::new(Vec::new(), Compression::best());
             enc.write_all(bytes).expect("gzip into memory");
             enc.finish().expect("gzip into memory")
@@ -120,6 +121,11 @@ impl Prepared {
             etag,
         }
     }
+}
+
+/// Whether gzip makes a file of this type smaller: not for formats compressed already.
+fn compressible(kind: &str) -> bool {
+    !(kind.starts_with("audio/") || kind == "font/woff2")
 }
 
 /// Compressed and hashed once, on first use, then shared by every request.

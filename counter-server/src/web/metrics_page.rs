@@ -10,12 +10,14 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Duration;
 
-use crate::api::AppState;
-use crate::api::extract::Caller;
-use crate::api::metrics::{compute, period};
 use crate::auth::Permission;
+use crate::commands::metrics::compute;
 use crate::domain::Role;
 use crate::domain::numbering::service_day;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::Caller;
+use crate::http::extract::period;
 use crate::metrics::{self, Group, Summary};
 
 fn esc(s: &str) -> String {
@@ -473,14 +475,14 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -
 /// `GET /console/metrics?from&to&lang`
 pub async fn page(
     State(s): State<AppState>,
-    caller: Result<Caller, crate::api::error::ApiError>,
+    caller: Result<Caller, ApiError>,
     q: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let Ok(caller) = caller else {
         return Redirect::to("/console").into_response();
     };
     let Ok(me) = caller.staff(Permission::OwnMetrics) else {
-        return crate::api::error::ApiError::forbidden().into_response();
+        return ApiError::forbidden().into_response();
     };
     let today = service_day(s.clock.now());
     let (from, to, q) = match period(q, today) {
@@ -499,7 +501,7 @@ pub async fn page(
     let body = if caller.require(Permission::ReadMetrics).is_ok() {
         let supervisor = me.role == Role::Supervisor;
         let id = me.id;
-        match compute(&s, from, to, move |i| {
+        match compute(&s.reads, s.clock.now(), from, to, move |i| {
             (
                 metrics::summary(i),
                 supervisor.then(|| metrics::contact_requests(i, Some(id))),
@@ -508,15 +510,19 @@ pub async fn page(
         .await
         {
             Ok((summary, contacts)) => full_body(&t, &summary, contacts.as_deref()),
-            Err(e) => return e.into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
         }
     } else {
         let to = to.min(today - Duration::days(1));
         let id = me.id;
         let own = if from <= to {
-            match compute(&s, from, to, move |i| metrics::own_aggregate(i, id)).await {
+            match compute(&s.reads, s.clock.now(), from, to, move |i| {
+                metrics::own_aggregate(i, id)
+            })
+            .await
+            {
                 Ok(o) => o,
-                Err(e) => return e.into_response(),
+                Err(e) => return ApiError::from(e).into_response(),
             }
         } else {
             None

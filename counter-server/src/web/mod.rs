@@ -4,20 +4,19 @@
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
-//! authenticate differs (`cookies`). `security` holds the headers and the `Origin` check applied
-//! to every route, API included; `request_shape` the request shapes refused before routing.
+//! authenticate differs (`http::cookies`). `compression` compresses the replies made per request.
+//! Built on the HTTP base (`crate::http`: cookies, the security guard, request shapes); never
+//! imports `api`.
 
 pub mod assets;
-pub mod cookies;
+pub mod compression;
 pub mod metrics_page;
 pub mod pages;
-pub mod request_shape;
-pub mod security;
 
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::api::AppState;
+use crate::http::AppState;
 
 /// The page routes (outside `/api/v1`, so not in `openapi.json`).
 pub fn routes() -> Router<AppState> {
@@ -25,7 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/console", get(pages::console))
         .route("/console/metrics", get(metrics_page::page))
-        .route("/metrics", get(crate::api::metrics::prometheus))
         .route("/web/login", post(pages::login))
         .route("/web/logout", post(pages::logout))
         .route("/display", get(pages::display))

@@ -7,14 +7,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{assets, cookies};
-use crate::api::AppState;
-use crate::api::error::ApiError;
-use crate::api::events::{self, Audience};
-use crate::api::extract::{AppJson, ClientIp};
-use crate::api::public::{lookup, private};
-use crate::api::staff::{self, LoginBody, SESSION_HOURS};
+use super::assets;
 use crate::auth::{DeviceScope, Principal, tokens};
+use crate::commands::sessions::{self, Credentials, SESSION_HOURS};
+use crate::commands::status::lookup;
+use crate::http::AppState;
+use crate::http::cookies;
+use crate::http::error::ApiError;
+use crate::http::events::{self, Audience};
+use crate::http::extract::{AppJson, ClientIp};
+use crate::http::security::private;
+use crate::http::views::StaffDto;
+use crate::store::engine::EngineError;
 use crate::store::{reads, writes};
 
 fn page(name: &str, headers: &HeaderMap) -> Response {
@@ -42,13 +46,22 @@ pub async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: AppJson<LoginBody>,
+    body: AppJson<Credentials>,
 ) -> Result<Response, ApiError> {
     // The session also ends after `[console] idle_seconds` without a person's request.
     let idle = i64::from(s.config.console.idle_seconds);
-    let done = staff::authenticate(&s, ip, body.value, Some(idle)).await?;
+    let done = sessions::login(
+        &s.reads,
+        &s.engine,
+        &s.login_throttle,
+        s.clock.as_ref(),
+        ip,
+        body.value,
+        Some(idle),
+    )
+    .await?;
     let secure = cookies::secure(&headers, &s.config);
-    let mut res = Json(done.staff).into_response();
+    let mut res = Json(StaffDto::from(&done.staff)).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         cookies::set(cookies::SESSION, &done.token, SESSION_HOURS * 3600, secure),
@@ -65,7 +78,9 @@ pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Res
         let hash = tokens::hash(token);
         s.principals.remove(&hash);
         s.engine
-            .write(move |ctx| Ok(writes::delete_session(ctx.tx, &hash)?))
+            .write(move |ctx| -> Result<(), EngineError> {
+                Ok(writes::delete_session(ctx.tx, &hash)?)
+            })
             .await?;
     }
     let secure = cookies::secure(&headers, &s.config);
@@ -179,7 +194,7 @@ pub async fn status(
     if !s.status_limits.admit(ip, &token) {
         return throttled();
     }
-    match lookup(&s, &token).await {
+    match lookup(&s.reads, &s.engine, &token).await {
         Ok(Some(_)) => private(page("status", &headers)),
         Ok(None) if !s.status_limits.missed(ip) => throttled(),
         Ok(None) => {
@@ -187,6 +202,6 @@ pub async fn status(
             *res.status_mut() = StatusCode::NOT_FOUND;
             private(res)
         }
-        Err(e) => private(e.into_response()),
+        Err(e) => private(ApiError::from(e).into_response()),
     }
 }

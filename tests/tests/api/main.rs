@@ -11,6 +11,7 @@ mod erasure;
 mod event_replay;
 mod flows;
 mod idempotency;
+mod kiosk_needs;
 mod lines;
 mod metrics;
 mod model;

@@ -497,9 +497,10 @@ fn gunzip(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A phone on slow mobile data: pages, styles and fonts come gzipped when asked for, decode to
-/// the same bytes, and stay plain for a client that does not ask; event streams are never
-/// compressed (compression would buffer and delay the events).
+/// A phone on slow mobile data: pages, styles and scripts come gzipped when asked for, decode to
+/// the same bytes, and stay plain for a client that does not ask; WOFF2 fonts are sent as they
+/// are (already compressed); event streams are never compressed (compression would buffer and
+/// delay the events).
 #[tokio::test(flavor = "multi_thread")]
 async fn pages_and_assets_are_gzipped_for_clients_that_ask_but_event_streams_are_not() {
     let server = TestServer::start();
@@ -514,7 +515,7 @@ async fn pages_and_assets_are_gzipped_for_clients_that_ask_but_event_streams_are
     for path in [
         "/assets/status.css",
         "/assets/status.js",
-        "/assets/fonts/NotoNaskhArabic-Regular.ttf",
+        "/assets/i18n.js",
         "/console",
     ] {
         let plain = get(path, false).await.unwrap();
@@ -529,6 +530,14 @@ async fn pages_and_assets_are_gzipped_for_clients_that_ask_but_event_streams_are
         assert!(gz.len() < plain.len() * 3 / 4, "{path} barely shrinks");
         assert_eq!(gunzip(&gz), plain, "{path} decodes to the same bytes");
     }
+    // A font is WOFF2 (its own compression), never compressed again.
+    let font = get("/assets/fonts/NotoNaskhArabic-Regular.woff2", true)
+        .await
+        .unwrap();
+    assert_eq!(font.status(), StatusCode::OK);
+    assert_eq!(font.headers()[header::CONTENT_TYPE], "font/woff2");
+    assert!(font.headers().get(header::CONTENT_ENCODING).is_none());
+    assert!(font.bytes().await.unwrap().starts_with(b"wOF2"));
     // q=0 refuses gzip.
     let refused = api
         .http
@@ -576,7 +585,7 @@ async fn assets_answer_304_to_a_matching_etag() {
         }
         req.send()
     };
-    for path in ["/assets/status.css", "/assets/fonts/NotoSans-Regular.ttf"] {
+    for path in ["/assets/status.css", "/assets/fonts/NotoSans-Regular.woff2"] {
         for gzip in [false, true] {
             let first = get(path, gzip, None).await.unwrap();
             assert_eq!(first.status(), StatusCode::OK, "{path}");
@@ -601,6 +610,77 @@ async fn assets_answer_304_to_a_matching_etag() {
     let a = get("/assets/status.css", false, None).await.unwrap();
     let b = get("/assets/common.css", false, None).await.unwrap();
     assert_ne!(a.headers()[header::ETAG], b.headers()[header::ETAG]);
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    brotli::Decompressor::new(bytes, 4096)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// The replies made per request (API JSON) are compressed with brotli or gzip, as the client
+/// prefers, and decode to the same bytes; a client that does not ask gets them plain. A prepared
+/// asset asked for in brotli only is sent plain with its own validator, never compressed again
+/// under that validator.
+#[tokio::test(flavor = "multi_thread")]
+async fn api_replies_are_compressed_with_brotli_or_gzip_for_clients_that_ask() {
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let staff = api.login("amal").await;
+    for i in 0..5 {
+        let t = api
+            .issue(
+                &server.kiosk_token,
+                &key(),
+                &json!({ "service": if i % 2 == 0 { "inquiry" } else { "new_request" } }),
+            )
+            .await;
+        assert_eq!(t.status, StatusCode::CREATED, "{}", t.text);
+    }
+    let get = |path: &str, accept: Option<&str>| {
+        let mut req = api
+            .http
+            .get(format!("{}{path}", api.base))
+            .bearer_auth(&staff);
+        if let Some(accept) = accept {
+            req = req.header(header::ACCEPT_ENCODING, accept);
+        }
+        req.send()
+    };
+    for path in ["/api/v1/queue", "/api/v1/openapi.json"] {
+        let plain = get(path, None).await.unwrap();
+        assert_eq!(plain.status(), StatusCode::OK, "{path}");
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        let plain = plain.bytes().await.unwrap();
+        assert!(serde_json::from_slice::<serde_json::Value>(&plain).is_ok());
+        for (accept, coding) in [("gzip, br", "br"), ("gzip, br;q=0", "gzip")] {
+            let r = get(path, Some(accept)).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(r.headers()[header::CONTENT_ENCODING], coding, "{path}");
+            assert_eq!(r.headers()[header::VARY], "accept-encoding", "{path}");
+            let body = r.bytes().await.unwrap();
+            assert!(body.len() < plain.len() * 3 / 4, "{path} barely shrinks");
+            let decoded = if coding == "br" {
+                unbrotli(&body)
+            } else {
+                gunzip(&body)
+            };
+            assert_eq!(
+                decoded, plain,
+                "{path} in {coding} decodes to the same bytes"
+            );
+        }
+    }
+    let css = get("/assets/status.css", Some("br")).await.unwrap();
+    assert!(css.headers().get(header::CONTENT_ENCODING).is_none());
+    let tag = css.headers()[header::ETAG].to_str().unwrap().to_string();
+    let plain = get("/assets/status.css", None).await.unwrap();
+    assert_eq!(plain.headers()[header::ETAG], tag.as_str());
+    assert_eq!(css.bytes().await.unwrap(), plain.bytes().await.unwrap());
 }
 
 /// Browsers find an icon: every page links the SVG icon, which is served, and `/favicon.ico`

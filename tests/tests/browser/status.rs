@@ -270,8 +270,9 @@ async fn the_status_page_notices_a_silent_link() {
     b.quit().await;
 }
 
-/// On a phone, the status page's styles, scripts and fonts arrive gzipped (Chromium's resource
-/// timing: fewer bytes on the wire than decoded) and its icon is found.
+/// On a phone, the status page's styles and scripts arrive gzipped (Chromium's resource timing:
+/// fewer bytes on the wire than decoded), its fonts as WOFF2 (compressed by their format), and
+/// its icon is found.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_page_loads_compressed_and_has_an_icon() {
     if !webdriver::available("status page compression") {
@@ -313,11 +314,14 @@ async fn the_status_page_loads_compressed_and_has_an_icon() {
             e[1].as_f64().unwrap(),
             e[2].as_f64().unwrap(),
         );
+        if path.ends_with(".woff2") {
+            fonts += 1;
+            continue;
+        }
         assert!(
             wire < decoded * 0.75,
             "{path}: {wire} bytes on the wire of {decoded}"
         );
-        fonts += usize::from(path.ends_with(".ttf"));
     }
     assert!(
         entries.iter().any(|e| e[0] == "/assets/common.css") && fonts >= 1,
@@ -331,5 +335,144 @@ async fn the_status_page_loads_compressed_and_has_an_icon() {
         )
         .await;
     assert_eq!(icon, json!([200, "image/svg+xml"]));
+    b.quit().await;
+}
+
+/// The most font bytes a page may load. The four faces a page in both scripts can need are
+/// 126 KB of WOFF2 (two Noto Naskh Arabic weights with every Arabic block and presentation form,
+/// two Noto Sans weights with Latin-1); 160 KB leaves room for a font update, and fails on any
+/// TTF (the smallest, Noto Naskh Arabic Regular, is 176 KB) or on a face that is not subset
+/// (all of Noto Sans Regular is 179 KB as WOFF2).
+const FONT_BYTES_AT_MOST: f64 = 160_000.0;
+
+/// On a phone, the status page loads its fonts as small WOFF2 subsets and nothing else, and
+/// Chromium draws its Arabic (and Latin) text with them: the text on the page, and letters from
+/// every block a branch's service names may use (Arabic Supplement, presentation forms).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_draws_arabic_with_small_woff2_web_fonts() {
+    if !webdriver::available("status page fonts") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap().to_string();
+    let b = Browser::start().await;
+    b.size(400, 820).await;
+    b.goto(&format!("{}/t/{token}", server.base_url)).await;
+    b.wait(
+        "document.body.dataset.state === 'waiting' && document.fonts.status === 'loaded'",
+        "loaded, fonts included",
+        Duration::from_secs(10),
+    )
+    .await;
+
+    // Only WOFF2, and few bytes of it.
+    let fonts = b
+        .js(
+            "return performance.getEntriesByType('resource')
+               .filter(e => e.initiatorType === 'css' || /\\.(ttf|otf|woff2?)$/.test(e.name))
+               .map(e => [new URL(e.name).pathname, e.encodedBodySize]);",
+            json!([]),
+        )
+        .await;
+    let fonts = fonts.as_array().unwrap();
+    assert!(
+        fonts
+            .iter()
+            .any(|f| f[0] == "/assets/fonts/NotoNaskhArabic-Regular.woff2"),
+        "the Arabic face is loaded: {fonts:?}"
+    );
+    for f in fonts {
+        let path = f[0].as_str().unwrap();
+        assert!(
+            path.starts_with("/assets/fonts/") && path.ends_with(".woff2"),
+            "a font that is not WOFF2: {path}"
+        );
+    }
+    let total: f64 = fonts.iter().map(|f| f[1].as_f64().unwrap()).sum();
+    assert!(
+        total > 0.0 && total <= FONT_BYTES_AT_MOST,
+        "{total} font bytes: {fonts:?}"
+    );
+
+    // The Font Loading API: both Arabic weights are loaded and answer for Arabic text.
+    let loaded = b
+        .js(
+            "return [...document.fonts].filter(f => f.status === 'loaded')
+               .map(f => f.family.replace(/\"/g, '') + ' ' + f.weight);",
+            json!([]),
+        )
+        .await;
+    for face in ["Noto Naskh Arabic 400", "Noto Naskh Arabic 700"] {
+        assert!(
+            loaded.as_array().unwrap().iter().any(|f| f == face),
+            "{face} not loaded: {loaded}"
+        );
+    }
+    let check = b
+        .js(
+            "return [document.fonts.check('400 16px \"Noto Naskh Arabic\"', 'رقمك'),
+                     document.fonts.check('700 16px \"Noto Naskh Arabic\"', 'جمعية عون')];",
+            json!([]),
+        )
+        .await;
+    assert_eq!(check, json!([true, true]));
+    b.assert_accessible("the status page with its web fonts")
+        .await;
+
+    // What Chromium drew with: the web faces, for the page's own text and for letters of every
+    // block a service name may use (presentation forms such as the lam-alef ligature, Arabic
+    // Supplement, Latin-1), none left to a system font.
+    b.js(
+        "const probe = (id, cls, text) => { const s = document.createElement('span');
+           s.id = id; s.className = cls; s.textContent = text; document.querySelector('main').append(s); };
+         probe('probe-ar', '', 'ﻻ ﷲ ﺑﻴﺖ ڤيديو ݐ ࢠ ۱۲۳');
+         probe('probe-latin', 'label', 'Café Zoë — 1,234 « ß »');",
+        json!([]),
+    )
+    .await;
+    b.wait(
+        "document.fonts.status === 'loaded'",
+        "fonts loaded for the probes",
+        Duration::from_secs(10),
+    )
+    .await;
+    for (css, family) in [
+        (".caption", "Noto Naskh Arabic"),
+        (".brand", "Noto Naskh Arabic"),
+        ("#state", "Noto Naskh Arabic"),
+        ("#probe-ar", "Noto Naskh Arabic"),
+        ("#label", "Noto Sans"),
+        ("#probe-latin", "Noto Sans"),
+    ] {
+        let drawn = b.fonts_drawing(css).await;
+        assert!(
+            !drawn.is_empty()
+                && drawn
+                    .iter()
+                    .all(|(name, web, _)| *web && name.as_str() == family),
+            "{css} is drawn with {drawn:?}, not only the web font {family}"
+        );
+    }
+    // Arabic is shaped (the subset kept the joining forms): a word is narrower joined than as
+    // its letters kept apart by zero-width non-joiners.
+    let widths = b
+        .js(
+            "const c = document.createElement('canvas').getContext('2d');
+             c.font = '32px \"Noto Naskh Arabic\"';
+             return [c.measureText('بيت').width, c.measureText('ب\\u200cي\\u200cت').width];",
+            json!([]),
+        )
+        .await;
+    let (joined, apart) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(joined < apart * 0.9, "not shaped: {joined} vs {apart}");
     b.quit().await;
 }

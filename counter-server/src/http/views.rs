@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::commands::TicketView;
+use crate::commands::sessions::StaffSummary;
 use crate::domain::numbering::riyadh;
 use crate::domain::{Priority, Route, Ticket, TicketState};
-use crate::store::{priority_str, state_str};
+use crate::store::{priority_str, role_str, state_str};
 
 /// Times are shown in Riyadh time, with the offset, to the second.
 pub fn local_time(t: DateTime<Utc>) -> String {
@@ -67,4 +68,22 @@ pub fn state_name(s: TicketState) -> &'static str {
 
 pub fn priority_name(p: Priority) -> &'static str {
     priority_str(p)
+}
+
+/// Who is logged in, as both logins answer.
+#[derive(Serialize)]
+pub struct StaffDto {
+    pub id: i64,
+    pub display_name: String,
+    pub role: &'static str,
+}
+
+impl From<&StaffSummary> for StaffDto {
+    fn from(s: &StaffSummary) -> Self {
+        Self {
+            id: s.id,
+            display_name: s.display_name.clone(),
+            role: role_str(s.role),
+        }
+    }
 }

@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::commands::sessions::LoginError;
+use crate::commands::{CommandError, Refusal};
 use crate::domain::QueueError;
 use crate::input::FieldError;
 use crate::store::engine::EngineError;
@@ -79,6 +81,16 @@ impl ApiError {
             "forbidden",
             "ليست لديك صلاحية لهذا الإجراء",
             "your role may not do this",
+        )
+    }
+
+    /// A bug: a handler panicked. Nothing a client sends should lead here.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "حدث خطأ داخلي في الخادم، أعد المحاولة لاحقاً",
+            "internal error: retry later",
         )
     }
 
@@ -256,17 +268,6 @@ impl From<EngineError> for ApiError {
         match e {
             EngineError::Queue(q) => q.into(),
             EngineError::Field(f) => f.into(),
-            EngineError::Refused {
-                status,
-                code,
-                ar,
-                en,
-            } => Self::new(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT),
-                code,
-                ar,
-                en,
-            ),
             EngineError::Store(s) => s.into(),
             EngineError::Stopped => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -274,6 +275,141 @@ impl From<EngineError> for ApiError {
                 "الخادم يعيد التشغيل، أعد المحاولة",
                 "the server is restarting: retry",
             ),
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        use Refusal as R;
+        let (status, code, ar, en) = match r {
+            R::IdempotencyKeyReused => (
+                StatusCode::CONFLICT,
+                "idempotency_key_reused",
+                "استُخدم مفتاح الطلب نفسه لطلب مختلف",
+                "this Idempotency-Key was already used for a different request",
+            ),
+            R::NotFromThisKiosk => (
+                StatusCode::NOT_FOUND,
+                "ticket_not_found",
+                "التذكرة غير موجودة",
+                "no such ticket from this kiosk",
+            ),
+            R::NoSuchTicket => (
+                StatusCode::NOT_FOUND,
+                "ticket_not_found",
+                "التذكرة غير موجودة",
+                "no such ticket",
+            ),
+            R::NoIntake => (
+                StatusCode::NOT_FOUND,
+                "no_intake",
+                "لا توجد بيانات لهذه الزيارة",
+                "this visit has no intake to correct",
+            ),
+            R::LegalHold => (
+                StatusCode::CONFLICT,
+                "legal_hold",
+                "السجل محفوظ بأمر قانوني ولا يمكن إتلافه",
+                "a legal hold keeps this record",
+            ),
+            R::RequestStepDone => (
+                StatusCode::CONFLICT,
+                "request_step_done",
+                "سُجّلت هذه الخطوة من قبل أو الطلب غير موجود",
+                "no such request, or this step is already recorded",
+            ),
+            R::WrongDeskKind => (
+                StatusCode::FORBIDDEN,
+                "wrong_desk_kind",
+                "لا يمكن لدورك العمل على هذا المكتب",
+                "your role cannot work at this kind of desk",
+            ),
+            R::VisitNotFound => (
+                StatusCode::NOT_FOUND,
+                "visit_not_found",
+                "لا توجد زيارة اليوم بهذا الرقم",
+                "no visit of today has this number",
+            ),
+            R::AlreadyRated => (
+                StatusCode::CONFLICT,
+                "already_rated",
+                "تم تقييم هذه الزيارة من قبل، شكرًا لك",
+                "this visit has been rated already: thank you",
+            ),
+            R::VisitNotFinished => (
+                StatusCode::CONFLICT,
+                "visit_not_finished",
+                "يمكن التقييم بعد انتهاء الزيارة",
+                "a visit can be rated once it is finished",
+            ),
+            R::NotSignedIn => (
+                StatusCode::CONFLICT,
+                "not_signed_in",
+                "سجّل الدخول إلى مكتب أولاً",
+                "sign in at a desk first",
+            ),
+            R::NotCalledToYourDesk => (
+                StatusCode::FORBIDDEN,
+                "not_at_your_desk",
+                "تظهر بيانات الزائر فقط أثناء مناداته إلى مكتبك",
+                "a visitor's details are shown only while the visitor is called to your desk",
+            ),
+            R::NotServedAtYourDesk => (
+                StatusCode::FORBIDDEN,
+                "not_at_your_desk",
+                "يُستكمل هذا فقط أثناء خدمة الزائر في مكتبك",
+                "the checklist is filled in only while the visitor is at your desk",
+            ),
+            R::NotArrived => (
+                StatusCode::CONFLICT,
+                "not_arrived",
+                "لم يصل الزائر إلى المكتب بعد: اضغط «وصل الزائر» أولاً",
+                "the visitor has not arrived yet: press \"Visitor arrived\" first",
+            ),
+            R::AlertNotFound => (
+                StatusCode::NOT_FOUND,
+                "alert_not_found",
+                "التنبيه غير موجود أو تم الاطلاع عليه",
+                "no such open alert",
+            ),
+        };
+        Self::new(status, code, ar, en)
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(e: CommandError) -> Self {
+        match e {
+            CommandError::Refused(r) => r.into(),
+            CommandError::Engine(e) => e.into(),
+        }
+    }
+}
+
+impl From<LoginError> for ApiError {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Field(f) => f.into(),
+            LoginError::Throttled { seconds } => Self {
+                retry_after_seconds: Some(seconds),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "login_throttled",
+                    format!(
+                        "محاولات دخول خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"
+                    ),
+                    format!("too many failed attempts from here: wait {seconds} s and try again"),
+                )
+            },
+            LoginError::InvalidCredentials => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "اسم المستخدم أو كلمة المرور غير صحيحة",
+                "wrong username or password",
+            ),
+            LoginError::Busy => Self::busy(),
+            LoginError::Engine(e) => e.into(),
         }
     }
 }

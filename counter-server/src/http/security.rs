@@ -10,10 +10,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::cookies;
-use crate::api::AppState;
-use crate::api::error::ApiError;
 use crate::auth::tokens;
 use crate::config::Config;
+use crate::http::AppState;
+use crate::http::error::ApiError;
 
 /// Scripts, styles, fonts, audio and connections only from this server; nothing inline.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
@@ -84,6 +84,17 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
     let id = tokens::random_token(9);
     req.extensions_mut().insert(RequestId(id.clone()));
     with_headers(next.run(req).await, Some(&id))
+}
+
+/// Status replies must not be cached or leak the token through a Referer.
+pub fn private(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
 }
 
 fn with_headers(mut res: Response, request_id: Option<&str>) -> Response {

@@ -1,17 +1,21 @@
 //! Extractors that turn a request into checked values or an `ApiError`: JSON bodies, the caller
-//! behind a token, ids in paths, the client's address.
+//! behind a token, ids in paths, the client's address, a period in a query.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
 use axum::http::{StatusCode, header, request::Parts};
+use chrono::{Duration, NaiveDate};
 use serde::de::DeserializeOwned;
 
-use super::AppState;
-use super::error::ApiError;
 use crate::auth::{Permission, Principal, allows, tokens};
 use crate::domain::{Gender, Role, StaffId};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::store::engine::EngineError;
 use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
@@ -89,7 +93,8 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
                     }
                 };
                 if text.starts_with("unknown field") {
-                    ApiError::unprocessable("unknown_field", &join(named()), "حقل غير معروف", text)
+                    // The path already ends with the unknown name.
+                    ApiError::unprocessable("unknown_field", &path, "حقل غير معروف", text)
                 } else if text.starts_with("missing field") {
                     ApiError::unprocessable(
                         "missing_field",
@@ -169,7 +174,8 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
 /// else the console's session cookie. (The display's cookie is scoped to `/display` and read
 /// only there.)
 pub fn token_of(parts: &Parts) -> Option<&str> {
-    bearer(parts).or_else(|| crate::web::cookies::get(&parts.headers, crate::web::cookies::SESSION))
+    bearer(parts)
+        .or_else(|| crate::http::cookies::get(&parts.headers, crate::http::cookies::SESSION))
 }
 
 /// The header the console puts on requests a person caused (a click, typing); only those restart
@@ -211,7 +217,9 @@ impl FromRequestParts<AppState> for Caller {
             let engine = state.engine.clone();
             tokio::spawn(async move {
                 let _ = engine
-                    .write(move |ctx| Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?))
+                    .write(move |ctx| -> Result<(), EngineError> {
+                        Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
+                    })
                     .await;
             });
         }
@@ -275,4 +283,89 @@ pub fn parse_id<T: TryFrom<i64>>(raw: &str, what: &str, max: i64) -> Result<T, A
                 format!("{what} must be a number from 1 to {max}"),
             )
         })
+}
+
+/// The longest period one request may cover.
+pub const MAX_DAYS: i64 = 400;
+/// `from` and `to` (inclusive, Riyadh service days); the last 30 days by default.
+pub fn period(
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate, HashMap<String, String>), ApiError> {
+    let Query(q) = q.map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            "معاملات غير صالحة",
+            "the query string is malformed",
+        )
+    })?;
+    let date = |name: &str, default: NaiveDate| -> Result<NaiveDate, ApiError> {
+        match q.get(name) {
+            None => Ok(default),
+            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                ApiError::unprocessable(
+                    "invalid_date",
+                    name,
+                    "تاريخ غير صالح",
+                    format!("{name} must be a date YYYY-MM-DD"),
+                )
+            }),
+        }
+    };
+    let to = date("to", today)?;
+    let from = date("from", to - Duration::days(29))?;
+    if from > to || (to - from).num_days() >= MAX_DAYS {
+        return Err(ApiError::unprocessable(
+            "invalid_period",
+            "from",
+            "الفترة غير صالحة",
+            format!("from must not be after to, and the period at most {MAX_DAYS} days"),
+        ));
+    }
+    Ok((from, to, q))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::parse_json;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        flag: bool,
+    }
+
+    fn field(raw: &str) -> (String, &'static str) {
+        let e = parse_json::<Outer>(raw.as_bytes()).unwrap_err();
+        (e.field.unwrap_or_default(), e.code)
+    }
+
+    #[test]
+    fn a_wrong_field_is_named_by_its_path() {
+        assert_eq!(
+            field(r#"{"name":"a","x":1}"#),
+            ("x".into(), "unknown_field")
+        );
+        assert_eq!(
+            field(r#"{"name":"a","inner":{"flag":true,"x":1}}"#),
+            ("inner.x".into(), "unknown_field")
+        );
+        assert_eq!(field(r#"{}"#), ("name".into(), "missing_field"));
+        assert_eq!(
+            field(r#"{"name":"a","inner":{}}"#),
+            ("inner.flag".into(), "missing_field")
+        );
+        assert_eq!(field(r#"{"name":7}"#), ("name".into(), "invalid_field"));
+    }
 }

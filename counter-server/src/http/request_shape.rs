@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderMap, header};
 
-use crate::api::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Every body the server takes is a small JSON document that clients send with a
 /// `Content-Length`; a `Transfer-Encoding` (alone or beside a `Content-Length`) is refused.

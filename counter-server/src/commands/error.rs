@@ -1,0 +1,90 @@
+//! What a command can fail with: a queue rule (`QueueError`), a rule of a command outside the
+//! queue (`Refusal`), or the engine and storage (`EngineError`). No statuses here: `http::error`
+//! gives each its status, code and message.
+
+use crate::domain::QueueError;
+use crate::input::FieldError;
+use crate::store::StorageFault;
+use crate::store::StoreError;
+use crate::store::engine::{EngineError, JobError};
+
+/// A rule outside the queue said no. Each variant is one specific reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The kiosk sent another request under an `Idempotency-Key` it already used.
+    IdempotencyKeyReused,
+    /// A print report for a ticket this kiosk did not issue.
+    NotFromThisKiosk,
+    /// The staff member's role cannot work at this kind of desk.
+    WrongDeskKind,
+    /// Acting on a ticket needs a desk (only supervisors act from none).
+    NotSignedIn,
+    /// A visitor's details, outside the time they are called to the viewer's desk.
+    NotCalledToYourDesk,
+    /// A checklist tick, outside the time the visitor is at the viewer's desk.
+    NotServedAtYourDesk,
+    /// A checklist tick before the visitor arrived at the desk.
+    NotArrived,
+    /// No open alert with this id.
+    AlertNotFound,
+    /// No ticket with this id (visitors' rights).
+    NoSuchTicket,
+    /// The visit has no intake to correct.
+    NoIntake,
+    /// A legal hold keeps the record from being destroyed.
+    LegalHold,
+    /// No such rights request, or the step is recorded already.
+    RequestStepDone,
+    /// No visit of today has this label (or token) to rate.
+    VisitNotFound,
+    /// The visit was rated already.
+    AlreadyRated,
+    /// A visit is rated once it is finished.
+    VisitNotFinished,
+}
+
+/// Every way a command fails.
+#[derive(Debug)]
+pub enum CommandError {
+    Refused(Refusal),
+    Engine(EngineError),
+}
+
+impl From<Refusal> for CommandError {
+    fn from(r: Refusal) -> Self {
+        Self::Refused(r)
+    }
+}
+
+impl From<EngineError> for CommandError {
+    fn from(e: EngineError) -> Self {
+        Self::Engine(e)
+    }
+}
+
+impl From<QueueError> for CommandError {
+    fn from(e: QueueError) -> Self {
+        Self::Engine(e.into())
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        Self::Engine(e.into())
+    }
+}
+
+impl From<FieldError> for CommandError {
+    fn from(e: FieldError) -> Self {
+        Self::Engine(EngineError::Field(e))
+    }
+}
+
+impl JobError for CommandError {
+    fn storage_fault(&self) -> Option<StorageFault> {
+        match self {
+            Self::Engine(e) => e.storage_fault(),
+            Self::Refused(_) => None,
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The kiosk's jobs: issuing a ticket (idempotent per key) and its print report.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{CommandError, Refusal};
+use crate::auth::tokens;
+use crate::domain::*;
+use crate::input::intake::Intake;
+use crate::store::engine::{Alert, Engine, WriteCtx};
+use crate::store::{reads, writes};
+
+/// A kiosk's request for a ticket, already validated.
+pub struct IssueCommand {
+    pub device: i64,
+    pub idempotency_key: String,
+    /// SHA-256 of the request body, to tell a retry from a different request with the same key.
+    pub request_hash: [u8; 32],
+    pub request: IssueRequest,
+    pub intake: Option<Intake>,
+    /// "I do not feel safe right now" (with or without an intake): urgent, and a silent alert.
+    pub feels_unsafe: bool,
+}
+
+/// The answer to a kiosk; identical for every retry with the same key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedTicket {
+    pub id: TicketId,
+    pub label: String,
+    pub service: String,
+    pub people_ahead: u32,
+    pub estimated_wait_minutes: u32,
+    pub status_token: String,
+    pub issued_at: DateTime<Utc>,
+    pub service_day: NaiveDate,
+}
+
+pub async fn issue_ticket(
+    engine: &Engine,
+    cmd: IssueCommand,
+) -> Result<IssuedTicket, CommandError> {
+    engine
+        .write(move |ctx| {
+            if let Some(prev) = writes::find_idempotent(ctx.tx, cmd.device, &cmd.idempotency_key)? {
+                if prev.request_hash != cmd.request_hash {
+                    return Err(Refusal::IdempotencyKeyReused.into());
+                }
+                return replay(ctx, prev);
+            }
+            let mut request = cmd.request.clone();
+            let unsafe_visitor = cmd.feels_unsafe;
+            if unsafe_visitor {
+                // Silent: the ticket looks like any other; only the order and the alert change.
+                request.priority = Priority::Urgent;
+            }
+            let change = ctx.queue.plan_issue(&request, ctx.now)?;
+            let ticket = change.issued[0].clone();
+            let label = ctx.queue.label_of(&ticket);
+            let people_ahead = ctx.queue.people_ahead_of(&ticket);
+            let estimated_wait_minutes = ctx
+                .queue
+                .estimated_wait_minutes(&ticket.service, people_ahead);
+            let token = tokens::status_token();
+            writes::persist_change(
+                ctx.tx,
+                &change,
+                &[(label.clone(), tokens::hash(&token), Some(cmd.device))],
+            )?;
+            if let Some(intake) = &cmd.intake {
+                writes::save_intake(
+                    ctx.tx,
+                    ticket.id,
+                    intake,
+                    &ctx.config.intake_notice,
+                    ctx.now,
+                )?;
+            }
+            let alert = if unsafe_visitor {
+                Some(writes::raise_alert(
+                    ctx.tx, "not_safe", None, ticket.id, ctx.now,
+                )?)
+            } else {
+                None
+            };
+            let stored = writes::StoredIssue {
+                request_hash: cmd.request_hash.to_vec(),
+                ticket_id: ticket.id,
+                status_token: token.clone(),
+                people_ahead,
+                estimated_wait: estimated_wait_minutes,
+            };
+            writes::save_idempotent(
+                ctx.tx,
+                cmd.device,
+                &cmd.idempotency_key,
+                &cmd.request_hash,
+                &stored,
+                ctx.now,
+            )?;
+            ctx.queue.apply(&change);
+            for e in change.events {
+                ctx.publish(e);
+            }
+            if let Some(id) = alert {
+                ctx.publish_alert(Alert {
+                    id,
+                    kind: "not_safe",
+                    reason: None,
+                    ticket: ticket.id,
+                    label: label.clone(),
+                    raised_at: ctx.now,
+                });
+            }
+            Ok(IssuedTicket {
+                id: ticket.id,
+                label,
+                service: ticket.service,
+                people_ahead,
+                estimated_wait_minutes,
+                status_token: token,
+                issued_at: ticket.issued_at,
+                service_day: ticket.service_day,
+            })
+        })
+        .await
+}
+
+/// The reply an earlier request with the same key got, rebuilt from what was stored then.
+fn replay(ctx: &mut WriteCtx<'_>, prev: writes::StoredIssue) -> Result<IssuedTicket, CommandError> {
+    let (label, service, issued_at, service_day) = reads::issued_facts(ctx.tx, prev.ticket_id)?;
+    Ok(IssuedTicket {
+        id: prev.ticket_id,
+        label,
+        service,
+        people_ahead: prev.people_ahead,
+        estimated_wait_minutes: prev.estimated_wait,
+        status_token: prev.status_token,
+        issued_at,
+        service_day,
+    })
+}
+
+/// What the kiosk's printer said, in a print report (the wire names are the alert's reason).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterTrouble {
+    PaperOut,
+    PaperNearEnd,
+    CoverOpen,
+    Offline,
+    NoAnswer,
+    Io,
+    Config,
+    Render,
+}
+
+impl PrinterTrouble {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PaperOut => "paper_out",
+            Self::PaperNearEnd => "paper_near_end",
+            Self::CoverOpen => "cover_open",
+            Self::Offline => "offline",
+            Self::NoAnswer => "no_answer",
+            Self::Io => "io",
+            Self::Config => "config",
+            Self::Render => "render",
+        }
+    }
+}
+
+/// The kiosk reports whether the printer printed a ticket, and what the printer said. A failure
+/// raises a `not_printed` alert with its reason; "paper nearly out" on a printed ticket raises one
+/// `printer` alert, and no other while a supervisor has not acknowledged it (every ticket of the
+/// rest of the roll says the same).
+pub async fn report_print(
+    engine: &Engine,
+    device: i64,
+    ticket: TicketId,
+    printed: bool,
+    trouble: Option<PrinterTrouble>,
+) -> Result<(), CommandError> {
+    engine
+        .write(move |ctx| {
+            if !writes::mark_printed(ctx.tx, ticket, device, printed)? {
+                return Err(Refusal::NotFromThisKiosk.into());
+            }
+            let kind = if !printed {
+                "not_printed"
+            } else if trouble == Some(PrinterTrouble::PaperNearEnd)
+                && !writes::open_alert_exists(ctx.tx, "printer", "paper_near_end")?
+            {
+                "printer"
+            } else {
+                return Ok(());
+            };
+            let reason = trouble.map(PrinterTrouble::as_str);
+            let label = reads::ticket_label(ctx.tx, ticket)?;
+            let id = writes::raise_alert(ctx.tx, kind, reason, ticket, ctx.now)?;
+            ctx.publish_alert(Alert {
+                id,
+                kind,
+                reason,
+                ticket,
+                label,
+                raised_at: ctx.now,
+            });
+            Ok(())
+        })
+        .await
+}

@@ -1,0 +1,39 @@
+//! Computing the metrics of a period: the rows are read on the blocking pool and handed to a
+//! function of `crate::metrics` (the API's JSON and CSV and the console's page share it).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::numbering::service_day;
+use crate::metrics::Input;
+use crate::store::StoreError;
+use crate::store::metrics as rows;
+use crate::store::reads::ReadPool;
+
+/// A visitor called within this wait counts as served within the target.
+pub const TARGET_WAIT_MINUTES: i64 = 15;
+
+/// Loads the rows and computes, off the async executor.
+pub async fn compute<T: Send + 'static>(
+    reads: &ReadPool,
+    now: DateTime<Utc>,
+    from: NaiveDate,
+    to: NaiveDate,
+    f: impl FnOnce(&Input<'_>) -> T + Send + 'static,
+) -> Result<T, StoreError> {
+    let today = service_day(now);
+    reads
+        .run(move |conn| {
+            let r = rows::load(conn, from, to)?;
+            Ok(f(&Input {
+                from,
+                to,
+                today,
+                target_wait_s: TARGET_WAIT_MINUTES * 60,
+                visits: &r.visits,
+                ratings: &r.ratings,
+                committee_dates: &r.committee_dates,
+                staff_names: &r.staff_names,
+            }))
+        })
+        .await
+}

@@ -1,0 +1,31 @@
+//! `AppState`: the handles every handler may use.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use crate::auth::cache::PrincipalCache;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::limits::{LoginThrottle, StatusLimits};
+use crate::store::engine::Engine;
+use crate::store::reads::ReadPool;
+
+/// Everything a handler may use; cheap to clone (all handles).
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+    pub reads: ReadPool,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    /// Failed logins per (account, address) and per address.
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Status-page lookups per token and per address.
+    pub status_limits: Arc<StatusLimits>,
+    /// Who is behind recently seen tokens.
+    pub principals: Arc<PrincipalCache>,
+    /// Flips to true when the server shuts down, ending open event streams.
+    pub shutdown: watch::Receiver<bool>,
+    /// When the retention purge last ran (for `/metrics`).
+    pub maintenance: Arc<crate::maintenance::MaintenanceLog>,
+}
