@@ -1,12 +1,13 @@
 //! Accounts and devices, written straight to the database file (used by the CLI, the demo and
 //! tests). Safe while the server runs: WAL plus a busy timeout, one short IMMEDIATE transaction.
 
-use rusqlite::TransactionBehavior;
-
 use crate::auth::{DeviceScope, password, tokens};
 use crate::domain::{Gender, Role, StaffId};
 use crate::input::text;
-use crate::store::{Context, Database, StoreError, migrate, open, writes};
+use crate::store::provision::{self as rows, with_tx};
+use crate::store::{Database, writes};
+
+pub use crate::store::provision::DeviceRow;
 
 pub fn add_staff(
     db: &Database,
@@ -47,14 +48,8 @@ pub fn add_staff(
 /// Sets a new password (used by the demo, which prints fresh passwords at each start).
 pub fn set_password(db: &Database, username: &str, pw: &str) -> Result<(), String> {
     let hash = password::hash_password(pw);
-    let n = with_tx(db, |tx| {
-        tx.execute(
-            "UPDATE staff SET password_hash = ?2 WHERE username = ?1",
-            [username, &hash],
-        )
-        .ctx("set password")
-    })
-    .map_err(|e| e.to_string())?;
+    let n = with_tx(db, |tx| rows::set_password_hash(tx, username, &hash))
+        .map_err(|e| e.to_string())?;
     if n == 1 {
         Ok(())
     } else {
@@ -97,14 +92,7 @@ pub fn reset_password(db: &Database, username: &str, pw: &str) -> Result<(), Str
 
 /// The account can no longer log in; its open sessions end.
 pub fn disable_staff(db: &Database, username: &str) -> Result<(), String> {
-    let n = with_tx(db, |tx| {
-        tx.execute(
-            "UPDATE staff SET disabled = 1 WHERE username = ?1",
-            [username],
-        )
-        .ctx("disable staff")
-    })
-    .map_err(|e| e.to_string())?;
+    let n = with_tx(db, |tx| rows::disable_staff(tx, username)).map_err(|e| e.to_string())?;
     if n != 1 {
         return Err(format!("no staff account {username:?}"));
     }
@@ -112,70 +100,22 @@ pub fn disable_staff(db: &Database, username: &str) -> Result<(), String> {
 }
 
 fn end_sessions(db: &Database, username: &str) -> Result<(), String> {
-    with_tx(db, |tx| {
-        tx.execute(
-            "DELETE FROM sessions WHERE staff_id = (SELECT id FROM staff WHERE username = ?1)",
-            [username],
-        )
-        .ctx("end sessions")
-    })
-    .map(drop)
-    .map_err(|e| e.to_string())
-}
-
-pub struct DeviceRow {
-    pub id: i64,
-    pub name: String,
-    pub scope: String,
-    pub revoked: bool,
+    with_tx(db, |tx| rows::end_sessions(tx, username))
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 pub fn list_devices(db: &Database) -> Result<Vec<DeviceRow>, String> {
-    let conn = open(db, true).map_err(|e| e.to_string())?;
-    let mut stmt = conn
-        .prepare("SELECT id, name, scope, revoked_at IS NOT NULL FROM devices ORDER BY id")
-        .map_err(|e| e.to_string())?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(DeviceRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                scope: r.get(2)?,
-                revoked: r.get(3)?,
-            })
-        })
-        .map_err(|e| e.to_string())?;
-    rows.collect::<Result<_, _>>().map_err(|e| e.to_string())
+    rows::list_devices(db).map_err(|e| e.to_string())
 }
 
 /// The device's token stops working (within the server's few seconds of caching at most).
 pub fn revoke_device(db: &Database, id: i64) -> Result<(), String> {
-    let now = crate::store::time_str(chrono::Utc::now());
-    let n = with_tx(db, |tx| {
-        tx.execute(
-            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-            rusqlite::params![id, now],
-        )
-        .ctx("revoke device")
-    })
-    .map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    let n = with_tx(db, |tx| rows::revoke_device(tx, id, now)).map_err(|e| e.to_string())?;
     if n == 1 {
         Ok(())
     } else {
         Err(format!("no active device {id}"))
     }
-}
-
-fn with_tx<T>(
-    db: &Database,
-    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    let mut conn = open(db, false)?;
-    migrate(&mut conn)?;
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .ctx("begin")?;
-    let out = f(&tx)?;
-    tx.commit().ctx("commit")?;
-    Ok(out)
 }

@@ -4,7 +4,8 @@
 //! What the server stored is read back from its database: the ticket's class, no intake row for
 //! the visitor who gave no details, the silent `not_safe` alert. Nothing on the kiosk's ticket
 //! screen or paper ticket says why.
-//! Screenshots: docs/screenshots/kiosk-<notice-not-safe|needs-priority|review-priority>-<ar|en>-<orientation>.png.
+//! Screenshots (with `UPDATE_SCREENSHOTS=1`):
+//! docs/screenshots/kiosk-<notice-not-safe|needs-priority|review-priority|review-all-needs>-<ar|en>-<orientation>.png.
 //! One test per file: the headless platform can be installed once per process.
 
 mod common;

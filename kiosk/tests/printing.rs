@@ -2,7 +2,7 @@
 //! `kiosk-printer`'s fake ESC/POS network printer (loopback TCP, answers `DLE EOT` as ready, paper
 //! out, cover open or not at all). Real bytes, real HTTP, real SQLite rows; the headless window.
 //! One test per file (the headless platform is installed once per process); the scenarios run in
-//! sequence and also render `docs/screenshots/kiosk-print-fault-<ar|en>-<portrait|landscape>.png`.
+//! sequence and also render (with `UPDATE_SCREENSHOTS=1`) `docs/screenshots/kiosk-print-fault-<ar|en>-<portrait|landscape>.png`.
 
 mod common;
 

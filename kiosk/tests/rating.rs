@@ -1,9 +1,11 @@
 //! The rating mode (`kiosk --mode rating`) against a real counter-server, driven by taps on the
 //! headless software-rendered window: rate a visit picked from the recent list (score, reasons,
 //! comment typed on the keyboard, contact request), rate another typed on the keypad in English,
-//! the refusal of a second rating, and the idle wipe. Saves
+//! the refusal of a second rating, and the idle wipe. With `UPDATE_SCREENSHOTS=1`, saves
 //! docs/screenshots/kiosk-rating-<screen>-<ar|en>-<portrait|landscape>.png on the way.
 //! One test per file (the headless platform is installed once per process).
+
+mod common;
 
 use counter_server::domain::{Gender, Role};
 use counter_server::testing::{TEST_PASSWORD, TestServer};
@@ -96,18 +98,8 @@ impl H {
 
     fn shot(&self, name: &str) {
         let (w, h, px) = headless::frame(&self.win);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        headless::save_png(
-            &dir.join(format!(
-                "kiosk-rating-{name}-{}.png",
-                if w > h { "landscape" } else { "portrait" }
-            )),
-            w,
-            h,
-            &px,
-        )
-        .expect("write png");
+        let orientation = if w > h { "landscape" } else { "portrait" };
+        common::save_screenshot(&format!("kiosk-rating-{name}-{orientation}.png"), w, h, &px);
     }
 }
 

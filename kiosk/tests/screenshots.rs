@@ -1,5 +1,5 @@
 //! Every screen in Arabic and English, portrait 1080×1920 and landscape 1920×1080, driven by
-//! taps against the in-memory fake server, saved as docs/screenshots/kiosk-<screen>-<ar|en>-<portrait|landscape>.png.
+//! taps against the in-memory fake server, saved (with `UPDATE_SCREENSHOTS=1`) as docs/screenshots/kiosk-<screen>-<ar|en>-<portrait|landscape>.png.
 //! One test per file: the headless platform can be installed once per process.
 
 mod common;

@@ -1,7 +1,7 @@
 //! The service screen for any branch: the real demo configuration (five services, from a real
 //! counter-server) and 1- and 10-service lists, in portrait 1080×1920 and landscape 1920×1080.
 //! Every service card and the Back / Start over buttons must lie fully inside the window.
-//! Screenshots: docs/screenshots/kiosk-services-<demo|10>-<ar|en>-<orientation>.png.
+//! Screenshots (with `UPDATE_SCREENSHOTS=1`): docs/screenshots/kiosk-services-<demo|10>-<ar|en>-<orientation>.png.
 //! One test per file: the headless platform can be installed once per process.
 
 mod common;

@@ -14,7 +14,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, StaffCaller, parse_id};
 use crate::http::security::RequestId;
 use crate::http::views::{StaffTicket, local_time};
-use crate::store::{reads, role_str, visits};
+use crate::store::{role_str, visits};
 
 #[derive(Serialize)]
 pub struct MeDto {
@@ -35,11 +35,7 @@ pub struct MeDto {
 pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>, ApiError> {
     let staff = caller.staff(Permission::ReadQueue)?;
     let id = staff.id;
-    let name = s
-        .reads
-        .run(move |conn| reads::staff_display_name(conn, id))
-        .await?
-        .unwrap_or_default();
+    let name = crate::commands::sessions::display_name(&s.reads, id).await?;
     let desk = cmd::desk_of(&s.engine, id).await?;
     Ok(Json(MeDto {
         id,
@@ -61,9 +57,7 @@ pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>
 
 /// Desk staff and supervisors; the visibility rule decides further (`domain::visit`).
 fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
-    let StaffCaller { id, role, .. } = caller
-        .staff(Permission::WorkDesk)
-        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let (StaffCaller { id, role, .. }, _) = caller.desk_or_supervisor()?;
     Ok(Asker {
         staff: id,
         role,
@@ -257,7 +251,7 @@ pub async fn alerts(
     caller: Caller,
 ) -> Result<Json<AlertsDto>, ApiError> {
     caller.require(Permission::Supervise)?;
-    let rows = s.reads.run(visits::open_alerts).await?;
+    let rows = cmd::open_alerts(&s.reads).await?;
     Ok(Json(AlertsDto {
         alerts: rows
             .into_iter()

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use crate::auth::{Permission, tokens};
+use crate::auth::Permission;
 use crate::commands::metrics::compute;
 use crate::domain::Role;
 use crate::domain::numbering::service_day;
@@ -21,7 +21,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::{Caller, period};
 use crate::maintenance::last_backup;
 use crate::metrics::{self, ContactRequest, StaffAggregate, Summary};
-use crate::store::{metrics as rows, ratings};
 
 #[derive(Serialize)]
 pub struct FullDto {
@@ -133,19 +132,13 @@ pub async fn prometheus(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .filter(|t| tokens::well_formed(t))
         .ok_or_else(ApiError::unauthenticated)?;
-    let hash = tokens::hash(token);
-    if !s
-        .reads
-        .run(move |conn| ratings::metrics_token_valid(conn, &hash))
-        .await?
-    {
+    if !crate::commands::metrics::scraper_allowed(&s.reads, token).await? {
         return Err(ApiError::unauthenticated());
     }
     let snap = crate::commands::snapshot(&s.engine).await?;
     let today = service_day(s.clock.now());
-    let c = s.reads.run(move |conn| rows::counters(conn, today)).await?;
+    let c = crate::commands::metrics::counters(&s.reads, today).await?;
     let mut out = String::new();
     let mut family = |name: &str, kind: &str, help: &str, samples: Vec<(String, String)>| {
         out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));

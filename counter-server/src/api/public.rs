@@ -12,7 +12,6 @@ use crate::http::error::ApiError;
 use crate::http::extract::ClientIp;
 use crate::http::security::private;
 use crate::http::views::state_name;
-use crate::store;
 
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
@@ -30,10 +29,7 @@ pub struct HealthDto {
 /// `GET /api/v1/health`: the writer thread answers, so the queue is live; `degraded` while the
 /// last write failed (until a later commit writes something).
 pub async fn health(State(s): State<AppState>) -> Result<Json<HealthDto>, ApiError> {
-    let schema_version = s
-        .engine
-        .read(|ctx| store::schema_version(ctx.conn))
-        .await??;
+    let schema_version = commands::schema_version(&s.engine).await?;
     let reason = s.engine.write_fault().map(|f| ApiError::storage(f).code);
     Ok(Json(HealthDto {
         status: if reason.is_some() { "degraded" } else { "ok" },

@@ -8,16 +8,12 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Permission, tokens};
-use crate::commands::ratings::{self as cmd, RatingInput, Target};
+use crate::commands::ratings::{self as cmd, Target};
+use crate::commands::{CommandError, Refusal};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, ClientIp};
 use crate::http::security::private;
-use crate::input::text;
-use crate::metrics::REASONS;
-
-/// Longest comment, in characters.
-pub const COMMENT_MAX: usize = 500;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,52 +38,6 @@ pub struct StatusRatingBody {
     pub comment: Option<String>,
     #[serde(default)]
     pub contact_requested: bool,
-}
-
-/// Checks what every rating path receives.
-pub fn checked(
-    score: i64,
-    reasons: Vec<String>,
-    comment: Option<String>,
-    contact: bool,
-) -> Result<RatingInput, ApiError> {
-    let score = u8::try_from(score)
-        .ok()
-        .filter(|s| (1..=5).contains(s))
-        .ok_or_else(|| {
-            ApiError::unprocessable(
-                "invalid_score",
-                "score",
-                "التقييم من ١ إلى ٥",
-                "score must be a whole number from 1 to 5",
-            )
-        })?;
-    let mut chosen: Vec<String> = Vec::new();
-    for r in reasons {
-        if !REASONS.contains(&r.as_str()) {
-            return Err(ApiError::unprocessable(
-                "invalid_reason",
-                "reasons",
-                "سبب غير معروف",
-                format!("reasons are among: {}", REASONS.join(", ")),
-            ));
-        }
-        if !chosen.contains(&r) {
-            chosen.push(r);
-        }
-    }
-    // The form's order, whatever order they were sent in.
-    chosen.sort_by_key(|r| REASONS.iter().position(|x| x == r));
-    let comment = match comment {
-        Some(c) => Some(text::clean("comment", &c, COMMENT_MAX, true)?).filter(|c| !c.is_empty()),
-        None => None,
-    };
-    Ok(RatingInput {
-        score,
-        reasons: chosen,
-        comment,
-        contact,
-    })
 }
 
 #[derive(Serialize)]
@@ -129,17 +79,8 @@ pub async fn rate(
 ) -> Result<Response, ApiError> {
     caller.device(Permission::Rate)?;
     let b = body.value;
-    let input = checked(b.score, b.reasons, b.comment, b.contact_requested)?;
-    let label = b.label.trim().to_string();
-    if label.is_empty() || label.chars().count() > 20 {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "visit_not_found",
-            "لا توجد زيارة اليوم بهذا الرقم",
-            "no visit of today has this number",
-        ));
-    }
-    let id = cmd::rate(&s.engine, Target::Label(label), input).await?;
+    let input = cmd::check(b.score, b.reasons, b.comment, b.contact_requested)?;
+    let id = cmd::rate(&s.engine, Target::Label(b.label), input).await?;
     Ok((StatusCode::CREATED, Json(RatedDto { id })).into_response())
 }
 
@@ -156,19 +97,16 @@ pub async fn rate_by_status(
     }
     let result = async {
         let b = body.value;
-        let input = checked(b.score, b.reasons, b.comment, b.contact_requested)?;
+        let input = cmd::check(b.score, b.reasons, b.comment, b.contact_requested)?;
         if !tokens::well_formed(&token) {
             return Err(ApiError::not_found());
         }
         let id = cmd::rate(&s.engine, Target::Token(tokens::hash(&token)), input)
             .await
-            .map_err(|e| {
-                let e = ApiError::from(e);
-                if e.code == "visit_not_found" {
-                    ApiError::not_found()
-                } else {
-                    e
-                }
+            .map_err(|e| match e {
+                // An unknown token: the same 404 as the status lookup's.
+                CommandError::Refused(Refusal::VisitNotFound) => ApiError::not_found(),
+                e => e.into(),
             })?;
         Ok::<_, ApiError>((StatusCode::CREATED, Json(RatedDto { id })).into_response())
     }

@@ -12,8 +12,7 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, ClientIp};
 use crate::http::views::{StaffDto, StaffTicket, local_time};
-use crate::store::engine::EngineError;
-use crate::store::{desk_kind_str, writes};
+use crate::store::desk_kind_str;
 
 #[derive(Serialize)]
 pub struct LoginDto {
@@ -51,11 +50,7 @@ pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusC
         return Err(ApiError::forbidden());
     };
     s.principals.remove(&session);
-    s.engine
-        .write(move |ctx| -> Result<(), EngineError> {
-            Ok(writes::delete_session(ctx.tx, &session)?)
-        })
-        .await?;
+    sessions::logout(&s.engine, session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Permission, allows};
 use crate::commands;
 use crate::domain::{Action, Outcome, Priority, TransferTarget};
 use crate::http::AppState;
@@ -24,11 +23,8 @@ async fn run(
     raw_id: &str,
     action: Action,
 ) -> Result<Json<StaffTicket>, ApiError> {
-    let staff = caller
-        .staff(Permission::WorkDesk)
-        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let (staff, supervisor) = caller.desk_or_supervisor()?;
     let id = parse_id(raw_id, "id", i64::MAX)?;
-    let supervisor = allows(&caller.0, Permission::Supervise);
     let v = commands::act(&s.engine, id, action, staff.id, supervisor).await?;
     Ok(Json(StaffTicket::from(&v)))
 }
@@ -95,11 +91,8 @@ pub async fn finish(
         None | Some("") => None,
         Some(n) => Some(text::required("note", n, REASON_MAX_CHARS)?),
     };
-    let staff = caller
-        .staff(Permission::WorkDesk)
-        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let (staff, supervisor) = caller.desk_or_supervisor()?;
     let id = parse_id(&id, "id", i64::MAX)?;
-    let supervisor = allows(&caller.0, Permission::Supervise);
     let done = commands::visit::finish(&s.engine, id, outcome, note, staff.id, supervisor).await?;
     Ok(Json(FinishedDto {
         ticket: StaffTicket::from(&done.ticket),
@@ -213,11 +206,8 @@ pub async fn raise_priority(
         RaisedClass::Priority => Priority::Priority,
         RaisedClass::Urgent => Priority::Urgent,
     };
-    let staff = caller
-        .staff(Permission::WorkDesk)
-        .or_else(|_| caller.staff(Permission::Supervise))?;
+    let (staff, supervisor) = caller.desk_or_supervisor()?;
     let id = parse_id(&id, "id", i64::MAX)?;
-    let supervisor = allows(&caller.0, Permission::Supervise);
     let v = commands::raise_priority(&s.engine, id, to, staff.id, staff.role, supervisor).await?;
     Ok(Json(StaffTicket::from(&v)))
 }

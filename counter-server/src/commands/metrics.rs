@@ -3,10 +3,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::auth::tokens;
 use crate::domain::numbering::service_day;
 use crate::metrics::Input;
 use crate::store::StoreError;
 use crate::store::metrics as rows;
+use crate::store::ratings;
 use crate::store::reads::ReadPool;
 
 /// A visitor called within this wait counts as served within the target.
@@ -36,4 +38,20 @@ pub async fn compute<T: Send + 'static>(
             }))
         })
         .await
+}
+
+/// Whether `token` is a live scraper token of `GET /metrics` (made with `add-metrics-token`).
+pub async fn scraper_allowed(reads: &ReadPool, token: &str) -> Result<bool, StoreError> {
+    if !tokens::well_formed(token) {
+        return Ok(false);
+    }
+    let hash = tokens::hash(token);
+    reads
+        .run(move |conn| ratings::metrics_token_valid(conn, &hash))
+        .await
+}
+
+/// Today's counters for the Prometheus text.
+pub async fn counters(reads: &ReadPool, today: NaiveDate) -> Result<rows::Counters, StoreError> {
+    reads.run(move |conn| rows::counters(conn, today)).await
 }

@@ -63,3 +63,56 @@ pub async fn snapshot(engine: &Engine) -> Result<QueueSnapshot, EngineError> {
         })
         .await
 }
+
+/// The database's schema version (`PRAGMA user_version`), read by the writer thread: an answer
+/// means the queue is live.
+pub async fn schema_version(engine: &Engine) -> Result<i64, EngineError> {
+    Ok(engine
+        .read(|ctx| crate::store::schema_version(ctx.conn))
+        .await??)
+}
+
+/// How many earlier calls the board lists under "Previous calls".
+const RECENT_CALLS: u32 = 6;
+
+/// The waiting-room board: label and desk only.
+pub struct Board {
+    /// Called right now, oldest call first.
+    pub calls: Vec<(String, Option<DeskId>)>,
+    /// Today's other called tickets, latest call first, at the desk of their last call.
+    pub recent: Vec<(String, Option<DeskId>)>,
+}
+
+/// The board as every screen shows it now.
+pub async fn board(
+    engine: &Engine,
+    reads: &crate::store::reads::ReadPool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Board, EngineError> {
+    let calls = engine
+        .read(|ctx| {
+            let mut called: Vec<_> = ctx
+                .queue
+                .active_tickets()
+                .filter(|t| t.state == crate::domain::TicketState::Called)
+                .map(|t| (t.called_at, ctx.queue.label_of(t), t.desk))
+                .collect();
+            called.sort();
+            called
+                .into_iter()
+                .map(|(_, label, desk)| (label, desk))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    let today = crate::domain::numbering::service_day(now);
+    // A few more than shown, as those called right now are left out.
+    let limit = RECENT_CALLS + calls.len() as u32;
+    let recent: Vec<_> = reads
+        .run(move |conn| crate::store::reads::recent_calls(conn, today, limit))
+        .await?
+        .into_iter()
+        .filter(|(label, _)| !calls.iter().any(|(now, _)| now == label))
+        .take(RECENT_CALLS as usize)
+        .collect();
+    Ok(Board { calls, recent })
+}

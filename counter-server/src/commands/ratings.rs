@@ -6,10 +6,12 @@ use chrono::Duration;
 
 use super::{CommandError, Refusal};
 use crate::domain::numbering::service_day;
+use crate::input::{FieldError, text};
+use crate::metrics::REASONS;
 use crate::store::engine::Engine;
 use crate::store::ratings::{self, NewRating, Rateable};
 
-/// What the API checked already (score range, reasons, comment hygiene).
+/// A rating that passed `check` (score range, known reasons, comment hygiene).
 #[derive(Clone, Debug)]
 pub struct RatingInput {
     pub score: u8,
@@ -34,12 +36,74 @@ fn not_found() -> CommandError {
     Refusal::VisitNotFound.into()
 }
 
+/// Longest comment, in characters.
+pub const COMMENT_MAX: usize = 500;
+
+/// The longest label a rating device can send (longer is no visit of today).
+const LABEL_MAX: usize = 20;
+
+/// Checks what every rating path receives.
+pub fn check(
+    score: i64,
+    reasons: Vec<String>,
+    comment: Option<String>,
+    contact: bool,
+) -> Result<RatingInput, FieldError> {
+    let score = u8::try_from(score)
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+        .ok_or_else(|| {
+            FieldError::new(
+                "score",
+                "invalid_score",
+                "التقييم من ١ إلى ٥",
+                "score must be a whole number from 1 to 5",
+            )
+        })?;
+    let mut chosen: Vec<String> = Vec::new();
+    for r in reasons {
+        if !REASONS.contains(&r.as_str()) {
+            return Err(FieldError::new(
+                "reasons",
+                "invalid_reason",
+                "سبب غير معروف",
+                format!("reasons are among: {}", REASONS.join(", ")),
+            ));
+        }
+        if !chosen.contains(&r) {
+            chosen.push(r);
+        }
+    }
+    // The form's order, whatever order they were sent in.
+    chosen.sort_by_key(|r| REASONS.iter().position(|x| x == r));
+    let comment = match comment {
+        Some(c) => Some(text::clean("comment", &c, COMMENT_MAX, true)?).filter(|c| !c.is_empty()),
+        None => None,
+    };
+    Ok(RatingInput {
+        score,
+        reasons: chosen,
+        comment,
+        contact,
+    })
+}
+
 /// Records the rating; returns its id.
 pub async fn rate(
     engine: &Engine,
     target: Target,
     input: RatingInput,
 ) -> Result<i64, CommandError> {
+    let target = match target {
+        Target::Label(label) => {
+            let label = label.trim().to_string();
+            if label.is_empty() || label.chars().count() > LABEL_MAX {
+                return Err(Refusal::VisitNotFound.into());
+            }
+            Target::Label(label)
+        }
+        token => token,
+    };
     engine
         .write(move |ctx| {
             let found: Option<Rateable> = match &target {

@@ -1,22 +1,27 @@
-//! Staff sessions: logging in (shared by the API's bearer login and the console's cookie login)
-//! and how long a session lives.
+//! Staff sessions: logging in and out (shared by the API's bearer login and the console's cookie
+//! login) and how long a session lives.
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
-use crate::auth::{password, tokens};
+use crate::auth::{DeviceScope, Principal, password, tokens};
 use crate::clock::Clock;
 use crate::domain::{Role, StaffId};
 use crate::input::{FieldError, text};
 use crate::limits::LoginThrottle;
 use crate::store::engine::{Engine, EngineError};
 use crate::store::reads::{self, ReadPool};
-use crate::store::writes;
+use crate::store::{StoreError, writes};
 
-/// A session ends this long after login, whatever happens.
+/// A session ends this long after login, whatever happens (a browser session also ends after
+/// `[console] idle_seconds` without a person's request).
 pub const SESSION_HOURS: i64 = 12;
+
+/// How long a paired waiting-room display keeps its cookie (browsers cap cookies at 400 days);
+/// revoking the device ends it sooner.
+pub const DISPLAY_PAIRING_DAYS: i64 = 400;
 
 /// A username and password, as both logins take them.
 #[derive(Deserialize)]
@@ -144,4 +149,63 @@ pub async fn login(
             role: st.role,
         },
     })
+}
+
+/// Ends the session whose token hashes to `hash` (a token already deleted ends nothing).
+pub async fn logout(engine: &Engine, hash: [u8; 32]) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| -> Result<(), EngineError> { Ok(writes::delete_session(ctx.tx, &hash)?) })
+        .await
+}
+
+/// Whether `token` is the live token of a waiting-room display (the only devices the display
+/// page pairs with).
+pub async fn is_display(
+    reads: &ReadPool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    if !tokens::well_formed(token) {
+        return Ok(false);
+    }
+    let hash = tokens::hash(token);
+    let found = reads
+        .run(move |conn| reads::principal(conn, &hash, now))
+        .await?;
+    Ok(matches!(
+        found,
+        Some(Principal::Device {
+            scope: DeviceScope::Display,
+            ..
+        })
+    ))
+}
+
+/// The name a staff member is shown by (empty when the account is gone).
+pub async fn display_name(reads: &ReadPool, id: StaffId) -> Result<String, StoreError> {
+    Ok(reads
+        .run(move |conn| reads::staff_display_name(conn, id))
+        .await?
+        .unwrap_or_default())
+}
+
+/// Who is behind the token whose hash is `hash` at `now` (a live session or device), and for a
+/// browser session its idle state.
+pub async fn owner(
+    reads: &ReadPool,
+    hash: [u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Option<(Principal, Option<crate::auth::cache::Idle>)>, StoreError> {
+    reads
+        .run(move |conn| reads::principal_at(conn, &hash, now))
+        .await
+}
+
+/// A person used the session: its idle timer restarts.
+pub async fn touch(engine: &Engine, hash: [u8; 32]) -> Result<(), EngineError> {
+    engine
+        .write(move |ctx| -> Result<(), EngineError> {
+            Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
+        })
+        .await
 }

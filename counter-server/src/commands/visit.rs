@@ -240,3 +240,10 @@ pub async fn desk_of(
         .await
         .map_err(CommandError::from)
 }
+
+/// The alerts no supervisor has acknowledged yet, oldest first.
+pub async fn open_alerts(
+    reads: &crate::store::reads::ReadPool,
+) -> Result<Vec<visits::AlertRow>, crate::store::StoreError> {
+    reads.run(visits::open_alerts).await
+}

@@ -437,3 +437,50 @@ impl IntoResponse for ApiError {
         res
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each refusal keeps the status and code the API has always answered with (clients and the
+    /// kiosk branch on the code), and has a message in both languages.
+    #[test]
+    fn every_refusal_has_its_status_code_and_two_messages() {
+        use Refusal as R;
+        let table = [
+            (R::IdempotencyKeyReused, 409, "idempotency_key_reused"),
+            (R::NotFromThisKiosk, 404, "ticket_not_found"),
+            (R::WrongDeskKind, 403, "wrong_desk_kind"),
+            (R::NotSignedIn, 409, "not_signed_in"),
+            (R::NotCalledToYourDesk, 403, "not_at_your_desk"),
+            (R::NotServedAtYourDesk, 403, "not_at_your_desk"),
+            (R::NotArrived, 409, "not_arrived"),
+            (R::AlertNotFound, 404, "alert_not_found"),
+            (R::NoSuchTicket, 404, "ticket_not_found"),
+            (R::NoIntake, 404, "no_intake"),
+            (R::LegalHold, 409, "legal_hold"),
+            (R::RequestStepDone, 409, "request_step_done"),
+            (R::VisitNotFound, 404, "visit_not_found"),
+            (R::AlreadyRated, 409, "already_rated"),
+            (R::VisitNotFinished, 409, "visit_not_finished"),
+        ];
+        for (refusal, status, code) in table {
+            let e = ApiError::from(CommandError::from(refusal));
+            assert_eq!((e.status.as_u16(), e.code), (status, code), "{refusal:?}");
+            assert!(!e.ar.is_empty() && !e.en.is_empty(), "{refusal:?}");
+            assert_eq!(e.field, None);
+        }
+    }
+
+    #[test]
+    fn a_panic_and_storage_trouble_keep_the_error_shape_and_retry_hint() {
+        let res = ApiError::internal().into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(res.headers().get(header::RETRY_AFTER).is_none());
+        let res = ApiError::storage(StorageFault::Busy).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
+        let res = ApiError::storage(StorageFault::ReadOnly).into_response();
+        assert!(res.headers().get(header::RETRY_AFTER).is_none());
+    }
+}

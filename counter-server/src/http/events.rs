@@ -184,41 +184,17 @@ pub async fn for_audience(
     Ok(Sse::new(stream))
 }
 
-/// How many earlier calls the board lists under "Previous calls".
-const RECENT_CALLS: u32 = 6;
-
 /// The board as it is now, the same on every screen: `{type: "snapshot", calls: [{label, desk}],
 /// recent: [{label, desk}]}`: the tickets called right now (oldest call first) and today's other
 /// called tickets (latest call first, at the desk of their last call).
 async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
-    let calls = s
-        .engine
-        .read(|ctx| {
-            let mut called: Vec<_> = ctx
-                .queue
-                .active_tickets()
-                .filter(|t| t.state == crate::domain::TicketState::Called)
-                .map(|t| (t.called_at, ctx.queue.label_of(t), t.desk))
-                .collect();
-            called.sort();
-            called
-                .into_iter()
-                .map(|(_, label, desk)| (label, desk))
-                .collect::<Vec<_>>()
-        })
-        .await?;
-    let today = crate::domain::numbering::service_day(s.clock.now());
-    // A few more than shown, as those called right now are left out.
-    let limit = RECENT_CALLS + calls.len() as u32;
-    let recent: Vec<_> = s
-        .reads
-        .run(move |conn| crate::store::reads::recent_calls(conn, today, limit))
-        .await?
+    let board = crate::commands::queue::board(&s.engine, &s.reads, s.clock.now()).await?;
+    let recent: Vec<_> = board
+        .recent
         .into_iter()
-        .filter(|(label, _)| !calls.iter().any(|(now, _)| now == label))
-        .take(RECENT_CALLS as usize)
         .map(|(label, desk)| json!({ "label": label, "desk": desk }))
         .collect();
+    let calls = board.calls;
     let calls: Vec<_> = calls
         .into_iter()
         .map(|(label, desk)| json!({ "label": label, "desk": desk }))

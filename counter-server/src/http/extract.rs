@@ -12,11 +12,10 @@ use chrono::{Duration, NaiveDate};
 use serde::de::DeserializeOwned;
 
 use crate::auth::{Permission, Principal, allows, tokens};
+use crate::commands::sessions;
 use crate::domain::{Gender, Role, StaffId};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::store::engine::EngineError;
-use crate::store::{reads, writes};
 
 /// Largest body any endpoint accepts.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -152,6 +151,15 @@ impl Caller {
         }
     }
 
+    /// A staff member who works at a desk, or a supervisor (who may also act from no desk and on
+    /// any line): refused (403) otherwise. `supervisor` says which.
+    pub fn desk_or_supervisor(&self) -> Result<(StaffCaller, bool), ApiError> {
+        let staff = self
+            .staff(Permission::WorkDesk)
+            .or_else(|_| self.staff(Permission::Supervise))?;
+        Ok((staff, allows(&self.0, Permission::Supervise)))
+    }
+
     pub fn device(&self, perm: Permission) -> Result<i64, ApiError> {
         match self.require(perm)? {
             Principal::Device { id, .. } => Ok(*id),
@@ -201,10 +209,7 @@ impl FromRequestParts<AppState> for Caller {
         let (principal, idle) = match state.principals.get(&hash, now) {
             Some(found) => found,
             None => {
-                let found = state
-                    .reads
-                    .run(move |conn| reads::principal_at(conn, &hash, now))
-                    .await?;
+                let found = sessions::owner(&state.reads, hash, now).await?;
                 let (principal, idle) = found.ok_or_else(ApiError::unauthenticated)?;
                 state.principals.insert(hash, principal.clone(), idle, now);
                 (principal, idle)
@@ -216,11 +221,7 @@ impl FromRequestParts<AppState> for Caller {
             state.principals.touch(&hash, now);
             let engine = state.engine.clone();
             tokio::spawn(async move {
-                let _ = engine
-                    .write(move |ctx| -> Result<(), EngineError> {
-                        Ok(writes::touch_session(ctx.tx, &hash, ctx.now)?)
-                    })
-                    .await;
+                let _ = sessions::touch(&engine, hash).await;
             });
         }
         Ok(Caller(principal))

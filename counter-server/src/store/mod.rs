@@ -12,6 +12,7 @@ pub mod backup;
 pub mod engine;
 pub mod key;
 pub mod metrics;
+pub mod provision;
 pub mod ratings;
 pub mod reads;
 pub mod retention;

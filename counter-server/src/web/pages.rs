@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::assets;
-use crate::auth::{DeviceScope, Principal, tokens};
-use crate::commands::sessions::{self, Credentials, SESSION_HOURS};
+use crate::auth::tokens;
+use crate::commands::sessions::{self, Credentials, DISPLAY_PAIRING_DAYS, SESSION_HOURS};
 use crate::commands::status::lookup;
 use crate::http::AppState;
 use crate::http::cookies;
@@ -18,8 +18,6 @@ use crate::http::events::{self, Audience};
 use crate::http::extract::{AppJson, ClientIp};
 use crate::http::security::private;
 use crate::http::views::StaffDto;
-use crate::store::engine::EngineError;
-use crate::store::{reads, writes};
 
 fn page(name: &str, headers: &HeaderMap) -> Response {
     let mut res = assets::page(name, headers);
@@ -77,11 +75,7 @@ pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Res
     {
         let hash = tokens::hash(token);
         s.principals.remove(&hash);
-        s.engine
-            .write(move |ctx| -> Result<(), EngineError> {
-                Ok(writes::delete_session(ctx.tx, &hash)?)
-            })
-            .await?;
+        sessions::logout(&s.engine, hash).await?;
     }
     let secure = cookies::secure(&headers, &s.config);
     let mut res = StatusCode::NO_CONTENT.into_response();
@@ -105,29 +99,19 @@ pub async fn display_pair(
     body: AppJson<PairBody>,
 ) -> Result<Response, ApiError> {
     let token = body.value.token;
-    if !tokens::well_formed(&token) {
-        return Err(ApiError::unauthenticated());
-    }
-    let hash = tokens::hash(&token);
-    let now = s.clock.now();
-    let found = s
-        .reads
-        .run(move |conn| reads::principal(conn, &hash, now))
-        .await?;
-    if !matches!(
-        found,
-        Some(Principal::Device {
-            scope: DeviceScope::Display,
-            ..
-        })
-    ) {
+    if !sessions::is_display(&s.reads, &token, s.clock.now()).await? {
         return Err(ApiError::unauthenticated());
     }
     let secure = cookies::secure(&headers, &s.config);
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
-        cookies::set(cookies::DISPLAY, &token, 400 * 24 * 3600, secure),
+        cookies::set(
+            cookies::DISPLAY,
+            &token,
+            DISPLAY_PAIRING_DAYS * 24 * 3600,
+            secure,
+        ),
     );
     Ok(res)
 }
@@ -135,21 +119,11 @@ pub async fn display_pair(
 /// The display device behind the `awn_display` cookie (and only that cookie: a staff session in
 /// the same browser does not make it a display).
 async fn display_device(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let token = cookies::get(headers, cookies::DISPLAY)
-        .filter(|t| tokens::well_formed(t))
-        .ok_or_else(ApiError::unauthenticated)?;
-    let hash = tokens::hash(token);
-    let now = s.clock.now();
-    let found = s
-        .reads
-        .run(move |conn| reads::principal(conn, &hash, now))
-        .await?;
-    match found {
-        Some(Principal::Device {
-            scope: DeviceScope::Display,
-            ..
-        }) => Ok(()),
-        _ => Err(ApiError::unauthenticated()),
+    let token = cookies::get(headers, cookies::DISPLAY).ok_or_else(ApiError::unauthenticated)?;
+    if sessions::is_display(&s.reads, token, s.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(ApiError::unauthenticated())
     }
 }
 

@@ -169,12 +169,11 @@ impl Harness {
         self.app.flow.borrow().screen
     }
 
-    /// Renders a frame and saves it as docs/screenshots/kiosk-<name>.png.
+    /// Renders a frame; with `UPDATE_SCREENSHOTS=1` also saves it as
+    /// docs/screenshots/kiosk-<name>.png.
     pub fn shot(&self, name: &str) {
         let (w, h, px) = headless::frame(&self.win);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot folder");
-        headless::save_png(&dir.join(format!("kiosk-{name}.png")), w, h, &px).expect("write png");
+        save_screenshot(&format!("kiosk-{name}.png"), w, h, &px);
     }
 
     /// Renders a frame without saving it (every test frame is rendered, so a layout that panics
@@ -182,4 +181,15 @@ impl Harness {
     pub fn render(&self) {
         let _ = headless::frame(&self.win);
     }
+}
+
+/// Writes a rendered frame into docs/screenshots/ only when asked (`UPDATE_SCREENSHOTS=1`, as for
+/// the printed tickets), so an ordinary test run leaves the committed screenshots alone.
+pub fn save_screenshot(file_name: &str, w: u32, h: u32, px: &[slint::Rgb8Pixel]) {
+    if std::env::var_os("UPDATE_SCREENSHOTS").is_none() {
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    headless::save_png(&dir.join(file_name), w, h, px).expect("write png");
 }

@@ -202,7 +202,10 @@ impl Driver {
                         Gender::Male => "male",
                     });
                 }
-                if feels_unsafe {
+                // Both ways the kiosk can say it: on its own (no details), or inside an intake.
+                if feels_unsafe && same_gender.is_none() {
+                    body["feels_unsafe"] = json!(true);
+                } else if feels_unsafe {
                     let version = config().intake_notice.version;
                     body["intake"] = json!({ "notice_version": version, "feels_unsafe": true });
                 }
