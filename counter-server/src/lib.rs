@@ -16,6 +16,7 @@
 //! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
 //!   bound per address; `cli`: the binary's commands; `testing` (feature
 //!   `test-support`): a real server for tests.
+//! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
 
 pub mod api;
 pub mod auth;
@@ -29,12 +30,14 @@ pub mod event_log;
 pub mod http;
 pub mod input;
 pub mod limits;
+pub mod logging;
 pub mod maintenance;
 pub mod metrics;
 pub mod provision;
 pub mod router;
 pub mod server;
 pub mod store;
+pub mod systemd;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod tls;

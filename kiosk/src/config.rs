@@ -1,4 +1,4 @@
-//! Kiosk configuration: a TOML file, then command-line overrides.
+//! Kiosk configuration: a TOML file, then command-line overrides (clap, derive: `Cli`).
 //!
 //! ```toml
 //! server = "http://127.0.0.1:8080"
@@ -21,14 +21,16 @@
 
 use crate::flow::FlowConfig;
 use crate::text::Lang;
+use clap::Parser;
 use kiosk_printer::{DriverConfig, PaperWidth, PrinterConfig};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    /// The ticket touchscreen at the entrance.
     #[default]
     Ticket,
     /// The touchscreen at the exit: visitors rate a finished visit (its own device token).
@@ -82,43 +84,74 @@ impl Default for Config {
     }
 }
 
-pub const USAGE: &str = "usage: kiosk [--config FILE] [--server URL] [--token-file FILE] [--mode ticket|rating] [--fullscreen] [--headless-frame OUT.png]";
+/// The command line. Every flag overrides the same setting of the `--config` file; the device
+/// token is only ever read from a file, never given as an argument.
+#[derive(Debug, Default, Parser)]
+#[command(
+    name = "kiosk",
+    version,
+    about = "The Awn walk-in kiosk: tickets at the entrance, or ratings at the exit"
+)]
+pub struct Cli {
+    /// The TOML configuration file; the flags below override its settings
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The counter-server's address (default http://127.0.0.1:8080)
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// The file holding this device's token
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Which touchscreen this is
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    /// Fill the screen
+    #[arg(long)]
+    pub fullscreen: bool,
+    /// Render one frame without a display, write it to this PNG and exit
+    #[arg(long, value_name = "OUT.png")]
+    pub headless_frame: Option<PathBuf>,
+}
+
+impl Cli {
+    /// Reads `--config` (if given) and applies the other flags on top.
+    pub fn into_config(self) -> Result<Config, String> {
+        let mut cfg = match &self.config {
+            Some(path) => {
+                let p = path.display();
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{p}: {e}"))?;
+                toml::from_str(&text).map_err(|e| format!("{p}: {e}"))?
+            }
+            None => Config::default(),
+        };
+        if let Some(server) = self.server {
+            cfg.server = server;
+        }
+        if let Some(token_file) = self.token_file {
+            cfg.token_file = Some(token_file);
+        }
+        if let Some(mode) = self.mode {
+            cfg.mode = mode;
+        }
+        cfg.fullscreen |= self.fullscreen;
+        cfg.headless_frame = self.headless_frame;
+        Ok(cfg)
+    }
+}
 
 impl Config {
-    /// Reads `--config` (if given) and applies the other flags on top.
+    /// The process's own command line; `--help`, `--version` and usage errors print and exit
+    /// here (0 for the first two, 2 for an error, as clap does).
+    pub fn from_command_line() -> Result<Config, String> {
+        Cli::parse().into_config()
+    }
+
+    /// Parses `args` (without the program name) like the command line.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
-        let args: Vec<String> = args.into_iter().collect();
-        let mut cfg = Config::default();
-        if let Some(i) = args.iter().position(|a| a == "--config") {
-            let path = args.get(i + 1).ok_or("--config needs a file")?;
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            cfg = toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-        }
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let mut value = || {
-                it.next()
-                    .cloned()
-                    .ok_or(format!("{a} needs a value\n{USAGE}"))
-            };
-            match a.as_str() {
-                "--config" => {
-                    value()?;
-                }
-                "--server" => cfg.server = value()?,
-                "--token-file" => cfg.token_file = Some(value()?.into()),
-                "--mode" => match value()?.as_str() {
-                    "ticket" => cfg.mode = Mode::Ticket,
-                    "rating" => cfg.mode = Mode::Rating,
-                    m => return Err(format!("unknown mode {m:?} (\"ticket\" or \"rating\")")),
-                },
-                "--fullscreen" => cfg.fullscreen = true,
-                "--headless-frame" => cfg.headless_frame = Some(value()?.into()),
-                "--help" | "-h" => return Err(USAGE.into()),
-                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-            }
-        }
-        Ok(cfg)
+        let argv = std::iter::once("kiosk".to_string()).chain(args);
+        Cli::try_parse_from(argv)
+            .map_err(|e| e.to_string())?
+            .into_config()
     }
 
     /// The device token, from the token file (never from the command line itself).
@@ -211,6 +244,36 @@ mod tests {
             Mode::Rating
         );
         assert!(Config::from_args(["--mode", "display"].map(String::from)).is_err());
+        // `--flag=value`, and a flag beats the file's setting.
+        let cfg = Config::from_args(
+            [
+                format!("--config={}", file.display()).as_str(),
+                "--mode=rating",
+                "--server=http://127.0.0.1:7",
+                "--fullscreen",
+            ]
+            .map(String::from),
+        );
+        assert!(cfg.is_err(), "the file still has the typo");
+        std::fs::write(
+            &file,
+            "server = \"http://10.0.0.5:8080\"\nmode = \"ticket\"\n",
+        )
+        .unwrap();
+        let cfg = Config::from_args(
+            [
+                format!("--config={}", file.display()).as_str(),
+                "--mode=rating",
+                "--server=http://127.0.0.1:7",
+                "--fullscreen",
+            ]
+            .map(String::from),
+        )
+        .unwrap();
+        assert_eq!(
+            (cfg.mode, cfg.server.as_str(), cfg.fullscreen),
+            (Mode::Rating, "http://127.0.0.1:7", true)
+        );
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub fn init(cfg: &Config, waker: Waker) -> Result<Rc<App>, String> {
 
 /// The program: parse the configuration, open the window (or KMS screen), run the event loop.
 pub fn run() -> Result<(), String> {
-    let cfg = Config::from_args(std::env::args().skip(1))?;
+    let cfg = Config::from_command_line()?;
     if let Some(out) = cfg.headless_frame.clone() {
         return headless_frame(&cfg, &out);
     }

@@ -1,19 +1,21 @@
-//! Administration commands on a branch's database. Secrets are read from files or standard input,
-//! never taken from the command line, and never echoed (a new device token is printed once, as
-//! the one way to hand it over).
+//! Administration commands on a branch's database, one function each. Secrets are read from files
+//! or standard input, never taken from the command line, and never echoed (a new device token is
+//! printed once, as the one way to hand it over). The SQL they run is in `store::admin`.
 
 use std::io::BufRead;
-use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 
-use super::{Args, CliError};
+use super::{CliError, DbArgs};
 use crate::auth::DeviceScope;
 use crate::config::Config;
 use crate::domain::{Gender, Role};
 use crate::provision;
 use crate::store::key::DbKey;
-use crate::store::{Context, Database, audit, backup, open, retention, rights};
+use crate::store::{admin, backup, rights};
 
 fn failed(e: impl std::fmt::Display) -> CliError {
     CliError::Failed(e.to_string())
@@ -28,305 +30,332 @@ fn read_secret_line() -> Result<String, CliError> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-/// Records an administration action in the audit chain (no personal data).
-fn audit_cli(
-    db: &Database,
-    action: &str,
-    ticket: Option<i64>,
-    reason: Option<&str>,
-) -> Result<(), CliError> {
-    let conn = open(db, false)?;
-    let entry = audit::AuditEntry {
-        role: Some("cli".into()),
-        ticket_id: ticket,
-        action: action.into(),
-        reason: reason.map(str::to_string),
-        ..audit::AuditEntry::default()
-    };
-    conn.execute_batch("BEGIN IMMEDIATE").ctx("begin audit")?;
-    audit::append(&conn, &entry, Utc::now())?;
-    conn.execute_batch("COMMIT").ctx("commit audit")?;
+fn role_parser() -> impl TypedValueParser<Value = Role> {
+    PossibleValuesParser::new(["reception", "researcher", "supervisor", "admin"])
+        .map(|s| crate::store::role_from(&s).expect("one of the possible values"))
+}
+
+fn gender_parser() -> impl TypedValueParser<Value = Gender> {
+    PossibleValuesParser::new(["female", "male"])
+        .map(|s| crate::store::gender_from(&s).expect("one of the possible values"))
+}
+
+fn scope_parser() -> impl TypedValueParser<Value = DeviceScope> {
+    PossibleValuesParser::new(["kiosk", "display", "rating", "integration"])
+        .map(|s| DeviceScope::parse(&s).expect("one of the possible values"))
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("{s:?} is not an RFC 3339 time like 2026-11-25T08:00:00+03:00"))
+}
+
+#[derive(Debug, Args)]
+pub struct AddStaff {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The login name
+    #[arg(long)]
+    username: String,
+    /// The name shown to colleagues
+    #[arg(long, value_name = "DISPLAY")]
+    name: String,
+    #[arg(long, value_parser = role_parser(), value_name = "ROLE")]
+    role: Role,
+    #[arg(long, value_parser = gender_parser(), value_name = "GENDER")]
+    gender: Gender,
+}
+
+pub fn add_staff(a: &AddStaff) -> Result<(), CliError> {
+    let db = a.db.database()?;
+    let pw = read_secret_line()?;
+    let id =
+        provision::add_staff(&db, &a.username, &a.name, a.role, a.gender, &pw).map_err(failed)?;
+    println!("staff account {id} created");
     Ok(())
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>, CliError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            CliError::Usage(format!(
-                "{s:?} is not an RFC 3339 time like 2026-11-25T08:00:00+03:00"
-            ))
-        })
+/// A command on one staff account.
+#[derive(Debug, Args)]
+pub struct Username {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    username: String,
 }
 
-fn parse_ticket(a: &Args<'_>) -> Result<i64, CliError> {
-    a.required("--ticket")?
-        .parse::<i64>()
-        .ok()
-        .filter(|n| *n >= 1)
-        .ok_or_else(|| CliError::Usage("--ticket is a ticket id (a positive number)".into()))
+pub fn reset_password(a: &Username) -> Result<(), CliError> {
+    let db = a.db.database()?;
+    let pw = read_secret_line()?;
+    provision::reset_password(&db, &a.username, &pw).map_err(failed)?;
+    println!("password changed; the account's sessions were ended");
+    Ok(())
 }
 
-pub fn run(cmd: &str, rest: &[String]) -> Result<(), CliError> {
-    match cmd {
-        "add-staff" => {
-            let a = Args::new(
-                rest,
-                &[
-                    "--db",
-                    "--key-file",
-                    "--username",
-                    "--name",
-                    "--role",
-                    "--gender",
-                ],
-            )?;
-            let role = match a.required("--role")? {
-                "reception" => Role::Reception,
-                "researcher" => Role::Researcher,
-                "supervisor" => Role::Supervisor,
-                "admin" => Role::Admin,
-                other => return Err(CliError::Usage(format!("unknown role {other:?}"))),
-            };
-            let gender = match a.required("--gender")? {
-                "female" => Gender::Female,
-                "male" => Gender::Male,
-                other => return Err(CliError::Usage(format!("unknown gender {other:?}"))),
-            };
-            let db = a.database()?;
-            let pw = read_secret_line()?;
-            let id = provision::add_staff(
-                &db,
-                a.required("--username")?,
-                a.required("--name")?,
-                role,
-                gender,
-                &pw,
-            )
-            .map_err(failed)?;
-            println!("staff account {id} created");
-            Ok(())
-        }
-        "reset-password" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--username"])?;
-            let db = a.database()?;
-            let pw = read_secret_line()?;
-            provision::reset_password(&db, a.required("--username")?, &pw).map_err(failed)?;
-            println!("password changed; the account's sessions were ended");
-            Ok(())
-        }
-        "disable-staff" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--username"])?;
-            provision::disable_staff(&a.database()?, a.required("--username")?).map_err(failed)?;
-            println!("account disabled; its sessions were ended");
-            Ok(())
-        }
-        "add-metrics-token" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--name"])?;
-            let token = provision::add_metrics_token(&a.database()?, a.required("--name")?)
-                .map_err(failed)?;
-            println!("{token}");
-            eprintln!(
-                "(shown once: only its hash is stored; scrape GET /metrics with Authorization: Bearer)"
-            );
-            Ok(())
-        }
-        "add-device" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--name", "--scope"])?;
-            let scope = DeviceScope::parse(a.required("--scope")?).ok_or_else(|| {
-                CliError::Usage("--scope is kiosk, display, rating or integration".into())
-            })?;
-            let token = provision::add_device(&a.database()?, a.required("--name")?, scope)
-                .map_err(failed)?;
-            println!("{token}");
-            eprintln!("(shown once: only its hash is stored)");
-            Ok(())
-        }
-        "list-devices" => {
-            let a = Args::new(rest, &["--db", "--key-file"])?;
-            for d in provision::list_devices(&a.database()?).map_err(failed)? {
-                println!(
-                    "{:>4}  {:<11} {:<10} {}",
-                    d.id,
-                    d.scope,
-                    if d.revoked { "revoked" } else { "active" },
-                    d.name
-                );
-            }
-            Ok(())
-        }
-        "revoke-device" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--id"])?;
-            let id = a
-                .required("--id")?
-                .parse::<i64>()
-                .map_err(|_| CliError::Usage("--id is a device number".into()))?;
-            provision::revoke_device(&a.database()?, id).map_err(failed)?;
-            println!("device {id} revoked");
-            Ok(())
-        }
-        "gen-key" => {
-            let a = Args::new(rest, &["--out"])?;
-            DbKey::generate()
-                .write_new(Path::new(a.required("--out")?))
-                .map_err(failed)?;
-            println!(
-                "key written (mode 600); keep a copy offline: without it the database and its backups cannot be read"
-            );
-            Ok(())
-        }
-        "rotate-key" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--new-key-file"])?;
-            let db = a.database()?;
-            let new = a
-                .key("--new-key-file")?
-                .ok_or_else(|| CliError::Usage("--new-key-file is required".into()))?;
-            let _lock = crate::server::lock_database(&db.path).map_err(failed)?;
-            let conn = open(&db, false)?;
-            conn.execute_batch(&new.rekey_pragma()).ctx("rekey")?;
-            drop(conn);
-            open(
-                &Database {
-                    path: db.path.clone(),
-                    key: Some(new),
-                },
-                true,
-            )?;
-            println!(
-                "the database is now encrypted with the new key; backups made before keep the old one"
-            );
-            Ok(())
-        }
-        "backup" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--dir", "--keep"])?;
-            let keep = a.value("--keep")?.map_or(Ok(7), |k| {
-                k.parse::<usize>()
-                    .map_err(|_| CliError::Usage("--keep is a number".into()))
-            })?;
-            let file = backup::backup(
-                &a.database()?,
-                Path::new(a.required("--dir")?),
-                keep,
-                Utc::now(),
-            )
-            .map_err(failed)?;
-            println!("{}", file.display());
-            Ok(())
-        }
-        "restore" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--from"])?;
-            let db = a.database()?;
-            let _lock = crate::server::lock_database(&db.path).map_err(failed)?;
-            backup::restore(&db, Path::new(a.required("--from")?)).map_err(failed)?;
-            audit_cli(&db, "restore", None, None)?;
-            println!("restored");
-            Ok(())
-        }
-        "purge" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--config"])?;
-            let config = match a.value("--config")? {
-                Some(p) => Config::load(Path::new(p)).map_err(CliError::Failed)?,
-                None => Config::demo(),
-            };
-            let db = a.database()?;
-            let mut conn = open(&db, false)?;
-            let r = retention::purge(&mut conn, &config.retention_policy(), Utc::now())?;
-            println!(
-                "purged {} visits ({} with intake); {} kept under legal hold",
-                r.visits, r.intakes, r.held
-            );
-            Ok(())
-        }
-        "hold" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--ticket", "--reason"])?;
-            let db = a.database()?;
-            let ticket = parse_ticket(&a)?;
-            let reason = crate::input::text::required("reason", a.required("--reason")?, 500)
-                .map_err(|e| failed(e.message.en))?;
-            let conn = open(&db, false)?;
-            retention::place_hold(&conn, ticket, &reason, None, Utc::now())?;
-            drop(conn);
-            audit_cli(&db, "legal_hold", Some(ticket), Some(&reason))?;
-            println!("legal hold placed on ticket {ticket}");
-            Ok(())
-        }
-        "verify-audit" => {
-            let a = Args::new(rest, &["--db", "--key-file"])?;
-            let conn = open(&a.database()?, true)?;
-            match audit::verify(&conn, None)? {
-                Ok(n) => {
-                    println!("audit chain intact: {n} rows");
-                    Ok(())
-                }
-                Err(b) => Err(CliError::Failed(b.to_string())),
-            }
-        }
-        "breach-report" => {
-            let a = Args::new(
-                rest,
-                &["--db", "--key-file", "--username", "--from", "--to"],
-            )?;
-            let (from, to) = (
-                parse_time(a.required("--from")?)?,
-                parse_time(a.required("--to")?)?,
-            );
-            let conn = open(&a.database()?, true)?;
-            let username = a.required("--username")?;
-            let staff: i64 = conn
-                .query_row(
-                    "SELECT id FROM staff WHERE username = ?1",
-                    [username],
-                    |r| r.get(0),
-                )
-                .map_err(|_| failed(format!("no staff account {username:?}")))?;
-            let rows = audit::accessed_by(&conn, staff, from, to)?;
-            println!(
-                "{username} accessed {} visitor records between {from} and {to}",
-                rows.len()
-            );
-            for (ticket, n) in rows {
-                println!("  ticket {ticket}: {n} access(es)");
-            }
-            Ok(())
-        }
-        "export-visitor" => {
-            let a = Args::new(rest, &["--db", "--key-file", "--ticket", "--html"])?;
-            let db = a.database()?;
-            let ticket = parse_ticket(&a)?;
-            let conn = open(&db, true)?;
-            let export = rights::export(&conn, ticket)?
-                .ok_or_else(|| failed(format!("no ticket {ticket}")))?;
-            drop(conn);
-            if let Some(html) = a.value("--html")? {
-                std::fs::write(html, rights::printable_page(&export)).map_err(failed)?;
-            }
-            audit_cli(&db, "export_visitor", Some(ticket), None)?;
-            println!("{}", serde_json::to_string_pretty(&export).map_err(failed)?);
-            Ok(())
-        }
-        "make-ca" => {
-            let a = Args::new(rest, &["--dir", "--host", "--branch"])?;
-            // Every --host value (names and IP addresses the branch uses to reach the server).
-            let hosts: Vec<String> = rest
-                .windows(2)
-                .filter(|w| w[0] == "--host")
-                .map(|w| w[1].clone())
-                .collect();
-            if hosts.is_empty() {
-                return Err(CliError::Usage(
-                    "give at least one --host (a name or IP address of the server)".into(),
-                ));
-            }
-            let dir = Path::new(a.required("--dir")?);
-            crate::tls::make_branch_ca(dir, &hosts, a.value("--branch")?.unwrap_or("branch"))
-                .map_err(failed)?;
-            println!(
-                "wrote ca.crt, ca.key, server.crt, server.key in {}",
-                dir.display()
-            );
-            println!("install ca.crt on the branch's browsers and kiosks; keep ca.key offline");
-            Ok(())
-        }
-        other => Err(CliError::Usage(format!("unknown command {other:?}"))),
+pub fn disable_staff(a: &Username) -> Result<(), CliError> {
+    provision::disable_staff(&a.db.database()?, &a.username).map_err(failed)?;
+    println!("account disabled; its sessions were ended");
+    Ok(())
+}
+
+/// A command that registers something under a name.
+#[derive(Debug, Args)]
+pub struct Named {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    name: String,
+}
+
+pub fn add_metrics_token(a: &Named) -> Result<(), CliError> {
+    let token = provision::add_metrics_token(&a.db.database()?, &a.name).map_err(failed)?;
+    println!("{token}");
+    eprintln!(
+        "(shown once: only its hash is stored; scrape GET /metrics with Authorization: Bearer)"
+    );
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct AddDevice {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    name: String,
+    /// integration: reads the staff event stream, GET /api/v1/events, and nothing else
+    #[arg(long, value_parser = scope_parser(), value_name = "SCOPE")]
+    scope: DeviceScope,
+}
+
+pub fn add_device(a: &AddDevice) -> Result<(), CliError> {
+    let token = provision::add_device(&a.db.database()?, &a.name, a.scope).map_err(failed)?;
+    println!("{token}");
+    eprintln!("(shown once: only its hash is stored)");
+    Ok(())
+}
+
+pub fn list_devices(a: &DbArgs) -> Result<(), CliError> {
+    for d in provision::list_devices(&a.database()?).map_err(failed)? {
+        println!(
+            "{:>4}  {:<11} {:<10} {}",
+            d.id,
+            d.scope,
+            if d.revoked { "revoked" } else { "active" },
+            d.name
+        );
     }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeDevice {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The device number (see list-devices)
+    #[arg(long, value_name = "N")]
+    id: i64,
+}
+
+pub fn revoke_device(a: &RevokeDevice) -> Result<(), CliError> {
+    provision::revoke_device(&a.db.database()?, a.id).map_err(failed)?;
+    println!("device {} revoked", a.id);
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct GenKey {
+    /// The new key file (refused if it exists)
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+pub fn gen_key(a: &GenKey) -> Result<(), CliError> {
+    DbKey::generate().write_new(&a.out).map_err(failed)?;
+    println!(
+        "key written (mode 600); keep a copy offline: without it the database and its backups cannot be read"
+    );
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct RotateKey {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The new key file (see gen-key)
+    #[arg(long, value_name = "FILE")]
+    new_key_file: PathBuf,
+}
+
+pub fn rotate_key(a: &RotateKey) -> Result<(), CliError> {
+    let db = a.db.database()?;
+    let new = DbKey::load(&a.new_key_file).map_err(CliError::KeyInvalid)?;
+    let _lock = crate::server::lock_database(&db.path).map_err(failed)?;
+    admin::rotate_key(&db, new)?;
+    println!(
+        "the database is now encrypted with the new key; backups made before keep the old one"
+    );
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct Backup {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The backup folder
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// How many backups to keep
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    keep: usize,
+}
+
+pub fn backup(a: &Backup) -> Result<(), CliError> {
+    let file = backup::backup(&a.db.database()?, &a.dir, a.keep, Utc::now()).map_err(failed)?;
+    println!("{}", file.display());
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct Restore {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The backup file to restore
+    #[arg(long, value_name = "BACKUP")]
+    from: PathBuf,
+}
+
+pub fn restore(a: &Restore) -> Result<(), CliError> {
+    let db = a.db.database()?;
+    let _lock = crate::server::lock_database(&db.path).map_err(failed)?;
+    backup::restore(&db, &a.from).map_err(failed)?;
+    admin::record_action(&db, "restore", None, None, Utc::now())?;
+    println!("restored");
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct Purge {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The branch configuration whose retention policy applies (default: the demo's)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+pub fn purge(a: &Purge) -> Result<(), CliError> {
+    let config = match &a.config {
+        Some(p) => Config::load(p).map_err(CliError::Failed)?,
+        None => Config::demo(),
+    };
+    let r = admin::purge(&a.db.database()?, &config.retention_policy(), Utc::now())?;
+    println!(
+        "purged {} visits ({} with intake); {} kept under legal hold",
+        r.visits, r.intakes, r.held
+    );
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct Hold {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The ticket id
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    ticket: i64,
+    /// Why (kept in the audit chain)
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
+}
+
+pub fn hold(a: &Hold) -> Result<(), CliError> {
+    let db = a.db.database()?;
+    let reason =
+        crate::input::text::required("reason", &a.reason, 500).map_err(|e| failed(e.message.en))?;
+    admin::place_hold(&db, a.ticket, &reason, Utc::now())?;
+    println!("legal hold placed on ticket {}", a.ticket);
+    Ok(())
+}
+
+pub fn verify_audit(a: &DbArgs) -> Result<(), CliError> {
+    match admin::verify_audit(&a.database()?)? {
+        Ok(n) => {
+            println!("audit chain intact: {n} rows");
+            Ok(())
+        }
+        Err(b) => Err(failed(b)),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BreachReport {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(long)]
+    username: String,
+    /// Start of the window (RFC 3339, e.g. 2026-11-25T08:00:00+03:00)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    from: DateTime<Utc>,
+    /// End of the window (RFC 3339)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    to: DateTime<Utc>,
+}
+
+pub fn breach_report(a: &BreachReport) -> Result<(), CliError> {
+    let (username, from, to) = (&a.username, a.from, a.to);
+    let rows = admin::breach_report(&a.db.database()?, username, from, to)?
+        .ok_or_else(|| failed(format!("no staff account {username:?}")))?;
+    println!(
+        "{username} accessed {} visitor records between {from} and {to}",
+        rows.len()
+    );
+    for (ticket, n) in rows {
+        println!("  ticket {ticket}: {n} access(es)");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct ExportVisitor {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The ticket id
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
+    ticket: i64,
+    /// Also write a printable page here
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+pub fn export_visitor(a: &ExportVisitor) -> Result<(), CliError> {
+    let export = admin::export_visitor(&a.db.database()?, a.ticket, Utc::now())?
+        .ok_or_else(|| failed(format!("no ticket {}", a.ticket)))?;
+    if let Some(html) = &a.html {
+        std::fs::write(html, rights::printable_page(&export)).map_err(failed)?;
+    }
+    println!("{}", serde_json::to_string_pretty(&export).map_err(failed)?);
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct MakeCa {
+    /// Where to write ca.crt, ca.key, server.crt, server.key
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// A name or IP address the branch uses to reach the server (repeat for each)
+    #[arg(long = "host", value_name = "NAME", required = true)]
+    hosts: Vec<String>,
+    /// The branch's name in the certificates
+    #[arg(long, default_value = "branch")]
+    branch: String,
+}
+
+pub fn make_ca(a: &MakeCa) -> Result<(), CliError> {
+    crate::tls::make_branch_ca(&a.dir, &a.hosts, &a.branch).map_err(failed)?;
+    println!(
+        "wrote ca.crt, ca.key, server.crt, server.key in {}",
+        a.dir.display()
+    );
+    println!("install ca.crt on the branch's browsers and kiosks; keep ca.key offline");
+    Ok(())
 }

@@ -1,8 +1,12 @@
-//! The binary's commands. `main.rs` only calls `cli::main`.
+//! The binary's commands (clap, derive). `main.rs` only calls `cli::main`.
 //!
-//! - `serve`: running a branch (`serve`) and the demo (`demo`).
+//! - `serve`: running a branch (`serve`) and the demo (`demo`, also what no command means).
 //! - `admin`: everything an office does to its database: accounts, devices, keys, backups,
-//!   restore, purge, the audit chain, the breach drill, a visitor's export.
+//!   restore, purge, the audit chain, the breach drill, a visitor's export. One function per
+//!   command; their SQL lives in `store::admin`.
+//!
+//! Secrets are never arguments: passwords come on standard input, keys from files or the
+//! systemd credential `db-key`.
 //!
 //! Exit codes: 0 done, 1 failed, 2 usage, 3 the database key is wrong or missing (so systemd can be
 //! told not to restart in a loop: `RestartPreventExitStatus=3`).
@@ -10,44 +14,113 @@
 mod admin;
 mod serve;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::store::Database;
 use crate::store::key::DbKey;
 
-const USAGE: &str = "\
-counter-server — the queue server of an Awn branch
+/// counter-server: the queue server of an Awn branch.
+#[derive(Debug, Parser)]
+#[command(
+    name = "counter-server",
+    version,
+    about = "The queue server of an Awn branch",
+    after_help = "Without a command it runs the demo branch.\n\
+                  Exit codes: 0 done, 1 failed, 2 usage, 3 the database key is wrong or missing."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-Running:
-  demo  [--listen ADDR] [--data DIR] [--no-kiosk]     the demo branch (unencrypted), opens the kiosk where a display exists
-  serve [--config FILE] [--db FILE] [--key-file FILE] [--listen ADDR] [--log-format text|json]
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The demo branch (unencrypted); opens the kiosk where a display exists
+    Demo(serve::DemoArgs),
+    /// Serve a branch from its configuration file
+    Serve(serve::ServeArgs),
+    /// Create a staff account (the password is read from standard input)
+    AddStaff(admin::AddStaff),
+    /// Set a new password (read from standard input) and end the account's sessions
+    ResetPassword(admin::Username),
+    /// Disable a staff account and end its sessions
+    DisableStaff(admin::Username),
+    /// Register a device; prints its token once
+    AddDevice(admin::AddDevice),
+    /// List the registered devices
+    ListDevices(DbArgs),
+    /// A Prometheus scraper's token for GET /metrics (printed once)
+    AddMetricsToken(admin::Named),
+    /// Revoke a device's token
+    RevokeDevice(admin::RevokeDevice),
+    /// Write a new random 256-bit key file (mode 600)
+    GenKey(admin::GenKey),
+    /// Re-encrypt the database with a new key
+    RotateKey(admin::RotateKey),
+    /// Copy the database into a backup folder, keeping the newest N
+    Backup(admin::Backup),
+    /// Replace the database with a backup (server stopped; checks the backup first)
+    Restore(admin::Restore),
+    /// Run the retention purge now
+    Purge(admin::Purge),
+    /// Place a legal hold: the purge skips this visit
+    Hold(admin::Hold),
+    /// Check the audit chain
+    VerifyAudit(DbArgs),
+    /// The visitor records a staff account accessed in a time window (RFC 3339 times)
+    BreachReport(admin::BreachReport),
+    /// Everything held about one visit, as JSON
+    ExportVisitor(admin::ExportVisitor),
+    /// A branch-local CA and server certificate
+    MakeCa(admin::MakeCa),
+}
 
-Accounts and devices:
-  add-staff      --db FILE --username NAME --name DISPLAY --role reception|researcher|supervisor|admin --gender female|male
-                 (the password is read from standard input)
-  reset-password --db FILE --username NAME            (new password on standard input)
-  disable-staff  --db FILE --username NAME
-  add-device     --db FILE --name NAME --scope kiosk|display|rating|integration   (prints the token once;
-                 integration: reads the staff event stream, GET /api/v1/events, and nothing else)
-  list-devices   --db FILE
-  add-metrics-token --db FILE --name NAME             a Prometheus scraper's token for GET /metrics (printed once)
-  revoke-device  --db FILE --id N
+/// The database a command opens, with its key.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// The database file
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
+}
 
-Keys, backups, data protection:
-  gen-key        --out FILE                           a new random 256-bit key file (mode 600)
-  rotate-key     --db FILE --key-file OLD --new-key-file NEW
-  backup         --db FILE --dir DIR [--keep N]
-  restore        --db FILE --from BACKUP              (server stopped; checks the backup first)
-  purge          --db FILE [--config FILE]            the retention purge, now
-  hold           --db FILE --ticket N --reason TEXT   legal hold: the purge skips this visit
-  verify-audit   --db FILE
-  breach-report  --db FILE --username NAME --from TIME --to TIME   (RFC 3339 times)
-  export-visitor --db FILE --ticket N [--html FILE]   everything held about one visit, as JSON
-  make-ca        --dir DIR --host NAME [--host IP…] [--branch NAME]   a branch-local CA and server certificate
+/// Where the database key comes from: `--key-file`, else the systemd credential `db-key`, else
+/// none (an unencrypted database).
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// The database key file (mode 600); default: the systemd credential `db-key`, else none
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+}
 
-Every command that opens a database takes --key-file FILE, or reads the systemd credential
-`db-key`; without either the database is opened unencrypted.
-";
+impl DbArgs {
+    pub fn database(&self) -> Result<Database, CliError> {
+        Ok(Database {
+            path: self.db.clone(),
+            key: self.key.load()?,
+        })
+    }
+}
+
+impl KeyArgs {
+    pub fn load(&self) -> Result<Option<DbKey>, CliError> {
+        load_key(self.key_file.as_deref())
+    }
+}
+
+/// A key from `file`, else from the systemd credential; a bad key is exit code 3.
+fn load_key(file: Option<&std::path::Path>) -> Result<Option<DbKey>, CliError> {
+    match file {
+        Some(file) => DbKey::load(file).map(Some).map_err(CliError::KeyInvalid),
+        None => match DbKey::from_credentials() {
+            Some(k) => k.map(Some).map_err(CliError::KeyInvalid),
+            None => Ok(None),
+        },
+    }
+}
 
 pub enum CliError {
     Usage(String),
@@ -65,11 +138,28 @@ impl From<crate::store::StoreError> for CliError {
 }
 
 pub fn main() -> i32 {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    // `--version` also names the newest database schema this binary reads and writes.
+    let version = format!(
+        "{} (database schema {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::store::latest_version()
+    );
+    let parsed = Cli::command()
+        .version(version)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        // --help and --version print to stdout and exit 0; usage errors to stderr, exit 2.
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match run(cli.command) {
         Ok(()) => 0,
         Err(CliError::Usage(m)) => {
-            eprintln!("error: {m}\n\n{USAGE}");
+            eprintln!("error: {m}\n\nFor more information, try '--help'.");
             2
         }
         Err(CliError::Failed(m)) => {
@@ -83,85 +173,36 @@ pub fn main() -> i32 {
     }
 }
 
-/// `--name value` pairs and bare `--flags`, checked against the command's known names.
-pub struct Args<'a> {
-    rest: &'a [String],
-}
-
-impl<'a> Args<'a> {
-    fn new(rest: &'a [String], known: &[&str]) -> Result<Self, CliError> {
-        let mut i = 0;
-        while i < rest.len() {
-            let a = &rest[i];
-            if !known.contains(&a.as_str()) {
-                return Err(CliError::Usage(format!("unknown argument {a:?}")));
-            }
-            i += if rest.get(i + 1).is_some_and(|n| !n.starts_with("--")) {
-                2
-            } else {
-                1
-            };
-        }
-        Ok(Self { rest })
-    }
-
-    pub fn value(&self, name: &str) -> Result<Option<&'a str>, CliError> {
-        match self.rest.iter().position(|a| a == name) {
-            None => Ok(None),
-            Some(i) => self
-                .rest
-                .get(i + 1)
-                .filter(|v| !v.starts_with("--"))
-                .map(|v| Some(v.as_str()))
-                .ok_or_else(|| CliError::Usage(format!("{name} needs a value"))),
-        }
-    }
-
-    pub fn required(&self, name: &str) -> Result<&'a str, CliError> {
-        self.value(name)?
-            .ok_or_else(|| CliError::Usage(format!("{name} is required")))
-    }
-
-    pub fn flag(&self, name: &str) -> bool {
-        self.rest.iter().any(|a| a == name)
-    }
-
-    /// The database named by `--db`, with its key from `--key-file` or the systemd credential.
-    pub fn database(&self) -> Result<Database, CliError> {
-        let path = PathBuf::from(self.required("--db")?);
-        Ok(Database {
-            path,
-            key: self.key("--key-file")?,
-        })
-    }
-
-    pub fn key(&self, flag: &str) -> Result<Option<DbKey>, CliError> {
-        match self.value(flag)? {
-            Some(file) => DbKey::load(Path::new(file))
-                .map(Some)
-                .map_err(CliError::KeyInvalid),
-            None => match DbKey::from_credentials() {
-                Some(k) => k.map(Some).map_err(CliError::KeyInvalid),
-                None => Ok(None),
-            },
-        }
+fn run(command: Option<Command>) -> Result<(), CliError> {
+    match command.unwrap_or_else(|| Command::Demo(serve::DemoArgs::default())) {
+        Command::Demo(a) => serve::demo(&a),
+        Command::Serve(a) => serve::serve_command(&a),
+        Command::AddStaff(a) => admin::add_staff(&a),
+        Command::ResetPassword(a) => admin::reset_password(&a),
+        Command::DisableStaff(a) => admin::disable_staff(&a),
+        Command::AddDevice(a) => admin::add_device(&a),
+        Command::ListDevices(a) => admin::list_devices(&a),
+        Command::AddMetricsToken(a) => admin::add_metrics_token(&a),
+        Command::RevokeDevice(a) => admin::revoke_device(&a),
+        Command::GenKey(a) => admin::gen_key(&a),
+        Command::RotateKey(a) => admin::rotate_key(&a),
+        Command::Backup(a) => admin::backup(&a),
+        Command::Restore(a) => admin::restore(&a),
+        Command::Purge(a) => admin::purge(&a),
+        Command::Hold(a) => admin::hold(&a),
+        Command::VerifyAudit(a) => admin::verify_audit(&a),
+        Command::BreachReport(a) => admin::breach_report(&a),
+        Command::ExportVisitor(a) => admin::export_visitor(&a),
+        Command::MakeCa(a) => admin::make_ca(&a),
     }
 }
 
-fn run(args: &[String]) -> Result<(), CliError> {
-    let (cmd, rest) = args
-        .split_first()
-        .map_or(("demo", &[][..]), |(c, r)| (c.as_str(), r));
-    match cmd {
-        "demo" => serve::demo(&Args::new(rest, &["--listen", "--data", "--no-kiosk"])?),
-        "serve" => serve::serve_command(&Args::new(
-            rest,
-            &["--config", "--db", "--key-file", "--listen", "--log-format"],
-        )?),
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}");
-            Ok(())
-        }
-        other => admin::run(other, rest),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -4,22 +4,67 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Args, CliError};
+use clap::{Args, ValueEnum};
+
+use super::{CliError, KeyArgs};
 use crate::auth::DeviceScope;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::{Gender, Role};
+use crate::logging::{self, LogFormat};
 use crate::provision;
 use crate::server::{Bind, Server, shutdown_signal};
 use crate::store::Database;
 
-fn parse_addr(s: &str) -> Result<SocketAddr, CliError> {
-    s.parse()
-        .map_err(|_| CliError::Usage(format!("{s:?} is not an address like 127.0.0.1:8080")))
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The branch configuration (default: the embedded demo configuration)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The database file
+    #[arg(long, value_name = "FILE", default_value = "counter.db")]
+    db: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Where to listen
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// How log lines are written when not under systemd (under systemd: the journal)
+    #[arg(long, value_enum, default_value_t = LogFormatArg::Text)]
+    log_format: LogFormatArg,
 }
 
-fn listen_arg(a: &Args<'_>) -> Result<SocketAddr, CliError> {
-    parse_addr(a.value("--listen")?.unwrap_or("127.0.0.1:8080"))
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormatArg {
+    /// Plain text, coloured on a terminal
+    Text,
+    /// One JSON object a line
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to listen
+    #[arg(long, value_name = "ADDR", default_value = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// Where the demo keeps its database and tokens
+    #[arg(long, value_name = "DIR", default_value = "demo-data")]
+    data: PathBuf,
+    /// Do not open the kiosk window
+    #[arg(long)]
+    no_kiosk: bool,
+}
+
+impl Default for DemoArgs {
+    fn default() -> Self {
+        Self {
+            listen: DEFAULT_LISTEN.parse().expect("a valid address"),
+            data: PathBuf::from("demo-data"),
+            no_kiosk: false,
+        }
+    }
 }
 
 /// The embedded demo branch, its public address being where it listens (the `Origin` check and
@@ -36,47 +81,25 @@ fn demo_config(listen: SocketAddr) -> Config {
 }
 
 /// `serve`: a branch from its configuration file (or the embedded demo configuration).
-pub fn serve_command(a: &Args<'_>) -> Result<(), CliError> {
-    let config = match a.value("--config")? {
-        Some(p) => Config::load(Path::new(p)).map_err(CliError::Failed)?,
-        None => demo_config(listen_arg(a)?),
+pub fn serve_command(a: &ServeArgs) -> Result<(), CliError> {
+    let config = match &a.config {
+        Some(p) => Config::load(p).map_err(CliError::Failed)?,
+        None => demo_config(a.listen),
     };
     let db = Database {
-        path: PathBuf::from(a.value("--db")?.unwrap_or("counter.db")),
-        key: a.key("--key-file")?,
+        path: a.db.clone(),
+        key: a.key.load()?,
     };
-    let listen = listen_arg(a)?;
-    let json = match a.value("--log-format")?.unwrap_or("text") {
-        "text" => false,
-        "json" => true,
-        other => {
-            return Err(CliError::Usage(format!(
-                "--log-format is text or json, not {other:?}"
-            )));
-        }
-    };
-    init_logging(json);
+    logging::init(match a.log_format {
+        LogFormatArg::Text => LogFormat::Text,
+        LogFormatArg::Json => LogFormat::Json,
+    });
     if !db.is_encrypted() {
         tracing::warn!(
             "the database is not encrypted: give --key-file or the db-key credential on a branch"
         );
     }
-    serve(config, &db, listen, None)
-}
-
-/// Logs carry no personal data (nothing personal is ever passed to `tracing`); JSON for a branch
-/// box's journal, text for a person at a terminal.
-fn init_logging(json: bool) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
-    let _ = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    serve(config, &db, a.listen, None)
 }
 
 /// Threads for blocking work (SQLite reads, Argon2).
@@ -117,6 +140,11 @@ fn serve(
             None => Bind::Plain(listener),
         };
         tracing::info!(%addr, tls = tls.is_some(), "counter-server listening");
+        crate::systemd::notify_ready();
+        tokio::spawn(crate::systemd::watchdog(
+            server.state.engine.clone(),
+            server.state.shutdown.clone(),
+        ));
         if let Some(f) = announce {
             f(addr);
         }
@@ -153,11 +181,9 @@ const DEMO_STAFF: [(&str, &str, Role, Gender); 4] = [
 ];
 
 /// `demo`: the demo branch, unencrypted, in `--data` (default `./demo-data`).
-pub fn demo(a: &Args<'_>) -> Result<(), CliError> {
-    let listen = parse_addr(a.value("--listen")?.unwrap_or("127.0.0.1:8080"))?;
-    let data = Path::new(a.value("--data")?.unwrap_or("demo-data"));
-    let open_kiosk = !a.flag("--no-kiosk");
-    init_logging(false);
+pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
+    let (listen, data, open_kiosk) = (a.listen, a.data.as_path(), !a.no_kiosk);
+    logging::init(LogFormat::Text);
     std::fs::create_dir_all(data)
         .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", data.display())))?;
     let db = Database::plain(data.join("counter.db"));

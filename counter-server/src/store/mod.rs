@@ -4,7 +4,9 @@
 //! - `writes`: persisting a planned `Change` and everything issued with a ticket.
 //! - `visits`: the visit at a desk: intake reads, checklist, follow-ups, notes, alerts, audit rows.
 //! - `reads`: a small pool of read connections for lookups that need no queue rule.
+//! - `admin`: the command line's jobs on a database file (rotation, purge, holds, audit checks).
 
+pub mod admin;
 pub mod audit;
 pub mod backup;
 pub mod engine;

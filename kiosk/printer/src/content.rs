@@ -5,8 +5,9 @@
 //! that must go through review (the oracle test destructures this struct field by field so that it fails to
 //! compile when one is added).
 
-use jiff::Timestamp;
-use jiff::tz::{self, TimeZone};
+use chrono::FixedOffset;
+
+use crate::time::Timestamp;
 
 /// Everything printed on a ticket. Deliberately has no field for a name, ID, phone or need.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,20 +49,11 @@ pub(crate) fn label_caption() -> String {
     format!("رقم دورك  {}", ltr("Your number"))
 }
 
-/// Asia/Riyadh, from the system's time zone database when present.
-///
-/// Saudi Arabia has kept UTC+03:00 without daylight saving since 1947, so a fixed offset is an exact fallback
-/// on a kiosk image without tzdata.
-pub(crate) fn riyadh() -> TimeZone {
-    TimeZone::get("Asia/Riyadh").unwrap_or_else(|_| TimeZone::fixed(tz::offset(3)))
-}
-
 /// The date and time line: `التاريخ والوقت: 2026-11-24 14:05` with the value kept left to right.
-pub(crate) fn date_line(issued_at: Timestamp, zone: &TimeZone) -> String {
-    let local = issued_at.to_zoned(zone.clone());
+pub(crate) fn date_line(issued_at: Timestamp, zone: FixedOffset) -> String {
     format!(
         "التاريخ والوقت:  {}",
-        ltr(&local.strftime("%Y-%m-%d  %H:%M").to_string())
+        ltr(&issued_at.format_at(zone, "%Y-%m-%d  %H:%M"))
     )
 }
 
@@ -100,13 +92,11 @@ mod tests {
     fn date_is_riyadh_local_time_kept_ltr() {
         // 11:05 UTC is 14:05 in Riyadh.
         let t: Timestamp = "2026-11-24T11:05:00Z".parse().unwrap();
-        let line = date_line(t, &riyadh());
+        let line = date_line(t, crate::time::riyadh());
         assert!(
             line.ends_with("\u{2066}2026-11-24  14:05\u{2069}"),
             "{line}"
         );
-        // The fallback zone gives the same result.
-        assert_eq!(line, date_line(t, &TimeZone::fixed(tz::offset(3))));
     }
 
     #[test]

@@ -230,7 +230,7 @@ fn draw(
     block(
         &mut canvas,
         &mut y,
-        &content::date_line(t.issued_at, &content::riyadh()),
+        &content::date_line(t.issued_at, crate::time::riyadh()),
         one_line(arabic(s.date, false)),
     );
 

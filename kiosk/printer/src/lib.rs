@@ -14,6 +14,7 @@
 //! - `print`: [`print_ticket`], one job: draw, encode, check, send, check again.
 //! - `virtual_printer`: writes `<label>-<n>.bin` and `.png` instead of printing (demo, tests).
 //! - `worker`: [`PrintWorker`], the print thread, so printing never blocks the UI.
+//! - `time`: [`Timestamp`], when a ticket was issued, and Riyadh's clock.
 //! - `fault`: [`PrintFault`], why a ticket did not print, in Arabic and English.
 //! - `fake_printer` (feature `test-support`): a loopback TCP printer with settable faults, for tests.
 //!
@@ -32,6 +33,7 @@ mod print;
 mod raster;
 mod status;
 mod text;
+mod time;
 mod transport;
 mod virtual_printer;
 mod worker;
@@ -53,5 +55,4 @@ pub use status::{BadReply, PrinterStatus};
 pub use virtual_printer::VirtualOutput;
 pub use worker::PrintWorker;
 
-/// Re-exported so callers can build [`TicketContent::issued_at`] without naming the crate version.
-pub use jiff::Timestamp;
+pub use time::Timestamp;

@@ -2,6 +2,7 @@
 //! One binary with modules, so the suite links once.
 
 mod bad_input;
+mod cli;
 mod closed_tickets;
 mod concurrency;
 mod connections;
