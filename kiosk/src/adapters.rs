@@ -277,6 +277,7 @@ impl App {
         api.set_hearing(d.needs.hearing);
         api.set_companion(d.needs.companion);
         api.set_not_safe(d.feels_unsafe);
+        api.set_priority_asked(d.priority_asked);
         api.set_elderly(d.needs.elderly);
         api.set_pregnancy(d.needs.pregnancy);
         api.set_named_disability(d.needs.named_disability);
@@ -417,6 +418,7 @@ pub fn texts(lang: Lang) -> Texts {
         hearing: l.hearing.into(),
         companion: l.companion.into(),
         not_safe: l.not_safe.into(),
+        priority_asked: l.priority_asked.into(),
         elderly: l.elderly.into(),
         pregnancy: l.pregnancy.into(),
         other_disability: l.other_disability.into(),
@@ -479,6 +481,9 @@ fn review_rows(flow: &Flow) -> Vec<ReviewRow> {
     }
     if d.needs.companion {
         needs.push(l.companion);
+    }
+    if d.priority_asked {
+        needs.push(l.priority_asked);
     }
     if d.feels_unsafe {
         needs.push(l.not_safe);

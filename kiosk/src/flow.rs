@@ -125,6 +125,9 @@ pub struct Draft {
     /// Index into `text::INTERPRETER` (0 = none).
     pub interpreter: usize,
     pub feels_unsafe: bool,
+    /// "I need priority", asked on the notice screen without details: sent as the ticket's
+    /// class, with no reason, so a visitor need not give personal data to be served first.
+    pub priority_asked: bool,
     pub active: Field,
     pub keyboard_arabic: bool,
 }
@@ -539,7 +542,7 @@ impl Flow {
     }
 
     /// 0 wheelchair, 1 hearing, 2 companion, 3 "I do not feel safe right now", 4 elderly,
-    /// 5 pregnancy, 6 another disability.
+    /// 5 pregnancy, 6 another disability, 7 priority without details.
     pub fn toggle_need(&mut self, i: usize, now: Instant) {
         self.touch(now);
         let d = &mut self.draft;
@@ -554,6 +557,10 @@ impl Flow {
             4 => Need::Elderly,
             5 => Need::Pregnancy,
             6 => Need::NamedDisability,
+            7 => {
+                d.priority_asked = !d.priority_asked;
+                return;
+            }
             _ => return,
         };
         d.needs.toggle(need);
@@ -607,7 +614,11 @@ impl Flow {
         let gender_preference = d.gender.filter(|_| d.with_details);
         Some(TicketRequest {
             service,
-            priority: Priority::Normal,
+            priority: if d.priority_asked {
+                Priority::Priority
+            } else {
+                Priority::Normal
+            },
             gender_preference,
             intake,
             // Never needs the details: "I do not feel safe" may be said without consent.
@@ -871,6 +882,23 @@ mod tests {
         f.toggle_need(3, t0 + 3 * S);
         f.toggle_need(3, t0 + 3 * S);
         assert!(!f.request().unwrap().feels_unsafe);
+    }
+
+    #[test]
+    fn priority_is_asked_for_without_details_and_not_kept_for_the_next_visitor() {
+        let (mut f, t0) = flow();
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.toggle_need(7, t0 + 3 * S);
+        let req = f.request().unwrap();
+        assert_eq!(req.priority, Priority::Priority);
+        // No reason and no personal data travel with it.
+        assert!(req.intake.is_none() && !req.feels_unsafe && req.gender_preference.is_none());
+        // The next visitor starts with an ordinary request.
+        f.start_over(t0 + 4 * S);
+        f.take_number(t0 + 5 * S);
+        f.choose_service(0, t0 + 6 * S);
+        assert_eq!(f.request().unwrap().priority, Priority::Normal);
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct Labels {
     pub hearing: &'static str,
     pub companion: &'static str,
     pub not_safe: &'static str,
+    /// Priority asked for on the notice screen, without saying which reason (policy: older
+    /// people, pregnancy, a disability).
+    pub priority_asked: &'static str,
     pub elderly: &'static str,
     pub pregnancy: &'static str,
     /// "Another disability": a choice, never a description of it.
@@ -104,6 +107,7 @@ pub static AR: Labels = Labels {
     hearing: "لدي صعوبة في السمع",
     companion: "معي مرافق",
     not_safe: "لا أشعر بالأمان الآن",
+    priority_asked: "أحتاج أولوية (كبير السن، حامل، إعاقة)",
     elderly: "أنا من كبار السن",
     pregnancy: "أنا حامل",
     other_disability: "لدي إعاقة أخرى",
@@ -166,6 +170,7 @@ pub static EN: Labels = Labels {
     hearing: "I have difficulty hearing",
     companion: "Someone is with me",
     not_safe: "I do not feel safe right now",
+    priority_asked: "I need priority (older, pregnant, disability)",
     elderly: "I am an older person",
     pregnancy: "I am pregnant",
     other_disability: "I have another disability",

@@ -5,7 +5,7 @@
 //! the visitor who gave no details, the silent `not_safe` alert. Nothing on the kiosk's ticket
 //! screen or paper ticket says why.
 //! Screenshots (with `UPDATE_SCREENSHOTS=1`):
-//! docs/screenshots/kiosk-<notice-not-safe|needs-priority|review-priority|review-all-needs>-<ar|en>-<orientation>.png.
+//! docs/screenshots/kiosk-<notice-not-safe|notice-priority|needs-priority|review-priority|review-all-needs>-<ar|en>-<orientation>.png.
 //! One test per file: the headless platform can be installed once per process.
 
 mod common;
@@ -54,6 +54,7 @@ fn priority_needs_and_not_feeling_safe_reach_the_server_in_both_languages_and_or
             assert_inside(
                 &h,
                 &[
+                    l.priority_asked,
                     l.not_safe,
                     l.skip_details,
                     l.give_details,
@@ -85,6 +86,31 @@ fn priority_needs_and_not_feeling_safe_reach_the_server_in_both_languages_and_or
                 ),
                 1,
                 "{what}: the supervisor's silent alert"
+            );
+            nothing_says_why(&h, l, &what);
+            h.tap(l.done);
+
+            // "I need priority" on the notice screen, then no details: the class and nothing
+            // else reaches the server.
+            open_notice(&h, l);
+            h.tap(l.priority_asked);
+            assert!(
+                ui_api(&h).get_priority_asked(),
+                "{what}: the option shows it is ticked"
+            );
+            h.shot(&format!("notice-priority-{lang}-{orient}"));
+            h.tap(l.skip_details);
+            let id = ticket_id(&h);
+            assert_eq!(class(id), "priority", "{what}");
+            assert_eq!(
+                count("SELECT COUNT(*) FROM intakes WHERE ticket_id = ?1", id),
+                0,
+                "{what}: no intake, no personal data"
+            );
+            assert_eq!(
+                count("SELECT COUNT(*) FROM alerts WHERE ticket_id = ?1", id),
+                0,
+                "{what}: no alert"
             );
             nothing_says_why(&h, l, &what);
             h.tap(l.done);
@@ -210,7 +236,13 @@ fn ticket_id(h: &Harness) -> i64 {
 
 /// The ticket screen and the paper ticket look like any other's.
 fn nothing_says_why(h: &Harness, l: &Labels, what: &str) {
-    for label in [l.not_safe, l.elderly, l.pregnancy, l.other_disability] {
+    for label in [
+        l.not_safe,
+        l.priority_asked,
+        l.elderly,
+        l.pregnancy,
+        l.other_disability,
+    ] {
         assert!(
             h.texts(label).is_empty(),
             "{what}: {label:?} on the ticket screen"
