@@ -118,10 +118,13 @@ pub async fn issue(
                 PriorityInput::Normal => Priority::Normal,
                 PriorityInput::Priority => Priority::Priority,
             },
-            &b.intake
-                .as_ref()
-                .map(|i| intake::for_priority(&i.needs))
-                .unwrap_or_default(),
+            &crate::domain::needs::Needs {
+                feels_unsafe,
+                ..b.intake
+                    .as_ref()
+                    .map(|i| intake::for_priority(&i.needs))
+                    .unwrap_or_default()
+            },
         ),
         gender_preference: b.gender_preference.map(|g| match g {
             GenderInput::Female => Gender::Female,

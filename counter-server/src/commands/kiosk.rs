@@ -17,7 +17,8 @@ pub struct IssueCommand {
     pub request_hash: [u8; 32],
     pub request: IssueRequest,
     pub intake: Option<Intake>,
-    /// "I do not feel safe right now" (with or without an intake): urgent, and a silent alert.
+    /// "I do not feel safe right now" (with or without an intake): the class is already urgent
+    /// (`domain::needs::class_for`); here it raises the supervisor's silent alert.
     pub feels_unsafe: bool,
 }
 
@@ -46,13 +47,7 @@ pub async fn issue_ticket(
                 }
                 return replay(ctx, prev);
             }
-            let mut request = cmd.request.clone();
-            let unsafe_visitor = cmd.feels_unsafe;
-            if unsafe_visitor {
-                // Silent: the ticket looks like any other; only the order and the alert change.
-                request.priority = Priority::Urgent;
-            }
-            let change = ctx.queue.plan_issue(&request, ctx.now)?;
+            let change = ctx.queue.plan_issue(&cmd.request, ctx.now)?;
             let ticket = change.issued[0].clone();
             let label = ctx.queue.label_of(&ticket);
             let people_ahead = ctx.queue.people_ahead_of(&ticket);
@@ -74,7 +69,7 @@ pub async fn issue_ticket(
                     ctx.now,
                 )?;
             }
-            let alert = if unsafe_visitor {
+            let alert = if cmd.feels_unsafe {
                 Some(writes::raise_alert(
                     ctx.tx, "not_safe", None, ticket.id, ctx.now,
                 )?)

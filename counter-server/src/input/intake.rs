@@ -39,6 +39,7 @@ pub fn for_priority(needs: &Needs) -> crate::domain::needs::Needs {
         elderly: needs.elderly,
         pregnancy: needs.pregnancy,
         named_disability: needs.any_disability(),
+        feels_unsafe: false,
     }
 }
 
