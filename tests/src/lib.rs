@@ -107,6 +107,21 @@ impl Api {
         r.json["token"].as_str().expect("token").to_string()
     }
 
+    /// Logs in and signs in at `desk`; returns the session token.
+    pub async fn login_at_desk(&self, username: &str, desk: u32) -> String {
+        let token = self.login(username).await;
+        let r = self
+            .post(&format!("/api/v1/desks/{desk}/sign-in"), &token, None)
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NO_CONTENT,
+            "{username} at desk {desk}: {}",
+            r.text
+        );
+        token
+    }
+
     /// Opens the event stream and returns a channel of `(event, data)` pairs.
     pub async fn events(
         &self,

@@ -13,20 +13,6 @@ async fn issue(api: &Api, kiosk: &str, body: Value) -> Value {
     r.json
 }
 
-async fn signed_in(api: &Api, user: &str, desk: u32) -> String {
-    let token = api.login(user).await;
-    let r = api
-        .post(&format!("/api/v1/desks/{desk}/sign-in"), &token, None)
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::NO_CONTENT,
-        "{user} at {desk}: {}",
-        r.text
-    );
-    token
-}
-
 /// (action, reason, staff) of the audit rows about a ticket, in order.
 fn audit_rows(server: &TestServer, ticket: i64) -> Vec<(String, Option<String>, Option<i64>)> {
     let conn = rusqlite::Connection::open(server.db_path()).unwrap();
@@ -49,7 +35,7 @@ async fn a_transferred_ticket_keeps_its_label_and_the_target_line_keeps_issuing_
     let b1 = issue(&api, &kiosk, json!({ "service": "follow_up" })).await;
     assert_eq!(b1["label"], "B-001");
     let b1_token = b1["status_token"].as_str().unwrap().to_string();
-    let amal = signed_in(&api, "amal", 1).await;
+    let amal = api.login_at_desk("amal", 1).await;
     let called = api.post("/api/v1/desks/1/call-next", &amal, None).await;
     assert_eq!(called.json["label"], "B-001");
     let id = called.json["id"].as_i64().unwrap();
@@ -76,7 +62,7 @@ async fn a_transferred_ticket_keeps_its_label_and_the_target_line_keeps_issuing_
         let d = issue(&api, &kiosk, json!({ "service": "social_research" })).await;
         assert_eq!(d["label"], expected);
     }
-    let huda = signed_in(&api, "huda", 4).await;
+    let huda = api.login_at_desk("huda", 4).await;
     let at_research = api.post("/api/v1/desks/4/call-next", &huda, None).await;
     assert_eq!(
         (
@@ -128,8 +114,8 @@ async fn a_desk_may_not_pull_cancel_or_call_a_ticket_of_a_line_it_does_not_serve
     let new_request = issue(&api, &kiosk, json!({ "service": "new_request" })).await["id"]
         .as_i64()
         .unwrap();
-    let amal = signed_in(&api, "amal", 1).await;
-    let badr = signed_in(&api, "badr", 3).await;
+    let amal = api.login_at_desk("amal", 1).await;
+    let badr = api.login_at_desk("badr", 3).await;
     let before = counts(server.db_path());
 
     // Desk 1 does not serve social research: no transfer to itself, no call, no cancel, no intake.
@@ -211,9 +197,9 @@ async fn a_direct_call_keeps_the_same_gender_request_and_only_a_supervisor_overr
     .await["id"]
         .as_i64()
         .unwrap();
-    let _amal = signed_in(&api, "amal", 1).await;
-    let badr = signed_in(&api, "badr", 2).await;
-    let sami = signed_in(&api, "sami", 3).await;
+    let _amal = api.login_at_desk("amal", 1).await;
+    let badr = api.login_at_desk("badr", 2).await;
+    let sami = api.login_at_desk("sami", 3).await;
 
     // A female desk is open and the visitor has just arrived: the male desks may not call her.
     let call = |token: String, desk: u32, body: Value| {
@@ -285,7 +271,7 @@ async fn a_supervisor_acts_on_any_line_and_every_override_is_audited() {
         .as_i64()
         .unwrap();
     // At desk 3 (follow_up, inquiry), calling a new_request ticket is an override.
-    let sami = signed_in(&api, "sami", 3).await;
+    let sami = api.login_at_desk("sami", 3).await;
     let r = api
         .post(
             "/api/v1/desks/3/call",

@@ -15,15 +15,6 @@ async fn issue(api: &Api, kiosk: &str, service: &str) -> Value {
     r.json
 }
 
-async fn signed_in(api: &Api, user: &str, desk: u32) -> String {
-    let token = api.login(user).await;
-    let r = api
-        .post(&format!("/api/v1/desks/{desk}/sign-in"), &token, None)
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
-    token
-}
-
 /// (action, reason, staff, desk) of one audit row.
 type AuditRow = (String, Option<String>, Option<i64>, Option<i64>);
 
@@ -69,7 +60,7 @@ async fn a_desk_raises_a_waiting_ticket_to_priority_and_it_is_called_before_earl
     let first = issue(&api, &kiosk, "inquiry").await;
     let second = issue(&api, &kiosk, "inquiry").await;
     let id = second["id"].as_i64().unwrap();
-    let amal = signed_in(&api, "amal", 1).await;
+    let amal = api.login_at_desk("amal", 1).await;
     let stored = |id: i64| -> (String, String) {
         let conn = rusqlite::Connection::open(server.db_path()).unwrap();
         conn.query_row(
@@ -134,8 +125,8 @@ async fn a_class_is_only_raised_and_only_by_a_desk_of_the_tickets_line() {
     let new_request = issue(&api, &kiosk, "new_request").await["id"]
         .as_i64()
         .unwrap();
-    let amal = signed_in(&api, "amal", 1).await;
-    let badr = signed_in(&api, "badr", 3).await;
+    let amal = api.login_at_desk("amal", 1).await;
+    let badr = api.login_at_desk("badr", 3).await;
 
     let before = counts(server.db_path());
     // Desk 3 does not serve new_request.
@@ -222,7 +213,7 @@ async fn a_supervisor_raises_from_any_line_audited_and_the_display_never_hears_o
     let rows: Vec<String> = audit_rows(&server, id).into_iter().map(|r| r.0).collect();
     assert_eq!(rows, ["raise_to_urgent", "override_line"]);
 
-    let amal = signed_in(&api, "amal", 1).await;
+    let amal = api.login_at_desk("amal", 1).await;
     let called = api.post("/api/v1/desks/1/call-next", &amal, None).await;
     assert_eq!(called.json["id"].as_i64(), Some(id), "{}", called.text);
 
