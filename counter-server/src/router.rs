@@ -13,7 +13,7 @@ use tracing::Level;
 
 use crate::http::error::ApiError;
 use crate::http::security::{self, RequestId};
-use crate::http::{AppState, extract};
+use crate::http::{AppState, compression, extract};
 use crate::{api, web};
 
 /// Every route of the server (the API's are listed in `api::routes` and `openapi.json`).
@@ -30,7 +30,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The layers around every route, from the inside out: a panic becomes `500 internal` in the
 /// error shape; one access-log line per request, by route template; the body limit; the
-/// security guard (request shape, `Origin`, headers, request id).
+/// security guard (request shape, `Origin`, headers, request id); compression.
 fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     routes
         .layer(CatchPanicLayer::custom(panicked))
@@ -44,6 +44,7 @@ fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        .layer(compression::layer())
         .with_state(state)
 }
 

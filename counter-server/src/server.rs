@@ -101,10 +101,9 @@ async fn maintenance(
     }
 }
 
-/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`), its replies
-/// compressed for the clients that ask (`web::compression`).
+/// The router for a state (what tests drive with `tower::ServiceExt::oneshot`).
 pub fn app(state: AppState) -> Router {
-    router::router(state).layer(crate::web::compression::layer())
+    router::router(state)
 }
 
 impl Server {

@@ -6,9 +6,11 @@
 //! - `extract`: JSON bodies, the caller behind a token, ids in paths, the client's address;
 //! - `cookies`: the two browser cookies; `security`: headers, the `Origin` check, `RequestId`,
 //!   and `guard`, the middleware around every route; `request_shape`: shapes refused first;
-//! - `events`: the event streams, projected for each audience;
+//! - `events`: the event streams, projected for each audience; `compression`: the replies made
+//!   per request, compressed for the clients that ask;
 //! - `views`: wire names and the staff view of a ticket.
 
+pub mod compression;
 pub mod cookies;
 pub mod error;
 pub mod events;

@@ -4,12 +4,11 @@
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
-//! authenticate differs (`http::cookies`). `compression` compresses the replies made per request.
+//! authenticate differs (`http::cookies`).
 //! Built on the HTTP base (`crate::http`: cookies, the security guard, request shapes); never
 //! imports `api`.
 
 pub mod assets;
-pub mod compression;
 pub mod metrics_page;
 pub mod pages;
 
