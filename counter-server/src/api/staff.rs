@@ -100,7 +100,7 @@ pub async fn queue(State(s): State<AppState>, caller: Caller) -> Result<Json<Que
             .map(|d| DeskDto {
                 id: d.id,
                 kind: desk_kind_str(d.kind),
-                services: d.services,
+                services: d.services.into_iter().map(String::from).collect(),
                 staffed: d.on_duty.is_some(),
                 paused: d.paused,
             })

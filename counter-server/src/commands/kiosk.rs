@@ -108,7 +108,7 @@ pub async fn issue_ticket(
             Ok(IssuedTicket {
                 id: ticket.id,
                 label,
-                service: ticket.service,
+                service: ticket.service.into(),
                 people_ahead,
                 estimated_wait_minutes,
                 status_token: token,

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Desk, DeskId, DeskKind, Gender, Priority, Route, Ticket, TicketId};
+use super::model::{
+    Desk, DeskId, DeskKind, Gender, Priority, Route, ServiceCode, Ticket, TicketId,
+};
 
 /// A place in line: class, issue time, id (`Ticket::order_key`).
 pub type Place = (Priority, DateTime<Utc>, TicketId);
@@ -23,7 +25,7 @@ pub type Place = (Priority, DateTime<Utc>, TicketId);
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LineKey {
     /// The line of a service (`Ticket::line`).
-    Service(String),
+    Service(ServiceCode),
     /// Referred to the social researchers.
     Research,
     /// Transferred to one named desk.

@@ -3,12 +3,14 @@
 //! - `model`: the nouns (tickets, desks, services, priority classes).
 //! - `transitions`: the ticket state machine table.
 //! - `routing`: which ticket a desk calls next, and who may touch a waiting ticket.
+//! - `active`: the active tickets by id, packed (a big day is mostly waiting tickets).
 //! - `lines`: the waiting tickets indexed by line and place, so no request walks the whole day.
 //! - `numbering`: service day (Asia/Riyadh) and labels.
 //! - `queue`: `Queue`, the live queue, with plan/apply operations.
 //! - `needs`: which needs give the `priority` class.
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
+pub mod active;
 pub mod lines;
 pub mod model;
 pub mod needs;

@@ -1,5 +1,10 @@
 //! The nouns of the queue: services, desks, staff, tickets. Plain data, no I/O.
 
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 pub type TicketId = i64;
@@ -75,10 +80,83 @@ pub enum Outcome {
     Other,
 }
 
+/// A service's code (`new_request`). Every ticket names two (its issuing service and its line);
+/// the queue hands them out shared with its `Service` (`Queue::shared_code`), so a big day holds one
+/// copy per service instead of two heap strings per ticket (and a line lookup clones no string).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceCode(Arc<str>);
+
+impl ServiceCode {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for ServiceCode {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for ServiceCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ServiceCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for ServiceCode {
+    fn from(code: &str) -> Self {
+        Self(code.into())
+    }
+}
+
+impl From<String> for ServiceCode {
+    fn from(code: String) -> Self {
+        Self(code.into())
+    }
+}
+
+impl From<ServiceCode> for String {
+    fn from(code: ServiceCode) -> Self {
+        code.0.to_string()
+    }
+}
+
+impl PartialEq<str> for ServiceCode {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for ServiceCode {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for ServiceCode {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl serde::Serialize for ServiceCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// A service as the queue sees it. Public names live in the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Service {
-    pub code: String,
+    pub code: ServiceCode,
     /// A neutral letter, never a word that reveals why someone came.
     pub prefix: String,
     pub average_service_minutes: u32,
@@ -95,7 +173,7 @@ pub struct OnDuty {
 pub struct Desk {
     pub id: DeskId,
     pub kind: DeskKind,
-    pub services: Vec<String>,
+    pub services: Vec<ServiceCode>,
     pub on_duty: Option<OnDuty>,
     pub paused: bool,
     /// Non-normal tickets this desk called in a row (anti-starvation rule).
@@ -123,9 +201,9 @@ impl Desk {
 pub struct Ticket {
     pub id: TicketId,
     /// The service that issued the ticket: with `number`, its label for life (`B-001` stays `B-001`).
-    pub service: String,
+    pub service: ServiceCode,
     /// The service line it waits in now; a transfer to another service changes only this.
-    pub line: String,
+    pub line: ServiceCode,
     pub service_day: NaiveDate,
     pub number: u32,
     pub priority: Priority,

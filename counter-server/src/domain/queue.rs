@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::QueueError;
+use super::active::ActiveTickets;
 use super::lines::Lines;
 use super::model::*;
 use super::numbering::{label, service_day};
@@ -126,11 +127,10 @@ pub struct CallAs {
 #[derive(Clone, Debug)]
 pub struct Queue {
     policy: QueuePolicy,
-    services: BTreeMap<String, Service>,
+    services: BTreeMap<ServiceCode, Service>,
     desks: BTreeMap<DeskId, Desk>,
     /// Waiting, called and serving tickets; finished ones leave memory (they stay in storage).
-    /// A B-tree: denser than a hash table for a big day, and it never rehashes all at once.
-    active: BTreeMap<TicketId, Ticket>,
+    active: ActiveTickets,
     // Indexes of `active`, kept by `put`/`take`, so that no request walks every ticket:
     /// The waiting tickets by line and place.
     lines: Lines,
@@ -139,7 +139,7 @@ pub struct Queue {
     /// How many waiting or called tickets each service day still has (for the rollover).
     open_days: BTreeMap<NaiveDate, usize>,
     /// Last number given per (service, service day).
-    counters: HashMap<(String, NaiveDate), u32>,
+    counters: HashMap<(ServiceCode, NaiveDate), u32>,
     next_id: TicketId,
 }
 
@@ -158,11 +158,14 @@ impl Queue {
             policy,
             services: services.into_iter().map(|s| (s.code.clone(), s)).collect(),
             desks: desks.into_iter().map(|d| (d.id, d)).collect(),
-            active: BTreeMap::new(),
+            active: ActiveTickets::default(),
             lines: Lines::default(),
             at_desk: HashMap::new(),
             open_days: BTreeMap::new(),
-            counters: last_numbers.into_iter().collect(),
+            counters: last_numbers
+                .into_iter()
+                .map(|((code, day), n)| ((ServiceCode::from(code), day), n))
+                .collect(),
             next_id: max_id + 1,
         };
         for t in active {
@@ -179,8 +182,10 @@ impl Queue {
     }
 
     /// Adds or replaces an active ticket, keeping the indexes.
-    fn put(&mut self, t: Ticket) {
+    fn put(&mut self, mut t: Ticket) {
         self.take(t.id);
+        t.service = self.shared_code(&t.service);
+        t.line = self.shared_code(&t.line);
         match t.state {
             TicketState::Waiting => self.lines.insert(&t),
             TicketState::Called | TicketState::Serving => {
@@ -193,7 +198,7 @@ impl Queue {
         if matches!(t.state, TicketState::Waiting | TicketState::Called) {
             *self.open_days.entry(t.service_day).or_default() += 1;
         }
-        self.active.insert(t.id, t);
+        self.active.insert(t);
     }
 
     /// Removes an active ticket and its index entries.
@@ -225,6 +230,14 @@ impl Queue {
         self.services.get(code)
     }
 
+    /// The code as the service holds it, shared rather than copied (a code no longer configured,
+    /// on a ticket from before a configuration change, gets its own copy).
+    fn shared_code(&self, code: &str) -> ServiceCode {
+        self.services
+            .get(code)
+            .map_or_else(|| code.into(), |s| s.code.clone())
+    }
+
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.services.values()
     }
@@ -248,6 +261,7 @@ impl Queue {
         self.active.get(&id)
     }
 
+    /// In no particular order.
     pub fn active_tickets(&self) -> impl Iterator<Item = &Ticket> {
         self.active.values()
     }
@@ -265,7 +279,7 @@ impl Queue {
         TicketRef {
             id: t.id,
             label: self.label_of(t),
-            service: t.service.clone(),
+            service: t.service.to_string(),
             state: t.state,
             priority: t.priority,
         }
@@ -292,20 +306,21 @@ impl Queue {
 
     /// Plans a new ticket with the next number of its service for today.
     pub fn plan_issue(&self, req: &IssueRequest, now: DateTime<Utc>) -> Result<Change, QueueError> {
-        if !self.services.contains_key(&req.service) {
+        if !self.services.contains_key(req.service.as_str()) {
             return Err(QueueError::UnknownService(req.service.clone()));
         }
         let day = service_day(now);
+        let code = self.shared_code(&req.service);
         let number = self
             .counters
-            .get(&(req.service.clone(), day))
+            .get(&(code.clone(), day))
             .copied()
             .unwrap_or(0)
             + 1;
         let ticket = Ticket {
             id: self.next_id,
-            service: req.service.clone(),
-            line: req.service.clone(),
+            service: code.clone(),
+            line: code,
             service_day: day,
             number,
             priority: req.priority,
@@ -585,7 +600,7 @@ impl Queue {
             Action::Transfer(target) => {
                 match target {
                     TransferTarget::Service(s) => {
-                        if !self.services.contains_key(s) {
+                        if !self.services.contains_key(s.as_str()) {
                             return Err(QueueError::UnknownService(s.clone()));
                         }
                         if t.route == Route::Service
@@ -595,7 +610,7 @@ impl Queue {
                             return Err(QueueError::SameLine(id));
                         }
                         // The label stays: only the line changes.
-                        next.line = s.clone();
+                        next.line = self.shared_code(s);
                         next.route = Route::Service;
                         detail = Some(format!("service:{s}"));
                     }
@@ -783,14 +798,14 @@ impl Queue {
         let mut out: BTreeMap<String, (u32, i64, u32)> = self
             .services
             .keys()
-            .map(|k| (k.clone(), (0, 0, 0)))
+            .map(|k| (k.to_string(), (0, 0, 0)))
             .collect();
         for t in self
             .active
             .values()
             .filter(|t| t.state == TicketState::Waiting && t.route == Route::Service)
         {
-            let e = out.entry(t.line.clone()).or_default();
+            let e = out.entry(t.line.to_string()).or_default();
             e.0 += 1;
             e.1 = e.1.max(t.waited_minutes(now));
             if t.priority == Priority::Urgent {

@@ -23,7 +23,7 @@ fn desk(id: DeskId, kind: DeskKind, services: &[&str]) -> Desk {
     Desk {
         id,
         kind,
-        services: services.iter().map(|s| s.to_string()).collect(),
+        services: services.iter().map(|s| (*s).into()).collect(),
         on_duty: None,
         paused: false,
         priority_streak: 0,

@@ -47,8 +47,8 @@ impl From<&TicketView> for StaffTicket {
         Self {
             id: t.id,
             label: v.label.clone(),
-            service: t.service.clone(),
-            line: t.line.clone(),
+            service: t.service.to_string(),
+            line: t.line.to_string(),
             state: state_str(t.state),
             priority: priority_str(t.priority),
             route,

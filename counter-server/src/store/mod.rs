@@ -350,7 +350,7 @@ pub fn load_queue(
         .services
         .iter()
         .map(|s| Service {
-            code: s.code.clone(),
+            code: s.code.as_str().into(),
             prefix: s.prefix.clone(),
             average_service_minutes: s.average_service_minutes,
         })
@@ -375,7 +375,7 @@ pub fn load_queue(
                     services: services
                         .split(',')
                         .filter(|s| !s.is_empty())
-                        .map(str::to_string)
+                        .map(ServiceCode::from)
                         .collect(),
                     on_duty,
                     paused: r.get(4)?,
@@ -443,7 +443,7 @@ pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         ("desk", Some(d)) => Route::Desk(d),
         _ => Route::Service,
     };
-    let service: String = r.get(1)?;
+    let service: ServiceCode = r.get::<_, String>(1)?.into();
     // A row written without a line (by a tool, not the server) waits in its service's line.
     let line: String = r.get(13)?;
     Ok(Ticket {
@@ -451,7 +451,7 @@ pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         line: if line.is_empty() {
             service.clone()
         } else {
-            line
+            line.into()
         },
         service,
         service_day: parse_day(&r.get::<_, String>(2)?),

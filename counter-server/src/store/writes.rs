@@ -28,7 +28,7 @@ pub fn persist_change(
         .ctx("prepare insert ticket")?
         .execute(params![
             t.id,
-            t.service,
+            t.service.as_str(),
             t.service_day.to_string(),
             t.number,
             label,
@@ -42,7 +42,7 @@ pub fn persist_change(
             t.recalls,
             &token_hash[..],
             device,
-            t.line,
+            t.line.as_str(),
         ])
         .ctx("insert ticket")?;
     }
@@ -58,7 +58,7 @@ pub fn persist_change(
         .ctx("prepare update ticket")?
         .execute(params![
             t.id,
-            t.line,
+            t.line.as_str(),
             state_str(t.state),
             route,
             route_desk,
