@@ -169,6 +169,42 @@ pub struct ServiceConfig {
     pub hint_ar: String,
     pub hint_en: String,
     pub average_service_minutes: u32,
+    /// The documents the desk checks for this service (policy 6.2), in the order it checks them.
+    #[serde(default)]
+    pub documents: Vec<DocumentConfig>,
+}
+
+/// One document of a service's checklist: the desk records that it saw it and that it is valid.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentConfig {
+    pub code: String,
+    pub name_ar: String,
+    pub name_en: String,
+    /// Registration waits for it (false: checked only when it applies, e.g. a family member).
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// The desk records its expiry date, which must not have passed ("valid at the time of
+    /// submission", 6.2).
+    #[serde(default)]
+    pub expiry: bool,
+    /// The desk records its number (a case or police report number).
+    #[serde(default)]
+    pub reference: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl DocumentConfig {
+    pub fn rule(&self) -> crate::domain::visit::DocumentRule {
+        crate::domain::visit::DocumentRule {
+            required: self.required,
+            expiry: self.expiry,
+            reference: self.reference,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -232,6 +268,11 @@ impl Config {
         self.services.iter().find(|s| s.code == code)
     }
 
+    /// The documents the desk checks for `service` (none for an unknown service).
+    pub fn documents_of(&self, service: &str) -> &[DocumentConfig] {
+        self.service(service).map_or(&[], |s| &s.documents)
+    }
+
     fn validate(&self) -> Result<(), String> {
         if self.console.idle_seconds == 0 || self.console.idle_seconds > 12 * 3600 {
             return Err("[console] idle_seconds: 1 to 43200".into());
@@ -242,12 +283,7 @@ impl Config {
         let mut codes = HashSet::new();
         let mut prefixes = HashSet::new();
         for s in &self.services {
-            let code_ok = !s.code.is_empty()
-                && s.code.len() <= 40
-                && s.code
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-            if !code_ok {
+            if !is_code(&s.code) {
                 return Err(format!(
                     "service code {:?}: use 1-40 characters of a-z, 0-9 and _",
                     s.code
@@ -265,6 +301,21 @@ impl Config {
             }
             if !prefixes.insert(s.prefix.as_str()) {
                 return Err(format!("prefix {} is used by two services", s.prefix));
+            }
+            let mut documents = HashSet::new();
+            for d in &s.documents {
+                if !is_code(&d.code) || !documents.insert(d.code.as_str()) {
+                    return Err(format!(
+                        "service {}: document code {:?} must be unique, 1-40 characters of a-z, 0-9 and _",
+                        s.code, d.code
+                    ));
+                }
+                if d.name_ar.trim().is_empty() || d.name_en.trim().is_empty() {
+                    return Err(format!(
+                        "service {}: document {} needs name_ar and name_en",
+                        s.code, d.code
+                    ));
+                }
             }
             if s.average_service_minutes == 0 || s.average_service_minutes > 480 {
                 return Err(format!(
@@ -325,6 +376,15 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A code in the configuration (services, documents): 1-40 characters of a-z, 0-9 and `_`.
+fn is_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 40
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 #[cfg(test)]

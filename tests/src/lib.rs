@@ -122,6 +122,53 @@ impl Api {
         token
     }
 
+    /// Everything registering a support request waits for (policy 6.2-6.6), done by the desk
+    /// serving the visitor: each required document of the demo's `new_request` checklist recorded
+    /// valid (a service without documents ignores them), then the three checklist items.
+    pub async fn complete_checklist(&self, ticket: i64, token: &str) {
+        let in_a_year = (chrono::Utc::now() + chrono::Duration::days(365))
+            .date_naive()
+            .to_string();
+        let visit = self
+            .get(&format!("/api/v1/tickets/{ticket}/visit"), Some(token))
+            .await;
+        for d in visit.json["documents"].as_array().into_iter().flatten() {
+            if d["required"] != true {
+                continue;
+            }
+            let body = serde_json::json!({
+                "document": d["code"],
+                "valid": true,
+                "expires_on": in_a_year,
+                "reference": "1448/1",
+            });
+            let r = self
+                .post(
+                    &format!("/api/v1/tickets/{ticket}/documents"),
+                    token,
+                    Some(&body),
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "document {}: {}",
+                d["code"],
+                r.text
+            );
+        }
+        for item in ["documents_checked", "data_confirmed", "committee_told"] {
+            let r = self
+                .post(
+                    &format!("/api/v1/tickets/{ticket}/checklist"),
+                    token,
+                    Some(&serde_json::json!({ "item": item })),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{item}: {}", r.text);
+        }
+    }
+
     /// Opens the event stream and returns a channel of `(event, data)` pairs.
     pub async fn events(
         &self,

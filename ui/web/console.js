@@ -14,7 +14,7 @@
   const $ = (id) => document.getElementById(id);
   const ITEMS = ["documents_checked", "data_confirmed", "committee_told"];
   // Error lines next to the visitor's actions; cleared with the visitor.
-  const VISIT_ERRORS = ["call-error", "visit-error", "checklist-error", "refer-error", "transfer-error", "finish-error"];
+  const VISIT_ERRORS = ["call-error", "visit-error", "checklist-error", "refer-error", "transfer-error", "finish-error", "edit-error", "documents-error"];
   const state = { revealed: null, me: null, services: {}, serviceOrder: [], queue: null, current: null, visit: null, alerts: new Map(), events: null, refreshTimer: 0 };
   const idle = { deadline: 0, timer: 0, lastPing: 0 };
 
@@ -42,6 +42,8 @@
     const code = r.json && r.json.code;
     const key = "err_" + code;
     if (code && AWN_I18N.ar[key]) return awnLang.t(key);
+    // A field's rule (the kiosk's, from awn-core) explains itself in both languages.
+    if (r.json && r.json.field && r.json.message && r.json.message[awnLang.current]) return r.json.message[awnLang.current];
     if (awnLang.current === "ar" && r.json && r.json.message && r.json.message.ar) return r.json.message.ar;
     return awnLang.t("err_generic");
   }
@@ -105,6 +107,14 @@
     $("referral").classList.add("hidden");
     $("intake").classList.add("hidden");
     $("checklist-hint").classList.add("hidden");
+    // What the staff member typed about this visitor goes with them.
+    $("edit-value").value = "";
+    $("edit-field").selectedIndex = 0;
+    $("desk-consent").checked = false;
+    $("notice-text").textContent = "";
+    $("documents").textContent = "";
+    delete $("documents").dataset.ticket;
+    delete $("documents").dataset.shown;
     VISIT_ERRORS.forEach((id) => showError(id, null));
   }
 
@@ -237,8 +247,8 @@
     for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
-    es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); renderAlerts(); });
-    es.addEventListener("alert_acknowledged", (e) => { state.alerts.delete(JSON.parse(e.data).id); renderAlerts(); });
+    es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); alertArrived(a.id, a); state.alerts.set(a.id, a); renderAlerts(); });
+    es.addEventListener("alert_acknowledged", (e) => { const id = JSON.parse(e.data).id; alertArrived(id, null); state.alerts.delete(id); renderAlerts(); });
     es.onerror = () => {
       if (!state.me) return;
       $("conn").classList.remove("hidden");
@@ -408,6 +418,100 @@
       focusNext();
     });
   });
+
+  // ----- completing details and recording documents at the desk (policy 6.2) -----
+  async function reloadVisit(id) {
+    await loadVisit(id);
+    renderVisit();
+  }
+  $("edit-save").addEventListener("click", async () => {
+    const id = state.current.id;
+    const body = { field: $("edit-field").value, value: $("edit-value").value, consent_at_desk: $("desk-consent").checked };
+    const r = await api("POST", "/api/v1/tickets/" + id + "/intake", body, true);
+    showError("edit-error", r);
+    if (!r.ok) return;
+    $("edit-value").value = "";
+    await reloadVisit(id);
+  });
+  async function recordDocument(code, valid) {
+    const id = state.current.id;
+    const body = { document: code, valid };
+    const expiry = $("doc-expiry-" + code);
+    const ref = $("doc-reference-" + code);
+    if (expiry && expiry.value) body.expires_on = expiry.value;
+    if (ref && ref.value.trim()) body.reference = ref.value;
+    const r = await api("POST", "/api/v1/tickets/" + id + "/documents", body, true);
+    showError("documents-error", r);
+    if (r.ok) await reloadVisit(id);
+  }
+
+  function renderDocuments(v) {
+    const ul = $("documents");
+    // Rebuilt only when what it shows changed, so a refresh never takes the focus from a field.
+    const shown = v ? JSON.stringify([v.ticket.id, v.ticket.state, v.documents, awnLang.current]) : "";
+    if (ul.dataset.shown === shown) return;
+    ul.dataset.shown = shown;
+    // Typing in progress survives a re-render of the same visit.
+    const typed = {};
+    if (ul.dataset.ticket === String(v ? v.ticket.id : "")) ul.querySelectorAll("input").forEach((i) => { typed[i.id] = i.value; });
+    ul.dataset.ticket = v ? v.ticket.id : "";
+    ul.textContent = "";
+    const docs = v ? v.documents : [];
+    $("no-documents").classList.toggle("hidden", !v || docs.length > 0);
+    for (const d of docs) {
+      const li = document.createElement("li");
+      li.dataset.document = d.code;
+      const name = document.createElement("b");
+      name.textContent = d.name[awnLang.current] + (d.required ? "" : " (" + awnLang.t("optional") + ")");
+      li.appendChild(name);
+      const row = document.createElement("div");
+      row.className = "row";
+      const field = (kind, type, labelKey) => {
+        const label = document.createElement("label");
+        const span = document.createElement("span");
+        span.textContent = awnLang.t(labelKey) + " ";
+        const input = document.createElement("input");
+        input.type = type;
+        input.id = "doc-" + kind + "-" + d.code;
+        if (type === "text") { input.maxLength = 40; input.dir = "auto"; input.autocomplete = "off"; }
+        const was = d.recorded && (kind === "expiry" ? d.recorded.expires_on : d.recorded.reference);
+        input.value = typed[input.id] !== undefined ? typed[input.id] : (was || "");
+        label.append(span, input);
+        row.appendChild(label);
+      };
+      if (d.expiry) field("expiry", "date", "expires_on");
+      if (d.reference) field("reference", "text", "reference_no");
+      for (const valid of [true, false]) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = valid ? "small" : "secondary small";
+        b.id = "doc-" + (valid ? "valid" : "invalid") + "-" + d.code;
+        b.textContent = awnLang.t(valid ? "doc_valid" : "doc_invalid");
+        b.setAttribute("aria-label", awnLang.t(valid ? "doc_valid" : "doc_invalid") + ": " + d.name[awnLang.current]);
+        b.setAttribute("aria-describedby", "arrive-hint");
+        b.disabled = v.ticket.state !== "serving";
+        b.addEventListener("click", () => recordDocument(d.code, valid));
+        row.appendChild(b);
+      }
+      li.appendChild(row);
+      const done = document.createElement("small");
+      done.className = "done";
+      done.id = "doc-done-" + d.code;
+      if (d.recorded) {
+        const r = d.recorded;
+        done.classList.toggle("bad", !r.valid);
+        // Dates stay left to right inside the Arabic sentence (2031-06-30, never 30-06-2031).
+        const ltr = (text) => { const e = document.createElement("bdi"); e.dir = "ltr"; e.textContent = text; return e; };
+        const staff = document.createElement("bdi");
+        staff.textContent = r.staff;
+        done.append(awnLang.t(r.valid ? "doc_recorded_valid" : "doc_recorded_invalid"));
+        if (r.expires_on) done.append(" · " + awnLang.t("expires_on") + " ", ltr(r.expires_on));
+        done.append(" · " + awnLang.t("doc_by") + " ", staff, " " + awnLang.t("at") + " ", ltr(r.checked_at.replace("T", " ").slice(0, 16)));
+      }
+      li.appendChild(done);
+      ul.appendChild(li);
+    }
+  }
 
   // ----- rendering -----
   function serviceName(code) { const n = state.services[code]; return n ? n[awnLang.current] : code; }
@@ -608,15 +712,33 @@
       $("check-" + item).checked = !!done;
       $("done-" + item).textContent = done ? awnLang.t("done_by") + " " + done.staff + " " + awnLang.t("at") + " " + done.done_at.replace("T", " ").slice(0, 16) : "";
     }
-    const needsChecklist = !!v && $("outcome-select").value === "support_request_registered" && !v.checklist.complete;
+    const missing = v ? v.registration_missing : [];
+    const needsChecklist = !!v && $("outcome-select").value === "support_request_registered" && missing.length > 0;
     $("checklist-hint").classList.toggle("hidden", !needsChecklist);
+    $("registration-missing").textContent = needsChecklist ? "(" + missing.map((i) => awnLang.t(i)).join("، ") + ")" : "";
+    const serving = !!v && v.ticket.state === "serving";
+    $("edit-intake").classList.toggle("hidden", !serving);
+    $("desk-consent-box").classList.toggle("hidden", !(serving && !has));
+    $("notice-text").textContent = v && v.intake_notice ? v.intake_notice[awnLang.current] : "";
+    if (has) $("desk-consent").checked = false;
+    renderDocuments(v);
   }
 
+  // The list as the server answers it, plus what the stream said while the answer travelled: the
+  // answer may have been read before an alert (or its acknowledgement) that is already shown.
+  let alertsInFlight = null;
+  function alertArrived(id, alert) {
+    if (alertsInFlight) alertsInFlight.set(id, alert);
+  }
   async function loadAlerts() {
+    const meanwhile = new Map();
+    alertsInFlight = meanwhile;
     const r = await api("GET", "/api/v1/alerts");
+    if (alertsInFlight === meanwhile) alertsInFlight = null;
     if (!r.ok) return;
     state.alerts.clear();
     r.json.alerts.forEach((a) => state.alerts.set(a.id, a));
+    meanwhile.forEach((a, id) => { if (a) state.alerts.set(id, a); else state.alerts.delete(id); });
     renderAlerts();
   }
 

@@ -14,7 +14,9 @@ use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, StaffCaller, parse_id};
 use crate::http::security::RequestId;
 use crate::http::views::{StaffTicket, local_time};
+use crate::input::{documents as documents_input, intake};
 use crate::store::{role_str, visits};
+use awn_core::Bi;
 
 #[derive(Serialize)]
 pub struct MeDto {
@@ -114,11 +116,62 @@ pub struct FollowUpDto {
     pub earliest_answer_date: String,
 }
 
+/// One document of the service's checklist (policy 6.2) and what the desk recorded of it.
+#[derive(Serialize)]
+pub struct DocumentDto {
+    pub code: String,
+    pub name: Bi,
+    pub required: bool,
+    /// The desk records its expiry date.
+    pub expiry: bool,
+    /// The desk records its number.
+    pub reference: bool,
+    pub recorded: Option<DocumentRecordDto>,
+}
+
+#[derive(Serialize)]
+pub struct DocumentRecordDto {
+    pub valid: bool,
+    pub expires_on: Option<String>,
+    /// Shown only where the intake is shown (the visitor is at this desk, or to supervisors).
+    pub reference: Option<String>,
+    pub checked_at: String,
+    pub staff: String,
+    pub desk: Option<u32>,
+}
+
+fn documents(states: Vec<cmd::DocumentState>) -> Vec<DocumentDto> {
+    states
+        .into_iter()
+        .map(|d| DocumentDto {
+            name: Bi::new(d.config.name_ar, d.config.name_en),
+            code: d.config.code,
+            required: d.config.required,
+            expiry: d.config.expiry,
+            reference: d.config.reference,
+            recorded: d.recorded.map(|r| DocumentRecordDto {
+                valid: r.valid,
+                expires_on: r.expires_on.map(|d| d.to_string()),
+                reference: r.reference,
+                checked_at: local_time(r.checked_at),
+                staff: r.staff_name,
+                desk: r.desk,
+            }),
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 pub struct VisitDto {
     pub ticket: StaffTicket,
     pub intake: Option<IntakeDto>,
     pub checklist: ChecklistDto,
+    pub documents: Vec<DocumentDto>,
+    /// What registering a support request still waits for (policy 6.6): checklist items.
+    pub registration_missing: Vec<&'static str>,
+    /// The data notice the staff member reads to a visitor who gave no details at the kiosk,
+    /// before recording their consent (only while the visit has no intake).
+    pub intake_notice: Option<Bi>,
     pub referral: Option<ReferralDto>,
     pub follow_up: Option<FollowUpDto>,
 }
@@ -150,7 +203,8 @@ pub async fn visit(
 ) -> Result<Json<VisitDto>, ApiError> {
     let who = asker(&caller, request)?;
     let id = parse_id(&id, "id", i64::MAX)?;
-    let v = cmd::view_visit(&s.engine, who, id).await?;
+    let v = cmd::view_visit(&s.engine, s.config.clone(), who, id).await?;
+    let no_intake = v.intake.is_none();
     Ok(Json(VisitDto {
         ticket: StaffTicket::from(&v.ticket),
         intake: v.intake.map(|i| IntakeDto {
@@ -167,6 +221,12 @@ pub async fn visit(
             consent_given_at: local_time(i.consent_given_at),
         }),
         checklist: checklist(v.checks, v.checklist_complete),
+        documents: documents(v.documents),
+        registration_missing: v.registration_missing.iter().map(|i| i.as_str()).collect(),
+        intake_notice: no_intake.then(|| {
+            let n = &s.config.intake_notice;
+            Bi::new(n.ar.clone(), n.en.clone())
+        }),
         referral: v.referral.map(|r| ReferralDto {
             reason: r.reason,
             at: local_time(r.at),
@@ -226,8 +286,122 @@ pub async fn check(
             "item: documents_checked, data_confirmed or committee_told",
         )
     })?;
-    let (items, complete) = cmd::tick(&s.engine, who, id, item).await?;
+    let (items, complete) = cmd::tick(&s.engine, s.config.clone(), who, id, item).await?;
     Ok(Json(checklist(items, complete)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeFieldBody {
+    /// name, national_id, mobile or interpreter_language.
+    pub field: String,
+    /// Checked by the kiosk's rule for the field; blank clears it.
+    pub value: String,
+    /// The visitor gave no details at the kiosk: the staff member read them the data notice and
+    /// they agreed (needed for the first field of such a visitor).
+    #[serde(default)]
+    pub consent_at_desk: bool,
+}
+
+/// `POST /api/v1/tickets/{id}/intake`: the desk serving the visitor fills in or corrects one
+/// field of their details (policy 6.2); audited by field name, never by value.
+pub async fn intake_field(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    Path(id): Path<String>,
+    body: AppJson<IntakeFieldBody>,
+) -> Result<StatusCode, ApiError> {
+    let who = asker(&caller, request)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let body = body.value;
+    let (field, value) = intake::correction(&body.field, &body.value)?;
+    cmd::complete_intake(
+        &s.engine,
+        s.config.clone(),
+        who,
+        id,
+        field,
+        value,
+        body.consent_at_desk,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentBody {
+    /// A document code of the service's checklist (`documents` in the visit).
+    pub document: String,
+    /// Seen and valid; false records that it was shown but is not valid.
+    pub valid: bool,
+    /// YYYY-MM-DD, for a document whose expiry the checklist asks for.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    /// Its number, for a document whose number the checklist asks for.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct DocumentsDto {
+    pub documents: Vec<DocumentDto>,
+}
+
+/// `POST /api/v1/tickets/{id}/documents`: the desk serving the visitor records one document as
+/// seen against the original (policy 6.2), with its expiry date or number where asked.
+pub async fn record_document(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    Path(id): Path<String>,
+    body: AppJson<DocumentBody>,
+) -> Result<Json<DocumentsDto>, ApiError> {
+    let who = asker(&caller, request)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let body = body.value;
+    let input = documents_input::parse(body.expires_on.as_deref(), body.reference.as_deref())?;
+    let states = cmd::record_document(
+        &s.engine,
+        s.config.clone(),
+        who,
+        id,
+        body.document,
+        body.valid,
+        input,
+    )
+    .await?;
+    Ok(Json(DocumentsDto {
+        documents: documents(states),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideBody {
+    pub reason: String,
+}
+
+/// `POST /api/v1/tickets/{id}/registration-override`: a supervisor allows the desk to register
+/// this visit's support request with the checklist incomplete (policy 6.6), with a reason.
+pub async fn override_registration(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    Path(id): Path<String>,
+    body: AppJson<OverrideBody>,
+) -> Result<StatusCode, ApiError> {
+    let staff = caller.staff(Permission::Supervise)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    let reason = crate::input::text::required("reason", &body.value.reason, 500)?;
+    let who = Asker {
+        staff: staff.id,
+        role: staff.role,
+        request_id: request.0,
+    };
+    cmd::override_registration(&s.engine, who, id, reason).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize)]

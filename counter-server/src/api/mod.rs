@@ -60,6 +60,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tickets/{id}/visit", get(console::visit))
         .route("/api/v1/tickets/{id}/reveal", post(console::reveal))
         .route("/api/v1/tickets/{id}/checklist", post(console::check))
+        .route("/api/v1/tickets/{id}/intake", post(console::intake_field))
+        .route(
+            "/api/v1/tickets/{id}/documents",
+            post(console::record_document),
+        )
+        .route(
+            "/api/v1/tickets/{id}/registration-override",
+            post(console::override_registration),
+        )
         .route("/api/v1/alerts", get(console::alerts))
         .route(
             "/api/v1/alerts/{id}/acknowledge",
@@ -153,6 +162,6 @@ mod tests {
             })
             .collect();
         assert_eq!(routes, documented);
-        assert_eq!(routes.len(), 47);
+        assert_eq!(routes.len(), 50);
     }
 }

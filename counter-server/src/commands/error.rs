@@ -41,6 +41,12 @@ pub enum Refusal {
     AlreadyRated,
     /// A visit is rated once it is finished.
     VisitNotFinished,
+    /// Details for a visitor who gave none at the kiosk, before the desk recorded their consent.
+    ConsentRequired,
+    /// "Documents checked" while a required document is not recorded valid (policy 6.2).
+    DocumentsIncomplete,
+    /// "Support request registered" before the checklist is complete (policy 6.6).
+    RegistrationIncomplete,
 }
 
 /// Every way a command fails.

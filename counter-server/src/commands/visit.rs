@@ -3,15 +3,19 @@
 //! for a registered support request), and acknowledging alerts. The rules come from
 //! `domain::visit`; the statements from `store::visits`.
 
+use std::sync::Arc;
+
 use super::{CommandError, Refusal};
 use chrono::NaiveDate;
 
 use super::{TicketView, view};
+use crate::config::{Config, DocumentConfig};
 use crate::domain::numbering::service_day;
 use crate::domain::visit::{self, CheckItem, Viewer};
 use crate::domain::*;
+use crate::input::documents::{self as document_input, DocumentInput};
 use crate::store::engine::{Engine, WriteCtx};
-use crate::store::{audit, role_str, visits, writes};
+use crate::store::{audit, rights, role_str, visits, writes};
 
 /// The staff member asking, and the request it is (for the audit trail).
 #[derive(Clone, Debug)]
@@ -29,6 +33,10 @@ pub struct VisitView {
     pub intake: Option<visits::IntakeRow>,
     pub checks: Vec<visits::CheckRow>,
     pub checklist_complete: bool,
+    /// The service's documents (policy 6.2) with what the desk recorded of each.
+    pub documents: Vec<DocumentState>,
+    /// What registering a support request still waits for (policy 6.6), in the policy's order.
+    pub registration_missing: Vec<CheckItem>,
     pub referral: Option<visits::ReferralRow>,
     pub follow_up: Option<visits::FollowUpRow>,
 }
@@ -65,12 +73,25 @@ fn audit(
     ticket: TicketId,
     action: &'static str,
 ) -> Result<(), CommandError> {
+    audit_with(ctx, who, viewer, ticket, action, None)
+}
+
+/// An audit row with a reason that is never personal data: a field's or a document's name.
+fn audit_with(
+    ctx: &WriteCtx<'_>,
+    who: &Asker,
+    viewer: Viewer,
+    ticket: TicketId,
+    action: &'static str,
+    reason: Option<&str>,
+) -> Result<(), CommandError> {
     let entry = audit::AuditEntry {
         staff_id: Some(who.staff),
         role: Some(role_str(who.role).to_string()),
         desk: viewer.desk,
         ticket_id: Some(ticket),
         action: action.to_string(),
+        reason: reason.map(str::to_string),
         request_id: Some(who.request_id.clone()),
         ..audit::AuditEntry::default()
     };
@@ -84,9 +105,66 @@ fn masked(mut intake: visits::IntakeRow) -> visits::IntakeRow {
     intake
 }
 
+/// One document of the service's checklist and what the desk recorded of it, if anything.
+#[derive(Clone, Debug)]
+pub struct DocumentState {
+    pub config: DocumentConfig,
+    pub recorded: Option<visits::DocumentRow>,
+}
+
+/// The documents of the line the ticket is served in, each with its record.
+fn document_states(
+    ctx: &WriteCtx<'_>,
+    config: &Config,
+    ticket: &Ticket,
+) -> Result<Vec<DocumentState>, CommandError> {
+    let mut recorded = visits::documents_of(ctx.tx, ticket.id)?;
+    Ok(config
+        .documents_of(&ticket.line)
+        .iter()
+        .map(|d| DocumentState {
+            config: d.clone(),
+            recorded: recorded
+                .iter()
+                .position(|r| r.document == d.code)
+                .map(|i| recorded.swap_remove(i)),
+        })
+        .collect())
+}
+
+/// Every required document is recorded valid on the visit's day (policy 6.2).
+fn documents_complete(ctx: &WriteCtx<'_>, documents: &[DocumentState]) -> bool {
+    let seen: Vec<_> = documents
+        .iter()
+        .map(|d| d.recorded.as_ref().map(visits::DocumentRow::seen))
+        .collect();
+    visit::documents_complete(
+        documents
+            .iter()
+            .zip(&seen)
+            .map(|(d, s)| (d.config.rule(), s.as_ref())),
+        service_day(ctx.now),
+    )
+}
+
+/// What registration waits for: the checklist items not ticked, and "documents checked" again
+/// when a document recorded since the tick no longer satisfies the checklist.
+fn missing_for_registration(
+    ctx: &WriteCtx<'_>,
+    checks: &[visits::CheckRow],
+    documents: &[DocumentState],
+) -> Vec<CheckItem> {
+    let mut done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
+    if !documents_complete(ctx, documents) {
+        done.retain(|i| *i != CheckItem::DocumentsChecked);
+    }
+    visit::registration_missing(&done)
+}
+
 /// The visit as the console shows it; writes a `view_visit` audit row in the same transaction.
 pub async fn view_visit(
     engine: &Engine,
+    config: Arc<Config>,
     who: Asker,
     ticket: TicketId,
 ) -> Result<VisitView, CommandError> {
@@ -96,6 +174,8 @@ pub async fn view_visit(
             let intake = visits::intake_of(ctx.tx, ticket)?.map(masked);
             let checks = visits::checks_of(ctx.tx, ticket)?;
             let done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
+            let documents = document_states(ctx, &config, &tv.ticket)?;
+            let registration_missing = missing_for_registration(ctx, &checks, &documents);
             let referral = visits::referral_of(ctx.tx, ticket)?;
             let follow_up = visits::follow_up_of(ctx.tx, ticket)?;
             audit(ctx, &who, viewer, ticket, "view_visit")?;
@@ -104,9 +184,122 @@ pub async fn view_visit(
                 intake,
                 checklist_complete: visit::checklist_complete(&done),
                 checks,
+                documents,
+                registration_missing,
                 referral,
                 follow_up,
             })
+        })
+        .await
+}
+
+/// The ticket and the viewer when the visitor is at the viewer's desk and has arrived: what
+/// ticking, completing details and recording documents need.
+fn served_here(
+    ctx: &WriteCtx<'_>,
+    who: &Asker,
+    ticket: TicketId,
+) -> Result<(Ticket, Viewer), CommandError> {
+    let viewer = Viewer {
+        role: who.role,
+        desk: viewer_desk(ctx, who.staff),
+    };
+    let t = ctx
+        .queue
+        .ticket(ticket)
+        .ok_or(QueueError::UnknownTicket(ticket))?;
+    if !visit::may_tick(viewer, t) {
+        return Err(Refusal::NotServedAtYourDesk.into());
+    }
+    if visit::awaiting_arrival(t) {
+        return Err(not_arrived());
+    }
+    Ok((t.clone(), viewer))
+}
+
+/// Fills in or corrects one intake field at the desk serving the visitor (policy 6.2), with the
+/// kiosk's rules (`input::intake::correction`). A visitor who gave no details at the kiosk needs
+/// the consent the staff member records after reading them the notice (`consent_at_desk`). The
+/// audit rows name the field, never its old or new value.
+pub async fn complete_intake(
+    engine: &Engine,
+    config: Arc<Config>,
+    who: Asker,
+    ticket: TicketId,
+    field: &'static str,
+    value: Option<String>,
+    consent_at_desk: bool,
+) -> Result<(), CommandError> {
+    engine
+        .write(move |ctx| {
+            let (_, viewer) = served_here(ctx, &who, ticket)?;
+            if visits::intake_of(ctx.tx, ticket)?.is_none() {
+                if !consent_at_desk {
+                    return Err(Refusal::ConsentRequired.into());
+                }
+                visits::open_intake_at_desk(
+                    ctx.tx,
+                    ticket,
+                    &config.intake_notice,
+                    who.staff,
+                    ctx.now,
+                )?;
+                audit(ctx, &who, viewer, ticket, "consent_at_desk")?;
+            }
+            rights::correct(ctx.tx, ticket, field, value.as_deref())?;
+            audit_with(ctx, &who, viewer, ticket, "intake_at_desk", Some(field))
+        })
+        .await
+}
+
+/// Records one document of the service's checklist as seen (valid or not) by the desk serving
+/// the visitor; refused when the record breaks its rule (`domain::visit::check_document`).
+pub async fn record_document(
+    engine: &Engine,
+    config: Arc<Config>,
+    who: Asker,
+    ticket: TicketId,
+    document: String,
+    valid: bool,
+    input: DocumentInput,
+) -> Result<Vec<DocumentState>, CommandError> {
+    engine
+        .write(move |ctx| {
+            let (t, viewer) = served_here(ctx, &who, ticket)?;
+            let spec = config
+                .documents_of(&t.line)
+                .iter()
+                .find(|d| d.code == document)
+                .ok_or_else(document_input::unknown_document)?;
+            let rule = spec.rule();
+            // Only what the rule asks for is kept: no number for a document that has none.
+            let expires_on = input.expires_on.filter(|_| rule.expiry);
+            let reference = input.reference.filter(|_| rule.reference);
+            let seen = visit::DocumentSeen {
+                valid,
+                expires_on,
+                has_reference: reference.is_some(),
+            };
+            visit::check_document(rule, &seen, service_day(ctx.now))
+                .map_err(document_input::problem)?;
+            let record = visits::DocumentRecord {
+                document: &spec.code,
+                valid,
+                expires_on,
+                reference: reference.as_deref(),
+                staff: who.staff,
+                desk: viewer.desk,
+            };
+            visits::record_document(ctx.tx, ticket, &record, ctx.now)?;
+            audit_with(
+                ctx,
+                &who,
+                viewer,
+                ticket,
+                "record_document",
+                Some(&spec.code),
+            )?;
+            document_states(ctx, &config, &t)
         })
         .await
 }
@@ -127,28 +320,22 @@ pub async fn reveal(
         .await
 }
 
-/// Ticks one item of the checklist; only the desk the visitor is at may.
+/// Ticks one item of the checklist; only the desk the visitor is at may, and "documents
+/// checked" only once every required document of the service is recorded valid.
 pub async fn tick(
     engine: &Engine,
+    config: Arc<Config>,
     who: Asker,
     ticket: TicketId,
     item: CheckItem,
 ) -> Result<(Vec<visits::CheckRow>, bool), CommandError> {
     engine
         .write(move |ctx| {
-            let viewer = Viewer {
-                role: who.role,
-                desk: viewer_desk(ctx, who.staff),
-            };
-            let t = ctx
-                .queue
-                .ticket(ticket)
-                .ok_or(QueueError::UnknownTicket(ticket))?;
-            if !visit::may_tick(viewer, t) {
-                return Err(Refusal::NotServedAtYourDesk.into());
-            }
-            if visit::awaiting_arrival(t) {
-                return Err(not_arrived());
+            let (t, viewer) = served_here(ctx, &who, ticket)?;
+            if item == CheckItem::DocumentsChecked
+                && !documents_complete(ctx, &document_states(ctx, &config, &t)?)
+            {
+                return Err(Refusal::DocumentsIncomplete.into());
             }
             visits::tick(ctx.tx, ticket, item, who.staff, viewer.desk, ctx.now)?;
             let checks = visits::checks_of(ctx.tx, ticket)?;
@@ -169,8 +356,11 @@ fn not_arrived() -> CommandError {
     Refusal::NotArrived.into()
 }
 
+/// Finishes a visit. Registering a support request (policy 6.6) waits for the complete
+/// checklist, unless a supervisor allowed it (`override_registration`).
 pub async fn finish(
     engine: &Engine,
+    config: Arc<Config>,
     ticket: TicketId,
     outcome: Outcome,
     note: Option<String>,
@@ -188,6 +378,19 @@ pub async fn finish(
                 .queue
                 .plan_action(ticket, &Action::Finish(outcome), desk, Some(staff), ctx.now)
                 .map_err(|e| super::closed_is_illegal(ctx, e, ActionKind::Finish))?;
+            if visit::opens_follow_up(outcome) {
+                let t = ctx
+                    .queue
+                    .ticket(ticket)
+                    .ok_or(QueueError::UnknownTicket(ticket))?;
+                let checks = visits::checks_of(ctx.tx, ticket)?;
+                let documents = document_states(ctx, &config, t)?;
+                if !missing_for_registration(ctx, &checks, &documents).is_empty()
+                    && !visits::registration_overridden(ctx.tx, ticket)?
+                {
+                    return Err(Refusal::RegistrationIncomplete.into());
+                }
+            }
             writes::persist_change(ctx.tx, &change, &[])?;
             if let Some(note) = &note {
                 visits::save_note(ctx.tx, ticket, staff, ctx.now, note)?;
@@ -209,6 +412,31 @@ pub async fn finish(
                 ticket: view(ctx.queue, t),
                 follow_up,
             })
+        })
+        .await
+}
+
+/// A supervisor allows registering this visit's support request with the checklist incomplete
+/// (policy 6.6), saying why: the reason is kept with the visit (it may describe the visitor's
+/// situation, so it is erased with it), the audit row only says that it happened.
+pub async fn override_registration(
+    engine: &Engine,
+    who: Asker,
+    ticket: TicketId,
+    reason: String,
+) -> Result<(), CommandError> {
+    engine
+        .write(move |ctx| {
+            let t = ctx
+                .queue
+                .ticket(ticket)
+                .ok_or(QueueError::UnknownTicket(ticket))?;
+            let viewer = Viewer {
+                role: who.role,
+                desk: t.desk,
+            };
+            visits::save_registration_override(ctx.tx, ticket, who.staff, ctx.now, &reason)?;
+            audit(ctx, &who, viewer, ticket, "override_registration")
         })
         .await
 }

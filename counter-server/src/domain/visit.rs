@@ -51,12 +51,85 @@ impl CheckItem {
 
 /// Every item of the checklist is done: the registration can be completed (policy 6.6).
 pub fn checklist_complete(done: &[CheckItem]) -> bool {
-    CheckItem::ALL.iter().all(|i| done.contains(i))
+    registration_missing(done).is_empty()
 }
 
 /// The earliest day the committee's answer may be expected for a visit on `visit_day`.
 pub fn earliest_committee_answer(visit_day: NaiveDate) -> NaiveDate {
     visit_day + Days::new(COMMITTEE_MIN_DAYS)
+}
+
+/// What a service's checklist asks of one document (from the configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DocumentRule {
+    /// Registration waits for it.
+    pub required: bool,
+    /// Its expiry date is recorded and must not have passed.
+    pub expiry: bool,
+    /// Its number is recorded.
+    pub reference: bool,
+}
+
+/// What the desk recorded of one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentSeen {
+    /// Seen and valid; false records that it was shown but is not valid (expired, unreadable).
+    pub valid: bool,
+    pub expires_on: Option<NaiveDate>,
+    pub has_reference: bool,
+}
+
+/// Why a document record is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentProblem {
+    /// The rule asks for the expiry date of a valid document.
+    ExpiryRequired,
+    /// Recorded as valid, but its expiry date has passed.
+    Expired,
+    /// The rule asks for the document's number.
+    ReferenceRequired,
+}
+
+/// Checks one record against its rule on `today` (the day of the visit).
+pub fn check_document(
+    rule: DocumentRule,
+    seen: &DocumentSeen,
+    today: NaiveDate,
+) -> Result<(), DocumentProblem> {
+    if !seen.valid {
+        return Ok(());
+    }
+    if rule.expiry {
+        match seen.expires_on {
+            None => return Err(DocumentProblem::ExpiryRequired),
+            Some(day) if day < today => return Err(DocumentProblem::Expired),
+            Some(_) => {}
+        }
+    }
+    if rule.reference && !seen.has_reference {
+        return Err(DocumentProblem::ReferenceRequired);
+    }
+    Ok(())
+}
+
+/// Every required document is recorded valid, and none has expired since it was recorded
+/// (policy 6.2): "documents checked" may be ticked.
+pub fn documents_complete<'a>(
+    documents: impl IntoIterator<Item = (DocumentRule, Option<&'a DocumentSeen>)>,
+    today: NaiveDate,
+) -> bool {
+    documents.into_iter().all(|(rule, seen)| match seen {
+        Some(seen) => !rule.required || (seen.valid && check_document(rule, seen, today).is_ok()),
+        None => !rule.required,
+    })
+}
+
+/// What a registration (policy 6.6) still waits for: the checklist items not done, in order.
+pub fn registration_missing(done: &[CheckItem]) -> Vec<CheckItem> {
+    CheckItem::ALL
+        .into_iter()
+        .filter(|i| !done.contains(i))
+        .collect()
 }
 
 /// Only a registered support request goes to the committee and so needs a follow-up.
@@ -128,6 +201,97 @@ mod tests {
             called_at: None,
             recalls: 0,
         }
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
+    }
+
+    const ID: DocumentRule = DocumentRule {
+        required: true,
+        expiry: true,
+        reference: false,
+    };
+    const REPORT: DocumentRule = DocumentRule {
+        required: true,
+        expiry: false,
+        reference: true,
+    };
+    const FAMILY: DocumentRule = DocumentRule {
+        required: false,
+        expiry: false,
+        reference: false,
+    };
+
+    fn seen(valid: bool, expires_on: Option<NaiveDate>, has_reference: bool) -> DocumentSeen {
+        DocumentSeen {
+            valid,
+            expires_on,
+            has_reference,
+        }
+    }
+
+    #[test]
+    fn a_valid_document_needs_what_its_rule_asks_and_an_expiry_not_passed() {
+        use DocumentProblem::*;
+        let today = day(3);
+        let cases = [
+            (ID, seen(true, Some(day(3)), false), Ok(())),
+            (ID, seen(true, Some(day(2)), false), Err(Expired)),
+            (ID, seen(true, None, false), Err(ExpiryRequired)),
+            // Shown but not valid: recorded as such, nothing else asked.
+            (ID, seen(false, None, false), Ok(())),
+            (REPORT, seen(true, None, true), Ok(())),
+            (REPORT, seen(true, None, false), Err(ReferenceRequired)),
+            (FAMILY, seen(true, None, false), Ok(())),
+        ];
+        for (rule, record, expected) in cases {
+            assert_eq!(
+                check_document(rule, &record, today),
+                expected,
+                "{rule:?} {record:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn documents_are_complete_when_every_required_one_is_valid_today() {
+        let id_ok = seen(true, Some(day(20)), false);
+        let report_ok = seen(true, None, true);
+        let invalid = seen(false, None, false);
+        let complete = |records: [Option<&DocumentSeen>; 3], today| {
+            documents_complete([ID, REPORT, FAMILY].into_iter().zip(records), today)
+        };
+        assert!(complete([Some(&id_ok), Some(&report_ok), None], day(3)));
+        assert!(
+            !complete([Some(&id_ok), None, None], day(3)),
+            "a required one missing"
+        );
+        assert!(
+            !complete([Some(&invalid), Some(&report_ok), None], day(3)),
+            "not valid"
+        );
+        // The ID expires between recording and registration: no longer complete.
+        assert!(!complete([Some(&id_ok), Some(&report_ok), None], day(21)));
+        // The optional document, even shown as not valid, does not hold registration.
+        assert!(complete(
+            [Some(&id_ok), Some(&report_ok), Some(&invalid)],
+            day(3)
+        ));
+        assert!(
+            documents_complete([], day(3)),
+            "a service without documents"
+        );
+    }
+
+    #[test]
+    fn registration_waits_for_every_item_in_the_policy_order() {
+        use CheckItem::*;
+        assert_eq!(
+            registration_missing(&[CommitteeTold]),
+            vec![DocumentsChecked, DataConfirmed]
+        );
+        assert!(registration_missing(&[CommitteeTold, DataConfirmed, DocumentsChecked]).is_empty());
     }
 
     fn at(role: Role, desk: Option<DeskId>) -> Viewer {

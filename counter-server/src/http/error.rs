@@ -324,6 +324,24 @@ impl From<Refusal> for ApiError {
                 "تم تقييم هذه الزيارة من قبل، شكرًا لك",
                 "this visit has been rated already: thank you",
             ),
+            R::ConsentRequired => (
+                StatusCode::CONFLICT,
+                "consent_required",
+                "لم يقدّم الزائر بيانات في الجهاز: اقرأ له إشعار البيانات وسجّل موافقته أولًا",
+                "the visitor gave no details at the kiosk: read them the data notice and record their agreement first",
+            ),
+            R::DocumentsIncomplete => (
+                StatusCode::CONFLICT,
+                "documents_incomplete",
+                "سجّل أولًا كل مستند مطلوب على أنه ساري المفعول",
+                "record every required document as valid first",
+            ),
+            R::RegistrationIncomplete => (
+                StatusCode::CONFLICT,
+                "registration_incomplete",
+                "لا يُسجَّل الطلب قبل التحقق من المستندات وتأكيد المتقدم لبياناته وإبلاغه بموعد رد اللجنة",
+                "a request is registered only after the documents are checked, the applicant confirmed the data and was told when the committee answers",
+            ),
             R::VisitNotFinished => (
                 StatusCode::CONFLICT,
                 "visit_not_finished",
@@ -447,6 +465,9 @@ mod tests {
             (R::VisitNotFound, 404, "visit_not_found"),
             (R::AlreadyRated, 409, "already_rated"),
             (R::VisitNotFinished, 409, "visit_not_finished"),
+            (R::ConsentRequired, 409, "consent_required"),
+            (R::DocumentsIncomplete, 409, "documents_incomplete"),
+            (R::RegistrationIncomplete, 409, "registration_incomplete"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -3,6 +3,7 @@
 
 use awn_core::Bi;
 
+pub mod documents;
 pub mod intake;
 pub mod text;
 

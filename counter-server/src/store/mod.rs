@@ -72,6 +72,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_alert_reasons",
         include_str!("../../../migrations/0010_alert_reasons.sql"),
     ),
+    (
+        "0011_visit_documents",
+        include_str!("../../../migrations/0011_visit_documents.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

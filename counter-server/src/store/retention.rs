@@ -53,7 +53,13 @@ pub struct PurgeReport {
 
 /// Tables keyed by ticket that hold personal data (intake, the plaintext token kept for retries,
 /// staff notes, which may name people), emptied for a purged visit.
-const PERSONAL_TABLES: &[&str] = &["intakes", "idempotency_keys", "visit_notes"];
+const PERSONAL_TABLES: &[&str] = &[
+    "intakes",
+    "idempotency_keys",
+    "visit_notes",
+    "visit_documents",
+    "registration_overrides",
+];
 
 /// Runs the purge in one IMMEDIATE transaction, then checkpoints the WAL.
 pub fn purge(
@@ -105,7 +111,7 @@ pub fn purge(
 }
 
 /// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES` (with the staff
-/// member's closing note), the details of its events (the referral reason), the comment of its
+/// member's closing note, the documents checked and a registration override's reason), the details of its events (the referral reason), the comment of its
 /// rating, and the status
 /// token's hash (replaced by random bytes, so the QR link can never find it again). Returns whether
 /// the visit had an intake. Used by the purge and by a visitor's deletion request.

@@ -107,6 +107,153 @@ pub fn tick(
     Ok(())
 }
 
+/// What the desk recorded of one document of the service's checklist (policy 6.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentRow {
+    pub document: String,
+    pub valid: bool,
+    pub expires_on: Option<NaiveDate>,
+    /// Personal data (a case or police report number): shown only where the intake is.
+    pub reference: Option<String>,
+    pub checked_at: DateTime<Utc>,
+    pub staff_name: String,
+    pub desk: Option<DeskId>,
+}
+
+impl DocumentRow {
+    pub fn seen(&self) -> crate::domain::visit::DocumentSeen {
+        crate::domain::visit::DocumentSeen {
+            valid: self.valid,
+            expires_on: self.expires_on,
+            has_reference: self.reference.is_some(),
+        }
+    }
+}
+
+pub fn documents_of(conn: &Connection, ticket: TicketId) -> Result<Vec<DocumentRow>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT d.document, d.valid, d.expires_on, d.reference, d.checked_at, s.display_name, d.desk
+             FROM visit_documents d JOIN staff s ON s.id = d.staff_id WHERE d.ticket_id = ?1",
+        )
+        .ctx("prepare documents read")?;
+    let rows = stmt
+        .query_map([ticket], |r| {
+            Ok(DocumentRow {
+                document: r.get(0)?,
+                valid: r.get(1)?,
+                expires_on: r.get::<_, Option<String>>(2)?.as_deref().map(parse_day),
+                reference: r.get(3)?,
+                checked_at: parse_time(&r.get::<_, String>(4)?),
+                staff_name: r.get(5)?,
+                desk: r.get(6)?,
+            })
+        })
+        .ctx("documents read")?;
+    rows.collect::<Result<_, _>>().ctx("document row")
+}
+
+/// One document as the desk saw it, by whom; a later record of the same document replaces it.
+pub struct DocumentRecord<'a> {
+    pub document: &'a str,
+    pub valid: bool,
+    pub expires_on: Option<NaiveDate>,
+    pub reference: Option<&'a str>,
+    pub staff: StaffId,
+    pub desk: Option<DeskId>,
+}
+
+pub fn record_document(
+    conn: &Connection,
+    ticket: TicketId,
+    record: &DocumentRecord<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO visit_documents (ticket_id, document, valid, expires_on, reference, staff_id, desk, checked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (ticket_id, document) DO UPDATE SET valid = excluded.valid, expires_on = excluded.expires_on,
+             reference = excluded.reference, staff_id = excluded.staff_id, desk = excluded.desk,
+             checked_at = excluded.checked_at",
+    )
+    .ctx("prepare document")?
+    .execute(params![
+        ticket,
+        record.document,
+        record.valid,
+        record.expires_on.map(|d| d.to_string()),
+        record.reference,
+        record.staff,
+        record.desk,
+        time_str(now),
+    ])
+    .ctx("record document")?;
+    Ok(())
+}
+
+/// An empty intake for a visitor who gave no details at the kiosk, with the consent the staff
+/// member recorded after reading them the notice (its current version and text).
+pub fn open_intake_at_desk(
+    conn: &Connection,
+    ticket: TicketId,
+    notice: &crate::config::IntakeNotice,
+    staff: StaffId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    // A consent row may outlive its intake (a visitor's deletion keeps the proof of consent).
+    let consent: i64 = conn
+        .prepare_cached(
+            "INSERT INTO consents (ticket_id, notice_version, notice_text_ar, notice_text_en, given_at, recorded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (ticket_id) DO UPDATE SET notice_version = excluded.notice_version,
+                 notice_text_ar = excluded.notice_text_ar, notice_text_en = excluded.notice_text_en,
+                 given_at = excluded.given_at, recorded_by = excluded.recorded_by
+             RETURNING id",
+        )
+        .ctx("prepare desk consent")?
+        .query_row(
+            params![ticket, notice.version, notice.ar, notice.en, time_str(now), staff],
+            |r| r.get(0),
+        )
+        .ctx("desk consent")?;
+    conn.prepare_cached(
+        "INSERT INTO intakes (ticket_id, consent_id, wheelchair, hearing, companion, feels_unsafe)
+         VALUES (?1, ?2, 0, 0, 0, 0)",
+    )
+    .ctx("prepare desk intake")?
+    .execute(params![ticket, consent])
+    .ctx("desk intake")?;
+    Ok(())
+}
+
+/// A supervisor registered a request whose checklist was incomplete, and why (personal data: it
+/// may describe the visitor's situation, so it is kept with the visit, not in the audit log).
+pub fn save_registration_override(
+    conn: &Connection,
+    ticket: TicketId,
+    staff: StaffId,
+    now: DateTime<Utc>,
+    reason: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO registration_overrides (ticket_id, staff_id, at, reason) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (ticket_id) DO UPDATE SET staff_id = excluded.staff_id, at = excluded.at, reason = excluded.reason",
+    )
+    .ctx("prepare registration override")?
+    .execute(params![ticket, staff, time_str(now), reason])
+    .ctx("save registration override")?;
+    Ok(())
+}
+
+/// A supervisor allowed this visit's registration over an incomplete checklist.
+pub fn registration_overridden(conn: &Connection, ticket: TicketId) -> Result<bool, StoreError> {
+    super::exists(
+        conn,
+        "SELECT 1 FROM registration_overrides WHERE ticket_id = ?1",
+        [ticket],
+    )
+}
+
 /// Why and when the visitor was referred to the social researcher (policy 6.3), if they were.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReferralRow {

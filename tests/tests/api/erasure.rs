@@ -1,7 +1,8 @@
-//! Erasure takes the staff's free text about a visit with it: the referral reason and the closing
-//! note go with a visitor's deletion request and with the retention purge, and no copy stays in
-//! the database file, its WAL or its shared-memory file (a raw-byte search of an unencrypted
-//! database, with a control visit whose text must still be found).
+//! Erasure takes everything written at the desk about a visit with it: the details completed at
+//! the desk, a document's number, the referral reason, a supervisor's registration override
+//! reason and the closing note go with a visitor's deletion request and with the retention purge,
+//! and no copy stays in the database file, its WAL or its shared-memory file (a raw-byte search of
+//! an unencrypted database, with a control visit whose text must still be found).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,18 +15,21 @@ use e2e::{Api, TestOptions, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// Signed in at the reception desk (1) and the research desk (4).
+/// Signed in at the reception desk (1) and the research desk (4), and a supervisor.
 struct Desks {
     reception: String,
     researcher: String,
+    supervisor: String,
 }
 
 async fn sign_in(api: &Api, server: &TestServer) -> Desks {
     server.add_staff("amal", Role::Reception, Gender::Female);
     server.add_staff("huda", Role::Researcher, Gender::Female);
+    server.add_staff("sup", Role::Supervisor, Gender::Female);
     let desks = Desks {
         reception: api.login("amal").await,
         researcher: api.login("huda").await,
+        supervisor: api.login("sup").await,
     };
     for (desk, token) in [(1, &desks.reception), (4, &desks.researcher)] {
         let r = api
@@ -36,15 +40,16 @@ async fn sign_in(api: &Api, server: &TestServer) -> Desks {
     desks
 }
 
-/// A whole visit: reception calls it and refers it with `reason`; the researcher serves it and
-/// closes it with `note`. Returns the ticket id.
-async fn referred_visit(
-    api: &Api,
-    server: &TestServer,
-    d: &Desks,
-    reason: &str,
-    note: &str,
-) -> i64 {
+/// The texts one visit's staff write, each a sentinel made from `tag`.
+fn texts(tag: &str) -> [String; 5] {
+    ["NAME", "REF", "REASON", "OVERRIDE", "NOTE"].map(|what| format!("{tag}-{what}"))
+}
+
+/// A whole visit: reception calls it, completes the visitor's name at the desk, records the case
+/// report's number and refers it; a supervisor allows its registration with a reason; the
+/// researcher serves it and closes it with a note. The texts are `texts(tag)`. Returns the id.
+async fn referred_visit(api: &Api, server: &TestServer, d: &Desks, tag: &str) -> i64 {
+    let [name, reference, reason, override_reason, note] = texts(tag);
     let t = api
         .issue(
             &server.kiosk_token,
@@ -65,6 +70,29 @@ async fn referred_visit(
     let called = post("/api/v1/desks/1/call-next".into(), &d.reception, None).await;
     assert_eq!(called["id"], id);
     post(format!("/api/v1/tickets/{id}/start"), &d.reception, None).await;
+    let r = api
+        .post(
+            &format!("/api/v1/tickets/{id}/intake"),
+            &d.reception,
+            Some(&json!({ "field": "name", "value": name, "consent_at_desk": true })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let document = json!({ "document": "case_report", "valid": true, "reference": reference });
+    post(
+        format!("/api/v1/tickets/{id}/documents"),
+        &d.reception,
+        Some(document),
+    )
+    .await;
+    let r = api
+        .post(
+            &format!("/api/v1/tickets/{id}/registration-override"),
+            &d.supervisor,
+            Some(&json!({ "reason": override_reason })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     let refer = json!({ "reason": reason });
     post(
         format!("/api/v1/tickets/{id}/refer"),
@@ -105,17 +133,15 @@ fn found_in_files(db: &Path, needles: &[&str]) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_deletion_request_erases_the_referral_reason_and_note_from_every_file() {
+async fn a_deletion_request_erases_everything_written_at_the_desk_from_every_file() {
     let server = TestServer::start();
     let api = Api::new(&server.base_url);
     let desks = sign_in(&api, &server).await;
-    server.add_staff("sup", Role::Supervisor, Gender::Female);
-    let sup = api.login("sup").await;
-    let (reason, note) = ("ERASE-REASON-5501", "ERASE-NOTE-5502");
-    let (kept_reason, kept_note) = ("KEPT-REASON-5503", "KEPT-NOTE-5504");
-    let id = referred_visit(&api, &server, &desks, reason, note).await;
-    referred_visit(&api, &server, &desks, kept_reason, kept_note).await;
-    let all = [reason, note, kept_reason, kept_note];
+    let sup = desks.supervisor.clone();
+    let id = referred_visit(&api, &server, &desks, "ERASE-5501").await;
+    referred_visit(&api, &server, &desks, "KEPT-5503").await;
+    let (erased, kept) = (texts("ERASE-5501"), texts("KEPT-5503"));
+    let all: Vec<&str> = erased.iter().chain(&kept).map(String::as_str).collect();
     assert_eq!(
         found_in_files(&server.db_path, &all),
         all,
@@ -133,7 +159,7 @@ async fn a_deletion_request_erases_the_referral_reason_and_note_from_every_file(
     // While the server runs, straight after the answer.
     assert_eq!(
         found_in_files(&server.db_path, &all),
-        [kept_reason, kept_note],
+        kept,
         "the erased visit's staff text is in no file; the other visit's is untouched"
     );
     let history: i64 = open(&server.db, true)
@@ -148,7 +174,7 @@ async fn a_deletion_request_erases_the_referral_reason_and_note_from_every_file(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_retention_purge_erases_the_referral_reason_and_note_from_every_file() {
+async fn the_retention_purge_erases_everything_written_at_the_desk_from_every_file() {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 1, 10, 7, 0, 0).unwrap(),
     ));
@@ -158,10 +184,8 @@ async fn the_retention_purge_erases_the_referral_reason_and_note_from_every_file
     });
     let api = Api::new(&server.base_url);
     let desks = sign_in(&api, &server).await;
-    let (reason, note) = ("PURGE-REASON-6601", "PURGE-NOTE-6602");
-    let (held_reason, held_note) = ("HELD-REASON-6603", "HELD-NOTE-6604");
-    referred_visit(&api, &server, &desks, reason, note).await;
-    let held = referred_visit(&api, &server, &desks, held_reason, held_note).await;
+    referred_visit(&api, &server, &desks, "PURGE-6601").await;
+    let held = referred_visit(&api, &server, &desks, "HELD-6603").await;
     let mut conn = open(&server.db, false).unwrap();
     retention::place_hold(&conn, held, "court order", None, clock.now()).unwrap();
     clock.advance(Duration::days(190));
@@ -173,9 +197,11 @@ async fn the_retention_purge_erases_the_referral_reason_and_note_from_every_file
     .unwrap();
     assert_eq!((report.visits, report.held), (1, 1));
     drop(conn);
+    let (purged, held) = (texts("PURGE-6601"), texts("HELD-6603"));
+    let all: Vec<&str> = purged.iter().chain(&held).map(String::as_str).collect();
     assert_eq!(
-        found_in_files(&server.db_path, &[reason, note, held_reason, held_note]),
-        [held_reason, held_note],
+        found_in_files(&server.db_path, &all),
+        held,
         "the purged visit's staff text is in no file; the held visit's stays"
     );
 }

@@ -135,6 +135,7 @@ async fn a_visit_from_kiosk_to_researcher_with_display_and_status_page() {
     );
     api.post(&format!("/api/v1/tickets/{id}/start"), &researcher, None)
         .await;
+    api.complete_checklist(id, &researcher).await;
     let done = api
         .post(
             &format!("/api/v1/tickets/{id}/finish"),

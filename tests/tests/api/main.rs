@@ -24,4 +24,5 @@ mod storage_errors;
 mod strict_http;
 mod throttling;
 mod tls;
+mod visit_case;
 mod web;

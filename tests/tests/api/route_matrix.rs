@@ -197,6 +197,24 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Some(json!({ "item": "documents_checked" })),
             desk_workers.clone(),
         ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/intake"),
+            Some(json!({ "field": "name", "value": "x", "consent_at_desk": true })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/documents"),
+            Some(json!({ "document": "identity", "valid": false })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/registration-override"),
+            Some(json!({ "reason": "documents held by the police" })),
+            vec![Supervisor],
+        ),
         (Method::GET, "/api/v1/alerts".into(), None, vec![Supervisor]),
         (
             Method::POST,

@@ -120,6 +120,7 @@ async fn dirty(b: &Browser, arrived: bool) {
     )
     .await;
     if arrived {
+        b.type_into("#edit-value", "EDIT-OF-THE-PREVIOUS").await;
         b.click("#check-documents_checked").await;
         b.wait(
             "document.getElementById('done-documents_checked').textContent !== ''",
@@ -138,6 +139,9 @@ async fn form(b: &Browser) -> Value {
          return { note: v('finish-note'), reason: v('refer-reason'), outcome: v('outcome-select'),\
            transfer: v('transfer-target'), nid: t('intake-nid'), mobile: t('intake-mobile'),\
            checks: Array.from(document.querySelectorAll('#checklist input')).filter(c => c.checked).length,\
+           edit: v('edit-value'), consent: document.getElementById('desk-consent').checked,\
+           documents: Array.from(document.querySelectorAll('#documents input')).map(i => i.value).join('')\
+             + Array.from(document.querySelectorAll('#documents .done')).map(d => d.textContent).join(''),\
            done: Array.from(document.querySelectorAll('#checklist .done')).map(d => d.textContent).join(''),\
            errors: Array.from(document.querySelectorAll('#current .error, #call-error')).map(e => e.textContent).join('') };",
         json!([]),
@@ -157,6 +161,12 @@ async fn assert_clean(b: &Browser, names: &HashMap<String, String>, after: &str)
     );
     assert_eq!(f["transfer"], "", "transfer choice after {after}: {f}");
     assert_eq!(f["checks"], 0, "checklist after {after}: {f}");
+    assert_eq!(f["edit"], "", "details being typed after {after}: {f}");
+    assert_eq!(
+        f["consent"], false,
+        "consent at the desk after {after}: {f}"
+    );
+    assert_eq!(f["documents"], "", "documents after {after}: {f}");
     assert_eq!(f["done"], "", "ticks after {after}: {f}");
     assert!(
         f["nid"].as_str().unwrap().contains('•'),

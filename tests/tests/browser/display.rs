@@ -171,6 +171,7 @@ async fn the_board_lists_each_ticket_once_at_its_latest_desk_and_survives_a_relo
         None,
     )
     .await;
+    api.complete_checklist(first, &researcher).await;
     post_ok(
         &api,
         &format!("/api/v1/tickets/{first}/finish"),

@@ -8,6 +8,7 @@ mod display;
 mod metrics;
 mod status;
 mod visit;
+mod visit_case;
 
 /// One browser at a time: the tests time the pages, and two Chromiums on a small machine make
 /// them flaky.

@@ -386,6 +386,20 @@ async fn a_day_at_the_desk_through_the_browser() {
     b.switch_to(&console_tab).await;
     b.click("#start-btn").await;
     b.wait_text("#current-state", "قيد الخدمة").await;
+    // 6.2: the documents against the originals. The ID's expiry is asked for; without it the
+    // refusal says so next to the list, in the staff member's words.
+    b.click("#doc-valid-identity").await;
+    b.wait_text("#documents-error", "تاريخ انتهاء").await;
+    b.js(
+        "document.getElementById('doc-expiry-identity').value = arguments[0];",
+        json!([riyadh_today_plus_14()]),
+    )
+    .await;
+    b.click("#doc-valid-identity").await;
+    b.wait_text("#doc-done-identity", "أمل").await;
+    b.type_into("#doc-reference-case_report", "1448/77").await;
+    b.click("#doc-valid-case_report").await;
+    b.wait_text("#doc-done-case_report", "أمل").await;
     b.click("#check-documents_checked").await;
     b.wait_text("#done-documents_checked", "أمل").await;
     b.js("window.scrollTo(0, 0);", json!([])).await;
