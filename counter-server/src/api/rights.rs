@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Permission;
@@ -14,8 +13,8 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, parse_id};
 use crate::http::security::RequestId;
+use crate::http::views::PrintableExport;
 use crate::input::{intake, text};
-use crate::store::rights::printable_page;
 
 fn supervisor(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
     let s = caller.staff(Permission::Supervise)?;
@@ -41,23 +40,16 @@ pub async fn export(
     Ok(Json(cmd::export(&s.engine, who, ticket_id(&id)?).await?))
 }
 
-/// `GET /api/v1/visitors/{id}/printable`: the same, as a printable Arabic page.
+/// `GET /api/v1/visitors/{id}/printable`: the same, as a printable Arabic page (drawn by `web`).
 pub async fn printable(
     State(s): State<AppState>,
     caller: Caller,
     request: RequestId,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<PrintableExport, ApiError> {
     let who = supervisor(&caller, request)?;
     let export = cmd::export(&s.engine, who, ticket_id(&id)?).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        printable_page(&export),
-    )
-        .into_response())
+    Ok(PrintableExport(export))
 }
 
 #[derive(Deserialize)]

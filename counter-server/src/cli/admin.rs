@@ -15,7 +15,8 @@ use crate::config::Config;
 use crate::domain::{Gender, Role};
 use crate::provision;
 use crate::store::key::DbKey;
-use crate::store::{admin, backup, rights};
+use crate::store::{admin, backup};
+use crate::web::rights_page;
 
 fn failed(e: impl std::fmt::Display) -> CliError {
     CliError::Failed(e.to_string())
@@ -322,7 +323,7 @@ pub struct ExportVisitor {
     /// The ticket id
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..))]
     ticket: i64,
-    /// Also write a printable page here
+    /// Also write a printable page here (its stylesheet inside: it opens from disk)
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
 }
@@ -331,7 +332,7 @@ pub fn export_visitor(a: &ExportVisitor) -> Result<(), CliError> {
     let export = admin::export_visitor(&a.db.database()?, a.ticket, Utc::now())?
         .ok_or_else(|| failed(format!("no ticket {}", a.ticket)))?;
     if let Some(html) = &a.html {
-        std::fs::write(html, rights::printable_page(&export)).map_err(failed)?;
+        std::fs::write(html, rights_page::file(&export)).map_err(failed)?;
     }
     println!("{}", serde_json::to_string_pretty(&export).map_err(failed)?);
     Ok(())

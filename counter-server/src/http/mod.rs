@@ -8,7 +8,7 @@
 //!   and `guard`, the middleware around every route; `request_shape`: shapes refused first;
 //! - `events`: the event streams, projected for each audience; `compression`: the replies made
 //!   per request, compressed for the clients that ask;
-//! - `views`: wire names and the staff view of a ticket.
+//! - `views`: wire names, the staff view of a ticket, and the printable export handed to `web`.
 
 pub mod compression;
 pub mod cookies;

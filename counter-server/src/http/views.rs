@@ -87,3 +87,7 @@ impl From<&StaffSummary> for StaffDto {
         }
     }
 }
+
+/// A visit's rights export as a page (`GET /api/v1/visitors/{id}/printable`): `api` returns it and
+/// `web::rights_page` draws it (its `IntoResponse`), since HTML is made only in `web`.
+pub struct PrintableExport(pub serde_json::Value);

@@ -1,5 +1,6 @@
-//! Visitors' rights: everything held about one visit, to hand over as JSON or a printable page.
-//! Every query is keyed by that one ticket, so no other visitor's data can come along.
+//! Visitors' rights: everything held about one visit, to hand over as JSON (drawn as a printable
+//! page by `web::rights_page`). Every query is keyed by that one ticket, so no other visitor's data
+//! can come along.
 
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -7,19 +8,19 @@ use serde_json::{Map, Value, json};
 
 use super::{Context, StoreError};
 
-/// The tables that hold something about a visit, with the column naming the ticket, and the
-/// Arabic heading of the printable page. Tables a database does not have yet are skipped.
-const VISIT_TABLES: &[(&str, &str, &str)] = &[
-    ("tickets", "id", "التذكرة"),
-    ("ticket_events", "ticket_id", "مسار الزيارة"),
-    ("consents", "ticket_id", "الموافقة"),
-    ("intakes", "ticket_id", "البيانات المقدمة"),
-    ("visit_checks", "ticket_id", "قائمة التحقق"),
-    ("visit_notes", "ticket_id", "الملاحظات"),
-    ("follow_ups", "ticket_id", "المتابعة"),
-    ("alerts", "ticket_id", "التنبيهات"),
-    ("legal_holds", "ticket_id", "الحفظ القانوني"),
-    ("audit_log", "ticket_id", "سجل الاطلاع"),
+/// The tables that hold something about a visit, in the order a reader meets them, with the
+/// column naming the ticket. Tables a database does not have yet are skipped.
+pub const VISIT_TABLES: &[(&str, &str)] = &[
+    ("tickets", "id"),
+    ("ticket_events", "ticket_id"),
+    ("consents", "ticket_id"),
+    ("intakes", "ticket_id"),
+    ("visit_checks", "ticket_id"),
+    ("visit_notes", "ticket_id"),
+    ("follow_ups", "ticket_id"),
+    ("alerts", "ticket_id"),
+    ("legal_holds", "ticket_id"),
+    ("audit_log", "ticket_id"),
 ];
 
 fn table_exists(conn: &Connection, table: &str) -> Result<bool, StoreError> {
@@ -62,13 +63,14 @@ fn rows_of(
     Ok(out)
 }
 
-/// Everything held about ticket `ticket`, by table; `None` when there is no such ticket.
+/// Everything held about ticket `ticket`, `{ticket, data: {table: [row, …]}}` (a row maps column
+/// to value); `None` when there is no such ticket.
 pub fn export(conn: &Connection, ticket: i64) -> Result<Option<Value>, StoreError> {
     if !super::exists(conn, "SELECT 1 FROM tickets WHERE id = ?1", [ticket])? {
         return Ok(None);
     }
     let mut sections = Map::new();
-    for (table, column, _) in VISIT_TABLES {
+    for (table, column) in VISIT_TABLES {
         if table_exists(conn, table)? {
             sections.insert(
                 table.to_string(),
@@ -77,54 +79,6 @@ pub fn export(conn: &Connection, ticket: i64) -> Result<Option<Value>, StoreErro
         }
     }
     Ok(Some(json!({ "ticket": ticket, "data": sections })))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A printable Arabic page of an export (right to left, every value as text).
-pub fn printable_page(export: &Value) -> String {
-    let mut html = String::from(
-        "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><meta charset=\"utf-8\"><title>البيانات المحفوظة</title>\
-         <style>body{font-family:'Noto Naskh Arabic',serif;margin:2em}table{border-collapse:collapse;margin-bottom:1.5em}\
-         td,th{border:1px solid #999;padding:4px 8px;text-align:start}</style></head><body>",
-    );
-    html.push_str(&format!(
-        "<h1>البيانات المحفوظة عن الزيارة رقم <bdi>{}</bdi></h1><p>جمعية عون لرعاية ضحايا الجريمة</p>",
-        export["ticket"]
-    ));
-    for (table, _, heading) in VISIT_TABLES {
-        let Some(rows) = export["data"][table].as_array() else {
-            continue;
-        };
-        html.push_str(&format!("<h2>{heading}</h2>"));
-        if rows.is_empty() {
-            html.push_str("<p>لا شيء</p>");
-            continue;
-        }
-        for row in rows {
-            html.push_str("<table>");
-            for (k, v) in row.as_object().into_iter().flatten() {
-                let text = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Null => "—".into(),
-                    other => other.to_string(),
-                };
-                html.push_str(&format!(
-                    "<tr><th><bdi>{}</bdi></th><td dir=\"auto\">{}</td></tr>",
-                    escape(k),
-                    escape(&text)
-                ));
-            }
-            html.push_str("</table>");
-        }
-    }
-    html.push_str("</body></html>\n");
-    html
 }
 
 /// The intake fields a supervisor may correct, and their columns.

@@ -24,6 +24,10 @@ const DISPLAY_HTML: &str = include_str!("../../../ui/web/display.html");
 const STATUS_HTML: &str = include_str!("../../../ui/web/status.html");
 const NOT_FOUND_HTML: &str = include_str!("../../../ui/web/not-found.html");
 
+/// The printable rights export's style: an asset for the served page, and written inside the page
+/// the CLI saves to a file (`rights_page::file`).
+pub const PRINTABLE_CSS: &str = include_str!("../../../ui/web/printable.css");
+
 /// Name under `/assets/`, content type, bytes. The fonts are WOFF2 subsets of `ui/fonts/*.ttf`
 /// (made by `ui/fonts/subset.sh`), SIL OFL (licence in `ui/web/fonts/OFL.txt`).
 const ASSETS: &[(&str, &str, &[u8])] = &[
@@ -43,6 +47,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "metrics.css",
         "text/css; charset=utf-8",
         web!("metrics.css"),
+    ),
+    (
+        "printable.css",
+        "text/css; charset=utf-8",
+        PRINTABLE_CSS.as_bytes(),
     ),
     ("favicon.svg", "image/svg+xml", web!("favicon.svg")),
     ("i18n.js", "text/javascript; charset=utf-8", web!("i18n.js")),

@@ -1,6 +1,8 @@
 //! `GET /console/metrics`: the metrics page, drawn on the server (HTML tables and inline SVG bar
 //! charts; no script, no external chart service). Supervisors and admins see everything; other
 //! staff their own aggregate only. Arabic first; `?lang=en` for English.
+//!
+//! Written with maud templates, one function per section: every value is escaped by the template.
 
 use std::collections::HashMap;
 
@@ -8,7 +10,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
+use maud::{DOCTYPE, Markup, display, html};
 
 use crate::auth::Permission;
 use crate::commands::metrics::compute;
@@ -18,15 +21,7 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::Caller;
 use crate::http::extract::period;
-use crate::metrics::{self, Group, Summary};
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+use crate::metrics::{self, ContactRequest, Group, StaffAggregate, Summary};
 
 /// The page's language, and the names of the branch's services in it.
 struct T {
@@ -58,6 +53,19 @@ impl T {
             n => format!("{} {n}", self.t("مكتب", "Desk")),
         }
     }
+
+    /// The reason's wording, the same as on the forms (`awn_core::rating`).
+    fn reason(&self, key: &str) -> String {
+        match awn_core::rating::Reason::from_key(key) {
+            Some(reason) => self
+                .t(
+                    reason.word(awn_core::Lang::Ar),
+                    reason.word(awn_core::Lang::En),
+                )
+                .to_string(),
+            None => key.to_string(),
+        }
+    }
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -72,75 +80,222 @@ fn mins(v: Option<i64>) -> String {
     v.map_or_else(|| "—".into(), |s| format!("{:.1}", s as f64 / 60.0))
 }
 
-/// A vertical bar chart as inline SVG. `values` are (label, value), `None` where there is no data
-/// (drawn as "—" with no bar, never as a zero); `shown` formats a value. In Arabic (`rtl`) the
-/// first value is on the right, as the eye reads.
-pub fn bar_chart(
-    title: &str,
-    values: &[(String, Option<f64>)],
-    shown: impl Fn(f64) -> String,
-    rtl: bool,
-) -> String {
-    let w = 640.0;
-    let h = 220.0;
-    let (left, bottom, top) = (10.0, 40.0, 24.0);
+/// A chart coordinate, to a tenth.
+fn at(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// The chart's frame, in SVG units.
+const CHART_W: f64 = 640.0;
+const CHART_H: f64 = 220.0;
+const CHART_SIDE: f64 = 10.0;
+const CHART_BOTTOM: f64 = 40.0;
+const CHART_TOP: f64 = 24.0;
+const AXIS: &str = "#5b6b78";
+
+/// Where one value of a bar chart is drawn.
+struct BarPlace {
+    /// The bar's left edge and top, and its height (0 without data).
+    x: f64,
+    y: f64,
+    height: f64,
+    /// The bar's centre, where its value and label are written.
+    centre: f64,
+}
+
+/// The bars' places: equal slots across the frame, heights scaled to the largest value. In
+/// right-to-left order the first value takes the rightmost slot.
+fn bar_places(values: &[(String, Option<f64>)], rtl: bool) -> (f64, Vec<BarPlace>) {
     let n = values.len().max(1) as f64;
     let max = values
         .iter()
         .filter_map(|(_, v)| *v)
         .fold(0.0_f64, f64::max)
         .max(1e-9);
-    let slot = (w - 2.0 * left) / n;
-    let bar = (slot * 0.7).max(1.0);
-    let every = values.len().div_ceil(10).max(1);
-    let mut svg = format!(
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\" direction=\"ltr\"><title>{t}</title>\
-<line x1=\"{left}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#5b6b78\" stroke-width=\"1\"/>",
-        t = esc(title),
-        y0 = h - bottom,
-        x1 = w - left,
-    );
-    for (i, (label, v)) in values.iter().enumerate() {
-        let place = if rtl { values.len() - 1 - i } else { i };
-        let bh = v.map_or(0.0, |v| (h - bottom - top) * v / max);
-        let x = left + slot * place as f64 + (slot - bar) / 2.0;
-        let y = h - bottom - bh;
-        let value = v.map_or_else(|| "—".to_string(), &shown);
-        if v.is_some() {
-            svg.push_str(&format!(
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{bh:.1}\" fill=\"#0f5c63\"><title>{} {}</title></rect>",
-                esc(label),
-                esc(&value)
-            ));
-        }
-        if values.len() <= 24 {
-            svg.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1d2b36\">{}</text>",
-                x + bar / 2.0,
-                y - 4.0,
-                esc(&value)
-            ));
-        }
-        if i % every == 0 {
-            svg.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6b78\">{}</text>",
-                x + bar / 2.0,
-                h - bottom + 16.0,
-                esc(label)
-            ));
-        }
-    }
-    svg.push_str("</svg>");
-    svg
+    let slot = (CHART_W - 2.0 * CHART_SIDE) / n;
+    let width = (slot * 0.7).max(1.0);
+    let places = values
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let place = if rtl { values.len() - 1 - i } else { i };
+            let height = v.map_or(0.0, |v| (CHART_H - CHART_BOTTOM - CHART_TOP) * v / max);
+            let x = CHART_SIDE + slot * place as f64 + (slot - width) / 2.0;
+            BarPlace {
+                x,
+                y: CHART_H - CHART_BOTTOM - height,
+                height,
+                centre: x + width / 2.0,
+            }
+        })
+        .collect();
+    (width, places)
 }
 
-fn kpi(label: &str, value: &str, id: &str) -> String {
-    format!(
-        "<div class=\"kpi\"><span class=\"kpi-label\">{}</span><b class=\"kpi-value ltr\" id=\"kpi-{id}\">{}</b></div>",
-        esc(label),
-        esc(value)
-    )
+/// A vertical bar chart as inline SVG. `values` are (label, value), `None` where there is no data
+/// (drawn as "—" with no bar, never as a zero); `shown` formats a value. In Arabic (`rtl`) the
+/// first value is on the right, as the eye reads. Every value is written above its bar up to 24
+/// values; below the axis, every label up to 10 values, then every n-th.
+pub fn bar_chart(
+    name: &str,
+    values: &[(String, Option<f64>)],
+    shown: impl Fn(f64) -> String,
+    rtl: bool,
+) -> Markup {
+    let (width, places) = bar_places(values, rtl);
+    let every = values.len().div_ceil(10).max(1);
+    let axis_y = CHART_H - CHART_BOTTOM;
+    html! {
+        svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (CHART_W) " " (CHART_H) }
+            role="img" aria-label=(name) direction="ltr" {
+            title { (name) }
+            // An empty SVG element is closed explicitly: in HTML, `<line>` alone would hold the bars.
+            line x1=(CHART_SIDE) y1=(axis_y) x2=(CHART_W - CHART_SIDE) y2=(axis_y) stroke=(AXIS)
+                stroke-width="1" {}
+            @for (i, ((label, v), p)) in values.iter().zip(&places).enumerate() {
+                @let value = v.map_or_else(|| "—".to_string(), &shown);
+                @if v.is_some() {
+                    rect x=(at(p.x)) y=(at(p.y)) width=(at(width)) height=(at(p.height)) fill="#0f5c63" {
+                        title { (label) " " (value) }
+                    }
+                }
+                @if values.len() <= 24 {
+                    text x=(at(p.centre)) y=(at(p.y - 4.0)) font-size="11" text-anchor="middle"
+                        fill="#1d2b36" { (value) }
+                }
+                @if i % every == 0 {
+                    text x=(at(p.centre)) y=(at(axis_y + 16.0)) font-size="11" text-anchor="middle"
+                        fill=(AXIS) { (label) }
+                }
+            }
+        }
+    }
 }
+
+fn kpi(label: &str, value: &str, id: &str) -> Markup {
+    html! {
+        div class="kpi" {
+            span class="kpi-label" { (label) }
+            b class="kpi-value ltr" id={ "kpi-" (id) } { (value) }
+        }
+    }
+}
+
+/// The period's headline figures.
+fn summary_figures(t: &T, s: &Summary) -> Markup {
+    let g = &s.total;
+    let within = format!(
+        "{} {} {}",
+        t.t("خُدم خلال", "Called within"),
+        s.target_wait_minutes,
+        t.t("دقيقة", "min")
+    );
+    html! {
+        section class="kpis" {
+            (kpi(t.t("الزيارات", "Visits"), &g.visits.to_string(), "visits"))
+            (kpi(t.t("الرضا (٤–٥)", "CSAT (4–5)"), &pct(g.ratings.csat), "csat"))
+            (kpi(t.t("متوسط التقييم", "Average rating"), &avg(g.ratings.average), "average"))
+            (kpi(t.t("نسبة الاستجابة", "Response rate"), &pct(g.ratings.response_rate), "response"))
+            (kpi(t.t("وسيط الانتظار (د)", "Median wait (min)"), &mins(g.wait.median_s), "wait-median"))
+            (kpi(t.t("انتظار p90 (د)", "p90 wait (min)"), &mins(g.wait.p90_s), "wait-p90"))
+            (kpi(&within, &pct(g.within_target_share), "within"))
+            (kpi(t.t("وسيط مدة الخدمة (د)", "Median service (min)"), &mins(g.service_time.median_s), "service-median"))
+            (kpi(t.t("مدة الخدمة p90 (د)", "p90 service (min)"), &mins(g.service_time.p90_s), "service-p90"))
+            (kpi(t.t("لم يحضر", "No-shows"), &g.no_shows.to_string(), "no-shows"))
+            (kpi(t.t("إحالات للباحث", "Referrals to researchers"), &g.referrals.to_string(), "referrals"))
+            (kpi(t.t("طلبات دعم مسجلة", "Support requests"), &g.support_requests.to_string(), "support"))
+        }
+    }
+}
+
+/// How a chart writes its values.
+#[derive(Clone, Copy)]
+enum Unit {
+    Percent,
+    Count,
+}
+
+impl Unit {
+    fn show(self, v: f64) -> String {
+        match self {
+            Unit::Percent => format!("{v:.0}%"),
+            Unit::Count if v.fract() == 0.0 => format!("{v:.0}"),
+            Unit::Count => format!("{v:.1}"),
+        }
+    }
+}
+
+/// A chart in its card, captioned with its name.
+fn chart_card(t: &T, name: &str, values: &[(String, Option<f64>)], unit: Unit) -> Markup {
+    html! {
+        figure class="card" {
+            figcaption { (name) }
+            (bar_chart(name, values, |v| unit.show(v), !t.en))
+        }
+    }
+}
+
+/// A day's key without its year (`2026-11-03` → `11-03`).
+fn month_day(key: &str) -> String {
+    key.get(5..).unwrap_or(key).to_string()
+}
+
+fn charts(t: &T, s: &Summary) -> Markup {
+    let day_csat: Vec<_> = s
+        .by_day
+        .iter()
+        .map(|d| (month_day(&d.key), d.ratings.csat.map(|x| x * 100.0)))
+        .collect();
+    let day_visits: Vec<_> = s
+        .by_day
+        .iter()
+        .map(|d| (month_day(&d.key), Some(d.visits as f64)))
+        .collect();
+    let hour_wait: Vec<_> = s
+        .by_hour
+        .iter()
+        .map(|h| (h.key.clone(), h.wait.median_s.map(|s| s as f64 / 60.0)))
+        .collect();
+    let service_csat: Vec<_> = s
+        .by_service
+        .iter()
+        .map(|g| (t.service(&g.key), g.ratings.csat.map(|x| x * 100.0)))
+        .collect();
+    let reasons: Vec<_> = s
+        .reasons
+        .iter()
+        .map(|r| (t.reason(&r.key), Some(r.count as f64)))
+        .collect();
+    html! {
+        section class="charts" {
+            (chart_card(t, t.t("الرضا حسب اليوم (%)", "CSAT by day (%)"), &day_csat, Unit::Percent))
+            (chart_card(t, t.t("الزيارات حسب اليوم", "Visits by day"), &day_visits, Unit::Count))
+            (chart_card(
+                t,
+                t.t("وسيط الانتظار حسب الساعة (دقيقة)", "Median wait by hour of day (min)"),
+                &hour_wait,
+                Unit::Count,
+            ))
+            (chart_card(t, t.t("الرضا حسب الخدمة (%)", "CSAT by service (%)"), &service_csat, Unit::Percent))
+            (chart_card(t, t.t("الأسباب المختارة", "Reasons chosen"), &reasons, Unit::Count))
+        }
+    }
+}
+
+/// The columns of every group table, (Arabic, English).
+const GROUP_COLUMNS: [(&str, &str); 11] = [
+    ("البند", "Key"),
+    ("الزيارات", "Visits"),
+    ("لم يحضر", "No-shows"),
+    ("انتظار: الوسيط (د)", "Wait median (min)"),
+    ("انتظار p90 (د)", "Wait p90 (min)"),
+    ("ضمن الهدف", "Within target"),
+    ("خدمة: الوسيط (د)", "Service median (min)"),
+    ("التقييمات", "Ratings"),
+    ("الرضا (٤–٥)", "CSAT (4–5)"),
+    ("المتوسط", "Average"),
+    ("نسبة الاستجابة", "Response rate"),
+];
 
 /// One table of groups; `name` turns a group's key into what the reader sees.
 fn group_table(
@@ -149,328 +304,235 @@ fn group_table(
     id: &str,
     groups: &[Group],
     name: impl Fn(&str) -> String,
-) -> String {
-    let mut s = format!(
-        "<table id=\"{id}\"><caption>{}</caption><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        esc(caption),
-        t.t("البند", "Key"),
-        t.t("الزيارات", "Visits"),
-        t.t("لم يحضر", "No-shows"),
-        t.t("انتظار: الوسيط (د)", "Wait median (min)"),
-        t.t("انتظار p90 (د)", "Wait p90 (min)"),
-        t.t("ضمن الهدف", "Within target"),
-        t.t("خدمة: الوسيط (د)", "Service median (min)"),
-        t.t("التقييمات", "Ratings"),
-        t.t("الرضا (٤–٥)", "CSAT (4–5)"),
-        t.t("المتوسط", "Average"),
-        t.t("نسبة الاستجابة", "Response rate"),
-    );
-    for g in groups {
-        s.push_str(&format!(
-            "<tr><td>{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td></tr>",
-            esc(&name(&g.key)),
-            g.visits,
-            g.no_shows,
-            mins(g.wait.median_s),
-            mins(g.wait.p90_s),
-            pct(g.within_target_share),
-            mins(g.service_time.median_s),
-            g.ratings.count,
-            pct(g.ratings.csat),
-            avg(g.ratings.average),
-            pct(g.ratings.response_rate),
-        ));
-    }
-    s.push_str("</tbody></table>");
-    s
-}
-
-/// The reason's wording, the same as on the forms (`awn_core::rating`).
-fn reason_name(t: &T, r: &str) -> String {
-    match awn_core::rating::Reason::from_key(r) {
-        Some(reason) => t
-            .t(
-                reason.word(awn_core::Lang::Ar),
-                reason.word(awn_core::Lang::En),
-            )
-            .to_string(),
-        None => r.to_string(),
-    }
-}
-
-fn full_body(t: &T, s: &Summary, contacts: Option<&[metrics::ContactRequest]>) -> String {
-    let g = &s.total;
-    let mut b = String::new();
-    b.push_str("<section class=\"kpis\">");
-    b.push_str(&kpi(
-        t.t("الزيارات", "Visits"),
-        &g.visits.to_string(),
-        "visits",
-    ));
-    b.push_str(&kpi(
-        t.t("الرضا (٤–٥)", "CSAT (4–5)"),
-        &pct(g.ratings.csat),
-        "csat",
-    ));
-    b.push_str(&kpi(
-        t.t("متوسط التقييم", "Average rating"),
-        &avg(g.ratings.average),
-        "average",
-    ));
-    b.push_str(&kpi(
-        t.t("نسبة الاستجابة", "Response rate"),
-        &pct(g.ratings.response_rate),
-        "response",
-    ));
-    b.push_str(&kpi(
-        t.t("وسيط الانتظار (د)", "Median wait (min)"),
-        &mins(g.wait.median_s),
-        "wait-median",
-    ));
-    b.push_str(&kpi(
-        t.t("انتظار p90 (د)", "p90 wait (min)"),
-        &mins(g.wait.p90_s),
-        "wait-p90",
-    ));
-    b.push_str(&kpi(
-        &format!(
-            "{} {} {}",
-            t.t("خُدم خلال", "Called within"),
-            s.target_wait_minutes,
-            t.t("دقيقة", "min")
-        ),
-        &pct(g.within_target_share),
-        "within",
-    ));
-    b.push_str(&kpi(
-        t.t("وسيط مدة الخدمة (د)", "Median service (min)"),
-        &mins(g.service_time.median_s),
-        "service-median",
-    ));
-    b.push_str(&kpi(
-        t.t("مدة الخدمة p90 (د)", "p90 service (min)"),
-        &mins(g.service_time.p90_s),
-        "service-p90",
-    ));
-    b.push_str(&kpi(
-        t.t("لم يحضر", "No-shows"),
-        &g.no_shows.to_string(),
-        "no-shows",
-    ));
-    b.push_str(&kpi(
-        t.t("إحالات للباحث", "Referrals to researchers"),
-        &g.referrals.to_string(),
-        "referrals",
-    ));
-    b.push_str(&kpi(
-        t.t("طلبات دعم مسجلة", "Support requests"),
-        &g.support_requests.to_string(),
-        "support",
-    ));
-    b.push_str("</section><section class=\"charts\">");
-    let day_csat: Vec<(String, Option<f64>)> = s
-        .by_day
-        .iter()
-        .map(|d| {
-            (
-                d.key.get(5..).unwrap_or(&d.key).to_string(),
-                d.ratings.csat.map(|x| x * 100.0),
-            )
-        })
-        .collect();
-    let day_visits: Vec<(String, Option<f64>)> = s
-        .by_day
-        .iter()
-        .map(|d| {
-            (
-                d.key.get(5..).unwrap_or(&d.key).to_string(),
-                Some(d.visits as f64),
-            )
-        })
-        .collect();
-    let hour_wait: Vec<(String, Option<f64>)> = s
-        .by_hour
-        .iter()
-        .map(|h| (h.key.clone(), h.wait.median_s.map(|s| s as f64 / 60.0)))
-        .collect();
-    let service_csat: Vec<(String, Option<f64>)> = s
-        .by_service
-        .iter()
-        .map(|g| (t.service(&g.key), g.ratings.csat.map(|x| x * 100.0)))
-        .collect();
-    let reasons: Vec<(String, Option<f64>)> = s
-        .reasons
-        .iter()
-        .map(|r| (reason_name(t, &r.key), Some(r.count as f64)))
-        .collect();
-    for (title, data, unit) in [
-        (
-            t.t("الرضا حسب اليوم (%)", "CSAT by day (%)"),
-            &day_csat,
-            "%",
-        ),
-        (t.t("الزيارات حسب اليوم", "Visits by day"), &day_visits, ""),
-        (
-            t.t(
-                "وسيط الانتظار حسب الساعة (دقيقة)",
-                "Median wait by hour of day (min)",
-            ),
-            &hour_wait,
-            "",
-        ),
-        (
-            t.t("الرضا حسب الخدمة (%)", "CSAT by service (%)"),
-            &service_csat,
-            "%",
-        ),
-        (t.t("الأسباب المختارة", "Reasons chosen"), &reasons, ""),
-    ] {
-        b.push_str(&format!(
-            "<figure class=\"card\"><figcaption>{}</figcaption>",
-            esc(title)
-        ));
-        b.push_str(&bar_chart(
-            title,
-            data,
-            |v| {
-                if unit == "%" {
-                    format!("{v:.0}%")
-                } else if v.fract() == 0.0 {
-                    format!("{v:.0}")
-                } else {
-                    format!("{v:.1}")
+) -> Markup {
+    html! {
+        table id=(id) {
+            caption { (caption) }
+            thead { tr { @for (ar, en) in GROUP_COLUMNS { th { (t.t(ar, en)) } } } }
+            tbody {
+                @for g in groups {
+                    tr {
+                        td { (name(&g.key)) }
+                        td class="ltr" { (g.visits) }
+                        td class="ltr" { (g.no_shows) }
+                        td class="ltr" { (mins(g.wait.median_s)) }
+                        td class="ltr" { (mins(g.wait.p90_s)) }
+                        td class="ltr" { (pct(g.within_target_share)) }
+                        td class="ltr" { (mins(g.service_time.median_s)) }
+                        td class="ltr" { (g.ratings.count) }
+                        td class="ltr" { (pct(g.ratings.csat)) }
+                        td class="ltr" { (avg(g.ratings.average)) }
+                        td class="ltr" { (pct(g.ratings.response_rate)) }
+                    }
                 }
-            },
-            !t.en,
-        ));
-        b.push_str("</figure>");
-    }
-    b.push_str("</section><section class=\"card\">");
-    b.push_str(&group_table(
-        t,
-        t.t("حسب الخدمة", "By service"),
-        "by-service",
-        &s.by_service,
-        |k| t.service(k),
-    ));
-    b.push_str(&group_table(
-        t,
-        t.t("حسب المكتب", "By desk"),
-        "by-desk",
-        &s.by_desk,
-        |k| t.desk(k),
-    ));
-    b.push_str(&group_table(
-        t,
-        t.t("حسب ساعة اليوم", "By hour of day"),
-        "by-hour",
-        &s.by_hour,
-        str::to_string,
-    ));
-    b.push_str(&group_table(
-        t,
-        t.t("حسب اليوم", "By day"),
-        "by-day",
-        &s.by_day,
-        str::to_string,
-    ));
-    b.push_str("</section><section class=\"card\">");
-    b.push_str(&format!(
-        "<h2>{}</h2><p class=\"muted\">{}</p><table id=\"staff\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        t.t("الموظفون (إجمالي فقط)", "Staff (aggregates only)"),
-        esc(&format!(
-            "{} {} {}",
-            t.t("يظهر الموظف فقط إذا بلغت تقييماته", "A staff member is shown only with at least"),
-            s.min_staff_ratings,
-            t.t("تقييمات على الأقل. التقييم أداة للتحسين لا للمحاسبة.", "ratings. Ratings are a tool for improvement, not for blame.")
-        )),
-        t.t("الموظف", "Staff member"),
-        t.t("التقييمات", "Ratings"),
-        t.t("الرضا", "CSAT"),
-        t.t("المتوسط", "Average")
-    ));
-    for a in &s.staff {
-        b.push_str(&format!(
-            "<tr><td>{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td><td class=\"ltr\">{}</td></tr>",
-            esc(&a.name),
-            a.ratings,
-            pct(Some(a.csat)),
-            avg(Some(a.average))
-        ));
-    }
-    b.push_str("</tbody></table></section><section class=\"card\">");
-    b.push_str(&format!(
-        "<h2>{}</h2><ul id=\"committee\">",
-        t.t(
-            "مواعيد رد لجنة البحث القادمة (١٤ يومًا)",
-            "Committee dates coming due (14 days)"
-        )
-    ));
-    for c in &s.committee_due {
-        b.push_str(&format!(
-            "<li><span class=\"ltr\">{}</span>: <b class=\"ltr\">{}</b></li>",
-            esc(&c.key),
-            c.count
-        ));
-    }
-    if s.committee_due.is_empty() {
-        b.push_str(&format!(
-            "<li class=\"muted\">{}</li>",
-            t.t("لا يوجد", "None")
-        ));
-    }
-    b.push_str("</ul></section><section class=\"card\">");
-    b.push_str(&format!(
-        "<h2>{}</h2><ul id=\"comments\" class=\"comments\">",
-        t.t("التعليقات", "Comments")
-    ));
-    // The newest 200 on the page; every comment is in the CSV.
-    if s.comments.len() > 200 {
-        b.push_str(&format!(
-            "<li class=\"muted\">{} {} {}</li>",
-            t.t("أحدث ٢٠٠ تعليق من", "The newest 200 comments of"),
-            s.comments.len(),
-            t.t("؛ جميعها في ملف CSV.", "; all of them are in the CSV.")
-        ));
-    }
-    for c in s.comments.iter().rev().take(200) {
-        b.push_str(&format!(
-            "<li><span class=\"muted ltr\">{} · {} · {}/5</span><p dir=\"auto\">{}</p></li>",
-            c.day,
-            esc(&t.service(&c.service)),
-            c.score,
-            esc(&c.text)
-        ));
-    }
-    b.push_str("</ul></section>");
-    if let Some(contacts) = contacts {
-        b.push_str(&format!(
-            "<section class=\"card\"><h2>{}</h2><p class=\"muted\">{}</p><ul id=\"contacts\">",
-            t.t(
-                "طلبات التواصل (لمسؤول الجودة)",
-                "Contact requests (quality officer)"
-            ),
-            t.t(
-                "لا تُعرض على الموظف الذي خدم الزائر.",
-                "Never shown to the staff member who served the visitor."
-            )
-        ));
-        for c in contacts {
-            b.push_str(&format!(
-                "<li><b class=\"label\">{}</b> <span class=\"ltr\">{}</span> · {} · {}/5{}</li>",
-                esc(&c.label),
-                c.day,
-                esc(&t.service(&c.service)),
-                c.score,
-                c.comment
-                    .as_deref()
-                    .map(|x| format!(" — <span dir=\"auto\">{}</span>", esc(x)))
-                    .unwrap_or_default()
-            ));
+            }
         }
-        b.push_str("</ul></section>");
     }
-    b
+}
+
+fn group_tables(t: &T, s: &Summary) -> Markup {
+    html! {
+        section class="card" {
+            (group_table(t, t.t("حسب الخدمة", "By service"), "by-service", &s.by_service, |k| t.service(k)))
+            (group_table(t, t.t("حسب المكتب", "By desk"), "by-desk", &s.by_desk, |k| t.desk(k)))
+            (group_table(t, t.t("حسب ساعة اليوم", "By hour of day"), "by-hour", &s.by_hour, str::to_string))
+            (group_table(t, t.t("حسب اليوم", "By day"), "by-day", &s.by_day, str::to_string))
+        }
+    }
+}
+
+/// Staff members in aggregate, only those with enough ratings (`metrics` leaves out the rest).
+fn staff_table(t: &T, staff: &[StaffAggregate], min_ratings: usize) -> Markup {
+    html! {
+        section class="card" {
+            h2 { (t.t("الموظفون (إجمالي فقط)", "Staff (aggregates only)")) }
+            p class="muted" {
+                (t.t("يظهر الموظف فقط إذا بلغت تقييماته", "A staff member is shown only with at least"))
+                " " (min_ratings) " "
+                (t.t("تقييمات على الأقل. التقييم أداة للتحسين لا للمحاسبة.", "ratings. Ratings are a tool for improvement, not for blame."))
+            }
+            table id="staff" {
+                thead {
+                    tr {
+                        th { (t.t("الموظف", "Staff member")) }
+                        th { (t.t("التقييمات", "Ratings")) }
+                        th { (t.t("الرضا", "CSAT")) }
+                        th { (t.t("المتوسط", "Average")) }
+                    }
+                }
+                tbody {
+                    @for a in staff {
+                        tr {
+                            td { (a.name) }
+                            td class="ltr" { (a.ratings) }
+                            td class="ltr" { (pct(Some(a.csat))) }
+                            td class="ltr" { (avg(Some(a.average))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn committee_dates(t: &T, s: &Summary) -> Markup {
+    html! {
+        section class="card" {
+            h2 { (t.t("مواعيد رد لجنة البحث القادمة (١٤ يومًا)", "Committee dates coming due (14 days)")) }
+            ul id="committee" {
+                @for c in &s.committee_due {
+                    li { span class="ltr" { (c.key) } ": " b class="ltr" { (c.count) } }
+                }
+                @if s.committee_due.is_empty() {
+                    li class="muted" { (t.t("لا يوجد", "None")) }
+                }
+            }
+        }
+    }
+}
+
+/// The newest comments shown on the page; every comment is in the CSV.
+const COMMENTS_SHOWN: usize = 200;
+
+fn comments(t: &T, s: &Summary) -> Markup {
+    html! {
+        section class="card" {
+            h2 { (t.t("التعليقات", "Comments")) }
+            ul id="comments" class="comments" {
+                @if s.comments.len() > COMMENTS_SHOWN {
+                    li class="muted" {
+                        (t.t("أحدث ٢٠٠ تعليق من", "The newest 200 comments of"))
+                        " " (s.comments.len()) " "
+                        (t.t("؛ جميعها في ملف CSV.", "; all of them are in the CSV."))
+                    }
+                }
+                @for c in s.comments.iter().rev().take(COMMENTS_SHOWN) {
+                    li {
+                        span class="muted ltr" { (display(c.day)) " · " (t.service(&c.service)) " · " (c.score) "/5" }
+                        p dir="auto" { (c.text) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// For a supervisor: the visitors who asked to be contacted, except by whom they rated.
+fn contact_requests(t: &T, contacts: &[ContactRequest]) -> Markup {
+    html! {
+        section class="card" {
+            h2 { (t.t("طلبات التواصل (لمسؤول الجودة)", "Contact requests (quality officer)")) }
+            p class="muted" {
+                (t.t("لا تُعرض على الموظف الذي خدم الزائر.", "Never shown to the staff member who served the visitor."))
+            }
+            ul id="contacts" {
+                @for c in contacts {
+                    li {
+                        b class="label" { (c.label) }
+                        " " span class="ltr" { (display(c.day)) }
+                        " · " (t.service(&c.service)) " · " (c.score) "/5"
+                        @if let Some(comment) = &c.comment {
+                            " — " span dir="auto" { (comment) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Everything a supervisor or admin reads about the period.
+fn full_body(t: &T, s: &Summary, contacts: Option<&[ContactRequest]>) -> Markup {
+    html! {
+        (summary_figures(t, s))
+        (charts(t, s))
+        (group_tables(t, s))
+        (staff_table(t, &s.staff, s.min_staff_ratings))
+        (committee_dates(t, s))
+        (comments(t, s))
+        @if let Some(contacts) = contacts {
+            (contact_requests(t, contacts))
+        }
+    }
+}
+
+/// What other staff read: their own aggregate (up to yesterday), once it has enough ratings.
+fn own_body(t: &T, own: Option<&StaffAggregate>) -> Markup {
+    html! {
+        @if let Some(a) = own {
+            section class="kpis" {
+                (kpi(t.t("تقييماتي", "My ratings"), &a.ratings.to_string(), "own-ratings"))
+                (kpi(t.t("الرضا", "CSAT"), &pct(Some(a.csat)), "own-csat"))
+                (kpi(t.t("المتوسط", "Average"), &avg(Some(a.average)), "own-average"))
+            }
+        } @else {
+            p class="card" id="own-none" {
+                (t.t(
+                    "لا تظهر النتيجة قبل ١٠ تقييمات على الأقل في الفترة (حتى أمس).",
+                    "Shown once there are at least 10 ratings in the period (up to yesterday)."
+                ))
+            }
+        }
+    }
+}
+
+/// The page around a body: the bar with the language switch, the period form (with the CSV
+/// link when `csv`), and the policy note.
+fn document(t: &T, from: NaiveDate, to: NaiveDate, csv: bool, body: Markup) -> Markup {
+    let title = t.t(
+        "جمعية عون — مؤشرات الرضا والانتظار",
+        "Awn — satisfaction and waiting metrics",
+    );
+    let (lang, dir, other_lang) = if t.en {
+        ("en", "ltr", "ar")
+    } else {
+        ("ar", "rtl", "en")
+    };
+    let (from, to) = (display(from), display(to));
+    html! {
+        (DOCTYPE)
+        html lang=(lang) dir=(dir) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
+                link rel="stylesheet" href="/assets/common.css";
+                link rel="stylesheet" href="/assets/console.css";
+                link rel="stylesheet" href="/assets/metrics.css";
+            }
+            body {
+                header class="bar" {
+                    h1 { (title) }
+                    a class="barlink" href={ "/console/metrics?from=" (from) "&to=" (to) "&lang=" (other_lang) } {
+                        (t.t("English", "العربية"))
+                    }
+                    a class="barlink" href="/console" { (t.t("لوحة الموظف", "Staff console")) }
+                }
+                main {
+                    form class="card row" method="get" action="/console/metrics" {
+                        label { (t.t("من", "From")) " " input type="date" name="from" value=(from); }
+                        label { (t.t("إلى", "To")) " " input type="date" name="to" value=(to); }
+                        input type="hidden" name="lang" value=(lang);
+                        button type="submit" { (t.t("عرض", "Show")) }
+                        @if csv {
+                            a id="csv" class="barlink secondary"
+                                href={ "/api/v1/metrics/export.csv?from=" (from) "&to=" (to) } download {
+                                (t.t("تنزيل CSV", "Download CSV"))
+                            }
+                        }
+                    }
+                    p class="muted" {
+                        (t.t(
+                            "التقييم حق للمستفيد وأداة للتقييم والتحسين، لا للمحاسبة أو التشهير (السياسة ٣-٥ و٣-٦-٣).",
+                            "Rating is the visitor's right: a tool for assessment and improvement, not for punishment or shaming (policy 3.5, 3.6.3)."
+                        ))
+                    }
+                    (body)
+                }
+            }
+        }
+    }
 }
 
 /// `GET /console/metrics?from&to&lang`
@@ -499,7 +561,8 @@ pub async fn page(
             .map(|x| (x.code.clone(), (x.name_ar.clone(), x.name_en.clone())))
             .collect(),
     };
-    let body = if caller.require(Permission::ReadMetrics).is_ok() {
+    let everything = caller.require(Permission::ReadMetrics).is_ok();
+    let body = if everything {
         let supervisor = me.role == Role::Supervisor;
         let id = me.id;
         match compute(&s.reads, s.clock.now(), from, to, move |i| {
@@ -528,61 +591,58 @@ pub async fn page(
         } else {
             None
         };
-        match own {
-            Some(a) => format!(
-                "<section class=\"kpis\">{}{}{}</section>",
-                kpi(
-                    t.t("تقييماتي", "My ratings"),
-                    &a.ratings.to_string(),
-                    "own-ratings"
-                ),
-                kpi(t.t("الرضا", "CSAT"), &pct(Some(a.csat)), "own-csat"),
-                kpi(
-                    t.t("المتوسط", "Average"),
-                    &avg(Some(a.average)),
-                    "own-average"
-                ),
-            ),
-            None => format!(
-                "<p class=\"card\" id=\"own-none\">{}</p>",
-                t.t(
-                    "لا تظهر النتيجة قبل ١٠ تقييمات على الأقل في الفترة (حتى أمس).",
-                    "Shown once there are at least 10 ratings in the period (up to yesterday)."
-                )
-            ),
-        }
+        own_body(&t, own.as_ref())
     };
-    let other_lang = if t.en { "ar" } else { "en" };
-    let html = format!(
-        "<!doctype html><html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title}</title><link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\"><link rel=\"stylesheet\" href=\"/assets/common.css\"><link rel=\"stylesheet\" href=\"/assets/console.css\"><link rel=\"stylesheet\" href=\"/assets/metrics.css\"></head><body>\
-<header class=\"bar\"><h1>{title}</h1><a class=\"barlink\" href=\"/console/metrics?from={from}&amp;to={to}&amp;lang={other_lang}\">{switch}</a><a class=\"barlink\" href=\"/console\">{back}</a></header><main>\
-<form class=\"card row\" method=\"get\" action=\"/console/metrics\"><label>{l_from} <input type=\"date\" name=\"from\" value=\"{from}\"></label><label>{l_to} <input type=\"date\" name=\"to\" value=\"{to}\"></label>\
-<input type=\"hidden\" name=\"lang\" value=\"{lang}\"><button type=\"submit\">{show}</button>{csv}</form>\
-<p class=\"muted\">{note}</p>{body}</main></body></html>",
-        lang = if t.en { "en" } else { "ar" },
-        dir = if t.en { "ltr" } else { "rtl" },
-        title = t.t("جمعية عون — مؤشرات الرضا والانتظار", "Awn — satisfaction and waiting metrics"),
-        switch = t.t("English", "العربية"),
-        back = t.t("لوحة الموظف", "Staff console"),
-        l_from = t.t("من", "From"),
-        l_to = t.t("إلى", "To"),
-        show = t.t("عرض", "Show"),
-        csv = if caller.require(Permission::ReadMetrics).is_ok() {
-            format!(
-                "<a id=\"csv\" class=\"barlink secondary\" href=\"/api/v1/metrics/export.csv?from={from}&amp;to={to}\" download>{}</a>",
-                t.t("تنزيل CSV", "Download CSV")
-            )
-        } else {
-            String::new()
-        },
-        note = t.t(
-            "التقييم حق للمستفيد وأداة للتقييم والتحسين، لا للمحاسبة أو التشهير (السياسة ٣-٥ و٣-٦-٣).",
-            "Rating is the visitor's right: a tool for assessment and improvement, not for punishment or shaming (policy 3.5, 3.6.3)."
-        ),
-    );
-    let mut res = Html(html).into_response();
+    let mut res = Html(document(&t, from, to, everything, body).into_string()).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values() -> Vec<(String, Option<f64>)> {
+        vec![
+            ("<a>".into(), Some(1.0)),
+            ("b".into(), None),
+            ("c".into(), Some(2.0)),
+        ]
+    }
+
+    /// The x of the axis label `label` (the last `<text>` holding it).
+    fn label_x(svg: &str, label: &str) -> f64 {
+        let before = svg.rsplit_once(&format!(">{label}</text>")).unwrap().0;
+        let x = before.rsplit_once("<text x=\"").unwrap().1;
+        x.split('"').next().unwrap().parse().unwrap()
+    }
+
+    /// A bar per value with data, "—" and no bar without, the tallest bar for the largest value,
+    /// labels escaped, and the axis line closed before the bars (in HTML, an unclosed `<line>`
+    /// would hold them, and SVG draws nothing inside a line).
+    #[test]
+    fn a_bar_chart_draws_data_only_and_scales_to_the_largest_value() {
+        let svg = bar_chart("t", &values(), |v| format!("{v:.0}"), false).into_string();
+        assert_eq!(svg.matches("<rect ").count(), 2, "{svg}");
+        assert!(svg.contains(">—</text>"), "{svg}");
+        assert!(svg.contains("<title>&lt;a&gt; 1</title>"), "{svg}");
+        let line = svg.find("<line ").unwrap();
+        assert!(svg[line..].find("</line>").unwrap() < svg[line..].find("<rect").unwrap());
+        let heights: Vec<f64> = svg
+            .split("height=\"")
+            .skip(1)
+            .map(|h| h.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(heights, [78.0, 156.0], "{svg}");
+    }
+
+    /// Left to right in English, right to left in Arabic: the first value on the reading side.
+    #[test]
+    fn a_bar_chart_reads_in_the_pages_direction() {
+        let ltr = bar_chart("t", &values(), |v| format!("{v}"), false).into_string();
+        assert!(label_x(&ltr, "&lt;a&gt;") < label_x(&ltr, "c"));
+        let rtl = bar_chart("t", &values(), |v| format!("{v}"), true).into_string();
+        assert!(label_x(&rtl, "&lt;a&gt;") > label_x(&rtl, "c"));
+    }
 }

@@ -1,7 +1,9 @@
 //! The browser pages, served by the counter-server itself from files under `ui/web/`:
 //! - `/console`: the staff console (reception, researchers, supervisors), cookie session;
 //! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
-//! - `/t/{token}`: the visitor's status page from the ticket's QR code.
+//! - `/t/{token}`: the visitor's status page from the ticket's QR code;
+//! - `/console/metrics` (`metrics_page`) and the printable rights export (`rights_page`): drawn
+//!   on the server with maud templates, the only HTML the server makes.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
 //! authenticate differs (`http::cookies`).
@@ -11,6 +13,7 @@
 pub mod assets;
 pub mod metrics_page;
 pub mod pages;
+pub mod rights_page;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -397,13 +397,49 @@ async fn an_export_holds_every_field_of_one_visitor_and_nothing_of_another() {
     ] {
         assert!(intake.get(field).is_some(), "intake field {field} exported");
     }
-    let page = rights::printable_page(&export);
+    let page = counter_server::web::rights_page::page(&export).into_string();
     assert!(
         page.contains("dir=\"rtl\"")
             && page.contains("SENTINEL-A-4242")
             && !page.contains("SENTINEL-B-5353")
     );
     assert!(rights::export(&conn, 999_999).unwrap().is_none());
+}
+
+/// `export-visitor --html` writes a page that opens from disk, where the server's `/assets` are
+/// not: its stylesheet inside, nothing linked, the visitor's text escaped.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_writes_a_printable_file_with_its_stylesheet_inside() {
+    let server = TestServer::start();
+    let api = Api::new(&server.base_url);
+    let a = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &intake_body("inquiry", "SENTINEL-F <b>"),
+        )
+        .await;
+    let id = a.json["id"].as_i64().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.html");
+    let out = Command::new(BIN)
+        .args(["export-visitor", "--db", server.db_path.to_str().unwrap()])
+        .args(["--ticket", &id, "--html", file.to_str().unwrap()])
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        html.contains("<style>") && html.contains("border-collapse"),
+        "{html}"
+    );
+    assert!(!html.contains("<link") && !html.contains("url("), "{html}");
+    assert!(html.contains("SENTINEL-F &lt;b&gt;"), "{html}");
 }
 
 /// Everything the queue holds, for comparing two databases.

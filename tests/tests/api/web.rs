@@ -720,3 +720,67 @@ async fn every_page_has_an_icon_and_favicon_ico_is_not_a_404() {
     assert_eq!(ico.headers()[header::CONTENT_TYPE], "image/svg+xml");
     assert_eq!(ico.bytes().await.unwrap(), icon);
 }
+
+/// The printable rights export works under the CSP: no inline style, its stylesheets linked and
+/// served as CSS; a visitor's text comes out as text, never as markup.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_printable_export_links_its_stylesheets_and_shows_a_visitors_text_as_text() {
+    let server = TestServer::start();
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let sup = api.login("sara").await;
+    let intake = json!({ "service": "inquiry", "intake": { "notice_version": "2026-11-v1",
+        "name": "<script>alert(1)</script> Sara & \"Co\"", "national_id": "1234567897",
+        "mobile": "0551234567", "needs": { "wheelchair": true } } });
+    let t = api.issue(&server.kiosk_token, &key(), &intake).await;
+    let id = t.json["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{}", t.text));
+    let r = api
+        .http
+        .get(format!("{}/api/v1/visitors/{id}/printable", api.base))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()[header::CONTENT_TYPE],
+        "text/html; charset=utf-8"
+    );
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("style-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        !html.contains("style=") && !html.contains("<style"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Sara &amp; &quot;Co&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "{html}");
+    let sheets: Vec<&str> = html
+        .split(r#"<link rel="stylesheet" href=""#)
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .collect();
+    assert!(sheets.contains(&"/assets/printable.css"), "{sheets:?}");
+    for sheet in sheets {
+        let r = api
+            .http
+            .get(format!("{}{sheet}", api.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{sheet}");
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "text/css; charset=utf-8",
+            "{sheet}"
+        );
+    }
+}

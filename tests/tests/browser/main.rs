@@ -1,11 +1,12 @@
-//! Browser tests: the staff console, the waiting-room display and the visitor status page in a
-//! real headless Chromium (Debian's `chromium` + `chromium-driver`), against the real server
-//! binary with its log captured. Set `SCREENSHOT_DIR` to save the screenshots of `docs/screenshots`.
+//! Browser tests: the staff console, the waiting-room display, the visitor status page, the metrics
+//! page and the printable rights export in a real headless Chromium (Debian's `chromium` +
+//! `chromium-driver`), against the real server binary with its log captured. Set `SCREENSHOT_DIR` to save the screenshots of `docs/screenshots`.
 
 mod announce;
 mod console;
 mod display;
 mod metrics;
+mod rights;
 mod status;
 mod visit;
 mod visit_case;
