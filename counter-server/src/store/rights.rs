@@ -16,6 +16,8 @@ pub const VISIT_TABLES: &[(&str, &str)] = &[
     ("consents", "ticket_id"),
     ("intakes", "ticket_id"),
     ("visit_checks", "ticket_id"),
+    ("visit_documents", "ticket_id"),
+    ("registration_overrides", "ticket_id"),
     ("visit_notes", "ticket_id"),
     ("follow_ups", "ticket_id"),
     ("alerts", "ticket_id"),

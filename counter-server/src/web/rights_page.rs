@@ -32,6 +32,8 @@ fn heading(table: &str) -> Option<&'static str> {
         "consents" => "الموافقة",
         "intakes" => "البيانات المقدمة",
         "visit_checks" => "قائمة التحقق",
+        "visit_documents" => "المستندات المطابقة",
+        "registration_overrides" => "إذن المشرف بالتسجيل",
         "visit_notes" => "الملاحظات",
         "follow_ups" => "المتابعة",
         "alerts" => "التنبيهات",
