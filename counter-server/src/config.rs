@@ -434,5 +434,41 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown service nope")
         );
+        let twice = DEMO_TOML.replacen("code = \"case_report\"", "code = \"identity\"", 1);
+        assert!(
+            Config::parse(&twice)
+                .unwrap_err()
+                .contains("document code \"identity\" must be unique")
+        );
+        let unnamed = DEMO_TOML.replacen(
+            "name_en = \"Case or police report number\"",
+            "name_en = \" \"",
+            1,
+        );
+        assert!(
+            Config::parse(&unnamed)
+                .unwrap_err()
+                .contains("document case_report needs name_ar and name_en")
+        );
+    }
+
+    #[test]
+    fn the_demo_checks_the_id_and_case_report_for_a_new_request() {
+        let config = Config::demo();
+        let rules: Vec<_> = config
+            .documents_of("new_request")
+            .iter()
+            .map(|d| (d.code.as_str(), d.required, d.expiry, d.reference))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("identity", true, true, false),
+                ("case_report", true, false, true),
+                ("relationship_proof", false, false, false)
+            ]
+        );
+        assert!(config.documents_of("inquiry").is_empty());
+        assert!(config.documents_of("unknown").is_empty());
     }
 }
