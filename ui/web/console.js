@@ -642,6 +642,11 @@
   function renderAtDesks() {
     if (!state.me || !state.me.supervisor || !state.queue) return;
     const ul = $("at-desk-list");
+    // A reason being typed (and its box left open) survives the list's refresh.
+    const typing = {};
+    ul.querySelectorAll("details.allow-registration").forEach((d) => {
+      typing[d.dataset.ticket] = { open: d.open, reason: d.querySelector("input").value };
+    });
     ul.textContent = "";
     const there = state.queue.tickets.filter((t) => (t.state === "called" || t.state === "serving") && t.desk !== state.me.desk);
     there.forEach((t) => {
@@ -679,10 +684,47 @@
         showError("at-desks-error", r);
         await refresh();
       });
-      li.append(label, where, sel, tr, cancel);
+      li.append(label, where, sel, tr, cancel, allowRegistration(t, typing[t.id]));
       ul.appendChild(li);
     });
     $("no-at-desks").classList.toggle("hidden", there.length > 0);
+  }
+
+  // Policy 6.6: a supervisor may allow the desk to register this visitor's request with the
+  // checklist incomplete, saying why (kept with the visit; the audit row records only that it was).
+  function allowRegistration(t, was) {
+    const box = document.createElement("details");
+    box.className = "allow-registration";
+    box.dataset.ticket = t.id;
+    box.open = !!(was && was.open);
+    const summary = document.createElement("summary");
+    summary.textContent = awnLang.t("allow_registration");
+    const label = document.createElement("label");
+    const span = document.createElement("span");
+    span.textContent = awnLang.t("allow_reason") + " ";
+    const reason = document.createElement("input");
+    reason.id = "allow-reason-" + t.id;
+    reason.dir = "auto";
+    reason.maxLength = 500;
+    reason.autocomplete = "off";
+    reason.value = was ? was.reason : "";
+    label.append(span, reason);
+    const ok = document.createElement("button");
+    ok.type = "button";
+    ok.id = "allow-btn-" + t.id;
+    ok.className = "secondary small";
+    ok.textContent = awnLang.t("allow");
+    ok.setAttribute("aria-label", awnLang.t("allow") + ": " + t.label);
+    ok.addEventListener("click", async () => {
+      const r = await api("POST", "/api/v1/tickets/" + t.id + "/registration-override", { reason: reason.value }, true);
+      showError("at-desks-error", r);
+      if (!r.ok) return;
+      box.open = false;
+      reason.value = "";
+      showDone("done_allowed", t.label);
+    });
+    box.append(summary, label, ok);
+    return box;
   }
 
   function renderVisit() {

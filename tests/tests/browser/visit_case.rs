@@ -36,6 +36,28 @@ async fn click_when_enabled(b: &Browser, id: &str) {
     b.click(&format!("#{id}")).await;
 }
 
+async fn login(b: &Browser, user: &str) {
+    b.wait(
+        "!document.getElementById('login').classList.contains('hidden')",
+        "the login form",
+        SECS,
+    )
+    .await;
+    b.type_into("#login-user", user).await;
+    b.type_into("#login-pass", TEST_PASSWORD).await;
+    b.click("#login-btn").await;
+    b.wait_text("#who", user).await;
+}
+
+async fn choose_registered(b: &Browser) {
+    b.js(
+        "const o = document.getElementById('outcome-select'); o.value = 'support_request_registered';\
+         o.dispatchEvent(new Event('change'));",
+        json!([]),
+    )
+    .await;
+}
+
 /// Chooses `field` in the details form, types `value` and saves.
 async fn save_field(b: &Browser, field: &str, value: &str) {
     b.js(
@@ -62,6 +84,7 @@ async fn a_visitor_who_skipped_the_kiosk_form_is_completed_checked_and_registere
     let shots = shots.as_deref();
     let server = TestServer::start();
     server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
     let api = Api::new(&server.base_url);
     for _ in 0..2 {
         let t = api
@@ -77,16 +100,7 @@ async fn a_visitor_who_skipped_the_kiosk_form_is_completed_checked_and_registere
     let b = Browser::start().await;
     b.size(1280, 1400).await;
     b.goto(&format!("{}/console", server.base_url)).await;
-    b.wait(
-        "!document.getElementById('login').classList.contains('hidden')",
-        "the login form",
-        SECS,
-    )
-    .await;
-    b.type_into("#login-user", "amal").await;
-    b.type_into("#login-pass", TEST_PASSWORD).await;
-    b.click("#login-btn").await;
-    b.wait_text("#who", "amal").await;
+    login(&b, "amal").await;
     click_when_enabled(&b, "sign-in-btn").await;
     click_when_enabled(&b, "call-next-btn").await;
     b.wait_text("#current-label", "A-").await;
@@ -156,12 +170,7 @@ async fn a_visitor_who_skipped_the_kiosk_form_is_completed_checked_and_registere
     assert_eq!(b.text("#documents-error").await, "");
 
     // 6.6: registering says what it still waits for.
-    b.js(
-        "const o = document.getElementById('outcome-select'); o.value = 'support_request_registered';\
-         o.dispatchEvent(new Event('change'));",
-        json!([]),
-    )
-    .await;
+    choose_registered(&b).await;
     b.wait(
         "!document.getElementById('checklist-hint').classList.contains('hidden')",
         "the hint of what registration waits for",
@@ -225,5 +234,45 @@ async fn a_visitor_who_skipped_the_kiosk_form_is_completed_checked_and_registere
         json!({ "consent": false, "edit": "", "docs": "", "done": "", "name": "" }),
         "the next visitor starts empty"
     );
+
+    // Registering this one over an incomplete checklist needs the supervisor's leave, given from
+    // the supervisor's own console with a reason.
+    let second = b.text("#current-label").await;
+    choose_registered(&b).await;
+    b.click("#finish-btn").await;
+    b.wait_text("#finish-error", "بإذن المشرف").await;
+    b.click("#logout-btn").await;
+    login(&b, "sara").await;
+    let allow = format!("#at-desk-list li[data-ticket] details.allow-registration");
+    b.wait(
+        &format!("document.querySelector({allow:?}) !== null"),
+        "the supervisor's list of visitors at the desks",
+        SECS,
+    )
+    .await;
+    b.click(&format!("{allow} summary")).await;
+    let ticket: i64 = b
+        .js(
+            &format!("return Number(document.querySelector({allow:?}).dataset.ticket);"),
+            json!([]),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    b.type_into(&format!("#allow-reason-{ticket}"), "الوثائق لدى الشرطة")
+        .await;
+    b.js("window.scrollTo(0, document.body.scrollHeight);", json!([]))
+        .await;
+    b.screenshot(shots, "console-allow-registration-ar.png")
+        .await;
+    accessible(&b, "the supervisor allowing a registration").await;
+    b.click(&format!("#allow-btn-{ticket}")).await;
+    b.wait_text("#done-note", &second).await;
+    b.click("#logout-btn").await;
+    login(&b, "amal").await;
+    b.wait_text("#current-label", &second).await;
+    choose_registered(&b).await;
+    click_when_enabled(&b, "finish-btn").await;
+    b.wait_text("#finished-label", &second).await;
     b.quit().await;
 }
