@@ -19,6 +19,8 @@ pub struct Config {
     pub queue: QueueSettings,
     #[serde(default)]
     pub console: ConsoleSettings,
+    #[serde(default)]
+    pub committee: CommitteeSettings,
     pub intake_notice: IntakeNotice,
     pub services: Vec<ServiceConfig>,
     pub desks: Vec<DeskConfig>,
@@ -150,6 +152,20 @@ impl Default for ConsoleSettings {
     }
 }
 
+/// The research committee's requests (policy 6.5): a request with no answer this many days after
+/// registration is flagged overdue in the console (the committee answers in no less than 14).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommitteeSettings {
+    pub overdue_days: u32,
+}
+
+impl Default for CommitteeSettings {
+    fn default() -> Self {
+        Self { overdue_days: 30 }
+    }
+}
+
 /// The consent notice the kiosk shows; its text and version are stored with each consent.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -276,6 +292,12 @@ impl Config {
     fn validate(&self) -> Result<(), String> {
         if self.console.idle_seconds == 0 || self.console.idle_seconds > 12 * 3600 {
             return Err("[console] idle_seconds: 1 to 43200".into());
+        }
+        if !(15..=365).contains(&self.committee.overdue_days) {
+            return Err(
+                "[committee] overdue_days: 15 to 365 (the committee answers in no less than 14)"
+                    .into(),
+            );
         }
         if self.services.is_empty() {
             return Err("at least one [[services]] entry is needed".into());

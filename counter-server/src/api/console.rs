@@ -114,6 +114,8 @@ pub struct ReferralDto {
 pub struct FollowUpDto {
     pub visit_date: String,
     pub earliest_answer_date: String,
+    /// The request's reference, which the applicant keeps for a follow-up visit.
+    pub reference: Option<String>,
 }
 
 /// One document of the service's checklist (policy 6.2) and what the desk recorded of it.
@@ -203,7 +205,7 @@ pub async fn visit(
 ) -> Result<Json<VisitDto>, ApiError> {
     let who = asker(&caller, request)?;
     let id = parse_id(&id, "id", i64::MAX)?;
-    let v = cmd::view_visit(&s.engine, s.config.clone(), who, id).await?;
+    let v = cmd::view_visit(&s.engine, who, id).await?;
     let no_intake = v.intake.is_none();
     Ok(Json(VisitDto {
         ticket: StaffTicket::from(&v.ticket),
@@ -235,6 +237,7 @@ pub async fn visit(
         follow_up: v.follow_up.map(|f| FollowUpDto {
             visit_date: f.visit_date.to_string(),
             earliest_answer_date: f.earliest_answer_date.to_string(),
+            reference: f.reference,
         }),
     }))
 }
@@ -286,7 +289,7 @@ pub async fn check(
             "item: documents_checked, data_confirmed or committee_told",
         )
     })?;
-    let (items, complete) = cmd::tick(&s.engine, s.config.clone(), who, id, item).await?;
+    let (items, complete) = cmd::tick(&s.engine, who, id, item).await?;
     Ok(Json(checklist(items, complete)))
 }
 
@@ -316,16 +319,7 @@ pub async fn intake_field(
     let id = parse_id(&id, "id", i64::MAX)?;
     let body = body.value;
     let (field, value) = intake::correction(&body.field, &body.value)?;
-    cmd::complete_intake(
-        &s.engine,
-        s.config.clone(),
-        who,
-        id,
-        field,
-        value,
-        body.consent_at_desk,
-    )
-    .await?;
+    cmd::complete_intake(&s.engine, who, id, field, value, body.consent_at_desk).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -362,16 +356,7 @@ pub async fn record_document(
     let id = parse_id(&id, "id", i64::MAX)?;
     let body = body.value;
     let input = documents_input::parse(body.expires_on.as_deref(), body.reference.as_deref())?;
-    let states = cmd::record_document(
-        &s.engine,
-        s.config.clone(),
-        who,
-        id,
-        body.document,
-        body.valid,
-        input,
-    )
-    .await?;
+    let states = cmd::record_document(&s.engine, who, id, body.document, body.valid, input).await?;
     Ok(Json(DocumentsDto {
         documents: documents(states),
     }))

@@ -93,23 +93,15 @@ pub async fn finish(
     };
     let (staff, supervisor) = caller.desk_or_supervisor()?;
     let id = parse_id(&id, "id", i64::MAX)?;
-    let done = commands::visit::finish(
-        &s.engine,
-        s.config.clone(),
-        id,
-        outcome,
-        note,
-        staff.id,
-        supervisor,
-    )
-    .await?;
+    let done = commands::visit::finish(&s.engine, id, outcome, note, staff.id, supervisor).await?;
     Ok(Json(FinishedDto {
         ticket: StaffTicket::from(&done.ticket),
         follow_up: done
             .follow_up
-            .map(|(visit, earliest)| super::console::FollowUpDto {
+            .map(|(visit, earliest, reference)| super::console::FollowUpDto {
                 visit_date: visit.to_string(),
                 earliest_answer_date: earliest.to_string(),
+                reference: Some(reference),
             }),
     }))
 }

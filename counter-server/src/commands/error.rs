@@ -47,6 +47,10 @@ pub enum Refusal {
     DocumentsIncomplete,
     /// "Support request registered" before the checklist is complete (policy 6.6).
     RegistrationIncomplete,
+    /// No registered request has this reference.
+    UnknownRequest,
+    /// "Applicant informed" before the committee decided anything.
+    NoDecisionYet,
 }
 
 /// Every way a command fails.

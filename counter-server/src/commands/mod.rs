@@ -8,6 +8,7 @@
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
 //!   `metrics`: computing the metrics of a period.
 
+pub mod committee;
 pub mod desks;
 pub mod error;
 pub mod kiosk;

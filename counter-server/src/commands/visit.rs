@@ -3,13 +3,11 @@
 //! for a registered support request), and acknowledging alerts. The rules come from
 //! `domain::visit`; the statements from `store::visits`.
 
-use std::sync::Arc;
-
 use super::{CommandError, Refusal};
 use chrono::NaiveDate;
 
 use super::{TicketView, view};
-use crate::config::{Config, DocumentConfig};
+use crate::config::DocumentConfig;
 use crate::domain::numbering::service_day;
 use crate::domain::visit::{self, CheckItem, Viewer};
 use crate::domain::*;
@@ -115,11 +113,11 @@ pub struct DocumentState {
 /// The documents of the line the ticket is served in, each with its record.
 fn document_states(
     ctx: &WriteCtx<'_>,
-    config: &Config,
     ticket: &Ticket,
 ) -> Result<Vec<DocumentState>, CommandError> {
     let mut recorded = visits::documents_of(ctx.tx, ticket.id)?;
-    Ok(config
+    Ok(ctx
+        .config
         .documents_of(&ticket.line)
         .iter()
         .map(|d| DocumentState {
@@ -164,7 +162,6 @@ fn missing_for_registration(
 /// The visit as the console shows it; writes a `view_visit` audit row in the same transaction.
 pub async fn view_visit(
     engine: &Engine,
-    config: Arc<Config>,
     who: Asker,
     ticket: TicketId,
 ) -> Result<VisitView, CommandError> {
@@ -174,7 +171,7 @@ pub async fn view_visit(
             let intake = visits::intake_of(ctx.tx, ticket)?.map(masked);
             let checks = visits::checks_of(ctx.tx, ticket)?;
             let done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
-            let documents = document_states(ctx, &config, &tv.ticket)?;
+            let documents = document_states(ctx, &tv.ticket)?;
             let registration_missing = missing_for_registration(ctx, &checks, &documents);
             let referral = visits::referral_of(ctx.tx, ticket)?;
             let follow_up = visits::follow_up_of(ctx.tx, ticket)?;
@@ -223,7 +220,6 @@ fn served_here(
 /// audit rows name the field, never its old or new value.
 pub async fn complete_intake(
     engine: &Engine,
-    config: Arc<Config>,
     who: Asker,
     ticket: TicketId,
     field: &'static str,
@@ -240,7 +236,7 @@ pub async fn complete_intake(
                 visits::open_intake_at_desk(
                     ctx.tx,
                     ticket,
-                    &config.intake_notice,
+                    &ctx.config.intake_notice,
                     who.staff,
                     ctx.now,
                 )?;
@@ -256,7 +252,6 @@ pub async fn complete_intake(
 /// the visitor; refused when the record breaks its rule (`domain::visit::check_document`).
 pub async fn record_document(
     engine: &Engine,
-    config: Arc<Config>,
     who: Asker,
     ticket: TicketId,
     document: String,
@@ -266,7 +261,8 @@ pub async fn record_document(
     engine
         .write(move |ctx| {
             let (t, viewer) = served_here(ctx, &who, ticket)?;
-            let spec = config
+            let spec = ctx
+                .config
                 .documents_of(&t.line)
                 .iter()
                 .find(|d| d.code == document)
@@ -299,7 +295,7 @@ pub async fn record_document(
                 "record_document",
                 Some(&spec.code),
             )?;
-            document_states(ctx, &config, &t)
+            document_states(ctx, &t)
         })
         .await
 }
@@ -324,7 +320,6 @@ pub async fn reveal(
 /// checked" only once every required document of the service is recorded valid.
 pub async fn tick(
     engine: &Engine,
-    config: Arc<Config>,
     who: Asker,
     ticket: TicketId,
     item: CheckItem,
@@ -333,7 +328,7 @@ pub async fn tick(
         .write(move |ctx| {
             let (t, viewer) = served_here(ctx, &who, ticket)?;
             if item == CheckItem::DocumentsChecked
-                && !documents_complete(ctx, &document_states(ctx, &config, &t)?)
+                && !documents_complete(ctx, &document_states(ctx, &t)?)
             {
                 return Err(Refusal::DocumentsIncomplete.into());
             }
@@ -349,7 +344,8 @@ pub async fn tick(
 /// request, a follow-up whose earliest committee answer is the visit day + 14 days (policy 6.5).
 pub struct Finished {
     pub ticket: TicketView,
-    pub follow_up: Option<(NaiveDate, NaiveDate)>,
+    /// Visit day, earliest committee answer, and the request's reference.
+    pub follow_up: Option<(NaiveDate, NaiveDate, String)>,
 }
 
 fn not_arrived() -> CommandError {
@@ -360,7 +356,6 @@ fn not_arrived() -> CommandError {
 /// checklist, unless a supervisor allowed it (`override_registration`).
 pub async fn finish(
     engine: &Engine,
-    config: Arc<Config>,
     ticket: TicketId,
     outcome: Outcome,
     note: Option<String>,
@@ -384,7 +379,7 @@ pub async fn finish(
                     .ticket(ticket)
                     .ok_or(QueueError::UnknownTicket(ticket))?;
                 let checks = visits::checks_of(ctx.tx, ticket)?;
-                let documents = document_states(ctx, &config, t)?;
+                let documents = document_states(ctx, t)?;
                 if !missing_for_registration(ctx, &checks, &documents).is_empty()
                     && !visits::registration_overridden(ctx.tx, ticket)?
                 {
@@ -398,8 +393,10 @@ pub async fn finish(
             let follow_up = if visit::opens_follow_up(outcome) {
                 let day = service_day(ctx.now);
                 let earliest = visit::earliest_committee_answer(day);
-                visits::open_follow_up(ctx.tx, ticket, staff, ctx.now, day, earliest)?;
-                Some((day, earliest))
+                let id = visits::open_follow_up(ctx.tx, ticket, staff, ctx.now, day, earliest)?;
+                let reference = crate::domain::committee::reference(day, id);
+                crate::store::committee::set_reference(ctx.tx, id, &reference)?;
+                Some((day, earliest, reference))
             } else {
                 None
             };

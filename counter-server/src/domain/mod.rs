@@ -8,9 +8,12 @@
 //! - `numbering`: service day (Asia/Riyadh) and labels.
 //! - `queue`: `Queue`, the live queue, with plan/apply operations.
 //! - `needs`: which needs give the `priority` class.
+//! - `committee`: the research committee's work on a registered request (6.5): reference,
+//!   decision, telling the applicant, reminders.
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
+pub mod committee;
 pub mod lines;
 pub mod model;
 pub mod needs;

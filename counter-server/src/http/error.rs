@@ -342,6 +342,18 @@ impl From<Refusal> for ApiError {
                 "لا يُسجَّل الطلب قبل التحقق من المستندات وتأكيد المتقدم لبياناته وإبلاغه بموعد رد اللجنة",
                 "a request is registered only after the documents are checked, the applicant confirmed the data and was told when the committee answers",
             ),
+            R::UnknownRequest => (
+                StatusCode::NOT_FOUND,
+                "unknown_request",
+                "لا يوجد طلب بهذا الرقم المرجعي",
+                "no registered request has this reference",
+            ),
+            R::NoDecisionYet => (
+                StatusCode::CONFLICT,
+                "no_decision_yet",
+                "لم يُسجَّل قرار اللجنة بعد",
+                "the committee's decision has not been recorded yet",
+            ),
             R::VisitNotFinished => (
                 StatusCode::CONFLICT,
                 "visit_not_finished",
@@ -468,6 +480,8 @@ mod tests {
             (R::ConsentRequired, 409, "consent_required"),
             (R::DocumentsIncomplete, 409, "documents_incomplete"),
             (R::RegistrationIncomplete, 409, "registration_incomplete"),
+            (R::UnknownRequest, 404, "unknown_request"),
+            (R::NoDecisionYet, 409, "no_decision_yet"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod audit;
 pub mod backup;
+pub mod committee;
 pub mod engine;
 pub mod key;
 pub mod metrics;
@@ -75,6 +76,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0011_visit_documents",
         include_str!("../../../migrations/0011_visit_documents.sql"),
+    ),
+    (
+        "0012_committee",
+        include_str!("../../../migrations/0012_committee.sql"),
     ),
 ];
 

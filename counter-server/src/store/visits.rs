@@ -283,6 +283,7 @@ pub struct FollowUpRow {
     pub id: i64,
     pub visit_date: NaiveDate,
     pub earliest_answer_date: NaiveDate,
+    pub reference: Option<String>,
 }
 
 pub fn open_follow_up(
@@ -313,7 +314,7 @@ pub fn follow_up_of(
     ticket: TicketId,
 ) -> Result<Option<FollowUpRow>, StoreError> {
     conn.prepare_cached(
-        "SELECT id, visit_date, earliest_answer_date FROM follow_ups WHERE ticket_id = ?1",
+        "SELECT id, visit_date, earliest_answer_date, reference FROM follow_ups WHERE ticket_id = ?1",
     )
     .ctx("prepare follow-up read")?
     .query_row([ticket], |r| {
@@ -321,6 +322,7 @@ pub fn follow_up_of(
             id: r.get(0)?,
             visit_date: parse_day(&r.get::<_, String>(1)?),
             earliest_answer_date: parse_day(&r.get::<_, String>(2)?),
+            reference: r.get(3)?,
         })
     })
     .optional()
