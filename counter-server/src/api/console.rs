@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::{Permission, allows, may_staff_desk};
 use crate::commands::visit::{self as cmd, Asker};
@@ -16,7 +17,8 @@ use crate::http::security::RequestId;
 use crate::http::views::{StaffTicket, local_time};
 use crate::store::{role_str, visits};
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Me)]
 pub struct MeDto {
     pub id: i64,
     pub display_name: String,
@@ -32,6 +34,13 @@ pub struct MeDto {
 }
 
 /// `GET /api/v1/me`: the console's start-up question.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "console",
+    summary = "The staff member behind the session, and the desk they are signed in at",
+    responses((status = 200, body = MeDto))
+)]
 pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>, ApiError> {
     let staff = caller.staff(Permission::ReadQueue)?;
     let id = staff.id;
@@ -65,7 +74,8 @@ fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = IntakeNeeds)]
 pub struct NeedsDto {
     pub wheelchair: bool,
     pub hearing: bool,
@@ -73,7 +83,8 @@ pub struct NeedsDto {
     pub companion: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Intake)]
 pub struct IntakeDto {
     /// Shown as text, never as HTML, by the console.
     pub name: Option<String>,
@@ -85,7 +96,8 @@ pub struct IntakeDto {
     pub consent_given_at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Check)]
 pub struct CheckDto {
     pub item: &'static str,
     pub policy_step: &'static str,
@@ -94,27 +106,31 @@ pub struct CheckDto {
     pub desk: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Checklist)]
 pub struct ChecklistDto {
     pub items: Vec<CheckDto>,
     /// Every item of 6.2, 6.4 and 6.5 is done.
     pub complete: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Referral)]
 pub struct ReferralDto {
     pub reason: String,
     pub at: String,
     pub from_desk: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = FollowUp)]
 pub struct FollowUpDto {
     pub visit_date: String,
     pub earliest_answer_date: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Visit)]
 pub struct VisitDto {
     pub ticket: StaffTicket,
     pub intake: Option<IntakeDto>,
@@ -142,6 +158,17 @@ fn checklist(items: Vec<visits::CheckRow>, complete: bool) -> ChecklistDto {
 /// `GET /api/v1/tickets/{id}/visit`: the visitor's intake (masked), the checklist so far, the
 /// referral and the follow-up. Only while the visitor is at the caller's desk (supervisors:
 /// always); every read writes an audit row.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tickets/{id}/visit",
+    tag = "console",
+    summary = "A visitor's intake (national ID and mobile masked to the last 4 digits), the \
+               policy checklist, the referral and the follow-up. Only while the visitor is called \
+               to or served at the caller's desk; supervisors always. Every read writes an audit \
+               row.",
+    params(super::doc::IdPath),
+    responses((status = 200, body = VisitDto))
+)]
 pub async fn visit(
     State(s): State<AppState>,
     caller: Caller,
@@ -179,13 +206,23 @@ pub async fn visit(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Revealed)]
 pub struct RevealDto {
     pub national_id: Option<String>,
     pub mobile: Option<String>,
 }
 
 /// `POST /api/v1/tickets/{id}/reveal`: the full national ID and mobile, recorded in the audit log.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/reveal",
+    tag = "console",
+    summary = "The full national ID and mobile; recorded in the audit log. Same visibility rule \
+               as /visit.",
+    params(super::doc::IdPath),
+    responses((status = 200, body = RevealDto))
+)]
 pub async fn reveal(
     State(s): State<AppState>,
     caller: Caller,
@@ -201,7 +238,7 @@ pub async fn reveal(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckBody {
     pub item: String,
@@ -209,6 +246,17 @@ pub struct CheckBody {
 
 /// `POST /api/v1/tickets/{id}/checklist`: ticks one item (6.2, 6.4 or 6.5) with the time, the
 /// staff member and the desk.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/checklist",
+    tag = "console",
+    summary = "Ticks one checklist item (6.2 documents_checked, 6.4 data_confirmed, 6.5 \
+               committee_told) with the time, staff member and desk; only at the desk the visitor \
+               is at. The first tick stands. Before the visitor arrived (start): 409 not_arrived.",
+    params(super::doc::IdPath),
+    request_body = CheckBody,
+    responses((status = 200, body = ChecklistDto))
+)]
 pub async fn check(
     State(s): State<AppState>,
     caller: Caller,
@@ -230,7 +278,8 @@ pub async fn check(
     Ok(Json(checklist(items, complete)))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Alert)]
 pub struct AlertDto {
     pub id: i64,
     pub kind: String,
@@ -240,12 +289,21 @@ pub struct AlertDto {
     pub raised_at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Alerts)]
 pub struct AlertsDto {
     pub alerts: Vec<AlertDto>,
 }
 
 /// `GET /api/v1/alerts`: alerts not yet acknowledged; supervisors only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts",
+    tag = "console",
+    summary = "Alerts not yet acknowledged (a visitor who does not feel safe, a ticket not \
+               printed); supervisors only",
+    responses((status = 200, body = AlertsDto))
+)]
 pub async fn alerts(
     State(s): State<AppState>,
     caller: Caller,
@@ -268,6 +326,15 @@ pub async fn alerts(
 }
 
 /// `POST /api/v1/alerts/{id}/acknowledge`: a supervisor took charge; it leaves every console.
+#[utoipa::path(
+    post,
+    path = "/api/v1/alerts/{id}/acknowledge",
+    tag = "console",
+    summary = "Acknowledges an alert; it leaves every supervisor console (event \
+               alert_acknowledged)",
+    params(super::doc::IdPath),
+    responses((status = 204, description = "Acknowledged"))
+)]
 pub async fn acknowledge(
     State(s): State<AppState>,
     caller: Caller,
