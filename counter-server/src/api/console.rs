@@ -254,7 +254,7 @@ pub struct CheckBody {
                committee_told) with the time, staff member and desk; only at the desk the visitor \
                is at. The first tick stands. Before the visitor arrived (start): 409 not_arrived.",
     params(super::doc::IdPath),
-    request_body = CheckBody,
+    request_body(content = CheckBody, example = json!({"item": "documents_checked"})),
     responses((status = 200, body = ChecklistDto))
 )]
 pub async fn check(

@@ -143,7 +143,7 @@ pub struct CallBody {
                from any line and send override_gender (both audited); override_gender from anyone \
                else is 403 forbidden",
     params(super::doc::DeskPath),
-    request_body = CallBody,
+    request_body(content = CallBody, example = json!({"ticket": 2})),
     responses((status = 200, body = StaffTicket))
 )]
 pub async fn call_ticket(

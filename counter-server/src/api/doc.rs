@@ -111,6 +111,17 @@ fn add_error_responses(method: &str, op: &mut Operation) {
     }
 }
 
+/// A reply needs a description; the annotations leave most success replies without one.
+fn describe_success(op: &mut Operation) {
+    for (status, reply) in op.responses.responses.iter_mut() {
+        if let RefOr::T(reply) = reply
+            && reply.description.is_empty()
+        {
+            reply.description = if status == "204" { "Done" } else { "Success" }.into();
+        }
+    }
+}
+
 fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
     components.responses.insert(
@@ -136,6 +147,7 @@ fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             ("delete", &mut item.delete),
         ] {
             if let Some(op) = op {
+                describe_success(op);
                 add_error_responses(method, op);
             }
         }

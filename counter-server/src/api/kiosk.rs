@@ -117,7 +117,10 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         max_length = 64,
         pattern = "^[A-Za-z0-9_-]{16,64}$"
     )),
-    request_body = TicketRequest,
+    request_body(
+        content = TicketRequest,
+        example = json!({"service": "inquiry", "priority": "normal", "gender_preference": "female"})
+    ),
     responses((status = 201, body = IssuedTicket))
 )]
 pub async fn issue(
@@ -197,7 +200,7 @@ pub async fn issue(
                raises a not_printed alert with the reason, paper_near_end on a printed ticket one \
                printer alert (none other while it is open)",
     params(super::doc::IdPath),
-    request_body = PrintReport,
+    request_body(content = PrintReport, example = json!({"printed": false, "trouble": "paper_out"})),
     responses((status = 204, description = "Recorded"))
 )]
 pub async fn print_report(

@@ -62,7 +62,7 @@ pub async fn recent(
     summary = "Rate today's finished visit by its label (rating device). 404 visit_not_found, \
                409 visit_not_finished or already_rated, 422 invalid_score, invalid_reason, \
                too_long, invalid_characters. Ratings are never edited.",
-    request_body = RatingRequest,
+    request_body(content = RatingRequest, example = json!({"label": "A-001", "score": 5, "reasons": []})),
     responses((status = 201, body = Rated))
 )]
 pub async fn rate(
@@ -87,7 +87,7 @@ pub async fn rate(
                status token; rate-limited like the status lookup; same rules as POST /ratings; \
                unknown tokens 404 not_found).",
     params(super::doc::TokenPath),
-    request_body = StatusRatingBody,
+    request_body(content = StatusRatingBody, example = json!({"score": 4, "comment": "quick and kind"})),
     responses(
         (status = 201, body = Rated),
         (status = 429, description = "too_many_requests: the limit above", body = awn_core::wire::ErrorBody),

@@ -92,7 +92,7 @@ pub struct CorrectBody {
                interpreter_language), checked like at the kiosk; blank clears it (audited, field \
                name only)",
     params(super::doc::IdPath),
-    request_body = CorrectBody,
+    request_body(content = CorrectBody, example = json!({"field": "interpreter_language", "value": "Urdu"})),
     responses((status = 204, description = "Corrected"))
 )]
 pub async fn correct(
@@ -123,7 +123,7 @@ pub struct ReasonBody {
     summary = "Supervisor: destroy the visit's personal data at the visitor's request; 409 \
                legal_hold when held (audited)",
     params(super::doc::IdPath),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({"reason": "the visitor asked in writing"})),
     responses((status = 204, description = "Destroyed"))
 )]
 pub async fn destroy(
@@ -147,7 +147,7 @@ pub async fn destroy(
     tag = "rights",
     summary = "Supervisor: legal hold; the retention purge skips the record (audited)",
     params(super::doc::IdPath),
-    request_body = ReasonBody,
+    request_body(content = ReasonBody, example = json!({"reason": "the visitor asked in writing"})),
     responses((status = 204, description = "Held"))
 )]
 pub async fn hold(
@@ -230,7 +230,7 @@ pub async fn list(
     path = "/api/v1/rights-requests",
     tag = "rights",
     summary = "Supervisor: register a request (copy, correction, deletion) as received",
-    request_body = RequestBody,
+    request_body(content = RequestBody, example = json!({"kind": "copy", "ticket": 1})),
     responses((status = 201, body = super::doc::Created))
 )]
 pub async fn open(

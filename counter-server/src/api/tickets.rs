@@ -102,7 +102,7 @@ pub struct FinishedDto {
                request opens a follow-up (earliest committee answer = visit date + 14 days); \
                before the visitor arrived (start): 409 not_arrived",
     params(super::doc::IdPath),
-    request_body = FinishBody,
+    request_body(content = FinishBody, example = json!({"outcome": "information_given"})),
     responses((status = 200, body = FinishedDto))
 )]
 pub async fn finish(
@@ -183,7 +183,7 @@ pub struct ReferBody {
     summary = "Refer to the social researchers with a reason (policy 6.3), keeping the place; a \
                social-research desk does not refer: 409 refer_at_research_desk",
     params(super::doc::IdPath),
-    request_body = ReferBody,
+    request_body(content = ReferBody, example = json!({"reason": "needs a social researcher"})),
     responses((status = 200, body = StaffTicket))
 )]
 pub async fn refer(
@@ -214,7 +214,7 @@ pub struct TransferBody {
                desk). A waiting ticket only from a desk serving its line (403 not_your_line); \
                supervisors anywhere (audited)",
     params(super::doc::IdPath),
-    request_body = TransferBody,
+    request_body(content = TransferBody, example = json!({"desk": 2})),
     responses((status = 200, body = StaffTicket))
 )]
 pub async fn transfer(
@@ -282,7 +282,7 @@ pub struct PriorityBody {
                lower class), 409 ticket_not_waiting. One audit row (raise_to_<class>); no reason \
                is asked for or shown",
     params(super::doc::IdPath),
-    request_body = PriorityBody,
+    request_body(content = PriorityBody, example = json!({"priority": "urgent"})),
     responses((status = 200, body = StaffTicket))
 )]
 pub async fn raise_priority(

@@ -49,7 +49,7 @@ fn toml_list(paths: &[&str]) -> String {
 /// for one event only (they never end by themselves). Every request carries this server's
 /// `Origin`, as its own pages do: the document also offers the session cookie, and a cookie
 /// without it is refused before anything else is checked.
-fn config(staff: &str, leaver: &str, server: &TestServer) -> String {
+fn config(staff: &str, leaver: &str, status_token: &str, server: &TestServer) -> String {
     format!(
         r#"headers = {{ Authorization = "Bearer {staff}", Origin = "{origin}" }}
 request-timeout = 20
@@ -62,6 +62,10 @@ headers = {{ Authorization = "Bearer {kiosk}", Origin = "{origin}" }}
 [[operations]]
 include-path = {rating_paths}
 headers = {{ Authorization = "Bearer {rating}", Origin = "{origin}" }}
+
+[[operations]]
+include-path-regex = "^/api/v1/status/"
+parameters = {{ "path.token" = "{status_token}" }}
 
 [[operations]]
 include-path = "/api/v1/auth/logout"
@@ -88,7 +92,9 @@ async fn the_server_answers_as_its_openapi_document_says() {
     let api = Api::new(&server.base_url);
     let staff = api.login_at_desk("supervisor", 1).await;
     let leaver = api.login("leaver").await;
-    // Something to find: tickets 1 and 2 exist, and 1 is called at desk 1.
+    // Something to find: tickets 1 and 2 exist, and 1 is called at desk 1; the status
+    // operations use ticket 2's token.
+    let mut status_token = String::new();
     for _ in 0..2 {
         let r = api
             .issue(
@@ -98,13 +104,18 @@ async fn the_server_answers_as_its_openapi_document_says() {
             )
             .await;
         assert_eq!(r.status, reqwest::StatusCode::CREATED, "{}", r.text);
+        status_token = r.json["status_token"].as_str().unwrap().to_string();
     }
     let r = api.post("/api/v1/desks/1/call-next", &staff, None).await;
     assert!(r.status.is_success(), "{}", r.text);
 
     let dir = tempfile::tempdir().unwrap();
     let config_path = dir.path().join("schemathesis.toml");
-    std::fs::write(&config_path, config(&staff, &leaver, &server)).unwrap();
+    std::fs::write(
+        &config_path,
+        config(&staff, &leaver, &status_token, &server),
+    )
+    .unwrap();
     // Examples per operation; a longer search: AWN_SCHEMATHESIS_EXAMPLES=200.
     let examples = std::env::var("AWN_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "20".into());
     let started = Instant::now();
