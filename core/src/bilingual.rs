@@ -31,6 +31,7 @@ impl Lang {
 
 /// A text in Arabic and English: `{"ar": …, "en": …}` on the wire. A missing side reads as empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bi {
     #[serde(default)]
     pub ar: String,

@@ -11,7 +11,8 @@
 //! - `wire`: the serde structs of every request and reply the kiosk uses.
 //!
 //! **Invariant:** no I/O, no clock, no HTTP, no SQL, no UI: only `serde` and
-//! `unicode-normalization`, so the kiosk links it without linking the server.
+//! `unicode-normalization`, so the kiosk links it without linking the server. (The `openapi`
+//! feature, for counter-server only, adds `utoipa::ToSchema` to the wire types.)
 
 pub mod bilingual;
 pub mod intake;

@@ -31,6 +31,7 @@ fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
 
 /// One service the kiosk offers, with its public names and current queue.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Service {
     pub code: String,
     #[serde(default)]
@@ -45,6 +46,7 @@ pub struct Service {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Services {
     pub services: Vec<Service>,
 }
@@ -53,6 +55,7 @@ pub struct Services {
 
 /// The consent notice shown before any detail is asked; its version goes back with the intake.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub version: String,
     pub text: Bi,
@@ -63,6 +66,7 @@ pub struct Notice {
 /// What the kiosk may ask for. Only the server decides "urgent" (from the needs and
 /// `feels_unsafe`), so it is not on the wire.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     #[default]
@@ -72,6 +76,7 @@ pub enum Priority {
 
 /// Whom the visitor prefers to be served by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     Female,
@@ -80,6 +85,7 @@ pub enum Gender {
 
 /// Body of `POST /api/v1/tickets` (with an `Idempotency-Key` header).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TicketRequest {
     pub service: String,
@@ -103,6 +109,7 @@ impl TicketRequest {
 
 /// The optional details, given only after the notice of `notice_version` was shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IntakeRequest {
     pub notice_version: String,
@@ -133,6 +140,7 @@ pub enum Need {
 /// disability", or described by staff) only decide the ticket's class; the server does not store
 /// them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Needs {
     #[serde(default)]
@@ -191,6 +199,7 @@ impl Needs {
 
 /// `201` reply of `POST /api/v1/tickets`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedTicket {
     #[serde(default)]
     pub id: i64,
@@ -219,6 +228,7 @@ pub struct IssuedTicket {
 
 /// What the printer said, in the kiosk's report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PrinterTrouble {
     PaperOut,
@@ -247,6 +257,7 @@ impl PrinterTrouble {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PrintReport {
     pub printed: bool,
@@ -258,6 +269,7 @@ pub struct PrintReport {
 // --- the rating kiosk: `GET /api/v1/rating/recent`, `POST /api/v1/ratings` ---
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentVisit {
     #[serde(default)]
     pub label: String,
@@ -265,6 +277,7 @@ pub struct RecentVisit {
 
 /// Labels of visits finished in the last minutes and not rated yet; nothing else.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecentVisits {
     pub visits: Vec<RecentVisit>,
 }
@@ -272,6 +285,7 @@ pub struct RecentVisits {
 /// Body of `POST /api/v1/ratings`. `score` is any integer on the wire so that an out-of-range
 /// score gets its own error (`invalid_score`), checked by `rating::score`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
     pub label: String,
@@ -285,6 +299,7 @@ pub struct RatingRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rated {
     pub id: i64,
 }
@@ -293,6 +308,7 @@ pub struct Rated {
 
 /// The one error body of the API: `{"code", "message": {"ar", "en"}, "field"?}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     #[serde(default)]
     pub code: String,

@@ -74,14 +74,14 @@ pub struct Input<'a> {
     pub staff_names: &'a HashMap<i64, String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Durations {
     pub count: usize,
     pub median_s: Option<i64>,
     pub p90_s: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RatingStats {
     pub count: usize,
     /// Share of 4–5.
@@ -91,7 +91,7 @@ pub struct RatingStats {
     pub response_rate: Option<f64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Group {
     pub key: String,
     pub visits: usize,
@@ -106,13 +106,13 @@ pub struct Group {
     pub ratings: RatingStats,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Count {
     pub key: String,
     pub count: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Comment {
     pub day: NaiveDate,
     pub service: String,
@@ -120,7 +120,7 @@ pub struct Comment {
     pub text: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StaffAggregate {
     pub staff_id: i64,
     pub name: String,
@@ -129,7 +129,7 @@ pub struct StaffAggregate {
     pub average: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ContactRequest {
     pub rating_id: i64,
     pub ticket_id: i64,
@@ -140,7 +140,7 @@ pub struct ContactRequest {
     pub comment: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Summary {
     pub from: NaiveDate,
     pub to: NaiveDate,

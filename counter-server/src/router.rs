@@ -16,7 +16,8 @@ use crate::http::security::{self, RequestId};
 use crate::http::{AppState, compression, extract};
 use crate::{api, web};
 
-/// Every route of the server (the API's are listed in `api::routes` and `openapi.json`).
+/// Every route of the server (the API's are listed in `api::routes`, which also makes the OpenAPI
+/// document `openapi.json`).
 pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(api::routes())

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::{Permission, allows, may_staff_desk};
 use crate::commands::visit::{self as cmd, Asker};
@@ -18,7 +19,8 @@ use crate::input::{documents as documents_input, intake};
 use crate::store::{role_str, visits};
 use awn_core::Bi;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Me)]
 pub struct MeDto {
     pub id: i64,
     pub display_name: String,
@@ -34,6 +36,13 @@ pub struct MeDto {
 }
 
 /// `GET /api/v1/me`: the console's start-up question.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "console",
+    summary = "The staff member behind the session, and the desk they are signed in at",
+    responses((status = 200, body = MeDto))
+)]
 pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>, ApiError> {
     let staff = caller.staff(Permission::ReadQueue)?;
     let id = staff.id;
@@ -67,7 +76,8 @@ fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = IntakeNeeds)]
 pub struct NeedsDto {
     pub wheelchair: bool,
     pub hearing: bool,
@@ -75,7 +85,8 @@ pub struct NeedsDto {
     pub companion: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Intake)]
 pub struct IntakeDto {
     /// Shown as text, never as HTML, by the console.
     pub name: Option<String>,
@@ -87,7 +98,8 @@ pub struct IntakeDto {
     pub consent_given_at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Check)]
 pub struct CheckDto {
     pub item: &'static str,
     pub policy_step: &'static str,
@@ -96,21 +108,24 @@ pub struct CheckDto {
     pub desk: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Checklist)]
 pub struct ChecklistDto {
     pub items: Vec<CheckDto>,
     /// Every item of 6.2, 6.4 and 6.5 is done.
     pub complete: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Referral)]
 pub struct ReferralDto {
     pub reason: String,
     pub at: String,
     pub from_desk: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = FollowUp)]
 pub struct FollowUpDto {
     pub visit_date: String,
     pub earliest_answer_date: String,
@@ -119,7 +134,8 @@ pub struct FollowUpDto {
 }
 
 /// One document of the service's checklist (policy 6.2) and what the desk recorded of it.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Document)]
 pub struct DocumentDto {
     pub code: String,
     pub name: Bi,
@@ -131,7 +147,8 @@ pub struct DocumentDto {
     pub recorded: Option<DocumentRecordDto>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = DocumentRecord)]
 pub struct DocumentRecordDto {
     pub valid: bool,
     pub expires_on: Option<String>,
@@ -163,7 +180,8 @@ fn documents(states: Vec<cmd::DocumentState>) -> Vec<DocumentDto> {
         .collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Visit)]
 pub struct VisitDto {
     pub ticket: StaffTicket,
     pub intake: Option<IntakeDto>,
@@ -197,6 +215,17 @@ fn checklist(items: Vec<visits::CheckRow>, complete: bool) -> ChecklistDto {
 /// `GET /api/v1/tickets/{id}/visit`: the visitor's intake (masked), the checklist so far, the
 /// referral and the follow-up. Only while the visitor is at the caller's desk (supervisors:
 /// always); every read writes an audit row.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tickets/{id}/visit",
+    tag = "console",
+    summary = "A visitor's intake (national ID and mobile masked to the last 4 digits), the \
+               policy checklist, the referral and the follow-up. Only while the visitor is called \
+               to or served at the caller's desk; supervisors always. Every read writes an audit \
+               row.",
+    params(super::doc::IdPath),
+    responses((status = 200, body = VisitDto))
+)]
 pub async fn visit(
     State(s): State<AppState>,
     caller: Caller,
@@ -242,13 +271,23 @@ pub async fn visit(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Revealed)]
 pub struct RevealDto {
     pub national_id: Option<String>,
     pub mobile: Option<String>,
 }
 
 /// `POST /api/v1/tickets/{id}/reveal`: the full national ID and mobile, recorded in the audit log.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/reveal",
+    tag = "console",
+    summary = "The full national ID and mobile; recorded in the audit log. Same visibility rule \
+               as /visit.",
+    params(super::doc::IdPath),
+    responses((status = 200, body = RevealDto))
+)]
 pub async fn reveal(
     State(s): State<AppState>,
     caller: Caller,
@@ -264,7 +303,7 @@ pub async fn reveal(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckBody {
     pub item: String,
@@ -272,6 +311,17 @@ pub struct CheckBody {
 
 /// `POST /api/v1/tickets/{id}/checklist`: ticks one item (6.2, 6.4 or 6.5) with the time, the
 /// staff member and the desk.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/checklist",
+    tag = "console",
+    summary = "Ticks one checklist item (6.2 documents_checked, 6.4 data_confirmed, 6.5 \
+               committee_told) with the time, staff member and desk; only at the desk the visitor \
+               is at. The first tick stands. Before the visitor arrived (start): 409 not_arrived.",
+    params(super::doc::IdPath),
+    request_body(content = CheckBody, example = json!({"item": "documents_checked"})),
+    responses((status = 200, body = ChecklistDto))
+)]
 pub async fn check(
     State(s): State<AppState>,
     caller: Caller,
@@ -293,7 +343,7 @@ pub async fn check(
     Ok(Json(checklist(items, complete)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeFieldBody {
     /// name, national_id, mobile or interpreter_language.
@@ -308,6 +358,18 @@ pub struct IntakeFieldBody {
 
 /// `POST /api/v1/tickets/{id}/intake`: the desk serving the visitor fills in or corrects one
 /// field of their details (policy 6.2); audited by field name, never by value.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/intake",
+    tag = "console",
+    summary = "Fills in or corrects one field of the visitor's details at the desk serving them \
+               (policy 6.2), with the kiosk's rules (422 names the field). A visitor who gave no \
+               details at the kiosk needs consent_at_desk on the first field (else 409 \
+               consent_required). Audited by field name, never by value.",
+    params(super::doc::IdPath),
+    request_body(content = IntakeFieldBody, example = json!({"field": "name", "value": "نورة", "consent_at_desk": true})),
+    responses((status = 204, description = "Saved"))
+)]
 pub async fn intake_field(
     State(s): State<AppState>,
     caller: Caller,
@@ -323,7 +385,7 @@ pub async fn intake_field(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentBody {
     /// A document code of the service's checklist (`documents` in the visit).
@@ -338,13 +400,25 @@ pub struct DocumentBody {
     pub reference: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Documents)]
 pub struct DocumentsDto {
     pub documents: Vec<DocumentDto>,
 }
 
 /// `POST /api/v1/tickets/{id}/documents`: the desk serving the visitor records one document as
 /// seen against the original (policy 6.2), with its expiry date or number where asked.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/documents",
+    tag = "console",
+    summary = "Records one document of the service's checklist as seen against the original \
+               (policy 6.2), valid or not, with its expiry date (not passed) or number where the \
+               checklist asks; only at the desk serving the visitor. Audited by document code.",
+    params(super::doc::IdPath),
+    request_body(content = DocumentBody, example = json!({"document": "identity", "valid": true, "expires_on": "2030-01-31"})),
+    responses((status = 200, body = DocumentsDto))
+)]
 pub async fn record_document(
     State(s): State<AppState>,
     caller: Caller,
@@ -362,7 +436,7 @@ pub async fn record_document(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideBody {
     pub reason: String,
@@ -370,6 +444,17 @@ pub struct OverrideBody {
 
 /// `POST /api/v1/tickets/{id}/registration-override`: a supervisor allows the desk to register
 /// this visit's support request with the checklist incomplete (policy 6.6), with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/registration-override",
+    tag = "console",
+    summary = "Supervisor: allows the desk to register this visit's support request before the \
+               checklist is complete (policy 6.6). The reason is kept with the visit and erased \
+               with it; the audit row records only the override.",
+    params(super::doc::IdPath),
+    request_body(content = OverrideBody, example = json!({"reason": "the documents are held by the police"})),
+    responses((status = 204, description = "Allowed"))
+)]
 pub async fn override_registration(
     State(s): State<AppState>,
     caller: Caller,
@@ -389,7 +474,8 @@ pub async fn override_registration(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Alert)]
 pub struct AlertDto {
     pub id: i64,
     pub kind: String,
@@ -399,12 +485,21 @@ pub struct AlertDto {
     pub raised_at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Alerts)]
 pub struct AlertsDto {
     pub alerts: Vec<AlertDto>,
 }
 
 /// `GET /api/v1/alerts`: alerts not yet acknowledged; supervisors only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts",
+    tag = "console",
+    summary = "Alerts not yet acknowledged (a visitor who does not feel safe, a ticket not \
+               printed); supervisors only",
+    responses((status = 200, body = AlertsDto))
+)]
 pub async fn alerts(
     State(s): State<AppState>,
     caller: Caller,
@@ -427,6 +522,15 @@ pub async fn alerts(
 }
 
 /// `POST /api/v1/alerts/{id}/acknowledge`: a supervisor took charge; it leaves every console.
+#[utoipa::path(
+    post,
+    path = "/api/v1/alerts/{id}/acknowledge",
+    tag = "console",
+    summary = "Acknowledges an alert; it leaves every supervisor console (event \
+               alert_acknowledged)",
+    params(super::doc::IdPath),
+    responses((status = 204, description = "Acknowledged"))
+)]
 pub async fn acknowledge(
     State(s): State<AppState>,
     caller: Caller,

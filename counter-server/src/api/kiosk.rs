@@ -20,6 +20,13 @@ use crate::http::views::local_time;
 use crate::input::intake;
 
 /// `GET /api/v1/services`: the services with their public names and current waiting counts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/services",
+    tag = "kiosk",
+    summary = "Services with public names, hints, waiting counts (kiosk, staff)",
+    responses((status = 200, body = Services))
+)]
 pub async fn services(
     State(s): State<AppState>,
     caller: Caller,
@@ -53,6 +60,13 @@ pub async fn services(
 }
 
 /// `GET /api/v1/intake-notice`: the consent notice the kiosk shows before asking for details.
+#[utoipa::path(
+    get,
+    path = "/api/v1/intake-notice",
+    tag = "kiosk",
+    summary = "The consent notice shown before asking for details (kiosk)",
+    responses((status = 200, body = Notice))
+)]
 pub async fn intake_notice(
     State(s): State<AppState>,
     caller: Caller,
@@ -89,6 +103,26 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
 }
 
 /// `POST /api/v1/tickets`: issues a ticket; a retry with the same `Idempotency-Key` returns the same one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets",
+    tag = "kiosk",
+    summary = "Issue a ticket (kiosk). A retry with the same Idempotency-Key returns the same \
+               ticket; the same key with another body is 409 idempotency_key_reused.",
+    params((
+        "Idempotency-Key" = String,
+        Header,
+        description = "16-64 characters of A-Z, a-z, 0-9, - and _; one per visitor's request",
+        min_length = 16,
+        max_length = 64,
+        pattern = "^[A-Za-z0-9_-]{16,64}$"
+    )),
+    request_body(
+        content = TicketRequest,
+        example = json!({"service": "inquiry", "priority": "normal", "gender_preference": "female"})
+    ),
+    responses((status = 201, body = IssuedTicket))
+)]
 pub async fn issue(
     State(s): State<AppState>,
     caller: Caller,
@@ -158,6 +192,17 @@ pub async fn issue(
 }
 
 /// `POST /api/v1/tickets/{id}/print-report`: the kiosk says whether the ticket came out of the printer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/print-report",
+    tag = "kiosk",
+    summary = "The kiosk reports whether the ticket printed and what the printer said; false \
+               raises a not_printed alert with the reason, paper_near_end on a printed ticket one \
+               printer alert (none other while it is open)",
+    params(super::doc::IdPath),
+    request_body(content = PrintReport, example = json!({"printed": false, "trouble": "paper_out"})),
+    responses((status = 204, description = "Recorded"))
+)]
 pub async fn print_report(
     State(s): State<AppState>,
     caller: Caller,

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::auth::Permission;
 use crate::commands::metrics::compute;
@@ -22,7 +23,17 @@ use crate::http::extract::{Caller, period};
 use crate::maintenance::last_backup;
 use crate::metrics::{self, ContactRequest, StaffAggregate, Summary};
 
-#[derive(Serialize)]
+/// The summary as a supervisor or an admin sees it, or a staff member's own aggregate.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = MetricsSummary)]
+pub enum SummaryDto {
+    Full(Box<FullDto>),
+    Own(OwnDto),
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = MetricsFull)]
 pub struct FullDto {
     #[serde(flatten)]
     pub summary: Summary,
@@ -31,21 +42,37 @@ pub struct FullDto {
     pub contact_requests: Option<Vec<ContactRequest>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = MetricsOwn)]
 pub struct OwnDto {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub min_staff_ratings: usize,
     /// `null` under `min_staff_ratings` ratings.
+    #[schema(required = true)]
     pub own: Option<StaffAggregate>,
 }
 
 /// `GET /api/v1/metrics/summary?from&to[&staff]`
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/summary",
+    tag = "metrics",
+    summary = "Satisfaction and queue metrics for a period (default: the last 30 days). \
+               Supervisors and admins: everything; reception and researchers: their own \
+               aggregate only (staff= another id is 403).",
+    params(
+        ("from" = Option<NaiveDate>, Query, description = "First service day (YYYY-MM-DD)"),
+        ("to" = Option<NaiveDate>, Query, description = "Last service day (YYYY-MM-DD), today by default"),
+        ("staff" = Option<i64>, Query, description = "Reception and researchers: their own id only"),
+    ),
+    responses((status = 200, body = SummaryDto))
+)]
 pub async fn summary(
     State(s): State<AppState>,
     caller: Caller,
     q: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<SummaryDto>, ApiError> {
     let me = caller.staff(Permission::OwnMetrics)?;
     let today = service_day(s.clock.now());
     let (from, to, q) = period(q, today)?;
@@ -59,11 +86,10 @@ pub async fn summary(
             )
         })
         .await?;
-        return Ok(Json(FullDto {
+        return Ok(Json(SummaryDto::Full(Box::new(FullDto {
             summary,
             contact_requests: contacts,
-        })
-        .into_response());
+        }))));
     }
     // Staff: their own aggregate only, never another's, and never today's (no single rating can be
     // read off a change in real time).
@@ -81,16 +107,27 @@ pub async fn summary(
     } else {
         None
     };
-    Ok(Json(OwnDto {
+    Ok(Json(SummaryDto::Own(OwnDto {
         from,
         to,
         min_staff_ratings: metrics::MIN_STAFF_RATINGS,
         own,
-    })
-    .into_response())
+    })))
 }
 
 /// `GET /api/v1/metrics/export.csv?from&to`: the summary as CSV (formula cells guarded).
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/export.csv",
+    tag = "metrics",
+    summary = "The summary as CSV (section,key,metric,value; UTF-8 with BOM; cells starting \
+               with = + - @ are prefixed with '). Supervisors and admins.",
+    params(
+        ("from" = Option<NaiveDate>, Query, description = "First service day (YYYY-MM-DD)"),
+        ("to" = Option<NaiveDate>, Query, description = "Last service day (YYYY-MM-DD), today by default"),
+    ),
+    responses((status = 200, body = String, content_type = "text/csv"))
+)]
 pub async fn export_csv(
     State(s): State<AppState>,
     caller: Caller,

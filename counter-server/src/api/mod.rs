@@ -1,6 +1,6 @@
 //! The HTTP API (`/api/v1`): handlers translate JSON to `commands` calls and back, nothing else.
 //!
-//! - `error`: `ApiError`, the one error shape; `extract`: bodies, callers, ids.
+//! - `doc`: the OpenAPI document, generated from the handlers' annotations and `routes`.
 //! - `kiosk`, `desk`, `tickets`, `staff`, `public`, `events`: the routes, grouped by who calls them.
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `status_events`: the visitor's status page, live.
@@ -10,6 +10,7 @@
 
 pub mod console;
 pub mod desk;
+pub mod doc;
 pub mod events;
 pub mod kiosk;
 pub mod metrics;
@@ -21,147 +22,214 @@ pub mod status_events;
 pub mod tickets;
 
 use axum::Router;
-use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::http::AppState;
 
-/// The API routes. Every route is listed here, and in `openapi.json` (a test keeps them equal).
+/// The API routes, as served.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/health", get(public::health))
-        .route("/api/v1/openapi.json", get(public::openapi))
-        .route("/api/v1/status/{token}", get(public::status))
-        .route("/api/v1/status/{token}/events", get(status_events::stream))
-        .route("/api/v1/auth/login", post(staff::login))
-        .route("/api/v1/auth/logout", post(staff::logout))
-        .route("/api/v1/me", get(console::me))
-        .route("/api/v1/services", get(kiosk::services))
-        .route("/api/v1/intake-notice", get(kiosk::intake_notice))
-        .route("/api/v1/tickets", post(kiosk::issue))
-        .route(
-            "/api/v1/tickets/{id}/print-report",
-            post(kiosk::print_report),
-        )
-        .route("/api/v1/tickets/{id}/recall", post(tickets::recall))
-        .route("/api/v1/tickets/{id}/start", post(tickets::start))
-        .route("/api/v1/tickets/{id}/finish", post(tickets::finish))
-        .route("/api/v1/tickets/{id}/no-show", post(tickets::no_show))
-        .route(
-            "/api/v1/tickets/{id}/return",
-            post(tickets::return_to_queue),
-        )
-        .route("/api/v1/tickets/{id}/refer", post(tickets::refer))
-        .route("/api/v1/tickets/{id}/transfer", post(tickets::transfer))
-        .route("/api/v1/tickets/{id}/cancel", post(tickets::cancel))
-        .route(
-            "/api/v1/tickets/{id}/priority",
-            post(tickets::raise_priority),
-        )
-        .route("/api/v1/tickets/{id}/visit", get(console::visit))
-        .route("/api/v1/tickets/{id}/reveal", post(console::reveal))
-        .route("/api/v1/tickets/{id}/checklist", post(console::check))
-        .route("/api/v1/tickets/{id}/intake", post(console::intake_field))
-        .route(
-            "/api/v1/tickets/{id}/documents",
-            post(console::record_document),
-        )
-        .route(
-            "/api/v1/tickets/{id}/registration-override",
-            post(console::override_registration),
-        )
-        .route("/api/v1/alerts", get(console::alerts))
-        .route(
-            "/api/v1/alerts/{id}/acknowledge",
-            post(console::acknowledge),
-        )
-        .route("/api/v1/desks/{desk}/sign-in", post(desk::sign_in))
-        .route("/api/v1/desks/{desk}/sign-out", post(desk::sign_out))
-        .route("/api/v1/desks/{desk}/pause", post(desk::pause))
-        .route("/api/v1/desks/{desk}/resume", post(desk::resume))
-        .route("/api/v1/desks/{desk}/call-next", post(desk::call_next))
-        .route("/api/v1/desks/{desk}/call", post(desk::call_ticket))
-        .route("/api/v1/queue", get(staff::queue))
-        .route("/api/v1/visitors/{id}/export", get(rights::export))
-        .route("/api/v1/visitors/{id}/printable", get(rights::printable))
-        .route("/api/v1/visitors/{id}/correct", post(rights::correct))
-        .route("/api/v1/visitors/{id}/destroy", post(rights::destroy))
-        .route("/api/v1/visitors/{id}/hold", post(rights::hold))
-        .route(
-            "/api/v1/rights-requests",
-            get(rights::list).post(rights::open),
-        )
-        .route(
-            "/api/v1/rights-requests/{id}/identity-checked",
-            post(rights::identity_checked),
-        )
-        .route(
-            "/api/v1/rights-requests/{id}/answered",
-            post(rights::answered),
-        )
-        .route("/api/v1/events", get(events::stream))
-        .route("/api/v1/rating/recent", get(ratings::recent))
-        .route("/api/v1/ratings", post(ratings::rate))
-        .route(
-            "/api/v1/status/{token}/rating",
-            post(ratings::rate_by_status),
-        )
-        .route("/api/v1/metrics/summary", get(metrics::summary))
-        .route("/api/v1/metrics/export.csv", get(metrics::export_csv))
+    api().split_for_parts().0
+}
+
+/// The API description, `GET /api/v1/openapi.json` (`doc`).
+pub fn openapi_json() -> &'static str {
+    doc::json()
+}
+
+/// Every route with its operation: `routes!` registers a handler at the method and path of its
+/// `#[utoipa::path]` and adds the operation to the document, so neither can miss the other. (A
+/// plain `.route` would be missing from the document: every route goes through `routes!`.)
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(doc::ApiDoc::openapi())
+        .routes(routes!(public::health))
+        .routes(routes!(public::openapi))
+        .routes(routes!(public::status))
+        .routes(routes!(status_events::stream))
+        .routes(routes!(staff::login))
+        .routes(routes!(staff::logout))
+        .routes(routes!(console::me))
+        .routes(routes!(kiosk::services))
+        .routes(routes!(kiosk::intake_notice))
+        .routes(routes!(kiosk::issue))
+        .routes(routes!(kiosk::print_report))
+        .routes(routes!(tickets::recall))
+        .routes(routes!(tickets::start))
+        .routes(routes!(tickets::finish))
+        .routes(routes!(tickets::no_show))
+        .routes(routes!(tickets::return_to_queue))
+        .routes(routes!(tickets::refer))
+        .routes(routes!(tickets::transfer))
+        .routes(routes!(tickets::cancel))
+        .routes(routes!(tickets::raise_priority))
+        .routes(routes!(console::visit))
+        .routes(routes!(console::reveal))
+        .routes(routes!(console::check))
+        .routes(routes!(console::intake_field))
+        .routes(routes!(console::record_document))
+        .routes(routes!(console::override_registration))
+        .routes(routes!(console::alerts))
+        .routes(routes!(console::acknowledge))
+        .routes(routes!(desk::sign_in))
+        .routes(routes!(desk::sign_out))
+        .routes(routes!(desk::pause))
+        .routes(routes!(desk::resume))
+        .routes(routes!(desk::call_next))
+        .routes(routes!(desk::call_ticket))
+        .routes(routes!(staff::queue))
+        .routes(routes!(rights::export))
+        .routes(routes!(rights::printable))
+        .routes(routes!(rights::correct))
+        .routes(routes!(rights::destroy))
+        .routes(routes!(rights::hold))
+        .routes(routes!(rights::list, rights::open))
+        .routes(routes!(rights::identity_checked))
+        .routes(routes!(rights::answered))
+        .routes(routes!(events::stream))
+        .routes(routes!(ratings::recent))
+        .routes(routes!(ratings::rate))
+        .routes(routes!(ratings::rate_by_status))
+        .routes(routes!(metrics::summary))
+        .routes(routes!(metrics::export_csv))
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
+    use std::sync::Arc;
 
-    /// The routes declared in `router` (read from this file) and the operations in openapi.json
-    /// are the same set, so the published description cannot drift from the server.
-    #[test]
-    fn openapi_lists_exactly_the_routes_of_the_router() {
-        // Whitespace removed, so that a route wrapped over several lines by rustfmt still counts.
-        let source: String = include_str!("mod.rs").split_whitespace().collect();
-        let router = source
-            .split("pubfnroutes")
-            .nth(1)
-            .unwrap()
-            .split("#[cfg(test)]")
-            .next()
-            .unwrap();
-        // Each route is `"path", get(a)` or `"path", get(a).post(b)`: every method counts.
-        let routes: BTreeSet<(String, String)> = router
-            .split(".route(\"")
-            .skip(1)
-            .flat_map(|l| {
-                let path = l.split('"').next().unwrap().to_string();
-                let handlers = l
-                    .split("\",")
-                    .nth(1)
-                    .unwrap()
-                    .split(".route(")
-                    .next()
-                    .unwrap()
-                    .to_string();
-                ["get", "post", "put", "patch", "delete"]
-                    .into_iter()
-                    .filter(move |m| {
-                        handlers.starts_with(&format!("{m}("))
-                            || handlers.contains(&format!(").{m}("))
-                    })
-                    .map(move |m| (m.to_string(), path.clone()))
-            })
-            .collect();
-        let spec: serde_json::Value = serde_json::from_str(super::public::OPENAPI_JSON).unwrap();
-        let documented: BTreeSet<(String, String)> = spec["paths"]
+    use axum::body::Body;
+    use axum::extract::{MatchedPath, Request};
+    use axum::http::{HeaderValue, Method, StatusCode};
+    use axum::middleware::{self, Next};
+    use serde_json::Value;
+    use tower::ServiceExt;
+
+    use crate::clock::SystemClock;
+    use crate::config::Config;
+    use crate::server::Server;
+    use crate::store::Database;
+
+    fn document() -> Value {
+        serde_json::from_str(super::openapi_json()).unwrap()
+    }
+
+    /// Every (method, path template) of the served document.
+    fn operations(doc: &Value) -> BTreeSet<(String, String)> {
+        doc["paths"]
             .as_object()
             .unwrap()
             .iter()
-            .flat_map(|(path, ops)| {
-                ops.as_object()
+            .flat_map(|(path, item)| {
+                item.as_object()
                     .unwrap()
                     .keys()
                     .map(move |m| (m.clone(), path.clone()))
             })
-            .collect();
-        assert_eq!(routes, documented);
-        assert_eq!(routes.len(), 50);
+            .collect()
+    }
+
+    /// Tells in a reply header which route template took the request (none for the fallback).
+    async fn matched_route(req: Request, next: Next) -> axum::response::Response {
+        let route = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|m| m.as_str().to_string());
+        let mut res = next.run(req).await;
+        if let Some(r) = route.and_then(|r| HeaderValue::from_str(&r).ok()) {
+            res.headers_mut().insert("x-matched-route", r);
+        }
+        res
+    }
+
+    /// Each documented operation, sent to the real API router at its path with its method,
+    /// reaches the route of that template and not a 405: the document describes what is served.
+    #[tokio::test]
+    async fn every_documented_operation_is_served_at_its_path_and_method() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::plain(dir.path().join("counter.db"));
+        let server = Server::open(Config::demo(), &db, Arc::new(SystemClock)).unwrap();
+        let app = super::routes()
+            .layer(middleware::from_fn(matched_route))
+            .with_state(server.state.clone());
+        let ops = operations(&document());
+        assert_eq!(ops.len(), 50, "{ops:?}");
+        for (method, template) in ops {
+            let path = template
+                .replace("{id}", "1")
+                .replace("{desk}", "1")
+                .replace("{token}", "AAAAAAAAAAAAAAAAAAAAAA");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let req = Request::builder()
+                .method(method.clone())
+                .uri(&path)
+                .body(Body::empty())
+                .unwrap();
+            let res = app.clone().oneshot(req).await.unwrap();
+            assert_ne!(
+                res.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert_eq!(
+                res.headers()
+                    .get("x-matched-route")
+                    .map(|v| v.to_str().unwrap()),
+                Some(template.as_str()),
+                "{method} {path}"
+            );
+        }
+    }
+
+    /// Every operation says what it answers on success: a 2xx with a schema for each content
+    /// type, or a 204 (nothing to answer); and every `$ref` names a component that exists.
+    #[test]
+    fn every_operation_declares_its_success_reply_and_every_reference_resolves() {
+        let doc = document();
+        for (method, path) in operations(&doc) {
+            let responses = doc["paths"][&path][&method]["responses"]
+                .as_object()
+                .unwrap();
+            let success: Vec<(&String, &Value)> = responses
+                .iter()
+                .filter(|(s, _)| s.starts_with('2'))
+                .collect();
+            assert!(!success.is_empty(), "{method} {path}: no success reply");
+            for (status, reply) in success {
+                let content = reply["content"].as_object();
+                if status == "204" {
+                    assert!(content.is_none(), "{method} {path}: a 204 has no body");
+                    continue;
+                }
+                let content = content.unwrap_or_else(|| panic!("{method} {path} {status}"));
+                assert!(!content.is_empty(), "{method} {path} {status}");
+                for (media, c) in content {
+                    assert!(
+                        c["schema"].is_object(),
+                        "{method} {path} {status} {media}: no schema"
+                    );
+                }
+            }
+        }
+        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(r)) = m.get("$ref") {
+                        out.push(r);
+                    }
+                    m.values().for_each(|v| refs(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(found.len() > 100);
+        for r in found {
+            let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("{r}"));
+            assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+        }
     }
 }

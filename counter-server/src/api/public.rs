@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::commands;
 use crate::http::AppState;
@@ -13,9 +14,8 @@ use crate::http::extract::ClientIp;
 use crate::http::security::private;
 use crate::http::views::state_name;
 
-pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
-
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Health)]
 pub struct HealthDto {
     /// `ok`, or `degraded` while writes fail.
     pub status: &'static str,
@@ -28,6 +28,14 @@ pub struct HealthDto {
 
 /// `GET /api/v1/health`: the writer thread answers, so the queue is live; `degraded` while the
 /// last write failed (until a later commit writes something).
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    tag = "public",
+    summary = "Liveness: the writer thread answers",
+    responses((status = 200, body = HealthDto)),
+    security(())
+)]
 pub async fn health(State(s): State<AppState>) -> Result<Json<HealthDto>, ApiError> {
     let schema_version = commands::schema_version(&s.engine).await?;
     let reason = s.engine.write_fault().map(|f| ApiError::storage(f).code);
@@ -39,12 +47,25 @@ pub async fn health(State(s): State<AppState>) -> Result<Json<HealthDto>, ApiErr
     }))
 }
 
-/// `GET /api/v1/openapi.json`
+/// `GET /api/v1/openapi.json`: this document (`api::doc`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "public",
+    summary = "This document (OpenAPI 3.1)",
+    responses((status = 200, body = Object)),
+    security(())
+)]
 pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        super::openapi_json(),
+    )
+        .into_response()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Status)]
 pub struct StatusDto {
     pub label: String,
     pub state: &'static str,
@@ -57,6 +78,21 @@ pub struct StatusDto {
 
 /// `GET /api/v1/status/{token}`: label, state, people ahead, desk. Nothing else. Unknown and
 /// expired tokens get the same 404; limited by `limits::StatusLimits`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/status/{token}",
+    tag = "public",
+    summary = "A visitor's status by the token in the QR code. Public; limited to 60 lookups a \
+               minute per token and 600 per source address, and 30 unknown tokens a minute per \
+               address (then 429); unknown and expired tokens are the same 404. Cache-Control: \
+               no-store, Referrer-Policy: no-referrer.",
+    params(super::doc::TokenPath),
+    responses(
+        (status = 200, body = StatusDto),
+        (status = 429, description = "too_many_requests: the limit above", body = awn_core::wire::ErrorBody),
+    ),
+    security(())
+)]
 pub async fn status(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -18,7 +18,7 @@ use crate::http::security::private;
 
 /// The status page's body: the rating kiosk's `RatingRequest` without the label (the token in
 /// the path names the visit).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusRatingBody {
     pub score: i64,
@@ -32,6 +32,14 @@ pub struct StatusRatingBody {
 
 /// `GET /api/v1/rating/recent`: labels of today's visits finished in the last 10 minutes and not
 /// rated yet; nothing else.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rating/recent",
+    tag = "ratings",
+    summary = "Labels of today's visits finished in the last 10 minutes and not rated yet; \
+               labels only. Rating devices.",
+    responses((status = 200, body = RecentVisits))
+)]
 pub async fn recent(
     State(s): State<AppState>,
     caller: Caller,
@@ -47,6 +55,16 @@ pub async fn recent(
 }
 
 /// `POST /api/v1/ratings`: the rating device rates today's visit `label`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ratings",
+    tag = "ratings",
+    summary = "Rate today's finished visit by its label (rating device). 404 visit_not_found, \
+               409 visit_not_finished or already_rated, 422 invalid_score, invalid_reason, \
+               too_long, invalid_characters. Ratings are never edited.",
+    request_body(content = RatingRequest, example = json!({"label": "A-001", "score": 5, "reasons": []})),
+    responses((status = 201, body = Rated))
+)]
 pub async fn rate(
     State(s): State<AppState>,
     caller: Caller,
@@ -61,6 +79,21 @@ pub async fn rate(
 
 /// `POST /api/v1/status/{token}/rating`: the visitor rates from the status page; rate-limited like
 /// the status lookup; an unknown token gets the same 404 as there.
+#[utoipa::path(
+    post,
+    path = "/api/v1/status/{token}/rating",
+    tag = "ratings",
+    summary = "The visitor rates their finished visit from the status page (public, by the \
+               status token; rate-limited like the status lookup; same rules as POST /ratings; \
+               unknown tokens 404 not_found).",
+    params(super::doc::TokenPath),
+    request_body(content = StatusRatingBody, example = json!({"score": 4, "comment": "quick and kind"})),
+    responses(
+        (status = 201, body = Rated),
+        (status = 429, description = "too_many_requests: the limit above", body = awn_core::wire::ErrorBody),
+    ),
+    security(())
+)]
 pub async fn rate_by_status(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -30,6 +30,14 @@ fn ticket_id(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// `GET /api/v1/visitors/{id}/export`: everything held about one visit.
+#[utoipa::path(
+    get,
+    path = "/api/v1/visitors/{id}/export",
+    tag = "rights",
+    summary = "Supervisor: everything held about one visit, by table (audited)",
+    params(super::doc::IdPath),
+    responses((status = 200, body = Object))
+)]
 pub async fn export(
     State(s): State<AppState>,
     caller: Caller,
@@ -41,6 +49,14 @@ pub async fn export(
 }
 
 /// `GET /api/v1/visitors/{id}/printable`: the same, as a printable Arabic page (drawn by `web`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/visitors/{id}/printable",
+    tag = "rights",
+    summary = "Supervisor: the same as a printable Arabic page (audited)",
+    params(super::doc::IdPath),
+    responses((status = 200, body = String, content_type = "text/html"))
+)]
 pub async fn printable(
     State(s): State<AppState>,
     caller: Caller,
@@ -52,7 +68,7 @@ pub async fn printable(
     Ok(PrintableExport(export))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectBody {
     pub field: String,
@@ -60,6 +76,17 @@ pub struct CorrectBody {
 }
 
 /// `POST /api/v1/visitors/{id}/correct`: one intake field, checked like at the kiosk.
+#[utoipa::path(
+    post,
+    path = "/api/v1/visitors/{id}/correct",
+    tag = "rights",
+    summary = "Supervisor: correct one intake field (name, national_id, mobile, \
+               interpreter_language), checked like at the kiosk; blank clears it (audited, field \
+               name only)",
+    params(super::doc::IdPath),
+    request_body(content = CorrectBody, example = json!({"field": "interpreter_language", "value": "Urdu"})),
+    responses((status = 204, description = "Corrected"))
+)]
 pub async fn correct(
     State(s): State<AppState>,
     caller: Caller,
@@ -74,13 +101,23 @@ pub async fn correct(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
     pub reason: String,
 }
 
 /// `POST /api/v1/visitors/{id}/destroy`: the visitor asked for deletion; refused under a legal hold.
+#[utoipa::path(
+    post,
+    path = "/api/v1/visitors/{id}/destroy",
+    tag = "rights",
+    summary = "Supervisor: destroy the visit's personal data at the visitor's request; 409 \
+               legal_hold when held (audited)",
+    params(super::doc::IdPath),
+    request_body(content = ReasonBody, example = json!({"reason": "the visitor asked in writing"})),
+    responses((status = 204, description = "Destroyed"))
+)]
 pub async fn destroy(
     State(s): State<AppState>,
     caller: Caller,
@@ -96,6 +133,15 @@ pub async fn destroy(
 }
 
 /// `POST /api/v1/visitors/{id}/hold`: a legal hold; the retention purge skips the record.
+#[utoipa::path(
+    post,
+    path = "/api/v1/visitors/{id}/hold",
+    tag = "rights",
+    summary = "Supervisor: legal hold; the retention purge skips the record (audited)",
+    params(super::doc::IdPath),
+    request_body(content = ReasonBody, example = json!({"reason": "the visitor asked in writing"})),
+    responses((status = 204, description = "Held"))
+)]
 pub async fn hold(
     State(s): State<AppState>,
     caller: Caller,
@@ -110,23 +156,26 @@ pub async fn hold(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[schema(as = RightsRequestKind)]
 pub enum RequestKind {
     Copy,
     Correction,
     Deletion,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RightsRequestBody)]
 pub struct RequestBody {
     pub kind: RequestKind,
     #[serde(default)]
     pub ticket: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = RightsRequest)]
 pub struct RequestDto {
     pub id: i64,
     pub kind: String,
@@ -139,6 +188,13 @@ pub struct RequestDto {
 }
 
 /// `GET /api/v1/rights-requests`: the register, with overdue requests flagged.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rights-requests",
+    tag = "rights",
+    summary = "Supervisor: the rights request register; overdue = open for more than 20 days",
+    responses((status = 200, body = Vec<RequestDto>))
+)]
 pub async fn list(
     State(s): State<AppState>,
     caller: Caller,
@@ -161,6 +217,14 @@ pub async fn list(
 }
 
 /// `POST /api/v1/rights-requests`: registers a request as received.
+#[utoipa::path(
+    post,
+    path = "/api/v1/rights-requests",
+    tag = "rights",
+    summary = "Supervisor: register a request (copy, correction, deletion) as received",
+    request_body(content = RequestBody, example = json!({"kind": "copy", "ticket": 1})),
+    responses((status = 201, body = super::doc::Created))
+)]
 pub async fn open(
     State(s): State<AppState>,
     caller: Caller,
@@ -182,6 +246,14 @@ pub async fn open(
 }
 
 /// `POST /api/v1/rights-requests/{id}/identity-checked`
+#[utoipa::path(
+    post,
+    path = "/api/v1/rights-requests/{id}/identity-checked",
+    tag = "rights",
+    summary = "Supervisor: the requester's identity was checked",
+    params(super::doc::IdPath),
+    responses((status = 204, description = "Recorded"))
+)]
 pub async fn identity_checked(
     State(s): State<AppState>,
     caller: Caller,
@@ -200,6 +272,14 @@ pub async fn identity_checked(
 }
 
 /// `POST /api/v1/rights-requests/{id}/answered`
+#[utoipa::path(
+    post,
+    path = "/api/v1/rights-requests/{id}/answered",
+    tag = "rights",
+    summary = "Supervisor: the request was answered",
+    params(super::doc::IdPath),
+    responses((status = 204, description = "Recorded"))
+)]
 pub async fn answered(
     State(s): State<AppState>,
     caller: Caller,

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::auth::{Permission, Principal};
 use crate::commands;
@@ -14,7 +15,8 @@ use crate::http::extract::{AppJson, Caller, ClientIp};
 use crate::http::views::{StaffDto, StaffTicket, local_time};
 use crate::store::desk_kind_str;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Login)]
 pub struct LoginDto {
     pub token: String,
     pub expires_at: String,
@@ -22,6 +24,21 @@ pub struct LoginDto {
 }
 
 /// `POST /api/v1/auth/login`: Argon2id check, throttled per (account, address) and address.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "console",
+    summary = "Staff login (Argon2id). Failed attempts slow down the (account, source address) \
+               pair after 5 and the address after 20: 429 login_throttled with Retry-After; never \
+               the account from elsewhere. The reply is Cache-Control: no-store",
+    request_body = Credentials,
+    responses(
+        (status = 200, body = LoginDto),
+        (status = 401, description = "invalid_credentials", body = awn_core::wire::ErrorBody),
+        (status = 429, description = "login_throttled, with Retry-After", body = awn_core::wire::ErrorBody),
+    ),
+    security(())
+)]
 pub async fn login(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -45,6 +62,13 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`: ends this session.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "console",
+    summary = "Ends the caller's session",
+    responses((status = 204, description = "Done"))
+)]
 pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
     let Principal::Staff { session, .. } = caller.0 else {
         return Err(ApiError::forbidden());
@@ -54,7 +78,8 @@ pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusC
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Line)]
 pub struct LineDto {
     pub service: String,
     pub waiting: u32,
@@ -62,7 +87,8 @@ pub struct LineDto {
     pub urgent: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Desk)]
 pub struct DeskDto {
     pub id: u32,
     pub kind: &'static str,
@@ -71,7 +97,8 @@ pub struct DeskDto {
     pub paused: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Queue)]
 pub struct QueueDto {
     pub lines: Vec<LineDto>,
     pub tickets: Vec<StaffTicket>,
@@ -79,6 +106,13 @@ pub struct QueueDto {
 }
 
 /// `GET /api/v1/queue`: every line, every active ticket, every desk; for staff.
+#[utoipa::path(
+    get,
+    path = "/api/v1/queue",
+    tag = "desk",
+    summary = "Every line, active ticket and desk (staff)",
+    responses((status = 200, body = QueueDto))
+)]
 pub async fn queue(State(s): State<AppState>, caller: Caller) -> Result<Json<QueueDto>, ApiError> {
     caller.require(Permission::ReadQueue)?;
     let snap = commands::snapshot(&s.engine).await?;

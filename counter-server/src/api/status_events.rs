@@ -26,6 +26,22 @@ fn status_event(dto: &StatusDto) -> Event {
         .data(serde_json::to_string(dto).unwrap_or_default())
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/status/{token}/events",
+    tag = "public",
+    summary = "The visitor's status as Server-Sent Events: `status` events with the fields of \
+               GET /api/v1/status/{token}, first the current one, then each change. Events carry \
+               ids and the stream starts with 'retry: 2000'; Last-Event-ID needs no replay here, \
+               since the first event is always the whole status. Public; rate-limited; same 404; \
+               no-store, no-referrer.",
+    params(super::doc::TokenPath),
+    responses(
+        (status = 200, body = super::doc::ServerSentEvent, content_type = "text/event-stream"),
+        (status = 429, description = "too_many_requests: the limit above", body = awn_core::wire::ErrorBody),
+    ),
+    security(())
+)]
 pub async fn stream(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,

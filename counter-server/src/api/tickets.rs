@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::commands;
 use crate::domain::{Action, Outcome, Priority, TransferTarget};
@@ -30,6 +31,14 @@ async fn run(
 }
 
 /// `POST /api/v1/tickets/{id}/recall`: announce the same ticket again at the same desk.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/recall",
+    tag = "desk",
+    summary = "Announce the called ticket again (same desk)",
+    params(super::doc::IdPath),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn recall(
     State(s): State<AppState>,
     caller: Caller,
@@ -39,6 +48,14 @@ pub async fn recall(
 }
 
 /// `POST /api/v1/tickets/{id}/start`: the visitor arrived at the desk.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/start",
+    tag = "desk",
+    summary = "The visitor arrived: called -> serving",
+    params(super::doc::IdPath),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn start(
     State(s): State<AppState>,
     caller: Caller,
@@ -47,8 +64,9 @@ pub async fn start(
     run(&s, &caller, &id, Action::Start).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[schema(as = Outcome)]
 pub enum OutcomeInput {
     InformationGiven,
     SupportRequestRegistered,
@@ -56,7 +74,7 @@ pub enum OutcomeInput {
     Other,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FinishBody {
     pub outcome: OutcomeInput,
@@ -66,7 +84,8 @@ pub struct FinishBody {
 }
 
 /// A finished ticket, and for a registered support request its follow-up (policy 6.5).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Finished)]
 pub struct FinishedDto {
     #[serde(flatten)]
     pub ticket: StaffTicket,
@@ -75,6 +94,17 @@ pub struct FinishedDto {
 }
 
 /// `POST /api/v1/tickets/{id}/finish`
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/finish",
+    tag = "desk",
+    summary = "serving -> done with an outcome and an optional note; a registered support \
+               request opens a follow-up (earliest committee answer = visit date + 14 days); \
+               before the visitor arrived (start): 409 not_arrived",
+    params(super::doc::IdPath),
+    request_body(content = FinishBody, example = json!({"outcome": "information_given"})),
+    responses((status = 200, body = FinishedDto))
+)]
 pub async fn finish(
     State(s): State<AppState>,
     caller: Caller,
@@ -107,6 +137,14 @@ pub async fn finish(
 }
 
 /// `POST /api/v1/tickets/{id}/no-show`
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/no-show",
+    tag = "desk",
+    summary = "called -> no_show",
+    params(super::doc::IdPath),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn no_show(
     State(s): State<AppState>,
     caller: Caller,
@@ -116,6 +154,14 @@ pub async fn no_show(
 }
 
 /// `POST /api/v1/tickets/{id}/return`: back to the line, keeping the place by issue time.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/return",
+    tag = "desk",
+    summary = "Back to the line, keeping the place by issue time",
+    params(super::doc::IdPath),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn return_to_queue(
     State(s): State<AppState>,
     caller: Caller,
@@ -124,13 +170,23 @@ pub async fn return_to_queue(
     run(&s, &caller, &id, Action::ReturnToQueue).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferBody {
     pub reason: String,
 }
 
 /// `POST /api/v1/tickets/{id}/refer`: to the social researchers (policy 6.3), keeping the place.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/refer",
+    tag = "desk",
+    summary = "Refer to the social researchers with a reason (policy 6.3), keeping the place; a \
+               social-research desk does not refer: 409 refer_at_research_desk",
+    params(super::doc::IdPath),
+    request_body(content = ReferBody, example = json!({"reason": "needs a social researcher"})),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn refer(
     State(s): State<AppState>,
     caller: Caller,
@@ -141,7 +197,7 @@ pub async fn refer(
     run(&s, &caller, &id, Action::Refer { reason }).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferBody {
     #[serde(default)]
@@ -151,6 +207,17 @@ pub struct TransferBody {
 }
 
 /// `POST /api/v1/tickets/{id}/transfer`: to another service's line or to one named desk.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/transfer",
+    tag = "desk",
+    summary = "Transfer to another service's line or to one named desk (exactly one of service, \
+               desk). A waiting ticket only from a desk serving its line (403 not_your_line); \
+               supervisors anywhere (audited)",
+    params(super::doc::IdPath),
+    request_body(content = TransferBody, example = json!({"desk": 2})),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn transfer(
     State(s): State<AppState>,
     caller: Caller,
@@ -173,6 +240,15 @@ pub async fn transfer(
 }
 
 /// `POST /api/v1/tickets/{id}/cancel`
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/cancel",
+    tag = "desk",
+    summary = "waiting|called -> cancelled. A waiting ticket only from a desk serving its line \
+               (403 not_your_line); supervisors anywhere (audited)",
+    params(super::doc::IdPath),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn cancel(
     State(s): State<AppState>,
     caller: Caller,
@@ -182,14 +258,14 @@ pub async fn cancel(
 }
 
 /// The classes a desk may raise a ticket to (never `normal`: a class is only raised).
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RaisedClass {
     Priority,
     Urgent,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityBody {
     pub priority: RaisedClass,
@@ -197,6 +273,19 @@ pub struct PriorityBody {
 
 /// `POST /api/v1/tickets/{id}/priority`: raise a waiting ticket's class (audited); it keeps its
 /// label and issue time. No reason is asked for: nobody is shown why.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tickets/{id}/priority",
+    tag = "desk",
+    summary = "Raise a waiting ticket's class: normal -> priority -> urgent; it keeps its label \
+               and issue time and moves within its line. Only from a desk serving its line (403 \
+               not_your_line); supervisors anywhere (audited). 409 priority_not_raised (same or \
+               lower class), 409 ticket_not_waiting. One audit row (raise_to_<class>); no reason \
+               is asked for or shown",
+    params(super::doc::IdPath),
+    request_body(content = PriorityBody, example = json!({"priority": "urgent"})),
+    responses((status = 200, body = StaffTicket))
+)]
 pub async fn raise_priority(
     State(s): State<AppState>,
     caller: Caller,

@@ -24,10 +24,12 @@ pub const SESSION_HOURS: i64 = 12;
 pub const DISPLAY_PAIRING_DAYS: i64 = 400;
 
 /// A username and password, as both logins take them.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LoginBody)]
 pub struct Credentials {
     pub username: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 

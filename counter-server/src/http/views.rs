@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::commands::TicketView;
 use crate::commands::sessions::StaffSummary;
@@ -16,7 +17,7 @@ pub fn local_time(t: DateTime<Utc>) -> String {
 }
 
 /// A ticket as staff see it. No personal data: intake is fetched separately, and audited.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct StaffTicket {
     pub id: i64,
     pub label: String,
@@ -71,7 +72,8 @@ pub fn priority_name(p: Priority) -> &'static str {
 }
 
 /// Who is logged in, as both logins answer.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
+#[schema(as = Staff)]
 pub struct StaffDto {
     pub id: i64,
     pub display_name: String,

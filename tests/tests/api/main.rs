@@ -20,6 +20,7 @@ mod protection;
 mod ratings;
 mod rollover;
 mod route_matrix;
+mod schema_conformance;
 mod storage_errors;
 mod strict_http;
 mod throttling;
