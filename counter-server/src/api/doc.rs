@@ -34,6 +34,7 @@ retry), 503 storage_failed.";
         (name = "kiosk", description = "The ticket kiosk"),
         (name = "desk", description = "Staff at a desk: the queue and one ticket's transitions"),
         (name = "console", description = "The staff console: who am I, a visit, alerts"),
+        (name = "committee", description = "The research committee's registered requests (policy 6.5)"),
         (name = "rights", description = "Visitors' rights, for supervisors"),
         (name = "ratings", description = "Ratings of a finished visit"),
         (name = "metrics", description = "Metrics for the console"),
@@ -176,6 +177,16 @@ pub struct IdPath {
     /// The id, from 1.
     #[param(minimum = 1)]
     id: i64,
+}
+
+/// `{reference}`: a registered support request's reference (`R-2026-00017`).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct ReferencePath {
+    /// The reference the applicant was given.
+    #[param(max_length = 20)]
+    reference: String,
 }
 
 /// `{desk}`: a desk of the branch.

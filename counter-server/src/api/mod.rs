@@ -8,6 +8,7 @@
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
 //! `crate::router`. Never imports `web`.
 
+pub mod committee;
 pub mod console;
 pub mod desk;
 pub mod doc;
@@ -69,6 +70,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(console::intake_field))
         .routes(routes!(console::record_document))
         .routes(routes!(console::override_registration))
+        .routes(routes!(committee::list))
+        .routes(routes!(committee::find))
+        .routes(routes!(committee::decide))
+        .routes(routes!(committee::informed))
         .routes(routes!(console::alerts))
         .routes(routes!(console::acknowledge))
         .routes(routes!(desk::sign_in))
@@ -154,7 +159,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 50, "{ops:?}");
+        assert_eq!(ops.len(), 54, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -70,11 +70,13 @@ pub enum Permission {
     Rate,
     /// Every metric, the comments and the CSV export.
     ReadMetrics,
+    /// The research committee's open requests and their decisions (policy 6.5).
+    FollowRequests,
     /// One's own aggregate rating (and only with enough ratings).
     OwnMetrics,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 9] = [
+pub const ALL_PERMISSIONS: [Permission; 10] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
@@ -84,6 +86,7 @@ pub const ALL_PERMISSIONS: [Permission; 9] = [
     Permission::Rate,
     Permission::ReadMetrics,
     Permission::OwnMetrics,
+    Permission::FollowRequests,
 ];
 
 /// The permission table.
@@ -100,6 +103,7 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
         Principal::Staff { role, .. } => match perm {
             P::Kiosk | P::WatchDisplay | P::Rate => false,
             P::ReadMetrics => matches!(role, Role::Supervisor | Role::Admin),
+            P::FollowRequests => matches!(role, Role::Researcher | Role::Supervisor),
             P::OwnMetrics => true,
             P::ReadQueue | P::WatchQueue => true,
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),

@@ -41,7 +41,7 @@ fn view(row: RequestRow, today: NaiveDate, overdue_days: u32) -> RequestView {
 
 /// The registered requests (only those still to act on when `open_only`), earliest answer first.
 pub async fn list(engine: &Engine, open_only: bool) -> Result<Vec<RequestView>, CommandError> {
-    Ok(engine
+    engine
         .read(move |ctx| -> Result<Vec<RequestView>, CommandError> {
             let today = service_day(ctx.now);
             let overdue_days = ctx.config.committee.overdue_days;
@@ -51,19 +51,19 @@ pub async fn list(engine: &Engine, open_only: bool) -> Result<Vec<RequestView>, 
                 .filter(|v| v.open || !open_only)
                 .collect())
         })
-        .await??)
+        .await?
 }
 
 /// One request by its reference.
 pub async fn find(engine: &Engine, reference: String) -> Result<RequestView, CommandError> {
-    Ok(engine
+    engine
         .read(move |ctx| -> Result<RequestView, CommandError> {
             let row =
                 rows::request_by_reference(ctx.conn, &reference)?.ok_or(Refusal::UnknownRequest)?;
             let overdue_days = ctx.config.committee.overdue_days;
             Ok(view(row, service_day(ctx.now), overdue_days))
         })
-        .await??)
+        .await?
 }
 
 /// A day a staff member gives for something that happened: not before `from`, not after today.

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod closed_tickets;
+mod committee;
 mod concurrency;
 mod connections;
 mod crash;

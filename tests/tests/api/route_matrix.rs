@@ -215,6 +215,30 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Some(json!({ "reason": "documents held by the police" })),
             vec![Supervisor],
         ),
+        (
+            Method::GET,
+            "/api/v1/requests".into(),
+            None,
+            vec![Researcher, Supervisor],
+        ),
+        (
+            Method::GET,
+            "/api/v1/requests/R-2026-00001".into(),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/requests/R-2026-00001/decision".into(),
+            Some(json!({ "decision": "accepted", "decided_on": "2026-12-03" })),
+            vec![Researcher, Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/requests/R-2026-00001/informed".into(),
+            Some(json!({ "channel": "phone", "informed_on": "2026-12-03" })),
+            desk_workers.clone(),
+        ),
         (Method::GET, "/api/v1/alerts".into(), None, vec![Supervisor]),
         (
             Method::POST,

@@ -243,7 +243,7 @@ async fn a_visitor_who_skipped_the_kiosk_form_is_completed_checked_and_registere
     b.wait_text("#finish-error", "بإذن المشرف").await;
     b.click("#logout-btn").await;
     login(&b, "sara").await;
-    let allow = format!("#at-desk-list li[data-ticket] details.allow-registration");
+    let allow = "#at-desk-list li[data-ticket] details.allow-registration";
     b.wait(
         &format!("document.querySelector({allow:?}) !== null"),
         "the supervisor's list of visitors at the desks",

@@ -1,0 +1,215 @@
+//! The research committee's work (policy 6.5) over HTTP, with the injected clock across 14 and
+//! 30 days: a registered request gets a reference, appears in the researchers' open list with
+//! its reminder (answer due from the 14th day, overdue from the 30th), takes a decision and the
+//! applicant being told, then leaves the list; a returning visitor is found by the reference.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use counter_server::clock::ManualClock;
+use counter_server::domain::{Gender, Role};
+use e2e::{Api, TestOptions, TestServer, key};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A new-request visitor served at desk 1 and registered; returns the request's reference.
+async fn registered_request(api: &Api, server: &TestServer, desk: &str) -> String {
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    let id = t.json["id"].as_i64().unwrap();
+    let called = api.post("/api/v1/desks/1/call-next", desk, None).await;
+    assert_eq!(called.json["id"], id, "{}", called.text);
+    api.post(&format!("/api/v1/tickets/{id}/start"), desk, None)
+        .await;
+    api.complete_checklist(id, desk).await;
+    let done = api
+        .post(
+            &format!("/api/v1/tickets/{id}/finish"),
+            desk,
+            Some(&json!({ "outcome": "support_request_registered" })),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let reference = done.json["follow_up"]["reference"].as_str().unwrap();
+    assert!(reference.starts_with("R-2026-"), "{reference}");
+    reference.to_string()
+}
+
+fn open_list(list: &Value) -> Vec<(String, Value)> {
+    list["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["reference"].as_str().unwrap().to_string(),
+                r["reminder"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_is_reminded_decided_told_and_found_by_its_reference() {
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 12, 1, 6, 0, 0).unwrap(),
+    ));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("huda", Role::Researcher, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let amal = api.login_at_desk("amal", 1).await;
+    let first = registered_request(&api, &server, &amal).await;
+    clock.advance(Duration::days(3));
+    // Sessions last hours, not days: each day in this test starts with a login (the desk stays
+    // the staff member's).
+    let amal = api.login("amal").await;
+    let second = registered_request(&api, &server, &amal).await;
+    let huda = api.login("huda").await;
+    assert_ne!(first, second);
+
+    // Reception does not read the committee's list; the researcher does.
+    assert_eq!(
+        api.get("/api/v1/requests", Some(&amal)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let list = |api: &Api, huda: &str| {
+        let (api, huda) = (api.clone(), huda.to_string());
+        async move { api.get("/api/v1/requests", Some(&huda)).await.json }
+    };
+    assert_eq!(
+        open_list(&list(&api, &huda).await),
+        [(first.clone(), Value::Null), (second.clone(), Value::Null)]
+    );
+    // Day 14 of the first: its answer is due; the second is not yet.
+    clock.advance(Duration::days(11));
+    let huda = api.login("huda").await;
+    assert_eq!(
+        open_list(&list(&api, &huda).await),
+        [
+            (first.clone(), json!("answer_due")),
+            (second.clone(), Value::Null)
+        ]
+    );
+    // Day 30 of the first: overdue ([committee] overdue_days = 30); the second is due.
+    clock.advance(Duration::days(16));
+    let (amal, huda) = (api.login("amal").await, api.login("huda").await);
+    assert_eq!(
+        open_list(&list(&api, &huda).await),
+        [
+            (first.clone(), json!("overdue")),
+            (second.clone(), json!("answer_due"))
+        ]
+    );
+
+    // Telling the applicant waits for a decision; dates must be real and not in the future.
+    let told = |reference: &str, body: Value| {
+        let (api, amal, path) = (
+            api.clone(),
+            amal.clone(),
+            format!("/api/v1/requests/{reference}/informed"),
+        );
+        async move { api.post(&path, &amal, Some(&body)).await }
+    };
+    let r = told(
+        &first,
+        json!({ "channel": "phone", "informed_on": "2026-12-31" }),
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "no_decision_yet")
+    );
+    let decide = |body: Value| {
+        let (api, huda, path) = (
+            api.clone(),
+            huda.clone(),
+            format!("/api/v1/requests/{first}/decision"),
+        );
+        async move { api.post(&path, &huda, Some(&body)).await }
+    };
+    let r = decide(json!({ "decision": "accepted", "decided_on": "2027-02-01" })).await;
+    assert_eq!(
+        (r.status, r.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("decided_on")),
+        "a decision in the future: {}",
+        r.text
+    );
+    let r = api
+        .post(
+            &format!("/api/v1/requests/{first}/decision"),
+            &amal,
+            Some(&json!({ "decision": "accepted", "decided_on": "2026-12-30" })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "reception does not decide");
+    let r = decide(json!({ "decision": "more_information", "decided_on": "2026-12-20" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.json["reminder"], "overdue",
+        "more information keeps it the committee's"
+    );
+    let r = decide(json!({ "decision": "accepted", "decided_on": "2026-12-30" })).await;
+    assert_eq!(r.json["decision"]["decision"], "accepted");
+    assert_eq!(r.json["reminder"], "tell_applicant");
+
+    // A returning visitor gives the reference at the desk: the state at once.
+    let found = api
+        .get(&format!("/api/v1/requests/{first}"), Some(&amal))
+        .await;
+    assert_eq!(
+        found.json["decision"]["decision"], "accepted",
+        "{}",
+        found.text
+    );
+    assert_eq!(found.json["label"], "A-001");
+    let unknown = api.get("/api/v1/requests/R-1999-00001", Some(&amal)).await;
+    assert_eq!(
+        (unknown.status, unknown.code()),
+        (StatusCode::NOT_FOUND, "unknown_request")
+    );
+    let r = told(
+        &first,
+        json!({ "channel": "visit", "informed_on": "2026-12-31" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        r.json["informed"],
+        json!({ "channel": "visit", "informed_on": "2026-12-31" })
+    );
+    assert_eq!(r.json["open"], false);
+    assert_eq!(
+        open_list(&list(&api, &huda).await),
+        [(second.clone(), json!("answer_due"))],
+        "answered and told: off the open list"
+    );
+
+    // Every step is in the audit log by its kind, with no personal data.
+    let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+    let actions: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT action, reason FROM audit_log WHERE action IN ('committee_decision', 'applicant_informed') ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("committee_decision".into(), "more_information".into()),
+            ("committee_decision".into(), "accepted".into()),
+            ("applicant_informed".into(), "visit".into()),
+        ]
+    );
+}
