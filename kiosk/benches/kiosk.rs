@@ -11,9 +11,10 @@ mod common;
 
 use common::Harness;
 use counter_server::testing::TestServer;
-use kiosk::client::HttpApi;
-use kiosk::flow::Screen;
+use kiosk::shell::{ModeApp, ShellFlow};
 use kiosk::text::AR;
+use kiosk::ticket::client::HttpApi;
+use kiosk::ticket::flow::Screen;
 use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

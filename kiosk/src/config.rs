@@ -19,7 +19,7 @@
 //! address = "192.168.1.50:9100"
 //! ```
 
-use crate::flow::FlowConfig;
+use crate::shell::FlowConfig;
 use crate::text::Lang;
 use clap::Parser;
 use kiosk_printer::{DriverConfig, PaperWidth, PrinterConfig};
@@ -170,6 +170,16 @@ impl Config {
             .as_deref()
             .map(crate::tls::Trust::load)
             .transpose()
+    }
+
+    /// The connection to the counter-server with this device's token (either mode).
+    pub fn http(&self) -> Result<crate::http::Http, String> {
+        Ok(crate::http::Http::with_trust(
+            &self.server,
+            &self.token()?,
+            Duration::from_millis(self.request_timeout_ms),
+            self.trust()?.as_ref(),
+        ))
     }
 
     pub fn public_base(&self) -> &str {

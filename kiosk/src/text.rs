@@ -7,7 +7,8 @@ use awn_core::rating;
 /// The visitor's language. Arabic first.
 pub use awn_core::Lang;
 
-/// Fixed labels of one language; `adapters.rs` copies them into the `Texts` struct of the UI.
+/// Fixed labels of one language; the views copy them into the UI's `ShellTexts` (the shared
+/// ones, `shell::frame`) and `Texts` (the ticket screens', `ticket::view::texts`).
 pub struct Labels {
     pub association: &'static str,
     pub welcome: &'static str,

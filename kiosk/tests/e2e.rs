@@ -6,9 +6,10 @@ mod common;
 
 use common::Harness;
 use counter_server::testing::{TestOptions, TestServer};
-use kiosk::client::HttpApi;
-use kiosk::flow::{Clock, Screen};
+use kiosk::shell::{Clock, ModeApp};
 use kiosk::text::{AR, EN};
+use kiosk::ticket::client::HttpApi;
+use kiosk::ticket::flow::Screen;
 use slint::ComponentHandle;
 use std::time::Duration;
 
@@ -38,6 +39,10 @@ fn ui_api(h: &Harness) -> ui::Api<'_> {
     h.app.ui.global::<ui::Api>()
 }
 
+fn ui_shell(h: &Harness) -> ui::Shell<'_> {
+    h.app.ui.global::<ui::Shell>()
+}
+
 /// welcome → service → continue without details → ticket.
 fn skip_details_gives_ticket(h: &Harness, service: &str) {
     h.render();
@@ -62,7 +67,7 @@ fn skip_details_gives_ticket(h: &Harness, service: &str) {
     );
     // The virtual printer confirms; the ticket view says so.
     h.wait("printed", |a| {
-        a.flow.borrow().print == kiosk::flow::PrintState::Printed
+        a.flow.borrow().print == kiosk::ticket::flow::PrintState::Printed
     });
     assert_eq!(ui_api(h).get_ticket_print_status(), AR.ticket_printed);
     h.tap(AR.done);
@@ -152,10 +157,10 @@ fn idle_timeout_wipes(h: &Harness, service: &str) {
     h.type_keys("123", AR.space);
     h.clock.advance(Duration::from_secs(59));
     h.app.tick();
-    assert!(!ui_api(h).get_idle_prompt());
+    assert!(!ui_shell(h).get_idle_prompt());
     h.clock.advance(Duration::from_secs(1));
     h.app.tick();
-    assert!(ui_api(h).get_idle_prompt());
+    assert!(ui_shell(h).get_idle_prompt());
     h.render();
     assert!(
         h.has(AR.continue_),
@@ -171,7 +176,7 @@ fn idle_timeout_wipes(h: &Harness, service: &str) {
     assert!(h.app.flow.borrow().idempotency_key().is_none());
     assert_eq!(ui_api(h).get_name().value, "");
     assert_eq!(ui_api(h).get_national_id().value, "");
-    assert!(!ui_api(h).get_idle_prompt());
+    assert!(!ui_shell(h).get_idle_prompt());
 }
 
 /// Server down: the message shows, no ticket; the server comes back on the same port and the
@@ -187,10 +192,10 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
         a.flow.borrow().fault_visible(h.clock.now())
     });
     h.render();
-    assert!(ui_api(h).get_fault());
-    assert_eq!(ui_api(h).get_fault_text(), AR.fault_text);
+    assert!(ui_shell(h).get_fault());
+    assert_eq!(ui_shell(h).get_fault_text(), AR.fault_text);
     assert!(
-        ui_api(h).get_fault_text_other().contains(EN.fault_text),
+        ui_shell(h).get_fault_text_other().contains(EN.fault_text),
         "the message is bilingual"
     );
     assert_eq!(
@@ -209,7 +214,7 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
         a.flow.borrow().screen == Screen::Ticket
     });
     h.wait("online again", |a| a.flow.borrow().online);
-    assert!(!ui_api(h).get_fault());
+    assert!(!ui_shell(h).get_fault());
     let key = h.app.flow.borrow().idempotency_key().unwrap().to_string();
     let ticket = h.app.flow.borrow().ticket.clone().unwrap();
     // Exactly the body the kiosk sent (the server compares it with the first use of the key).
@@ -230,7 +235,7 @@ fn server_down_then_recovery(h: &Harness, server: TestServer, service: &str) -> 
     let next = post(
         &server.base_url,
         &token,
-        &kiosk::flow::random_key(),
+        &kiosk::ticket::flow::random_key(),
         &request,
     );
     assert_eq!(

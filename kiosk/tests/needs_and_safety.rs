@@ -13,9 +13,10 @@ mod common;
 use common::Harness;
 use counter_server::testing::TestServer;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
-use kiosk::client::HttpApi;
-use kiosk::flow::Screen;
+use kiosk::shell::{ModeApp, ShellFlow};
 use kiosk::text::{AR, EN, Labels};
+use kiosk::ticket::client::HttpApi;
+use kiosk::ticket::flow::Screen;
 use slint::ComponentHandle;
 use std::time::Duration;
 
@@ -249,7 +250,7 @@ fn nothing_says_why(h: &Harness, l: &Labels, what: &str) {
         );
     }
     h.wait("printed", |a| {
-        a.flow.borrow().print == kiosk::flow::PrintState::Printed
+        a.flow.borrow().print == kiosk::ticket::flow::PrintState::Printed
     });
     let job = format!("{:?}", h.app.printer.jobs().last().unwrap().content);
     for word in [l.not_safe, "urgent", "priority", l.elderly, l.pregnancy] {

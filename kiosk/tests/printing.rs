@@ -8,9 +8,10 @@ mod common;
 
 use common::Harness;
 use counter_server::testing::TestServer;
-use kiosk::client::HttpApi;
-use kiosk::flow::{PrintState, Screen};
+use kiosk::shell::ModeApp;
 use kiosk::text::{self, AR, Labels, Lang};
+use kiosk::ticket::client::HttpApi;
+use kiosk::ticket::flow::{PrintState, Screen};
 use kiosk_printer::fake_printer::{FakePrinter, FakeState};
 use kiosk_printer::{PaperWidth, PrintFault};
 use slint::ComponentHandle;

@@ -9,89 +9,20 @@ mod common;
 
 use counter_server::domain::{Gender, Role};
 use counter_server::testing::{TEST_PASSWORD, TestServer};
-use i_slint_backend_testing::{AccessibleRole, ElementHandle};
-use kiosk::flow::{FlowConfig, ManualClock};
 use kiosk::headless;
-use kiosk::rating_adapters::RatingApp;
-use kiosk::rating_client::{HttpRatingApi, RatingClient};
-use kiosk::rating_flow::{RatingFlow, RatingScreen};
+use kiosk::rating::client::{HttpRatingApi, RatingClient};
+use kiosk::rating::flow::{RatingFlow, RatingScreen};
+use kiosk::rating::view::RatingApp;
+use kiosk::shell::{Clock, FlowConfig, ManualClock, ModeApp, ShellFlow};
 use kiosk::text::{AR, EN, RATING_AR, RATING_EN};
-use slint::platform::software_renderer::MinimalSoftwareWindow;
 use slint::{ComponentHandle, Model};
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-struct H {
-    win: Rc<MinimalSoftwareWindow>,
-    app: Rc<RatingApp>,
-    clock: Rc<ManualClock>,
-}
+/// The rating window under test (the shared harness; its taps, waits and finds).
+type H = common::Harness<RatingApp>;
 
 impl H {
-    fn find(&self, label: &str) -> Vec<ElementHandle> {
-        ElementHandle::find_by_accessible_label(&self.app.ui, label)
-            .filter(|e| {
-                matches!(
-                    e.accessible_role(),
-                    Some(AccessibleRole::Button | AccessibleRole::Checkbox)
-                )
-            })
-            .collect()
-    }
-
-    fn tap_after(&self, label: &str, pause: Duration) {
-        self.clock.advance(pause);
-        let e = self
-            .find(label)
-            .pop()
-            .unwrap_or_else(|| panic!("no tappable element {label:?} on screen"));
-        let (p, s) = (e.absolute_position(), e.size());
-        assert!(
-            s.width >= 64.0 && s.height >= 64.0,
-            "{label:?} is smaller than a 64 px touch target: {s:?}"
-        );
-        let w = self.app.ui.window().size().to_logical(1.0);
-        assert!(
-            p.x >= 0.0
-                && p.y >= 0.0
-                && p.x + s.width <= w.width + 0.5
-                && p.y + s.height <= w.height + 0.5,
-            "{label:?} is (partly) off screen at {p:?} {s:?}"
-        );
-        headless::tap(
-            self.app.ui.window(),
-            p.x + s.width / 2.0,
-            p.y + s.height / 2.0,
-        );
-    }
-
-    fn tap(&self, label: &str) {
-        self.tap_after(label, Duration::from_secs(1));
-    }
-
-    fn type_keys(&self, text: &str, space: &str) {
-        for ch in text.chars() {
-            let label = if ch == ' ' {
-                space.to_string()
-            } else {
-                ch.to_string()
-            };
-            self.tap_after(&label, Duration::from_millis(300));
-        }
-    }
-
-    fn wait(&self, what: &str, cond: impl Fn(&RatingApp) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            self.app.poll();
-            if cond(&self.app) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
     fn screen(&self) -> RatingScreen {
         self.app.flow.borrow().screen
     }
@@ -211,11 +142,16 @@ fn rating_mode_against_real_server() {
         ),
         std::sync::Arc::new(|| {}),
     );
-    let flow = RatingFlow::new(FlowConfig::default(), kiosk::flow::Clock::now(&*clock));
+    let flow = RatingFlow::new(FlowConfig::default(), clock.now());
     let ui = ui::RatingKiosk::new().expect("rating UI");
     let app = RatingApp::new(ui, flow, client, clock.clone());
     app.ui.show().expect("show");
-    let h = H { win, app, clock };
+    let h = H {
+        win,
+        app,
+        clock,
+        printed_dir: None,
+    };
     h.wait("recent visits", |a| a.flow.borrow().recent.len() == 2);
 
     rate_from_the_list(&h, &server, &first);
@@ -340,10 +276,10 @@ fn rate_typed_in_english(h: &H, server: &TestServer, label: &str) {
         Some((5, "clarity".into(), Some("Clear and kind".into()), 0))
     );
     // The thank-you screen goes back to the start by itself, in Arabic.
-    h.clock.advance(kiosk::rating_flow::THANKS_FOR);
+    h.clock.advance(kiosk::rating::flow::THANKS_FOR);
     h.app.tick();
     assert_eq!(h.screen(), RatingScreen::Start);
-    assert_eq!(h.app.flow.borrow().lang, kiosk::text::Lang::Ar);
+    assert_eq!(h.app.flow.borrow().lang(), kiosk::text::Lang::Ar);
 }
 
 /// The same visit again: the server's `already_rated` message, in the current language.
@@ -358,11 +294,11 @@ fn second_rating_is_refused(h: &H, server: &TestServer, label: &str) {
     h.tap(RATING_AR.send);
     h.wait("refusal", |a| a.flow.borrow().failed().is_some());
     let err = h.app.flow.borrow().failed().cloned().unwrap();
-    let kiosk::client::ClientError::Refused(e) = err else {
+    let kiosk::http::ClientError::Refused(e) = err else {
         panic!("expected a refusal, got {err:?}");
     };
     assert_eq!((e.status, e.code.as_str()), (409, "already_rated"));
-    let api = h.app.ui.global::<ui::Api>();
+    let api = h.app.ui.global::<ui::Shell>();
     assert!(api.get_fault());
     let message = e.message.expect("the server's message");
     assert!(!message.ar.is_empty());
@@ -387,7 +323,7 @@ fn idle_wipe(h: &H) {
     h.tap(AR.next);
     h.type_keys("لا", AR.space);
     h.tap(RATING_AR.contact);
-    let api = h.app.ui.global::<ui::Api>();
+    let api = h.app.ui.global::<ui::Shell>();
     let rapi = h.app.ui.global::<ui::RatingApi>();
     assert_eq!(rapi.get_comment(), "لا");
     h.clock.advance(Duration::from_secs(60));

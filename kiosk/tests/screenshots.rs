@@ -5,9 +5,10 @@
 mod common;
 
 use common::Harness;
-use kiosk::client::fake::{FakeApi, FakeState};
-use kiosk::flow::Screen;
+use kiosk::shell::{Clock, ModeApp, ShellFlow};
 use kiosk::text::{AR, EN, Labels};
+use kiosk::ticket::fake::{FakeApi, FakeState};
+use kiosk::ticket::flow::Screen;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -66,7 +67,7 @@ fn every_screen_in_both_languages_and_orientations() {
             h.tap(l.confirm);
             h.wait("ticket", |a| a.flow.borrow().screen == Screen::Ticket);
             h.wait("printed", |a| {
-                a.flow.borrow().print == kiosk::flow::PrintState::Printed
+                a.flow.borrow().print == kiosk::ticket::flow::PrintState::Printed
             });
             h.shot(&name("ticket"));
 
@@ -78,13 +79,7 @@ fn every_screen_in_both_languages_and_orientations() {
             h.tap(l.take_number);
             h.clock.advance(Duration::from_secs(61));
             h.app.tick();
-            assert!(
-                h.app
-                    .flow
-                    .borrow()
-                    .idle_prompt(kiosk::flow::Clock::now(&*h.clock))
-                    .is_some()
-            );
+            assert!(h.app.flow.borrow().idle_prompt(h.clock.now()).is_some());
             h.shot(&name("still-there"));
             h.tap(l.continue_);
 
@@ -96,11 +91,7 @@ fn every_screen_in_both_languages_and_orientations() {
             });
             state.down.store(true, Ordering::SeqCst);
             h.tap(l.skip_details);
-            h.wait("fault", |a| {
-                a.flow
-                    .borrow()
-                    .fault_visible(kiosk::flow::Clock::now(&*h.clock))
-            });
+            h.wait("fault", |a| a.flow.borrow().fault_visible(h.clock.now()));
             h.shot(&name("fault"));
             state.down.store(false, Ordering::SeqCst);
             h.wait("recovery", |a| a.flow.borrow().screen == Screen::Ticket);

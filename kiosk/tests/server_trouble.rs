@@ -5,9 +5,11 @@ mod common;
 
 use common::Harness;
 use counter_server::testing::{SmallDisk, TestOptions, TestServer};
-use kiosk::client::{ClientError, HttpApi};
-use kiosk::flow::{Clock, Screen, Submission};
+use kiosk::http::ClientError;
+use kiosk::shell::{Clock, ModeApp};
 use kiosk::text::{AR, EN};
+use kiosk::ticket::client::HttpApi;
+use kiosk::ticket::flow::{Screen, Submission};
 use slint::ComponentHandle;
 use std::time::{Duration, Instant};
 
@@ -17,7 +19,7 @@ fn issue_direct(base: &str, token: &str) -> u16 {
         .http_status_as_error(false)
         .build()
         .header("Authorization", format!("Bearer {token}"))
-        .header("Idempotency-Key", kiosk::flow::random_key())
+        .header("Idempotency-Key", kiosk::ticket::flow::random_key())
         .header("Content-Type", "application/json")
         .send(br#"{"service":"inquiry"}"#.as_slice())
         .expect("POST /api/v1/tickets");
@@ -72,7 +74,7 @@ fn a_full_disk_sends_the_visitor_to_reception_at_once() {
         other => panic!("{other:?}"),
     }
     h.render();
-    let ui = h.app.ui.global::<ui::Api>();
+    let ui = h.app.ui.global::<ui::Shell>();
     assert!(ui.get_fault());
     assert_eq!(ui.get_fault_text(), AR.fault_see_reception);
     assert!(

@@ -10,9 +10,10 @@ use common::Harness;
 use counter_server::testing::TestServer;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
 use kiosk::api::{Bi, Service};
-use kiosk::client::HttpApi;
-use kiosk::flow::Screen;
+use kiosk::shell::{ModeApp, ShellFlow};
 use kiosk::text::{AR, EN, Labels};
+use kiosk::ticket::client::HttpApi;
+use kiosk::ticket::flow::Screen;
 use slint::ComponentHandle;
 use std::time::Duration;
 

@@ -2,8 +2,9 @@
 //! (`counter-server make-ca`), once `ca_file` names that CA; without it the certificate is refused.
 
 use counter_server::testing::{TestOptions, TestServer};
-use kiosk::client::{ClientError, HttpApi, TicketApi};
 use kiosk::config::Config;
+use kiosk::http::ClientError;
+use kiosk::ticket::client::{HttpApi, TicketApi};
 use std::time::Duration;
 
 #[test]

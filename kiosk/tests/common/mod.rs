@@ -1,29 +1,31 @@
-//! Shared by the headless UI tests: a kiosk on the software renderer, driven by taps at the
-//! centre of elements found by accessible label (needs the ui crate's `debug-info` feature,
-//! which kiosk's dev-dependency turns on).
+//! Shared by the headless UI tests of both modes: a window on the software renderer, driven by
+//! taps at the centre of elements found by accessible label (needs the ui crate's `debug-info`
+//! feature, which kiosk's dev-dependency turns on). `Harness<App>` is the ticket mode (with its
+//! printer), `Harness<RatingApp>` the rating mode.
 #![allow(dead_code)]
 
 use i_slint_backend_testing::{AccessibleRole, ElementHandle};
-use kiosk::adapters::App;
-use kiosk::client::{Client, RetryPolicy, TicketApi};
-use kiosk::flow::{Flow, FlowConfig, ManualClock};
 use kiosk::headless;
-use kiosk::printer::{DriverConfig, PaperWidth, Printer};
+use kiosk::shell::{Clock, FlowConfig, ManualClock, ModeApp};
+use kiosk::ticket::client::{Client, RetryPolicy, TicketApi};
+use kiosk::ticket::flow::Flow;
+use kiosk::ticket::printer::{DriverConfig, PaperWidth, Printer};
+use kiosk::ticket::view::App;
 use kiosk_printer::PrinterConfig;
 use slint::ComponentHandle;
 use slint::platform::software_renderer::MinimalSoftwareWindow;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-pub struct Harness {
+pub struct Harness<A: ModeApp = App> {
     pub win: Rc<MinimalSoftwareWindow>,
-    pub app: Rc<App>,
+    pub app: Rc<A>,
     pub clock: Rc<ManualClock>,
     /// The virtual printer's folder (`Harness::new`), removed when the harness is dropped.
     pub printed_dir: Option<std::path::PathBuf>,
 }
 
-impl Drop for Harness {
+impl<A: ModeApp> Drop for Harness<A> {
     fn drop(&mut self) {
         if let Some(d) = &self.printed_dir {
             let _ = std::fs::remove_dir_all(d);
@@ -66,7 +68,7 @@ impl Harness {
     ) -> Harness {
         let clock = Rc::new(ManualClock::new());
         let client = Client::start(api, fast_retries(), std::sync::Arc::new(|| {}));
-        let flow = Flow::new(FlowConfig::default(), kiosk::flow::Clock::now(&*clock));
+        let flow = Flow::new(FlowConfig::default(), clock.now());
         let ui = ui::Kiosk::new().expect("kiosk UI");
         let printer = Printer::start(printer, std::sync::Arc::new(|| {})).expect("print thread");
         let app = App::new(ui, flow, client, printer, clock.clone(), public_base);
@@ -79,13 +81,26 @@ impl Harness {
         }
     }
 
+    pub fn screen(&self) -> kiosk::ticket::flow::Screen {
+        self.app.flow.borrow().screen
+    }
+
+    /// Renders a frame; with `UPDATE_SCREENSHOTS=1` also saves it as
+    /// docs/screenshots/kiosk-<name>.png.
+    pub fn shot(&self, name: &str) {
+        let (w, h, px) = headless::frame(&self.win);
+        save_screenshot(&format!("kiosk-{name}.png"), w, h, &px);
+    }
+}
+
+impl<A: ModeApp> Harness<A> {
     /// Texts on screen with exactly this accessible label (Text elements carry their text).
     pub fn texts(&self, label: &str) -> Vec<ElementHandle> {
-        ElementHandle::find_by_accessible_label(&self.app.ui, label).collect()
+        ElementHandle::find_by_accessible_label(self.app.ui(), label).collect()
     }
 
     /// Polls the worker's events until `cond` holds (real time, at most 10 s).
-    pub fn wait(&self, what: &str, cond: impl Fn(&App) -> bool) {
+    pub fn wait(&self, what: &str, cond: impl Fn(&A) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             self.app.poll();
@@ -99,7 +114,7 @@ impl Harness {
 
     /// Elements with this accessible label that can be tapped, in tree order.
     pub fn find(&self, label: &str) -> Vec<ElementHandle> {
-        ElementHandle::find_by_accessible_label(&self.app.ui, label)
+        ElementHandle::find_by_accessible_label(self.app.ui(), label)
             .filter(|e| {
                 matches!(
                     e.accessible_role(),
@@ -130,7 +145,7 @@ impl Harness {
             s.width >= 64.0 && s.height >= 64.0,
             "{label:?} is smaller than a 64 px touch target: {s:?}"
         );
-        let w = self.app.ui.window().size().to_logical(1.0);
+        let w = self.app.ui().window().size().to_logical(1.0);
         assert!(
             p.x >= 0.0
                 && p.y >= 0.0
@@ -139,7 +154,7 @@ impl Harness {
             "{label:?} is (partly) off screen at {p:?} {s:?}"
         );
         headless::tap(
-            self.app.ui.window(),
+            self.app.ui().window(),
             p.x + s.width / 2.0,
             p.y + s.height / 2.0,
         );
@@ -163,17 +178,6 @@ impl Harness {
 
     pub fn resize(&self, w: u32, h: u32) {
         self.win.set_size(slint::PhysicalSize::new(w, h));
-    }
-
-    pub fn screen(&self) -> kiosk::flow::Screen {
-        self.app.flow.borrow().screen
-    }
-
-    /// Renders a frame; with `UPDATE_SCREENSHOTS=1` also saves it as
-    /// docs/screenshots/kiosk-<name>.png.
-    pub fn shot(&self, name: &str) {
-        let (w, h, px) = headless::frame(&self.win);
-        save_screenshot(&format!("kiosk-{name}.png"), w, h, &px);
     }
 
     /// Renders a frame without saving it (every test frame is rendered, so a layout that panics

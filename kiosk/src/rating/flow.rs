@@ -1,6 +1,7 @@
 //! The rating mode's flow (`kiosk --mode rating`, a touchscreen at the exit), in the same style as
-//! `flow.rs`: a plain state machine, the clock injected (`now` on every call), side effects
-//! returned as `RatingEffect`s. Unit-tested without any UI.
+//! the ticket mode's: a plain state machine, the clock injected (`now` on every call), side
+//! effects returned as `RatingEffect`s. Unit-tested without any UI. The language, the idle timer
+//! and the debounce are the shell's `Session`.
 //!
 //! Screens: start (recent visits as large buttons, or the label typed on a keypad) → score
 //! (five faces with words) → reasons (optional) → comment (optional, on-screen keyboard, "please
@@ -11,8 +12,9 @@
 //! - One rating per visit is the server's rule (`already_rated`); its message is shown as is.
 //! - An answer for a wiped or older submission changes nothing (`seq`).
 
-use crate::client::ClientError;
-use crate::flow::FlowConfig;
+use crate::http::ClientError;
+use crate::shell::typing::{self, Capitals};
+use crate::shell::{FlowConfig, Session, ShellFlow};
 use crate::text::Lang;
 use awn_core::rating::{COMMENT_MAX_TYPED as COMMENT_MAX, Reason};
 use std::time::{Duration, Instant};
@@ -85,8 +87,7 @@ pub enum RatingEvent {
 }
 
 pub struct RatingFlow {
-    cfg: FlowConfig,
-    pub lang: Lang,
+    session: Session,
     pub screen: RatingScreen,
     /// Labels of visits finished in the last minutes and not rated yet (labels only).
     pub recent: Vec<String>,
@@ -94,9 +95,6 @@ pub struct RatingFlow {
     pub draft: RatingDraft,
     pub sending: Sending,
     seq: u64,
-    last_touch: Instant,
-    screen_since: Instant,
-    prompt_since: Option<Instant>,
     recent_at: Instant,
     effects: Vec<RatingEffect>,
 }
@@ -108,24 +106,20 @@ pub use awn_core::label::parse as normalise_label;
 impl RatingFlow {
     pub fn new(cfg: FlowConfig, now: Instant) -> Self {
         RatingFlow {
-            lang: cfg.default_lang,
-            cfg,
+            session: Session::new(cfg, now),
             screen: RatingScreen::Start,
             recent: Vec::new(),
             online: true,
             draft: RatingDraft::default(),
             sending: Sending::None,
             seq: 0,
-            last_touch: now,
-            screen_since: now,
-            prompt_since: None,
             recent_at: now,
             effects: vec![RatingEffect::FetchRecent],
         }
     }
 
     pub fn config(&self) -> &FlowConfig {
-        &self.cfg
+        self.session.config()
     }
 
     pub fn take_effects(&mut self) -> Vec<RatingEffect> {
@@ -134,30 +128,11 @@ impl RatingFlow {
 
     fn go(&mut self, screen: RatingScreen, now: Instant) {
         self.screen = screen;
-        self.screen_since = now;
+        self.session.screen_changed(now);
     }
 
     fn settled(&self, now: Instant) -> bool {
-        now.saturating_duration_since(self.screen_since) >= self.cfg.debounce
-    }
-
-    pub fn touch(&mut self, now: Instant) {
-        self.last_touch = now;
-        self.prompt_since = None;
-    }
-
-    pub fn still_here(&mut self, now: Instant) {
-        self.touch(now);
-    }
-
-    pub fn idle_prompt(&self, now: Instant) -> Option<u64> {
-        self.prompt_since.map(|since| {
-            let left = self
-                .cfg
-                .still_there
-                .saturating_sub(now.saturating_duration_since(since));
-            left.as_millis().div_ceil(1000) as u64
-        })
+        self.session.settled(now)
     }
 
     pub fn pending(&self) -> bool {
@@ -175,11 +150,6 @@ impl RatingFlow {
             Sending::Failed(e) => Some(e),
             _ => None,
         }
-    }
-
-    pub fn toggle_language(&mut self, now: Instant) {
-        self.touch(now);
-        self.lang = self.lang.other();
     }
 
     // --- start: which visit ---
@@ -260,32 +230,22 @@ impl RatingFlow {
     pub fn reasons_next(&mut self, now: Instant) {
         self.touch(now);
         if self.screen == RatingScreen::Reasons && self.settled(now) {
-            self.draft.keyboard_arabic = self.lang == Lang::Ar;
+            self.draft.keyboard_arabic = self.lang() == Lang::Ar;
             self.go(RatingScreen::Comment, now);
         }
     }
 
+    /// A key of the comment's keyboard.
     pub fn key(&mut self, k: &str, now: Instant) {
         self.touch(now);
-        if self.screen != RatingScreen::Comment || self.draft.comment.chars().count() >= COMMENT_MAX
-        {
-            return;
+        if self.screen == RatingScreen::Comment {
+            typing::type_letter(
+                &mut self.draft.comment,
+                k,
+                COMMENT_MAX,
+                Capitals::FirstLetter,
+            );
         }
-        let c = &mut self.draft.comment;
-        if k == " " && (c.is_empty() || c.ends_with(' ')) {
-            return;
-        }
-        // Latin letters: capital at the start, small after.
-        let k = if k.chars().all(|c| c.is_ascii_alphabetic()) {
-            if c.is_empty() {
-                k.to_ascii_uppercase()
-            } else {
-                k.to_ascii_lowercase()
-            }
-        } else {
-            k.to_string()
-        };
-        c.push_str(&k);
     }
 
     pub fn backspace(&mut self, now: Instant) {
@@ -293,11 +253,6 @@ impl RatingFlow {
         if self.screen == RatingScreen::Comment {
             self.draft.comment.pop();
         }
-    }
-
-    pub fn switch_keyboard(&mut self, now: Instant) {
-        self.touch(now);
-        self.draft.keyboard_arabic = !self.draft.keyboard_arabic;
     }
 
     pub fn toggle_contact(&mut self, now: Instant) {
@@ -341,89 +296,6 @@ impl RatingFlow {
         });
     }
 
-    // --- navigation ---
-
-    pub fn back(&mut self, now: Instant) {
-        self.touch(now);
-        if !self.settled(now) {
-            return;
-        }
-        if matches!(self.sending, Sending::Failed(_)) {
-            self.sending = Sending::None;
-            self.screen_since = now;
-            return;
-        }
-        if self.pending() {
-            return;
-        }
-        let to = match self.screen {
-            RatingScreen::Start | RatingScreen::Thanks => return,
-            RatingScreen::Score => RatingScreen::Start,
-            RatingScreen::Reasons => RatingScreen::Score,
-            RatingScreen::Comment => RatingScreen::Reasons,
-        };
-        self.go(to, now);
-    }
-
-    pub fn start_over(&mut self, now: Instant) {
-        if self.settled(now) {
-            self.wipe(now);
-        }
-    }
-
-    pub fn done(&mut self, now: Instant) {
-        if self.settled(now) {
-            self.wipe(now);
-        }
-    }
-
-    /// Forgets everything the visitor entered and returns to the start (fetching the list anew).
-    pub fn wipe(&mut self, now: Instant) {
-        self.draft = RatingDraft::default();
-        self.sending = Sending::None;
-        self.seq += 1; // a late answer for the wiped rating changes nothing
-        self.lang = self.cfg.default_lang;
-        self.prompt_since = None;
-        self.last_touch = now;
-        self.recent_at = now;
-        self.effects.push(RatingEffect::FetchRecent);
-        self.go(RatingScreen::Start, now);
-    }
-
-    /// Timers: idle prompt and wipe, the thank-you screen, refreshing the recent visits.
-    pub fn tick(&mut self, now: Instant) {
-        match self.screen {
-            RatingScreen::Thanks => {
-                if now.saturating_duration_since(self.screen_since) >= THANKS_FOR {
-                    self.wipe(now);
-                }
-                return;
-            }
-            RatingScreen::Start
-                if self.draft.typed.is_empty()
-                    && self.sending == Sending::None
-                    && self.prompt_since.is_none() =>
-            {
-                if now.saturating_duration_since(self.recent_at) >= RECENT_EVERY {
-                    self.recent_at = now;
-                    self.effects.push(RatingEffect::FetchRecent);
-                }
-                // Keep the chosen language while nothing was typed.
-                return;
-            }
-            _ => {}
-        }
-        match self.prompt_since {
-            None if now.saturating_duration_since(self.last_touch) >= self.cfg.idle_timeout => {
-                self.prompt_since = Some(now);
-            }
-            Some(since) if now.saturating_duration_since(since) >= self.cfg.still_there => {
-                self.wipe(now)
-            }
-            _ => {}
-        }
-    }
-
     pub fn on_event(&mut self, ev: RatingEvent, now: Instant) {
         match ev {
             RatingEvent::Recent(Ok(list)) => {
@@ -448,6 +320,81 @@ impl RatingFlow {
                     Err(e) => self.sending = Sending::Failed(e),
                 }
             }
+        }
+    }
+}
+
+impl ShellFlow for RatingFlow {
+    fn session(&self) -> &Session {
+        &self.session
+    }
+
+    fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    fn keyboard_arabic_mut(&mut self) -> &mut bool {
+        &mut self.draft.keyboard_arabic
+    }
+
+    fn back(&mut self, now: Instant) {
+        self.touch(now);
+        if !self.settled(now) {
+            return;
+        }
+        if matches!(self.sending, Sending::Failed(_)) {
+            self.sending = Sending::None;
+            self.session.screen_changed(now);
+            return;
+        }
+        if self.pending() {
+            return;
+        }
+        let to = match self.screen {
+            RatingScreen::Start | RatingScreen::Thanks => return,
+            RatingScreen::Score => RatingScreen::Start,
+            RatingScreen::Reasons => RatingScreen::Score,
+            RatingScreen::Comment => RatingScreen::Reasons,
+        };
+        self.go(to, now);
+    }
+
+    /// Forgets everything the visitor entered and returns to the start (fetching the list anew).
+    fn wipe(&mut self, now: Instant) {
+        self.draft = RatingDraft::default();
+        self.sending = Sending::None;
+        self.seq += 1; // a late answer for the wiped rating changes nothing
+        self.session.reset(now);
+        self.recent_at = now;
+        self.effects.push(RatingEffect::FetchRecent);
+        self.screen = RatingScreen::Start;
+    }
+
+    /// Timers: idle prompt and wipe, the thank-you screen, refreshing the recent visits.
+    fn tick(&mut self, now: Instant) {
+        match self.screen {
+            RatingScreen::Thanks => {
+                if self.session.on_screen_for(now) >= THANKS_FOR {
+                    self.wipe(now);
+                }
+                return;
+            }
+            RatingScreen::Start
+                if self.draft.typed.is_empty()
+                    && self.sending == Sending::None
+                    && !self.session.prompting() =>
+            {
+                if now.saturating_duration_since(self.recent_at) >= RECENT_EVERY {
+                    self.recent_at = now;
+                    self.effects.push(RatingEffect::FetchRecent);
+                }
+                // Keep the chosen language while nothing was typed.
+                return;
+            }
+            _ => {}
+        }
+        if self.session.idle_wipe_due(now) {
+            self.wipe(now);
         }
     }
 }
@@ -567,7 +514,7 @@ mod tests {
         f.tick(t0 + 63 * S);
         assert_eq!(f.idle_prompt(t0 + 63 * S), Some(20));
         f.tick(t0 + 83 * S);
-        assert_eq!((f.screen, f.lang), (RatingScreen::Start, Lang::Ar));
+        assert_eq!((f.screen, f.lang()), (RatingScreen::Start, Lang::Ar));
         assert!(f.draft.is_empty() && f.sending == Sending::None);
         f.on_event(
             RatingEvent::Rated {

@@ -1,51 +1,22 @@
-//! Talking to the counter-server, off the UI thread.
+//! The ticket mode's talk with the counter-server, off the UI thread.
 //!
-//! `TicketApi` is one blocking HTTP call per method (`HttpApi` with ureq, 2 s timeout; `FakeApi`
-//! for tests). `Client` runs a `TicketApi` on a worker thread: it takes `Command`s, sends
-//! `ClientEvent`s back and calls a waker so the UI thread drains them. The worker retries a ticket
-//! request with the *same* idempotency key until it succeeds, is refused (4xx) or is cancelled,
-//! and polls `/api/v1/health` while the server is unreachable, refetching the services when it
-//! comes back. Print reports (`printed: true|false`) queue up and are retried the same way until
-//! the server takes them or refuses them (4xx). A plain thread is enough: every call is blocking and bounded by the timeout, so no
-//! async runtime is needed.
+//! `TicketApi` is one blocking HTTP call per method (`HttpApi` over the shared `Http`; the
+//! in-memory `FakeApi` of `ticket::fake` for tests). `Client` runs a `TicketApi` on a worker
+//! thread: it takes `Command`s, sends `ClientEvent`s back and calls a waker so the UI thread
+//! drains them. The worker retries a ticket request with the *same* idempotency key until it
+//! succeeds, is refused (4xx) or is cancelled, and polls `/api/v1/health` while the server is
+//! unreachable, refetching the services when it comes back. Print reports (`printed:
+//! true|false`) queue up and are retried the same way until the server takes them or refuses
+//! them (4xx). A plain thread is enough: every call is blocking and bounded by the timeout, so
+//! no async runtime is needed.
 
-use crate::api::{self, ApiError, Notice, Service, Ticket, TicketRequest};
+use crate::api::{self, Notice, Service, Ticket, TicketRequest};
+use crate::http::{ClientError, Http};
+use crate::shell::Waker;
 use awn_core::wire::{PrintReport, PrinterTrouble};
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ClientError {
-    /// Connection refused, DNS, reset, timeout: the kiosk is offline.
-    Unreachable(String),
-    /// The server answered with an error body.
-    Refused(ApiError),
-    /// The server answered 2xx with something the kiosk cannot read.
-    BadData(String),
-}
-
-impl ClientError {
-    /// The server can save nothing until someone acts (its disk is full or read-only): the
-    /// visitor is sent to reception at once instead of waiting on retries.
-    pub fn needs_staff(&self) -> bool {
-        matches!(self, ClientError::Refused(e) if e.code == "storage_full" || e.code == "storage_readonly")
-    }
-
-    /// Worth retrying with the same idempotency key (network faults, 5xx, storage_busy, 429),
-    /// but not what `needs_staff`.
-    pub fn retryable(&self) -> bool {
-        if self.needs_staff() {
-            return false;
-        }
-        match self {
-            ClientError::Unreachable(_) | ClientError::BadData(_) => true,
-            ClientError::Refused(e) => {
-                e.status >= 500 || e.status == 429 || e.status == 408 || e.code == "storage_busy"
-            }
-        }
-    }
-}
 
 /// One blocking call per method. Implementations must bound each call (the HTTP one: 2 s).
 pub trait TicketApi: Send + 'static {
@@ -68,94 +39,6 @@ pub trait TicketApi: Send + 'static {
     ) -> Result<(), ClientError>;
 }
 
-/// An HTTP(S) connection to the counter-server with this device's token: one blocking call per
-/// request, bounded by the timeout. Shared by the ticket and the rating modes.
-pub struct Http {
-    agent: ureq::Agent,
-    base: String,
-    auth: String,
-}
-
-impl Http {
-    pub fn new(base_url: &str, token: &str, timeout: Duration) -> Self {
-        Self::with_trust(base_url, token, timeout, None)
-    }
-
-    /// As `new`, trusting only `trust`'s CAs for `https://` when given (the branch CA).
-    pub fn with_trust(
-        base_url: &str,
-        token: &str,
-        timeout: Duration,
-        trust: Option<&crate::tls::Trust>,
-    ) -> Self {
-        let mut config = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0);
-        if let Some(t) = trust {
-            config = config.tls_config(t.tls_config());
-        }
-        let config = config.build();
-        Http {
-            agent: config.into(),
-            base: base_url.trim_end_matches('/').to_string(),
-            auth: format!("Bearer {}", token.trim()),
-        }
-    }
-
-    /// The body of a 2xx answer; any other status is the server's refusal.
-    fn read(
-        resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
-    ) -> Result<String, ClientError> {
-        let mut resp = resp.map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(256 * 1024)
-            .read_to_string()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if (200..300).contains(&status) {
-            Ok(body)
-        } else {
-            Err(ClientError::Refused(api::parse_error(status, &body)))
-        }
-    }
-
-    /// `GET path` with the device token.
-    pub fn get(&self, path: &str) -> Result<String, ClientError> {
-        Self::read(
-            self.agent
-                .get(format!("{}{}", self.base, path))
-                .header("Authorization", &self.auth)
-                .call(),
-        )
-    }
-
-    /// `GET path` without credentials (the health check).
-    pub fn get_public(&self, path: &str) -> Result<String, ClientError> {
-        Self::read(self.agent.get(format!("{}{}", self.base, path)).call())
-    }
-
-    /// `POST path` with a JSON body, the device token and any extra headers.
-    pub fn post_json(
-        &self,
-        path: &str,
-        body: &str,
-        headers: &[(&str, &str)],
-    ) -> Result<String, ClientError> {
-        let mut req = self
-            .agent
-            .post(format!("{}{}", self.base, path))
-            .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json");
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        Self::read(req.send(body.as_bytes()))
-    }
-}
-
 /// The real server over HTTP(S).
 pub struct HttpApi(Http);
 
@@ -172,6 +55,12 @@ impl HttpApi {
         trust: Option<&crate::tls::Trust>,
     ) -> Self {
         HttpApi(Http::with_trust(base_url, token, timeout, trust))
+    }
+}
+
+impl From<Http> for HttpApi {
+    fn from(http: Http) -> Self {
+        HttpApi(http)
     }
 }
 
@@ -251,10 +140,6 @@ pub enum ClientEvent {
         result: Result<(), ClientError>,
     },
 }
-
-/// Called by the worker after each event, from the worker thread (production: posts a closure to
-/// the Slint event loop; tests: nothing, they poll).
-pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// Retry and reconnect timing of the worker.
 #[derive(Clone, Debug)]
@@ -531,172 +416,6 @@ impl<A: TicketApi> Worker<A> {
             } else if self.online && self.next_refresh <= now {
                 self.refresh();
             }
-        }
-    }
-}
-
-/// An in-memory server for tests and screenshots: fixed services, a switch to simulate an outage,
-/// idempotent issuing (same key → same ticket), and a log of requests.
-pub mod fake {
-    use super::*;
-    use crate::api::Bi;
-    use std::collections::HashMap;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    #[derive(Clone, Default)]
-    pub struct FakeState {
-        pub down: Arc<AtomicBool>,
-        pub issued: Arc<Mutex<Vec<(String, TicketRequest)>>>,
-        /// `(ticket id, printed)` in the order the server took them.
-        pub print_reports: Arc<Mutex<Vec<(i64, bool)>>>,
-    }
-
-    pub struct FakeApi {
-        pub state: FakeState,
-        by_key: HashMap<String, Ticket>,
-        next: u32,
-    }
-
-    impl FakeApi {
-        pub fn new(state: FakeState) -> Self {
-            FakeApi {
-                state,
-                by_key: HashMap::new(),
-                next: 17,
-            }
-        }
-        fn up(&self) -> Result<(), ClientError> {
-            if self.state.down.load(Ordering::SeqCst) {
-                Err(ClientError::Unreachable("connection refused".into()))
-            } else {
-                Ok(())
-            }
-        }
-    }
-
-    pub fn sample_services() -> Vec<Service> {
-        let s =
-            |code: &str, prefix: &str, ar: &str, en: &str, har: &str, hen: &str, w, m| Service {
-                code: code.into(),
-                prefix: prefix.into(),
-                name: Bi {
-                    ar: ar.into(),
-                    en: en.into(),
-                },
-                hint: Bi {
-                    ar: har.into(),
-                    en: hen.into(),
-                },
-                waiting: w,
-                estimated_wait_minutes: m,
-            };
-        vec![
-            s(
-                "new_request",
-                "A",
-                "طلب جديد",
-                "New request",
-                "لأول زيارة أو طلب دعم جديد",
-                "For a first visit or a new support request",
-                3,
-                12,
-            ),
-            s(
-                "follow_up",
-                "B",
-                "متابعة طلب",
-                "Follow-up",
-                "لديك طلب سابق وتريد متابعته",
-                "You have a request and want to follow it up",
-                1,
-                5,
-            ),
-            s(
-                "counselling",
-                "C",
-                "استشارة",
-                "Consultation",
-                "حديث خاص مع أحد المختصين",
-                "A private talk with a specialist",
-                0,
-                2,
-            ),
-        ]
-    }
-
-    pub fn sample_notice() -> Notice {
-        Notice {
-            version: "2026-11-v1".into(),
-            text: Bi {
-                ar: "نطلب هذه البيانات لتسريع خدمتك فقط. لا يطّلع عليها إلا موظفو الجمعية المختصون بطلبك، ولا تُعرض على الشاشة أو التذكرة. يمكنك المتابعة بدونها وستحصل على رقمك.".into(),
-                en: "We ask for these details only to serve you faster. Only the association's staff handling your request see them; they never appear on screen or on the ticket. You can continue without them and still get your number.".into(),
-            },
-        }
-    }
-
-    impl TicketApi for FakeApi {
-        fn services(&mut self) -> Result<Vec<Service>, ClientError> {
-            self.up().map(|_| sample_services())
-        }
-        fn notice(&mut self) -> Result<Notice, ClientError> {
-            self.up().map(|_| sample_notice())
-        }
-        fn issue(&mut self, key: &str, request: &TicketRequest) -> Result<Ticket, ClientError> {
-            self.up()?;
-            self.state
-                .issued
-                .lock()
-                .unwrap()
-                .push((key.to_string(), request.clone()));
-            if let Some(t) = self.by_key.get(key) {
-                return Ok(t.clone());
-            }
-            let prefix = sample_services()
-                .iter()
-                .find(|s| s.code == request.service)
-                .map(|s| s.prefix.clone());
-            let Some(prefix) = prefix else {
-                return Err(ClientError::Refused(ApiError {
-                    status: 422,
-                    code: "unknown_service".into(),
-                    message: Some(Bi {
-                        ar: "خدمة غير معروفة".into(),
-                        en: "Unknown service".into(),
-                    }),
-                    field: Some("service".into()),
-                }));
-            };
-            let n = self.next;
-            self.next += 1;
-            let t = Ticket {
-                id: i64::from(n),
-                label: awn_core::label::format(&prefix, n),
-                service: request.service.clone(),
-                people_ahead: 4,
-                estimated_wait_minutes: 15,
-                status_path: "/t/Xq3vR8mK2pL9sT4wY7zA1b".into(),
-                issued_at: "2026-11-25T10:02:03+03:00".into(),
-                ..Ticket::default()
-            };
-            self.by_key.insert(key.to_string(), t.clone());
-            Ok(t)
-        }
-        fn health(&mut self) -> Result<(), ClientError> {
-            self.up()
-        }
-        fn report_print(
-            &mut self,
-            ticket_id: i64,
-            printed: bool,
-            _trouble: Option<PrinterTrouble>,
-        ) -> Result<(), ClientError> {
-            self.up()?;
-            self.state
-                .print_reports
-                .lock()
-                .unwrap()
-                .push((ticket_id, printed));
-            Ok(())
         }
     }
 }

@@ -8,7 +8,7 @@
 //! need), and it is built from the ticket the server acknowledged, never from what was typed.
 
 use crate::api::{Service, Ticket};
-use crate::client::Waker;
+use crate::shell::Waker;
 use crate::text::{AR, EN};
 use kiosk_printer::{PrintFault, PrintReport, PrinterConfig, TicketContent, Timestamp};
 use std::collections::VecDeque;
@@ -129,7 +129,7 @@ pub fn ticket_content(ticket: &Ticket, services: &[Service], status_url: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::fake::sample_services;
+    use crate::ticket::fake::sample_services;
 
     #[test]
     fn content_comes_from_the_server_ticket() {

@@ -1,10 +1,11 @@
-//! The rating mode's HTTP calls on a worker thread (the same pattern as `client.rs`, fewer
-//! calls): `GET /api/v1/rating/recent` and `POST /api/v1/ratings` with the rating device token.
+//! The rating mode's HTTP calls on a worker thread (the same pattern as the ticket mode's
+//! client, fewer calls): `GET /api/v1/rating/recent` and `POST /api/v1/ratings` with the rating device token.
 //! A rating is sent once per tap on "send"; a network fault shows the fault message and the
 //! visitor may send again (the server keeps one rating per visit, so nothing is counted twice).
 
-use crate::client::{ClientError, Http, Waker};
-use crate::rating_flow::{RatingBody, RatingEvent};
+use crate::http::{ClientError, Http};
+use crate::rating::flow::{RatingBody, RatingEvent};
+use crate::shell::Waker;
 use awn_core::label::LABEL_MAX_CHARS;
 use awn_core::wire::RecentVisit;
 use std::sync::Mutex;
@@ -33,6 +34,12 @@ impl HttpRatingApi {
         trust: Option<&crate::tls::Trust>,
     ) -> Self {
         HttpRatingApi(Http::with_trust(base_url, token, timeout, trust))
+    }
+}
+
+impl From<Http> for HttpRatingApi {
+    fn from(http: Http) -> Self {
+        HttpRatingApi(http)
     }
 }
 

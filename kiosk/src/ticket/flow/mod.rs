@@ -1,0 +1,249 @@
+//! The visitor's flow as a plain state machine: screens, what was typed, the ticket request, the
+//! print. No window, no I/O, no clock of its own: every method takes `now`, and side effects
+//! are returned as `Effect`s for the view to carry out. Unit-tested without any UI (`tests.rs`).
+//! The language, the idle timer and the debounce are the shell's `Session`.
+//!
+//! Screens: welcome → services → notice → (details → needs → review →) ticket.
+//! - `draft`: what the visitor enters on the details and needs screens;
+//! - `submit`: the ticket request, its idempotency key and the server's answers;
+//! - `print`: the paper ticket and "print again".
+//!
+//! Invariants:
+//! - **One idempotency key per visitor flow**: every attempt of the same request reuses it; only
+//!   a changed request (the visitor went back and edited) gets a new one. Wipes drop it.
+//! - **Nothing typed survives a wipe**: `wipe` resets the draft, the key and the ticket; it runs on
+//!   "start over", "done", after the idle prompt, and after the ticket has been shown. The draft's
+//!   personal fields are cleared as soon as the ticket is issued.
+//! - Navigation taps within `debounce` of a screen change are ignored (no double tap through).
+//! - **Print only what the server acknowledged**: `Effect::Print` is only raised by an `Issued`
+//!   answer for the current key, and "print again" reprints that same ticket (no new request).
+//!   Print outcomes carry the ticket id and attempt; a stale one (wiped flow, older attempt)
+//!   changes nothing on screen.
+
+mod draft;
+mod print;
+mod submit;
+#[cfg(test)]
+mod tests;
+
+pub use draft::{Draft, Field, Gender, NeedToggle};
+pub use print::PrintState;
+pub use submit::Submission;
+
+use crate::api::{Notice, Service, Ticket, TicketRequest};
+use crate::shell::{FlowConfig, Session, ShellFlow};
+use crate::text::Lang;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Welcome,
+    Services,
+    Notice,
+    Details,
+    Needs,
+    Review,
+    Ticket,
+}
+
+/// Work for the view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    RefreshServices,
+    Submit {
+        key: String,
+        request: TicketRequest,
+    },
+    CancelSubmit,
+    /// Print this acknowledged ticket (attempt 1, or a reprint of the same ticket).
+    Print {
+        ticket: Ticket,
+        attempt: u32,
+    },
+}
+
+pub struct Flow {
+    session: Session,
+    pub screen: Screen,
+    pub services: Vec<Service>,
+    pub services_failed: bool,
+    pub notice: Option<Notice>,
+    pub online: bool,
+    pub draft: Draft,
+    key: Option<(String, TicketRequest)>,
+    pub submission: Submission,
+    pub ticket: Option<Ticket>,
+    pub print: PrintState,
+    /// The ticket screen is wiped `wipe_after` after `wipe_from`.
+    wipe_from: Instant,
+    wipe_after: Duration,
+    effects: Vec<Effect>,
+    new_key: Box<dyn FnMut() -> String>,
+}
+
+/// A fresh idempotency key: 32 hex characters from the OS random source.
+pub fn random_key() -> String {
+    let mut b = [0u8; 16];
+    if getrandom::fill(&mut b).is_err() {
+        // No OS randomness: fall back to time + address entropy (still unique per flow).
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        b[..16].copy_from_slice(&t.as_nanos().to_le_bytes());
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Flow {
+    pub fn new(cfg: FlowConfig, now: Instant) -> Self {
+        Self::with_keys(cfg, now, Box::new(random_key))
+    }
+
+    pub fn with_keys(cfg: FlowConfig, now: Instant, new_key: Box<dyn FnMut() -> String>) -> Self {
+        let wipe_after = cfg.ticket_wipe;
+        Flow {
+            session: Session::new(cfg, now),
+            screen: Screen::Welcome,
+            services: Vec::new(),
+            services_failed: false,
+            notice: None,
+            online: true,
+            draft: Draft::default(),
+            key: None,
+            submission: Submission::None,
+            ticket: None,
+            print: PrintState::None,
+            wipe_from: now,
+            wipe_after,
+            effects: Vec::new(),
+            new_key,
+        }
+    }
+
+    pub fn config(&self) -> &FlowConfig {
+        self.session.config()
+    }
+
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    fn go(&mut self, screen: Screen, now: Instant) {
+        self.screen = screen;
+        self.session.screen_changed(now);
+    }
+
+    /// False for a navigation tap that comes too soon after the last screen change.
+    fn settled(&self, now: Instant) -> bool {
+        self.session.settled(now)
+    }
+
+    pub fn take_number(&mut self, now: Instant) {
+        self.touch(now);
+        if self.screen != Screen::Welcome || !self.settled(now) {
+            return;
+        }
+        if self.services.is_empty() {
+            self.effects.push(Effect::RefreshServices);
+        }
+        self.go(Screen::Services, now);
+    }
+
+    pub fn choose_service(&mut self, index: usize, now: Instant) {
+        self.touch(now);
+        if self.screen != Screen::Services || !self.settled(now) {
+            return;
+        }
+        let Some(s) = self.services.get(index) else {
+            return;
+        };
+        self.draft.service = Some(s.code.clone());
+        self.go(Screen::Notice, now);
+    }
+
+    pub fn skip_details(&mut self, now: Instant) {
+        self.touch(now);
+        if self.screen != Screen::Notice || !self.settled(now) {
+            return;
+        }
+        self.draft.with_details = false;
+        self.submit(now);
+    }
+
+    pub fn give_details(&mut self, now: Instant) {
+        self.touch(now);
+        if self.screen != Screen::Notice || !self.settled(now) || self.notice.is_none() {
+            return;
+        }
+        self.draft.with_details = true;
+        self.draft.active = Field::Name;
+        self.draft.keyboard_arabic = self.lang() == Lang::Ar;
+        self.go(Screen::Details, now);
+    }
+}
+
+impl ShellFlow for Flow {
+    fn session(&self) -> &Session {
+        &self.session
+    }
+
+    fn session_mut(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    fn keyboard_arabic_mut(&mut self) -> &mut bool {
+        &mut self.draft.keyboard_arabic
+    }
+
+    fn back(&mut self, now: Instant) {
+        self.touch(now);
+        if !self.settled(now) {
+            return;
+        }
+        if self.submission != Submission::None {
+            // Leave the fault message; stop retrying. The key stays: resubmitting the same
+            // request reuses it, so a late success on the server is not duplicated.
+            if self.pending() {
+                self.effects.push(Effect::CancelSubmit);
+            }
+            self.submission = Submission::None;
+            self.session.screen_changed(now);
+            return;
+        }
+        let to = match self.screen {
+            Screen::Welcome | Screen::Ticket => return,
+            Screen::Services => Screen::Welcome,
+            Screen::Notice => Screen::Services,
+            Screen::Details => Screen::Notice,
+            Screen::Needs => Screen::Details,
+            Screen::Review => Screen::Needs,
+        };
+        self.go(to, now);
+    }
+
+    /// Forgets everything the visitor entered and returns to welcome.
+    fn wipe(&mut self, now: Instant) {
+        if self.pending() {
+            self.effects.push(Effect::CancelSubmit);
+        }
+        self.draft = Draft::default();
+        self.key = None;
+        self.submission = Submission::None;
+        self.ticket = None;
+        self.print = PrintState::None;
+        self.session.reset(now);
+        self.screen = Screen::Welcome;
+    }
+
+    /// Timers: idle prompt, wipe after the prompt or after the ticket. Welcome never prompts.
+    fn tick(&mut self, now: Instant) {
+        let wipe = match self.screen {
+            Screen::Welcome => false,
+            Screen::Ticket => now.saturating_duration_since(self.wipe_from) >= self.wipe_after,
+            _ => self.session.idle_wipe_due(now),
+        };
+        if wipe {
+            self.wipe(now);
+        }
+    }
+}

@@ -1,0 +1,501 @@
+use super::*;
+use crate::api::{Bi, Need, Priority};
+use crate::http::ClientError;
+use crate::ticket::client::ClientEvent;
+use crate::ticket::fake::{sample_notice, sample_services};
+use awn_core::intake::{self, Check};
+use kiosk_printer::PrintFault;
+
+fn flow() -> (Flow, Instant) {
+    let now = Instant::now();
+    let mut n = 0;
+    let mut f = Flow::with_keys(
+        FlowConfig::default(),
+        now,
+        Box::new(move || {
+            n += 1;
+            format!("key-{n:016}")
+        }),
+    );
+    f.on_client(ClientEvent::Services(Ok(sample_services())), now);
+    f.on_client(ClientEvent::Notice(Ok(sample_notice())), now);
+    (f, now)
+}
+
+const S: Duration = Duration::from_secs(1);
+
+fn submit_key(f: &mut Flow) -> String {
+    let effects = f.take_effects();
+    match effects.as_slice() {
+        [Effect::Submit { key, .. }] => key.clone(),
+        other => panic!("expected one submit, got {other:?}"),
+    }
+}
+
+fn ticket(label: &str) -> Ticket {
+    Ticket {
+        id: 1,
+        label: label.into(),
+        service: "new_request".into(),
+        people_ahead: 2,
+        estimated_wait_minutes: 5,
+        status_path: "/t/x".into(),
+        issued_at: String::new(),
+        ..Ticket::default()
+    }
+}
+
+#[test]
+fn skip_details_gives_ticket() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    assert_eq!(f.screen, Screen::Services);
+    f.choose_service(1, t0 + 2 * S);
+    assert_eq!(f.screen, Screen::Notice);
+    f.skip_details(t0 + 3 * S);
+    let key = submit_key(&mut f);
+    assert!(f.busy(t0 + 3 * S));
+    // A double tap sends nothing more.
+    f.skip_details(t0 + 3 * S + Duration::from_millis(400));
+    assert!(f.take_effects().is_empty());
+    let req = f.request().unwrap();
+    assert_eq!(
+        (
+            req.service.as_str(),
+            req.intake.is_none(),
+            req.gender_preference
+        ),
+        ("follow_up", true, None)
+    );
+    f.on_client(
+        ClientEvent::Issued {
+            key: key.clone(),
+            ticket: ticket("B-001"),
+        },
+        t0 + 4 * S,
+    );
+    assert_eq!(f.screen, Screen::Ticket);
+    assert!(matches!(
+        f.take_effects().as_slice(),
+        [Effect::Print { attempt: 1, .. }]
+    ));
+    assert_eq!(f.print, PrintState::Printing { attempt: 1 });
+    // A late duplicate answer changes nothing.
+    f.on_client(
+        ClientEvent::Issued {
+            key,
+            ticket: ticket("B-002"),
+        },
+        t0 + 5 * S,
+    );
+    assert_eq!(f.ticket.as_ref().unwrap().label, "B-001");
+    // The ticket is wiped after ticket_wipe.
+    f.tick(t0 + 4 * S + f.config().ticket_wipe);
+    assert_eq!(f.screen, Screen::Welcome);
+    assert!(f.ticket.is_none() && f.idempotency_key().is_none());
+}
+
+#[test]
+fn not_feeling_safe_needs_no_details() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.toggle_need(NeedToggle::NotSafe, t0 + 3 * S);
+    f.skip_details(t0 + 4 * S);
+    let key = submit_key(&mut f);
+    assert!(!key.is_empty());
+    let req = f.request().unwrap();
+    assert!(req.feels_unsafe && req.intake.is_none() && req.gender_preference.is_none());
+    // Untoggled, it is an ordinary request again.
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.toggle_need(NeedToggle::NotSafe, t0 + 3 * S);
+    f.toggle_need(NeedToggle::NotSafe, t0 + 3 * S);
+    assert!(!f.request().unwrap().feels_unsafe);
+}
+
+#[test]
+fn priority_is_asked_for_without_details_and_not_kept_for_the_next_visitor() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.toggle_need(NeedToggle::Priority, t0 + 3 * S);
+    let req = f.request().unwrap();
+    assert_eq!(req.priority, Priority::Priority);
+    // No reason and no personal data travel with it.
+    assert!(req.intake.is_none() && !req.feels_unsafe && req.gender_preference.is_none());
+    // The next visitor starts with an ordinary request.
+    f.start_over(t0 + 4 * S);
+    f.take_number(t0 + 5 * S);
+    f.choose_service(0, t0 + 6 * S);
+    assert_eq!(f.request().unwrap().priority, Priority::Normal);
+}
+
+#[test]
+fn double_tap_is_debounced() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    // The same finger lands on the first service card 100 ms later: ignored.
+    f.choose_service(0, t0 + S + Duration::from_millis(100));
+    assert_eq!(f.screen, Screen::Services);
+}
+
+/// Former disagreement (issue 13): the kiosk stopped a name at 80 characters while the server
+/// takes 100. Now both use `awn_core::intake::NAME_MAX`: a 90-letter name is typed in full and
+/// sent, and the keyboard stops at the shared limit.
+#[test]
+fn a_name_is_typed_up_to_the_servers_limit() {
+    let (mut f, t0) = flow();
+    let clock = std::cell::Cell::new(t0);
+    let next = || {
+        clock.set(clock.get() + S);
+        clock.get()
+    };
+    f.take_number(next());
+    f.choose_service(0, next());
+    f.give_details(next());
+    for _ in 0..90 {
+        f.key("ع", clock.get());
+    }
+    assert_eq!(f.check_name(), Check::Valid("ع".repeat(90)));
+    for _ in 0..20 {
+        f.key("ع", clock.get());
+    }
+    assert_eq!(f.draft.name.chars().count(), 100);
+    assert!(f.check_name().is_acceptable());
+    f.details_next(next());
+    assert_eq!(f.screen, Screen::Needs);
+    let intake = f.request().unwrap().intake.unwrap();
+    assert_eq!(intake.name, Some("ع".repeat(100)));
+}
+
+#[test]
+fn details_flow_and_request() {
+    let (mut f, t0) = flow();
+    let clock = std::cell::Cell::new(t0);
+    let next = || {
+        clock.set(clock.get() + S);
+        clock.get()
+    };
+    f.take_number(next());
+    f.choose_service(0, next());
+    f.give_details(next());
+    assert_eq!(f.screen, Screen::Details);
+    assert!(f.draft.keyboard_arabic);
+    for k in ["ن", "و", "ر", "ة", " ", " ", "ع"] {
+        f.key(k, clock.get());
+    }
+    assert_eq!(f.draft.name, "نورة ع");
+    f.focus_field(Field::NationalId, clock.get());
+    for k in ["١", "٢", "٣", "4", "5", "6", "7", "8", "9", "0"] {
+        f.key(k, clock.get());
+    }
+    assert_eq!(f.check_id(), Check::Invalid(intake::Problem::IdCheckDigit));
+    f.details_next(next());
+    assert_eq!(f.screen, Screen::Details, "an invalid ID blocks continue");
+    f.backspace(clock.get());
+    f.key("7", clock.get());
+    assert_eq!(f.check_id(), Check::Valid("1234567897".into()));
+    f.focus_field(Field::Mobile, clock.get());
+    for k in "0512345678".chars() {
+        f.key(&k.to_string(), clock.get());
+    }
+    f.details_next(next());
+    assert_eq!(f.screen, Screen::Needs);
+    f.set_gender(Some(Gender::Female), clock.get());
+    f.toggle_need(NeedToggle::Need(Need::Wheelchair), clock.get());
+    f.toggle_need(NeedToggle::NotSafe, clock.get());
+    f.toggle_need(NeedToggle::Need(Need::Pregnancy), clock.get());
+    f.set_interpreter(2, clock.get());
+    f.needs_next(next());
+    assert_eq!(f.screen, Screen::Review);
+    f.confirm(next());
+    let key = submit_key(&mut f);
+    let req = f.request().unwrap();
+    let intake = req.intake.clone().unwrap();
+    assert_eq!(req.gender_preference, Some(Gender::Female));
+    assert_eq!(req.priority, Priority::Normal);
+    assert_eq!(intake.notice_version, "2026-11-v1");
+    assert_eq!(intake.name.as_deref(), Some("نورة ع"));
+    assert_eq!(intake.national_id.as_deref(), Some("1234567897"));
+    assert_eq!(intake.mobile.as_deref(), Some("+966512345678"));
+    assert!(intake.feels_unsafe && intake.needs.wheelchair && !intake.needs.hearing);
+    assert!(req.feels_unsafe);
+    assert!(intake.needs.pregnancy && !intake.needs.elderly && !intake.needs.named_disability);
+    assert_eq!(intake.needs.interpreter_language.as_deref(), Some("ur"));
+    f.on_client(
+        ClientEvent::Issued {
+            key,
+            ticket: ticket("A-017"),
+        },
+        clock.get() + S,
+    );
+    assert_eq!(f.screen, Screen::Ticket);
+    assert!(
+        f.draft.is_empty(),
+        "personal details are dropped once the ticket exists"
+    );
+}
+
+#[test]
+fn english_keyboard_capitalises_words() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.give_details(t0 + 3 * S);
+    for k in ["S", "A", "R", "A", " ", "L", "E", "E"] {
+        f.key(k, t0 + 4 * S);
+    }
+    assert_eq!(f.draft.name, "Sara Lee");
+}
+
+#[test]
+fn idle_prompt_then_wipe() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.give_details(t0 + 3 * S);
+    f.key("ن", t0 + 3 * S);
+    let last = t0 + 3 * S;
+    f.tick(last + Duration::from_secs(59));
+    assert_eq!(f.idle_prompt(last + Duration::from_secs(59)), None);
+    f.tick(last + Duration::from_secs(60));
+    assert_eq!(f.idle_prompt(last + Duration::from_secs(60)), Some(20));
+    // "Continue" keeps everything.
+    f.still_here(last + Duration::from_secs(65));
+    assert_eq!(f.idle_prompt(last + Duration::from_secs(65)), None);
+    assert_eq!(f.draft.name, "ن");
+    // Walk away: prompt, then wipe 20 s later.
+    let away = last + Duration::from_secs(65);
+    f.tick(away + Duration::from_secs(60));
+    f.tick(away + Duration::from_secs(79));
+    assert_eq!(f.screen, Screen::Details);
+    f.tick(away + Duration::from_secs(80));
+    assert_eq!(f.screen, Screen::Welcome);
+    assert!(f.draft.is_empty());
+    assert_eq!(f.lang(), Lang::Ar);
+}
+
+#[test]
+fn welcome_never_prompts() {
+    let (mut f, t0) = flow();
+    f.toggle_language(t0);
+    f.tick(t0 + Duration::from_secs(600));
+    assert_eq!(f.idle_prompt(t0 + Duration::from_secs(600)), None);
+    assert_eq!(
+        f.lang(),
+        Lang::En,
+        "welcome keeps the chosen language while nobody typed anything"
+    );
+}
+
+#[test]
+fn fault_then_late_success_same_key() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.skip_details(t0 + 3 * S);
+    let key = submit_key(&mut f);
+    let t = t0 + 3 * S;
+    assert!(!f.fault_visible(t + Duration::from_millis(1000)));
+    assert!(
+        f.fault_visible(t + Duration::from_millis(1500)),
+        "message within 2 s even without an answer"
+    );
+    f.on_client(
+        ClientEvent::Failed {
+            key: key.clone(),
+            error: ClientError::Unreachable("refused".into()),
+        },
+        t + S,
+    );
+    assert!(f.fault_visible(t + S));
+    f.on_client(
+        ClientEvent::Issued {
+            key: key.clone(),
+            ticket: ticket("A-020"),
+        },
+        t + 5 * S,
+    );
+    assert_eq!(f.screen, Screen::Ticket);
+    assert!(!f.fault_visible(t + 5 * S));
+}
+
+#[test]
+fn back_from_fault_then_resubmit_reuses_key() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.skip_details(t0 + 3 * S);
+    let k1 = submit_key(&mut f);
+    f.on_client(
+        ClientEvent::Failed {
+            key: k1.clone(),
+            error: ClientError::Unreachable("x".into()),
+        },
+        t0 + 4 * S,
+    );
+    f.back(t0 + 5 * S);
+    assert_eq!(f.take_effects(), vec![Effect::CancelSubmit]);
+    assert_eq!(f.screen, Screen::Notice);
+    f.skip_details(t0 + 6 * S);
+    assert_eq!(submit_key(&mut f), k1);
+    // A different request (another service) gets a new key.
+    f.back(t0 + 7 * S);
+    f.take_effects();
+    f.back(t0 + 8 * S);
+    f.choose_service(2, t0 + 9 * S);
+    f.skip_details(t0 + 10 * S);
+    assert_ne!(submit_key(&mut f), k1);
+}
+
+#[test]
+fn refusal_shows_server_message_without_retry() {
+    let (mut f, t0) = flow();
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.skip_details(t0 + 3 * S);
+    let key = submit_key(&mut f);
+    let err = ClientError::Refused(crate::api::ApiError {
+        status: 422,
+        code: "unknown_service".into(),
+        message: Some(Bi {
+            ar: "خدمة غير معروفة".into(),
+            en: "Unknown service".into(),
+        }),
+        field: None,
+    });
+    f.on_client(
+        ClientEvent::Failed {
+            key,
+            error: err.clone(),
+        },
+        t0 + 4 * S,
+    );
+    assert_eq!(f.submission, Submission::Refused(err));
+    assert!(f.fault_visible(t0 + 4 * S));
+}
+
+#[test]
+fn full_or_read_only_storage_is_not_retried_but_busy_is() {
+    let refusal = |code: &str, status: u16| {
+        ClientError::Refused(crate::api::ApiError {
+            status,
+            code: code.into(),
+            message: None,
+            field: None,
+        })
+    };
+    for (code, status) in [("storage_full", 507), ("storage_readonly", 503)] {
+        let err = refusal(code, status);
+        assert!(err.needs_staff() && !err.retryable(), "{code}");
+        let (mut f, t0) = flow();
+        f.take_number(t0 + S);
+        f.choose_service(0, t0 + 2 * S);
+        f.skip_details(t0 + 3 * S);
+        let key = submit_key(&mut f);
+        f.on_client(
+            ClientEvent::Failed {
+                key,
+                error: err.clone(),
+            },
+            t0 + 4 * S,
+        );
+        assert_eq!(f.submission, Submission::Refused(err), "{code}");
+        assert!(f.fault_visible(t0 + 4 * S), "{code}: at once");
+    }
+    let busy = refusal("storage_busy", 503);
+    assert!(busy.retryable() && !busy.needs_staff());
+}
+
+fn issued(f: &mut Flow, t0: Instant) -> Ticket {
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.skip_details(t0 + 3 * S);
+    let key = submit_key(f);
+    f.on_client(
+        ClientEvent::Issued {
+            key,
+            ticket: ticket("A-030"),
+        },
+        t0 + 4 * S,
+    );
+    match f.take_effects().as_slice() {
+        [Effect::Print { ticket, attempt: 1 }] => ticket.clone(),
+        other => panic!("expected one print, got {other:?}"),
+    }
+}
+
+#[test]
+fn print_fault_keeps_the_ticket_longer_and_reprints_the_same_ticket() {
+    let (mut f, t0) = flow();
+    let t = issued(&mut f, t0);
+    // "Print again" does nothing while the first attempt is printing.
+    f.print_again(t0 + 5 * S);
+    assert!(f.take_effects().is_empty());
+    let at = t0 + 6 * S;
+    f.on_printed(t.id, 1, Err(PrintFault::PaperEnd), at);
+    assert_eq!(f.print.fault(), Some(&PrintFault::PaperEnd));
+    // The normal wipe time passes: the fault view stays.
+    f.tick(at + f.config().ticket_wipe + S);
+    assert_eq!(f.screen, Screen::Ticket);
+    f.print_again(at + 40 * S);
+    match f.take_effects().as_slice() {
+        [Effect::Print { ticket, attempt: 2 }] => assert_eq!(ticket, &t),
+        other => panic!("expected a reprint, got {other:?}"),
+    }
+    assert!(matches!(f.print, PrintState::Reprinting { attempt: 2, .. }));
+    // A double tap on "print again" queues nothing more.
+    f.print_again(at + 40 * S + Duration::from_millis(100));
+    assert!(f.take_effects().is_empty());
+    // A late answer for attempt 1 changes nothing.
+    f.on_printed(t.id, 1, Ok(()), at + 41 * S);
+    assert!(matches!(f.print, PrintState::Reprinting { .. }));
+    f.on_printed(t.id, 2, Err(PrintFault::CoverOpen), at + 42 * S);
+    assert!(matches!(
+        f.print,
+        PrintState::Failed {
+            fault: PrintFault::CoverOpen,
+            attempt: 2
+        }
+    ));
+    let last = at + 42 * S;
+    f.tick(last + f.config().print_fault_wipe - S);
+    assert_eq!(f.screen, Screen::Ticket);
+    f.tick(last + f.config().print_fault_wipe);
+    assert_eq!(f.screen, Screen::Welcome);
+    assert_eq!(f.print, PrintState::None);
+    // An answer after the wipe changes nothing.
+    f.on_printed(t.id, 2, Ok(()), last + f.config().print_fault_wipe + S);
+    assert_eq!(f.print, PrintState::None);
+}
+
+#[test]
+fn printed_ticket_wipes_after_the_normal_time() {
+    let (mut f, t0) = flow();
+    let t = issued(&mut f, t0);
+    f.on_printed(t.id, 1, Ok(()), t0 + 5 * S);
+    assert_eq!(f.print, PrintState::Printed);
+    f.print_again(t0 + 6 * S);
+    assert!(
+        f.take_effects().is_empty(),
+        "no reprint of a printed ticket"
+    );
+    f.tick(t0 + 5 * S + f.config().ticket_wipe);
+    assert_eq!(f.screen, Screen::Welcome);
+}
+
+#[test]
+fn start_over_wipes_everything() {
+    let (mut f, t0) = flow();
+    f.toggle_language(t0);
+    f.take_number(t0 + S);
+    f.choose_service(0, t0 + 2 * S);
+    f.give_details(t0 + 3 * S);
+    f.key("A", t0 + 3 * S);
+    f.start_over(t0 + 4 * S);
+    assert_eq!((f.screen, f.lang()), (Screen::Welcome, Lang::Ar));
+    assert!(f.draft.is_empty());
+    assert!(!f.services.is_empty(), "server data is not visitor data");
+}
