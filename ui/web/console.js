@@ -200,6 +200,7 @@
     render();
     renderVisit();
     renderAlerts();
+    if (state.requests && follows()) renderRequests(state.requests);
     rewordErrors();
     const why = $("login-reason").dataset.why;
     if (why) $("login-reason").textContent = why === "idle" ? idleWords(Number($("login-reason").dataset.seconds)) : awnLang.t("session_ended");
@@ -226,6 +227,7 @@
     $("alerts").classList.toggle("hidden", !state.me.supervisor);
     $("at-desks").classList.toggle("hidden", !state.me.supervisor);
     if (state.me.supervisor) await loadAlerts();
+    startRequests();
     connect();
     await refresh();
     if (user) focusNext();
@@ -725,6 +727,129 @@
     });
     box.append(summary, label, ok);
     return box;
+  }
+
+  // ----- the research committee's requests (policy 6.5) -----
+  // Every desk finds a request by its reference; researchers and supervisors see the open list.
+  // The list is drawn when asked (start, refresh, after an action), so typing is never lost.
+  const follows = () => state.me && (state.me.role === "researcher" || state.me.supervisor);
+  function startRequests() {
+    $("requests").classList.toggle("hidden", !state.me.desks.length);
+    $("committee").classList.toggle("hidden", !follows());
+    $("find-reference").value = "";
+    $("found-request").classList.add("hidden");
+    $("request-list").textContent = "";
+    state.requests = null;
+    showError("requests-error", null);
+    if (follows()) loadRequests();
+  }
+  async function loadRequests() {
+    const r = await api("GET", "/api/v1/requests");
+    showError("requests-error", r);
+    if (r.ok) renderRequests(r.json.requests);
+  }
+  $("requests-reload").addEventListener("click", loadRequests);
+  // The state in words; dates between U+2066/U+2069 (left-to-right isolates) so they read
+  // 2026-12-17 in the Arabic sentence too.
+  function requestState(q) {
+    const date = (d) => "\u2066" + d + "\u2069";
+    let text = q.decision ? awnLang.t(q.decision.decision) + " (" + date(q.decision.decided_on) + ")" : awnLang.t("awaiting");
+    if (q.informed) text += " · " + awnLang.t("informed") + ": " + awnLang.t(q.informed.channel === "visit" ? "visit_channel" : q.informed.channel) + " (" + date(q.informed.informed_on) + ")";
+    return text;
+  }
+  $("find-btn").addEventListener("click", async () => {
+    const ref = $("find-reference").value.trim();
+    if (!ref) return;
+    const r = await api("GET", "/api/v1/requests/" + encodeURIComponent(ref));
+    showError("requests-error", r);
+    const box = $("found-request");
+    box.classList.toggle("hidden", !r.ok);
+    box.textContent = r.ok ? r.json.reference + " — " + r.json.label + " — " + serviceName(r.json.service) + " — " + requestState(r.json) : "";
+  });
+  function select(id, options, labelKey) {
+    const label = document.createElement("label");
+    const span = document.createElement("span");
+    span.textContent = awnLang.t(labelKey) + " ";
+    const sel = document.createElement("select");
+    sel.id = id;
+    for (const [value, key] of [["", "choose"], ...options]) {
+      const o = document.createElement("option");
+      o.value = value;
+      o.textContent = awnLang.t(key);
+      sel.appendChild(o);
+    }
+    label.append(span, sel);
+    return label;
+  }
+  function dateField(id, labelKey) {
+    const label = document.createElement("label");
+    const span = document.createElement("span");
+    span.textContent = awnLang.t(labelKey) + " ";
+    const input = document.createElement("input");
+    input.type = "date";
+    input.id = id;
+    // Most things are recorded the day they happen: today (the branch's day, UTC+3) to start with.
+    input.value = new Date(Date.now() + 3 * 3600 * 1000).toISOString().slice(0, 10);
+    label.append(span, input);
+    return label;
+  }
+  function renderRequests(list) {
+    state.requests = list;
+    const ul = $("request-list");
+    // What was chosen or typed stays through a redraw (a language switch, another row's action).
+    const kept = {};
+    ul.querySelectorAll("select, input").forEach((e) => { kept[e.id] = e.value; });
+    ul.textContent = "";
+    $("no-requests").classList.toggle("hidden", list.length > 0);
+    list.forEach((q) => {
+      const i = q.reference;
+      const li = document.createElement("li");
+      li.dataset.reference = q.reference;
+      const ref = document.createElement("b");
+      ref.className = "ltr";
+      ref.textContent = q.reference;
+      const what = document.createElement("span");
+      // Dates stay left to right inside the Arabic sentence.
+      const ltr = (text) => { const e = document.createElement("bdi"); e.dir = "ltr"; e.textContent = text; return e; };
+      what.append(serviceName(q.service) + " · " + awnLang.t("registered_on") + " ", ltr(q.registered_on),
+        " · " + awnLang.t("earliest") + " ", ltr(q.earliest_answer_date), " · " + requestState(q));
+      li.append(ref, what);
+      if (q.reminder) {
+        const flag = document.createElement("span");
+        flag.className = "flag reminder";
+        flag.textContent = awnLang.t(q.reminder);
+        li.appendChild(flag);
+      }
+      const row = document.createElement("div");
+      row.className = "row";
+      const final = q.decision && q.decision.decision !== "more_information";
+      if (!final) {
+        row.append(select("decision-" + i, [["accepted", "accepted"], ["rejected", "rejected"], ["more_information", "more_information"]], "decision"), dateField("decided-" + i, "decided_on"));
+        row.appendChild(action("record-decision-" + i, () => ({ path: "/decision", body: { decision: $("decision-" + i).value, decided_on: $("decided-" + i).value } }), q));
+      }
+      if (q.decision) {
+        row.append(select("channel-" + i, [["visit", "visit_channel"], ["phone", "phone"], ["letter", "letter"]], "channel"), dateField("informed-" + i, "informed_on"));
+        row.appendChild(action("record-informed-" + i, () => ({ path: "/informed", body: { channel: $("channel-" + i).value, informed_on: $("informed-" + i).value } }), q));
+      }
+      li.appendChild(row);
+      ul.appendChild(li);
+    });
+    ul.querySelectorAll("select, input").forEach((e) => { if (kept[e.id] !== undefined) e.value = kept[e.id]; });
+  }
+  function action(id, make, q) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.id = id;
+    b.className = "secondary small";
+    b.textContent = awnLang.t("record");
+    b.setAttribute("aria-label", awnLang.t("record") + ": " + q.reference);
+    b.addEventListener("click", async () => {
+      const { path, body } = make();
+      const r = await api("POST", "/api/v1/requests/" + encodeURIComponent(q.reference) + path, body, true);
+      showError("requests-error", r);
+      if (r.ok) await loadRequests();
+    });
+    return b;
   }
 
   function renderVisit() {

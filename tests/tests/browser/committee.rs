@@ -1,0 +1,139 @@
+//! The research committee's requests in the console, in a real headless Chromium: the researcher
+//! sees the open request with its reference, records the committee's decision and that the
+//! applicant was told, and the request leaves the list; reception finds it by the reference the
+//! visitor gives. axe-core in both languages.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use counter_server::domain::{Gender, Role};
+use e2e::webdriver::{self, Browser};
+use e2e::{Api, TEST_PASSWORD, TestServer, key};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const SECS: Duration = Duration::from_secs(10);
+
+async fn login(b: &Browser, user: &str) {
+    b.wait(
+        "!document.getElementById('login').classList.contains('hidden')",
+        "the login form",
+        SECS,
+    )
+    .await;
+    b.type_into("#login-user", user).await;
+    b.type_into("#login-pass", TEST_PASSWORD).await;
+    b.click("#login-btn").await;
+    b.wait_text("#who", user).await;
+}
+
+async fn accessible(b: &Browser, what: &str) {
+    b.assert_accessible(&format!("{what} (ar)")).await;
+    b.click("#lang-btn").await;
+    b.wait("document.documentElement.lang === 'en'", "English", SECS)
+        .await;
+    b.assert_accessible(&format!("{what} (en)")).await;
+    b.click("#lang-btn").await;
+    b.wait("document.documentElement.lang === 'ar'", "Arabic", SECS)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() {
+    if !webdriver::available("committee requests") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("huda", Role::Researcher, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let desk = api.login_at_desk("amal", 1).await;
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    let id = t.json["id"].as_i64().unwrap();
+    api.post("/api/v1/desks/1/call-next", &desk, None).await;
+    api.post(&format!("/api/v1/tickets/{id}/start"), &desk, None)
+        .await;
+    api.complete_checklist(id, &desk).await;
+    let done = api
+        .post(
+            &format!("/api/v1/tickets/{id}/finish"),
+            &desk,
+            Some(&json!({ "outcome": "support_request_registered" })),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let reference = done.json["follow_up"]["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.post("/api/v1/auth/logout", &desk, None).await;
+
+    let b = Browser::start().await;
+    b.size(1280, 1000).await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    login(&b, "huda").await;
+    let item = format!("#request-list li[data-reference='{reference}']");
+    b.wait_text(&item, "بانتظار قرار اللجنة").await;
+    b.js(
+        "document.getElementById('decision-' + arguments[0]).value = 'accepted';",
+        json!([reference]),
+    )
+    .await;
+    b.js(
+        "document.getElementById('requests').scrollIntoView();",
+        json!([]),
+    )
+    .await;
+    b.screenshot(shots, "console-requests-ar.png").await;
+    accessible(&b, "the committee's open requests").await;
+    // The choice survived the language switches of the accessibility check.
+    b.click(&format!("#record-decision-{reference}")).await;
+    b.wait_text(&item, "مقبول").await;
+    b.wait_text(&item, "أبلغ المتقدم").await;
+    b.js(
+        "document.getElementById('channel-' + arguments[0]).value = 'phone';",
+        json!([reference]),
+    )
+    .await;
+    b.click(&format!("#record-informed-{reference}")).await;
+    b.wait(
+        "!document.getElementById('no-requests').classList.contains('hidden')",
+        "the request leaves the open list once the applicant was told",
+        SECS,
+    )
+    .await;
+    b.click("#logout-btn").await;
+
+    // Reception: no committee list, but a returning visitor's request at once by its reference.
+    login(&b, "amal").await;
+    b.wait(
+        "!document.getElementById('requests').classList.contains('hidden')\
+         && document.getElementById('committee').classList.contains('hidden')",
+        "the find box without the committee's list",
+        SECS,
+    )
+    .await;
+    b.type_into("#find-reference", "R-1999-00001").await;
+    b.click("#find-btn").await;
+    b.wait_text("#requests-error", "لا يوجد طلب").await;
+    b.js(
+        "document.getElementById('find-reference').value = '';",
+        json!([]),
+    )
+    .await;
+    b.type_into("#find-reference", &reference).await;
+    b.click("#find-btn").await;
+    b.wait_text("#found-request", "مقبول").await;
+    assert!(b.text("#found-request").await.contains("هاتف"));
+    assert_eq!(b.text("#requests-error").await, "");
+    b.quit().await;
+}
