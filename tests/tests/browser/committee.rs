@@ -4,39 +4,14 @@
 //! visitor gives. axe-core in both languages.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use counter_server::domain::{Gender, Role};
 use e2e::webdriver::{self, Browser};
-use e2e::{Api, TEST_PASSWORD, TestServer, key};
+use e2e::{Api, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::json;
 
-const SECS: Duration = Duration::from_secs(10);
-
-async fn login(b: &Browser, user: &str) {
-    b.wait(
-        "!document.getElementById('login').classList.contains('hidden')",
-        "the login form",
-        SECS,
-    )
-    .await;
-    b.type_into("#login-user", user).await;
-    b.type_into("#login-pass", TEST_PASSWORD).await;
-    b.click("#login-btn").await;
-    b.wait_text("#who", user).await;
-}
-
-async fn accessible(b: &Browser, what: &str) {
-    b.assert_accessible(&format!("{what} (ar)")).await;
-    b.click("#lang-btn").await;
-    b.wait("document.documentElement.lang === 'en'", "English", SECS)
-        .await;
-    b.assert_accessible(&format!("{what} (en)")).await;
-    b.click("#lang-btn").await;
-    b.wait("document.documentElement.lang === 'ar'", "Arabic", SECS)
-        .await;
-}
+use crate::console_steps::{SECS, accessible, login};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() {

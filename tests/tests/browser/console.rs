@@ -12,23 +12,15 @@ use std::time::{Duration, Instant};
 
 use counter_server::domain::{Gender, Role};
 use e2e::webdriver::{self, Browser};
-use e2e::{Api, TEST_PASSWORD, TestOptions, TestServer, key};
+use e2e::{Api, TestOptions, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const SECS: Duration = Duration::from_secs(10);
+use crate::console_steps::{self, SECS, accessible, click_when_enabled};
 
+/// Logs in and waits for the desks this staff member may use.
 async fn login(b: &Browser, user: &str) {
-    b.wait(
-        "!document.getElementById('login').classList.contains('hidden')",
-        "the login form",
-        SECS,
-    )
-    .await;
-    b.type_into("#login-user", user).await;
-    b.type_into("#login-pass", TEST_PASSWORD).await;
-    b.click("#login-btn").await;
-    b.wait_text("#who", user).await;
+    console_steps::login(b, user).await;
     b.wait(
         "document.querySelectorAll('#desk-select option').length > 0",
         "desks listed",
@@ -44,18 +36,6 @@ async fn wait_focus(b: &Browser, id: &str) {
         SECS,
     )
     .await;
-}
-
-/// Both languages: axe-core on the page as it is, in Arabic and in English.
-async fn accessible(b: &Browser, what: &str) {
-    b.assert_accessible(&format!("{what} (ar)")).await;
-    b.click("#lang-btn").await;
-    b.wait("document.documentElement.lang === 'en'", "English", SECS)
-        .await;
-    b.assert_accessible(&format!("{what} (en)")).await;
-    b.click("#lang-btn").await;
-    b.wait("document.documentElement.lang === 'ar'", "Arabic", SECS)
-        .await;
 }
 
 /// A ticket's number, which a transfer to another line keeps (the letter changes).
@@ -81,16 +61,6 @@ async fn current_visitor(b: &Browser, names: &HashMap<String, String>) -> String
         "the details shown are those of {label}"
     );
     label
-}
-
-async fn click_when_enabled(b: &Browser, id: &str) {
-    b.wait(
-        &format!("!document.getElementById({id:?}).disabled"),
-        &format!("#{id} enabled"),
-        SECS,
-    )
-    .await;
-    b.click(&format!("#{id}")).await;
 }
 
 /// Fills in everything a visitor's form has: note, referral reason, outcome, transfer choice,

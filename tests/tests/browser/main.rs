@@ -5,6 +5,7 @@
 mod announce;
 mod committee;
 mod console;
+mod console_steps;
 mod display;
 mod metrics;
 mod rights;

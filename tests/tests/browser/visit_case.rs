@@ -5,49 +5,14 @@
 //! is missing; and the next visitor's form holds nothing of this one. axe-core in both languages.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use counter_server::domain::{Gender, Role};
 use e2e::webdriver::{self, Browser};
-use e2e::{Api, TEST_PASSWORD, TestServer, key};
+use e2e::{Api, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::json;
 
-const SECS: Duration = Duration::from_secs(10);
-
-async fn accessible(b: &Browser, what: &str) {
-    b.assert_accessible(&format!("{what} (ar)")).await;
-    b.click("#lang-btn").await;
-    b.wait("document.documentElement.lang === 'en'", "English", SECS)
-        .await;
-    b.assert_accessible(&format!("{what} (en)")).await;
-    b.click("#lang-btn").await;
-    b.wait("document.documentElement.lang === 'ar'", "Arabic", SECS)
-        .await;
-}
-
-async fn click_when_enabled(b: &Browser, id: &str) {
-    b.wait(
-        &format!("!document.getElementById({id:?}).disabled"),
-        &format!("#{id} enabled"),
-        SECS,
-    )
-    .await;
-    b.click(&format!("#{id}")).await;
-}
-
-async fn login(b: &Browser, user: &str) {
-    b.wait(
-        "!document.getElementById('login').classList.contains('hidden')",
-        "the login form",
-        SECS,
-    )
-    .await;
-    b.type_into("#login-user", user).await;
-    b.type_into("#login-pass", TEST_PASSWORD).await;
-    b.click("#login-btn").await;
-    b.wait_text("#who", user).await;
-}
+use crate::console_steps::{SECS, accessible, click_when_enabled, login};
 
 async fn choose_registered(b: &Browser) {
     b.js(
