@@ -757,14 +757,23 @@
     if (q.informed) text += " · " + awnLang.t("informed") + ": " + awnLang.t(q.informed.channel === "visit" ? "visit_channel" : q.informed.channel) + " (" + date(q.informed.informed_on) + ")";
     return text;
   }
+  // A reference (R-2026-00017), or a national ID: that one goes in a body, never a URL, and the
+  // server records the search.
   $("find-btn").addEventListener("click", async () => {
-    const ref = $("find-reference").value.trim();
-    if (!ref) return;
-    const r = await api("GET", "/api/v1/requests/" + encodeURIComponent(ref));
+    const asked = $("find-reference").value.trim();
+    if (!asked) return;
+    const byId = /^[0-9\u0660-\u0669]{10}$/.test(asked);
+    const r = byId
+      ? await api("POST", "/api/v1/requests/search", { national_id: asked }, true)
+      : await api("GET", "/api/v1/requests/" + encodeURIComponent(asked));
     showError("requests-error", r);
+    const found = !r.ok ? [] : byId ? r.json.requests : [r.json];
     const box = $("found-request");
     box.classList.toggle("hidden", !r.ok);
-    box.textContent = r.ok ? r.json.reference + " — " + r.json.label + " — " + serviceName(r.json.service) + " — " + requestState(r.json) : "";
+    box.textContent = !r.ok ? "" : found.length === 0 ? awnLang.t("no_request_found")
+      : found.map((q) => q.reference + " — " + q.label + " — " + serviceName(q.service) + " — " + requestState(q)).join("\n");
+    // The number typed goes with the answer.
+    if (byId) $("find-reference").value = "";
   });
   function select(id, options, labelKey) {
     const label = document.createElement("label");

@@ -147,6 +147,48 @@ pub async fn find(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct SearchBody {
+    /// The visitor's national ID or iqama number (checked like at the kiosk).
+    pub national_id: String,
+}
+
+/// `POST /api/v1/requests/search`: a returning visitor's requests by their national ID, in a
+/// body (never in a URL), audited.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests/search",
+    tag = "committee",
+    summary = "Every desk: the registered requests of a visitor who gives their national ID \
+               instead of the reference. The number goes in the body, never the URL; every \
+               search writes an audit row naming the tickets found, never the number.",
+    request_body(content = SearchBody, example = json!({"national_id": "1234567897"})),
+    responses((status = 200, body = RequestsDto))
+)]
+pub async fn search(
+    State(s): State<AppState>,
+    caller: Caller,
+    request: RequestId,
+    body: AppJson<SearchBody>,
+) -> Result<Json<RequestsDto>, ApiError> {
+    let who = asker(&caller, Permission::WorkDesk, request)?;
+    let national_id = awn_core::intake::strict::national_id(&body.value.national_id)
+        .map_err(|p| FieldError::intake("national_id", p))?
+        .ok_or_else(|| {
+            FieldError::new(
+                "national_id",
+                "required",
+                "اكتب رقم الهوية",
+                "give the national ID",
+            )
+        })?;
+    let found = cmd::find_by_national_id(&s.engine, who, national_id).await?;
+    Ok(Json(RequestsDto {
+        requests: found.into_iter().map(dto).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     /// accepted, rejected or more_information.
     pub decision: String,

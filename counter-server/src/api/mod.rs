@@ -71,6 +71,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(console::record_document))
         .routes(routes!(console::override_registration))
         .routes(routes!(committee::list))
+        .routes(routes!(committee::search))
         .routes(routes!(committee::find))
         .routes(routes!(committee::decide))
         .routes(routes!(committee::informed))
@@ -159,7 +160,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 54, "{ops:?}");
+        assert_eq!(ops.len(), 55, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -66,6 +66,41 @@ pub async fn find(engine: &Engine, reference: String) -> Result<RequestView, Com
         .await?
 }
 
+/// The requests of a visitor who gives their national ID instead of the reference. Personal data
+/// is searched, so every search writes an audit row (one per request found, or one saying none
+/// was), naming the tickets and never the number.
+pub async fn find_by_national_id(
+    engine: &Engine,
+    who: Asker,
+    national_id: String,
+) -> Result<Vec<RequestView>, CommandError> {
+    engine
+        .write(move |ctx| {
+            let found = rows::requests_by_national_id(ctx.tx, &national_id)?;
+            let entry = |ticket| audit::AuditEntry {
+                staff_id: Some(who.staff),
+                role: Some(role_str(who.role).to_string()),
+                ticket_id: ticket,
+                action: "find_request_by_national_id".to_string(),
+                request_id: Some(who.request_id.clone()),
+                ..audit::AuditEntry::default()
+            };
+            if found.is_empty() {
+                audit::append(ctx.tx, &entry(None), ctx.now)?;
+            }
+            for r in &found {
+                audit::append(ctx.tx, &entry(Some(r.ticket)), ctx.now)?;
+            }
+            let today = service_day(ctx.now);
+            let overdue_days = ctx.config.committee.overdue_days;
+            Ok(found
+                .into_iter()
+                .map(|r| view(r, today, overdue_days))
+                .collect())
+        })
+        .await
+}
+
 /// A day a staff member gives for something that happened: not before `from`, not after today.
 fn past_day(
     ctx: &WriteCtx<'_>,

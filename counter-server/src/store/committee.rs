@@ -84,6 +84,22 @@ pub fn request_by_reference(
         .ctx("request by reference")
 }
 
+/// The requests of the visits whose intake holds this national ID (still held: not yet erased).
+pub fn requests_by_national_id(
+    conn: &Connection,
+    national_id: &str,
+) -> Result<Vec<RequestRow>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "{SELECT} JOIN intakes n ON n.ticket_id = f.ticket_id WHERE n.national_id = ?1 ORDER BY f.id"
+        ))
+        .ctx("prepare requests by national id")?;
+    let rows = stmt
+        .query_map([national_id], row)
+        .ctx("requests by national id")?;
+    rows.collect::<Result<_, _>>().ctx("request row")
+}
+
 pub fn set_reference(conn: &Connection, follow_up: i64, reference: &str) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE follow_ups SET reference = ?2 WHERE id = ?1")
         .ctx("prepare reference")?

@@ -12,8 +12,14 @@ use e2e::{Api, TestOptions, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// A new-request visitor served at desk 1 and registered; returns the request's reference.
-async fn registered_request(api: &Api, server: &TestServer, desk: &str) -> String {
+/// A new-request visitor served at desk 1 (their national ID given at the desk when `national_id`
+/// is some) and registered; returns the request's reference.
+async fn registered_request(
+    api: &Api,
+    server: &TestServer,
+    desk: &str,
+    national_id: Option<&str>,
+) -> String {
     let t = api
         .issue(
             &server.kiosk_token,
@@ -26,6 +32,13 @@ async fn registered_request(api: &Api, server: &TestServer, desk: &str) -> Strin
     assert_eq!(called.json["id"], id, "{}", called.text);
     api.post(&format!("/api/v1/tickets/{id}/start"), desk, None)
         .await;
+    if let Some(nid) = national_id {
+        let body = json!({ "field": "national_id", "value": nid, "consent_at_desk": true });
+        let r = api
+            .post(&format!("/api/v1/tickets/{id}/intake"), desk, Some(&body))
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    }
     api.complete_checklist(id, desk).await;
     let done = api
         .post(
@@ -67,12 +80,12 @@ async fn a_request_is_reminded_decided_told_and_found_by_its_reference() {
     server.add_staff("huda", Role::Researcher, Gender::Female);
     let api = Api::new(&server.base_url);
     let amal = api.login_at_desk("amal", 1).await;
-    let first = registered_request(&api, &server, &amal).await;
+    let first = registered_request(&api, &server, &amal, Some("1234567897")).await;
     clock.advance(Duration::days(3));
     // Sessions last hours, not days: each day in this test starts with a login (the desk stays
     // the staff member's).
     let amal = api.login("amal").await;
-    let second = registered_request(&api, &server, &amal).await;
+    let second = registered_request(&api, &server, &amal, None).await;
     let huda = api.login("huda").await;
     assert_ne!(first, second);
 
@@ -171,6 +184,29 @@ async fn a_request_is_reminded_decided_told_and_found_by_its_reference() {
         found.text
     );
     assert_eq!(found.json["label"], "A-001");
+    // Or their national ID, in the body and audited by ticket, never by number.
+    let search = |nid: &str| {
+        let (api, amal, body) = (api.clone(), amal.clone(), json!({ "national_id": nid }));
+        async move {
+            api.post("/api/v1/requests/search", &amal, Some(&body))
+                .await
+        }
+    };
+    let r = search("1234567897").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let refs: Vec<_> = r.json["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["reference"].clone())
+        .collect();
+    assert_eq!(refs, [json!(first)]);
+    assert_eq!(search("1000000008").await.json["requests"], json!([]));
+    let bad = search("1234567890").await;
+    assert_eq!(
+        (bad.status, bad.json["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("national_id"))
+    );
     let unknown = api.get("/api/v1/requests/R-1999-00001", Some(&amal)).await;
     assert_eq!(
         (unknown.status, unknown.code()),
@@ -197,7 +233,7 @@ async fn a_request_is_reminded_decided_told_and_found_by_its_reference() {
     let conn = rusqlite::Connection::open(&server.db_path).unwrap();
     let actions: Vec<(String, String)> = conn
         .prepare(
-            "SELECT action, reason FROM audit_log WHERE action IN ('committee_decision', 'applicant_informed') ORDER BY id",
+            "SELECT action, COALESCE(reason, '') FROM audit_log WHERE action IN ('committee_decision', 'applicant_informed', 'find_request_by_national_id') ORDER BY id",
         )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -209,7 +245,21 @@ async fn a_request_is_reminded_decided_told_and_found_by_its_reference() {
         [
             ("committee_decision".into(), "more_information".into()),
             ("committee_decision".into(), "accepted".into()),
+            ("find_request_by_national_id".into(), String::new()),
+            ("find_request_by_national_id".into(), String::new()),
             ("applicant_informed".into(), "visit".into()),
         ]
+    );
+    let searched: Vec<Option<i64>> = conn
+        .prepare("SELECT ticket_id FROM audit_log WHERE action = 'find_request_by_national_id' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        searched,
+        [Some(1), None],
+        "the ticket found, then a search that found none"
     );
 }

@@ -222,6 +222,12 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             vec![Researcher, Supervisor],
         ),
         (
+            Method::POST,
+            "/api/v1/requests/search".into(),
+            Some(json!({ "national_id": "1234567897" })),
+            desk_workers.clone(),
+        ),
+        (
             Method::GET,
             "/api/v1/requests/R-2026-00001".into(),
             None,

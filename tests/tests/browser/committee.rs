@@ -37,6 +37,9 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
     api.post("/api/v1/desks/1/call-next", &desk, None).await;
     api.post(&format!("/api/v1/tickets/{id}/start"), &desk, None)
         .await;
+    let nid = json!({ "field": "national_id", "value": "1234567897", "consent_at_desk": true });
+    api.post(&format!("/api/v1/tickets/{id}/intake"), &desk, Some(&nid))
+        .await;
     api.complete_checklist(id, &desk).await;
     let done = api
         .post(
@@ -110,5 +113,27 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
     b.wait_text("#found-request", "مقبول").await;
     assert!(b.text("#found-request").await.contains("هاتف"));
     assert_eq!(b.text("#requests-error").await, "");
+    // Or by the national ID the visitor gives; the number does not stay in the box.
+    b.js(
+        "document.getElementById('find-reference').value = '';",
+        json!([]),
+    )
+    .await;
+    b.js(
+        "document.getElementById('found-request').textContent = '';",
+        json!([]),
+    )
+    .await;
+    b.type_into("#find-reference", "1234567897").await;
+    b.click("#find-btn").await;
+    b.wait_text("#found-request", &reference).await;
+    assert_eq!(
+        b.js(
+            "return document.getElementById('find-reference').value;",
+            json!([])
+        )
+        .await,
+        json!("")
+    );
     b.quit().await;
 }
