@@ -120,7 +120,7 @@ pub async fn list(
     caller: Caller,
 ) -> Result<Json<RequestsDto>, ApiError> {
     caller.staff(Permission::FollowRequests)?;
-    let requests = cmd::list(&s.engine, true).await?;
+    let requests = cmd::open_requests(&s.engine).await?;
     Ok(Json(RequestsDto {
         requests: requests.into_iter().map(dto).collect(),
     }))

@@ -39,8 +39,8 @@ fn view(row: RequestRow, today: NaiveDate, overdue_days: u32) -> RequestView {
     }
 }
 
-/// The registered requests (only those still to act on when `open_only`), earliest answer first.
-pub async fn list(engine: &Engine, open_only: bool) -> Result<Vec<RequestView>, CommandError> {
+/// The registered requests still to act on, earliest answer first.
+pub async fn open_requests(engine: &Engine) -> Result<Vec<RequestView>, CommandError> {
     engine
         .read(move |ctx| -> Result<Vec<RequestView>, CommandError> {
             let today = service_day(ctx.now);
@@ -48,7 +48,7 @@ pub async fn list(engine: &Engine, open_only: bool) -> Result<Vec<RequestView>, 
             Ok(rows::requests(ctx.conn)?
                 .into_iter()
                 .map(|r| view(r, today, overdue_days))
-                .filter(|v| v.open || !open_only)
+                .filter(|v| v.open)
                 .collect())
         })
         .await?

@@ -145,18 +145,14 @@ fn documents_complete(ctx: &WriteCtx<'_>, documents: &[DocumentState]) -> bool {
     )
 }
 
-/// What registration waits for: the checklist items not ticked, and "documents checked" again
-/// when a document recorded since the tick no longer satisfies the checklist.
+/// What registration waits for (`domain::visit::registration_missing`).
 fn missing_for_registration(
     ctx: &WriteCtx<'_>,
     checks: &[visits::CheckRow],
     documents: &[DocumentState],
 ) -> Vec<CheckItem> {
-    let mut done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
-    if !documents_complete(ctx, documents) {
-        done.retain(|i| *i != CheckItem::DocumentsChecked);
-    }
-    visit::registration_missing(&done)
+    let done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
+    visit::registration_missing(&done, documents_complete(ctx, documents))
 }
 
 /// The visit as the console shows it; writes a `view_visit` audit row in the same transaction.

@@ -51,7 +51,7 @@ impl CheckItem {
 
 /// Every item of the checklist is done: the registration can be completed (policy 6.6).
 pub fn checklist_complete(done: &[CheckItem]) -> bool {
-    registration_missing(done).is_empty()
+    CheckItem::ALL.iter().all(|i| done.contains(i))
 }
 
 /// The earliest day the committee's answer may be expected for a visit on `visit_day`.
@@ -124,11 +124,13 @@ pub fn documents_complete<'a>(
     })
 }
 
-/// What a registration (policy 6.6) still waits for: the checklist items not done, in order.
-pub fn registration_missing(done: &[CheckItem]) -> Vec<CheckItem> {
+/// What a registration (policy 6.6) still waits for, in the policy's order: the items not
+/// ticked, and "documents checked" again when the documents no longer satisfy the checklist (one
+/// expired, or was recorded not valid, after the tick).
+pub fn registration_missing(done: &[CheckItem], documents_complete: bool) -> Vec<CheckItem> {
     CheckItem::ALL
         .into_iter()
-        .filter(|i| !done.contains(i))
+        .filter(|i| !done.contains(i) || (*i == CheckItem::DocumentsChecked && !documents_complete))
         .collect()
 }
 
@@ -288,10 +290,13 @@ mod tests {
     fn registration_waits_for_every_item_in_the_policy_order() {
         use CheckItem::*;
         assert_eq!(
-            registration_missing(&[CommitteeTold]),
+            registration_missing(&[CommitteeTold], true),
             vec![DocumentsChecked, DataConfirmed]
         );
-        assert!(registration_missing(&[CommitteeTold, DataConfirmed, DocumentsChecked]).is_empty());
+        let all = [CommitteeTold, DataConfirmed, DocumentsChecked];
+        assert!(registration_missing(&all, true).is_empty());
+        // Ticked, but a document has expired (or was recorded not valid) since.
+        assert_eq!(registration_missing(&all, false), vec![DocumentsChecked]);
     }
 
     fn at(role: Role, desk: Option<DeskId>) -> Viewer {
