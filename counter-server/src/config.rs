@@ -22,6 +22,8 @@ pub struct Config {
     #[serde(default)]
     pub committee: CommitteeSettings,
     pub intake_notice: IntakeNotice,
+    /// What the applicant signs under the confirmed data (policy 6.4).
+    pub declaration: Declaration,
     pub services: Vec<ServiceConfig>,
     pub desks: Vec<DeskConfig>,
     #[serde(default)]
@@ -175,6 +177,16 @@ pub struct IntakeNotice {
     pub en: String,
 }
 
+/// The applicant's declaration under the data they confirm (policy 6.4); its version is stored
+/// with each confirmation, so a new text needs a new version.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    pub version: String,
+    pub ar: String,
+    pub en: String,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
@@ -298,6 +310,13 @@ impl Config {
                 "[committee] overdue_days: 15 to 365 (the committee answers in no less than 14)"
                     .into(),
             );
+        }
+        let d = &self.declaration;
+        if [&d.version, &d.ar, &d.en]
+            .iter()
+            .any(|t| t.trim().is_empty())
+        {
+            return Err("[declaration] version, ar and en must not be empty".into());
         }
         if self.services.is_empty() {
             return Err("at least one [[services]] entry is needed".into());

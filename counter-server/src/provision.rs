@@ -69,6 +69,18 @@ pub fn add_device(db: &Database, name: &str, scope: DeviceScope) -> Result<Strin
     Ok(token)
 }
 
+/// A new applicant tablet facing `desk` (policy 6.4); returns its token, shown once.
+pub fn add_applicant_tablet(db: &Database, name: &str, desk: u32) -> Result<String, String> {
+    let name = text::required("name", name, 100).map_err(|e| e.message.en)?;
+    let token = tokens::secret_token();
+    let hash = tokens::hash(&token);
+    with_tx(db, |tx| {
+        crate::store::confirmations::create_tablet(tx, &name, desk, &hash, chrono::Utc::now())
+    })
+    .map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
 /// A token for a Prometheus scraper of `GET /metrics` (its own table, apart from devices).
 pub fn add_metrics_token(db: &Database, name: &str) -> Result<String, String> {
     let name = text::required("name", name, 100).map_err(|e| e.message.en)?;

@@ -157,16 +157,57 @@ impl Api {
                 r.text
             );
         }
-        for item in ["documents_checked", "data_confirmed", "committee_told"] {
+        self.tick(ticket, token, "documents_checked").await;
+        self.confirm_on_paper(ticket, token).await;
+        self.tick(ticket, token, "committee_told").await;
+    }
+
+    /// Ticks one checklist item (200 expected).
+    pub async fn tick(&self, ticket: i64, token: &str, item: &str) {
+        let r = self
+            .post(
+                &format!("/api/v1/tickets/{ticket}/checklist"),
+                token,
+                Some(&serde_json::json!({ "item": item })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{item}: {}", r.text);
+    }
+
+    /// The applicant signed the printed form (policy 6.4): records it with the fingerprint of
+    /// the data as it is now. A visitor who gave no details gives a name at the desk first.
+    pub async fn confirm_on_paper(&self, ticket: i64, token: &str) {
+        let standing_path = format!("/api/v1/tickets/{ticket}/confirmation");
+        let mut standing = self.get(&standing_path, Some(token)).await;
+        assert_eq!(standing.status, StatusCode::OK, "{}", standing.text);
+        if standing.json["fingerprint"].is_null() {
+            let name = serde_json::json!({
+                "field": "name", "value": "متقدم تجريبي", "consent_at_desk": true
+            });
             let r = self
                 .post(
-                    &format!("/api/v1/tickets/{ticket}/checklist"),
+                    &format!("/api/v1/tickets/{ticket}/intake"),
                     token,
-                    Some(&serde_json::json!({ "item": item })),
+                    Some(&name),
                 )
                 .await;
-            assert_eq!(r.status, StatusCode::OK, "{item}: {}", r.text);
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "intake: {}", r.text);
+            standing = self.get(&standing_path, Some(token)).await;
         }
+        let body = serde_json::json!({ "fingerprint": standing.json["fingerprint"] });
+        let r = self
+            .post(
+                &format!("/api/v1/tickets/{ticket}/signed-on-paper"),
+                token,
+                Some(&body),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::NO_CONTENT,
+            "signed on paper: {}",
+            r.text
+        );
     }
 
     /// Opens the event stream and returns a channel of `(event, data)` pairs.

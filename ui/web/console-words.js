@@ -3,6 +3,18 @@
 // member's words (keyed `err_<code>`). The server's developer message is never shown.
 "use strict";
 Object.assign(AWN_I18N.ar, {
+  confirm_title: "تأكيد المتقدم وتوقيعه (٦-٤)",
+  confirm_hint: "يؤكد المتقدم البيانات بنفسه على الشاشة المقابلة له، أو يوقّع على النموذج المطبوع.",
+  confirm_ask: "اعرض البيانات على شاشة المتقدم", confirm_withdraw: "إخفاء من شاشة المتقدم",
+  confirm_paper: "وقّع المتقدم على النموذج الورقي", form_print: "طباعة نموذج طلب الدعم", form_copy: "نسخة المتقدم",
+  confirm_none: "لم يؤكد بعد.", confirm_waiting: "بانتظار المتقدم…", confirm_shown: "معروضة على شاشة المتقدم الآن.",
+  confirm_declined: "قال المتقدم إن في البيانات خطأ ({at}): راجعها معه ثم اعرضها من جديد.",
+  confirm_done_screen: "أكّد المتقدم ووقّع على الشاشة ({at}).", confirm_done_paper: "وقّع المتقدم على الورق ({at}).",
+  confirm_stale: "تغيّرت البيانات بعد تأكيدها: يلزم تأكيد جديد.",
+  reference: "رقم الطلب",
+  err_applicant_must_confirm: "يؤكد المتقدم بياناته بنفسه: اعرضها على شاشته أو اطبع النموذج ليوقّع عليه.",
+  err_confirmation_outdated: "تغيّرت البيانات بعد طباعة النموذج: اطبعه من جديد ليوقّع عليه.",
+  err_no_intake: "سجّل بيانات الزائر أولًا.",
   hint_choose_desk: "اختر مكتبك ثم اضغط «بدء العمل على المكتب» لتتمكن من نداء الزوار.",
   hint_on_break: "أنت في استراحة: اضغط «العودة للعمل» لتنادي الزوار.",
   hint_visitor_first: "أنهِ أمر الزائر الحالي قبل نداء زائر آخر.",
@@ -82,6 +94,18 @@ Object.assign(AWN_I18N.ar, {
   err_reference_required: "اكتب رقم المستند.",
 });
 Object.assign(AWN_I18N.en, {
+  confirm_title: "The applicant confirms and signs (6.4)",
+  confirm_hint: "The applicant confirms the data themselves on the screen facing them, or signs the printed form.",
+  confirm_ask: "Show the data on the applicant's screen", confirm_withdraw: "Hide from the applicant's screen",
+  confirm_paper: "The applicant signed the paper form", form_print: "Print the support request form", form_copy: "Applicant's copy",
+  confirm_none: "Not confirmed yet.", confirm_waiting: "Waiting for the applicant…", confirm_shown: "On the applicant's screen now.",
+  confirm_declined: "The applicant said something is wrong ({at}): go through it together, then show it again.",
+  confirm_done_screen: "The applicant confirmed and signed on the screen ({at}).", confirm_done_paper: "The applicant signed on paper ({at}).",
+  confirm_stale: "The data changed after it was confirmed: a new confirmation is needed.",
+  reference: "Reference",
+  err_applicant_must_confirm: "The applicant confirms the data themselves: show it on their screen, or print the form for them to sign.",
+  err_confirmation_outdated: "The data changed after the form was printed: print it again for them to sign.",
+  err_no_intake: "Record the visitor's details first.",
   hint_choose_desk: "Choose your desk, then press \u201cStart at desk\u201d to call visitors.",
   hint_on_break: "You are on a break: press \u201cBack to work\u201d to call visitors.",
   hint_visitor_first: "Finish with the current visitor before calling another.",

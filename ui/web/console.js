@@ -13,9 +13,11 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const ITEMS = ["documents_checked", "data_confirmed", "committee_told"];
+  // Staff tick these; "data confirmed" is ticked only by the applicant's confirmation (6.4).
+  const TICKABLE = ["documents_checked", "committee_told"];
   // Error lines next to the visitor's actions; cleared with the visitor.
-  const VISIT_ERRORS = ["call-error", "visit-error", "checklist-error", "refer-error", "transfer-error", "finish-error", "edit-error", "documents-error"];
-  const state = { revealed: null, me: null, services: {}, serviceOrder: [], queue: null, current: null, visit: null, alerts: new Map(), events: null, refreshTimer: 0 };
+  const VISIT_ERRORS = ["call-error", "visit-error", "checklist-error", "refer-error", "transfer-error", "finish-error", "edit-error", "documents-error", "confirm-error"];
+  const state = { revealed: null, me: null, services: {}, serviceOrder: [], queue: null, current: null, visit: null, confirmation: null, finished: null, alerts: new Map(), events: null, refreshTimer: 0 };
   const idle = { deadline: 0, timer: 0, lastPing: 0 };
 
   // ----- talking to the server -----
@@ -115,6 +117,8 @@
     $("documents").textContent = "";
     delete $("documents").dataset.ticket;
     delete $("documents").dataset.shown;
+    state.confirmation = null;
+    $("confirm-state").textContent = "";
     VISIT_ERRORS.forEach((id) => showError(id, null));
   }
 
@@ -134,6 +138,9 @@
     $("finished").classList.add("hidden");
     $("finished-label").textContent = "";
     $("follow-up-date").textContent = "";
+    $("follow-up-reference").textContent = "";
+    $("follow-up-forms").classList.add("hidden");
+    state.finished = null;
     $("done-note").classList.add("hidden");
     $("done-note").textContent = "";
   }
@@ -199,6 +206,7 @@
   document.addEventListener("awn-lang", () => {
     render();
     renderVisit();
+    renderConfirmation();
     renderAlerts();
     if (state.requests && follows()) renderRequests(state.requests);
     rewordErrors();
@@ -276,7 +284,10 @@
     const current = desk ? q.json.tickets.find((t) => t.desk === desk && (t.state === "called" || t.state === "serving")) : null;
     const before = state.current;
     const other = setCurrent(current);
-    if (current && (other || before.state !== current.state)) await loadVisit(current.id);
+    if (current && (other || before.state !== current.state)) {
+      await loadVisit(current.id);
+      await loadConfirmation(current.id);
+    }
     render();
     renderVisit();
   }
@@ -294,7 +305,7 @@
     const cur = state.current;
     if (!cur) { focusFirst(["call-next-btn", "break-btn"]); return; }
     if (cur.state === "called") { focusFirst(["start-btn"]); return; }
-    const open = ITEMS.map((i) => "check-" + i).filter((id) => !$(id).checked);
+    const open = TICKABLE.map((i) => "check-" + i).filter((id) => !$(id).checked);
     focusFirst([...open, "finish-btn"]);
   }
 
@@ -360,6 +371,10 @@
       const fu = r.json.follow_up;
       $("follow-up").classList.toggle("hidden", !fu);
       $("follow-up-date").textContent = fu ? fu.earliest_answer_date : "";
+      $("follow-up-reference").textContent = fu ? fu.reference || "" : "";
+      // Whoever registered the request may print its form for the paper file and the applicant.
+      state.finished = fu ? r.json.ticket.id : null;
+      $("follow-up-forms").classList.toggle("hidden", !fu);
     }
     await refresh();
     focusNext();
@@ -421,10 +436,74 @@
     });
   });
 
+  // ----- the applicant confirms and signs (policy 6.4) -----
+  // Where it stands is asked after every change of the visit, and every two seconds while the
+  // applicant's screen shows the data; no personal data in the answer.
+  let confirmPoll = 0;
+  async function loadConfirmation(id) {
+    clearTimeout(confirmPoll);
+    const r = await api("GET", "/api/v1/tickets/" + id + "/confirmation");
+    if (!state.current || state.current.id !== id) return;
+    state.confirmation = r.ok ? r.json : null;
+    renderConfirmation();
+    if (r.ok && r.json.state === "waiting") confirmPoll = setTimeout(() => pollConfirmation(id), 2000);
+  }
+  async function pollConfirmation(id) {
+    if (!state.current || state.current.id !== id) return;
+    const before = state.confirmation ? state.confirmation.state : null;
+    await loadConfirmation(id);
+    // Confirmed on the tablet: the checklist shows the tick.
+    if (state.confirmation && state.confirmation.state !== before) await reloadVisit(id, true);
+  }
+  function renderConfirmation() {
+    const c = state.confirmation;
+    const at = c && c.at ? c.at.replace("T", " ").slice(0, 16) : "";
+    let text = "";
+    if (c) {
+      if (c.state === "none") text = awnLang.t("confirm_none");
+      else if (c.state === "waiting") text = awnLang.t(c.shown ? "confirm_shown" : "confirm_waiting");
+      else if (c.state === "declined") text = awnLang.t("confirm_declined").replace("{at}", at);
+      else if (!c.holds) text = awnLang.t("confirm_stale");
+      else text = awnLang.t(c.on_paper ? "confirm_done_paper" : "confirm_done_screen").replace("{at}", at);
+    }
+    $("confirm-state").textContent = text;
+    const waiting = !!c && c.state === "waiting";
+    $("confirm-withdraw").classList.toggle("hidden", !waiting);
+    $("form-print").disabled = !c || !c.fingerprint;
+  }
+  function openForm(id, copy) {
+    window.open("/api/v1/tickets/" + id + "/request-form" + (copy ? "?copy=applicant" : ""), "_blank", "noopener");
+  }
+  $("confirm-ask").addEventListener("click", async () => {
+    const id = state.current.id;
+    const r = await api("POST", "/api/v1/tickets/" + id + "/confirmation", undefined, true);
+    showError("confirm-error", r);
+    await loadConfirmation(id);
+  });
+  $("confirm-withdraw").addEventListener("click", async () => {
+    const id = state.current.id;
+    const r = await api("DELETE", "/api/v1/tickets/" + id + "/confirmation", undefined, true);
+    showError("confirm-error", r);
+    await loadConfirmation(id);
+  });
+  $("confirm-paper").addEventListener("click", async () => {
+    const id = state.current.id;
+    const c = state.confirmation;
+    const r = await api("POST", "/api/v1/tickets/" + id + "/signed-on-paper", { fingerprint: c ? c.fingerprint : "" }, true);
+    showError("confirm-error", r);
+    if (r.ok) await reloadVisit(id);
+    else await loadConfirmation(id);
+  });
+  $("form-print").addEventListener("click", () => { noteActivity(); openForm(state.current.id, false); });
+  $("finished-form").addEventListener("click", () => { noteActivity(); if (state.finished) openForm(state.finished, false); });
+  $("finished-copy").addEventListener("click", () => { noteActivity(); if (state.finished) openForm(state.finished, true); });
+
   // ----- completing details and recording documents at the desk (policy 6.2) -----
-  async function reloadVisit(id) {
+  // Every change of the data changes what the applicant confirms: the standing is asked again.
+  async function reloadVisit(id, keepConfirmation) {
     await loadVisit(id);
     renderVisit();
+    if (!keepConfirmation) await loadConfirmation(id);
   }
   $("edit-save").addEventListener("click", async () => {
     const id = state.current.id;
@@ -632,7 +711,9 @@
       $("refer-btn").disabled = !arrived;
       $("finish-btn").disabled = !arrived;
       $("arrive-hint").classList.toggle("hidden", arrived);
-      ITEMS.forEach((i) => { $("check-" + i).disabled = !arrived; });
+      TICKABLE.forEach((i) => { $("check-" + i).disabled = !arrived; });
+      $("confirm-ask").disabled = !arrived;
+      $("confirm-paper").disabled = !arrived;
       // A research desk is where referrals go: it does not refer onwards.
       $("refer-box").classList.toggle("hidden", !!desk && desk.kind === "social_research");
       fillTargets($("transfer-target"), me.desk);

@@ -9,6 +9,7 @@
 //! `crate::router`. Never imports `web`.
 
 pub mod committee;
+pub mod confirmation;
 pub mod console;
 pub mod desk;
 pub mod doc;
@@ -70,6 +71,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(console::intake_field))
         .routes(routes!(console::record_document))
         .routes(routes!(console::override_registration))
+        .routes(routes!(
+            confirmation::ask,
+            confirmation::withdraw,
+            confirmation::standing
+        ))
+        .routes(routes!(confirmation::signed_on_paper))
+        .routes(routes!(confirmation::request_form))
         .routes(routes!(committee::list))
         .routes(routes!(committee::search))
         .routes(routes!(committee::find))
@@ -160,7 +168,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 55, "{ops:?}");
+        assert_eq!(ops.len(), 60, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -14,6 +14,9 @@ pub enum DeviceScope {
     Rating,
     /// Another system following the queue: the staff event stream, nothing else.
     Integration,
+    /// The tablet facing the applicant at one desk (policy 6.4): its own pages under
+    /// `/applicant`, no API permission.
+    Applicant,
 }
 
 impl DeviceScope {
@@ -23,6 +26,7 @@ impl DeviceScope {
             Self::Display => "display",
             Self::Rating => "rating",
             Self::Integration => "integration",
+            Self::Applicant => "applicant",
         }
     }
 
@@ -32,6 +36,7 @@ impl DeviceScope {
             "display" => Some(Self::Display),
             "rating" => Some(Self::Rating),
             "integration" => Some(Self::Integration),
+            "applicant" => Some(Self::Applicant),
             _ => None,
         }
     }

@@ -42,7 +42,7 @@ fn gender_parser() -> impl TypedValueParser<Value = Gender> {
 }
 
 fn scope_parser() -> impl TypedValueParser<Value = DeviceScope> {
-    PossibleValuesParser::new(["kiosk", "display", "rating", "integration"])
+    PossibleValuesParser::new(["kiosk", "display", "rating", "integration", "applicant"])
         .map(|s| DeviceScope::parse(&s).expect("one of the possible values"))
 }
 
@@ -124,13 +124,24 @@ pub struct AddDevice {
     db: DbArgs,
     #[arg(long)]
     name: String,
-    /// integration: reads the staff event stream, GET /api/v1/events, and nothing else
+    /// integration: reads the staff event stream, GET /api/v1/events, and nothing else;
+    /// applicant: the tablet facing the applicant at one desk (needs --desk)
     #[arg(long, value_parser = scope_parser(), value_name = "SCOPE")]
     scope: DeviceScope,
+    /// The desk an applicant tablet faces (its id in the branch configuration)
+    #[arg(long, required_if_eq("scope", "applicant"))]
+    desk: Option<u32>,
 }
 
 pub fn add_device(a: &AddDevice) -> Result<(), CliError> {
-    let token = provision::add_device(&a.db.database()?, &a.name, a.scope).map_err(failed)?;
+    let db = a.db.database()?;
+    let token = match (a.scope, a.desk) {
+        (DeviceScope::Applicant, Some(desk)) => provision::add_applicant_tablet(&db, &a.name, desk),
+        (DeviceScope::Applicant, None) => Err("an applicant tablet needs --desk".to_string()),
+        (_, Some(_)) => Err("--desk is only for an applicant tablet".to_string()),
+        (scope, None) => provision::add_device(&db, &a.name, scope),
+    }
+    .map_err(failed)?;
     println!("{token}");
     eprintln!("(shown once: only its hash is stored)");
     Ok(())

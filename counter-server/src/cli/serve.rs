@@ -201,6 +201,17 @@ pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
         provision::add_device(&db, "demo kiosk", DeviceScope::Kiosk).map_err(CliError::Failed)?;
     let display_token = provision::add_device(&db, "demo display", DeviceScope::Display)
         .map_err(CliError::Failed)?;
+    // One applicant tablet per desk (policy 6.4), opened in a browser facing the applicant.
+    let mut tablets = Vec::new();
+    for desk in &demo_config(listen).desks {
+        let token = provision::add_applicant_tablet(
+            &db,
+            &format!("demo tablet, desk {}", desk.id),
+            desk.id,
+        )
+        .map_err(CliError::Failed)?;
+        tablets.push((desk.id, token));
+    }
     let token_file = data.join("kiosk.token");
     write_private(&token_file, &kiosk_token)?;
     write_private(&data.join("display.token"), &display_token)?;
@@ -215,6 +226,9 @@ pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
         );
         println!("  staff console:  http://{addr}/console");
         println!("  display board:  http://{addr}/display#token={display_token}");
+        for (desk, token) in &tablets {
+            println!("  applicant tablet, desk {desk}: http://{addr}/applicant#token={token}");
+        }
         println!("  API:            http://{addr}/api/v1/health");
         println!("  API reference:  http://{addr}/api/v1/openapi.json");
         println!("  kiosk token:    {}", token_file.display());

@@ -51,6 +51,16 @@ pub enum Refusal {
     UnknownRequest,
     /// "Applicant informed" before the committee decided anything.
     NoDecisionYet,
+    /// Staff ticking "data confirmed": only the applicant confirms (policy 6.4).
+    ApplicantMustConfirm,
+    /// The visit's data changed after it was shown (or printed) for confirmation.
+    ConfirmationOutdated,
+    /// An applicant tablet answering while its desk asks nothing (or asked about another visit).
+    NoConfirmationRequest,
+    /// A signature with no ink.
+    SignatureEmpty,
+    /// A signature off its pad or beyond the bounds.
+    SignatureMalformed,
 }
 
 /// Every way a command fails.

@@ -4,11 +4,13 @@
 //! and only `http::error` maps them to statuses. One file per family of jobs:
 //! - `kiosk`: issuing tickets, print reports; `desks`: sign in/out, pause, calls;
 //! - `tickets`: actions on a ticket, raising its class; `queue`: the staff overview, place in line;
-//! - `visit`: the visit at a desk (intake, checklist, alerts); `rights`: visitors' rights;
+//! - `visit`: the visit at a desk (intake, checklist, alerts); `confirmation`: the applicant
+//!   confirms and signs (6.4); `committee`: the committee's requests; `rights`: visitors' rights;
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
 //!   `metrics`: computing the metrics of a period.
 
 pub mod committee;
+pub mod confirmation;
 pub mod desks;
 pub mod error;
 pub mod kiosk;

@@ -183,6 +183,21 @@ pub async fn is_display(
     ))
 }
 
+/// The applicant tablet behind `token`: the device and the desk it faces (policy 6.4).
+pub async fn applicant_tablet(
+    reads: &ReadPool,
+    token: &str,
+) -> Result<Option<super::confirmation::Tablet>, StoreError> {
+    if !tokens::well_formed(token) {
+        return Ok(None);
+    }
+    let hash = tokens::hash(token);
+    let found = reads
+        .run(move |conn| crate::store::confirmations::tablet_desk(conn, &hash))
+        .await?;
+    Ok(found.map(|(device, desk)| super::confirmation::Tablet { device, desk }))
+}
+
 /// The name a staff member is shown by (empty when the account is gone).
 pub async fn display_name(reads: &ReadPool, id: StaffId) -> Result<String, StoreError> {
     Ok(reads

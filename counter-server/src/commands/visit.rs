@@ -43,8 +43,9 @@ fn viewer_desk(ctx: &WriteCtx<'_>, staff: StaffId) -> Option<DeskId> {
     ctx.queue.desk_of_staff(staff).map(|d| d.id)
 }
 
-/// The ticket, live or finished, and the viewer, once the visibility rule allowed it.
-fn visible_ticket(
+/// The ticket, live or finished, and the viewer, once the visibility rule allowed it (at the
+/// desk it is called to, a supervisor, or the staff member who registered its request).
+pub(super) fn visible_ticket(
     ctx: &WriteCtx<'_>,
     who: &Asker,
     id: TicketId,
@@ -58,7 +59,11 @@ fn visible_ticket(
         None => crate::store::reads::stored_ticket(ctx.tx, id)?,
     }
     .ok_or(QueueError::UnknownTicket(id))?;
-    if !visit::may_view_visitor(viewer, &ticket) {
+    let reopened = || -> Result<bool, CommandError> {
+        Ok(visits::follow_up_of(ctx.tx, id)?
+            .is_some_and(|f| visit::may_reopen(who.staff, f.opened_by)))
+    };
+    if !visit::may_view_visitor(viewer, &ticket) && !reopened()? {
         return Err(Refusal::NotCalledToYourDesk.into());
     }
     Ok((view(ctx.queue, &ticket), viewer))
@@ -111,7 +116,7 @@ pub struct DocumentState {
 }
 
 /// The documents of the line the ticket is served in, each with its record.
-fn document_states(
+pub(super) fn document_states(
     ctx: &WriteCtx<'_>,
     ticket: &Ticket,
 ) -> Result<Vec<DocumentState>, CommandError> {
@@ -148,11 +153,16 @@ fn documents_complete(ctx: &WriteCtx<'_>, documents: &[DocumentState]) -> bool {
 /// What registration waits for (`domain::visit::registration_missing`).
 fn missing_for_registration(
     ctx: &WriteCtx<'_>,
+    ticket: &Ticket,
     checks: &[visits::CheckRow],
     documents: &[DocumentState],
-) -> Vec<CheckItem> {
+) -> Result<Vec<CheckItem>, CommandError> {
     let done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
-    visit::registration_missing(&done, documents_complete(ctx, documents))
+    let still = visit::StillValid {
+        documents: documents_complete(ctx, documents),
+        confirmation: super::confirmation::confirmation_holds(ctx, ticket, documents)?,
+    };
+    Ok(visit::registration_missing(&done, still))
 }
 
 /// The visit as the console shows it; writes a `view_visit` audit row in the same transaction.
@@ -168,7 +178,8 @@ pub async fn view_visit(
             let checks = visits::checks_of(ctx.tx, ticket)?;
             let done: Vec<CheckItem> = checks.iter().map(|c| c.item).collect();
             let documents = document_states(ctx, &tv.ticket)?;
-            let registration_missing = missing_for_registration(ctx, &checks, &documents);
+            let registration_missing =
+                missing_for_registration(ctx, &tv.ticket, &checks, &documents)?;
             let referral = visits::referral_of(ctx.tx, ticket)?;
             let follow_up = visits::follow_up_of(ctx.tx, ticket)?;
             audit(ctx, &who, viewer, ticket, "view_visit")?;
@@ -188,7 +199,7 @@ pub async fn view_visit(
 
 /// The ticket and the viewer when the visitor is at the viewer's desk and has arrived: what
 /// ticking, completing details and recording documents need.
-fn served_here(
+pub(super) fn served_here(
     ctx: &WriteCtx<'_>,
     who: &Asker,
     ticket: TicketId,
@@ -312,8 +323,9 @@ pub async fn reveal(
         .await
 }
 
-/// Ticks one item of the checklist; only the desk the visitor is at may, and "documents
-/// checked" only once every required document of the service is recorded valid.
+/// Ticks one item of the checklist; only the desk the visitor is at may, "documents checked"
+/// only once every required document of the service is recorded valid, and never "data
+/// confirmed": only the applicant's confirmation ticks it (`commands::confirmation`).
 pub async fn tick(
     engine: &Engine,
     who: Asker,
@@ -323,6 +335,9 @@ pub async fn tick(
     engine
         .write(move |ctx| {
             let (t, viewer) = served_here(ctx, &who, ticket)?;
+            if item == CheckItem::DataConfirmed {
+                return Err(Refusal::ApplicantMustConfirm.into());
+            }
             if item == CheckItem::DocumentsChecked
                 && !documents_complete(ctx, &document_states(ctx, &t)?)
             {
@@ -376,7 +391,7 @@ pub async fn finish(
                     .ok_or(QueueError::UnknownTicket(ticket))?;
                 let checks = visits::checks_of(ctx.tx, ticket)?;
                 let documents = document_states(ctx, t)?;
-                if !missing_for_registration(ctx, &checks, &documents).is_empty()
+                if !missing_for_registration(ctx, t, &checks, &documents)?.is_empty()
                     && !visits::registration_overridden(ctx.tx, ticket)?
                 {
                     return Err(Refusal::RegistrationIncomplete.into());

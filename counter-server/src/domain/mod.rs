@@ -10,10 +10,12 @@
 //! - `needs`: which needs give the `priority` class.
 //! - `committee`: the research committee's work on a registered request (6.5): reference,
 //!   decision, telling the applicant, reminders.
+//! - `confirmation`: what the applicant confirms and signs (6.4), its fingerprint, the signature.
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
 pub mod committee;
+pub mod confirmation;
 pub mod lines;
 pub mod model;
 pub mod needs;

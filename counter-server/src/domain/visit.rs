@@ -124,13 +124,25 @@ pub fn documents_complete<'a>(
     })
 }
 
+/// Whether what was ticked still holds now: the documents still satisfy the checklist (none
+/// expired or was recorded not valid after the tick), and the applicant's newest confirmation
+/// is of the visit's data as it is now (`confirmation::still_confirms`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StillValid {
+    pub documents: bool,
+    pub confirmation: bool,
+}
+
 /// What a registration (policy 6.6) still waits for, in the policy's order: the items not
-/// ticked, and "documents checked" again when the documents no longer satisfy the checklist (one
-/// expired, or was recorded not valid, after the tick).
-pub fn registration_missing(done: &[CheckItem], documents_complete: bool) -> Vec<CheckItem> {
+/// ticked, and a ticked item again when it no longer holds (`StillValid`).
+pub fn registration_missing(done: &[CheckItem], still: StillValid) -> Vec<CheckItem> {
     CheckItem::ALL
         .into_iter()
-        .filter(|i| !done.contains(i) || (*i == CheckItem::DocumentsChecked && !documents_complete))
+        .filter(|i| {
+            !done.contains(i)
+                || (*i == CheckItem::DocumentsChecked && !still.documents)
+                || (*i == CheckItem::DataConfirmed && !still.confirmation)
+        })
         .collect()
 }
 
@@ -157,6 +169,13 @@ pub fn at_viewers_desk(viewer: Viewer, ticket: &Ticket) -> bool {
 /// there; supervisors may always see them. Everyone else sees labels only.
 pub fn may_view_visitor(viewer: Viewer, ticket: &Ticket) -> bool {
     viewer.role == Role::Supervisor || at_viewers_desk(viewer, ticket)
+}
+
+/// The staff member who registered a support request may open its visit again after it
+/// finished (their own requests, policy 6.5): to follow the committee's answer and print the
+/// request form for the paper file. Audited like any other view.
+pub fn may_reopen(viewer_staff: super::StaffId, registered_by: super::StaffId) -> bool {
+    viewer_staff == registered_by
 }
 
 /// Ticking the checklist is part of serving: only at the desk the visitor is at.
@@ -289,14 +308,28 @@ mod tests {
     #[test]
     fn registration_waits_for_every_item_in_the_policy_order() {
         use CheckItem::*;
+        let holds = StillValid {
+            documents: true,
+            confirmation: true,
+        };
         assert_eq!(
-            registration_missing(&[CommitteeTold], true),
+            registration_missing(&[CommitteeTold], holds),
             vec![DocumentsChecked, DataConfirmed]
         );
         let all = [CommitteeTold, DataConfirmed, DocumentsChecked];
-        assert!(registration_missing(&all, true).is_empty());
+        assert!(registration_missing(&all, holds).is_empty());
         // Ticked, but a document has expired (or was recorded not valid) since.
-        assert_eq!(registration_missing(&all, false), vec![DocumentsChecked]);
+        let expired = StillValid {
+            documents: false,
+            ..holds
+        };
+        assert_eq!(registration_missing(&all, expired), vec![DocumentsChecked]);
+        // Confirmed, but the data was corrected since.
+        let corrected = StillValid {
+            confirmation: false,
+            ..holds
+        };
+        assert_eq!(registration_missing(&all, corrected), vec![DataConfirmed]);
     }
 
     fn at(role: Role, desk: Option<DeskId>) -> Viewer {

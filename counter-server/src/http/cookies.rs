@@ -1,5 +1,6 @@
-//! The two cookies the browser pages use, and nothing else: `awn_session` (a staff session on the
-//! console) and `awn_display` (the waiting-room display's device token). Both are `HttpOnly`
+//! The three cookies the browser pages use, and nothing else: `awn_session` (a staff session on the
+//! console), `awn_display` (the waiting-room display's device token) and `awn_applicant` (the
+//! applicant tablet's device token). Both are `HttpOnly`
 //! (scripts never see them), `SameSite=Strict` (never sent from another site) and `Secure` when
 //! the server is reached over TLS.
 
@@ -9,6 +10,7 @@ use crate::config::Config;
 
 pub const SESSION: &str = "awn_session";
 pub const DISPLAY: &str = "awn_display";
+pub const APPLICANT: &str = "awn_applicant";
 
 /// The value of cookie `name`, if the request carries it.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -24,7 +26,9 @@ pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Whether the request carries one of our cookies (so a state change needs an `Origin` check).
 pub fn any(headers: &HeaderMap) -> bool {
-    get(headers, SESSION).is_some() || get(headers, DISPLAY).is_some()
+    [SESSION, DISPLAY, APPLICANT]
+        .iter()
+        .any(|name| get(headers, name).is_some())
 }
 
 /// TLS is terminated by the server's public address (`https://` in the configuration) or by a
@@ -37,10 +41,14 @@ pub fn secure(headers: &HeaderMap, config: &Config) -> bool {
             .is_some_and(|p| p.eq_ignore_ascii_case("https"))
 }
 
-/// Where each cookie is sent: the display's device token only to the display's own paths, so a
-/// browser that also holds a staff session never mixes the two.
+/// Where each cookie is sent: a device's token only to its own pages' paths, so a browser that
+/// also holds a staff session never mixes the two.
 fn path_of(name: &str) -> &'static str {
-    if name == DISPLAY { "/display" } else { "/" }
+    match name {
+        DISPLAY => "/display",
+        APPLICANT => "/applicant",
+        _ => "/",
+    }
 }
 
 /// `Set-Cookie` for `name=value`, living `max_age` seconds.

@@ -354,6 +354,36 @@ impl From<Refusal> for ApiError {
                 "لم يُسجَّل قرار اللجنة بعد",
                 "the committee's decision has not been recorded yet",
             ),
+            R::ApplicantMustConfirm => (
+                StatusCode::CONFLICT,
+                "applicant_must_confirm",
+                "يؤكد المتقدم بياناته بنفسه: على الشاشة المقابلة له أو بالتوقيع على النموذج المطبوع",
+                "the applicant confirms the data themselves: on the screen facing them, or by signing the printed form",
+            ),
+            R::ConfirmationOutdated => (
+                StatusCode::CONFLICT,
+                "confirmation_outdated",
+                "تغيّرت البيانات بعد عرضها؛ راجعها مرة أخرى",
+                "the data changed after it was shown; please read it again",
+            ),
+            R::NoConfirmationRequest => (
+                StatusCode::NOT_FOUND,
+                "no_confirmation_request",
+                "لا توجد بيانات بانتظار تأكيدك الآن",
+                "there is nothing waiting for your confirmation now",
+            ),
+            R::SignatureEmpty => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "signature_empty",
+                "وقّع بإصبعك في المربع",
+                "sign with your finger in the box",
+            ),
+            R::SignatureMalformed => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "signature_malformed",
+                "تعذّر قراءة التوقيع؛ امسحه ووقّع مرة أخرى",
+                "the signature could not be read; clear it and sign again",
+            ),
             R::VisitNotFinished => (
                 StatusCode::CONFLICT,
                 "visit_not_finished",
@@ -482,6 +512,11 @@ mod tests {
             (R::RegistrationIncomplete, 409, "registration_incomplete"),
             (R::UnknownRequest, 404, "unknown_request"),
             (R::NoDecisionYet, 409, "no_decision_yet"),
+            (R::ApplicantMustConfirm, 409, "applicant_must_confirm"),
+            (R::ConfirmationOutdated, 409, "confirmation_outdated"),
+            (R::NoConfirmationRequest, 404, "no_confirmation_request"),
+            (R::SignatureEmpty, 422, "signature_empty"),
+            (R::SignatureMalformed, 422, "signature_malformed"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -90,6 +90,22 @@ impl From<&StaffSummary> for StaffDto {
     }
 }
 
+/// Which copy of the support request form is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormCopy {
+    /// For the paper file: everything, in full.
+    File,
+    /// The applicant takes it home: the ID and mobile masked, the committee's earliest answer.
+    Applicant,
+}
+
+/// The support request form as a page (`GET /api/v1/tickets/{id}/request-form`): drawn by
+/// `web::request_form` (its `IntoResponse`).
+pub struct RequestFormPage {
+    pub form: crate::commands::confirmation::RequestForm,
+    pub copy: FormCopy,
+}
+
 /// A visit's rights export as a page (`GET /api/v1/visitors/{id}/printable`): `api` returns it and
 /// `web::rights_page` draws it (its `IntoResponse`), since HTML is made only in `web`.
 pub struct PrintableExport(pub serde_json::Value);

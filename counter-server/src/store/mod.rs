@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audit;
 pub mod backup;
 pub mod committee;
+pub mod confirmations;
 pub mod engine;
 pub mod key;
 pub mod metrics;
@@ -80,6 +81,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0012_committee",
         include_str!("../../../migrations/0012_committee.sql"),
+    ),
+    (
+        "0013_applicant_confirmation",
+        include_str!("../../../migrations/0013_applicant_confirmation.sql"),
     ),
 ];
 

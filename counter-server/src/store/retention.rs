@@ -59,6 +59,8 @@ const PERSONAL_TABLES: &[&str] = &[
     "visit_notes",
     "visit_documents",
     "registration_overrides",
+    "confirmation_requests",
+    "confirmations",
 ];
 
 /// Runs the purge in one IMMEDIATE transaction, then checkpoints the WAL.

@@ -18,6 +18,8 @@ pub const VISIT_TABLES: &[(&str, &str)] = &[
     ("visit_checks", "ticket_id"),
     ("visit_documents", "ticket_id"),
     ("registration_overrides", "ticket_id"),
+    ("confirmation_requests", "ticket_id"),
+    ("confirmations", "ticket_id"),
     ("visit_notes", "ticket_id"),
     ("follow_ups", "ticket_id"),
     ("alerts", "ticket_id"),

@@ -284,6 +284,8 @@ pub struct FollowUpRow {
     pub visit_date: NaiveDate,
     pub earliest_answer_date: NaiveDate,
     pub reference: Option<String>,
+    /// Who registered the request: they may open the finished visit again.
+    pub opened_by: StaffId,
 }
 
 pub fn open_follow_up(
@@ -314,7 +316,8 @@ pub fn follow_up_of(
     ticket: TicketId,
 ) -> Result<Option<FollowUpRow>, StoreError> {
     conn.prepare_cached(
-        "SELECT id, visit_date, earliest_answer_date, reference FROM follow_ups WHERE ticket_id = ?1",
+        "SELECT id, visit_date, earliest_answer_date, reference, opened_by
+         FROM follow_ups WHERE ticket_id = ?1",
     )
     .ctx("prepare follow-up read")?
     .query_row([ticket], |r| {
@@ -323,6 +326,7 @@ pub fn follow_up_of(
             visit_date: parse_day(&r.get::<_, String>(1)?),
             earliest_answer_date: parse_day(&r.get::<_, String>(2)?),
             reference: r.get(3)?,
+            opened_by: r.get(4)?,
         })
     })
     .optional()

@@ -21,6 +21,7 @@ macro_rules! web {
 
 const CONSOLE_HTML: &str = include_str!("../../../ui/web/console.html");
 const DISPLAY_HTML: &str = include_str!("../../../ui/web/display.html");
+const APPLICANT_HTML: &str = include_str!("../../../ui/web/applicant.html");
 const STATUS_HTML: &str = include_str!("../../../ui/web/status.html");
 const NOT_FOUND_HTML: &str = include_str!("../../../ui/web/not-found.html");
 
@@ -52,6 +53,26 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "printable.css",
         "text/css; charset=utf-8",
         PRINTABLE_CSS.as_bytes(),
+    ),
+    (
+        "request-form.css",
+        "text/css; charset=utf-8",
+        web!("request-form.css"),
+    ),
+    (
+        "print.js",
+        "text/javascript; charset=utf-8",
+        web!("print.js"),
+    ),
+    (
+        "applicant.css",
+        "text/css; charset=utf-8",
+        web!("applicant.css"),
+    ),
+    (
+        "applicant.js",
+        "text/javascript; charset=utf-8",
+        web!("applicant.js"),
     ),
     ("favicon.svg", "image/svg+xml", web!("favicon.svg")),
     ("i18n.js", "text/javascript; charset=utf-8", web!("i18n.js")),
@@ -144,6 +165,7 @@ fn prepared() -> &'static [(&'static str, Prepared)] {
         let pages = [
             ("page:console", CONSOLE_HTML),
             ("page:display", DISPLAY_HTML),
+            ("page:applicant", APPLICANT_HTML),
             ("page:status", STATUS_HTML),
             ("page:not-found", NOT_FOUND_HTML),
         ]

@@ -1,8 +1,10 @@
 //! The browser pages, served by the counter-server itself from files under `ui/web/`:
 //! - `/console`: the staff console (reception, researchers, supervisors), cookie session;
 //! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
+//! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
-//! - `/console/metrics` (`metrics_page`) and the printable rights export (`rights_page`): drawn
+//! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`) and the
+//!   support request form (`request_form`): drawn
 //!   on the server with maud templates, the only HTML the server makes.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
@@ -10,9 +12,11 @@
 //! Built on the HTTP base (`crate::http`: cookies, the security guard, request shapes); never
 //! imports `api`.
 
+pub mod applicant;
 pub mod assets;
 pub mod metrics_page;
 pub mod pages;
+pub mod request_form;
 pub mod rights_page;
 
 use axum::Router;
@@ -34,6 +38,14 @@ pub fn routes() -> Router<AppState> {
             get(pages::display_check).post(pages::display_pair),
         )
         .route("/display/events", get(pages::display_events))
+        .route("/applicant", get(applicant::page))
+        .route(
+            "/applicant/session",
+            get(applicant::check).post(applicant::pair),
+        )
+        .route("/applicant/request", get(applicant::request))
+        .route("/applicant/request/{id}/confirm", post(applicant::confirm))
+        .route("/applicant/request/{id}/decline", post(applicant::decline))
         .route("/t/{token}", get(pages::status))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))

@@ -19,7 +19,7 @@ use crate::http::extract::{AppJson, ClientIp};
 use crate::http::security::private;
 use crate::http::views::StaffDto;
 
-fn page(name: &str, headers: &HeaderMap) -> Response {
+pub(super) fn page(name: &str, headers: &HeaderMap) -> Response {
     let mut res = assets::page(name, headers);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -34,6 +34,8 @@ fn heading(table: &str) -> Option<&'static str> {
         "visit_checks" => "قائمة التحقق",
         "visit_documents" => "المستندات المطابقة",
         "registration_overrides" => "إذن المشرف بالتسجيل",
+        "confirmation_requests" => "طلب تأكيد البيانات",
+        "confirmations" => "تأكيد المتقدم وتوقيعه",
         "visit_notes" => "الملاحظات",
         "follow_ups" => "المتابعة",
         "alerts" => "التنبيهات",

@@ -1,6 +1,7 @@
 //! Erasure takes everything written at the desk about a visit with it: the details completed at
-//! the desk, a document's number, the referral reason, a supervisor's registration override
-//! reason and the closing note go with a visitor's deletion request and with the retention purge,
+//! the desk, a document's number, the applicant's confirmation (the data confirmed and the
+//! signature's strokes), the referral reason, a supervisor's registration override reason and the
+//! closing note go with a visitor's deletion request and with the retention purge,
 //! and no copy stays in the database file, its WAL or its shared-memory file (a raw-byte search of
 //! an unencrypted database, with a control visit whose text must still be found).
 
@@ -15,11 +16,13 @@ use e2e::{Api, TestOptions, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// Signed in at the reception desk (1) and the research desk (4), and a supervisor.
+/// Signed in at the reception desk (1) and the research desk (4), a supervisor, and the
+/// applicant tablet of desk 1.
 struct Desks {
     reception: String,
     researcher: String,
     supervisor: String,
+    tablet: String,
 }
 
 async fn sign_in(api: &Api, server: &TestServer) -> Desks {
@@ -30,6 +33,7 @@ async fn sign_in(api: &Api, server: &TestServer) -> Desks {
         reception: api.login("amal").await,
         researcher: api.login("huda").await,
         supervisor: api.login("sup").await,
+        tablet: counter_server::provision::add_applicant_tablet(&server.db, "tablet", 1).unwrap(),
     };
     for (desk, token) in [(1, &desks.reception), (4, &desks.researcher)] {
         let r = api
@@ -40,16 +44,53 @@ async fn sign_in(api: &Api, server: &TestServer) -> Desks {
     desks
 }
 
-/// The texts one visit's staff write, each a sentinel made from `tag`.
-fn texts(tag: &str) -> [String; 5] {
-    ["NAME", "REF", "REASON", "OVERRIDE", "NOTE"].map(|what| format!("{tag}-{what}"))
+/// The texts one visit's staff write, each a sentinel made from `tag`, and the last point of the
+/// applicant's signature as it is stored (its time is the tag's number, so each visit's differs).
+fn texts(tag: &str) -> [String; 6] {
+    let [name, reference, reason, override_reason, note] =
+        ["NAME", "REF", "REASON", "OVERRIDE", "NOTE"].map(|what| format!("{tag}-{what}"));
+    let number: String = tag.chars().filter(char::is_ascii_digit).collect();
+    let ink = format!("[321,123,{number}]");
+    [name, reference, reason, override_reason, note, ink]
+}
+
+/// The applicant confirms the data on desk 1's tablet and signs; the last point is `ink`.
+async fn signed_on_the_tablet(api: &Api, d: &Desks, id: i64, ink: &str) {
+    let r = api
+        .post(
+            &format!("/api/v1/tickets/{id}/confirmation"),
+            &d.reception,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cookie = format!("awn_applicant={}", d.tablet);
+    let headers = [("Cookie", cookie.as_str()), ("Origin", api.base.as_str())];
+    let shown = api
+        .send(
+            reqwest::Method::GET,
+            "/applicant/request",
+            None,
+            None,
+            &headers,
+        )
+        .await;
+    let last: serde_json::Value = serde_json::from_str(ink).unwrap();
+    let signature = json!({ "width": 900, "height": 320,
+        "strokes": [[[10, 10, 0], [200, 150, 20], last]] });
+    let body = json!({ "fingerprint": shown.json["fingerprint"], "signature": signature });
+    let path = format!("/applicant/request/{}/confirm", shown.json["request"]);
+    let r = api
+        .send(reqwest::Method::POST, &path, None, Some(&body), &headers)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
 }
 
 /// A whole visit: reception calls it, completes the visitor's name at the desk, records the case
-/// report's number and refers it; a supervisor allows its registration with a reason; the
+/// report's number, has the applicant sign on the tablet and refers it; a supervisor allows its registration with a reason; the
 /// researcher serves it and closes it with a note. The texts are `texts(tag)`. Returns the id.
 async fn referred_visit(api: &Api, server: &TestServer, d: &Desks, tag: &str) -> i64 {
-    let [name, reference, reason, override_reason, note] = texts(tag);
+    let [name, reference, reason, override_reason, note, ink] = texts(tag);
     let t = api
         .issue(
             &server.kiosk_token,
@@ -85,6 +126,7 @@ async fn referred_visit(api: &Api, server: &TestServer, d: &Desks, tag: &str) ->
         Some(document),
     )
     .await;
+    signed_on_the_tablet(api, d, id, &ink).await;
     let r = api
         .post(
             &format!("/api/v1/tickets/{id}/registration-override"),

@@ -14,18 +14,20 @@ enum Who {
     Display,
     Rating,
     Integration,
+    Applicant,
     Reception,
     Researcher,
     Supervisor,
     Admin,
 }
 
-const ALL: [Who; 9] = [
+const ALL: [Who; 10] = [
     Who::Anonymous,
     Who::Kiosk,
     Who::Display,
     Who::Rating,
     Who::Integration,
+    Who::Applicant,
     Who::Reception,
     Who::Researcher,
     Who::Supervisor,
@@ -216,6 +218,36 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             vec![Supervisor],
         ),
         (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/confirmation"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/tickets/{ticket}/confirmation"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/tickets/{ticket}/confirmation"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/tickets/{ticket}/signed-on-paper"),
+            Some(json!({ "fingerprint": "0".repeat(64) })),
+            desk_workers.clone(),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/tickets/{ticket}/request-form"),
+            None,
+            desk_workers.clone(),
+        ),
+        (
             Method::GET,
             "/api/v1/requests".into(),
             None,
@@ -373,6 +405,9 @@ async fn every_route_admits_exactly_the_roles_it_should() {
     tokens.insert(Who::Rating, server.rating_token.clone());
     let integration = provision::add_device(&server.db, "matrix", DeviceScope::Integration);
     tokens.insert(Who::Integration, integration.unwrap());
+    // The applicant tablet has its own pages and no API permission at all.
+    let tablet = provision::add_applicant_tablet(&server.db, "matrix tablet", 1);
+    tokens.insert(Who::Applicant, tablet.unwrap());
     for (who, name) in [
         (Who::Reception, "reception"),
         (Who::Researcher, "researcher"),

@@ -290,7 +290,13 @@ async fn documents_are_checked_by_their_rules_and_registration_waits_for_the_who
         json!(["data_confirmed", "committee_told"])
     );
     assert_eq!(visit.json["ticket"]["state"], "serving");
-    assert_eq!(tick("data_confirmed").await.status, StatusCode::OK);
+    // Only the applicant confirms (policy 6.4): here on the printed form.
+    let r = tick("data_confirmed").await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "applicant_must_confirm")
+    );
+    api.confirm_on_paper(id, &amal).await;
     assert_eq!(tick("committee_told").await.status, StatusCode::OK);
     let r = finish(registered, &amal).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
