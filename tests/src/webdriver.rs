@@ -318,6 +318,43 @@ impl Browser {
         .await;
     }
 
+    /// Draws one stroke on the element `css` with a finger (W3C pointer actions, `touch`): down
+    /// at the first point, through the others, up at the last; points are offsets in CSS pixels
+    /// from the element's centre.
+    pub async fn draw(&self, css: &str, points: &[(i64, i64)]) {
+        let id = self.element(css).await;
+        let origin = json!({ ELEMENT: id });
+        let mut steps = Vec::new();
+        for (i, (x, y)) in points.iter().enumerate() {
+            steps.push(
+                json!({ "type": "pointerMove", "origin": origin, "x": x, "y": y, "duration": 20 }),
+            );
+            if i == 0 {
+                steps.push(json!({ "type": "pointerDown", "button": 0 }));
+            }
+        }
+        steps.push(json!({ "type": "pointerUp", "button": 0 }));
+        let actions = json!({ "actions": [{
+            "type": "pointer", "id": "finger", "parameters": { "pointerType": "touch" },
+            "actions": steps
+        }] });
+        self.post("/actions", actions).await;
+        self.call(reqwest::Method::DELETE, "/actions", None).await;
+    }
+
+    /// The page printed to PDF by Chromium (W3C `print`, A4, backgrounds on).
+    pub async fn print_pdf(&self) -> Vec<u8> {
+        let v = self
+            .post(
+                "/print",
+                json!({ "page": { "width": 21.0, "height": 29.7 }, "background": true }),
+            )
+            .await;
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().expect("base64 PDF"))
+            .expect("PDF decodes")
+    }
+
     /// Saves a PNG screenshot when `dir` is given (the tests take them when `SCREENSHOT_DIR` is set).
     pub async fn screenshot(&self, dir: Option<&Path>, name: &str) {
         let Some(dir) = dir else { return };
@@ -341,6 +378,18 @@ impl Browser {
     pub async fn new_window(&self) -> String {
         let v = self.post("/window/new", json!({ "type": "tab" })).await;
         v["handle"].as_str().expect("handle").to_string()
+    }
+
+    /// Every open window's handle.
+    pub async fn windows(&self) -> Vec<String> {
+        let v = self
+            .call(reqwest::Method::GET, "/window/handles", None)
+            .await;
+        v.as_array()
+            .expect("handles")
+            .iter()
+            .map(|h| h.as_str().expect("handle").to_string())
+            .collect()
     }
 
     pub async fn current_window(&self) -> String {

@@ -373,7 +373,7 @@
       $("follow-up-date").textContent = fu ? fu.earliest_answer_date : "";
       $("follow-up-reference").textContent = fu ? fu.reference || "" : "";
       // Whoever registered the request may print its form for the paper file and the applicant.
-      state.finished = fu ? r.json.ticket.id : null;
+      state.finished = fu ? r.json.id : null;
       $("follow-up-forms").classList.toggle("hidden", !fu);
     }
     await refresh();

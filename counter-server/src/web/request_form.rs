@@ -10,8 +10,16 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::commands::confirmation::{FormConfirmation, RequestForm};
 use crate::domain::confirmation::{ConfirmedDocument, Signature};
+use crate::domain::numbering::riyadh;
 use crate::domain::visit::mask_last4;
-use crate::http::views::{FormCopy, RequestFormPage, local_time};
+use crate::http::views::{FormCopy, RequestFormPage};
+
+/// A moment as the form prints it: Riyadh's date and time to the minute.
+fn local_minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&riyadh())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
 
 /// A value as printed: nothing as "—".
 fn or_dash(v: Option<&str>) -> &str {
@@ -27,14 +35,15 @@ fn personal(value: Option<&str>, copy: FormCopy) -> String {
     }
 }
 
-/// The signature's strokes as SVG lines on its pad.
+/// The signature's strokes as SVG lines on its pad, in a pen's blue (the only colour on the page:
+/// a copy shows at a glance that the ink is the applicant's, and a test can find it).
 fn signature_svg(s: &Signature) -> Markup {
     let view_box = format!("0 0 {} {}", s.width, s.height);
     html! {
         svg class="ink" viewBox=(view_box) role="img" aria-label="توقيع المتقدم" {
             @for stroke in &s.strokes {
                 @let points = stroke.iter().map(|p| format!("{},{}", p[0], p[1])).collect::<Vec<_>>().join(" ");
-                polyline points=(points) fill="none" stroke="#000" stroke-width="4"
+                polyline points=(points) fill="none" stroke="#0d2c8c" stroke-width="4"
                     stroke-linecap="round" stroke-linejoin="round" {}
             }
         }
@@ -48,11 +57,11 @@ fn signature(confirmed: Option<&FormConfirmation>) -> Markup {
             @match confirmed {
                 Some(FormConfirmation { signature: Some(s), at }) => {
                     (signature_svg(s))
-                    p { "وُقّع على الشاشة في " bdi dir="ltr" { (local_time(*at)) } }
+                    p { "وُقّع على الشاشة في " bdi dir="ltr" { (local_minute(*at)) } }
                 }
                 Some(FormConfirmation { signature: None, at }) => {
                     div.box {}
-                    p { "وُقّع على النموذج الورقي، وسُجّل في " bdi dir="ltr" { (local_time(*at)) } }
+                    p { "وُقّع على النموذج الورقي، وسُجّل في " bdi dir="ltr" { (local_minute(*at)) } }
                 }
                 None => {
                     div.box {}

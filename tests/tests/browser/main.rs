@@ -3,6 +3,7 @@
 //! `chromium-driver`), against the real server binary with its log captured. Set `SCREENSHOT_DIR` to save the screenshots of `docs/screenshots`.
 
 mod announce;
+mod applicant;
 mod committee;
 mod console;
 mod console_steps;

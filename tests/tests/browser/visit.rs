@@ -439,8 +439,10 @@ async fn a_day_at_the_desk_through_the_browser() {
     assert!(b.text("#done-documents_checked").await.contains("أمل"));
     b.click("#start-btn").await;
     b.wait_text("#current-state", "قيد الخدمة").await;
-    b.click("#check-data_confirmed").await;
+    // 6.4: the applicant signed the printed form (no tablet at this desk).
+    b.click("#confirm-paper").await;
     b.wait_text("#done-data_confirmed", "هدى").await;
+    b.wait_text("#confirm-state", "وقّع المتقدم على الورق").await;
     b.click("#check-committee_told").await;
     b.wait_text("#done-committee_told", "هدى").await;
     b.click("#outcome-select option[value='support_request_registered']")

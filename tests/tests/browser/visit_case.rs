@@ -156,10 +156,13 @@ async fn a_visitor_who_skipped_the_kiosk_form_is_completed_checked_and_registere
     b.screenshot(shots, "console-desk-details-en.png").await;
     b.click("#lang-btn").await;
     b.wait_text("#documents-h", "المستندات").await;
-    for item in ["documents_checked", "data_confirmed", "committee_told"] {
-        b.click(&format!("#check-{item}")).await;
-        b.wait_text(&format!("#done-{item}"), "amal").await;
-    }
+    // 6.4 is the applicant's: staff cannot tick it; here they signed the printed form.
+    b.click("#check-documents_checked").await;
+    b.wait_text("#done-documents_checked", "amal").await;
+    b.click("#confirm-paper").await;
+    b.wait_text("#done-data_confirmed", "amal").await;
+    b.click("#check-committee_told").await;
+    b.wait_text("#done-committee_told", "amal").await;
     b.click("#finish-btn").await;
     b.wait_text("#finished-label", &first).await;
     b.wait(
