@@ -9,25 +9,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
+use super::console::asker;
 use crate::commands::confirmation::{self as cmd, Standing};
-use crate::commands::visit::Asker;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, parse_id};
 use crate::http::security::RequestId;
 use crate::http::views::{FormCopy, RequestFormPage, local_time};
-
-/// Desk staff and supervisors; the visibility rule decides further (`domain::visit`).
-fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
-    let (staff, _) = caller.desk_or_supervisor()?;
-    Ok(Asker {
-        staff: staff.id,
-        role: staff.role,
-        request_id: request.0,
-    })
-}
 
 #[derive(Serialize, ToSchema)]
 #[schema(as = ConfirmationAsked)]
@@ -190,15 +180,6 @@ pub async fn signed_on_paper(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FormQuery {
-    /// `applicant`: the applicant's copy (national ID and mobile masked, the committee's earliest
-    /// answer in large print); `file` (the default): the copy for the paper file.
-    #[allow(dead_code)]
-    copy: Option<String>,
-}
-
 /// `GET /api/v1/tickets/{id}/request-form`: the support request form, an A4 page to print.
 #[utoipa::path(
     get,
@@ -207,7 +188,11 @@ pub struct FormQuery {
     summary = "The support request form (policy section 5.4) as a printable A4 page in Arabic: \
                reference, the data, the documents checked, the declaration and the signature. \
                Audited.",
-    params(super::doc::IdPath, FormQuery),
+    params(
+        super::doc::IdPath,
+        ("copy" = Option<String>, Query, description = "`applicant`: the applicant's copy (ID and \
+         mobile masked, the committee's earliest answer); `file` (the default): for the paper file"),
+    ),
     responses((status = 200, body = String, content_type = "text/html"))
 )]
 pub async fn request_form(

@@ -67,7 +67,7 @@ pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>
 }
 
 /// Desk staff and supervisors; the visibility rule decides further (`domain::visit`).
-fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
+pub(super) fn asker(caller: &Caller, request: RequestId) -> Result<Asker, ApiError> {
     let (StaffCaller { id, role, .. }, _) = caller.desk_or_supervisor()?;
     Ok(Asker {
         staff: id,

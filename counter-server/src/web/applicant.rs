@@ -6,13 +6,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::pages::PairBody;
 use crate::commands::confirmation::{self as cmd, Tablet};
-use crate::commands::sessions::{self, DISPLAY_PAIRING_DAYS};
+use crate::commands::sessions;
 use crate::domain::confirmation::{ConfirmedData, Signature};
 use crate::http::AppState;
 use crate::http::cookies;
@@ -37,18 +37,12 @@ pub async fn pair(
     {
         return Err(ApiError::unauthenticated());
     }
-    let secure = cookies::secure(&headers, &s.config);
-    let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        cookies::set(
-            cookies::APPLICANT,
-            &token,
-            DISPLAY_PAIRING_DAYS * 24 * 3600,
-            secure,
-        ),
-    );
-    Ok(res)
+    Ok(super::pages::paired(
+        &s,
+        &headers,
+        cookies::APPLICANT,
+        &token,
+    ))
 }
 
 /// The tablet behind the `awn_applicant` cookie (and only that cookie).

@@ -102,18 +102,19 @@ pub async fn display_pair(
     if !sessions::is_display(&s.reads, &token, s.clock.now()).await? {
         return Err(ApiError::unauthenticated());
     }
-    let secure = cookies::secure(&headers, &s.config);
+    Ok(paired(&s, &headers, cookies::DISPLAY, &token))
+}
+
+/// The reply that pairs a device's browser: 204 setting its cookie `name` to its token for
+/// `DISPLAY_PAIRING_DAYS` (the display and the applicant tablet).
+pub(super) fn paired(s: &AppState, headers: &HeaderMap, name: &str, token: &str) -> Response {
+    let secure = cookies::secure(headers, &s.config);
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
-        cookies::set(
-            cookies::DISPLAY,
-            &token,
-            DISPLAY_PAIRING_DAYS * 24 * 3600,
-            secure,
-        ),
+        cookies::set(name, token, DISPLAY_PAIRING_DAYS * 24 * 3600, secure),
     );
-    Ok(res)
+    res
 }
 
 /// The display device behind the `awn_display` cookie (and only that cookie: a staff session in
