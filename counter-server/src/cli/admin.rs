@@ -360,3 +360,72 @@ pub fn make_ca(a: &MakeCa) -> Result<(), CliError> {
     println!("install ca.crt on the branch's browsers and kiosks; keep ca.key offline");
     Ok(())
 }
+
+#[derive(Debug, Args)]
+pub struct AddReference {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The document: Markdown (.md) or HTML (.html), converted and sanitised once, now; or a PDF
+    /// (.pdf, found by its titles)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Its title in Arabic, as the console lists it
+    #[arg(long, value_name = "TITLE")]
+    title_ar: String,
+    /// Its title in English
+    #[arg(long, value_name = "TITLE")]
+    title_en: String,
+    /// The document's own language (its direction in the console)
+    #[arg(long, value_parser = ["ar", "en"], default_value = "ar")]
+    lang: String,
+}
+
+pub fn add_reference(a: &AddReference) -> Result<(), CliError> {
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| failed(format!("cannot read {}: {e}", a.file.display())))?;
+    let file_name = a.file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let id = provision::add_reference(
+        &a.db.database()?,
+        &provision::NewReference {
+            file_name: file_name.as_deref().unwrap_or_default(),
+            bytes: &bytes,
+            title_ar: &a.title_ar,
+            title_en: &a.title_en,
+            lang: &a.lang,
+        },
+    )
+    .map_err(failed)?;
+    println!("reference document {id} added");
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveReference {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The document's number (see list-references)
+    #[arg(long, value_name = "N")]
+    id: i64,
+}
+
+pub fn remove_reference(a: &RemoveReference) -> Result<(), CliError> {
+    provision::remove_reference(&a.db.database()?, a.id).map_err(failed)?;
+    println!("reference document {} removed", a.id);
+    Ok(())
+}
+
+pub fn list_references(a: &DbArgs) -> Result<(), CliError> {
+    for d in provision::list_references(&a.database()?).map_err(failed)? {
+        println!(
+            "{:>4}  {:<4} {:<2} {:>9} B  {}  {} / {}",
+            d.id,
+            d.kind.as_str(),
+            d.lang,
+            d.bytes,
+            &d.added_at[..10.min(d.added_at.len())],
+            d.title_ar,
+            d.title_en
+        );
+    }
+    Ok(())
+}

@@ -51,6 +51,8 @@ pub enum Refusal {
     UnknownRequest,
     /// "Applicant informed" before the committee decided anything.
     NoDecisionYet,
+    /// No reference document has this id.
+    UnknownReferenceDocument,
 }
 
 /// Every way a command fails.

@@ -354,6 +354,12 @@ impl From<Refusal> for ApiError {
                 "لم يُسجَّل قرار اللجنة بعد",
                 "the committee's decision has not been recorded yet",
             ),
+            R::UnknownReferenceDocument => (
+                StatusCode::NOT_FOUND,
+                "unknown_document",
+                "لا يوجد مرجع بهذا الرقم",
+                "no reference document has this id",
+            ),
             R::VisitNotFinished => (
                 StatusCode::CONFLICT,
                 "visit_not_finished",
@@ -482,6 +488,7 @@ mod tests {
             (R::RegistrationIncomplete, 409, "registration_incomplete"),
             (R::UnknownRequest, 404, "unknown_request"),
             (R::NoDecisionYet, 409, "no_decision_yet"),
+            (R::UnknownReferenceDocument, 404, "unknown_document"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod provision;
 pub mod ratings;
 pub mod reads;
+pub mod reference;
 pub mod retention;
 pub mod rights;
 pub mod visits;
@@ -80,6 +81,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0012_committee",
         include_str!("../../../migrations/0012_committee.sql"),
+    ),
+    (
+        "0013_reference_documents",
+        include_str!("../../../migrations/0013_reference_documents.sql"),
     ),
 ];
 

@@ -2,7 +2,8 @@
 //! - `/console`: the staff console (reception, researchers, supervisors), cookie session;
 //! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
-//! - `/console/metrics` (`metrics_page`) and the printable rights export (`rights_page`): drawn
+//! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`) and a
+//!   reference document's page (`reference_page`): drawn
 //!   on the server with maud templates, the only HTML the server makes.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
@@ -13,6 +14,7 @@
 pub mod assets;
 pub mod metrics_page;
 pub mod pages;
+pub mod reference_page;
 pub mod rights_page;
 
 use axum::Router;
