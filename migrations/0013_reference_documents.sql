@@ -2,8 +2,8 @@
 -- social-research services guide, the support policy guide, the support request form), stored
 -- when the branch is set up (`counter-server add-reference`). No personal data.
 -- `content` is what the console shows: sanitised HTML (Markdown converted at import) or the PDF.
--- `plain_text` is the document's text as written, for the snippets of search results (empty for a
--- PDF: searched by title). `reference_search` holds, per document (rowid = id), its titles and
+-- `plain_text` is the document's text as written, for the snippets of search results (for a PDF,
+-- what pdftotext gave at import, or empty: then it is found by its titles). `reference_search` holds, per document (rowid = id), its titles and
 -- text in the search form (`reference::search_form`: no tashkeel or tatweel, one alef, ى→ي, ة→ه);
 -- trigram tokens find a word inside another (اللائحة from لائحة), queries use LIKE.
 

@@ -130,6 +130,8 @@ pub struct NewReference<'a> {
     pub title_en: &'a str,
     /// `ar` or `en`.
     pub lang: &'a str,
+    /// A PDF's text, when it could be extracted (`pdftotext`); none: found by its titles.
+    pub pdf_text: Option<&'a str>,
 }
 
 pub fn add_reference(db: &Database, new: &NewReference<'_>) -> Result<i64, String> {
@@ -138,7 +140,7 @@ pub fn add_reference(db: &Database, new: &NewReference<'_>) -> Result<i64, Strin
     if !matches!(new.lang, "ar" | "en") {
         return Err("the document's language is ar or en".into());
     }
-    let doc = crate::reference::prepare(new.file_name, new.bytes)?;
+    let doc = crate::reference::prepare(new.file_name, new.bytes, new.pdf_text)?;
     let index = crate::reference::index_text(&title_ar, &title_en, &doc.plain_text);
     with_tx(db, |tx| {
         reference::add(

@@ -34,7 +34,8 @@ pub struct Prepared {
     pub kind: Kind,
     /// Sanitised HTML (a fragment, drawn inside the server's page) or the PDF's bytes.
     pub content: Vec<u8>,
-    /// The text as written, for snippets; empty for a PDF (searched by its titles).
+    /// The text as written, for snippets; for a PDF, the text `pdftotext` gave at import, or
+    /// none (then it is found by its titles).
     pub plain_text: String,
 }
 
@@ -43,8 +44,10 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// Turns a file into a stored document, by its name's ending: `.md`/`.markdown`, `.html`/`.htm`,
 /// `.pdf`. Markdown's raw HTML is dropped, and every HTML is sanitised (ammonia: no script, no
-/// style, no event handler), since it is shown inside the console.
-pub fn prepare(file_name: &str, bytes: &[u8]) -> Result<Prepared, String> {
+/// style, no event handler), since it is shown inside the console. A PDF's text, when the caller
+/// could extract it (`pdf_text`), is kept for search; the pure-Rust extractors give Arabic in
+/// visual order as presentation forms, words split, so it comes from poppler's `pdftotext`.
+pub fn prepare(file_name: &str, bytes: &[u8], pdf_text: Option<&str>) -> Result<Prepared, String> {
     if bytes.len() > MAX_BYTES {
         return Err(format!(
             "{file_name}: larger than {} MiB",
@@ -70,7 +73,7 @@ pub fn prepare(file_name: &str, bytes: &[u8]) -> Result<Prepared, String> {
             return Ok(Prepared {
                 kind: Kind::Pdf,
                 content: bytes.to_vec(),
-                plain_text: String::new(),
+                plain_text: pdf_text.map(one_line).unwrap_or_default(),
             });
         }
         _ => {
@@ -125,14 +128,22 @@ fn html_text(html: &str) -> String {
             (false, _, c) => out.push(c),
         }
     }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    one_line(
+        &out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", " ")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// Text on one line, without the direction marks an extractor adds (`pdftotext` wraps each
+/// Arabic line in U+202B … U+202C), one space between words.
+fn one_line(text: &str) -> String {
+    let bidi_control = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let text: String = text.chars().filter(|c| !bidi_control(*c)).collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One character in the search form, or none: tashkeel (fathatan … sukun, the small high marks,
@@ -247,7 +258,7 @@ mod tests {
     fn markdown_becomes_sanitised_html_without_its_raw_html() {
         let md = "# اللائحة\n\nنص <script>alert(1)</script> و<b onclick=\"x()\">غامق</b>\n\n\
                   <iframe src=\"https://example.org\"></iframe>\n\n| أ | ب |\n|---|---|\n| ١ | ٢ |\n";
-        let p = prepare("bylaws.md", md.as_bytes()).unwrap();
+        let p = prepare("bylaws.md", md.as_bytes(), None).unwrap();
         assert_eq!(p.kind, Kind::Html);
         let html = String::from_utf8(p.content).unwrap();
         assert!(html.contains("<h1>اللائحة</h1>"), "{html}");
@@ -264,7 +275,7 @@ mod tests {
     fn html_is_sanitised_and_keeps_its_direction() {
         let html = "<h2 dir=\"rtl\" style=\"color:red\" onmouseover=\"x()\">دليل</h2>\
                     <script>steal()</script><p>A &amp; B</p><a href=\"javascript:x()\">l</a>";
-        let p = prepare("guide.HTML", html.as_bytes()).unwrap();
+        let p = prepare("guide.HTML", html.as_bytes(), None).unwrap();
         let out = String::from_utf8(p.content).unwrap();
         assert!(out.contains("<h2 dir=\"rtl\">دليل</h2>"), "{out}");
         for bad in ["style=", "onmouseover", "<script", "steal", "javascript:"] {
@@ -276,11 +287,17 @@ mod tests {
     #[test]
     fn a_pdf_is_kept_as_it_is_and_other_files_are_refused() {
         let pdf = b"%PDF-1.4\n...";
-        let p = prepare("form.pdf", pdf).unwrap();
+        let p = prepare("form.pdf", pdf, None).unwrap();
         assert_eq!((p.kind, p.content.as_slice()), (Kind::Pdf, &pdf[..]));
-        assert!(prepare("form.pdf", b"<html>").is_err());
-        assert!(prepare("notes.docx", b"x").is_err());
-        assert!(prepare("notes.md", &[0xff, 0xfe]).is_err());
+        assert_eq!(p.plain_text, "");
+        // pdftotext's text, without its embedding marks and page breaks.
+        let text =
+            "\u{202b}طلب دعم مستفيد\u{202c}\n\u{202b}لجنة البحث\u{202a}.\u{202c}\u{202c}\n\u{c}";
+        let p = prepare("form.pdf", pdf, Some(text)).unwrap();
+        assert_eq!(p.plain_text, "طلب دعم مستفيد لجنة البحث.");
+        assert!(prepare("form.pdf", b"<html>", None).is_err());
+        assert!(prepare("notes.docx", b"x", None).is_err());
+        assert!(prepare("notes.md", &[0xff, 0xfe], None).is_err());
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub struct DocumentDto {
     /// The document's language: ar or en.
     pub lang: String,
     /// A passage around the first word found, in the document's own spelling; none in the
-    /// whole list, or for a PDF (searched by its titles).
+    /// whole list.
     pub snippet: Option<String>,
     /// Where to read it (`GET /api/v1/reference/{id}`).
     pub url: String,
@@ -63,8 +63,8 @@ fn dto(f: Found) -> DocumentDto {
     tag = "console",
     summary = "Staff: the branch's reference documents (policy section 5). With q, those whose \
                titles or text hold every word of it (titles first), each with a snippet; Arabic \
-               is compared without tashkeel or tatweel, with one alef, ى as ي and ة as ه. A PDF \
-               is found by its titles.",
+               is compared without tashkeel or tatweel, with one alef, ى as ي and ة as ه. A PDF's \
+               text is searched when it could be extracted at import, else its titles.",
     params(("q" = Option<String>, Query, description = "Words to find (at most 200 characters)")),
     responses((status = 200, body = DocumentsDto))
 )]

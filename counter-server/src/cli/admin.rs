@@ -366,7 +366,7 @@ pub struct AddReference {
     #[command(flatten)]
     db: DbArgs,
     /// The document: Markdown (.md) or HTML (.html), converted and sanitised once, now; or a PDF
-    /// (.pdf, found by its titles)
+    /// (.pdf; its text searched when pdftotext, Debian poppler-utils, is installed, else its titles)
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Its title in Arabic, as the console lists it
@@ -380,10 +380,30 @@ pub struct AddReference {
     lang: String,
 }
 
+/// A PDF's text from poppler's `pdftotext` (Debian `poppler-utils`), which puts Arabic in reading
+/// order; none when it is not installed or finds no text (a scan).
+fn pdf_text(file: &std::path::Path) -> Option<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-q", "-enc", "UTF-8"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    (out.status.success() && !text.trim().is_empty()).then_some(text)
+}
+
 pub fn add_reference(a: &AddReference) -> Result<(), CliError> {
     let bytes = std::fs::read(&a.file)
         .map_err(|e| failed(format!("cannot read {}: {e}", a.file.display())))?;
     let file_name = a.file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let is_pdf = bytes.starts_with(b"%PDF-");
+    let text = is_pdf.then(|| pdf_text(&a.file)).flatten();
+    if is_pdf && text.is_none() {
+        eprintln!(
+            "note: no text from this PDF (pdftotext, Debian poppler-utils, missing or the PDF is a scan): it is found by its titles only"
+        );
+    }
     let id = provision::add_reference(
         &a.db.database()?,
         &provision::NewReference {
@@ -392,6 +412,7 @@ pub fn add_reference(a: &AddReference) -> Result<(), CliError> {
             title_ar: &a.title_ar,
             title_en: &a.title_en,
             lang: &a.lang,
+            pdf_text: text.as_deref(),
         },
     )
     .map_err(failed)?;

@@ -200,6 +200,7 @@ fn add_demo_references(db: &Database) -> Result<(), CliError> {
                 title_ar,
                 title_en,
                 lang,
+                pdf_text: None,
             },
         )
         .map_err(CliError::Failed)?;

@@ -147,7 +147,7 @@ mod tests {
     use crate::store::{Database, migrate, open};
 
     fn add_md(conn: &mut Connection, titles: (&str, &str), md: &str) -> i64 {
-        let doc = prepare("doc.md", md.as_bytes()).unwrap();
+        let doc = prepare("doc.md", md.as_bytes(), None).unwrap();
         let tx = conn.transaction().unwrap();
         let id = add(
             &tx,

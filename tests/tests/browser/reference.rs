@@ -54,6 +54,7 @@ fn add_demo_documents(server: &TestServer) {
                 title_ar,
                 title_en,
                 lang,
+                pdf_text: None,
             },
         )
         .unwrap();
