@@ -3,6 +3,7 @@
 //! Layout, from the inside out:
 //! - `domain`: the queue rules (state machine, routing, numbering). Pure: no I/O, no HTTP, no SQL.
 //! - `input`: text hygiene and intake validation. Pure.
+//! - `reference`: the branch's reference documents (import, the Arabic search form, snippets). Pure.
 //! - `store`: SQLite. The writer thread (`store::engine`) owns the live `domain::Queue` and the
 //!   only write connection; `store::reads` answers lookups on read-only connections.
 //! - `event_log`: the published events, numbered, and the recent ones kept for reconnecting clients.
@@ -34,6 +35,7 @@ pub mod logging;
 pub mod maintenance;
 pub mod metrics;
 pub mod provision;
+pub mod reference;
 pub mod router;
 pub mod server;
 pub mod store;

@@ -1,11 +1,11 @@
-//! Accounts and devices, written straight to the database file (used by the CLI, the demo and
-//! tests). Safe while the server runs: WAL plus a busy timeout, one short IMMEDIATE transaction.
+//! Accounts, devices and reference documents, written straight to the database file (used by
+//! the CLI, the demo and tests). Safe while the server runs: WAL plus a busy timeout, one short IMMEDIATE transaction.
 
 use crate::auth::{DeviceScope, password, tokens};
 use crate::domain::{Gender, Role, StaffId};
 use crate::input::text;
 use crate::store::provision::{self as rows, with_tx};
-use crate::store::{Database, writes};
+use crate::store::{Database, reference, writes};
 
 pub use crate::store::provision::DeviceRow;
 
@@ -130,4 +130,50 @@ pub fn revoke_device(db: &Database, id: i64) -> Result<(), String> {
     } else {
         Err(format!("no active device {id}"))
     }
+}
+
+/// A reference document as the branch adds it (`add-reference`): the titles shown in the
+/// console's list, the document's language, and the file (by its name's ending: Markdown, HTML or
+/// PDF; converted and sanitised once, here). Its new id.
+pub struct NewReference<'a> {
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+    pub title_ar: &'a str,
+    pub title_en: &'a str,
+    /// `ar` or `en`.
+    pub lang: &'a str,
+    /// A PDF's text, when it could be extracted (`pdftotext`); none: found by its titles.
+    pub pdf_text: Option<&'a str>,
+}
+
+pub fn add_reference(db: &Database, new: &NewReference<'_>) -> Result<i64, String> {
+    let title_ar = text::required("title_ar", new.title_ar, 200).map_err(|e| e.message.en)?;
+    let title_en = text::required("title_en", new.title_en, 200).map_err(|e| e.message.en)?;
+    if !matches!(new.lang, "ar" | "en") {
+        return Err("the document's language is ar or en".into());
+    }
+    let doc = crate::reference::prepare(new.file_name, new.bytes, new.pdf_text)?;
+    let index = crate::reference::index_text(&title_ar, &title_en, &doc.plain_text);
+    with_tx(db, |tx| {
+        reference::add(
+            tx,
+            (&title_ar, &title_en),
+            new.lang,
+            &doc,
+            &index,
+            chrono::Utc::now(),
+        )
+    })
+    .map_err(|e| e.to_string())
+}
+
+pub fn remove_reference(db: &Database, id: i64) -> Result<(), String> {
+    match with_tx(db, |tx| reference::remove(tx, id)).map_err(|e| e.to_string())? {
+        1 => Ok(()),
+        _ => Err(format!("no reference document {id}")),
+    }
+}
+
+pub fn list_references(db: &Database) -> Result<Vec<reference::ReferenceRow>, String> {
+    with_tx(db, |tx| reference::list(tx)).map_err(|e| e.to_string())
 }

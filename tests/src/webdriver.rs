@@ -269,6 +269,13 @@ impl Browser {
         .await;
     }
 
+    /// Sends keys to `css` as a person types them, without clearing it first (WebDriver key
+    /// codes: `\u{E00C}` is Escape, `\u{E007}` Enter).
+    pub async fn send_keys(&self, css: &str, keys: &str) {
+        self.on_element(css, &[("value", json!({ "text": keys }))])
+            .await;
+    }
+
     /// The visible text of the first element matching `css` ("" when there is none).
     pub async fn text(&self, css: &str) -> String {
         self.js(

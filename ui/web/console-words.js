@@ -92,6 +92,11 @@ Object.assign(AWN_I18N.ar, {
   err_document_expired: "انتهت صلاحية المستند: لا يمكن تسجيله ساريًا.",
   err_invalid_date: "تاريخ غير صحيح.",
   err_reference_required: "اكتب رقم المستند.",
+  // The reference panel (policy section 5).
+  ref_open: "المراجع", ref_title: "المراجع: لوائح الجمعية وأدلتها", ref_close: "إغلاق المراجع",
+  ref_search: "ابحث في العناوين والنصوص", ref_find: "بحث", ref_back: "العودة إلى القائمة",
+  ref_count: "{n} من المراجع", ref_none: "لا توجد مراجع تطابق هذا البحث.", ref_empty: "لم يُضف الفرع أي مرجع بعد.",
+  ref_pdf: "ملف PDF", ref_open_doc: "افتح",
 });
 Object.assign(AWN_I18N.en, {
   confirm_title: "The applicant confirms and signs (6.4)",
@@ -183,4 +188,9 @@ Object.assign(AWN_I18N.en, {
   err_document_expired: "The document has expired: it cannot be recorded as valid.",
   err_invalid_date: "This date is not valid.",
   err_reference_required: "Give the document's number.",
+  // The reference panel (policy section 5).
+  ref_open: "Reference", ref_title: "Reference: the association's bylaws and guides", ref_close: "Close the reference panel",
+  ref_search: "Search titles and text", ref_find: "Search", ref_back: "Back to the list",
+  ref_count: "{n} documents", ref_none: "No document matches this search.", ref_empty: "The branch has not added any document yet.",
+  ref_pdf: "PDF file", ref_open_doc: "Open",
 });

@@ -170,6 +170,7 @@
     for (const id of ["desk-select", "waiting-list", "at-desk-list", "alert-list", "who", "desk-id", "desk-state", "transfer-target"]) $(id).textContent = "";
     $("queue-lines").querySelector("tbody").textContent = "";
     ["action-error", "at-desks-error"].forEach((id) => showError(id, null));
+    closeReference(true);
     $("app").classList.add("hidden");
     $("logout-btn").classList.add("hidden");
     $("login-user").value = "";
@@ -209,6 +210,7 @@
     renderConfirmation();
     renderAlerts();
     if (state.requests && follows()) renderRequests(state.requests);
+    renderReference();
     rewordErrors();
     const why = $("login-reason").dataset.why;
     if (why) $("login-reason").textContent = why === "idle" ? idleWords(Number($("login-reason").dataset.seconds)) : awnLang.t("session_ended");
@@ -236,6 +238,7 @@
     $("at-desks").classList.toggle("hidden", !state.me.supervisor);
     if (state.me.supervisor) await loadAlerts();
     startRequests();
+    startReference();
     connect();
     await refresh();
     if (user) focusNext();
@@ -1028,6 +1031,114 @@
     }
     $("no-alerts").classList.toggle("hidden", state.alerts.size > 0);
   }
+
+  // ----- the reference panel (policy section 5) -----
+  // The branch's bylaws and guides beside the visit: searched by title and text on the server,
+  // read in a frame of this page (the visit stays on screen, nothing leaves the branch server).
+  // Its own state; the rest of the console only opens it at login and closes it at logout.
+  const ref = { open: false, docs: null, reading: null, timer: 0, asked: 0 };
+  function startReference() {
+    $("reference-btn").classList.remove("hidden");
+  }
+  function closeReference(forget) {
+    ref.open = false;
+    $("reference").classList.add("hidden");
+    document.body.classList.remove("reading-reference");
+    $("reference-btn").setAttribute("aria-expanded", "false");
+    if (forget) {
+      Object.assign(ref, { docs: null, reading: null });
+      clearTimeout(ref.timer);
+      $("reference-btn").classList.add("hidden");
+      $("reference-q").value = "";
+      $("reference-list").textContent = "";
+      $("reference-count").textContent = "";
+      closeDocument();
+      showError("reference-error", null);
+    }
+  }
+  function openReference() {
+    ref.open = true;
+    $("reference").classList.remove("hidden");
+    document.body.classList.add("reading-reference");
+    $("reference-btn").setAttribute("aria-expanded", "true");
+    if (!ref.docs) searchReference(false);
+    $("reference-q").focus();
+  }
+  $("reference-btn").addEventListener("click", () => {
+    if (ref.open) { closeReference(false); $("reference-btn").focus(); } else openReference();
+  });
+  $("reference-close").addEventListener("click", () => { closeReference(false); $("reference-btn").focus(); });
+  $("reference").addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    if (ref.reading) { closeDocument(true); } else { closeReference(false); $("reference-btn").focus(); }
+  });
+  // Searches as the staff member types (after a pause) and on Enter; only the latest answer is drawn.
+  async function searchReference(user) {
+    const asked = ++ref.asked;
+    const q = $("reference-q").value.trim();
+    const r = await api("GET", "/api/v1/reference" + (q ? "?q=" + encodeURIComponent(q) : ""), undefined, user);
+    if (asked !== ref.asked) return;
+    showError("reference-error", r);
+    if (!r.ok) return;
+    ref.docs = { q, list: r.json.documents };
+    renderReference();
+  }
+  $("reference-form").addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(ref.timer); searchReference(true); });
+  $("reference-q").addEventListener("input", () => { clearTimeout(ref.timer); ref.timer = setTimeout(() => searchReference(true), 300); });
+  function refTitle(d) { return awnLang.current === "en" ? d.title_en : d.title_ar; }
+  function renderReference() {
+    const ul = $("reference-list");
+    ul.textContent = "";
+    if (!ref.docs) return;
+    const list = ref.docs.list;
+    $("reference-count").textContent = list.length ? awnLang.t("ref_count").replace("{n}", String(list.length))
+      : awnLang.t(ref.docs.q ? "ref_none" : "ref_empty");
+    for (const d of list) {
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary";
+      b.id = "reference-doc-" + d.id;
+      b.dataset.id = String(d.id);
+      b.textContent = refTitle(d) + (d.kind === "pdf" ? " (" + awnLang.t("ref_pdf") + ")" : "");
+      b.addEventListener("click", () => openDocument(d));
+      li.appendChild(b);
+      if (d.snippet) {
+        const p = document.createElement("p");
+        p.lang = d.lang;
+        p.dir = "auto";
+        p.textContent = d.snippet;
+        li.appendChild(p);
+      }
+      ul.appendChild(li);
+    }
+    if (ref.reading) $("reference-doc-title").textContent = refTitle(ref.reading);
+    $("reference-frame").title = ref.reading ? refTitle(ref.reading) : "";
+  }
+  function openDocument(d) {
+    ref.reading = d;
+    $("reference-doc-title").textContent = refTitle(d);
+    $("reference-frame").title = refTitle(d);
+    $("reference-frame").src = d.url;
+    $("reference-results").classList.add("hidden");
+    $("reference-reader").classList.remove("hidden");
+    $("reference").classList.add("reading");
+    $("reference-back").focus();
+  }
+  // Back to the results; `focus`: to the document that was open.
+  function closeDocument(focus) {
+    const was = ref.reading;
+    ref.reading = null;
+    $("reference-frame").src = "about:blank";
+    $("reference-frame").title = "";
+    $("reference-doc-title").textContent = "";
+    $("reference-reader").classList.add("hidden");
+    $("reference-results").classList.remove("hidden");
+    $("reference").classList.remove("reading");
+    const b = was && $("reference-doc-" + was.id);
+    if (focus && b) b.focus();
+  }
+  $("reference-back").addEventListener("click", () => closeDocument(true));
 
   awnLang.apply();
   start(true);

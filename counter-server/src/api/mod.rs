@@ -3,6 +3,7 @@
 //! - `doc`: the OpenAPI document, generated from the handlers' annotations and `routes`.
 //! - `kiosk`, `desk`, `tickets`, `staff`, `public`, `events`: the routes, grouped by who calls them.
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
+//!   `reference`: the console's reference documents (policy section 5);
 //!   `status_events`: the visitor's status page, live.
 //!
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
@@ -18,6 +19,7 @@ pub mod kiosk;
 pub mod metrics;
 pub mod public;
 pub mod ratings;
+pub mod reference;
 pub mod rights;
 pub mod staff;
 pub mod status_events;
@@ -83,6 +85,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(committee::find))
         .routes(routes!(committee::decide))
         .routes(routes!(committee::informed))
+        .routes(routes!(reference::search))
+        .routes(routes!(reference::document))
         .routes(routes!(console::alerts))
         .routes(routes!(console::acknowledge))
         .routes(routes!(desk::sign_in))
@@ -168,7 +172,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 60, "{ops:?}");
+        assert_eq!(ops.len(), 62, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

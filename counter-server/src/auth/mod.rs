@@ -79,9 +79,11 @@ pub enum Permission {
     FollowRequests,
     /// One's own aggregate rating (and only with enough ratings).
     OwnMetrics,
+    /// The branch's reference documents (policy section 5): every staff role, no device.
+    ReadReference,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 10] = [
+pub const ALL_PERMISSIONS: [Permission; 11] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
@@ -92,6 +94,7 @@ pub const ALL_PERMISSIONS: [Permission; 10] = [
     Permission::ReadMetrics,
     Permission::OwnMetrics,
     Permission::FollowRequests,
+    Permission::ReadReference,
 ];
 
 /// The permission table.
@@ -109,7 +112,7 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
             P::Kiosk | P::WatchDisplay | P::Rate => false,
             P::ReadMetrics => matches!(role, Role::Supervisor | Role::Admin),
             P::FollowRequests => matches!(role, Role::Researcher | Role::Supervisor),
-            P::OwnMetrics => true,
+            P::OwnMetrics | P::ReadReference => true,
             P::ReadQueue | P::WatchQueue => true,
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
             P::Supervise => *role == Role::Supervisor,

@@ -371,3 +371,93 @@ pub fn make_ca(a: &MakeCa) -> Result<(), CliError> {
     println!("install ca.crt on the branch's browsers and kiosks; keep ca.key offline");
     Ok(())
 }
+
+#[derive(Debug, Args)]
+pub struct AddReference {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The document: Markdown (.md) or HTML (.html), converted and sanitised once, now; or a PDF
+    /// (.pdf; its text searched when pdftotext, Debian poppler-utils, is installed, else its titles)
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Its title in Arabic, as the console lists it
+    #[arg(long, value_name = "TITLE")]
+    title_ar: String,
+    /// Its title in English
+    #[arg(long, value_name = "TITLE")]
+    title_en: String,
+    /// The document's own language (its direction in the console)
+    #[arg(long, value_parser = ["ar", "en"], default_value = "ar")]
+    lang: String,
+}
+
+/// A PDF's text from poppler's `pdftotext` (Debian `poppler-utils`), which puts Arabic in reading
+/// order; none when it is not installed or finds no text (a scan).
+fn pdf_text(file: &std::path::Path) -> Option<String> {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-q", "-enc", "UTF-8"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    (out.status.success() && !text.trim().is_empty()).then_some(text)
+}
+
+pub fn add_reference(a: &AddReference) -> Result<(), CliError> {
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| failed(format!("cannot read {}: {e}", a.file.display())))?;
+    let file_name = a.file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let is_pdf = bytes.starts_with(b"%PDF-");
+    let text = is_pdf.then(|| pdf_text(&a.file)).flatten();
+    if is_pdf && text.is_none() {
+        eprintln!(
+            "note: no text from this PDF (pdftotext, Debian poppler-utils, missing or the PDF is a scan): it is found by its titles only"
+        );
+    }
+    let id = provision::add_reference(
+        &a.db.database()?,
+        &provision::NewReference {
+            file_name: file_name.as_deref().unwrap_or_default(),
+            bytes: &bytes,
+            title_ar: &a.title_ar,
+            title_en: &a.title_en,
+            lang: &a.lang,
+            pdf_text: text.as_deref(),
+        },
+    )
+    .map_err(failed)?;
+    println!("reference document {id} added");
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveReference {
+    #[command(flatten)]
+    db: DbArgs,
+    /// The document's number (see list-references)
+    #[arg(long, value_name = "N")]
+    id: i64,
+}
+
+pub fn remove_reference(a: &RemoveReference) -> Result<(), CliError> {
+    provision::remove_reference(&a.db.database()?, a.id).map_err(failed)?;
+    println!("reference document {} removed", a.id);
+    Ok(())
+}
+
+pub fn list_references(a: &DbArgs) -> Result<(), CliError> {
+    for d in provision::list_references(&a.database()?).map_err(failed)? {
+        println!(
+            "{:>4}  {:<4} {:<2} {:>9} B  {}  {} / {}",
+            d.id,
+            d.kind.as_str(),
+            d.lang,
+            d.bytes,
+            &d.added_at[..10.min(d.added_at.len())],
+            d.title_ar,
+            d.title_en
+        );
+    }
+    Ok(())
+}

@@ -2,8 +2,9 @@
 //!
 //! - `serve`: running a branch (`serve`) and the demo (`demo`, also what no command means).
 //! - `admin`: everything an office does to its database: accounts, devices, keys, backups,
-//!   restore, purge, the audit chain, the breach drill, a visitor's export. One function per
-//!   command; their SQL lives in `store::admin`.
+//!   restore, purge, the audit chain, the breach drill, a visitor's export, the reference
+//!   documents. One function per command; their SQL lives in `store::admin` (the reference
+//!   documents': `store::reference`).
 //!
 //! Secrets are never arguments: passwords come on standard input, keys from files or the
 //! systemd credential `db-key`.
@@ -75,6 +76,12 @@ enum Command {
     ExportVisitor(admin::ExportVisitor),
     /// A branch-local CA and server certificate
     MakeCa(admin::MakeCa),
+    /// Add a reference document for the staff console (Markdown, HTML or PDF)
+    AddReference(admin::AddReference),
+    /// Remove a reference document
+    RemoveReference(admin::RemoveReference),
+    /// List the reference documents
+    ListReferences(DbArgs),
 }
 
 /// The database a command opens, with its key.
@@ -194,6 +201,9 @@ fn run(command: Option<Command>) -> Result<(), CliError> {
         Command::BreachReport(a) => admin::breach_report(&a),
         Command::ExportVisitor(a) => admin::export_visitor(&a),
         Command::MakeCa(a) => admin::make_ca(&a),
+        Command::AddReference(a) => admin::add_reference(&a),
+        Command::RemoveReference(a) => admin::remove_reference(&a),
+        Command::ListReferences(a) => admin::list_references(&a),
     }
 }
 

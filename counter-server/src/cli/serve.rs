@@ -157,6 +157,57 @@ fn serve(
     Ok(())
 }
 
+/// The demo's reference documents (policy section 5), from `counter-server/demo/reference/`,
+/// compiled in: (file name, Arabic title, English title, the document's language, text).
+const DEMO_REFERENCES: [(&str, &str, &str, &str, &str); 3] = [
+    (
+        "beneficiary-relations-policy.ar.md",
+        "سياسة تنظيم العلاقة مع المستفيدين",
+        "Policy for the relationship with beneficiaries (Arabic)",
+        "ar",
+        include_str!("../../demo/reference/beneficiary-relations-policy.ar.md"),
+    ),
+    (
+        "beneficiary-relations-policy.en.md",
+        "سياسة تنظيم العلاقة مع المستفيدين (ترجمة إنجليزية)",
+        "Policy for the relationship with beneficiaries",
+        "en",
+        include_str!("../../demo/reference/beneficiary-relations-policy.en.md"),
+    ),
+    (
+        "social-research-services-guide.ar.md",
+        "دليل خدمات البحث الاجتماعي (مقتطف تجريبي)",
+        "Social-research services guide (demo excerpt)",
+        "ar",
+        include_str!("../../demo/reference/social-research-services-guide.ar.md"),
+    ),
+];
+
+/// Adds the demo's reference documents to a database that has none yet.
+fn add_demo_references(db: &Database) -> Result<(), CliError> {
+    if !provision::list_references(db)
+        .map_err(CliError::Failed)?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    for (file_name, title_ar, title_en, lang, text) in DEMO_REFERENCES {
+        provision::add_reference(
+            db,
+            &provision::NewReference {
+                file_name,
+                bytes: text.as_bytes(),
+                title_ar,
+                title_en,
+                lang,
+                pdf_text: None,
+            },
+        )
+        .map_err(CliError::Failed)?;
+    }
+    Ok(())
+}
+
 /// The demo staff: (username, display name, role, gender).
 const DEMO_STAFF: [(&str, &str, Role, Gender); 4] = [
     (
@@ -197,6 +248,7 @@ pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
         }
         passwords.push((username, pw));
     }
+    add_demo_references(&db)?;
     let kiosk_token =
         provision::add_device(&db, "demo kiosk", DeviceScope::Kiosk).map_err(CliError::Failed)?;
     let display_token = provision::add_device(&db, "demo display", DeviceScope::Display)

@@ -61,6 +61,8 @@ pub enum Refusal {
     SignatureEmpty,
     /// A signature off its pad or beyond the bounds.
     SignatureMalformed,
+    /// No reference document has this id.
+    UnknownReferenceDocument,
 }
 
 /// Every way a command fails.

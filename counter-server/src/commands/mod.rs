@@ -6,6 +6,7 @@
 //! - `tickets`: actions on a ticket, raising its class; `queue`: the staff overview, place in line;
 //! - `visit`: the visit at a desk (intake, checklist, alerts); `confirmation`: the applicant
 //!   confirms and signs (6.4); `committee`: the committee's requests; `rights`: visitors' rights;
+//! - `reference`: the console's reference documents (search, read);
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
 //!   `metrics`: computing the metrics of a period.
 
@@ -17,6 +18,7 @@ pub mod kiosk;
 pub mod metrics;
 pub mod queue;
 pub mod ratings;
+pub mod reference;
 pub mod rights;
 pub mod sessions;
 pub mod status;

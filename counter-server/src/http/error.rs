@@ -384,6 +384,12 @@ impl From<Refusal> for ApiError {
                 "تعذّر قراءة التوقيع؛ امسحه ووقّع مرة أخرى",
                 "the signature could not be read; clear it and sign again",
             ),
+            R::UnknownReferenceDocument => (
+                StatusCode::NOT_FOUND,
+                "unknown_document",
+                "لا يوجد مرجع بهذا الرقم",
+                "no reference document has this id",
+            ),
             R::VisitNotFinished => (
                 StatusCode::CONFLICT,
                 "visit_not_finished",
@@ -517,6 +523,7 @@ mod tests {
             (R::NoConfirmationRequest, 404, "no_confirmation_request"),
             (R::SignatureEmpty, 422, "signature_empty"),
             (R::SignatureMalformed, 422, "signature_malformed"),
+            (R::UnknownReferenceDocument, 404, "unknown_document"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -15,10 +15,32 @@ use crate::config::Config;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 
-/// Scripts, styles, fonts, audio and connections only from this server; nothing inline.
-pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-font-src 'self'; media-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; \
-form-action 'self'; frame-ancestors 'none'";
+/// The policy, with who may frame the reply. Scripts, styles, fonts, audio, connections and
+/// frames only from this server; nothing inline. (`frame-src 'self'`: the console shows a
+/// reference document in a frame; only that route lets itself be framed, `FramedByConsole`.)
+macro_rules! csp {
+    ($ancestors:literal) => {
+        concat!(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+font-src 'self'; media-src 'self'; connect-src 'self'; manifest-src 'self'; frame-src 'self'; \
+base-uri 'none'; form-action 'self'; frame-ancestors ",
+            $ancestors
+        )
+    };
+}
+
+/// Every reply: no page may frame it.
+pub const CSP: &str = csp!("'none'");
+
+/// A reply marked `FramedByConsole`: only this server's own pages may frame it.
+pub const CSP_FRAMED_BY_CONSOLE: &str = csp!("'self'");
+
+/// Marks a reply (an extension) that the console shows inside a frame of its own page without
+/// leaving the visit: a reference document (policy section 5), the one route that sets it. The
+/// guard then allows framing by this origin (`frame-ancestors 'self'`, `X-Frame-Options:
+/// SAMEORIGIN`) instead of none.
+#[derive(Clone, Copy, Debug)]
+pub struct FramedByConsole;
 
 /// The id of one request, written to audit rows and echoed as `X-Request-Id`.
 #[derive(Clone, Debug)]
@@ -98,20 +120,26 @@ pub fn private(mut res: Response) -> Response {
 }
 
 fn with_headers(mut res: Response, request_id: Option<&str>) -> Response {
+    let framed_by_console = res.extensions().get::<FramedByConsole>().is_some();
     let h = res.headers_mut();
     // Replies are not cached unless their route says so (static assets do): a reply may carry a
     // token (login, pairing) or personal data.
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
+    let (csp, frames) = if framed_by_console {
+        (CSP_FRAMED_BY_CONSOLE, "SAMEORIGIN")
+    } else {
+        (CSP, "DENY")
+    };
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(csp),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static(frames));
     h.entry(header::REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("no-referrer"));
     h.insert(

@@ -109,3 +109,8 @@ pub struct RequestFormPage {
 /// A visit's rights export as a page (`GET /api/v1/visitors/{id}/printable`): `api` returns it and
 /// `web::rights_page` draws it (its `IntoResponse`), since HTML is made only in `web`.
 pub struct PrintableExport(pub serde_json::Value);
+
+/// A reference document to show in the console's frame (`GET /api/v1/reference/{id}`): `api`
+/// returns it and `web::reference_page` draws it (an HTML page around the sanitised content, or
+/// the PDF as it is).
+pub struct ReferenceDocument(pub crate::store::reference::ReferenceContent);

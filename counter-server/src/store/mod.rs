@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod provision;
 pub mod ratings;
 pub mod reads;
+pub mod reference;
 pub mod retention;
 pub mod rights;
 pub mod visits;
@@ -85,6 +86,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0013_applicant_confirmation",
         include_str!("../../../migrations/0013_applicant_confirmation.sql"),
+    ),
+    (
+        "0014_reference_documents",
+        include_str!("../../../migrations/0014_reference_documents.sql"),
     ),
 ];
 

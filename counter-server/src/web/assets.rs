@@ -45,6 +45,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
     ("status.css", "text/css; charset=utf-8", web!("status.css")),
     (
+        "reference.css",
+        "text/css; charset=utf-8",
+        web!("reference.css"),
+    ),
+    (
         "metrics.css",
         "text/css; charset=utf-8",
         web!("metrics.css"),

@@ -3,8 +3,8 @@
 //! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
 //! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
-//! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`) and the
-//!   support request form (`request_form`): drawn
+//! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`), the
+//!   support request form (`request_form`) and a reference document's page (`reference_page`): drawn
 //!   on the server with maud templates, the only HTML the server makes.
 //!
 //! The pages call the same `/api/v1` JSON API as every other client; only the way they
@@ -17,6 +17,7 @@ pub mod assets;
 pub mod metrics_page;
 pub mod pages;
 pub mod request_form;
+pub mod reference_page;
 pub mod rights_page;
 
 use axum::Router;

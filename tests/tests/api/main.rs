@@ -20,6 +20,7 @@ mod model;
 mod priority_raise;
 mod protection;
 mod ratings;
+mod reference;
 mod rollover;
 mod route_matrix;
 mod schema_conformance;

@@ -277,6 +277,19 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Some(json!({ "channel": "phone", "informed_on": "2026-12-03" })),
             desk_workers.clone(),
         ),
+        // Reference documents (policy section 5): every staff role, no device, not the public.
+        (
+            Method::GET,
+            "/api/v1/reference?q=%D9%84%D8%A7%D8%A6%D8%AD%D8%A9".into(),
+            None,
+            staff.clone(),
+        ),
+        (
+            Method::GET,
+            "/api/v1/reference/1".into(),
+            None,
+            staff.clone(),
+        ),
         (Method::GET, "/api/v1/alerts".into(), None, vec![Supervisor]),
         (
             Method::POST,

@@ -9,6 +9,7 @@ mod console;
 mod console_steps;
 mod display;
 mod metrics;
+mod reference;
 mod rights;
 mod status;
 mod visit;
