@@ -10,10 +10,12 @@
 //! - `needs`: which needs give the `priority` class.
 //! - `committee`: the research committee's work on a registered request (6.5): reference,
 //!   decision, telling the applicant, reminders.
+//! - `hours`: opening hours: when tickets are issued (weekdays, holidays, the evening cut-off).
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
 pub mod committee;
+pub mod hours;
 pub mod lines;
 pub mod model;
 pub mod needs;
