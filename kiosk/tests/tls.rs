@@ -45,7 +45,10 @@ fn the_kiosk_trusts_the_branch_ca_from_its_config() {
     let mut api = HttpApi::with_trust(&cfg.server, &server.kiosk_token, timeout, trust.as_ref());
     let services = api.services().expect("services over TLS");
     assert!(!services.services.is_empty());
-    assert!(services.hours.open, "the test branch is open around the clock");
+    assert!(
+        services.hours.open,
+        "the test branch is open around the clock"
+    );
     api.health().expect("health over TLS");
 
     // The public web roots alone do not know the branch CA.

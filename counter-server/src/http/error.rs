@@ -14,6 +14,7 @@ use crate::http::views::local_time;
 use crate::input::FieldError;
 use crate::store::engine::EngineError;
 use crate::store::{StorageFault, StoreError};
+use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -24,8 +25,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Sent as `Retry-After` on 429 and 503 (1 second when `None`).
     pub retry_after_seconds: Option<u64>,
-    /// With `branch_closed`: the next opening (Riyadh local time), in the body.
-    pub opens_at: Option<String>,
+    /// With `branch_closed`: the next opening, in the body in Riyadh local time.
+    pub opens_at: Option<DateTime<Utc>>,
 }
 
 impl ApiError {
@@ -277,8 +278,8 @@ impl From<Refusal> for ApiError {
         let (status, code, ar, en) = match r {
             // 409: the branch's state, not the caller's rights; not worth retrying before then.
             R::BranchClosed { opens_at } => {
-                let opens_at = opens_at.map(local_time);
-                let message = awn_core::opening::closed_message(opens_at.as_deref());
+                let local = opens_at.map(local_time);
+                let message = awn_core::opening::closed_message(local.as_deref());
                 return Self {
                     opens_at,
                     ..Self::new(
@@ -459,7 +460,7 @@ impl IntoResponse for ApiError {
             code: self.code.to_string(),
             message: Bi::new(self.ar, self.en),
             field: self.field,
-            opens_at: self.opens_at,
+            opens_at: self.opens_at.map(local_time),
         };
         let mut res = (self.status, Json(body)).into_response();
         // Read-only storage needs someone to act: no retry hint.
@@ -515,12 +516,13 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_closed_branch_says_when_it_opens_in_both_languages() {
+    #[tokio::test]
+    async fn a_closed_branch_says_when_it_opens_in_both_languages() {
         use chrono::TimeZone;
+        use http_body_util::BodyExt;
         let opens_at = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 5, 0, 0).single();
         let e = ApiError::from(CommandError::from(Refusal::BranchClosed { opens_at }));
-        assert_eq!(e.opens_at.as_deref(), Some("2026-12-06T08:00:00+03:00"));
+        assert_eq!(e.opens_at, opens_at);
         assert!(
             e.en.starts_with("Closed now: we open on Sunday 6 December at 08:00"),
             "{}",
@@ -533,6 +535,10 @@ mod tests {
         );
         let res = e.into_response();
         assert!(res.headers().get(header::RETRY_AFTER).is_none());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body.code, "branch_closed");
+        assert_eq!(body.opens_at.as_deref(), Some("2026-12-06T08:00:00+03:00"));
     }
 
     #[test]
