@@ -7,6 +7,7 @@
 //!   (`check_*`, giving `Check`) for the kiosk and a strict form (`strict::*`) for the server,
 //!   built on the same rules.
 //! - `label`: ticket labels (`A-017`), formatted by the server and parsed from what a visitor types.
+//! - `opening`: "closed now, we open on …" in both languages (kiosk screen, server refusal).
 //! - `rating`: scores, reasons (with their wording) and limits of a visit rating.
 //! - `wire`: the serde structs of every request and reply the kiosk uses.
 //!
@@ -17,6 +18,7 @@
 pub mod bilingual;
 pub mod intake;
 pub mod label;
+pub mod opening;
 pub mod rating;
 pub mod text;
 pub mod wire;

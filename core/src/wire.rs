@@ -45,10 +45,37 @@ pub struct Service {
     pub estimated_wait_minutes: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Services {
     pub services: Vec<Service>,
+    /// Whether the kiosk may issue tickets now (within the opening hours, before the evening
+    /// cut-off). A server that does not say is open.
+    #[serde(default = "open_by_default")]
+    pub open: bool,
+    /// The next opening, Riyadh local time (`2026-12-06T08:00:00+03:00`): while closed, and while
+    /// open the one after today's cut-off. Absent when none is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
+    /// Seconds until `open` changes (the cut-off, or the next opening): the kiosk asks again then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes_in_seconds: Option<u64>,
+}
+
+fn open_by_default() -> bool {
+    true
+}
+
+impl Default for Services {
+    /// No services, open (as a server that says nothing about its hours).
+    fn default() -> Self {
+        Self {
+            services: Vec::new(),
+            open: true,
+            opens_at: None,
+            changes_in_seconds: None,
+        }
+    }
 }
 
 // --- `GET /api/v1/intake-notice` ---
@@ -316,6 +343,9 @@ pub struct ErrorBody {
     pub message: Bi,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `branch_closed`: the next opening, Riyadh local time (as `Services::opens_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
 }
 
 #[cfg(test)]
@@ -378,6 +408,7 @@ mod tests {
             code: "x".into(),
             message: Bi::new("أ", "a"),
             field: None,
+            opens_at: None,
         };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::domain::hours::{DAY_MINUTES, DayHours, OpeningHours};
 use crate::domain::{DeskKind, QueuePolicy};
 
 /// The demo configuration, compiled in.
@@ -115,11 +116,134 @@ pub struct Branch {
     pub public_base_url: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+/// When the kiosk issues tickets (`domain::hours`), in Riyadh time: each weekday
+/// `"HH:MM-HH:MM"` or `"closed"` (a day left out is closed), `holidays` (`"YYYY-MM-DD"`), and
+/// `cutoff_minutes` before closing when issuing stops. The older `open`/`close` pair still reads
+/// as the same hours every day of the week.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Hours {
-    pub open: String,
-    pub close: String,
+    pub sunday: Option<String>,
+    pub monday: Option<String>,
+    pub tuesday: Option<String>,
+    pub wednesday: Option<String>,
+    pub thursday: Option<String>,
+    pub friday: Option<String>,
+    pub saturday: Option<String>,
+    pub open: Option<String>,
+    pub close: Option<String>,
+    #[serde(default = "default_cutoff_minutes")]
+    pub cutoff_minutes: u32,
+    #[serde(default)]
+    pub holidays: Vec<String>,
+}
+
+fn default_cutoff_minutes() -> u32 {
+    30
+}
+
+impl Hours {
+    /// Open every day around the clock, with no cut-off (the tests' branch: they run at any hour).
+    pub fn always_open() -> Self {
+        let all_day = Some("00:00-24:00".to_string());
+        Self {
+            sunday: all_day.clone(),
+            monday: all_day.clone(),
+            tuesday: all_day.clone(),
+            wednesday: all_day.clone(),
+            thursday: all_day.clone(),
+            friday: all_day.clone(),
+            saturday: all_day,
+            cutoff_minutes: 0,
+            ..Self::default()
+        }
+    }
+
+    /// The rule these keys describe; the error names the key at fault.
+    pub fn opening_hours(&self) -> Result<OpeningHours, String> {
+        let days = [
+            ("sunday", &self.sunday),
+            ("monday", &self.monday),
+            ("tuesday", &self.tuesday),
+            ("wednesday", &self.wednesday),
+            ("thursday", &self.thursday),
+            ("friday", &self.friday),
+            ("saturday", &self.saturday),
+        ];
+        let mut week = [None; 7];
+        match (&self.open, &self.close) {
+            (None, None) => {
+                for (i, (name, value)) in days.iter().enumerate() {
+                    week[i] = match value {
+                        None => None,
+                        Some(v) if v == "closed" => None,
+                        Some(v) => Some(day_hours(v).map_err(|e| format!("hours.{name}: {e}"))?),
+                    };
+                }
+            }
+            (Some(open), Some(close)) => {
+                if let Some((name, _)) = days.iter().find(|(_, v)| v.is_some()) {
+                    return Err(format!(
+                        "hours.{name}: give either per-day hours or the older open/close pair, not both"
+                    ));
+                }
+                let h = day_hours(&format!("{open}-{close}"))
+                    .map_err(|e| format!("hours.open/close: {e}"))?;
+                week = [Some(h); 7];
+            }
+            _ => return Err("hours.open and hours.close go together".into()),
+        }
+        let shortest = week.iter().flatten().map(|d| d.close - d.open).min();
+        if self.cutoff_minutes > 0 && shortest.is_some_and(|m| u32::from(m) <= self.cutoff_minutes)
+        {
+            return Err(format!(
+                "hours.cutoff_minutes: {} leaves no time to issue tickets on a day of {} minutes",
+                self.cutoff_minutes,
+                shortest.unwrap_or(0)
+            ));
+        }
+        let cutoff_minutes = u16::try_from(self.cutoff_minutes)
+            .ok()
+            .filter(|m| *m < DAY_MINUTES)
+            .ok_or("hours.cutoff_minutes: less than a day (1440)")?;
+        let holidays = self
+            .holidays
+            .iter()
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| format!("hours.holidays: {d:?} is not a date YYYY-MM-DD"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(OpeningHours {
+            week,
+            holidays,
+            cutoff_minutes,
+        })
+    }
+}
+
+/// `"HH:MM-HH:MM"`, opening before closing; closing may be `24:00`.
+fn day_hours(text: &str) -> Result<DayHours, String> {
+    let bad = || format!("{text:?}: write \"HH:MM-HH:MM\" (e.g. \"08:00-16:00\") or \"closed\"");
+    let (open, close) = text.split_once('-').ok_or_else(bad)?;
+    // Exactly "HH:MM", up to 24:00.
+    let minutes = |t: &str| -> Option<u16> {
+        let (h, m) = t.trim().split_once(':')?;
+        let digits = |x: &str| x.len() == 2 && x.bytes().all(|b| b.is_ascii_digit());
+        if !digits(h) || !digits(m) {
+            return None;
+        }
+        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        (m < 60 && h * 60 + m <= DAY_MINUTES).then_some(h * 60 + m)
+    };
+    let (open, close) = (
+        minutes(open).ok_or_else(bad)?,
+        minutes(close).ok_or_else(bad)?,
+    );
+    if open >= close {
+        return Err(format!("{text:?}: opening must come before closing"));
+    }
+    Ok(DayHours { open, close })
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -285,6 +409,13 @@ impl Config {
         }
     }
 
+    /// The branch's opening hours (checked by `parse`).
+    pub fn opening_hours(&self) -> OpeningHours {
+        self.hours
+            .opening_hours()
+            .expect("the hours were checked when the configuration was read")
+    }
+
     pub fn retention_policy(&self) -> crate::store::retention::RetentionPolicy {
         crate::store::retention::RetentionPolicy {
             default_days: self.retention.default_days,
@@ -411,10 +542,7 @@ impl Config {
         {
             return Err("branch.public_base_url must start with http:// or https://".into());
         }
-        for (name, hhmm) in [("open", &self.hours.open), ("close", &self.hours.close)] {
-            chrono::NaiveTime::parse_from_str(hhmm, "%H:%M")
-                .map_err(|_| format!("hours.{name} must be HH:MM"))?;
-        }
+        self.hours.opening_hours()?;
         Ok(())
     }
 }
@@ -491,6 +619,99 @@ mod tests {
                 .unwrap_err()
                 .contains("document case_report needs name_ar and name_en")
         );
+    }
+
+    /// The demo's `[hours]` section replaced by `section`.
+    fn with_hours(section: &str) -> Result<Config, String> {
+        let start = DEMO_TOML.find("[hours]").unwrap();
+        let end = start + DEMO_TOML[start..].find("\n[queue]").unwrap();
+        Config::parse(&format!(
+            "{}[hours]\n{section}\n{}",
+            &DEMO_TOML[..start],
+            &DEMO_TOML[end..]
+        ))
+    }
+
+    #[test]
+    fn the_demo_opens_sunday_to_thursday_with_a_cutoff() {
+        let h = Config::demo().opening_hours();
+        let eight_to_four = Some(DayHours {
+            open: 8 * 60,
+            close: 16 * 60,
+        });
+        assert_eq!(h.week[..5], [eight_to_four; 5]);
+        assert_eq!(h.week[5..], [None, None], "Friday and Saturday");
+        assert_eq!(h.cutoff_minutes, 30);
+        assert!(
+            h.holidays
+                .contains(&chrono::NaiveDate::from_ymd_opt(2027, 9, 23).unwrap())
+        );
+    }
+
+    #[test]
+    fn the_older_open_close_pair_means_every_day() {
+        let h = with_hours("open = \"09:00\"\nclose = \"13:00\"")
+            .unwrap()
+            .opening_hours();
+        let nine_to_one = DayHours {
+            open: 9 * 60,
+            close: 13 * 60,
+        };
+        assert_eq!(h.week, [Some(nine_to_one); 7]);
+        assert_eq!(h.cutoff_minutes, 30, "the default cut-off");
+        assert!(h.holidays.is_empty());
+    }
+
+    #[test]
+    fn bad_hours_are_refused_naming_the_key() {
+        let table = [
+            (
+                "sunday = \"8:00-16:00\"",
+                "hours.sunday: \"8:00-16:00\": write \"HH:MM-HH:MM\"",
+            ),
+            ("monday = \"08:00\"", "hours.monday"),
+            (
+                "tuesday = \"16:00-08:00\"",
+                "hours.tuesday: \"16:00-08:00\": opening must come before closing",
+            ),
+            ("friday = \"08:00-24:01\"", "hours.friday"),
+            ("saturday = \"08:60-09:00\"", "hours.saturday"),
+            (
+                "sunday = \"08:00-09:00\"\ncutoff_minutes = 60",
+                "hours.cutoff_minutes: 60 leaves no time",
+            ),
+            (
+                "sunday = \"00:00-24:00\"\ncutoff_minutes = 1440",
+                "hours.cutoff_minutes",
+            ),
+            (
+                "holidays = [\"2026-02-30\"]",
+                "hours.holidays: \"2026-02-30\" is not a date",
+            ),
+            ("open = \"08:00\"", "hours.open and hours.close go together"),
+            ("open = \"08:00\"\nclose = \"07:00\"", "hours.open/close"),
+            (
+                "open = \"08:00\"\nclose = \"16:00\"\nsunday = \"closed\"",
+                "hours.sunday: give either",
+            ),
+            ("sundy = \"08:00-16:00\"", "sundy"),
+        ];
+        for (section, message) in table {
+            let e = with_hours(section).unwrap_err();
+            assert!(e.contains(message), "{section}: {e}");
+        }
+        let h = with_hours("thursday = \"08:00-24:00\"\nfriday = \"closed\"\ncutoff_minutes = 0")
+            .unwrap()
+            .opening_hours();
+        assert_eq!(
+            h.week[4],
+            Some(DayHours {
+                open: 480,
+                close: 1440
+            })
+        );
+        assert_eq!(h.week[5], None);
+        assert_eq!(h.week[0], None, "a day left out is closed");
     }
 
     #[test]

@@ -41,15 +41,57 @@ fn json<T: DeserializeOwned>(body: &str) -> Result<T, String> {
     serde_json::from_str(body).map_err(|e| e.to_string())
 }
 
+/// Whether the branch issues tickets now, as `GET /api/v1/services` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hours {
+    pub open: bool,
+    /// The next opening, Riyadh local time (`2026-12-06T08:00:00+03:00`), if the server knows one.
+    pub opens_at: Option<String>,
+    /// How long until `open` changes (the evening cut-off, or the opening).
+    pub changes_in: Option<std::time::Duration>,
+}
+
+impl Default for Hours {
+    /// Open: a server that says nothing about its hours issues tickets.
+    fn default() -> Self {
+        Hours {
+            open: true,
+            opens_at: None,
+            changes_in: None,
+        }
+    }
+}
+
+/// `GET /api/v1/services`: the services on offer and the branch's hours.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceList {
+    pub services: Vec<Service>,
+    pub hours: Hours,
+}
+
+/// The longest wait the kiosk takes from the server before it asks again about the hours.
+const MAX_CHANGE_IN_SECONDS: u64 = 7 * 24 * 3600;
+
 /// `GET /api/v1/services`. Entries that do not read as a service, or lack a code or a name, are
-/// skipped.
-pub fn parse_services(body: &str) -> Result<Vec<Service>, String> {
+/// skipped; hours that do not read are "open" (the server refuses a ticket anyway when closed).
+pub fn parse_services(body: &str) -> Result<ServiceList, String> {
     let v: Value = json(body)?;
     let list = v
         .get("services")
         .and_then(Value::as_array)
         .ok_or("no services array")?;
-    Ok(list
+    let hours = Hours {
+        open: v.get("open").and_then(Value::as_bool).unwrap_or(true),
+        opens_at: v
+            .get("opens_at")
+            .and_then(Value::as_str)
+            .map(|s| clip(s, 40)),
+        changes_in: v
+            .get("changes_in_seconds")
+            .and_then(Value::as_u64)
+            .map(|s| std::time::Duration::from_secs(s.min(MAX_CHANGE_IN_SECONDS))),
+    };
+    let services = list
         .iter()
         .filter_map(|s| {
             let s: Service = serde_json::from_value(s.clone()).ok()?;
@@ -64,7 +106,8 @@ pub fn parse_services(body: &str) -> Result<Vec<Service>, String> {
             })
         })
         .take(12)
-        .collect())
+        .collect();
+    Ok(ServiceList { services, hours })
 }
 
 /// `GET /api/v1/intake-notice`.
@@ -128,11 +171,28 @@ mod tests {
             {"code":"x","name":"not an object"},
             {"code":"follow_up","name":{"en":"Follow-up"},"waiting":-4,"estimated_wait_minutes":"soon"}
         ]}"#;
-        let s = parse_services(body).unwrap();
+        let ServiceList { services: s, hours } = parse_services(body).unwrap();
+        assert_eq!(
+            hours,
+            Hours::default(),
+            "a server that says nothing is open"
+        );
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].waiting, 3);
         assert_eq!(s[1].name.get(crate::text::Lang::Ar), "Follow-up");
         assert_eq!(s[1].waiting, 0);
+        let closed = parse_services(
+            r#"{"services":[],"open":false,"opens_at":"2026-12-06T08:00:00+03:00","changes_in_seconds":99999999}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            closed.hours,
+            Hours {
+                open: false,
+                opens_at: Some("2026-12-06T08:00:00+03:00".into()),
+                changes_in: Some(std::time::Duration::from_secs(MAX_CHANGE_IN_SECONDS)),
+            }
+        );
         assert!(parse_services("[1,2]").is_err());
         assert!(parse_services("not json").is_err());
     }

@@ -70,6 +70,8 @@ pub struct Labels {
     /// The server cannot save anything (disk full, read-only): no retry, staff take over.
     pub fault_see_reception: &'static str,
     pub offline: &'static str,
+    /// Under "closed now, we open on …" (`awn_core::opening`) on the welcome screen.
+    pub closed_sub: &'static str,
     pub no_services: &'static str,
     pub keyboard_switch_to_en: &'static str,
     pub keyboard_switch_to_ar: &'static str,
@@ -133,6 +135,7 @@ pub static AR: Labels = Labels {
     fault_text: "يرجى التوجه إلى الاستقبال. نحاول مرة أخرى تلقائيًا.",
     fault_see_reception: "يرجى التوجه إلى الاستقبال، وسيخدمك أحد الموظفين.",
     offline: "الخدمة غير متاحة مؤقتًا. يرجى التوجه إلى الاستقبال.",
+    closed_sub: "لا تُصدر أرقام خارج ساعات العمل. نسعد بخدمتك عند عودتك.",
     no_services: "تعذّر تحميل الخدمات. يرجى التوجه إلى الاستقبال.",
     keyboard_switch_to_en: "ABC",
     keyboard_switch_to_ar: "عربي",
@@ -196,6 +199,7 @@ pub static EN: Labels = Labels {
     fault_text: "Please see reception. We are trying again automatically.",
     fault_see_reception: "Please see reception; a staff member will help you.",
     offline: "The service is unavailable for a moment. Please see reception.",
+    closed_sub: "No numbers are given outside opening hours. We look forward to seeing you then.",
     no_services: "The services could not be loaded. Please see reception.",
     keyboard_switch_to_en: "ABC",
     keyboard_switch_to_ar: "عربي",

@@ -44,7 +44,11 @@ fn the_kiosk_trusts_the_branch_ca_from_its_config() {
     let timeout = Duration::from_secs(5);
     let mut api = HttpApi::with_trust(&cfg.server, &server.kiosk_token, timeout, trust.as_ref());
     let services = api.services().expect("services over TLS");
-    assert!(!services.is_empty());
+    assert!(!services.services.is_empty());
+    assert!(
+        services.hours.open,
+        "the test branch is open around the clock"
+    );
     api.health().expect("health over TLS");
 
     // The public web roots alone do not know the branch CA.

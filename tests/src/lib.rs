@@ -345,6 +345,48 @@ pub fn key() -> String {
     counter_server::auth::tokens::random_token(18)
 }
 
+/// `toml` (a branch configuration) with its `[hours]` section replaced: open every day, all day,
+/// no cut-off. Tests run at any hour (CI at 03:00 Riyadh time); `TestServer` does the same to the
+/// demo's hours, this is for tests that start the real binary with a file.
+pub fn open_around_the_clock(toml: &str) -> String {
+    let start = toml.find("[hours]").expect("an [hours] section");
+    let end = toml[start..]
+        .find("\n[")
+        .map_or(toml.len(), |n| start + n + 1);
+    let days = [
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+    ];
+    let hours: String = days
+        .iter()
+        .map(|d| format!("{d} = \"00:00-24:00\"\n"))
+        .collect();
+    format!(
+        "{}[hours]\n{hours}cutoff_minutes = 0\n\n{}",
+        &toml[..start],
+        &toml[end..]
+    )
+}
+
+/// Writes the demo branch, open around the clock and reached at `public_base_url`, into `dir`
+/// for `counter-server serve --config`.
+pub fn always_open_config(dir: &Path, public_base_url: &str) -> std::path::PathBuf {
+    let demo = counter_server::config::Config::demo();
+    let toml = open_around_the_clock(counter_server::config::DEMO_TOML).replacen(
+        &format!("public_base_url = {:?}", demo.branch.public_base_url),
+        &format!("public_base_url = {public_base_url:?}"),
+        1,
+    );
+    let path = dir.join("always-open.toml");
+    std::fs::write(&path, toml).expect("write the test configuration");
+    path
+}
+
 /// A configuration with `desks` beneficiary-relations desks serving every service.
 pub fn config_with_desks(desks: u32) -> counter_server::config::Config {
     let mut toml = counter_server::config::DEMO_TOML

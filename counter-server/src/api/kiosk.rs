@@ -24,7 +24,9 @@ use crate::input::intake;
     get,
     path = "/api/v1/services",
     tag = "kiosk",
-    summary = "Services with public names, hints, waiting counts (kiosk, staff)",
+    summary = "Services with public names, hints, waiting counts (kiosk, staff), and whether \
+               tickets are issued now: open, the next opening (opens_at, Riyadh time) and the \
+               seconds until that changes (the evening cut-off or the opening)",
     responses((status = 200, body = Services))
 )]
 pub async fn services(
@@ -35,11 +37,11 @@ pub async fn services(
         caller.require(Permission::ReadQueue)?;
     }
     let config = s.config.clone();
-    let services = s
+    let (services, opening, opens_at, now) = s
         .engine
         .read(move |ctx| {
             let waiting = ctx.queue.waiting_by_service(ctx.now);
-            config
+            let services = config
                 .services
                 .iter()
                 .map(|c| {
@@ -53,10 +55,19 @@ pub async fn services(
                         estimated_wait_minutes: ctx.queue.estimated_wait_minutes(&c.code, n),
                     }
                 })
-                .collect()
+                .collect();
+            let opening = ctx.hours.at(ctx.now);
+            (services, opening, ctx.hours.opens_next(ctx.now), ctx.now)
         })
         .await?;
-    Ok(Json(Services { services }))
+    Ok(Json(Services {
+        services,
+        open: opening.issues_tickets(),
+        opens_at: opens_at.map(local_time),
+        changes_in_seconds: opening
+            .changes_at()
+            .map(|at| (at - now).num_seconds().max(0) as u64),
+    }))
 }
 
 /// `GET /api/v1/intake-notice`: the consent notice the kiosk shows before asking for details.
@@ -121,7 +132,12 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         content = TicketRequest,
         example = json!({"service": "inquiry", "priority": "normal", "gender_preference": "female"})
     ),
-    responses((status = 201, body = IssuedTicket))
+    responses(
+        (status = 201, body = IssuedTicket),
+        (status = 409, description = "branch_closed: outside the opening hours or after the \
+                                      evening cut-off, with opens_at (the next opening, Riyadh \
+                                      time); idempotency_key_reused", body = awn_core::wire::ErrorBody)
+    )
 )]
 pub async fn issue(
     State(s): State<AppState>,

@@ -271,7 +271,19 @@ pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf));
     let db_for_server = db.clone();
+    // Said at start, so nobody trying the demo at night wonders why the kiosk gives no number.
+    let hours = Config::demo().opening_hours();
     let announce = move |addr: SocketAddr| {
+        let opening = hours.at(chrono::Utc::now());
+        let tickets = if opening.issues_tickets() {
+            "issued now (the demo opens Sunday to Thursday, 08:00-16:00 Riyadh time)".to_string()
+        } else {
+            let when = opening.opens_at().map(crate::http::views::local_time);
+            format!(
+                "{} ([hours] in counter-server/config/demo.toml; other hours: serve --config)",
+                awn_core::opening::closed_message(when.as_deref()).en
+            )
+        };
         println!(
             "\nAwn demo branch is running (database: {}; demo mode, not encrypted)\n",
             db_display(&token_file)
@@ -284,6 +296,7 @@ pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
         println!("  API:            http://{addr}/api/v1/health");
         println!("  API reference:  http://{addr}/api/v1/openapi.json");
         println!("  kiosk token:    {}", token_file.display());
+        println!("  tickets:        {tickets}");
         println!("  staff accounts (passwords are new at every start):");
         for (u, p) in &passwords {
             println!("    {u:<12} {p}");

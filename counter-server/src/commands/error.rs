@@ -2,6 +2,8 @@
 //! queue (`Refusal`), or the engine and storage (`EngineError`). No statuses here: `http::error`
 //! gives each its status, code and message.
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::QueueError;
 use crate::input::FieldError;
 use crate::store::StorageFault;
@@ -63,6 +65,9 @@ pub enum Refusal {
     SignatureMalformed,
     /// No reference document has this id.
     UnknownReferenceDocument,
+    /// A new ticket outside the opening hours or after the evening cut-off; tickets are issued
+    /// again from `opens_at` (`None`: no opening configured).
+    BranchClosed { opens_at: Option<DateTime<Utc>> },
 }
 
 /// Every way a command fails.

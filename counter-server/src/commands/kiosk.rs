@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{CommandError, Refusal};
 use crate::auth::tokens;
+use crate::domain::hours::OpeningHours;
 use crate::domain::*;
 use crate::input::intake::Intake;
 use crate::store::engine::{Alert, Engine, WriteCtx};
@@ -47,6 +48,7 @@ pub async fn issue_ticket(
                 }
                 return replay(ctx, prev);
             }
+            refuse_when_closed(ctx.hours, ctx.now)?;
             let change = ctx.queue.plan_issue(&cmd.request, ctx.now)?;
             let ticket = change.issued[0].clone();
             let label = ctx.queue.label_of(&ticket);
@@ -117,6 +119,19 @@ pub async fn issue_ticket(
             })
         })
         .await
+}
+
+/// New tickets only within the opening hours and before the evening cut-off. (A retry of a ticket
+/// already issued is answered whatever the hour; staff work the queue after closing.)
+pub(crate) fn refuse_when_closed(hours: &OpeningHours, now: DateTime<Utc>) -> Result<(), Refusal> {
+    let opening = hours.at(now);
+    if opening.issues_tickets() {
+        Ok(())
+    } else {
+        Err(Refusal::BranchClosed {
+            opens_at: opening.opens_at(),
+        })
+    }
 }
 
 /// The reply an earlier request with the same key got, rebuilt from what was stored then.

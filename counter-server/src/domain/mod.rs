@@ -11,11 +11,13 @@
 //! - `committee`: the research committee's work on a registered request (6.5): reference,
 //!   decision, telling the applicant, reminders.
 //! - `confirmation`: what the applicant confirms and signs (6.4), its fingerprint, the signature.
+//! - `hours`: opening hours: when tickets are issued (weekdays, holidays, the evening cut-off).
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
 pub mod committee;
 pub mod confirmation;
+pub mod hours;
 pub mod lines;
 pub mod model;
 pub mod needs;

@@ -10,9 +10,11 @@ use axum::response::{IntoResponse, Response};
 use crate::commands::sessions::LoginError;
 use crate::commands::{CommandError, Refusal};
 use crate::domain::QueueError;
+use crate::http::views::local_time;
 use crate::input::FieldError;
 use crate::store::engine::EngineError;
 use crate::store::{StorageFault, StoreError};
+use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -23,6 +25,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Sent as `Retry-After` on 429 and 503 (1 second when `None`).
     pub retry_after_seconds: Option<u64>,
+    /// With `branch_closed`: the next opening, in the body in Riyadh local time.
+    pub opens_at: Option<DateTime<Utc>>,
 }
 
 impl ApiError {
@@ -39,6 +43,7 @@ impl ApiError {
             en: en.into(),
             field: None,
             retry_after_seconds: None,
+            opens_at: None,
         }
     }
 
@@ -139,6 +144,7 @@ impl From<FieldError> for ApiError {
             en: e.message.en,
             field: Some(e.field),
             retry_after_seconds: None,
+            opens_at: None,
         }
     }
 }
@@ -270,6 +276,23 @@ impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
         use Refusal as R;
         let (status, code, ar, en) = match r {
+            // 409: the branch's state, not the caller's rights; not worth retrying before then.
+            R::BranchClosed { opens_at } => {
+                let local = opens_at.map(local_time);
+                let message = awn_core::opening::closed_message(local.as_deref());
+                return Self {
+                    opens_at,
+                    ..Self::new(
+                        StatusCode::CONFLICT,
+                        "branch_closed",
+                        format!("{}. لا تُصدر أرقام خارج ساعات العمل", message.ar),
+                        format!(
+                            "{}. No tickets are issued outside opening hours.",
+                            message.en
+                        ),
+                    )
+                };
+            }
             R::IdempotencyKeyReused => (
                 StatusCode::CONFLICT,
                 "idempotency_key_reused",
@@ -473,6 +496,7 @@ impl IntoResponse for ApiError {
             code: self.code.to_string(),
             message: Bi::new(self.ar, self.en),
             field: self.field,
+            opens_at: self.opens_at.map(local_time),
         };
         let mut res = (self.status, Json(body)).into_response();
         // Read-only storage needs someone to act: no retry hint.
@@ -524,6 +548,7 @@ mod tests {
             (R::SignatureEmpty, 422, "signature_empty"),
             (R::SignatureMalformed, 422, "signature_malformed"),
             (R::UnknownReferenceDocument, 404, "unknown_document"),
+            (R::BranchClosed { opens_at: None }, 409, "branch_closed"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));
@@ -531,6 +556,31 @@ mod tests {
             assert!(!e.ar.is_empty() && !e.en.is_empty(), "{refusal:?}");
             assert_eq!(e.field, None);
         }
+    }
+
+    #[tokio::test]
+    async fn a_closed_branch_says_when_it_opens_in_both_languages() {
+        use chrono::TimeZone;
+        use http_body_util::BodyExt;
+        let opens_at = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 5, 0, 0).single();
+        let e = ApiError::from(CommandError::from(Refusal::BranchClosed { opens_at }));
+        assert_eq!(e.opens_at, opens_at);
+        assert!(
+            e.en.starts_with("Closed now: we open on Sunday 6 December at 08:00"),
+            "{}",
+            e.en
+        );
+        assert!(
+            e.ar.starts_with("مغلق الآن، نفتح يوم الأحد 6 ديسمبر الساعة 08:00"),
+            "{}",
+            e.ar
+        );
+        let res = e.into_response();
+        assert!(res.headers().get(header::RETRY_AFTER).is_none());
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body.code, "branch_closed");
+        assert_eq!(body.opens_at.as_deref(), Some("2026-12-06T08:00:00+03:00"));
     }
 
     #[test]

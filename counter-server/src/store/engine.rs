@@ -25,6 +25,7 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::hours::OpeningHours;
 use crate::domain::numbering::service_day;
 use crate::domain::{Queue, QueueError, QueueEvent};
 use crate::event_log::EventLog;
@@ -78,6 +79,8 @@ pub struct WriteCtx<'a> {
     pub tx: &'a Transaction<'a>,
     pub queue: &'a mut Queue,
     pub config: &'a Config,
+    /// When tickets are issued (see `Worker::hours`).
+    pub hours: &'a OpeningHours,
     pub now: DateTime<Utc>,
     events: &'a mut Vec<Published>,
     truncate_wal: &'a mut bool,
@@ -113,6 +116,7 @@ pub struct ReadCtx<'a> {
     pub queue: &'a Queue,
     pub conn: &'a Connection,
     pub config: &'a Config,
+    pub hours: &'a OpeningHours,
     pub now: DateTime<Utc>,
 }
 
@@ -193,6 +197,7 @@ impl Engine {
             wal_pressure,
             conn,
             queue,
+            hours: config.opening_hours(),
             config,
             clock,
             receiver,
@@ -279,6 +284,9 @@ struct Worker {
     conn: Connection,
     queue: Queue,
     config: Arc<Config>,
+    /// The branch's opening hours: the one source every job reads them from (the configuration
+    /// today; the database once hours are edited in the browser).
+    hours: OpeningHours,
     clock: Arc<dyn Clock>,
     receiver: mpsc::Receiver<Msg>,
     events: Arc<EventLog>,
@@ -317,6 +325,7 @@ impl Worker {
                 queue: &self.queue,
                 conn: &self.conn,
                 config: &self.config,
+                hours: &self.hours,
                 now: self.clock.now(),
             };
             for r in reads {
@@ -355,6 +364,7 @@ impl Worker {
                     tx: &tx,
                     queue: &mut self.queue,
                     config: &self.config,
+                    hours: &self.hours,
                     now,
                     events: &mut published,
                     truncate_wal: &mut truncate_wal,

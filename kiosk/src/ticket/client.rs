@@ -10,7 +10,7 @@
 //! them (4xx). A plain thread is enough: every call is blocking and bounded by the timeout, so
 //! no async runtime is needed.
 
-use crate::api::{self, Notice, Service, Ticket, TicketRequest};
+use crate::api::{self, Notice, ServiceList, Ticket, TicketRequest};
 use crate::http::{ClientError, Http};
 use crate::shell::Waker;
 use awn_core::wire::{PrintReport, PrinterTrouble};
@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 
 /// One blocking call per method. Implementations must bound each call (the HTTP one: 2 s).
 pub trait TicketApi: Send + 'static {
-    fn services(&mut self) -> Result<Vec<Service>, ClientError>;
+    /// The services and whether the branch issues tickets now.
+    fn services(&mut self) -> Result<ServiceList, ClientError>;
     fn notice(&mut self) -> Result<Notice, ClientError>;
     fn issue(
         &mut self,
@@ -65,7 +66,7 @@ impl From<Http> for HttpApi {
 }
 
 impl TicketApi for HttpApi {
-    fn services(&mut self) -> Result<Vec<Service>, ClientError> {
+    fn services(&mut self) -> Result<ServiceList, ClientError> {
         api::parse_services(&self.0.get("/api/v1/services")?).map_err(ClientError::BadData)
     }
     fn notice(&mut self) -> Result<Notice, ClientError> {
@@ -122,7 +123,7 @@ pub enum Command {
 /// What the worker reports back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClientEvent {
-    Services(Result<Vec<Service>, ClientError>),
+    Services(Result<ServiceList, ClientError>),
     Notice(Result<Notice, ClientError>),
     Issued {
         key: String,

@@ -1,9 +1,10 @@
 //! An in-memory server for tests and screenshots: fixed services, a switch to simulate an outage,
-//! idempotent issuing (same key → same ticket), and a log of requests. Compiled only for the
+//! the branch's hours (set by the test; closed refuses tickets with `branch_closed`, as the
+//! server), idempotent issuing (same key → same ticket), and a log of requests. Compiled only for the
 //! kiosk's own tests (`fake-client` feature, turned on by its dev-dependency on itself), never
 //! into the program.
 
-use crate::api::{ApiError, Bi, Notice, Service, Ticket, TicketRequest};
+use crate::api::{ApiError, Bi, Hours, Notice, Service, ServiceList, Ticket, TicketRequest};
 use crate::http::ClientError;
 use crate::ticket::client::TicketApi;
 use awn_core::wire::PrinterTrouble;
@@ -14,6 +15,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Default)]
 pub struct FakeState {
     pub down: Arc<AtomicBool>,
+    /// What `services` says about the hours; while closed, `issue` refuses.
+    pub hours: Arc<Mutex<Hours>>,
     pub issued: Arc<Mutex<Vec<(String, TicketRequest)>>>,
     /// `(ticket id, printed)` in the order the server took them.
     pub print_reports: Arc<Mutex<Vec<(i64, bool)>>>,
@@ -102,8 +105,12 @@ pub fn sample_notice() -> Notice {
 }
 
 impl TicketApi for FakeApi {
-    fn services(&mut self) -> Result<Vec<Service>, ClientError> {
-        self.up().map(|_| sample_services())
+    fn services(&mut self) -> Result<ServiceList, ClientError> {
+        self.up()?;
+        Ok(ServiceList {
+            services: sample_services(),
+            hours: self.state.hours.lock().unwrap().clone(),
+        })
     }
     fn notice(&mut self) -> Result<Notice, ClientError> {
         self.up().map(|_| sample_notice())
@@ -117,6 +124,15 @@ impl TicketApi for FakeApi {
             .push((key.to_string(), request.clone()));
         if let Some(t) = self.by_key.get(key) {
             return Ok(t.clone());
+        }
+        let hours = self.state.hours.lock().unwrap().clone();
+        if !hours.open {
+            return Err(ClientError::Refused(ApiError {
+                status: 409,
+                code: "branch_closed".into(),
+                message: Some(awn_core::opening::closed_message(hours.opens_at.as_deref())),
+                field: None,
+            }));
         }
         let prefix = sample_services()
             .iter()

@@ -23,9 +23,14 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The demo branch, open around the clock (the test runs at any hour), next to the database.
 fn spawn(db: &std::path::Path, port: u16) -> Child {
+    let dir = db.parent().expect("the database's folder");
+    let config = e2e::always_open_config(dir, &format!("http://127.0.0.1:{port}"));
     Command::new(env!("CARGO_BIN_EXE_test-counter-server"))
-        .args(["serve", "--db"])
+        .args(["serve", "--config"])
+        .arg(config)
+        .arg("--db")
         .arg(db)
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .env("RUST_LOG", "warn")

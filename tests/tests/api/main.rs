@@ -12,6 +12,7 @@ mod crash;
 mod erasure;
 mod event_replay;
 mod flows;
+mod hours;
 mod idempotency;
 mod kiosk_needs;
 mod lines;

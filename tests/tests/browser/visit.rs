@@ -39,8 +39,13 @@ impl Served {
             .append(true)
             .open(log)
             .expect("log file");
+        // The demo branch open around the clock: the test runs at any hour.
+        let base = format!("http://127.0.0.1:{port}");
+        let config = e2e::always_open_config(db.parent().expect("the database's folder"), &base);
         let child = Command::new(BIN)
-            .args(["serve", "--db"])
+            .args(["serve", "--config"])
+            .arg(config)
+            .arg("--db")
             .arg(db)
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "debug")
@@ -51,7 +56,7 @@ impl Served {
             .expect("start the server");
         Self {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             port,
             db: db.to_path_buf(),
             log: log.to_path_buf(),

@@ -3,7 +3,10 @@
 //! are returned as `Effect`s for the view to carry out. Unit-tested without any UI (`tests.rs`).
 //! The language, the idle timer and the debounce are the shell's `Session`.
 //!
-//! Screens: welcome → services → notice → (details → needs → review →) ticket.
+//! Screens: welcome → services → notice → (details → needs → review →) ticket. Outside the
+//! branch's hours the welcome screen says "closed, we open at …" and offers no number; the
+//! server's `changes_in_seconds` is counted down on the tick, so the kiosk opens and closes by
+//! itself on time (and asks the server again then).
 //! - `draft`: what the visitor enters on the details and needs screens;
 //! - `submit`: the ticket request, its idempotency key and the server's answers;
 //! - `print`: the paper ticket and "print again".
@@ -30,7 +33,7 @@ pub use draft::{Draft, Field, Gender, NeedToggle};
 pub use print::PrintState;
 pub use submit::Submission;
 
-use crate::api::{Notice, Service, Ticket, TicketRequest};
+use crate::api::{Hours, Notice, Service, Ticket, TicketRequest};
 use crate::shell::{FlowConfig, Session, ShellFlow};
 use crate::text::Lang;
 use std::time::{Duration, Instant};
@@ -67,6 +70,10 @@ pub struct Flow {
     pub screen: Screen,
     pub services: Vec<Service>,
     pub services_failed: bool,
+    /// Whether the branch issues tickets, as the server last said (and the tick since).
+    pub hours: Hours,
+    /// When `hours.open` changes, counted from when the server said so.
+    hours_change_at: Option<Instant>,
     pub notice: Option<Notice>,
     pub online: bool,
     pub draft: Draft,
@@ -106,6 +113,8 @@ impl Flow {
             screen: Screen::Welcome,
             services: Vec::new(),
             services_failed: false,
+            hours: Hours::default(),
+            hours_change_at: None,
             notice: None,
             online: true,
             draft: Draft::default(),
@@ -140,7 +149,7 @@ impl Flow {
 
     pub fn take_number(&mut self, now: Instant) {
         self.touch(now);
-        if self.screen != Screen::Welcome || !self.settled(now) {
+        if self.screen != Screen::Welcome || !self.settled(now) || !self.hours.open {
             return;
         }
         if self.services.is_empty() {
@@ -168,6 +177,26 @@ impl Flow {
         }
         self.draft.with_details = false;
         self.submit(now);
+    }
+
+    /// The server's word on the hours, given at `now`.
+    pub(super) fn set_hours(&mut self, hours: Hours, now: Instant) {
+        self.hours_change_at = hours.changes_in.map(|d| now + d);
+        self.hours = hours;
+    }
+
+    /// At the cut-off the kiosk closes, at the opening it opens, without waiting for the server;
+    /// then asks it (for the next change, and in case the clocks differ). A visitor in the
+    /// middle of a flow carries on: the server has the last word on their ticket.
+    fn hours_tick(&mut self, now: Instant) {
+        if self.hours_change_at.is_some_and(|at| at <= now) {
+            self.hours_change_at = None;
+            self.hours.open = !self.hours.open;
+            if self.hours.open {
+                self.hours.opens_at = None;
+            }
+            self.effects.push(Effect::RefreshServices);
+        }
     }
 
     pub fn give_details(&mut self, now: Instant) {
@@ -235,8 +264,10 @@ impl ShellFlow for Flow {
         self.screen = Screen::Welcome;
     }
 
-    /// Timers: idle prompt, wipe after the prompt or after the ticket. Welcome never prompts.
+    /// Timers: opening and closing on time, idle prompt, wipe after the prompt or after the
+    /// ticket. Welcome never prompts.
     fn tick(&mut self, now: Instant) {
+        self.hours_tick(now);
         let wipe = match self.screen {
             Screen::Welcome => false,
             Screen::Ticket => now.saturating_duration_since(self.wipe_from) >= self.wipe_after,

@@ -118,8 +118,9 @@ impl Flow {
     pub fn on_client(&mut self, ev: ClientEvent, now: Instant) {
         match ev {
             ClientEvent::Services(Ok(list)) => {
-                self.services = list;
+                self.services = list.services;
                 self.services_failed = false;
+                self.set_hours(list.hours, now);
             }
             ClientEvent::Services(Err(_)) => self.services_failed = self.services.is_empty(),
             ClientEvent::Notice(Ok(n)) => self.notice = Some(n),
@@ -146,6 +147,12 @@ impl Flow {
             ClientEvent::Failed { key, error } => {
                 if self.idempotency_key() != Some(key.as_str()) || !self.pending() {
                     return;
+                }
+                if matches!(&error, ClientError::Refused(e) if e.code == "branch_closed") {
+                    // Closed since the last word on the hours: the refusal says when it opens,
+                    // and the welcome screen will too.
+                    self.hours.open = false;
+                    self.effects.push(Effect::RefreshServices);
                 }
                 self.submission = if error.retryable() {
                     match self.submission {

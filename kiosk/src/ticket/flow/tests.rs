@@ -1,5 +1,5 @@
 use super::*;
-use crate::api::{Bi, Need, Priority};
+use crate::api::{Bi, Hours, Need, Priority};
 use crate::http::ClientError;
 use crate::ticket::client::ClientEvent;
 use crate::ticket::fake::{sample_notice, sample_services};
@@ -17,9 +17,73 @@ fn flow() -> (Flow, Instant) {
             format!("key-{n:016}")
         }),
     );
-    f.on_client(ClientEvent::Services(Ok(sample_services())), now);
+    f.on_client(ClientEvent::Services(Ok(services(Hours::default()))), now);
     f.on_client(ClientEvent::Notice(Ok(sample_notice())), now);
     (f, now)
+}
+
+fn services(hours: Hours) -> crate::api::ServiceList {
+    crate::api::ServiceList {
+        services: sample_services(),
+        hours,
+    }
+}
+
+#[test]
+fn closed_offers_no_number_and_the_tick_opens_and_closes_on_time() {
+    let (mut f, now) = flow();
+    let closed = Hours {
+        open: false,
+        opens_at: Some("2026-12-06T08:00:00+03:00".into()),
+        changes_in: Some(Duration::from_secs(60)),
+    };
+    f.on_client(ClientEvent::Services(Ok(services(closed))), now);
+    f.take_number(now + 2 * S);
+    assert_eq!(f.screen, Screen::Welcome, "no number while closed");
+    f.tick(now + 59 * S);
+    assert!(!f.hours.open);
+    assert!(f.take_effects().is_empty());
+    f.tick(now + 60 * S);
+    assert!(f.hours.open, "opens by itself at the opening");
+    assert_eq!(f.take_effects(), [Effect::RefreshServices]);
+    f.tick(now + 3600 * S);
+    assert!(f.hours.open && f.take_effects().is_empty(), "once");
+    f.take_number(now + 61 * S);
+    assert_eq!(f.screen, Screen::Services);
+
+    let open_until = Hours {
+        open: true,
+        opens_at: Some("2026-12-07T08:00:00+03:00".into()),
+        changes_in: Some(Duration::from_secs(30)),
+    };
+    let later = now + 100 * S;
+    f.on_client(ClientEvent::Services(Ok(services(open_until))), later);
+    f.tick(later + 30 * S);
+    assert!(!f.hours.open, "closes by itself at the cut-off");
+    assert_eq!(
+        f.hours.opens_at.as_deref(),
+        Some("2026-12-07T08:00:00+03:00"),
+        "and already knows when it opens"
+    );
+}
+
+#[test]
+fn a_refusal_at_the_cutoff_is_shown_and_closes_the_kiosk() {
+    let (mut f, now) = flow();
+    f.take_number(now + 2 * S);
+    f.choose_service(0, now + 4 * S);
+    f.skip_details(now + 6 * S);
+    let key = submit_key(&mut f);
+    let error = ClientError::Refused(crate::api::ApiError {
+        status: 409,
+        code: "branch_closed".into(),
+        message: Some(Bi::new("مغلق الآن", "Closed now")),
+        field: None,
+    });
+    f.on_client(ClientEvent::Failed { key, error }, now + 7 * S);
+    assert!(f.fault_visible(now + 7 * S), "the refusal is on screen");
+    assert!(!f.hours.open);
+    assert_eq!(f.take_effects(), [Effect::RefreshServices]);
 }
 
 const S: Duration = Duration::from_secs(1);

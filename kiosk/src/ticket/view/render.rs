@@ -30,6 +30,7 @@ impl App {
         } else {
             text::labels(lang).offline.into()
         });
+        closed(&api, &flow, lang);
         services(&api, &flow, lang);
         notice(&api, &flow, lang);
         details(&api, &flow, lang);
@@ -105,6 +106,21 @@ fn screen(s: Screen) -> ui::Screen {
         Screen::Review => ui::Screen::Review,
         Screen::Ticket => ui::Screen::Ticket,
     }
+}
+
+/// "Closed now, we open on …" in both languages, while the branch issues no tickets.
+fn closed(api: &Api<'_>, flow: &Flow, lang: Lang) {
+    let (message, sub) = if flow.hours.open {
+        (awn_core::Bi::default(), "")
+    } else {
+        (
+            awn_core::opening::closed_message(flow.hours.opens_at.as_deref()),
+            text::labels(lang).closed_sub,
+        )
+    };
+    api.set_closed_message(message.get(lang).into());
+    api.set_closed_message_other(message.get(lang.other()).into());
+    api.set_closed_sub(sub.into());
 }
 
 fn services(api: &Api<'_>, flow: &Flow, lang: Lang) {
