@@ -78,6 +78,9 @@ pub struct TlsConfig {
 pub struct RetentionConfig {
     pub default_days: u32,
     pub services: std::collections::BTreeMap<String, u32>,
+    /// Days a registered request's personal data is kept after the applicant was told of the
+    /// committee's final answer (kept all the while it is open).
+    pub request_days: u32,
 }
 
 impl Default for RetentionConfig {
@@ -85,6 +88,7 @@ impl Default for RetentionConfig {
         Self {
             default_days: crate::store::retention::DEFAULT_RETENTION_DAYS,
             services: Default::default(),
+            request_days: crate::store::retention::DEFAULT_REQUEST_RETENTION_DAYS,
         }
     }
 }
@@ -420,6 +424,7 @@ impl Config {
         crate::store::retention::RetentionPolicy {
             default_days: self.retention.default_days,
             by_service: self.retention.services.clone(),
+            request_days: self.retention.request_days,
         }
     }
 
@@ -518,7 +523,10 @@ impl Config {
                 "retention.services names unknown service {unknown}"
             ));
         }
-        if self.retention.default_days == 0 || self.retention.services.values().any(|d| *d == 0) {
+        if self.retention.default_days == 0
+            || self.retention.request_days == 0
+            || self.retention.services.values().any(|d| *d == 0)
+        {
             return Err("retention days must be at least 1".into());
         }
         if let Some(b) = &self.backup

@@ -117,9 +117,29 @@ pub fn is_open(facts: RequestFacts) -> bool {
     !matches!(facts.decision, Some(d) if d.is_final()) || !facts.informed
 }
 
+/// The day a request closed: the applicant was told of the committee's final answer. `None` while
+/// it is open (no answer, "more information needed", or not yet told); its personal data is kept
+/// until then and for the request's own retention period afterwards.
+pub fn closed_on(decision: Option<Decision>, informed_on: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (decision, informed_on) {
+        (Some(d), Some(on)) if d.is_final() => Some(on),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_closes_when_the_applicant_is_told_of_a_final_answer() {
+        let told = Some(day(20));
+        assert_eq!(closed_on(None, None), None);
+        assert_eq!(closed_on(Some(Decision::MoreInformation), told), None);
+        assert_eq!(closed_on(Some(Decision::Accepted), None), None);
+        assert_eq!(closed_on(Some(Decision::Accepted), told), told);
+        assert_eq!(closed_on(Some(Decision::Rejected), told), told);
+    }
     use crate::domain::visit::earliest_committee_answer;
 
     fn day(d: u32) -> NaiveDate {

@@ -8,28 +8,46 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{Context, StoreError, time_str};
+use crate::domain::committee;
 
-/// How long personal data is kept after a visit closes, per service (its purpose).
+/// How long personal data is kept after a visit closes, per service (its purpose), and after a
+/// support request registered in the visit closes (the request's own purpose, policy 6.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetentionPolicy {
     pub default_days: u32,
     pub by_service: BTreeMap<String, u32>,
+    pub request_days: u32,
 }
 
 /// The documented default: 180 days after the visit closed.
 pub const DEFAULT_RETENTION_DAYS: u32 = 180;
+/// The documented default for a registered request: two years after the applicant was told of
+/// the committee's final answer (the paper file's reference must still find the data).
+pub const DEFAULT_REQUEST_RETENTION_DAYS: u32 = 730;
 
 impl Default for RetentionPolicy {
     fn default() -> Self {
         Self {
             default_days: DEFAULT_RETENTION_DAYS,
             by_service: BTreeMap::new(),
+            request_days: DEFAULT_REQUEST_RETENTION_DAYS,
         }
     }
+}
+
+/// A visit's support request, as far as retention goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// No request was registered in the visit.
+    None,
+    /// Registered and not yet closed (`domain::committee::closed_on`).
+    Open,
+    /// Closed on this day.
+    Closed(NaiveDate),
 }
 
 impl RetentionPolicy {
@@ -38,6 +56,27 @@ impl RetentionPolicy {
             .get(service)
             .copied()
             .unwrap_or(self.default_days)
+    }
+
+    /// Whether a visit closed at `closed_at` is past its time at `now`: its service's period, and
+    /// for a registered request also the request's own, which does not start while it is open.
+    pub fn expired(
+        &self,
+        service: &str,
+        closed_at: DateTime<Utc>,
+        request: Request,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let visit_expired = closed_at < now - Duration::days(i64::from(self.days_for(service)));
+        let request_expired = match request {
+            Request::None => true,
+            Request::Open => false,
+            Request::Closed(on) => {
+                on.and_time(NaiveTime::MIN).and_utc()
+                    < now - Duration::days(i64::from(self.request_days))
+            }
+        };
+        visit_expired && request_expired
     }
 }
 
@@ -86,9 +125,16 @@ pub fn purge(
             .ctx("purge candidates")?;
         rows.collect::<Result<_, _>>().ctx("purge candidate")?
     };
+    let requests: BTreeMap<i64, Request> = super::committee::requests(&tx)?
+        .into_iter()
+        .map(|r| {
+            let closed = committee::closed_on(r.decision.map(|d| d.1), r.informed.map(|i| i.1));
+            (r.ticket, closed.map_or(Request::Open, Request::Closed))
+        })
+        .collect();
     for (id, service, closed_at, held) in candidates {
-        let cutoff = now - Duration::days(i64::from(policy.days_for(&service)));
-        if super::parse_time(&closed_at) >= cutoff {
+        let request = requests.get(&id).copied().unwrap_or(Request::None);
+        if !policy.expired(&service, super::parse_time(&closed_at), request, now) {
             continue;
         }
         if held {
@@ -177,4 +223,37 @@ pub fn place_hold(
     )
     .ctx("place hold")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_time(NaiveTime::MIN)
+            .and_utc()
+            + Duration::days(i64::from(day))
+    }
+
+    #[test]
+    fn a_registered_request_keeps_its_visit_until_its_own_period_ends() {
+        let policy = RetentionPolicy {
+            default_days: 30,
+            by_service: BTreeMap::new(),
+            request_days: 100,
+        };
+        let closed = at(0);
+        let expired = |request, now| policy.expired("any", closed, request, at(now));
+        assert!(!expired(Request::None, 30));
+        assert!(expired(Request::None, 31));
+        // Open: kept however long it takes, and the request's period starts when it closes.
+        assert!(!expired(Request::Open, 1000));
+        let told = at(40).date_naive();
+        assert!(!expired(Request::Closed(told), 140));
+        assert!(expired(Request::Closed(told), 141));
+        // A request closed at once never shortens the visit's own period.
+        assert!(!expired(Request::Closed(closed.date_naive()), 30));
+    }
 }

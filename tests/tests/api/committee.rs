@@ -263,3 +263,86 @@ async fn a_request_is_reminded_decided_told_and_found_by_its_reference() {
         "the ticket found, then a search that found none"
     );
 }
+
+/// Policy 6.5 and the retention rule: a registered request's personal data follows the request's
+/// own period, not the ticket's. It outlives the visit's 180 days while the committee has not
+/// answered, and is destroyed `request_days` after the applicant was told of the final answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registered_requests_data_is_kept_while_open_and_for_its_own_period_after() {
+    use counter_server::clock::Clock;
+    use counter_server::store::{open, retention};
+
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 1, 10, 7, 0, 0).unwrap(),
+    ));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("huda", Role::Researcher, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let amal = api.login_at_desk("amal", 1).await;
+    let reference = registered_request(&api, &server, &amal, Some("1234567897")).await;
+    let policy = retention::RetentionPolicy {
+        request_days: 400,
+        ..retention::RetentionPolicy::default()
+    };
+    let purge = |days: i64| {
+        clock.advance(Duration::days(days));
+        let mut conn = open(&server.db, false).unwrap();
+        retention::purge(&mut conn, &policy, clock.now())
+            .unwrap()
+            .visits
+    };
+    let still_found = || async {
+        let amal = api.login("amal").await;
+        let r = api
+            .post(
+                "/api/v1/requests/search",
+                &amal,
+                Some(&json!({ "national_id": "1234567897" })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json["requests"].as_array().unwrap().len() == 1
+    };
+
+    assert_eq!(
+        purge(200),
+        0,
+        "past the visit's 180 days, the request is open"
+    );
+    assert!(still_found().await);
+    let huda = api.login("huda").await;
+    let decided = api
+        .post(
+            &format!("/api/v1/requests/{reference}/decision"),
+            &huda,
+            Some(&json!({ "decision": "rejected", "decided_on": "2026-07-20" })),
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
+    assert_eq!(
+        purge(1),
+        0,
+        "decided but the applicant not yet told: still open"
+    );
+    let huda = api.login("huda").await;
+    let told = api
+        .post(
+            &format!("/api/v1/requests/{reference}/informed"),
+            &huda,
+            Some(&json!({ "channel": "letter", "informed_on": "2026-07-29" })),
+        )
+        .await;
+    assert_eq!(told.status, StatusCode::OK, "{}", told.text);
+    // Told on 29 July 2026: kept 400 days from that day, to 2 September 2027; now 1 September.
+    assert_eq!(purge(398), 0, "inside the request's own period");
+    assert!(still_found().await);
+    assert_eq!(purge(2), 1, "the request's period is over");
+    assert!(
+        !still_found().await,
+        "the national ID is gone with the intake"
+    );
+}

@@ -181,8 +181,8 @@ async fn the_officer_reads_the_branchs_documents_beside_the_visit() {
     b.screenshot(shots, "console-reference-ar.png").await;
     accessible(&b, "the console with a reference document open").await;
     // The visit is still usable while reading: a checklist tick is saved.
-    b.click("#check-data_confirmed").await;
-    b.wait_text("#done-data_confirmed", "amal").await;
+    b.click("#check-committee_told").await;
+    b.wait_text("#done-committee_told", "amal").await;
 
     // The keyboard: Escape goes back to the results (focus on the document read), then closes
     // the panel (focus on its button), and the page takes its whole width again.
