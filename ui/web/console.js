@@ -171,6 +171,7 @@
     $("queue-lines").querySelector("tbody").textContent = "";
     ["action-error", "at-desks-error"].forEach((id) => showError(id, null));
     closeReference(true);
+    closeReopened();
     $("app").classList.add("hidden");
     $("logout-btn").classList.add("hidden");
     $("login-user").value = "";
@@ -824,9 +825,44 @@
     $("found-request").classList.add("hidden");
     $("request-list").textContent = "";
     state.requests = null;
+    closeReopened();
     showError("requests-error", null);
     if (follows()) loadRequests();
   }
+  // The finished visit of a request, opened again by whoever registered it (or a supervisor):
+  // read only, to follow the committee's answer and print the form. The server audits the read.
+  async function openReopened(q) {
+    closeReopened();
+    const r = await api("GET", "/api/v1/tickets/" + q.ticket + "/visit", undefined, true);
+    showError("requests-error", r);
+    if (!r.ok) return;
+    const v = r.json;
+    state.reopened = q.ticket;
+    $("reopened-label").textContent = v.ticket.label;
+    $("reopened-reference").textContent = q.reference;
+    $("reopened-name").textContent = (v.intake && v.intake.name) || "—";
+    $("reopened-nid").textContent = (v.intake && v.intake.national_id) || "—";
+    for (const c of v.checklist.items) {
+      const li = document.createElement("li");
+      li.textContent = awnLang.t(c.item) + " — " + awnLang.t("done_by") + " " + c.staff + " " + awnLang.t("at") + " \u2066" + c.done_at.replace("T", " ").slice(0, 16) + "\u2069";
+      $("reopened-checks").appendChild(li);
+    }
+    for (const d of v.documents.filter((d) => d.recorded)) {
+      const li = document.createElement("li");
+      li.textContent = d.name[awnLang.current] + " — " + awnLang.t(d.recorded.valid ? "doc_valid" : "doc_invalid");
+      $("reopened-documents").appendChild(li);
+    }
+    $("reopened").classList.remove("hidden");
+    $("reopened-close").focus();
+  }
+  function closeReopened() {
+    state.reopened = null;
+    for (const id of ["reopened-label", "reopened-reference", "reopened-name", "reopened-nid", "reopened-checks", "reopened-documents"]) $(id).textContent = "";
+    $("reopened").classList.add("hidden");
+  }
+  $("reopened-close").addEventListener("click", closeReopened);
+  $("reopened-form").addEventListener("click", () => { if (state.reopened) openForm(state.reopened, false); });
+  $("reopened-copy").addEventListener("click", () => { if (state.reopened) openForm(state.reopened, true); });
   async function loadRequests() {
     const r = await api("GET", "/api/v1/requests");
     showError("requests-error", r);
@@ -923,6 +959,16 @@
       if (q.decision) {
         row.append(select("channel-" + i, [["visit", "visit_channel"], ["phone", "phone"], ["letter", "letter"]], "channel"), dateField("informed-" + i, "informed_on"));
         row.appendChild(action("record-informed-" + i, () => ({ path: "/informed", body: { channel: $("channel-" + i).value, informed_on: $("informed-" + i).value } }), q));
+      }
+      if (q.may_open) {
+        const open = document.createElement("button");
+        open.type = "button";
+        open.id = "open-visit-" + i;
+        open.className = "secondary small";
+        open.textContent = awnLang.t("open_visit");
+        open.setAttribute("aria-label", awnLang.t("open_visit") + ": " + q.reference);
+        open.addEventListener("click", () => openReopened(q));
+        row.appendChild(open);
       }
       li.appendChild(row);
       ul.appendChild(li);

@@ -54,6 +54,10 @@ pub struct RequestDto {
     pub reminder: Option<&'static str>,
     /// Still to act on: not answered, or answered and the applicant not yet told.
     pub open: bool,
+    /// The visit's ticket, for `/tickets/{id}/visit` and the request form.
+    pub ticket: i64,
+    /// The caller may open the finished visit: they registered the request, or supervise.
+    pub may_open: bool,
 }
 
 fn dto(v: RequestView) -> RequestDto {
@@ -74,6 +78,8 @@ fn dto(v: RequestView) -> RequestDto {
         }),
         reminder: v.reminder.map(|m| m.as_str()),
         open: v.open,
+        ticket: r.ticket,
+        may_open: v.may_open,
     }
 }
 
@@ -118,9 +124,10 @@ fn day(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
 pub async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    request: RequestId,
 ) -> Result<Json<RequestsDto>, ApiError> {
-    caller.staff(Permission::FollowRequests)?;
-    let requests = cmd::open_requests(&s.engine).await?;
+    let who = asker(&caller, Permission::FollowRequests, request)?;
+    let requests = cmd::open_requests(&s.engine, who).await?;
     Ok(Json(RequestsDto {
         requests: requests.into_iter().map(dto).collect(),
     }))
@@ -139,10 +146,11 @@ pub async fn list(
 pub async fn find(
     State(s): State<AppState>,
     caller: Caller,
+    request: RequestId,
     Path(reference): Path<String>,
 ) -> Result<Json<RequestDto>, ApiError> {
-    caller.staff(Permission::WorkDesk)?;
-    Ok(Json(dto(cmd::find(&s.engine, reference).await?)))
+    let who = asker(&caller, Permission::WorkDesk, request)?;
+    Ok(Json(dto(cmd::find(&s.engine, who, reference).await?)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -224,8 +232,8 @@ pub async fn decide(
         ))
     })?;
     let on = day("decided_on", &body.value.decided_on)?;
-    cmd::decide(&s.engine, who, reference.clone(), decision, on).await?;
-    Ok(Json(dto(cmd::find(&s.engine, reference).await?)))
+    cmd::decide(&s.engine, who.clone(), reference.clone(), decision, on).await?;
+    Ok(Json(dto(cmd::find(&s.engine, who, reference).await?)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -266,6 +274,6 @@ pub async fn informed(
         ))
     })?;
     let on = day("informed_on", &body.value.informed_on)?;
-    cmd::informed(&s.engine, who, reference.clone(), channel, on).await?;
-    Ok(Json(dto(cmd::find(&s.engine, reference).await?)))
+    cmd::informed(&s.engine, who.clone(), reference.clone(), channel, on).await?;
+    Ok(Json(dto(cmd::find(&s.engine, who, reference).await?)))
 }

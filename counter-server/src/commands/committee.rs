@@ -8,6 +8,7 @@ use super::visit::Asker;
 use super::{CommandError, Refusal};
 use crate::domain::committee::{self, Channel, Decision, Reminder, RequestFacts};
 use crate::domain::numbering::service_day;
+use crate::domain::visit;
 use crate::input::FieldError;
 use crate::store::committee::{self as rows, RequestRow};
 use crate::store::engine::{Engine, WriteCtx};
@@ -19,6 +20,8 @@ pub struct RequestView {
     pub row: RequestRow,
     pub reminder: Option<Reminder>,
     pub open: bool,
+    /// The one asking may open its finished visit (`domain::visit::may_open_request_visit`).
+    pub may_open: bool,
 }
 
 fn facts(row: &RequestRow) -> RequestFacts {
@@ -30,24 +33,25 @@ fn facts(row: &RequestRow) -> RequestFacts {
     }
 }
 
-fn view(row: RequestRow, today: NaiveDate, overdue_days: u32) -> RequestView {
+fn view(row: RequestRow, who: &Asker, today: NaiveDate, overdue_days: u32) -> RequestView {
     let f = facts(&row);
     RequestView {
         reminder: committee::reminder(f, today, overdue_days),
         open: committee::is_open(f),
+        may_open: visit::may_open_request_visit(who.role, who.staff, row.registered_by),
         row,
     }
 }
 
 /// The registered requests still to act on, earliest answer first.
-pub async fn open_requests(engine: &Engine) -> Result<Vec<RequestView>, CommandError> {
+pub async fn open_requests(engine: &Engine, who: Asker) -> Result<Vec<RequestView>, CommandError> {
     engine
         .read(move |ctx| -> Result<Vec<RequestView>, CommandError> {
             let today = service_day(ctx.now);
             let overdue_days = ctx.config.committee.overdue_days;
             Ok(rows::requests(ctx.conn)?
                 .into_iter()
-                .map(|r| view(r, today, overdue_days))
+                .map(|r| view(r, &who, today, overdue_days))
                 .filter(|v| v.open)
                 .collect())
         })
@@ -55,13 +59,17 @@ pub async fn open_requests(engine: &Engine) -> Result<Vec<RequestView>, CommandE
 }
 
 /// One request by its reference.
-pub async fn find(engine: &Engine, reference: String) -> Result<RequestView, CommandError> {
+pub async fn find(
+    engine: &Engine,
+    who: Asker,
+    reference: String,
+) -> Result<RequestView, CommandError> {
     engine
         .read(move |ctx| -> Result<RequestView, CommandError> {
             let row =
                 rows::request_by_reference(ctx.conn, &reference)?.ok_or(Refusal::UnknownRequest)?;
             let overdue_days = ctx.config.committee.overdue_days;
-            Ok(view(row, service_day(ctx.now), overdue_days))
+            Ok(view(row, &who, service_day(ctx.now), overdue_days))
         })
         .await?
 }
@@ -95,7 +103,7 @@ pub async fn find_by_national_id(
             let overdue_days = ctx.config.committee.overdue_days;
             Ok(found
                 .into_iter()
-                .map(|r| view(r, today, overdue_days))
+                .map(|r| view(r, &who, today, overdue_days))
                 .collect())
         })
         .await

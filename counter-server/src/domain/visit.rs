@@ -168,7 +168,12 @@ pub fn at_viewers_desk(viewer: Viewer, ticket: &Ticket) -> bool {
 /// A visitor's details are visible on a desk only while that visitor is called to it or served
 /// there; supervisors may always see them. Everyone else sees labels only.
 pub fn may_view_visitor(viewer: Viewer, ticket: &Ticket) -> bool {
-    viewer.role == Role::Supervisor || at_viewers_desk(viewer, ticket)
+    sees_every_visit(viewer.role) || at_viewers_desk(viewer, ticket)
+}
+
+/// Supervisors may see every visit, live or finished.
+fn sees_every_visit(role: Role) -> bool {
+    role == Role::Supervisor
 }
 
 /// The staff member who registered a support request may open its visit again after it
@@ -176,6 +181,16 @@ pub fn may_view_visitor(viewer: Viewer, ticket: &Ticket) -> bool {
 /// request form for the paper file. Audited like any other view.
 pub fn may_reopen(viewer_staff: super::StaffId, registered_by: super::StaffId) -> bool {
     viewer_staff == registered_by
+}
+
+/// Whether the committee's list offers to open a request's finished visit: to whoever registered
+/// it, and to supervisors (who see every visit).
+pub fn may_open_request_visit(
+    role: Role,
+    viewer_staff: super::StaffId,
+    registered_by: super::StaffId,
+) -> bool {
+    sees_every_visit(role) || may_reopen(viewer_staff, registered_by)
 }
 
 /// Ticking the checklist is part of serving: only at the desk the visitor is at.

@@ -23,10 +23,12 @@ pub struct RequestRow {
     pub decision: Option<(i64, Decision, NaiveDate)>,
     /// How and when the applicant was told of the latest decision.
     pub informed: Option<(Channel, NaiveDate)>,
+    /// The staff member who registered it.
+    pub registered_by: StaffId,
 }
 
 const SELECT: &str = "SELECT f.id, f.reference, f.ticket_id, t.label, t.line, f.visit_date, f.earliest_answer_date,
-        d.id, d.decision, d.decided_on, i.channel, i.informed_on
+        d.id, d.decision, d.decided_on, i.channel, i.informed_on, f.opened_by
      FROM follow_ups f JOIN tickets t ON t.id = f.ticket_id
      LEFT JOIN committee_decisions d ON d.id = (SELECT max(id) FROM committee_decisions WHERE follow_up_id = f.id)
      LEFT JOIN applicant_informed i ON i.id = (SELECT max(id) FROM applicant_informed WHERE decision_id = d.id)";
@@ -61,6 +63,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
         earliest_answer: parse_day(&r.get::<_, String>(6)?),
         decision,
         informed,
+        registered_by: r.get(12)?,
     })
 }
 

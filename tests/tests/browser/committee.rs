@@ -53,7 +53,46 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
         .as_str()
         .unwrap()
         .to_string();
+    // A second visitor, referred to the researcher (policy 6.3), who registers the request herself.
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    let own = t.json["id"].as_i64().unwrap();
+    api.post("/api/v1/desks/1/call-next", &desk, None).await;
+    api.post(&format!("/api/v1/tickets/{own}/start"), &desk, None)
+        .await;
+    let referred = api
+        .post(
+            &format!("/api/v1/tickets/{own}/refer"),
+            &desk,
+            Some(&json!({ "reason": "the procedure is unclear" })),
+        )
+        .await;
+    assert_eq!(referred.status, StatusCode::OK, "{}", referred.text);
     api.post("/api/v1/auth/logout", &desk, None).await;
+    let research = api.login_at_desk("huda", 4).await;
+    let called = api.post("/api/v1/desks/4/call-next", &research, None).await;
+    assert_eq!(called.json["id"], own, "{}", called.text);
+    api.post(&format!("/api/v1/tickets/{own}/start"), &research, None)
+        .await;
+    api.complete_checklist(own, &research).await;
+    let done = api
+        .post(
+            &format!("/api/v1/tickets/{own}/finish"),
+            &research,
+            Some(&json!({ "outcome": "support_request_registered" })),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let own_reference = done.json["follow_up"]["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    api.post("/api/v1/auth/logout", &research, None).await;
 
     let b = Browser::start().await;
     b.size(1280, 1000).await;
@@ -61,6 +100,26 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
     login(&b, "huda").await;
     let item = format!("#request-list li[data-reference='{reference}']");
     b.wait_text(&item, "بانتظار قرار اللجنة").await;
+    // She opens again the finished visit of her own request, not her colleague's (policy 6.5).
+    let open_own = format!("#open-visit-{own_reference}");
+    b.wait(
+        &format!("!!document.querySelector('{open_own}') && !document.querySelector('#open-visit-{reference}')"),
+        "'open the visit' only on the researcher's own request",
+        SECS,
+    )
+    .await;
+    b.click(&open_own).await;
+    b.wait_text("#reopened-reference", &own_reference).await;
+    b.wait_text("#reopened-checks", "huda").await;
+    b.screenshot(shots, "console-reopened-ar.png").await;
+    accessible(&b, "a request's finished visit opened again").await;
+    b.click("#reopened-close").await;
+    b.wait(
+        "document.getElementById('reopened').classList.contains('hidden') && document.getElementById('reopened-checks').textContent === ''",
+        "the reopened visit is gone once closed",
+        SECS,
+    )
+    .await;
     b.js(
         "document.getElementById('decision-' + arguments[0]).value = 'accepted';",
         json!([reference]),
@@ -84,8 +143,8 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
     .await;
     b.click(&format!("#record-informed-{reference}")).await;
     b.wait(
-        "!document.getElementById('no-requests').classList.contains('hidden')",
-        "the request leaves the open list once the applicant was told",
+        &format!("!document.querySelector(\"{item}\") && !!document.querySelector('#open-visit-{own_reference}')"),
+        "the request leaves the open list once the applicant was told; the other stays",
         SECS,
     )
     .await;
