@@ -22,8 +22,8 @@
 
   // ----- talking to the server -----
   // `user` marks a request a person caused (a click, typing): it restarts the idle timer.
-  async function api(method, path, body, user) {
-    const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  async function api(method, path, body, user, extraHeaders) {
+    const headers = Object.assign(body === undefined ? {} : { "Content-Type": "application/json" }, extraHeaders);
     if (user) { headers["X-Awn-Activity"] = "user"; noteActivity(); }
     let res;
     try {
@@ -58,6 +58,8 @@
     e.dataset.code = (r.json && r.json.code) || "";
     e._reply = r;
   }
+  // For reception.js (reception issues a number): the same requests and refusals.
+  window.awnConsole = { api, showError };
   function rewordErrors() {
     document.querySelectorAll(".error").forEach((e) => { if (e._reply && e.textContent) e.textContent = words(e._reply); });
   }
@@ -162,6 +164,7 @@
     clearTimeout(idle.timer);
     clearTimeout(state.refreshTimer);
     // Nothing of the previous user's work stays on screen for the next one.
+    document.dispatchEvent(new CustomEvent("awn-signed-out"));
     setCurrent(null);
     forgetVisitor();
     hideOutcomes();
@@ -237,6 +240,7 @@
     $("alerts").classList.toggle("hidden", !state.me.supervisor);
     $("at-desks").classList.toggle("hidden", !state.me.supervisor);
     if (state.me.supervisor) await loadAlerts();
+    document.dispatchEvent(new CustomEvent("awn-signed-in", { detail: state.me }));
     startRequests();
     startReference();
     connect();

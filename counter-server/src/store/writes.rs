@@ -139,12 +139,18 @@ pub fn find_idempotent(
         "SELECT request_hash, ticket_id, status_token, people_ahead, estimated_wait FROM {table} WHERE {owner_column} = ?1 AND key = ?2"
     );
     tx.prepare_cached(&sql)
-    .ctx("prepare idempotency lookup")?
-    .query_row(params![owner, key], |r| {
-        Ok(StoredIssue { request_hash: r.get(0)?, ticket_id: r.get(1)?, status_token: r.get(2)?, people_ahead: r.get(3)?, estimated_wait: r.get(4)? })
-    })
-    .optional()
-    .ctx("idempotency lookup")
+        .ctx("prepare idempotency lookup")?
+        .query_row(params![owner, key], |r| {
+            Ok(StoredIssue {
+                request_hash: r.get(0)?,
+                ticket_id: r.get(1)?,
+                status_token: r.get(2)?,
+                people_ahead: r.get(3)?,
+                estimated_wait: r.get(4)?,
+            })
+        })
+        .optional()
+        .ctx("idempotency lookup")
 }
 
 pub fn save_idempotent(
@@ -161,9 +167,18 @@ pub fn save_idempotent(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
     );
     tx.prepare_cached(&sql)
-    .ctx("prepare save idempotency")?
-    .execute(params![owner, key, &request_hash[..], stored.ticket_id, stored.status_token, stored.people_ahead, stored.estimated_wait, time_str(now)])
-    .ctx("save idempotency")?;
+        .ctx("prepare save idempotency")?
+        .execute(params![
+            owner,
+            key,
+            &request_hash[..],
+            stored.ticket_id,
+            stored.status_token,
+            stored.people_ahead,
+            stored.estimated_wait,
+            time_str(now)
+        ])
+        .ctx("save idempotency")?;
     Ok(())
 }
 
@@ -171,7 +186,10 @@ pub fn save_idempotent(
 pub fn purge_idempotency(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let cutoff = time_str(now - chrono::Duration::days(2));
     let kiosk = conn
-        .execute("DELETE FROM idempotency_keys WHERE created_at < ?1", [&cutoff])
+        .execute(
+            "DELETE FROM idempotency_keys WHERE created_at < ?1",
+            [&cutoff],
+        )
         .ctx("purge idempotency")?;
     let reception = conn
         .execute(

@@ -16,8 +16,8 @@ pub mod applicant;
 pub mod assets;
 pub mod metrics_page;
 pub mod pages;
-pub mod request_form;
 pub mod reference_page;
+pub mod request_form;
 pub mod rights_page;
 
 use axum::Router;
