@@ -196,7 +196,7 @@ Object.assign(AWN_I18N.en, {
 });
 // Reception issues a number (reception.js).
 Object.assign(AWN_I18N.ar, {
-  rc_title: "إصدار رقم من الاستقبال", rc_priority: "يحتاج أولوية (كبير السن، إعاقة، حمل)",
+  rc_org: "جمعية عون لرعاية ضحايا الجريمة", rc_title: "إصدار رقم من الاستقبال", rc_priority: "يحتاج أولوية (كبير السن، إعاقة، حمل)",
   rc_unsafe: "لا يشعر بالأمان الآن", rc_details: "أخذ البيانات (بعد قراءة الإشعار)",
   rc_gender: "يفضّل موظفًا", rc_gender_any: "لا فرق", rc_gender_female: "موظفة", rc_gender_male: "موظف",
   rc_need_wheelchair: "كرسي متحرك", rc_need_hearing: "ضعف سمع", rc_need_companion: "معه مرافق",
@@ -206,7 +206,7 @@ Object.assign(AWN_I18N.ar, {
   err_consent_not_given: "اقرأ الإشعار على الزائر وضع علامة الموافقة الشفهية قبل أخذ بياناته.",
 });
 Object.assign(AWN_I18N.en, {
-  rc_title: "Issue a number at reception", rc_priority: "Needs priority (elderly, disability, pregnancy)",
+  rc_org: "Awn Association for the Care of Crime Victims", rc_title: "Issue a number at reception", rc_priority: "Needs priority (elderly, disability, pregnancy)",
   rc_unsafe: "Does not feel safe right now", rc_details: "Take details (after reading the notice)",
   rc_gender: "Prefers a staff member who is", rc_gender_any: "No preference", rc_gender_female: "Female", rc_gender_male: "Male",
   rc_need_wheelchair: "Wheelchair", rc_need_hearing: "Hard of hearing", rc_need_companion: "Has a companion",
