@@ -44,8 +44,9 @@
     const code = r.json && r.json.code;
     const key = "err_" + code;
     if (code && AWN_I18N.ar[key]) return awnLang.t(key);
-    // A field's rule (the kiosk's, from awn-core) explains itself in both languages.
-    if (r.json && r.json.field && r.json.message && r.json.message[awnLang.current]) return r.json.message[awnLang.current];
+    // A field's rule (the kiosk's, from awn-core) explains itself in both languages, and so does
+    // "closed now" (with the next opening), which reception meets when issuing a number.
+    if (r.json && (r.json.field || code === "branch_closed") && r.json.message && r.json.message[awnLang.current]) return r.json.message[awnLang.current];
     if (awnLang.current === "ar" && r.json && r.json.message && r.json.message.ar) return r.json.message.ar;
     return awnLang.t("err_generic");
   }

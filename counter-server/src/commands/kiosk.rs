@@ -1,4 +1,5 @@
-//! The kiosk's jobs: issuing a ticket (idempotent per key) and its print report.
+//! The kiosk's jobs: issuing a ticket (idempotent per key) and its print report. Reception issues
+//! through the same `issue_ticket` (`Issuer::Reception`): one rule set for both.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
