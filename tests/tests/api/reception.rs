@@ -309,3 +309,43 @@ async fn reception_issues_only_when_the_kiosk_would() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_status_token_kept_for_retries_is_deleted_after_two_days_as_the_kiosks() {
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let amal = api.login("amal").await;
+    let body = json!({ "service": "inquiry" });
+    let first = issue_at_reception(&api, &amal, &key(), &body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let kept = |table: &str| -> i64 {
+        db(&server)
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(kept("reception_idempotency_keys"), 1);
+    // Three days on, the first write of the new day runs the rollover and its purge.
+    clock.advance(chrono::Duration::days(3));
+    let amal = api.login("amal").await;
+    let later = issue_at_reception(&api, &amal, &key(), &body).await;
+    assert_eq!(later.status, StatusCode::CREATED, "{}", later.text);
+    assert_eq!(
+        kept("reception_idempotency_keys"),
+        1,
+        "only today's key is kept"
+    );
+    let token = first.json["ticket"]["status_token"].as_str().unwrap();
+    let left: i64 = db(&server)
+        .query_row(
+            "SELECT COUNT(*) FROM reception_idempotency_keys WHERE status_token = ?1",
+            [token],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}
