@@ -196,3 +196,24 @@ Object.assign(AWN_I18N.en, {
   ref_count: "{n} documents", ref_none: "No document matches this search.", ref_empty: "The branch has not added any document yet.",
   ref_pdf: "PDF file", ref_open_doc: "Open",
 });
+// Reception issues a number (reception.js).
+Object.assign(AWN_I18N.ar, {
+  rc_org: "جمعية عون لرعاية ضحايا الجريمة", rc_title: "إصدار رقم من الاستقبال", rc_priority: "يحتاج أولوية (كبير السن، إعاقة، حمل)",
+  rc_unsafe: "لا يشعر بالأمان الآن", rc_details: "أخذ البيانات (بعد قراءة الإشعار)",
+  rc_gender: "يفضّل موظفًا", rc_gender_any: "لا فرق", rc_gender_female: "موظفة", rc_gender_male: "موظف",
+  rc_need_wheelchair: "كرسي متحرك", rc_need_hearing: "ضعف سمع", rc_need_companion: "معه مرافق",
+  rc_need_elderly: "كبير السن", rc_need_pregnancy: "حامل", rc_need_disability: "إعاقة أخرى",
+  rc_issue: "إصدار الرقم", rc_issued: "الرقم", rc_qr_caption: "امسح الرمز لمتابعة دورك",
+  rc_link: "رابط متابعة الدور (للإملاء على المتصل):", rc_print: "طباعة التذكرة", rc_next: "الزائر التالي",
+  err_consent_not_given: "اقرأ الإشعار على الزائر وضع علامة الموافقة الشفهية قبل أخذ بياناته.",
+});
+Object.assign(AWN_I18N.en, {
+  rc_org: "Awn Association for the Care of Crime Victims", rc_title: "Issue a number at reception", rc_priority: "Needs priority (elderly, disability, pregnancy)",
+  rc_unsafe: "Does not feel safe right now", rc_details: "Take details (after reading the notice)",
+  rc_gender: "Prefers a staff member who is", rc_gender_any: "No preference", rc_gender_female: "Female", rc_gender_male: "Male",
+  rc_need_wheelchair: "Wheelchair", rc_need_hearing: "Hard of hearing", rc_need_companion: "Has a companion",
+  rc_need_elderly: "Elderly", rc_need_pregnancy: "Pregnant", rc_need_disability: "Another disability",
+  rc_issue: "Issue the number", rc_issued: "Number", rc_qr_caption: "Scan to follow your turn",
+  rc_link: "Status link (to dictate to a caller):", rc_print: "Print the ticket", rc_next: "Next visitor",
+  err_consent_not_given: "Read the notice to the visitor and tick the verbal consent before taking their details.",
+});

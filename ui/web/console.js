@@ -22,8 +22,8 @@
 
   // ----- talking to the server -----
   // `user` marks a request a person caused (a click, typing): it restarts the idle timer.
-  async function api(method, path, body, user) {
-    const headers = body === undefined ? {} : { "Content-Type": "application/json" };
+  async function api(method, path, body, user, extraHeaders) {
+    const headers = Object.assign(body === undefined ? {} : { "Content-Type": "application/json" }, extraHeaders);
     if (user) { headers["X-Awn-Activity"] = "user"; noteActivity(); }
     let res;
     try {
@@ -44,8 +44,9 @@
     const code = r.json && r.json.code;
     const key = "err_" + code;
     if (code && AWN_I18N.ar[key]) return awnLang.t(key);
-    // A field's rule (the kiosk's, from awn-core) explains itself in both languages.
-    if (r.json && r.json.field && r.json.message && r.json.message[awnLang.current]) return r.json.message[awnLang.current];
+    // A field's rule (the kiosk's, from awn-core) explains itself in both languages, and so does
+    // "closed now" (with the next opening), which reception meets when issuing a number.
+    if (r.json && (r.json.field || code === "branch_closed") && r.json.message && r.json.message[awnLang.current]) return r.json.message[awnLang.current];
     if (awnLang.current === "ar" && r.json && r.json.message && r.json.message.ar) return r.json.message.ar;
     return awnLang.t("err_generic");
   }
@@ -58,6 +59,8 @@
     e.dataset.code = (r.json && r.json.code) || "";
     e._reply = r;
   }
+  // For reception.js (reception issues a number): the same requests and refusals.
+  window.awnConsole = { api, showError };
   function rewordErrors() {
     document.querySelectorAll(".error").forEach((e) => { if (e._reply && e.textContent) e.textContent = words(e._reply); });
   }
@@ -162,6 +165,7 @@
     clearTimeout(idle.timer);
     clearTimeout(state.refreshTimer);
     // Nothing of the previous user's work stays on screen for the next one.
+    document.dispatchEvent(new CustomEvent("awn-signed-out"));
     setCurrent(null);
     forgetVisitor();
     hideOutcomes();
@@ -238,6 +242,7 @@
     $("alerts").classList.toggle("hidden", !state.me.supervisor);
     $("at-desks").classList.toggle("hidden", !state.me.supervisor);
     if (state.me.supervisor) await loadAlerts();
+    document.dispatchEvent(new CustomEvent("awn-signed-in", { detail: state.me }));
     startRequests();
     startReference();
     connect();

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Permission;
-use crate::commands::{self, IssueCommand};
+use crate::commands::{self, IssueCommand, Issuer};
 use crate::domain::{Gender, IssueRequest, Priority};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -75,14 +75,17 @@ pub async fn services(
     get,
     path = "/api/v1/intake-notice",
     tag = "kiosk",
-    summary = "The consent notice shown before asking for details (kiosk)",
+    summary = "The consent notice shown before asking for details (kiosk), or read aloud by \
+               reception before it takes them (reception, supervisor)",
     responses((status = 200, body = Notice))
 )]
 pub async fn intake_notice(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Notice>, ApiError> {
-    caller.require(Permission::Kiosk)?;
+    if caller.require(Permission::Kiosk).is_err() {
+        caller.require(Permission::IssueAtReception)?;
+    }
     let n = &s.config.intake_notice;
     Ok(Json(Notice {
         version: n.version.clone(),
@@ -90,7 +93,7 @@ pub async fn intake_notice(
     }))
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers.get("idempotency-key").ok_or_else(|| {
         ApiError::bad_request(
             "idempotency_key_required",
@@ -147,7 +150,26 @@ pub async fn issue(
 ) -> Result<(StatusCode, Json<IssuedTicket>), ApiError> {
     let device = caller.device(Permission::Kiosk)?;
     let key = idempotency_key(&headers)?;
-    let b = body.value;
+    let (request, intake, feels_unsafe) = issue_request(&s, body.value)?;
+    let cmd = IssueCommand {
+        issuer: Issuer::Kiosk(device),
+        audit: None,
+        idempotency_key: key,
+        request_hash: Sha256::digest(&body.raw).into(),
+        request,
+        intake,
+        feels_unsafe,
+    };
+    let t = commands::issue_ticket(&s.engine, cmd).await?;
+    Ok((StatusCode::CREATED, Json(issued_wire(t))))
+}
+
+/// The kiosk's choices turned into a queue request, the validated intake and the unsafe flag:
+/// the one rule set for the kiosk and for reception (`api::reception`).
+pub(super) fn issue_request(
+    s: &AppState,
+    b: TicketRequest,
+) -> Result<(IssueRequest, Option<intake::Intake>, bool), ApiError> {
     if s.config.service(&b.service).is_none() {
         return Err(ApiError::unprocessable(
             "unknown_service",
@@ -181,30 +203,22 @@ pub async fn issue(
             GenderInput::Male => Gender::Male,
         }),
     };
-    let cmd = IssueCommand {
-        device,
-        idempotency_key: key,
-        request_hash: Sha256::digest(&body.raw).into(),
-        request,
-        intake,
-        feels_unsafe,
-    };
-    let t = commands::issue_ticket(&s.engine, cmd).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(IssuedTicket {
-            id: t.id,
-            label: t.label,
-            service: t.service,
-            state: "waiting".into(),
-            people_ahead: t.people_ahead,
-            estimated_wait_minutes: t.estimated_wait_minutes,
-            status_path: format!("/t/{}", t.status_token),
-            status_token: t.status_token,
-            issued_at: local_time(t.issued_at),
-            service_day: t.service_day.to_string(),
-        }),
-    ))
+    Ok((request, intake, feels_unsafe))
+}
+
+pub(super) fn issued_wire(t: commands::IssuedTicket) -> IssuedTicket {
+    IssuedTicket {
+        id: t.id,
+        label: t.label,
+        service: t.service,
+        state: "waiting".into(),
+        people_ahead: t.people_ahead,
+        estimated_wait_minutes: t.estimated_wait_minutes,
+        status_path: format!("/t/{}", t.status_token),
+        status_token: t.status_token,
+        issued_at: local_time(t.issued_at),
+        service_day: t.service_day.to_string(),
+    }
 }
 
 /// `POST /api/v1/tickets/{id}/print-report`: the kiosk says whether the ticket came out of the printer.

@@ -2,6 +2,7 @@
 //!
 //! - `doc`: the OpenAPI document, generated from the handlers' annotations and `routes`.
 //! - `kiosk`, `desk`, `tickets`, `staff`, `public`, `events`: the routes, grouped by who calls them.
+//! - `reception`: reception issues a ticket from the console (the kiosk's rules);
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `reference`: the console's reference documents (policy section 5);
 //!   `status_events`: the visitor's status page, live.
@@ -19,6 +20,7 @@ pub mod kiosk;
 pub mod metrics;
 pub mod public;
 pub mod ratings;
+pub mod reception;
 pub mod reference;
 pub mod rights;
 pub mod staff;
@@ -58,6 +60,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(kiosk::intake_notice))
         .routes(routes!(kiosk::issue))
         .routes(routes!(kiosk::print_report))
+        .routes(routes!(reception::issue))
         .routes(routes!(tickets::recall))
         .routes(routes!(tickets::start))
         .routes(routes!(tickets::finish))
@@ -172,7 +175,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 62, "{ops:?}");
+        assert_eq!(ops.len(), 63, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

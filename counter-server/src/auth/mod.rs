@@ -81,9 +81,12 @@ pub enum Permission {
     OwnMetrics,
     /// The branch's reference documents (policy section 5): every staff role, no device.
     ReadReference,
+    /// Issue a ticket from the console when the kiosk is down or a visitor phones in: reception
+    /// and supervisors (the front of the house); not researchers or admins.
+    IssueAtReception,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 11] = [
+pub const ALL_PERMISSIONS: [Permission; 12] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
@@ -95,6 +98,7 @@ pub const ALL_PERMISSIONS: [Permission; 11] = [
     Permission::OwnMetrics,
     Permission::FollowRequests,
     Permission::ReadReference,
+    Permission::IssueAtReception,
 ];
 
 /// The permission table.
@@ -116,6 +120,7 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
             P::ReadQueue | P::WatchQueue => true,
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
             P::Supervise => *role == Role::Supervisor,
+            P::IssueAtReception => matches!(role, Role::Reception | Role::Supervisor),
         },
     }
 }

@@ -1,4 +1,5 @@
-//! The kiosk's jobs: issuing a ticket (idempotent per key) and its print report.
+//! The kiosk's jobs: issuing a ticket (idempotent per key) and its print report. Reception issues
+//! through the same `issue_ticket` (`Issuer::Reception`): one rule set for both.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -7,12 +8,17 @@ use crate::auth::tokens;
 use crate::domain::hours::OpeningHours;
 use crate::domain::*;
 use crate::input::intake::Intake;
+use crate::store::audit::{self, AuditEntry};
 use crate::store::engine::{Alert, Engine, WriteCtx};
-use crate::store::{reads, writes};
+use crate::store::{reads, role_str, writes};
 
-/// A kiosk's request for a ticket, already validated.
+pub use crate::store::writes::Issuer;
+
+/// A request for a ticket from a kiosk or from reception, already validated (one rule set).
 pub struct IssueCommand {
-    pub device: i64,
+    pub issuer: Issuer,
+    /// The reception staff member's role and request id, for the audit entry.
+    pub audit: Option<(Role, String)>,
     pub idempotency_key: String,
     /// SHA-256 of the request body, to tell a retry from a different request with the same key.
     pub request_hash: [u8; 32],
@@ -42,7 +48,7 @@ pub async fn issue_ticket(
 ) -> Result<IssuedTicket, CommandError> {
     engine
         .write(move |ctx| {
-            if let Some(prev) = writes::find_idempotent(ctx.tx, cmd.device, &cmd.idempotency_key)? {
+            if let Some(prev) = writes::find_idempotent(ctx.tx, cmd.issuer, &cmd.idempotency_key)? {
                 if prev.request_hash != cmd.request_hash {
                     return Err(Refusal::IdempotencyKeyReused.into());
                 }
@@ -57,10 +63,14 @@ pub async fn issue_ticket(
                 .queue
                 .estimated_wait_minutes(&ticket.service, people_ahead);
             let token = tokens::status_token();
+            let (device, staff) = match cmd.issuer {
+                Issuer::Kiosk(device) => (Some(device), None),
+                Issuer::Reception(staff) => (None, Some(staff)),
+            };
             writes::persist_change(
                 ctx.tx,
                 &change,
-                &[(label.clone(), tokens::hash(&token), Some(cmd.device))],
+                &[(label.clone(), tokens::hash(&token), device)],
             )?;
             if let Some(intake) = &cmd.intake {
                 writes::save_intake(
@@ -68,8 +78,22 @@ pub async fn issue_ticket(
                     ticket.id,
                     intake,
                     &ctx.config.intake_notice,
+                    staff,
                     ctx.now,
                 )?;
+            }
+            if let (Some(staff), Some((role, request_id))) = (staff, &cmd.audit) {
+                // Who issued it, by ticket id: no personal data in the audit text.
+                let entry = AuditEntry {
+                    staff_id: Some(staff),
+                    role: Some(role_str(*role).to_string()),
+                    ticket_id: Some(ticket.id),
+                    action: "ticket_issued_at_reception".into(),
+                    reason: cmd.intake.as_ref().map(|_| "consent_read_aloud".into()),
+                    request_id: Some(request_id.clone()),
+                    ..AuditEntry::default()
+                };
+                audit::append(ctx.tx, &entry, ctx.now)?;
             }
             let alert = if cmd.feels_unsafe {
                 Some(writes::raise_alert(
@@ -87,7 +111,7 @@ pub async fn issue_ticket(
             };
             writes::save_idempotent(
                 ctx.tx,
-                cmd.device,
+                cmd.issuer,
                 &cmd.idempotency_key,
                 &cmd.request_hash,
                 &stored,

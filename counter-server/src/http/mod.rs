@@ -15,6 +15,7 @@ pub mod cookies;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod qr;
 pub mod request_shape;
 pub mod security;
 pub mod state;

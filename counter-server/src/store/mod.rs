@@ -91,6 +91,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_reference_documents",
         include_str!("../../../migrations/0014_reference_documents.sql"),
     ),
+    (
+        "0015_reception_idempotency_keys",
+        include_str!("../../../migrations/0015_reception_idempotency_keys.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

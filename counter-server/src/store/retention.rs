@@ -95,6 +95,7 @@ pub struct PurgeReport {
 const PERSONAL_TABLES: &[&str] = &[
     "intakes",
     "idempotency_keys",
+    "reception_idempotency_keys",
     "visit_notes",
     "visit_documents",
     "registration_overrides",

@@ -111,61 +111,108 @@ pub struct StoredIssue {
     pub estimated_wait: u32,
 }
 
+/// Who asked for a ticket, for idempotency: a kiosk, or a staff member at reception.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Issuer {
+    Kiosk(i64),
+    Reception(StaffId),
+}
+
+impl Issuer {
+    /// The issuer's idempotency table, its owner column and the owner's id (the two tables
+    /// differ only by owner).
+    fn keys(self) -> (&'static str, &'static str, i64) {
+        match self {
+            Issuer::Kiosk(device) => ("idempotency_keys", "device_id", device),
+            Issuer::Reception(staff) => ("reception_idempotency_keys", "staff_id", staff),
+        }
+    }
+}
+
 pub fn find_idempotent(
     tx: &Transaction<'_>,
-    device: i64,
+    issuer: Issuer,
     key: &str,
 ) -> Result<Option<StoredIssue>, StoreError> {
-    tx.prepare_cached(
-        "SELECT request_hash, ticket_id, status_token, people_ahead, estimated_wait FROM idempotency_keys WHERE device_id = ?1 AND key = ?2",
-    )
-    .ctx("prepare idempotency lookup")?
-    .query_row(params![device, key], |r| {
-        Ok(StoredIssue { request_hash: r.get(0)?, ticket_id: r.get(1)?, status_token: r.get(2)?, people_ahead: r.get(3)?, estimated_wait: r.get(4)? })
-    })
-    .optional()
-    .ctx("idempotency lookup")
+    let (table, owner_column, owner) = issuer.keys();
+    let sql = format!(
+        "SELECT request_hash, ticket_id, status_token, people_ahead, estimated_wait FROM {table} WHERE {owner_column} = ?1 AND key = ?2"
+    );
+    tx.prepare_cached(&sql)
+        .ctx("prepare idempotency lookup")?
+        .query_row(params![owner, key], |r| {
+            Ok(StoredIssue {
+                request_hash: r.get(0)?,
+                ticket_id: r.get(1)?,
+                status_token: r.get(2)?,
+                people_ahead: r.get(3)?,
+                estimated_wait: r.get(4)?,
+            })
+        })
+        .optional()
+        .ctx("idempotency lookup")
 }
 
 pub fn save_idempotent(
     tx: &Transaction<'_>,
-    device: i64,
+    issuer: Issuer,
     key: &str,
     request_hash: &[u8; 32],
     stored: &StoredIssue,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO idempotency_keys (device_id, key, request_hash, ticket_id, status_token, people_ahead, estimated_wait, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )
-    .ctx("prepare save idempotency")?
-    .execute(params![device, key, &request_hash[..], stored.ticket_id, stored.status_token, stored.people_ahead, stored.estimated_wait, time_str(now)])
-    .ctx("save idempotency")?;
+    let (table, owner_column, owner) = issuer.keys();
+    let sql = format!(
+        "INSERT INTO {table} ({owner_column}, key, request_hash, ticket_id, status_token, people_ahead, estimated_wait, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    );
+    tx.prepare_cached(&sql)
+        .ctx("prepare save idempotency")?
+        .execute(params![
+            owner,
+            key,
+            &request_hash[..],
+            stored.ticket_id,
+            stored.status_token,
+            stored.people_ahead,
+            stored.estimated_wait,
+            time_str(now)
+        ])
+        .ctx("save idempotency")?;
     Ok(())
 }
 
 /// Deletes idempotency rows (and so the plaintext tokens they keep) older than two days.
 pub fn purge_idempotency(conn: &Connection, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let cutoff = time_str(now - chrono::Duration::days(2));
-    conn.execute(
-        "DELETE FROM idempotency_keys WHERE created_at < ?1",
-        [cutoff],
-    )
-    .ctx("purge idempotency")
+    let kiosk = conn
+        .execute(
+            "DELETE FROM idempotency_keys WHERE created_at < ?1",
+            [&cutoff],
+        )
+        .ctx("purge idempotency")?;
+    let reception = conn
+        .execute(
+            "DELETE FROM reception_idempotency_keys WHERE created_at < ?1",
+            [&cutoff],
+        )
+        .ctx("purge reception idempotency")?;
+    Ok(kiosk + reception)
 }
 
-/// Stores the consent (with the notice text the visitor saw) and the intake of a ticket.
+/// Stores the consent (with the notice text the visitor saw or had read to them) and the intake
+/// of a ticket. `recorded_by`: None at the kiosk, else the staff member who read the notice.
 pub fn save_intake(
     tx: &Transaction<'_>,
     ticket: TicketId,
     intake: &Intake,
     notice: &IntakeNotice,
+    recorded_by: Option<StaffId>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached("INSERT INTO consents (ticket_id, notice_version, notice_text_ar, notice_text_en, given_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+    tx.prepare_cached("INSERT INTO consents (ticket_id, notice_version, notice_text_ar, notice_text_en, given_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .ctx("prepare consent")?
-        .execute(params![ticket, notice.version, notice.ar, notice.en, time_str(now)])
+        .execute(params![ticket, notice.version, notice.ar, notice.en, time_str(now), recorded_by])
         .ctx("insert consent")?;
     let consent = tx.last_insert_rowid();
     tx.prepare_cached(

@@ -87,6 +87,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("console.js"),
     ),
     (
+        "reception.js",
+        "text/javascript; charset=utf-8",
+        web!("reception.js"),
+    ),
+    (
+        "reception.css",
+        "text/css; charset=utf-8",
+        web!("reception.css"),
+    ),
+    (
         "console-words.js",
         "text/javascript; charset=utf-8",
         web!("console-words.js"),

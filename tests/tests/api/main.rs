@@ -21,6 +21,7 @@ mod model;
 mod priority_raise;
 mod protection;
 mod ratings;
+mod reception;
 mod reference;
 mod rollover;
 mod route_matrix;

@@ -69,13 +69,19 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Method::GET,
             "/api/v1/intake-notice".into(),
             None,
-            vec![Kiosk],
+            vec![Kiosk, Reception, Supervisor],
         ),
         (
             Method::POST,
             "/api/v1/tickets".into(),
             Some(json!({ "service": "inquiry" })),
             vec![Kiosk],
+        ),
+        (
+            Method::POST,
+            "/api/v1/reception/tickets".into(),
+            Some(json!({ "service": "inquiry" })),
+            vec![Reception, Supervisor],
         ),
         (
             Method::POST,
@@ -442,11 +448,12 @@ async fn every_route_admits_exactly_the_roles_it_should() {
         }
         for who in ALL {
             let token = tokens.get(&who).map(String::as_str);
-            let headers: &[(&str, &str)] = if path == "/api/v1/tickets" {
-                &[("Idempotency-Key", "matrix-key-0123456789")]
-            } else {
-                &[]
-            };
+            let headers: &[(&str, &str)] =
+                if path == "/api/v1/tickets" || path == "/api/v1/reception/tickets" {
+                    &[("Idempotency-Key", "matrix-key-0123456789")]
+                } else {
+                    &[]
+                };
             let r = if path.ends_with("/events") {
                 // Only the status matters; do not read the endless stream.
                 let mut req = api.http.get(format!("{}{path}", api.base));

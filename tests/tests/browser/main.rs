@@ -9,6 +9,7 @@ mod console;
 mod console_steps;
 mod display;
 mod metrics;
+mod reception;
 mod reference;
 mod rights;
 mod status;
