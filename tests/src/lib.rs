@@ -162,6 +162,24 @@ impl Api {
         self.tick(ticket, token, "committee_told").await;
     }
 
+    /// The desk serving `ticket` completes everything 6.6 waits for and finishes the visit with
+    /// "support request registered"; returns the request's reference.
+    pub async fn register_request(&self, ticket: i64, token: &str) -> String {
+        self.complete_checklist(ticket, token).await;
+        let done = self
+            .post(
+                &format!("/api/v1/tickets/{ticket}/finish"),
+                token,
+                Some(&serde_json::json!({ "outcome": "support_request_registered" })),
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+        done.json["follow_up"]["reference"]
+            .as_str()
+            .expect("a registered request has a reference")
+            .to_string()
+    }
+
     /// Ticks one checklist item (200 expected).
     pub async fn tick(&self, ticket: i64, token: &str, item: &str) {
         let r = self

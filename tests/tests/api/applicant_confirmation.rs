@@ -321,19 +321,7 @@ async fn the_applicant_confirms_on_the_tablet_of_the_desk_and_only_the_data_show
     );
 
     // Registered; the desk (who registered it) prints the form afterwards, another desk cannot.
-    api.complete_checklist(id, &amal).await;
-    let done = api
-        .post(
-            &format!("/api/v1/tickets/{id}/finish"),
-            &amal,
-            Some(&json!({ "outcome": "support_request_registered" })),
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    let reference = done.json["follow_up"]["reference"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let reference = api.register_request(id, &amal).await;
     let form = api
         .get(&format!("/api/v1/tickets/{id}/request-form"), Some(&amal))
         .await;

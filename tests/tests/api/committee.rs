@@ -39,18 +39,9 @@ async fn registered_request(
             .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
     }
-    api.complete_checklist(id, desk).await;
-    let done = api
-        .post(
-            &format!("/api/v1/tickets/{id}/finish"),
-            desk,
-            Some(&json!({ "outcome": "support_request_registered" })),
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    let reference = done.json["follow_up"]["reference"].as_str().unwrap();
+    let reference = api.register_request(id, desk).await;
     assert!(reference.starts_with("R-2026-"), "{reference}");
-    reference.to_string()
+    reference
 }
 
 fn open_list(list: &Value) -> Vec<(String, Value)> {

@@ -40,19 +40,7 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
     let nid = json!({ "field": "national_id", "value": "1234567897", "consent_at_desk": true });
     api.post(&format!("/api/v1/tickets/{id}/intake"), &desk, Some(&nid))
         .await;
-    api.complete_checklist(id, &desk).await;
-    let done = api
-        .post(
-            &format!("/api/v1/tickets/{id}/finish"),
-            &desk,
-            Some(&json!({ "outcome": "support_request_registered" })),
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    let reference = done.json["follow_up"]["reference"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let reference = api.register_request(id, &desk).await;
     // A second visitor, referred to the researcher (policy 6.3), who registers the request herself.
     let t = api
         .issue(
@@ -79,19 +67,7 @@ async fn the_researcher_follows_a_request_and_reception_finds_it_by_reference() 
     assert_eq!(called.json["id"], own, "{}", called.text);
     api.post(&format!("/api/v1/tickets/{own}/start"), &research, None)
         .await;
-    api.complete_checklist(own, &research).await;
-    let done = api
-        .post(
-            &format!("/api/v1/tickets/{own}/finish"),
-            &research,
-            Some(&json!({ "outcome": "support_request_registered" })),
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
-    let own_reference = done.json["follow_up"]["reference"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let own_reference = api.register_request(own, &research).await;
     api.post("/api/v1/auth/logout", &research, None).await;
 
     let b = Browser::start().await;
