@@ -384,6 +384,8 @@
       // Whoever registered the request may print its form for the paper file and the applicant.
       state.finished = fu ? r.json.id : null;
       $("follow-up-forms").classList.toggle("hidden", !fu);
+      // A request registered here joins the committee's list at once.
+      if (fu && follows()) loadRequests();
     }
     await refresh();
     focusNext();

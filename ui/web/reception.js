@@ -82,7 +82,9 @@
     $("rc-ticket-qr").innerHTML = t.status_qr_svg;
     $("rc-url").value = t.status_url;
     $("rc-result").classList.remove("hidden");
-    $("rc-print").focus();
+    // The section sits below the desk's own work: bring the number and its QR into view.
+    $("rc-print").focus({ preventScroll: true });
+    $("rc-result").scrollIntoView({ block: "start" });
   }
 
   function renderResult() {

@@ -227,11 +227,13 @@ async fn reception_issues_a_number_shown_and_printed_with_and_without_details() 
     let service = b.text("#rc-service-name").await;
     screen_qr(&b, dir.path(), &url).await;
     accessible(&b, "reception ticket issued").await;
-    b.js("window.scrollTo(0, 0);", json!([])).await;
+    let to_result = "document.getElementById('rc-result').scrollIntoView({block: 'start'});";
+    b.js(to_result, json!([])).await;
     b.screenshot(shots, "console-reception-issue-ar.png").await;
     b.click("#lang-btn").await;
     b.wait("document.documentElement.lang === 'en'", "English", SECS)
         .await;
+    b.js(to_result, json!([])).await;
     b.screenshot(shots, "console-reception-issue-en.png").await;
     let service_en = b.text("#rc-service-name").await;
     assert_ne!(service_en, service, "the service in English");

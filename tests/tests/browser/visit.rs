@@ -456,6 +456,14 @@ async fn a_day_at_the_desk_through_the_browser() {
     b.click("#finish-btn").await;
     b.wait_text("#follow-up-date", &riyadh_today_plus_14())
         .await;
+    // The request she registered is in her committee list at once, and she may open it again.
+    let reference = b.text("#follow-up-reference").await;
+    b.wait(
+        &format!("!!document.getElementById('open-visit-{reference}')"),
+        "the registered request in the researcher's open list",
+        Duration::from_secs(10),
+    )
+    .await;
     b.screenshot(shots, "console-finished-ar.png").await;
     b.click("#lang-btn").await;
     b.wait_text("#follow-up", "Earliest research committee answer")
