@@ -259,6 +259,13 @@ pub async fn for_tablet(
     engine: &Engine,
     tablet: Tablet,
 ) -> Result<Option<ToConfirm>, CommandError> {
+    // Most polls find nothing asked: answer those from a read, leaving the one writer alone.
+    let asked = engine
+        .read(move |ctx| store::request_at_desk(ctx.conn, tablet.desk))
+        .await??;
+    if asked.is_none() {
+        return Ok(None);
+    }
     engine
         .write(move |ctx| {
             let Some((r, data)) = open_request(ctx, tablet)? else {
