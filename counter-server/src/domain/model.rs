@@ -160,6 +160,8 @@ pub struct Service {
     /// A neutral letter, never a word that reveals why someone came.
     pub prefix: String,
     pub average_service_minutes: u32,
+    /// The longest wait it aims for (`config::ServiceConfig::target_wait_minutes`).
+    pub target_wait_minutes: u32,
 }
 
 /// Who is working at a desk right now.

@@ -16,6 +16,7 @@ fn service(code: &str, prefix: &str) -> Service {
         code: code.into(),
         prefix: prefix.into(),
         average_service_minutes: 10,
+        target_wait_minutes: 15,
     }
 }
 

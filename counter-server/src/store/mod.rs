@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod audit;
 pub mod backup;
+pub mod board;
 pub mod committee;
 pub mod confirmations;
 pub mod engine;
@@ -376,6 +377,7 @@ pub fn load_queue(
             code: s.code.as_str().into(),
             prefix: s.prefix.clone(),
             average_service_minutes: s.average_service_minutes,
+            target_wait_minutes: s.target_wait_minutes(),
         })
         .collect();
     let mut desks = Vec::new();
