@@ -65,6 +65,7 @@
     for (const d of b.desks) {
       const li = el("li", "desk " + (d.staff ? (d.paused ? "paused" : "on-duty") : "empty"));
       li.dataset.desk = String(d.id);
+      li.dataset.visitor = d.visitor || "";
       li.append(el("h3", null, fill("bd_desk", { id: num(d.id) })));
       li.append(el("p", "who", d.staff || awnLang.t("bd_empty_desk")));
       if (d.staff) li.append(el("p", "duty", awnLang.t(d.paused ? "bd_on_break" : "bd_on_duty")));
