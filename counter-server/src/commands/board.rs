@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::numbering::service_day;
 use crate::domain::wait_level::{self, WaitLevel};
-use crate::domain::{DeskKind, Route, TicketState};
+use crate::domain::{DeskKind, Queue, Route, Ticket, TicketState};
 use crate::store::board::{self as rows, TodayFigures};
 use crate::store::engine::Engine;
 use crate::store::reads;
@@ -58,6 +58,15 @@ impl BoardView {
     }
 }
 
+/// The tickets waiting in the line of service `code` (as `Queue::waiting_by_service` counts them).
+pub(crate) fn waiting_in<'q>(q: &'q Queue, code: &str) -> Vec<&'q Ticket> {
+    q.active_tickets()
+        .filter(|t| {
+            t.state == TicketState::Waiting && t.route == Route::Service && t.line.as_str() == code
+        })
+        .collect()
+}
+
 pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::CommandError> {
     let view = engine
         .read(|ctx| -> Result<BoardView, crate::store::StoreError> {
@@ -90,14 +99,7 @@ pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::Comman
                 .iter()
                 .map(|s| {
                     let target = s.target_wait_minutes();
-                    let waiting: Vec<_> = q
-                        .active_tickets()
-                        .filter(|t| {
-                            t.state == TicketState::Waiting
-                                && t.route == Route::Service
-                                && t.line.as_str() == s.code
-                        })
-                        .collect();
+                    let waiting = waiting_in(q, &s.code);
                     let oldest = waiting.iter().map(|t| t.issued_at).min();
                     let count = u32::try_from(waiting.len()).unwrap_or(u32::MAX);
                     BoardLine {

@@ -96,6 +96,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_reception_idempotency_keys",
         include_str!("../../../migrations/0015_reception_idempotency_keys.sql"),
     ),
+    (
+        "0016_alert_line_red",
+        include_str!("../../../migrations/0016_alert_line_red.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

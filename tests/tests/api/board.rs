@@ -109,6 +109,35 @@ async fn a_line_turns_amber_at_its_target_and_red_at_one_and_a_half_times_it() {
         );
     }
 
+    // Red raises one supervisor alert (checked every few seconds), about the ticket waiting
+    // longest; acknowledged, the line still red raises no other.
+    let alerts = || async {
+        let r = api.get("/api/v1/alerts", Some(&sara)).await;
+        r.json["alerts"].as_array().unwrap().clone()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let raised = loop {
+        let open = alerts().await;
+        if !open.is_empty() || std::time::Instant::now() > deadline {
+            break open;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert_eq!(
+        (&raised[0]["kind"], &raised[0]["label"]),
+        (&json!("line_red"), &json!("C-001"))
+    );
+    let b = board().await;
+    assert_eq!(b.json["alerts"][0]["kind"], "line_red", "on the board too");
+    let id = raised[0]["id"].as_i64().unwrap();
+    let ack = api
+        .post(&format!("/api/v1/alerts/{id}/acknowledge"), &sara, None)
+        .await;
+    assert_eq!(ack.status, StatusCode::NO_CONTENT, "{}", ack.text);
+    tokio::time::sleep(counter_server::server::RED_LINE_CHECK_EVERY * 2).await;
+    assert!(alerts().await.is_empty(), "once per crossing");
+
     // Called to desk 1: the line is empty again (ok), the desk shows who and which label.
     let amal = api.login_at_desk("amal", 1).await;
     let called = api.post("/api/v1/desks/1/call-next", &amal, None).await;

@@ -158,6 +158,13 @@ async fn the_board_follows_calls_breaks_and_finishes_within_a_second() {
     )
     .await;
 
+    // The red line raised a supervisor alert (checked every few seconds): on the board too.
+    b.wait(
+        "[...document.querySelectorAll('#alerts li.alert')].some((li) => li.textContent.includes('C-001'))",
+        "the red line's alert",
+        Duration::from_secs(15),
+    )
+    .await;
     b.assert_accessible("board (ar)").await;
     b.screenshot(shots, "board-ar.png").await;
     b.size(1366, 768).await;
