@@ -8,6 +8,7 @@
   const fill = (key, vars) => awnLang.t(key).replace(/\{(\w+)\}/g, (_, k) => String(vars[k]));
   const num = (n) => (awnLang.current === "ar" ? Number(n).toLocaleString("ar-SA") : String(n));
   const minutesSince = (iso) => Math.max(0, Math.floor((Date.now() + state.skewMs - Date.parse(iso)) / 60000));
+  const clockOf = (iso) => new Date(iso).toLocaleTimeString(awnLang.current === "ar" ? "ar-SA" : "en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Riyadh" });
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
 
   async function load() {
@@ -68,7 +69,10 @@
       li.dataset.visitor = d.visitor || "";
       li.append(el("h3", null, fill("bd_desk", { id: num(d.id) })));
       li.append(el("p", "who", d.staff || awnLang.t("bd_empty_desk")));
-      if (d.staff) li.append(el("p", "duty", awnLang.t(d.paused ? "bd_on_break" : "bd_on_duty")));
+      if (d.staff) {
+        const duty = awnLang.t(d.paused ? "bd_on_break" : "bd_on_duty");
+        li.append(el("p", "duty", d.since ? duty + " " + fill("bd_since", { time: clockOf(d.since) }) : duty));
+      }
       const v = el("p", "visitor");
       v.textContent = d.visitor ? fill("bd_visitor", { label: d.visitor, min: num(minutesSince(d.visitor_called_at)) }) : awnLang.t("bd_no_visitor");
       li.append(v);
@@ -84,7 +88,7 @@
       li.append(el("span", "label ltr", a.label), " ", el("span", null, words));
       alerts.append(li);
     }
-    $("clock").textContent = new Date(Date.now() + state.skewMs).toLocaleTimeString(lang === "ar" ? "ar-SA" : "en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Riyadh" });
+    $("clock").textContent = clockOf(Date.now() + state.skewMs);
   }
 
   function scheduleRefresh() {

@@ -23,6 +23,8 @@ pub struct BoardDeskDto {
     /// The display name of the staff member signed in there.
     pub staff: Option<String>,
     pub paused: bool,
+    /// Since when on duty or on a break; null when unknown (after a restart).
+    pub since: Option<String>,
     /// The label of the visitor called to this desk.
     pub visitor: Option<String>,
     pub visitor_called_at: Option<String>,
@@ -102,6 +104,7 @@ fn dto(v: BoardView) -> BoardDto {
                 kind: desk_kind_str(d.kind),
                 staff: d.staff,
                 paused: d.paused,
+                since: d.since.map(local_time),
                 visitor_called_at: d.visitor.as_ref().map(|(_, at)| local_time(*at)),
                 visitor: d.visitor.map(|(label, _)| label),
             })

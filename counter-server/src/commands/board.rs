@@ -19,6 +19,8 @@ pub struct BoardDesk {
     /// The staff member signed in there (display name), if any.
     pub staff: Option<String>,
     pub paused: bool,
+    /// Since when on duty or on a break (unknown after a restart).
+    pub since: Option<DateTime<Utc>>,
     /// The visitor called to this desk: label, and when they were called.
     pub visitor: Option<(String, DateTime<Utc>)>,
 }
@@ -90,6 +92,7 @@ pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::Comman
                     kind: d.kind,
                     staff,
                     paused: d.paused,
+                    since: d.since,
                     visitor,
                 });
             }

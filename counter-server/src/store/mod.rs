@@ -409,6 +409,7 @@ pub fn load_queue(
                     on_duty,
                     paused: r.get(4)?,
                     priority_streak: 0,
+                    since: None,
                 })
             })
             .ctx("load desks")?;

@@ -149,6 +149,11 @@ async fn a_line_turns_amber_at_its_target_and_red_at_one_and_a_half_times_it() {
     assert_eq!(desk1["id"], 1);
     assert_eq!(desk1["visitor"], "C-001");
     assert_eq!(desk1["paused"], false);
+    assert_eq!(
+        at(&desk1["since"]),
+        start + Duration::minutes(40),
+        "signed in at 40 min"
+    );
     assert!(desk1["staff"].as_str().is_some_and(|s| !s.is_empty()));
     assert_eq!(
         at(&desk1["visitor_called_at"]),

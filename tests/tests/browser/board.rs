@@ -125,6 +125,8 @@ async fn the_board_follows_calls_breaks_and_finishes_within_a_second() {
         pause.as_millis()
     );
     b.wait_text("#f-served", "١").await;
+    b.wait_text("[data-desk=\"1\"] .duty", "في استراحة منذ")
+        .await;
 
     // Sixteen minutes on, the inquiry line (target 10) is red (from 15), the follow-up line
     // (default 15) amber; the next issue redraws the board.
