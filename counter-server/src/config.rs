@@ -325,9 +325,23 @@ pub struct ServiceConfig {
     pub hint_ar: String,
     pub hint_en: String,
     pub average_service_minutes: u32,
+    /// The longest wait this service aims for, in minutes (the board's amber; default
+    /// `DEFAULT_TARGET_WAIT_MINUTES`). Read through `target_wait_minutes()`.
+    #[serde(default, rename = "target_wait_minutes")]
+    pub target_wait: Option<u32>,
     /// The documents the desk checks for this service (policy 6.2), in the order it checks them.
     #[serde(default)]
     pub documents: Vec<DocumentConfig>,
+}
+
+/// A service's target wait when its configuration names none.
+pub const DEFAULT_TARGET_WAIT_MINUTES: u32 = 15;
+
+impl ServiceConfig {
+    /// The one answer to "the target wait of this service", in minutes.
+    pub fn target_wait_minutes(&self) -> u32 {
+        self.target_wait.unwrap_or(DEFAULT_TARGET_WAIT_MINUTES)
+    }
 }
 
 /// One document of a service's checklist: the desk records that it saw it and that it is valid.
@@ -500,6 +514,12 @@ impl Config {
                     s.code
                 ));
             }
+            if s.target_wait.is_some_and(|m| m == 0 || m > 480) {
+                return Err(format!(
+                    "service {}: target_wait_minutes must be 1-480",
+                    s.code
+                ));
+            }
         }
         let mut desk_ids = HashSet::new();
         for d in &self.desks {
@@ -586,6 +606,25 @@ mod tests {
             c.desks
                 .iter()
                 .any(|d| d.kind == DeskKindConfig::SocialResearch)
+        );
+    }
+
+    #[test]
+    fn a_service_target_wait_defaults_to_15_minutes_and_must_be_positive() {
+        let c = Config::demo();
+        let target = |code: &str| {
+            c.services
+                .iter()
+                .find(|s| s.code == code)
+                .unwrap()
+                .target_wait_minutes()
+        };
+        assert_eq!(target("new_request"), DEFAULT_TARGET_WAIT_MINUTES);
+        assert_eq!(target("inquiry"), 10, "set in the demo configuration");
+        let zero = DEMO_TOML.replacen("target_wait_minutes = 10", "target_wait_minutes = 0", 1);
+        assert_eq!(
+            Config::parse(&zero).unwrap_err(),
+            "service inquiry: target_wait_minutes must be 1-480"
         );
     }
 

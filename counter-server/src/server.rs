@@ -55,6 +55,26 @@ pub fn lock_database(path: &std::path::Path) -> Result<std::fs::File, String> {
 /// How often the retention purge runs (and a scheduled backup is considered).
 pub const MAINTENANCE_EVERY: Duration = Duration::from_secs(3600);
 
+/// How often the lines are checked for turning red (an alert is at most this late).
+pub const RED_LINE_CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// Raises a supervisor alert when a line turns red (`commands::line_alerts`); the set of red lines
+/// lives here, so a line raises once per crossing.
+async fn red_line_watch(engine: Engine, mut shutdown: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(RED_LINE_CHECK_EVERY);
+    let mut red = std::collections::BTreeSet::new();
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = shutdown.changed() => return,
+        }
+        match crate::commands::line_alerts::raise_for_new_red_lines(&engine, &red).await {
+            Ok(now_red) => red = now_red,
+            Err(e) => tracing::warn!(error = ?e, "checking the lines for red"),
+        }
+    }
+}
+
 /// The hourly jobs: the retention purge, and a backup when one is due. Each runs on the blocking
 /// pool with its own connection; failures are logged and retried at the next tick.
 async fn maintenance(
@@ -158,6 +178,7 @@ impl Server {
             db,
             _lock,
         } = self;
+        tokio::spawn(red_line_watch(state.engine.clone(), state.shutdown.clone()));
         tokio::spawn(maintenance(
             db,
             state.config.clone(),

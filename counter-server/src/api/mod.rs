@@ -5,11 +5,13 @@
 //! - `reception`: reception issues a ticket from the console (the kiosk's rules);
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `reference`: the console's reference documents (policy section 5);
+//!   `board`: the supervisor's live board;
 //!   `status_events`: the visitor's status page, live.
 //!
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
 //! `crate::router`. Never imports `web`.
 
+pub mod board;
 pub mod committee;
 pub mod confirmation;
 pub mod console;
@@ -90,6 +92,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(committee::informed))
         .routes(routes!(reference::search))
         .routes(routes!(reference::document))
+        .routes(routes!(board::board))
         .routes(routes!(console::alerts))
         .routes(routes!(console::acknowledge))
         .routes(routes!(desk::sign_in))
@@ -175,7 +178,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 63, "{ops:?}");
+        assert_eq!(ops.len(), 64, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -73,7 +73,7 @@ pub enum Permission {
     Supervise,
     /// Rate a finished visit at the counter and list the visits that may be rated.
     Rate,
-    /// Every metric, the comments and the CSV export.
+    /// Every metric, the comments and the CSV export, and the supervisor's live board.
     ReadMetrics,
     /// The research committee's open requests and their decisions (policy 6.5).
     FollowRequests,

@@ -18,7 +18,9 @@ pub async fn sign_in(
             if !crate::auth::may_staff_desk(role, d.kind) {
                 return Err(Refusal::WrongDeskKind.into());
             }
-            let change = ctx.queue.plan_sign_in(desk, OnDuty { staff, gender })?;
+            let change = ctx
+                .queue
+                .plan_sign_in(desk, OnDuty { staff, gender }, ctx.now)?;
             commit_change(ctx, change, &[])?;
             Ok(())
         })
@@ -42,7 +44,7 @@ pub async fn pause(
 ) -> Result<(), CommandError> {
     engine
         .write(move |ctx| {
-            let change = ctx.queue.plan_pause(desk, staff, paused)?;
+            let change = ctx.queue.plan_pause(desk, staff, paused, ctx.now)?;
             commit_change(ctx, change, &[]).map(drop)
         })
         .await

@@ -11,8 +11,9 @@ use crate::store::metrics as rows;
 use crate::store::ratings;
 use crate::store::reads::ReadPool;
 
-/// A visitor called within this wait counts as served within the target.
-pub const TARGET_WAIT_MINUTES: i64 = 15;
+/// A visitor called within this wait counts as served within the target: the branch-wide
+/// figure is the default target (`config::DEFAULT_TARGET_WAIT_MINUTES`).
+pub const TARGET_WAIT_MINUTES: i64 = crate::config::DEFAULT_TARGET_WAIT_MINUTES as i64;
 
 /// Loads the rows and computes, off the async executor.
 pub async fn compute<T: Send + 'static>(

@@ -6,15 +6,19 @@
 //! - `tickets`: actions on a ticket, raising its class; `queue`: the staff overview, place in line;
 //! - `visit`: the visit at a desk (intake, checklist, alerts); `confirmation`: the applicant
 //!   confirms and signs (6.4); `committee`: the committee's requests; `rights`: visitors' rights;
+//! - `board`: the supervisor's live board (desks, lines against their target, alerts, today);
+//!   `line_alerts`: a supervisor alert when a line turns red;
 //! - `reference`: the console's reference documents (search, read);
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
 //!   `metrics`: computing the metrics of a period.
 
+pub mod board;
 pub mod committee;
 pub mod confirmation;
 pub mod desks;
 pub mod error;
 pub mod kiosk;
+pub mod line_alerts;
 pub mod metrics;
 pub mod queue;
 pub mod ratings;

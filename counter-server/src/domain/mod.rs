@@ -27,6 +27,7 @@ pub mod rights;
 pub mod routing;
 pub mod transitions;
 pub mod visit;
+pub mod wait_level;
 
 #[cfg(test)]
 mod tests;

@@ -160,6 +160,8 @@ pub struct Service {
     /// A neutral letter, never a word that reveals why someone came.
     pub prefix: String,
     pub average_service_minutes: u32,
+    /// The longest wait it aims for (`config::ServiceConfig::target_wait_minutes`).
+    pub target_wait_minutes: u32,
 }
 
 /// Who is working at a desk right now.
@@ -178,6 +180,9 @@ pub struct Desk {
     pub paused: bool,
     /// Non-normal tickets this desk called in a row (anti-starvation rule).
     pub priority_streak: u32,
+    /// When the staff member signed in, or went on or came back from a break (the board's "since").
+    /// Kept in memory only: unknown (None) after a restart.
+    pub since: Option<DateTime<Utc>>,
 }
 
 impl Desk {

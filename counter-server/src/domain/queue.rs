@@ -361,7 +361,12 @@ impl Queue {
     }
 
     /// A staff member takes a desk. Signing in again at one's own desk changes nothing.
-    pub fn plan_sign_in(&self, desk: DeskId, who: OnDuty) -> Result<Change, QueueError> {
+    pub fn plan_sign_in(
+        &self,
+        desk: DeskId,
+        who: OnDuty,
+        now: DateTime<Utc>,
+    ) -> Result<Change, QueueError> {
         let d = self.desk_or_err(desk)?;
         if let Some(other) = self
             .desks
@@ -375,6 +380,11 @@ impl Queue {
             _ => Ok(self.desk_change(Desk {
                 on_duty: Some(who),
                 paused: false,
+                since: if d.on_duty == Some(who) && !d.paused {
+                    d.since
+                } else {
+                    Some(now)
+                },
                 ..d.clone()
             })),
         }
@@ -390,6 +400,7 @@ impl Queue {
             on_duty: None,
             paused: false,
             priority_streak: 0,
+            since: None,
             ..d.clone()
         }))
     }
@@ -400,10 +411,16 @@ impl Queue {
         desk: DeskId,
         staff: StaffId,
         paused: bool,
+        now: DateTime<Utc>,
     ) -> Result<Change, QueueError> {
         let d = self.staffed_by(desk, staff)?;
         Ok(self.desk_change(Desk {
             paused,
+            since: if d.paused == paused {
+                d.since
+            } else {
+                Some(now)
+            },
             ..d.clone()
         }))
     }

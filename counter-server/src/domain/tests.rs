@@ -16,6 +16,7 @@ fn service(code: &str, prefix: &str) -> Service {
         code: code.into(),
         prefix: prefix.into(),
         average_service_minutes: 10,
+        target_wait_minutes: 15,
     }
 }
 
@@ -27,6 +28,7 @@ fn desk(id: DeskId, kind: DeskKind, services: &[&str]) -> Desk {
         on_duty: None,
         paused: false,
         priority_streak: 0,
+        since: None,
     }
 }
 
@@ -73,7 +75,7 @@ fn issue(q: &mut Queue, service: &str, priority: Priority, at: DateTime<Utc>) ->
 }
 
 fn sign_in(q: &mut Queue, d: DeskId, staff: StaffId, gender: Gender) {
-    run(q, |q| q.plan_sign_in(d, OnDuty { staff, gender })).unwrap();
+    run(q, |q| q.plan_sign_in(d, OnDuty { staff, gender }, t0())).unwrap();
 }
 
 fn call_next(
@@ -279,7 +281,8 @@ fn desk_rules_busy_paused_and_not_signed_in() {
             OnDuty {
                 staff: 2,
                 gender: Gender::Male
-            }
+            },
+            t0()
         ),
         Err(QueueError::DeskOccupied(1))
     );
@@ -289,7 +292,8 @@ fn desk_rules_busy_paused_and_not_signed_in() {
             OnDuty {
                 staff: 1,
                 gender: Gender::Male
-            }
+            },
+            t0()
         ),
         Err(QueueError::StaffAtOtherDesk(1))
     );
@@ -297,13 +301,35 @@ fn desk_rules_busy_paused_and_not_signed_in() {
     assert_eq!(call_next(&mut q, 1, 1, t0()), Err(QueueError::DeskBusy(a)));
     assert_eq!(q.plan_sign_out(1, 1), Err(QueueError::DeskBusy(a)));
     act(&mut q, a, Action::NoShow, Some(1), t0()).unwrap();
-    run(&mut q, |q| q.plan_pause(1, 1, true)).unwrap();
+    run(&mut q, |q| q.plan_pause(1, 1, true, t0())).unwrap();
     assert_eq!(
         call_next(&mut q, 1, 1, t0()),
         Err(QueueError::DeskPaused(1))
     );
-    run(&mut q, |q| q.plan_pause(1, 1, false)).unwrap();
+    run(&mut q, |q| q.plan_pause(1, 1, false, t0())).unwrap();
     assert!(call_next(&mut q, 1, 1, t0()).is_ok());
+}
+
+#[test]
+fn a_desk_remembers_since_when_it_is_on_duty_or_on_a_break() {
+    let mut q = queue();
+    let at = |m: i64| t0() + Duration::minutes(m);
+    let since = |q: &Queue| q.desks().find(|d| d.id == 1).unwrap().since;
+    let who = OnDuty {
+        staff: 1,
+        gender: Gender::Female,
+    };
+    run(&mut q, |q| q.plan_sign_in(1, who, at(0))).unwrap();
+    assert_eq!(since(&q), Some(at(0)));
+    run(&mut q, |q| q.plan_sign_in(1, who, at(3))).unwrap();
+    assert_eq!(since(&q), Some(at(0)), "signing in again changes nothing");
+    run(&mut q, |q| q.plan_pause(1, 1, true, at(5))).unwrap();
+    run(&mut q, |q| q.plan_pause(1, 1, true, at(7))).unwrap();
+    assert_eq!(since(&q), Some(at(5)), "on a break since the first pause");
+    run(&mut q, |q| q.plan_pause(1, 1, false, at(9))).unwrap();
+    assert_eq!(since(&q), Some(at(9)));
+    run(&mut q, |q| q.plan_sign_out(1, 1)).unwrap();
+    assert_eq!(since(&q), None);
 }
 
 #[test]
@@ -912,7 +938,7 @@ proptest! {
             vec![], vec![], 0,
         );
         for (d, staff) in [(1, 1), (2, 2), (9, 9)] {
-            run(&mut q, |q| q.plan_sign_in(d, OnDuty { staff, gender: Gender::Female })).unwrap();
+            run(&mut q, |q| q.plan_sign_in(d, OnDuty { staff, gender: Gender::Female }, t0())).unwrap();
         }
         let mut model: Vec<RefTicket> = vec![];
         let mut ids: Vec<TicketId> = vec![];

@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod audit;
 pub mod backup;
+pub mod board;
 pub mod committee;
 pub mod confirmations;
 pub mod engine;
@@ -94,6 +95,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0015_reception_idempotency_keys",
         include_str!("../../../migrations/0015_reception_idempotency_keys.sql"),
+    ),
+    (
+        "0016_alert_line_red",
+        include_str!("../../../migrations/0016_alert_line_red.sql"),
     ),
 ];
 
@@ -376,6 +381,7 @@ pub fn load_queue(
             code: s.code.as_str().into(),
             prefix: s.prefix.clone(),
             average_service_minutes: s.average_service_minutes,
+            target_wait_minutes: s.target_wait_minutes(),
         })
         .collect();
     let mut desks = Vec::new();
@@ -403,6 +409,7 @@ pub fn load_queue(
                     on_duty,
                     paused: r.get(4)?,
                     priority_streak: 0,
+                    since: None,
                 })
             })
             .ctx("load desks")?;

@@ -266,6 +266,17 @@ pub fn open_alert_exists(
     .ctx("open alert")
 }
 
+/// Whether a red-line alert about a ticket of `service` is still waiting for a supervisor.
+pub fn open_line_alert_exists(tx: &Transaction<'_>, service: &str) -> Result<bool, StoreError> {
+    tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM alerts a JOIN tickets t ON t.id = a.ticket_id
+         WHERE a.kind = 'line_red' AND a.acknowledged_at IS NULL AND t.service = ?1)",
+    )
+    .ctx("prepare open line alert")?
+    .query_row(params![service], |r| r.get(0))
+    .ctx("open line alert")
+}
+
 /// Records the printer's verdict on a ticket. Returns false when the device did not issue it.
 pub fn mark_printed(
     tx: &Transaction<'_>,

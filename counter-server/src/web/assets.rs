@@ -20,6 +20,7 @@ macro_rules! web {
 }
 
 const CONSOLE_HTML: &str = include_str!("../../../ui/web/console.html");
+const BOARD_HTML: &str = include_str!("../../../ui/web/board.html");
 const DISPLAY_HTML: &str = include_str!("../../../ui/web/display.html");
 const APPLICANT_HTML: &str = include_str!("../../../ui/web/applicant.html");
 const STATUS_HTML: &str = include_str!("../../../ui/web/status.html");
@@ -33,6 +34,17 @@ pub const PRINTABLE_CSS: &str = include_str!("../../../ui/web/printable.css");
 /// (made by `ui/fonts/subset.sh`), SIL OFL (licence in `ui/web/fonts/OFL.txt`).
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("common.css", "text/css; charset=utf-8", web!("common.css")),
+    ("board.css", "text/css; charset=utf-8", web!("board.css")),
+    (
+        "board.js",
+        "text/javascript; charset=utf-8",
+        web!("board.js"),
+    ),
+    (
+        "board-words.js",
+        "text/javascript; charset=utf-8",
+        web!("board-words.js"),
+    ),
     (
         "console.css",
         "text/css; charset=utf-8",
@@ -180,6 +192,7 @@ fn prepared() -> &'static [(&'static str, Prepared)] {
         let pages = [
             ("page:console", CONSOLE_HTML),
             ("page:display", DISPLAY_HTML),
+            ("page:board", BOARD_HTML),
             ("page:applicant", APPLICANT_HTML),
             ("page:status", STATUS_HTML),
             ("page:not-found", NOT_FOUND_HTML),

@@ -34,6 +34,12 @@ pub async fn console(headers: HeaderMap) -> Response {
     page("console", &headers)
 }
 
+/// `/console/board`: the supervisor's live board; its data comes from `GET /api/v1/board`, which
+/// checks the role (the page itself holds nothing).
+pub async fn board(headers: HeaderMap) -> Response {
+    page("board", &headers)
+}
+
 pub async fn display(headers: HeaderMap) -> Response {
     page("display", &headers)
 }

@@ -3,6 +3,7 @@
 
 mod applicant_confirmation;
 mod bad_input;
+mod board;
 mod cli;
 mod closed_tickets;
 mod committee;

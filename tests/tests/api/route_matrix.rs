@@ -297,6 +297,13 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             staff.clone(),
         ),
         (Method::GET, "/api/v1/alerts".into(), None, vec![Supervisor]),
+        // The supervisor's live board: supervisors and admins (labels and staff names only).
+        (
+            Method::GET,
+            "/api/v1/board".into(),
+            None,
+            vec![Supervisor, Admin],
+        ),
         (
             Method::POST,
             "/api/v1/alerts/1/acknowledge".into(),

@@ -4,6 +4,7 @@
 
 mod announce;
 mod applicant;
+mod board;
 mod committee;
 mod console;
 mod console_steps;

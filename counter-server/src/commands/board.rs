@@ -1,0 +1,135 @@
+//! The supervisor's live board, read in one engine job: desks (who, on a break, the visitor's
+//! label and since when), lines against their target (`domain::wait_level`), open alerts and
+//! today's figures. Labels, staff display names and desk numbers only: no visitor's data.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::numbering::service_day;
+use crate::domain::wait_level::{self, WaitLevel};
+use crate::domain::{DeskKind, Queue, Route, Ticket, TicketState};
+use crate::store::board::{self as rows, TodayFigures};
+use crate::store::engine::Engine;
+use crate::store::reads;
+use crate::store::visits::{self, AlertRow};
+
+#[derive(Clone, Debug)]
+pub struct BoardDesk {
+    pub id: u32,
+    pub kind: DeskKind,
+    /// The staff member signed in there (display name), if any.
+    pub staff: Option<String>,
+    pub paused: bool,
+    /// Since when on duty or on a break (unknown after a restart).
+    pub since: Option<DateTime<Utc>>,
+    /// The visitor called to this desk: label, and when they were called.
+    pub visitor: Option<(String, DateTime<Utc>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BoardLine {
+    pub service: String,
+    pub name_ar: String,
+    pub name_en: String,
+    pub waiting: u32,
+    pub longest_wait_minutes: i64,
+    pub target_wait_minutes: u32,
+    pub level: WaitLevel,
+    pub estimated_wait_minutes: u32,
+    /// When the oldest waiting ticket turns the line amber and red.
+    pub turns: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BoardView {
+    pub now: DateTime<Utc>,
+    pub desks: Vec<BoardDesk>,
+    pub lines: Vec<BoardLine>,
+    pub alerts: Vec<AlertRow>,
+    pub today: TodayFigures,
+}
+
+impl BoardView {
+    /// The next instant a line changes colour with no event (the page redraws then).
+    pub fn next_change(&self) -> Option<DateTime<Utc>> {
+        self.lines
+            .iter()
+            .filter_map(|l| l.turns)
+            .flat_map(|(amber, red)| [amber, red])
+            .filter(|t| *t > self.now)
+            .min()
+    }
+}
+
+/// The tickets waiting in the line of service `code` (as `Queue::waiting_by_service` counts them).
+pub(crate) fn waiting_in<'q>(q: &'q Queue, code: &str) -> Vec<&'q Ticket> {
+    q.active_tickets()
+        .filter(|t| {
+            t.state == TicketState::Waiting && t.route == Route::Service && t.line.as_str() == code
+        })
+        .collect()
+}
+
+pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::CommandError> {
+    let view = engine
+        .read(|ctx| -> Result<BoardView, crate::store::StoreError> {
+            let now = ctx.now;
+            let q = ctx.queue;
+            let mut desks = Vec::new();
+            for d in q.desks() {
+                let staff = match d.on_duty {
+                    Some(on) => reads::staff_display_name(ctx.conn, on.staff)?,
+                    None => None,
+                };
+                let visitor = q
+                    .active_tickets()
+                    .filter(|t| {
+                        t.desk == Some(d.id)
+                            && matches!(t.state, TicketState::Called | TicketState::Serving)
+                    })
+                    .find_map(|t| t.called_at.map(|at| (q.label_of(t), at)));
+                desks.push(BoardDesk {
+                    id: d.id,
+                    kind: d.kind,
+                    staff,
+                    paused: d.paused,
+                    since: d.since,
+                    visitor,
+                });
+            }
+            let lines = ctx
+                .config
+                .services
+                .iter()
+                .map(|s| {
+                    let target = s.target_wait_minutes();
+                    let waiting = waiting_in(q, &s.code);
+                    let oldest = waiting.iter().map(|t| t.issued_at).min();
+                    let count = u32::try_from(waiting.len()).unwrap_or(u32::MAX);
+                    BoardLine {
+                        service: s.code.clone(),
+                        name_ar: s.name_ar.clone(),
+                        name_en: s.name_en.clone(),
+                        waiting: count,
+                        longest_wait_minutes: waiting
+                            .iter()
+                            .map(|t| t.waited_minutes(now))
+                            .max()
+                            .unwrap_or(0),
+                        target_wait_minutes: target,
+                        level: wait_level::classify(oldest, now, target),
+                        estimated_wait_minutes: q.estimated_wait_minutes(&s.code, count),
+                        turns: oldest.map(|o| wait_level::turns_at(o, target)),
+                    }
+                })
+                .collect();
+            Ok(BoardView {
+                now,
+                desks,
+                lines,
+                alerts: visits::open_alerts(ctx.conn)?,
+                today: rows::today_figures(ctx.conn, service_day(now))?,
+            })
+        })
+        .await?;
+    Ok(view?)
+}

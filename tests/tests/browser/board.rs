@@ -1,0 +1,194 @@
+//! The supervisor's live board in a real headless Chromium: it follows a call, a finish and a
+//! break made from the API within a second each (measured and printed for docs/benchmarks.md),
+//! shows a line red once its longest wait passes 1.5 times the service's target (injected clock),
+//! passes axe-core in Arabic and English, fits 1920×1080, 1366×768 and 390 px. Screenshots
+//! board-ar / board-en (wall screen) and board-*-laptop with `SCREENSHOT_DIR`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use counter_server::clock::ManualClock;
+use counter_server::domain::{Gender, Role};
+use e2e::webdriver::{self, Browser};
+use e2e::{Api, TEST_PASSWORD, TestOptions, TestServer, key};
+use serde_json::json;
+
+/// Runs `act`, then waits until the board shows `condition`; returns how long that took.
+async fn reflected(
+    b: &Browser,
+    what: &str,
+    condition: &str,
+    act: impl Future<Output = ()>,
+) -> Duration {
+    let t0 = Instant::now();
+    act.await;
+    b.wait(condition, what, Duration::from_secs(5)).await;
+    let took = t0.elapsed();
+    println!("board reflects {what} in {} ms", took.as_millis());
+    assert!(took < Duration::from_secs(1), "{what} took {took:?}");
+    took
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_follows_calls_breaks_and_finishes_within_a_second() {
+    if !webdriver::available("supervisor's board") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("sup", Role::Supervisor, Gender::Female);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("noura", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    for service in ["new_request", "inquiry", "follow_up"] {
+        let r = api
+            .issue(&server.kiosk_token, &key(), &json!({ "service": service }))
+            .await;
+        assert!(r.status.is_success(), "{}", r.text);
+    }
+
+    let b = Browser::start().await;
+    b.size(1920, 1080).await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    b.type_into("#login-user", "sup").await;
+    b.type_into("#login-pass", TEST_PASSWORD).await;
+    b.click("#login-btn").await;
+    b.wait(
+        "document.getElementById('login').classList.contains('hidden')",
+        "logged in",
+        Duration::from_secs(10),
+    )
+    .await;
+    b.goto(&format!("{}/console/board", server.base_url)).await;
+    b.wait(
+        "document.body.dataset.loads >= 1 && document.querySelectorAll('#lines tr').length === 5",
+        "the board",
+        Duration::from_secs(10),
+    )
+    .await;
+
+    let amal = api.login_at_desk("amal", 1).await;
+    let _noura = api.login_at_desk("noura", 2).await;
+    let desk1 = "document.querySelector('[data-desk=\"1\"]')";
+    let mut id = 0;
+    let call = reflected(
+        &b,
+        "a call",
+        &format!("{desk1}.dataset.visitor === 'A-001'"),
+        async {
+            let r = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+            assert_eq!(r.json["label"], "A-001", "{}", r.text);
+            id = r.json["id"].as_i64().unwrap();
+        },
+    )
+    .await;
+    api.post(&format!("/api/v1/tickets/{id}/start"), &amal, None)
+        .await;
+    let finish = reflected(
+        &b,
+        "a finish",
+        &format!("{desk1}.dataset.visitor === ''"),
+        async {
+            let r = api
+                .post(
+                    &format!("/api/v1/tickets/{id}/finish"),
+                    &amal,
+                    Some(&json!({ "outcome": "information_given" })),
+                )
+                .await;
+            assert!(r.status.is_success(), "{}", r.text);
+        },
+    )
+    .await;
+    let pause = reflected(
+        &b,
+        "a break",
+        &format!("{desk1}.classList.contains('paused')"),
+        async {
+            let r = api.post("/api/v1/desks/1/pause", &amal, None).await;
+            assert!(r.status.is_success(), "{}", r.text);
+        },
+    )
+    .await;
+    println!(
+        "board benchmark: call {} ms, finish {} ms, break {} ms",
+        call.as_millis(),
+        finish.as_millis(),
+        pause.as_millis()
+    );
+    b.wait_text("#f-served", "١").await;
+    b.wait_text("[data-desk=\"1\"] .duty", "في استراحة منذ")
+        .await;
+
+    // Sixteen minutes on, the inquiry line (target 10) is red (from 15), the follow-up line
+    // (default 15) amber; the next issue redraws the board.
+    clock.advance(chrono::Duration::minutes(16));
+    let r = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let row = |s: &str| {
+        format!("document.querySelector('#lines tr[data-service=\"{s}\"]').dataset.level")
+    };
+    b.wait(
+        &format!(
+            "{} === 'red' && {} === 'amber' && {} === 'ok'",
+            row("inquiry"),
+            row("follow_up"),
+            row("new_request")
+        ),
+        "a red and an amber line",
+        Duration::from_secs(5),
+    )
+    .await;
+    b.wait(
+        "!document.getElementById('red-banner').classList.contains('hidden')",
+        "the red banner",
+        Duration::from_secs(2),
+    )
+    .await;
+
+    // The red line raised a supervisor alert (checked every few seconds): on the board too.
+    b.wait(
+        "[...document.querySelectorAll('#alerts li.alert')].some((li) => li.textContent.includes('C-001'))",
+        "the red line's alert",
+        Duration::from_secs(15),
+    )
+    .await;
+    b.assert_accessible("board (ar)").await;
+    b.screenshot(shots, "board-ar.png").await;
+    b.size(1366, 768).await;
+    b.screenshot(shots, "board-ar-laptop.png").await;
+    b.click("#lang-btn").await;
+    b.wait_text("h1", "supervisor").await;
+    b.assert_accessible("board (en)").await;
+    b.screenshot(shots, "board-en-laptop.png").await;
+    b.size(1920, 1080).await;
+    b.screenshot(shots, "board-en.png").await;
+    b.click("#lang-btn").await;
+    b.size(390, 844).await;
+    let overflow = b
+        .js(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            json!([]),
+        )
+        .await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "no sideways scroll at 390 px: {overflow}"
+    );
+    b.screenshot(shots, "board-390-ar.png").await;
+    b.quit().await;
+}
