@@ -284,13 +284,17 @@
   }
 
   // Reloads who I am and the queue (background requests: they do not count as activity).
+  // Refreshes overlap (the stream, an action's own); only the newest may set the current
+  // visitor, or a slow older answer would swap the visitor out and back and clear the screen.
+  let refreshes = 0;
   async function refresh() {
     if (!state.me) return;
+    const mine = ++refreshes;
     const me = await api("GET", "/api/v1/me");
-    if (!me.ok || !state.me) return;
+    if (!me.ok || !state.me || mine !== refreshes) return;
     state.me = me.json;
     const q = await api("GET", "/api/v1/queue");
-    if (!q.ok || !state.me) return;
+    if (!q.ok || !state.me || mine !== refreshes) return;
     state.queue = q.json;
     const desk = state.me.desk;
     const current = desk ? q.json.tickets.find((t) => t.desk === desk && (t.state === "called" || t.state === "serving")) : null;
