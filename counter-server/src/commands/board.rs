@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::numbering::service_day;
 use crate::domain::wait_level::{self, WaitLevel};
-use crate::domain::{DeskKind, Queue, Route, Ticket, TicketState};
+use crate::domain::{DeskKind, TicketState};
 use crate::store::board::{self as rows, TodayFigures};
 use crate::store::engine::Engine;
 use crate::store::reads;
@@ -60,15 +60,6 @@ impl BoardView {
     }
 }
 
-/// The tickets waiting in the line of service `code` (as `Queue::waiting_by_service` counts them).
-pub(crate) fn waiting_in<'q>(q: &'q Queue, code: &str) -> Vec<&'q Ticket> {
-    q.active_tickets()
-        .filter(|t| {
-            t.state == TicketState::Waiting && t.route == Route::Service && t.line.as_str() == code
-        })
-        .collect()
-}
-
 pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::CommandError> {
     let view = engine
         .read(|ctx| -> Result<BoardView, crate::store::StoreError> {
@@ -102,19 +93,18 @@ pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::Comman
                 .iter()
                 .map(|s| {
                     let target = s.target_wait_minutes();
-                    let waiting = waiting_in(q, &s.code);
-                    let oldest = waiting.iter().map(|t| t.issued_at).min();
-                    let count = u32::try_from(waiting.len()).unwrap_or(u32::MAX);
+                    let count =
+                        u32::try_from(q.waiting_in_line(&s.code).count()).unwrap_or(u32::MAX);
+                    // The oldest ticket has waited longest: it sets the line's colour.
+                    let oldest = q.oldest_waiting_in_line(&s.code).map(|t| t.issued_at);
                     BoardLine {
                         service: s.code.clone(),
                         name_ar: s.name_ar.clone(),
                         name_en: s.name_en.clone(),
                         waiting: count,
-                        longest_wait_minutes: waiting
-                            .iter()
-                            .map(|t| t.waited_minutes(now))
-                            .max()
-                            .unwrap_or(0),
+                        longest_wait_minutes: q
+                            .oldest_waiting_in_line(&s.code)
+                            .map_or(0, |t| t.waited_minutes(now)),
                         target_wait_minutes: target,
                         level: wait_level::classify(oldest, now, target),
                         estimated_wait_minutes: q.estimated_wait_minutes(&s.code, count),

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use super::board::waiting_in;
 use crate::commands::CommandError;
 use crate::domain::wait_level::{self, WaitLevel};
 use crate::store::engine::{Alert, Engine};
@@ -22,10 +21,10 @@ pub async fn red_lines(engine: &Engine) -> Result<BTreeSet<String>, CommandError
                 .services
                 .iter()
                 .filter(|s| {
-                    let oldest = waiting_in(ctx.queue, &s.code)
-                        .iter()
-                        .map(|t| t.issued_at)
-                        .min();
+                    let oldest = ctx
+                        .queue
+                        .oldest_waiting_in_line(&s.code)
+                        .map(|t| t.issued_at);
                     wait_level::classify(oldest, ctx.now, s.target_wait_minutes()) == WaitLevel::Red
                 })
                 .map(|s| s.code.clone())
@@ -48,11 +47,7 @@ pub async fn raise_for_new_red_lines(
     engine
         .write(move |ctx| -> Result<(), CommandError> {
             for code in crossed {
-                let Some(oldest) = waiting_in(ctx.queue, &code)
-                    .into_iter()
-                    .min_by_key(|t| (t.issued_at, t.id))
-                    .map(|t| t.id)
-                else {
+                let Some(oldest) = ctx.queue.oldest_waiting_in_line(&code).map(|t| t.id) else {
                     continue;
                 };
                 if writes::open_line_alert_exists(ctx.tx, &code)? {

@@ -810,6 +810,25 @@ impl Queue {
         (people_ahead.saturating_mul(avg)).div_ceil(open)
     }
 
+    /// The tickets waiting in service lines now (not those sent to one desk).
+    fn waiting_in_lines(&self) -> impl Iterator<Item = &Ticket> {
+        self.active
+            .values()
+            .filter(|t| t.state == TicketState::Waiting && t.route == Route::Service)
+    }
+
+    /// The tickets waiting in the line of service `code` now.
+    pub fn waiting_in_line<'q>(&'q self, code: &'q str) -> impl Iterator<Item = &'q Ticket> + 'q {
+        self.waiting_in_lines()
+            .filter(move |t| t.line.as_str() == code)
+    }
+
+    /// The ticket waiting longest in the line of service `code` (first issued, then lowest id).
+    pub fn oldest_waiting_in_line<'q>(&'q self, code: &'q str) -> Option<&'q Ticket> {
+        self.waiting_in_line(code)
+            .min_by_key(|t| (t.issued_at, t.id))
+    }
+
     /// Waiting count and the longest wait (minutes) per service line (where tickets wait now).
     pub fn waiting_by_service(&self, now: DateTime<Utc>) -> BTreeMap<String, (u32, i64, u32)> {
         let mut out: BTreeMap<String, (u32, i64, u32)> = self
@@ -817,11 +836,7 @@ impl Queue {
             .keys()
             .map(|k| (k.to_string(), (0, 0, 0)))
             .collect();
-        for t in self
-            .active
-            .values()
-            .filter(|t| t.state == TicketState::Waiting && t.route == Route::Service)
-        {
+        for t in self.waiting_in_lines() {
             let e = out.entry(t.line.to_string()).or_default();
             e.0 += 1;
             e.1 = e.1.max(t.waited_minutes(now));
