@@ -90,8 +90,15 @@
       const dt = document.createElement("dt");
       dt.textContent = w(key);
       const dd = document.createElement("dd");
-      dd.textContent = value || w("none");
-      if (ltr) { dd.dir = "ltr"; dd.classList.add("ltr"); }
+      // Numbers read left to right but stay beside their label, on the reading side.
+      if (ltr && value) {
+        const bdi = document.createElement("bdi");
+        bdi.dir = "ltr";
+        bdi.textContent = value;
+        dd.appendChild(bdi);
+      } else {
+        dd.textContent = value || w("none");
+      }
       dl.append(dt, dd);
     }
     const ul = $("documents");
