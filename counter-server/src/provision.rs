@@ -21,9 +21,7 @@ pub fn add_staff(
         .map_err(|e| e.message.en)?
         .to_lowercase();
     let display_name = text::required("name", display_name, 100).map_err(|e| e.message.en)?;
-    if pw.chars().count() < 10 {
-        return Err("a staff password needs at least 10 characters".into());
-    }
+    crate::commands::admin::check_new_password(pw).map_err(|e| e.message.en)?;
     let hash = password::hash_password(pw);
     with_tx(db, |tx| {
         writes::create_staff(
@@ -95,9 +93,7 @@ pub fn add_metrics_token(db: &Database, name: &str) -> Result<String, String> {
 
 /// A new password, checked like a new account's; the account's open sessions end.
 pub fn reset_password(db: &Database, username: &str, pw: &str) -> Result<(), String> {
-    if pw.chars().count() < 10 {
-        return Err("a staff password needs at least 10 characters".into());
-    }
+    crate::commands::admin::check_new_password(pw).map_err(|e| e.message.en)?;
     set_password(db, username, pw)?;
     end_sessions(db, username)
 }

@@ -144,6 +144,7 @@ impl Server {
             ))),
             shutdown: shutdown_rx,
             maintenance: Arc::default(),
+            devices_seen: Arc::default(),
         };
         Ok(Self {
             state,

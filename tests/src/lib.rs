@@ -94,12 +94,17 @@ impl Api {
 
     /// Logs in with `TEST_PASSWORD` and returns the session token.
     pub async fn login(&self, username: &str) -> String {
+        self.login_as(username, TEST_PASSWORD).await
+    }
+
+    /// Logs in with `password` and returns the session token.
+    pub async fn login_as(&self, username: &str, password: &str) -> String {
         let r = self
             .send(
                 Method::POST,
                 "/api/v1/auth/login",
                 None,
-                Some(&serde_json::json!({"username": username, "password": TEST_PASSWORD})),
+                Some(&serde_json::json!({"username": username, "password": password})),
                 &[],
             )
             .await;

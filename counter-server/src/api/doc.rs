@@ -38,6 +38,7 @@ retry), 503 storage_failed.";
         (name = "rights", description = "Visitors' rights, for supervisors"),
         (name = "ratings", description = "Ratings of a finished visit"),
         (name = "metrics", description = "Metrics for the console"),
+        (name = "admin", description = "Administration of the branch: staff accounts, devices (admins)"),
     )
 )]
 pub struct ApiDoc;

@@ -11,6 +11,7 @@
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
 //! `crate::router`. Never imports `web`.
 
+pub mod admin;
 pub mod board;
 pub mod committee;
 pub mod confirmation;
@@ -57,6 +58,13 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(status_events::stream))
         .routes(routes!(staff::login))
         .routes(routes!(staff::logout))
+        .routes(routes!(admin::change_password))
+        .routes(routes!(admin::set_password_with_code))
+        .routes(routes!(admin::list_staff, admin::add_staff))
+        .routes(routes!(admin::edit_staff))
+        .routes(routes!(admin::password_code))
+        .routes(routes!(admin::list_devices))
+        .routes(routes!(admin::revoke_device))
         .routes(routes!(console::me))
         .routes(routes!(kiosk::services))
         .routes(routes!(kiosk::intake_notice))

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod password;
+pub mod seen;
 pub mod tokens;
 
 use crate::domain::{DeskKind, Gender, Role, StaffId};
@@ -84,9 +85,12 @@ pub enum Permission {
     /// Issue a ticket from the console when the kiosk is down or a visitor phones in: reception
     /// and supervisors (the front of the house); not researchers or admins.
     IssueAtReception,
+    /// Administration: staff accounts, devices (admins only; a supervisor runs the floor, an
+    /// admin sets up the branch).
+    Administer,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 12] = [
+pub const ALL_PERMISSIONS: [Permission; 13] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
@@ -99,6 +103,7 @@ pub const ALL_PERMISSIONS: [Permission; 12] = [
     Permission::FollowRequests,
     Permission::ReadReference,
     Permission::IssueAtReception,
+    Permission::Administer,
 ];
 
 /// The permission table.
@@ -121,6 +126,7 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
             P::Supervise => *role == Role::Supervisor,
             P::IssueAtReception => matches!(role, Role::Reception | Role::Supervisor),
+            P::Administer => *role == Role::Admin,
         },
     }
 }

@@ -209,7 +209,7 @@ fn add_demo_references(db: &Database) -> Result<(), CliError> {
 }
 
 /// The demo staff: (username, display name, role, gender).
-const DEMO_STAFF: [(&str, &str, Role, Gender); 4] = [
+const DEMO_STAFF: [(&str, &str, Role, Gender); 5] = [
     (
         "reception1",
         "موظفة الاستقبال ١",
@@ -229,6 +229,7 @@ const DEMO_STAFF: [(&str, &str, Role, Gender); 4] = [
         Gender::Female,
     ),
     ("supervisor1", "المشرفة", Role::Supervisor, Gender::Female),
+    ("admin1", "مدير النظام", Role::Admin, Gender::Male),
 ];
 
 /// `demo`: the demo branch, unencrypted, in `--data` (default `./demo-data`).
@@ -293,6 +294,7 @@ pub fn demo(a: &DemoArgs) -> Result<(), CliError> {
         for (desk, token) in &tablets {
             println!("  applicant tablet, desk {desk}: http://{addr}/applicant#token={token}");
         }
+        println!("  administration: http://{addr}/console/admin (admin1)");
         println!("  API:            http://{addr}/api/v1/health");
         println!("  API reference:  http://{addr}/api/v1/openapi.json");
         println!("  kiosk token:    {}", token_file.display());

@@ -68,6 +68,24 @@ pub enum Refusal {
     /// A new ticket outside the opening hours or after the evening cut-off; tickets are issued
     /// again from `opens_at` (`None`: no opening configured).
     BranchClosed { opens_at: Option<DateTime<Utc>> },
+    /// No staff account has this id.
+    UnknownStaff,
+    /// A new account under a username another account has.
+    UsernameTaken,
+    /// A change of role, gender or access while the person is signed in at a desk.
+    StaffAtDesk,
+    /// The change would leave the branch with no active admin.
+    LastAdmin,
+    /// A password code for a disabled account.
+    StaffDisabled,
+    /// A one-time code that is wrong, used or expired (never told apart).
+    InvalidCode,
+    /// Changing one's password with a wrong current password.
+    WrongPassword,
+    /// No device has this id.
+    UnknownDevice,
+    /// The device is revoked already.
+    DeviceRevoked,
 }
 
 /// Every way a command fails.

@@ -12,6 +12,7 @@
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
 //!   `metrics`: computing the metrics of a period.
 
+pub mod admin;
 pub mod board;
 pub mod committee;
 pub mod confirmation;

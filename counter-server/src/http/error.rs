@@ -449,6 +449,60 @@ impl From<Refusal> for ApiError {
                 "التنبيه غير موجود أو تم الاطلاع عليه",
                 "no such open alert",
             ),
+            R::UnknownStaff => (
+                StatusCode::NOT_FOUND,
+                "staff_not_found",
+                "لا يوجد حساب موظف بهذا الرقم",
+                "no staff account has this id",
+            ),
+            R::UsernameTaken => (
+                StatusCode::CONFLICT,
+                "username_taken",
+                "اسم المستخدم مستعمل لحساب آخر",
+                "another account has this username",
+            ),
+            R::StaffAtDesk => (
+                StatusCode::CONFLICT,
+                "staff_at_desk",
+                "الموظف مسجّل في مكتب الآن: يُغيَّر الدور أو الجنس أو يُوقف الحساب بعد خروجه من المكتب",
+                "this person is signed in at a desk: change the role, gender or access after they sign out of it",
+            ),
+            R::LastAdmin => (
+                StatusCode::CONFLICT,
+                "last_admin",
+                "يبقى للفرع مدير نظام واحد على الأقل: أضف مديرًا آخر أولاً",
+                "the branch keeps at least one active admin: add another admin first",
+            ),
+            R::StaffDisabled => (
+                StatusCode::CONFLICT,
+                "staff_disabled",
+                "الحساب موقوف: أعد تفعيله أولاً",
+                "the account is disabled: enable it first",
+            ),
+            R::InvalidCode => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_code",
+                "اسم المستخدم أو الرمز غير صحيح أو انتهت صلاحيته أو استُعمل: اطلب رمزًا جديدًا من مدير النظام",
+                "wrong username or code, or the code expired or was used: ask an admin for a new one",
+            ),
+            R::WrongPassword => (
+                StatusCode::FORBIDDEN,
+                "wrong_password",
+                "كلمة المرور الحالية غير صحيحة",
+                "the current password is wrong",
+            ),
+            R::UnknownDevice => (
+                StatusCode::NOT_FOUND,
+                "device_not_found",
+                "لا يوجد جهاز بهذا الرقم",
+                "no device has this id",
+            ),
+            R::DeviceRevoked => (
+                StatusCode::CONFLICT,
+                "device_revoked",
+                "الجهاز ملغى من قبل",
+                "the device is revoked already",
+            ),
         };
         Self::new(status, code, ar, en)
     }
@@ -549,6 +603,15 @@ mod tests {
             (R::SignatureMalformed, 422, "signature_malformed"),
             (R::UnknownReferenceDocument, 404, "unknown_document"),
             (R::BranchClosed { opens_at: None }, 409, "branch_closed"),
+            (R::UnknownStaff, 404, "staff_not_found"),
+            (R::UsernameTaken, 409, "username_taken"),
+            (R::StaffAtDesk, 409, "staff_at_desk"),
+            (R::LastAdmin, 409, "last_admin"),
+            (R::StaffDisabled, 409, "staff_disabled"),
+            (R::InvalidCode, 401, "invalid_code"),
+            (R::WrongPassword, 403, "wrong_password"),
+            (R::UnknownDevice, 404, "device_not_found"),
+            (R::DeviceRevoked, 409, "device_revoked"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

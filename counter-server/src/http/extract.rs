@@ -224,6 +224,9 @@ impl FromRequestParts<AppState> for Caller {
                 let _ = sessions::touch(&engine, hash).await;
             });
         }
+        if let Principal::Device { id, .. } = &principal {
+            state.devices_seen.saw(*id, now);
+        }
         Ok(Caller(principal))
     }
 }

@@ -24,6 +24,8 @@ pub struct AppState {
     pub status_limits: Arc<StatusLimits>,
     /// Who is behind recently seen tokens.
     pub principals: Arc<PrincipalCache>,
+    /// When each device last made a request (the administration page's device list).
+    pub devices_seen: Arc<crate::auth::seen::DevicesSeen>,
     /// Flips to true when the server shuts down, ending open event streams.
     pub shutdown: watch::Receiver<bool>,
     /// When the retention purge last ran (for `/metrics`).

@@ -21,6 +21,7 @@ pub mod reads;
 pub mod reference;
 pub mod retention;
 pub mod rights;
+pub mod staff_admin;
 pub mod visits;
 pub mod writes;
 
@@ -99,6 +100,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0016_alert_line_red",
         include_str!("../../../migrations/0016_alert_line_red.sql"),
+    ),
+    (
+        "0017_password_codes",
+        include_str!("../../../migrations/0017_password_codes.sql"),
     ),
 ];
 

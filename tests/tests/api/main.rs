@@ -1,6 +1,7 @@
 //! End-to-end tests of the counter-server over real HTTP on a loopback port, with a real SQLite file.
 //! One binary with modules, so the suite links once.
 
+mod administration;
 mod applicant_confirmation;
 mod bad_input;
 mod board;

@@ -297,6 +297,57 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             staff.clone(),
         ),
         (Method::GET, "/api/v1/alerts".into(), None, vec![Supervisor]),
+        // Administration: admins only; one's own password: every staff member; setting it with
+        // a one-time code: anyone (the code is the credential).
+        (Method::GET, "/api/v1/admin/staff".into(), None, vec![Admin]),
+        (
+            Method::POST,
+            "/api/v1/admin/staff".into(),
+            Some(
+                json!({ "username": "matrix", "display_name": "m", "role": "reception", "gender": "male" }),
+            ),
+            vec![Admin],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/staff/999".into(),
+            Some(
+                json!({ "display_name": "m", "role": "reception", "gender": "male", "disabled": false }),
+            ),
+            vec![Admin],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/staff/999/password-code".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::GET,
+            "/api/v1/admin/devices".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/devices/999/revoke".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/password".into(),
+            Some(json!({ "current_password": "not it", "new_password": "long enough 1" })),
+            staff.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/auth/password-code".into(),
+            Some(
+                json!({ "username": "nobody", "code": "AAAA-BBBB-CCCC", "new_password": "long enough 1" }),
+            ),
+            ALL.to_vec(),
+        ),
         // The supervisor's live board: supervisors and admins (labels and staff names only).
         (
             Method::GET,
