@@ -186,7 +186,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 64, "{ops:?}");
+        assert_eq!(ops.len(), 72, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")
