@@ -21,6 +21,7 @@ macro_rules! web {
 
 const CONSOLE_HTML: &str = include_str!("../../../ui/web/console.html");
 const BOARD_HTML: &str = include_str!("../../../ui/web/board.html");
+const ADMIN_HTML: &str = include_str!("../../../ui/web/admin.html");
 const DISPLAY_HTML: &str = include_str!("../../../ui/web/display.html");
 const APPLICANT_HTML: &str = include_str!("../../../ui/web/applicant.html");
 const STATUS_HTML: &str = include_str!("../../../ui/web/status.html");
@@ -35,6 +36,22 @@ pub const PRINTABLE_CSS: &str = include_str!("../../../ui/web/printable.css");
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("common.css", "text/css; charset=utf-8", web!("common.css")),
     ("board.css", "text/css; charset=utf-8", web!("board.css")),
+    ("admin.css", "text/css; charset=utf-8", web!("admin.css")),
+    (
+        "admin.js",
+        "text/javascript; charset=utf-8",
+        web!("admin.js"),
+    ),
+    (
+        "admin-words.js",
+        "text/javascript; charset=utf-8",
+        web!("admin-words.js"),
+    ),
+    (
+        "account.js",
+        "text/javascript; charset=utf-8",
+        web!("account.js"),
+    ),
     (
         "board.js",
         "text/javascript; charset=utf-8",
@@ -193,6 +210,7 @@ fn prepared() -> &'static [(&'static str, Prepared)] {
             ("page:console", CONSOLE_HTML),
             ("page:display", DISPLAY_HTML),
             ("page:board", BOARD_HTML),
+            ("page:admin", ADMIN_HTML),
             ("page:applicant", APPLICANT_HTML),
             ("page:status", STATUS_HTML),
             ("page:not-found", NOT_FOUND_HTML),

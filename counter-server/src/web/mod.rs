@@ -4,6 +4,7 @@
 //! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
+//! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
 //! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`), the
 //!   support request form (`request_form`) and a reference document's page (`reference_page`): drawn
 //!   on the server with maud templates, the only HTML the server makes.
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console", get(pages::console))
         .route("/console/metrics", get(metrics_page::page))
         .route("/console/board", get(pages::board))
+        .route("/console/admin", get(pages::admin))
         .route("/web/login", post(pages::login))
         .route("/web/logout", post(pages::logout))
         .route("/display", get(pages::display))

@@ -40,6 +40,12 @@ pub async fn board(headers: HeaderMap) -> Response {
     page("board", &headers)
 }
 
+/// `/console/admin`: administration of staff accounts and devices; its data comes from
+/// `/api/v1/admin/*`, which checks the role (the page itself holds nothing).
+pub async fn admin(headers: HeaderMap) -> Response {
+    page("admin", &headers)
+}
+
 pub async fn display(headers: HeaderMap) -> Response {
     page("display", &headers)
 }

@@ -2,6 +2,7 @@
 //! page and the printable rights export in a real headless Chromium (Debian's `chromium` +
 //! `chromium-driver`), against the real server binary with its log captured. Set `SCREENSHOT_DIR` to save the screenshots of `docs/screenshots`.
 
+mod admin;
 mod announce;
 mod applicant;
 mod board;

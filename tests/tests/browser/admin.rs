@@ -1,0 +1,271 @@
+//! Administration in a real headless Chromium (issue 15 item 1): an admin adds a staff member on
+//! /console/admin and gets a one-time code; the new member chooses a password with it on the
+//! console's login screen, logs in and changes it; the admin disables the account and revokes a
+//! device, each refused at once by the server. axe-core in Arabic and English, no sideways scroll
+//! at 390 px. Screenshots admin-ar / admin-en / admin-code-ar / console-password-ar with
+//! `SCREENSHOT_DIR`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use counter_server::domain::{Gender, Role};
+use e2e::webdriver::{self, Browser};
+use e2e::{Api, TEST_PASSWORD, TestServer, key};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn log_in(b: &Browser, user: &str, password: &str) {
+    b.type_into("#login-user", user).await;
+    b.type_into("#login-pass", password).await;
+    b.click("#login-btn").await;
+    b.wait(
+        "document.getElementById('login').classList.contains('hidden')",
+        "logged in",
+        WAIT,
+    )
+    .await;
+}
+
+async fn log_out(b: &Browser) {
+    b.click("#logout-btn").await;
+    b.wait(
+        "!document.getElementById('login').classList.contains('hidden')",
+        "logged out",
+        WAIT,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_staff_member_who_chooses_and_changes_a_password() {
+    if !webdriver::available("administration") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let server = TestServer::start();
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    // The kiosk is seen, so the device list has a "last seen".
+    let issued = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    assert!(issued.status.is_success(), "{}", issued.text);
+
+    let b = Browser::start().await;
+    b.size(1366, 768).await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    log_in(&b, "admin", TEST_PASSWORD).await;
+    b.wait(
+        "!document.getElementById('admin-link').classList.contains('hidden')",
+        "the admin link",
+        WAIT,
+    )
+    .await;
+    b.click("#admin-link").await;
+    b.wait(
+        "document.querySelectorAll('#staff-rows tr').length === 2 && document.querySelectorAll('#device-rows tr').length >= 3",
+        "the accounts and devices",
+        WAIT,
+    )
+    .await;
+    b.wait_text("#device-rows", "جهاز التذاكر").await;
+
+    b.type_into("#add-username", "huda").await;
+    b.type_into("#add-name", "هدى الشمري").await;
+    b.click("#add-btn").await;
+    b.wait(
+        "!document.getElementById('code-box').classList.contains('hidden')",
+        "the one-time code",
+        WAIT,
+    )
+    .await;
+    let code = b.text("#code-value").await;
+    assert_eq!(code.len(), 14, "{code:?}");
+    b.wait_text("#code-for", "هدى الشمري").await;
+    b.wait_text("#staff-rows", "ينتظر رمزًا").await;
+    b.assert_accessible("administration (ar)").await;
+    b.screenshot(shots, "admin-code-ar.png").await;
+    b.click("#code-done").await;
+    b.wait(
+        "document.getElementById('code-value').textContent === ''",
+        "the code forgotten",
+        WAIT,
+    )
+    .await;
+    b.screenshot(shots, "admin-ar.png").await;
+
+    // The new member, at the console: a wrong code first, then the right one typed loosely.
+    b.goto(&format!("{}/console", server.base_url)).await;
+    b.wait(
+        "!document.getElementById('app').classList.contains('hidden')",
+        "the console",
+        WAIT,
+    )
+    .await;
+    log_out(&b).await;
+    b.click("#code-login summary").await;
+    b.type_into("#code-user", "huda").await;
+    b.type_into("#code-value", "AAAA-BBBB-CCCC").await;
+    b.type_into("#code-pass", "huda first pass").await;
+    b.type_into("#code-pass2", "huda first pass").await;
+    b.click("#code-btn").await;
+    b.wait_text("#code-error", "الرمز غير صحيح").await;
+    b.type_into("#code-value", &code.to_lowercase()).await;
+    b.type_into("#code-pass", "huda first pass").await;
+    b.type_into("#code-pass2", "huda first pass").await;
+    b.click("#code-btn").await;
+    b.wait_text("#login-reason", "سجّل الدخول بها").await;
+    assert_eq!(
+        b.js(
+            "return document.getElementById('login-user').value;",
+            json!([])
+        )
+        .await,
+        json!("huda")
+    );
+    b.type_into("#login-pass", "huda first pass").await;
+    b.click("#login-btn").await;
+    b.wait(
+        "document.getElementById('login').classList.contains('hidden')",
+        "huda logged in",
+        WAIT,
+    )
+    .await;
+    b.wait_text("#who", "هدى الشمري").await;
+    assert!(
+        b.js(
+            "return document.getElementById('admin-link').classList.contains('hidden');",
+            json!([])
+        )
+        .await
+            == json!(true),
+        "no admin link for reception"
+    );
+
+    b.click("#password-btn").await;
+    b.type_into("#pw-current", "huda first pass").await;
+    b.type_into("#pw-new", "huda second pass").await;
+    b.type_into("#pw-new2", "huda second typo").await;
+    b.click("#pw-save").await;
+    b.wait_text("#pw-error", "غير متطابقتين").await;
+    b.type_into("#pw-current", "not her password").await;
+    b.type_into("#pw-new2", "huda second pass").await;
+    b.click("#pw-save").await;
+    b.wait_text("#pw-error", "الحالية غير صحيحة").await;
+    b.type_into("#pw-current", "huda first pass").await;
+    b.type_into("#pw-new", "huda second pass").await;
+    b.type_into("#pw-new2", "huda second pass").await;
+    b.click("#pw-save").await;
+    b.wait(
+        "!document.getElementById('pw-ok').classList.contains('hidden')",
+        "password changed",
+        WAIT,
+    )
+    .await;
+    b.assert_accessible("console password (ar)").await;
+    b.screenshot(shots, "console-password-ar.png").await;
+    log_out(&b).await;
+    assert!(
+        b.js("return document.getElementById('pw-current').value === '' && document.getElementById('account').classList.contains('hidden');", json!([]))
+            .await
+            == json!(true),
+        "nothing of her typing stays for the next person"
+    );
+    let huda = api.login_as("huda", "huda second pass").await;
+
+    // The admin disables her and revokes the kiosk: both refused at once.
+    log_in(&b, "admin", TEST_PASSWORD).await;
+    b.goto(&format!("{}/console/admin", server.base_url)).await;
+    b.wait(
+        "document.querySelectorAll('#staff-rows tr').length === 3",
+        "three accounts",
+        WAIT,
+    )
+    .await;
+    b.click("#edit-huda").await;
+    b.click("#edit-active").await;
+    b.click("#edit-save").await;
+    b.wait_text("#staff-rows tr[data-username=\"huda\"]", "موقوف")
+        .await;
+    assert_eq!(
+        api.get("/api/v1/me", Some(&huda)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The only admin cannot take away their own role.
+    b.click("#edit-admin").await;
+    b.js(
+        "document.getElementById('edit-role').value = 'supervisor';",
+        json!([]),
+    )
+    .await;
+    b.click("#edit-save").await;
+    b.wait_text("#edit-error", "مدير نظام واحد").await;
+    b.click("#edit-cancel").await;
+
+    let kiosk_row = "[...document.querySelectorAll('#device-rows tr')].find((tr) => tr.textContent.includes('جهاز التذاكر'))";
+    let id = b
+        .js(&format!("return {kiosk_row}.dataset.device;"), json!([]))
+        .await;
+    let id = id.as_str().unwrap().to_string();
+    assert!(
+        !b.text(&format!("#device-rows tr[data-device=\"{id}\"]"))
+            .await
+            .contains("لم يتصل"),
+        "the kiosk was seen"
+    );
+    b.click(&format!("#revoke-{id}")).await;
+    b.click(&format!("#revoke-yes-{id}")).await;
+    b.wait_text(&format!("#device-rows tr[data-device=\"{id}\"]"), "ملغى")
+        .await;
+    let refused = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    b.click("#lang-btn").await;
+    b.wait_text("h1", "administration").await;
+    b.wait_text("#device-rows", "Revoked").await;
+    b.assert_accessible("administration (en)").await;
+    b.screenshot(shots, "admin-en.png").await;
+    b.size(390, 844).await;
+    let overflow = b
+        .js(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            json!([]),
+        )
+        .await;
+    let wide = b
+        .js(
+            "return [...document.querySelectorAll('body *')].filter((e) => { const r = e.getBoundingClientRect(); return r.right > document.documentElement.clientWidth + 1 || r.left < -1; }).slice(0, 8).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right)).join(' | ');",
+            json!([]),
+        )
+        .await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "no sideways scroll at 390 px: {overflow}: {wide}"
+    );
+    b.click("#lang-btn").await;
+    b.quit().await;
+
+    // A supervisor gets no administration.
+    server.add_staff("sup", Role::Supervisor, Gender::Female);
+    let b = Browser::start().await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    log_in(&b, "sup", TEST_PASSWORD).await;
+    b.goto(&format!("{}/console/admin", server.base_url)).await;
+    b.wait_text("#denied", "لمديري النظام فقط").await;
+    b.quit().await;
+}
