@@ -43,6 +43,9 @@ pub struct Service {
     pub waiting: u32,
     #[serde(default, deserialize_with = "lenient_count")]
     pub estimated_wait_minutes: u32,
+    /// Takes no new tickets (said to staff only: a kiosk is never sent a hidden service).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

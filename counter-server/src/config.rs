@@ -1,9 +1,10 @@
 //! The branch configuration: one TOML file; the demo branch is embedded so the server runs with none.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::hours::{DAY_MINUTES, DayHours, OpeningHours};
 use crate::domain::{DeskKind, QueuePolicy};
@@ -297,7 +298,7 @@ impl Default for CommitteeSettings {
 }
 
 /// The consent notice the kiosk shows; its text and version are stored with each consent.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeNotice {
     pub version: String,
@@ -315,7 +316,7 @@ pub struct Declaration {
     pub en: String,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
     pub code: String,
@@ -332,6 +333,9 @@ pub struct ServiceConfig {
     /// The documents the desk checks for this service (policy 6.2), in the order it checks them.
     #[serde(default)]
     pub documents: Vec<DocumentConfig>,
+    /// Not offered for new tickets (kiosk, reception); its line is still served.
+    #[serde(default)]
+    pub hidden: bool,
 }
 
 /// A service's target wait when its configuration names none.
@@ -345,7 +349,7 @@ impl ServiceConfig {
 }
 
 /// One document of a service's checklist: the desk records that it saw it and that it is valid.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentConfig {
     pub code: String,
@@ -377,7 +381,7 @@ impl DocumentConfig {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeskConfig {
     pub id: u32,
@@ -385,7 +389,7 @@ pub struct DeskConfig {
     pub services: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeskKindConfig {
     BeneficiaryRelations,
@@ -401,7 +405,65 @@ impl From<DeskKindConfig> for DeskKind {
     }
 }
 
+/// What administration edits in the browser (`commands::settings`): the branch's names, the
+/// consent notice, services (with their retention) and desks. Stored in the database
+/// (`store::settings`); the TOML file's values only seed a new branch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Settings)]
+pub struct Catalog {
+    pub name_ar: String,
+    pub name_en: String,
+    pub intake_notice: IntakeNotice,
+    pub services: Vec<ServiceConfig>,
+    pub desks: Vec<DeskConfig>,
+    /// Days a visit of each service is kept, where it differs from `[retention] default_days`.
+    pub retention_days: BTreeMap<String, u32>,
+}
+
+/// The configuration in force, replaced as a whole when administration commits a change: the
+/// writer thread and every handler read it from here (`get` is a cheap `Arc` clone).
+pub struct LiveConfig(RwLock<Arc<Config>>);
+
+impl LiveConfig {
+    pub fn new(config: Arc<Config>) -> Self {
+        Self(RwLock::new(config))
+    }
+
+    pub fn get(&self) -> Arc<Config> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set(&self, config: Arc<Config>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = config;
+    }
+}
+
 impl Config {
+    /// The part administration edits.
+    pub fn catalog(&self) -> Catalog {
+        Catalog {
+            name_ar: self.branch.name_ar.clone(),
+            name_en: self.branch.name_en.clone(),
+            intake_notice: self.intake_notice.clone(),
+            services: self.services.clone(),
+            desks: self.desks.clone(),
+            retention_days: self.retention.services.clone(),
+        }
+    }
+
+    /// This configuration with `catalog` in place of its own, checked by the same rules as the file.
+    pub fn with_catalog(&self, catalog: Catalog) -> Result<Config, String> {
+        let mut c = self.clone();
+        c.branch.name_ar = catalog.name_ar;
+        c.branch.name_en = catalog.name_en;
+        c.intake_notice = catalog.intake_notice;
+        c.services = catalog.services;
+        c.desks = catalog.desks;
+        c.retention.services = catalog.retention_days;
+        c.validate()?;
+        Ok(c)
+    }
+
     pub fn demo() -> Self {
         Self::parse(DEMO_TOML)
             .expect("the embedded demo configuration is valid (checked by a test)")
@@ -468,6 +530,16 @@ impl Config {
         {
             return Err("[declaration] version, ar and en must not be empty".into());
         }
+        let n = &self.intake_notice;
+        if [&n.version, &n.ar, &n.en]
+            .iter()
+            .any(|t| t.trim().is_empty())
+        {
+            return Err("[intake_notice] version, ar and en must not be empty".into());
+        }
+        if self.branch.name_ar.trim().is_empty() || self.branch.name_en.trim().is_empty() {
+            return Err("[branch] name_ar and name_en must not be empty".into());
+        }
         if self.services.is_empty() {
             return Err("at least one [[services]] entry is needed".into());
         }
@@ -507,6 +579,12 @@ impl Config {
                         s.code, d.code
                     ));
                 }
+            }
+            if s.name_ar.trim().is_empty() || s.name_en.trim().is_empty() {
+                return Err(format!(
+                    "service {}: name_ar and name_en must not be empty",
+                    s.code
+                ));
             }
             if s.average_service_minutes == 0 || s.average_service_minutes > 480 {
                 return Err(format!(

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, LiveConfig};
 use crate::http::AppState;
 use crate::maintenance::MaintenanceLog;
 use crate::router;
@@ -79,7 +79,7 @@ async fn red_line_watch(engine: Engine, mut shutdown: watch::Receiver<bool>) {
 /// pool with its own connection; failures are logged and retried at the next tick.
 async fn maintenance(
     db: Database,
-    config: Arc<Config>,
+    live: Arc<LiveConfig>,
     clock: Arc<dyn Clock>,
     log: Arc<MaintenanceLog>,
     mut shutdown: watch::Receiver<bool>,
@@ -90,7 +90,8 @@ async fn maintenance(
             _ = tick.tick() => {}
             _ = shutdown.changed() => return,
         }
-        let (db, config, log, now) = (db.clone(), config.clone(), log.clone(), clock.now());
+        // Read at each run: a service's retention days may have changed in administration.
+        let (db, config, log, now) = (db.clone(), live.get(), log.clone(), clock.now());
         let done = tokio::task::spawn_blocking(move || {
             let mut conn = crate::store::open(&db, false).map_err(|e| e.to_string())?;
             crate::store::retention::purge(&mut conn, &config.retention_policy(), now)
@@ -129,13 +130,13 @@ pub fn app(state: AppState) -> Router {
 impl Server {
     pub fn open(config: Config, db: &Database, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
         let lock = lock_database(&db.path).map_err(StoreError::Locked)?;
-        let config = Arc::new(config);
-        let (engine, engine_thread) = Engine::start(db, config.clone(), clock.clone())?;
+        let live = Arc::new(LiveConfig::new(Arc::new(config)));
+        let (engine, engine_thread) = Engine::start(db, live.clone(), clock.clone())?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let state = AppState {
             engine,
             reads: ReadPool::new(db),
-            config,
+            live,
             clock,
             login_throttle: Arc::default(),
             status_limits: Arc::default(),
@@ -182,12 +183,12 @@ impl Server {
         tokio::spawn(red_line_watch(state.engine.clone(), state.shutdown.clone()));
         tokio::spawn(maintenance(
             db,
-            state.config.clone(),
+            state.live.clone(),
             state.clock.clone(),
             state.maintenance.clone(),
             state.shutdown.clone(),
         ));
-        let connections = state.config.connections.clone();
+        let connections = state.config().connections.clone();
         let router = app(state);
         let graceful = async move {
             signal.await;

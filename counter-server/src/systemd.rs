@@ -67,8 +67,12 @@ mod tests {
     async fn the_beats_stop_while_the_writer_is_stuck_and_resume_after() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::plain(dir.path().join("counter.db"));
-        let (engine, thread) =
-            Engine::start(&db, Arc::new(Config::demo()), Arc::new(SystemClock)).unwrap();
+        let (engine, thread) = Engine::start(
+            &db,
+            Arc::new(crate::config::LiveConfig::new(Arc::new(Config::demo()))),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
         let beats = Arc::new(AtomicUsize::new(0));
         let (stop, stopped) = watch::channel(false);
         let counted = beats.clone();

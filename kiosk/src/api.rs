@@ -95,6 +95,10 @@ pub fn parse_services(body: &str) -> Result<ServiceList, String> {
         .iter()
         .filter_map(|s| {
             let s: Service = serde_json::from_value(s.clone()).ok()?;
+            // Staff are told of hidden services; a kiosk never offers one.
+            if s.hidden {
+                return None;
+            }
             let code = clip(&s.code, 64);
             let name = clip_bi(&s.name, 120)?;
             (!code.is_empty()).then(|| Service {

@@ -122,6 +122,7 @@ fn many_services(demo: &[Service], n: usize) -> Vec<Service> {
                 hint: base.hint.clone(),
                 waiting: base.waiting,
                 estimated_wait_minutes: base.estimated_wait_minutes,
+                hidden: false,
             }
         })
         .collect()

@@ -56,13 +56,13 @@ pub async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeDto>
         desk: desk.map(|d| d.0),
         paused: desk.is_some_and(|d| d.1),
         desks: s
-            .config
+            .config()
             .desks
             .iter()
             .filter(|d| may_staff_desk(staff.role, d.kind.into()))
             .map(|d| d.id)
             .collect(),
-        idle_seconds: s.config.console.idle_seconds,
+        idle_seconds: s.config().console.idle_seconds,
     }))
 }
 
@@ -255,7 +255,7 @@ pub async fn visit(
         documents: documents(v.documents),
         registration_missing: v.registration_missing.iter().map(|i| i.as_str()).collect(),
         intake_notice: no_intake.then(|| {
-            let n = &s.config.intake_notice;
+            let n = &s.config().intake_notice;
             Bi::new(n.ar.clone(), n.en.clone())
         }),
         referral: v.referral.map(|r| ReferralDto {

@@ -33,10 +33,11 @@ pub async fn services(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Services>, ApiError> {
-    if caller.require(Permission::Kiosk).is_err() {
+    let for_kiosk = caller.require(Permission::Kiosk).is_ok();
+    if !for_kiosk {
         caller.require(Permission::ReadQueue)?;
     }
-    let config = s.config.clone();
+    let config = s.config();
     let (services, opening, opens_at, now) = s
         .engine
         .read(move |ctx| {
@@ -44,6 +45,7 @@ pub async fn services(
             let services = config
                 .services
                 .iter()
+                .filter(|c| !(c.hidden && for_kiosk))
                 .map(|c| {
                     let n = waiting.get(&c.code).map_or(0, |w| w.0);
                     Service {
@@ -53,6 +55,7 @@ pub async fn services(
                         hint: Bi::new(&c.hint_ar, &c.hint_en),
                         waiting: n,
                         estimated_wait_minutes: ctx.queue.estimated_wait_minutes(&c.code, n),
+                        hidden: c.hidden,
                     }
                 })
                 .collect();
@@ -86,7 +89,7 @@ pub async fn intake_notice(
     if caller.require(Permission::Kiosk).is_err() {
         caller.require(Permission::IssueAtReception)?;
     }
-    let n = &s.config.intake_notice;
+    let n = &s.config().intake_notice;
     Ok(Json(Notice {
         version: n.version.clone(),
         text: Bi::new(&n.ar, &n.en),
@@ -170,7 +173,9 @@ pub(super) fn issue_request(
     s: &AppState,
     b: TicketRequest,
 ) -> Result<(IssueRequest, Option<intake::Intake>, bool), ApiError> {
-    if s.config.service(&b.service).is_none() {
+    let config = s.config();
+    // A service hidden in administration takes no new tickets (its line is still served).
+    if config.service(&b.service).is_none_or(|c| c.hidden) {
         return Err(ApiError::unprocessable(
             "unknown_service",
             "service",
@@ -179,7 +184,7 @@ pub(super) fn issue_request(
         ));
     }
     let intake = match &b.intake {
-        Some(i) => Some(intake::validate(i, &s.config.intake_notice.version)?),
+        Some(i) => Some(intake::validate(i, &config.intake_notice.version)?),
         None => None,
     };
     let feels_unsafe = b.feels_unsafe_anywhere();

@@ -184,7 +184,7 @@ pub async fn prometheus(
         }
     };
     let svc = |s: &str| format!("{{service=\"{}\"}}", esc(s));
-    let mut services: Vec<String> = s.config.services.iter().map(|x| x.code.clone()).collect();
+    let mut services: Vec<String> = s.config().services.iter().map(|x| x.code.clone()).collect();
     services.sort();
     let line = |code: &str| snap.lines.iter().find(|l| l.service == code);
     family(
@@ -311,7 +311,7 @@ pub async fn prometheus(
         "awn_last_backup_timestamp_seconds",
         "gauge",
         "When the newest backup in the backup folder was written (Unix time; 0 = none).",
-        vec![(String::new(), last_backup(&s.config).to_string())],
+        vec![(String::new(), last_backup(&s.config()).to_string())],
     );
     family(
         "awn_last_purge_timestamp_seconds",

@@ -26,6 +26,7 @@ pub mod ratings;
 pub mod reception;
 pub mod reference;
 pub mod rights;
+pub mod settings;
 pub mod staff;
 pub mod status_events;
 pub mod tickets;
@@ -65,6 +66,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::password_code))
         .routes(routes!(admin::list_devices))
         .routes(routes!(admin::revoke_device))
+        .routes(routes!(settings::settings))
+        .routes(routes!(settings::put_service, settings::delete_service))
+        .routes(routes!(settings::put_desk, settings::delete_desk))
+        .routes(routes!(settings::put_branch))
         .routes(routes!(console::me))
         .routes(routes!(kiosk::services))
         .routes(routes!(kiosk::intake_notice))
@@ -186,7 +191,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 72, "{ops:?}");
+        assert_eq!(ops.len(), 78, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -79,7 +79,7 @@ pub async fn issue(
     let ticket = issued_wire(commands::issue_ticket(&s.engine, cmd).await?);
     let status_url = format!(
         "{}{}",
-        s.config.branch.public_base_url.trim_end_matches('/'),
+        s.config().branch.public_base_url.trim_end_matches('/'),
         ticket.status_path
     );
     Ok((

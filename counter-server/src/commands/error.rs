@@ -86,6 +86,16 @@ pub enum Refusal {
     UnknownDevice,
     /// The device is revoked already.
     DeviceRevoked,
+    /// Removing a service (or changing its prefix) while tickets are in its line.
+    ServiceInUse,
+    /// Removing a service a desk still serves.
+    ServiceOnDesk,
+    /// Removing a desk (or changing its kind) while someone works at it or a visitor is called to it.
+    DeskInUse,
+    /// No service has this code.
+    UnknownService,
+    /// No desk has this number.
+    UnknownDesk,
 }
 
 /// Every way a command fails.

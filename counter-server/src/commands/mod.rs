@@ -26,6 +26,7 @@ pub mod ratings;
 pub mod reference;
 pub mod rights;
 pub mod sessions;
+pub mod settings;
 pub mod status;
 pub mod tickets;
 pub mod visit;

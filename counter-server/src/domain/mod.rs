@@ -34,8 +34,8 @@ mod tests;
 
 pub use model::*;
 pub use queue::{
-    CallAs, Change, EventKind, HistoryEntry, IssueRequest, Override, OverrideRule, Queue,
-    QueueEvent, TicketRef,
+    CallAs, Change, DeskPlan, EventKind, HistoryEntry, IssueRequest, Override, OverrideRule, Queue,
+    QueueEvent, ReconfigureRefusal, TicketRef,
 };
 pub use transitions::{Action, ActionKind, TransferTarget};
 

@@ -865,3 +865,98 @@ fn history(
         outcome: None,
     }
 }
+
+/// A desk as administration defines it (who sits there, breaks and streaks are the queue's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeskPlan {
+    pub id: DeskId,
+    pub kind: DeskKind,
+    pub services: Vec<String>,
+}
+
+/// Why a new set of services and desks cannot replace the running one now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReconfigureRefusal {
+    /// Removing a service, or changing its prefix (today's labels), while tickets of it are
+    /// waiting, called or being served.
+    ServiceInUse(String),
+    /// Removing a desk, or changing its kind, while someone is signed in at it or a visitor is
+    /// called to it or waits for it.
+    DeskInUse(DeskId),
+}
+
+impl Queue {
+    /// Whether `services` and `desks` may replace the running ones without breaking running work.
+    pub fn check_reconfigure(
+        &self,
+        services: &[Service],
+        desks: &[DeskPlan],
+    ) -> Result<(), ReconfigureRefusal> {
+        let in_use = |code: &str| {
+            self.active_tickets()
+                .any(|t| &*t.service == code || &*t.line == code)
+        };
+        for old in self.services.values() {
+            let kept = services.iter().find(|s| s.code == old.code);
+            let breaks = match kept {
+                None => true,
+                Some(new) => new.prefix != old.prefix,
+            };
+            if breaks && in_use(&old.code) {
+                return Err(ReconfigureRefusal::ServiceInUse(old.code.to_string()));
+            }
+        }
+        for old in self.desks.values() {
+            let kept = desks.iter().find(|d| d.id == old.id);
+            let busy = old.on_duty.is_some()
+                || self
+                    .active_tickets()
+                    .any(|t| t.desk == Some(old.id) || t.route == Route::Desk(old.id));
+            let breaks = match kept {
+                None => true,
+                Some(new) => new.kind != old.kind,
+            };
+            if breaks && busy {
+                return Err(ReconfigureRefusal::DeskInUse(old.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts `services` and `desks` in force (checked by `check_reconfigure`); a kept desk keeps
+    /// who is there, the break and the streak.
+    pub fn reconfigure(&mut self, services: Vec<Service>, desks: Vec<DeskPlan>) {
+        let services: BTreeMap<ServiceCode, Service> = services
+            .into_iter()
+            .map(|mut s| {
+                // Tickets share the code with their service: keep the one they hold.
+                if let Some(old) = self.services.get(&*s.code) {
+                    s.code = old.code.clone();
+                }
+                (s.code.clone(), s)
+            })
+            .collect();
+        self.services = services;
+        let mut old = std::mem::take(&mut self.desks);
+        for plan in desks {
+            let codes = plan.services.iter().map(|c| self.shared_code(c)).collect();
+            let desk = match old.remove(&plan.id) {
+                Some(mut d) => {
+                    d.kind = plan.kind;
+                    d.services = codes;
+                    d
+                }
+                None => Desk {
+                    id: plan.id,
+                    kind: plan.kind,
+                    services: codes,
+                    on_duty: None,
+                    paused: false,
+                    priority_streak: 0,
+                    since: None,
+                },
+            };
+            self.desks.insert(desk.id, desk);
+        }
+    }
+}

@@ -503,6 +503,36 @@ impl From<Refusal> for ApiError {
                 "الجهاز ملغى من قبل",
                 "the device is revoked already",
             ),
+            R::ServiceInUse => (
+                StatusCode::CONFLICT,
+                "service_in_use",
+                "في طابور هذه الخدمة زوار الآن: تُحذف أو يتغيّر حرفها بعد خدمتهم، ويمكن إخفاؤها من جهاز التذاكر الآن",
+                "visitors are in this service's line now: remove it or change its prefix once they are served; it can be hidden from the kiosk now",
+            ),
+            R::ServiceOnDesk => (
+                StatusCode::CONFLICT,
+                "service_on_desk",
+                "ما زالت مكاتب تخدم هذه الخدمة: أزلها من المكاتب أولاً",
+                "desks still serve this service: take it off the desks first",
+            ),
+            R::DeskInUse => (
+                StatusCode::CONFLICT,
+                "desk_in_use",
+                "المكتب مشغول الآن (موظف عليه أو زائر منادى إليه): يُحذف أو يتغيّر نوعه بعد ذلك",
+                "the desk is in use now (someone works at it or a visitor is called to it): remove it or change its kind afterwards",
+            ),
+            R::UnknownService => (
+                StatusCode::NOT_FOUND,
+                "service_not_found",
+                "لا توجد خدمة بهذا الرمز",
+                "no service has this code",
+            ),
+            R::UnknownDesk => (
+                StatusCode::NOT_FOUND,
+                "desk_not_found",
+                "لا يوجد مكتب بهذا الرقم",
+                "no desk has this number",
+            ),
         };
         Self::new(status, code, ar, en)
     }
@@ -612,6 +642,11 @@ mod tests {
             (R::WrongPassword, 403, "wrong_password"),
             (R::UnknownDevice, 404, "device_not_found"),
             (R::DeviceRevoked, 409, "device_revoked"),
+            (R::ServiceInUse, 409, "service_in_use"),
+            (R::ServiceOnDesk, 409, "service_on_desk"),
+            (R::DeskInUse, 409, "desk_in_use"),
+            (R::UnknownService, 404, "service_not_found"),
+            (R::UnknownDesk, 404, "desk_not_found"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

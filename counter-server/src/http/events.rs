@@ -67,6 +67,14 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
                 .data(json!({ "type": "alert_acknowledged", "id": id }).to_string()),
         ),
         Published::AlertAcknowledged(_) => None,
+        // Staff screens reload the services, desks and names they show; a display shows only
+        // labels and desk numbers, which a change of settings leaves as they are.
+        Published::SettingsChanged if audience != Audience::Display => Some(
+            Event::default()
+                .event("settings_changed")
+                .data(json!({ "type": "settings_changed" }).to_string()),
+        ),
+        Published::SettingsChanged => None,
     }
 }
 

@@ -243,7 +243,7 @@ impl FromRequestParts<AppState> for ClientIp {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip().to_canonical());
-        let trusted = &state.config.connections.trusted_proxies;
+        let trusted = &state.config().connections.trusted_proxies;
         Ok(Self(
             peer.map(|p| forwarded_client(p, &parts.headers, trusted)),
         ))

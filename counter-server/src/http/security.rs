@@ -100,7 +100,7 @@ pub fn check_origin(req: &Request, config: &Config) -> Result<(), ApiError> {
 pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
     let shape = super::request_shape::check_framing(req.headers())
         .and_then(|()| super::request_shape::check_query(req.uri().query()));
-    if let Err(e) = shape.and_then(|()| check_origin(&req, &s.config)) {
+    if let Err(e) = shape.and_then(|()| check_origin(&req, &s.config())) {
         return with_headers(e.into_response(), None);
     }
     let id = tokens::random_token(9);

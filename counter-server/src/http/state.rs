@@ -6,7 +6,7 @@ use tokio::sync::watch;
 
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, LiveConfig};
 use crate::limits::{LoginThrottle, StatusLimits};
 use crate::store::engine::Engine;
 use crate::store::reads::ReadPool;
@@ -16,7 +16,8 @@ use crate::store::reads::ReadPool;
 pub struct AppState {
     pub engine: Engine,
     pub reads: ReadPool,
-    pub config: Arc<Config>,
+    /// The settings in force; administration replaces them (`config()` reads them).
+    pub live: Arc<LiveConfig>,
     pub clock: Arc<dyn Clock>,
     /// Failed logins per (account, address) and per address.
     pub login_throttle: Arc<LoginThrottle>,
@@ -30,4 +31,11 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// When the retention purge last ran (for `/metrics`).
     pub maintenance: Arc<crate::maintenance::MaintenanceLog>,
+}
+
+impl AppState {
+    /// The settings in force now (a cheap clone); take it once per request.
+    pub fn config(&self) -> Arc<Config> {
+        self.live.get()
+    }
 }

@@ -24,7 +24,7 @@ use super::{
     Context, Database, StorageFault, StoreError, load_queue, migrate, open, sync_config, writes,
 };
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, LiveConfig};
 use crate::domain::hours::OpeningHours;
 use crate::domain::numbering::service_day;
 use crate::domain::{Queue, QueueError, QueueEvent};
@@ -86,6 +86,8 @@ pub struct WriteCtx<'a> {
     truncate_wal: &'a mut bool,
     /// A full or read-only disk a job met: writes are failing even if the batch commits.
     job_fault: &'a mut Option<StorageFault>,
+    /// Settings an administration job changed: in force once the batch commits.
+    new_config: &'a mut Option<Arc<Config>>,
 }
 
 impl WriteCtx<'_> {
@@ -108,6 +110,18 @@ impl WriteCtx<'_> {
     /// Announces that alert `id` was acknowledged, so every supervisor console drops it.
     pub fn publish_acknowledged(&mut self, id: i64) {
         self.events.push(Published::AlertAcknowledged(id));
+    }
+
+    /// The settings as this job should see them: an earlier job's change in this batch included.
+    pub fn current_config(&self) -> &Config {
+        self.new_config.as_deref().unwrap_or(self.config)
+    }
+
+    /// Puts `config` in force once the batch commits (every handler and later batch reads it),
+    /// and tells consoles, boards and kiosks' staff screens to reload what they show of it.
+    pub fn replace_config(&mut self, config: Arc<Config>) {
+        *self.new_config = Some(config);
+        self.events.push(Published::SettingsChanged);
     }
 }
 
@@ -138,6 +152,8 @@ pub enum Published {
     Queue(QueueEvent),
     Alert(Alert),
     AlertAcknowledged(i64),
+    /// Administration changed services, desks, names or the notice.
+    SettingsChanged,
 }
 
 type Reply = Box<dyn FnOnce(Result<(), EngineError>) + Send>;
@@ -176,11 +192,13 @@ impl Engine {
     /// Opens (and migrates) the database, loads the queue and starts the writer thread.
     pub fn start(
         db: &Database,
-        config: Arc<Config>,
+        live: Arc<LiveConfig>,
         clock: Arc<dyn Clock>,
     ) -> Result<(Engine, EngineThread), StoreError> {
         let mut conn = open(db, false)?;
         migrate(&mut conn)?;
+        let config = settings_in_force(&conn, &live.get(), clock.now())?;
+        live.set(config.clone());
         sync_config(&mut conn, &config)?;
         let queue = load_queue(&conn, &config, service_day(clock.now()))?;
         // Checkpoints run on their own thread, so a commit never waits for one.
@@ -199,6 +217,7 @@ impl Engine {
             queue,
             hours: config.opening_hours(),
             config,
+            live,
             clock,
             receiver,
             events: events.clone(),
@@ -283,7 +302,9 @@ struct Worker {
     wal_pressure: Arc<AtomicBool>,
     conn: Connection,
     queue: Queue,
+    /// The settings in force (also in `live`, for the handlers).
     config: Arc<Config>,
+    live: Arc<LiveConfig>,
     /// The branch's opening hours: the one source every job reads them from (the configuration
     /// today; the database once hours are edited in the browser).
     hours: OpeningHours,
@@ -353,6 +374,7 @@ impl Worker {
         let mut truncate_wal = false;
         let changes_before = self.conn.total_changes();
         let mut job_fault = None;
+        let mut new_config = None;
         let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
         let result = (|| -> Result<(), StoreError> {
             let tx = self
@@ -369,6 +391,7 @@ impl Worker {
                     events: &mut published,
                     truncate_wal: &mut truncate_wal,
                     job_fault: &mut job_fault,
+                    new_config: &mut new_config,
                 };
                 if let Err(e) = Self::rollover(&mut ctx) {
                     tracing::error!(error = ?e, "day rollover failed; will retry");
@@ -377,12 +400,14 @@ impl Worker {
                     tx.execute_batch("SAVEPOINT job")
                         .map_err(busy_or("savepoint"))?;
                     let before = ctx.events.len();
+                    let config_before = ctx.new_config.clone();
                     let (keep, reply) = job(&mut ctx);
                     if keep {
                         tx.execute_batch("RELEASE job")
                             .map_err(busy_or("release"))?;
                     } else {
                         ctx.events.truncate(before);
+                        *ctx.new_config = config_before;
                         tx.execute_batch("ROLLBACK TO job; RELEASE job")
                             .map_err(busy_or("rollback to"))?;
                     }
@@ -401,6 +426,10 @@ impl Worker {
                     *fault = None;
                 }
                 drop(fault);
+                if let Some(config) = new_config {
+                    self.live.set(config.clone());
+                    self.config = config;
+                }
                 // Before the replies: an erasure is acknowledged once no copy is left in the WAL.
                 if truncate_wal {
                     self.truncate_wal();
@@ -460,6 +489,29 @@ impl Worker {
                 std::process::abort();
             }
         }
+    }
+}
+
+/// The settings a branch starts with: those administration stored, over the file's; on a new
+/// branch the file's, stored. Stored settings the file's other parts no longer accept (a file
+/// edited by hand) are logged and the file's used, rather than not starting the branch.
+fn settings_in_force(
+    conn: &Connection,
+    file: &Arc<Config>,
+    now: DateTime<Utc>,
+) -> Result<Arc<Config>, StoreError> {
+    match crate::store::settings::load(conn)? {
+        None => {
+            crate::store::settings::save(conn, &file.catalog(), now, None)?;
+            Ok(file.clone())
+        }
+        Some(stored) => match stored.and_then(|c| file.with_catalog(c)) {
+            Ok(config) => Ok(Arc::new(config)),
+            Err(e) => {
+                tracing::error!(error = %e, "the stored settings are not usable; running with the file's services and desks until an admin saves them again");
+                Ok(file.clone())
+            }
+        },
     }
 }
 

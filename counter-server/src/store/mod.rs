@@ -21,6 +21,7 @@ pub mod reads;
 pub mod reference;
 pub mod retention;
 pub mod rights;
+pub mod settings;
 pub mod staff_admin;
 pub mod visits;
 pub mod writes;
@@ -104,6 +105,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0017_password_codes",
         include_str!("../../../migrations/0017_password_codes.sql"),
+    ),
+    (
+        "0018_branch_settings",
+        include_str!("../../../migrations/0018_branch_settings.sql"),
     ),
 ];
 
@@ -354,6 +359,12 @@ pub fn sync_config(conn: &mut Connection, config: &Config) -> Result<(), StoreEr
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .ctx("begin config sync")?;
+    sync_catalog(&tx, config)?;
+    tx.commit().ctx("commit config sync")
+}
+
+/// The services and desks tables as `config` has them (inside the caller's transaction).
+pub fn sync_catalog(tx: &Connection, config: &Config) -> Result<(), StoreError> {
     for s in &config.services {
         tx.execute(
             "INSERT INTO services (code, prefix, name_ar, name_en) VALUES (?1, ?2, ?3, ?4)
@@ -370,7 +381,7 @@ pub fn sync_config(conn: &mut Connection, config: &Config) -> Result<(), StoreEr
         )
         .ctx("sync desks")?;
     }
-    tx.commit().ctx("commit config sync")
+    Ok(())
 }
 
 /// The live queue as storage holds it.

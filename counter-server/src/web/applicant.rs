@@ -80,7 +80,7 @@ pub async fn request(State(s): State<AppState>, headers: HeaderMap) -> Result<Re
     let Some(c) = cmd::for_tablet(&s.engine, tablet).await? else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
-    let d = &s.config.declaration;
+    let d = &s.config().declaration;
     let dto = ToConfirmDto {
         request: c.request,
         fingerprint: c.fingerprint,

@@ -555,7 +555,7 @@ pub async fn page(
     let t = T {
         en: q.get("lang").is_some_and(|l| l == "en"),
         services: s
-            .config
+            .config()
             .services
             .iter()
             .map(|x| (x.code.clone(), (x.name_ar.clone(), x.name_en.clone())))

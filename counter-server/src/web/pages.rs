@@ -59,7 +59,7 @@ pub async fn login(
     body: AppJson<Credentials>,
 ) -> Result<Response, ApiError> {
     // The session also ends after `[console] idle_seconds` without a person's request.
-    let idle = i64::from(s.config.console.idle_seconds);
+    let idle = i64::from(s.config().console.idle_seconds);
     let done = sessions::login(
         &s.reads,
         &s.engine,
@@ -70,7 +70,7 @@ pub async fn login(
         Some(idle),
     )
     .await?;
-    let secure = cookies::secure(&headers, &s.config);
+    let secure = cookies::secure(&headers, &s.config());
     let mut res = Json(StaffDto::from(&done.staff)).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
@@ -89,7 +89,7 @@ pub async fn logout(State(s): State<AppState>, headers: HeaderMap) -> Result<Res
         s.principals.remove(&hash);
         sessions::logout(&s.engine, hash).await?;
     }
-    let secure = cookies::secure(&headers, &s.config);
+    let secure = cookies::secure(&headers, &s.config());
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut()
         .insert(header::SET_COOKIE, cookies::clear(cookies::SESSION, secure));
@@ -120,7 +120,7 @@ pub async fn display_pair(
 /// The reply that pairs a device's browser: 204 setting its cookie `name` to its token for
 /// `DISPLAY_PAIRING_DAYS` (the display and the applicant tablet).
 pub(super) fn paired(s: &AppState, headers: &HeaderMap, name: &str, token: &str) -> Response {
-    let secure = cookies::secure(headers, &s.config);
+    let secure = cookies::secure(headers, &s.config());
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,

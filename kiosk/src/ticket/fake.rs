@@ -59,6 +59,7 @@ pub fn sample_services() -> Vec<Service> {
         },
         waiting: w,
         estimated_wait_minutes: m,
+        hidden: false,
     };
     vec![
         s(

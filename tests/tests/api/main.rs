@@ -28,6 +28,7 @@ mod reference;
 mod rollover;
 mod route_matrix;
 mod schema_conformance;
+mod settings;
 mod storage_errors;
 mod strict_http;
 mod throttling;

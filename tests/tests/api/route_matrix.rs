@@ -335,6 +335,44 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             vec![Admin],
         ),
         (
+            Method::GET,
+            "/api/v1/admin/settings".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/services/matrix".into(),
+            Some(
+                json!({ "prefix": "1", "name_ar": "x", "name_en": "x", "average_service_minutes": 5, "target_wait_minutes": null, "retention_days": null }),
+            ),
+            vec![Admin],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/services/matrix".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/desks/999".into(),
+            Some(json!({ "kind": "beneficiary_relations", "services": ["nope"] })),
+            vec![Admin],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/desks/998".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/branch".into(),
+            Some(json!({ "name_ar": "", "name_en": "", "notice_ar": "", "notice_en": "" })),
+            vec![Admin],
+        ),
+        (
             Method::POST,
             "/api/v1/auth/password".into(),
             Some(json!({ "current_password": "not it", "new_password": "long enough 1" })),
