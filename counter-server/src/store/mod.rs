@@ -12,6 +12,7 @@ pub mod backup;
 pub mod board;
 pub mod committee;
 pub mod confirmations;
+pub mod contact_requests;
 pub mod engine;
 pub mod key;
 pub mod metrics;
@@ -99,6 +100,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0016_alert_line_red",
         include_str!("../../../migrations/0016_alert_line_red.sql"),
+    ),
+    (
+        "0017_contact_request_handling",
+        include_str!("../../../migrations/0017_contact_request_handling.sql"),
     ),
 ];
 

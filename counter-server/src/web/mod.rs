@@ -4,7 +4,8 @@
 //! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
-//! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`), the
+//! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
+//!   (`report_page`), the printable rights export (`rights_page`), the
 //!   support request form (`request_form`) and a reference document's page (`reference_page`): drawn
 //!   on the server with maud templates, the only HTML the server makes.
 //!
@@ -18,6 +19,7 @@ pub mod assets;
 pub mod metrics_page;
 pub mod pages;
 pub mod reference_page;
+pub mod report_page;
 pub mod request_form;
 pub mod rights_page;
 
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/console", get(pages::console))
         .route("/console/metrics", get(metrics_page::page))
+        .route("/console/report", get(report_page::page))
         .route("/console/board", get(pages::board))
         .route("/web/login", post(pages::login))
         .route("/web/logout", post(pages::logout))
