@@ -54,22 +54,39 @@ fn table(
     caption: &str,
     head: &[&str],
     (services, branch): &(Vec<Line<'_>>, Line<'_>),
-    cells: impl Fn(&Line<'_>) -> Vec<String>,
+    cells: impl Fn(&Line<'_>) -> Vec<Cell>,
 ) -> Markup {
+    let row = |l: &Line<'_>| {
+        html! {
+            tr {
+                th scope="row" { (l.name) }
+                @for c in cells(l) {
+                    @match c {
+                        Cell::Figure(v) => td class="ltr" { (v) },
+                        Cell::Words(v) => td { (v) },
+                    }
+                }
+            }
+        }
+    };
     html! {
         table id=(id) {
             caption { (caption) }
             thead { tr { @for h in head { th scope="col" { (h) } } } }
-            tbody {
-                @for l in services {
-                    tr { th scope="row" { (l.name) } @for c in cells(l) { td class="ltr" { (c) } } }
-                }
-            }
-            tfoot {
-                tr { th scope="row" { (branch.name) } @for c in cells(branch) { td class="ltr" { (c) } } }
-            }
+            tbody { @for l in services { (row(l)) } }
+            tfoot { (row(branch)) }
         }
     }
+}
+
+/// A table cell: a figure (left to right inside an Arabic page) or words.
+enum Cell {
+    Figure(String),
+    Words(String),
+}
+
+fn figures(v: impl IntoIterator<Item = String>) -> Vec<Cell> {
+    v.into_iter().map(Cell::Figure).collect()
 }
 
 fn within(g: &Group) -> String {
@@ -105,8 +122,8 @@ fn report(t: &T, r: &DailyReport, branch_name: &str, printed: DateTime<Utc>) -> 
                   t.t("لم يحضروا", "No-shows"), t.t("إحالات للباحث", "Referrals"),
                   t.t("طلبات مسجلة (اللجنة)", "Registered requests (committee)")],
                 &rows,
-                |l| vec![l.g.visits.to_string(), l.g.done.to_string(), l.g.no_shows.to_string(),
-                         l.g.referrals.to_string(), l.g.support_requests.to_string()],
+                |l| figures([l.g.visits.to_string(), l.g.done.to_string(), l.g.no_shows.to_string(),
+                             l.g.referrals.to_string(), l.g.support_requests.to_string()]),
             ))
             (table(
                 "waits",
@@ -114,8 +131,15 @@ fn report(t: &T, r: &DailyReport, branch_name: &str, printed: DateTime<Utc>) -> 
                 &[service, t.t("الهدف (د)", "Target (min)"), t.t("وسيط الانتظار (د)", "Median wait (min)"),
                   t.t("انتظار p90 (د)", "p90 wait (min)"), t.t("خُدموا ضمن الهدف", "Called within target")],
                 &rows,
-                |l| vec![l.target.map_or_else(|| t.t("هدف كل خدمة", "each service's").to_string(), |m| m.to_string()),
-                         mins(l.g.wait.median_s), mins(l.g.wait.p90_s), within(l.g)],
+                |l| {
+                    let target = l.target.map_or_else(
+                        || Cell::Words(t.t("هدف كل خدمة", "Each service's own").to_string()),
+                        |m| Cell::Figure(m.to_string()),
+                    );
+                    let mut cells = vec![target];
+                    cells.extend(figures([mins(l.g.wait.median_s), mins(l.g.wait.p90_s), within(l.g)]));
+                    cells
+                },
             ))
             (table(
                 "satisfaction",
@@ -125,10 +149,13 @@ fn report(t: &T, r: &DailyReport, branch_name: &str, printed: DateTime<Utc>) -> 
                 &rows,
                 |l| {
                     let shown = satisfaction_shown(l.g);
-                    vec![l.g.ratings.count.to_string(),
-                         if shown { pct(l.g.ratings.csat) } else { "—".into() },
-                         if shown { avg(l.g.ratings.average) } else { "—".into() },
-                         if shown { String::new() } else { fewer.clone() }]
+                    let mut cells = figures([
+                        l.g.ratings.count.to_string(),
+                        if shown { pct(l.g.ratings.csat) } else { "—".into() },
+                        if shown { avg(l.g.ratings.average) } else { "—".into() },
+                    ]);
+                    cells.push(Cell::Words(if shown { String::new() } else { fewer.clone() }));
+                    cells
                 },
             ))
             p class="muted small" {
