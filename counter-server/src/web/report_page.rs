@@ -168,11 +168,11 @@ fn report(t: &T, r: &DailyReport, branch_name: &str, printed: DateTime<Utc>) -> 
                 h2 { (t.t("متابعات مفتوحة (عند إعداد التقرير)", "Open follow-ups (when drawn)")) }
                 dl {
                     div { dt { (t.t("طلبات تواصل لم تُعالج", "Contact requests not handled")) }
-                          dd class="ltr" id="open-contacts" { (f.open_contact_requests) } }
+                          dd id="open-contacts" { (f.open_contact_requests) } }
                     div { dt { (t.t("طلبات مسجلة لدى اللجنة مفتوحة", "Registered requests open with the committee")) }
-                          dd class="ltr" id="open-requests" { (f.open_committee_requests) } }
+                          dd id="open-requests" { (f.open_committee_requests) } }
                     div { dt { (t.t("منها متأخرة", "Of which overdue")) }
-                          dd class="ltr" id="overdue-requests" { (f.overdue_committee_requests) } }
+                          dd id="overdue-requests" { (f.overdue_committee_requests) } }
                 }
             }
             p class="muted small" {
