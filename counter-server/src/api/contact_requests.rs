@@ -154,6 +154,7 @@ pub async fn take(
 #[schema(as = ContactRequestHandle)]
 pub struct HandleBody {
     /// What was done (at most 500 characters); staff only, erased with the visit's personal data.
+    #[schema(min_length = 1, max_length = 500)]
     pub note: String,
 }
 
