@@ -3,6 +3,7 @@
 //! Layout, from the inside out:
 //! - `domain`: the queue rules (state machine, routing, numbering). Pure: no I/O, no HTTP, no SQL.
 //! - `input`: text hygiene and intake validation. Pure.
+//! - `metrics`, `daily_report`: the metrics of a period and the printed end-of-day report. Pure.
 //! - `reference`: the branch's reference documents (import, the Arabic search form, snippets). Pure.
 //! - `store`: SQLite. The writer thread (`store::engine`) owns the live `domain::Queue` and the
 //!   only write connection; `store::reads` answers lookups on read-only connections.
@@ -26,6 +27,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod connections;
+pub mod daily_report;
 pub mod domain;
 pub mod event_log;
 pub mod http;

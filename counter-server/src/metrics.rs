@@ -242,16 +242,22 @@ impl Acc {
     }
 }
 
+/// A service's target wait in seconds.
+type TargetOf<'t> = &'t dyn Fn(&str) -> i64;
+
 fn grouped<'a, K: Ord>(
     visits: &[&'a Visit],
     ratings: &[(&'a Rating, &'a Visit)],
-    target: i64,
+    target: TargetOf<'_>,
     key: impl Fn(&'a Visit) -> K,
     name: impl Fn(&K) -> String,
 ) -> Vec<Group> {
     let mut groups: BTreeMap<K, Acc> = BTreeMap::new();
     for v in visits {
-        groups.entry(key(v)).or_default().add_visit(v, target);
+        groups
+            .entry(key(v))
+            .or_default()
+            .add_visit(v, target(&v.service));
     }
     for (r, v) in ratings {
         groups.entry(key(v)).or_default().add_rating(r);
@@ -289,7 +295,8 @@ fn in_period<'a>(input: &Input<'a>) -> (Vec<&'a Visit>, Vec<(&'a Rating, &'a Vis
 pub fn summary(input: &Input<'_>) -> Summary {
     let (visits, ratings) = in_period(input);
     let t = input.target_wait_s;
-    let total = grouped(&visits, &ratings, t, |_| (), |_| "all".to_string())
+    let target = &|_: &str| t;
+    let total = grouped(&visits, &ratings, target, |_| (), |_| "all".to_string())
         .pop()
         .unwrap_or_else(|| Acc::default().finish("all".into()));
     let mut reasons: BTreeMap<&str, usize> = REASONS.iter().map(|r| (*r, 0)).collect();
@@ -324,13 +331,19 @@ pub fn summary(input: &Input<'_>) -> Summary {
         target_wait_minutes: t / 60,
         min_staff_ratings: MIN_STAFF_RATINGS,
         total,
-        by_service: grouped(&visits, &ratings, t, |v| &*v.service, |s| s.to_string()),
-        by_day: grouped(&visits, &ratings, t, |v| v.day, |d| d.to_string()),
-        by_hour: grouped(&visits, &ratings, t, |v| v.hour, |h| format!("{h:02}")),
+        by_service: grouped(
+            &visits,
+            &ratings,
+            target,
+            |v| &*v.service,
+            |s| s.to_string(),
+        ),
+        by_day: grouped(&visits, &ratings, target, |v| v.day, |d| d.to_string()),
+        by_hour: grouped(&visits, &ratings, target, |v| v.hour, |h| format!("{h:02}")),
         by_desk: grouped(
             &visits,
             &ratings,
-            t,
+            target,
             |v| v.desk,
             |d| d.map_or_else(|| "none".to_string(), |d| d.to_string()),
         )
@@ -354,6 +367,27 @@ pub fn summary(input: &Input<'_>) -> Summary {
             .collect(),
         staff: staff_from(input, &ratings),
     }
+}
+
+/// The printed daily report's figures (`crate::daily_report`): the branch and each service, each
+/// visit's wait against its own service's target (`target_s`), and satisfaction only from
+/// `enough_ratings` ratings, since one service on one day may be one person's work.
+pub fn report_groups(input: &Input<'_>, target_s: TargetOf<'_>) -> (Group, Vec<Group>) {
+    let (visits, ratings) = in_period(input);
+    let total = grouped(&visits, &ratings, target_s, |_| (), |_| "all".to_string())
+        .pop()
+        .unwrap_or_else(|| Acc::default().finish("all".into()));
+    let by_service = grouped(
+        &visits,
+        &ratings,
+        target_s,
+        |v| &*v.service,
+        |s| s.to_string(),
+    );
+    (
+        without_thin_ratings(total),
+        by_service.into_iter().map(without_thin_ratings).collect(),
+    )
 }
 
 /// A group about one person (a desk) with its scores hidden under `enough_ratings`: the count

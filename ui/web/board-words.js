@@ -2,7 +2,7 @@
 "use strict";
 Object.assign(AWN_I18N.ar, {
   bd_title: "جمعية عون — لوحة المشرف", bd_console: "لوحة الموظف", bd_today: "اليوم حتى الآن",
-  bd_issued: "أرقام صادرة", bd_served: "زيارات منتهية", bd_no_shows: "لم يحضروا", bd_avg_wait: "متوسط الانتظار (دقيقة)",
+  bd_issued: "أرقام صادرة", bd_served: "زيارات منتهية", bd_no_shows: "لم يحضروا", bd_avg_wait: "متوسط الانتظار (دقيقة)", bd_contacts: "طلبات تواصل مفتوحة",
   bd_lines: "الطوابير", bd_longest: "أطول انتظار", bd_target: "الهدف", bd_estimated: "الانتظار المتوقع",
   bd_desks: "المكاتب", bd_desk: "المكتب {id}", bd_empty_desk: "لا أحد على المكتب", bd_on_duty: "يعمل",
   bd_on_break: "في استراحة", bd_since: "منذ {time}", bd_visitor: "الزائر {label} منذ {min} دقيقة", bd_no_visitor: "بلا زائر",
@@ -12,7 +12,7 @@ Object.assign(AWN_I18N.ar, {
 });
 Object.assign(AWN_I18N.en, {
   bd_title: "Awn — supervisor's board", bd_console: "Staff console", bd_today: "Today so far",
-  bd_issued: "Tickets issued", bd_served: "Visits finished", bd_no_shows: "No-shows", bd_avg_wait: "Average wait (min)",
+  bd_issued: "Tickets issued", bd_served: "Visits finished", bd_no_shows: "No-shows", bd_avg_wait: "Average wait (min)", bd_contacts: "Open contact requests",
   bd_lines: "Lines", bd_longest: "Longest wait", bd_target: "Target", bd_estimated: "Estimated wait",
   bd_desks: "Desks", bd_desk: "Desk {id}", bd_empty_desk: "Nobody at the desk", bd_on_duty: "On duty",
   bd_on_break: "On a break", bd_since: "since {time}", bd_visitor: "Visitor {label} for {min} min", bd_no_visitor: "No visitor",

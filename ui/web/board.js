@@ -42,6 +42,7 @@
     $("f-served").textContent = num(b.today.served);
     $("f-no-shows").textContent = num(b.today.no_shows);
     $("f-avg").textContent = b.today.average_wait_minutes === null ? "—" : num(b.today.average_wait_minutes);
+    $("f-contacts").textContent = num(b.open_contact_requests);
 
     const lines = $("lines");
     lines.replaceChildren();

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Permission;
 use crate::commands::board::{self as cmd, BoardView};
+use crate::domain::Role;
 use crate::domain::wait_level::{RED_PERCENT_OF_TARGET, WaitLevel};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -75,6 +76,9 @@ pub struct BoardDto {
     pub lines: Vec<BoardLineDto>,
     pub alerts: Vec<BoardAlertDto>,
     pub today: BoardTodayDto,
+    /// Ratings' contact requests not yet handled, of any day (a supervisor's count leaves out
+    /// those of visits they served).
+    pub open_contact_requests: u32,
 }
 
 /// `GET /api/v1/board`
@@ -83,12 +87,13 @@ pub struct BoardDto {
     path = "/api/v1/board",
     tag = "console",
     summary = "The supervisor's live board: desks, lines against their target wait (ok, amber, \
-               red), open alerts and today's figures; supervisors and admins",
+               red), open alerts, today's figures and the open contact requests; supervisors and admins",
     responses((status = 200, body = BoardDto))
 )]
 pub async fn board(State(s): State<AppState>, caller: Caller) -> Result<Json<BoardDto>, ApiError> {
-    caller.require(Permission::ReadMetrics)?;
-    Ok(Json(dto(cmd::board(&s.engine).await?)))
+    let me = caller.staff(Permission::ReadMetrics)?;
+    let viewer = (me.role == Role::Supervisor).then_some(me.id);
+    Ok(Json(dto(cmd::board(&s.engine, viewer).await?)))
 }
 
 fn dto(v: BoardView) -> BoardDto {
@@ -140,5 +145,6 @@ fn dto(v: BoardView) -> BoardDto {
             no_shows: v.today.no_shows,
             average_wait_minutes: v.today.average_wait_minutes,
         },
+        open_contact_requests: v.open_contact_requests,
     }
 }

@@ -75,7 +75,7 @@ impl Modify for SecuritySchemes {
 
 /// The error statuses an operation may answer, in the one error shape, from its shape: every
 /// route refuses a malformed request (400) and may meet storage trouble (503, 507); a token is
-/// refused (401) or not enough (403); a POST needs this server's `Origin` with a cookie (403) and
+/// refused (401) or not enough (403); a POST or DELETE needs this server's `Origin` with a cookie (403) and
 /// may conflict with the ticket's or desk's state (409); a body may be too large (413), of
 /// another type (415) or invalid (422), and like an id in the path may name nothing (404); a
 /// path or query value may be invalid (422). Rate limits (429) and other particular answers are
@@ -93,7 +93,7 @@ fn add_error_responses(method: &str, op: &mut Operation) {
     if secured {
         statuses.extend(["401", "403"]);
     }
-    if method == "post" {
+    if method == "post" || method == "delete" {
         statuses.extend(["403", "409"]);
     }
     if body {

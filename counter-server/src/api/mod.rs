@@ -6,6 +6,7 @@
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `reference`: the console's reference documents (policy section 5);
 //!   `board`: the supervisor's live board;
+//!   `report`: the end-of-day report as CSV; `contact_requests`: the ratings' contact requests, taken and handled by supervisors;
 //!   `status_events`: the visitor's status page, live.
 //!
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
@@ -16,6 +17,7 @@ pub mod board;
 pub mod committee;
 pub mod confirmation;
 pub mod console;
+pub mod contact_requests;
 pub mod desk;
 pub mod doc;
 pub mod events;
@@ -25,6 +27,7 @@ pub mod public;
 pub mod ratings;
 pub mod reception;
 pub mod reference;
+pub mod report;
 pub mod rights;
 pub mod settings;
 pub mod staff;
@@ -129,6 +132,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::rate_by_status))
         .routes(routes!(metrics::summary))
         .routes(routes!(metrics::export_csv))
+        .routes(routes!(report::daily_csv))
+        .routes(routes!(contact_requests::list))
+        .routes(routes!(contact_requests::take))
+        .routes(routes!(contact_requests::handle))
 }
 
 #[cfg(test)]
@@ -191,7 +198,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 78, "{ops:?}");
+        assert_eq!(ops.len(), 82, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -1,13 +1,14 @@
 //! The supervisor's live board, read in one engine job: desks (who, on a break, the visitor's
-//! label and since when), lines against their target (`domain::wait_level`), open alerts and
-//! today's figures. Labels, staff display names and desk numbers only: no visitor's data.
+//! label and since when), lines against their target (`domain::wait_level`), open alerts,
+//! today's figures and the count of open contact requests. Labels, staff display names and desk numbers only: no visitor's data.
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::numbering::service_day;
 use crate::domain::wait_level::{self, WaitLevel};
-use crate::domain::{DeskKind, TicketState};
+use crate::domain::{DeskKind, StaffId, TicketState};
 use crate::store::board::{self as rows, TodayFigures};
+use crate::store::contact_requests;
 use crate::store::engine::Engine;
 use crate::store::reads;
 use crate::store::visits::{self, AlertRow};
@@ -46,6 +47,8 @@ pub struct BoardView {
     pub lines: Vec<BoardLine>,
     pub alerts: Vec<AlertRow>,
     pub today: TodayFigures,
+    /// Ratings' contact requests not yet handled (of any day).
+    pub open_contact_requests: u32,
 }
 
 impl BoardView {
@@ -60,9 +63,14 @@ impl BoardView {
     }
 }
 
-pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::CommandError> {
+/// The board as `viewer` sees it: a supervisor's count of open contact requests leaves out those
+/// of visits they served (`domain::contact_request::visible_to`).
+pub async fn board(
+    engine: &Engine,
+    viewer: Option<StaffId>,
+) -> Result<BoardView, crate::commands::CommandError> {
     let view = engine
-        .read(|ctx| -> Result<BoardView, crate::store::StoreError> {
+        .read(move |ctx| -> Result<BoardView, crate::store::StoreError> {
             let now = ctx.now;
             let q = ctx.queue;
             let mut desks = Vec::new();
@@ -118,6 +126,7 @@ pub async fn board(engine: &Engine) -> Result<BoardView, crate::commands::Comman
                 lines,
                 alerts: visits::open_alerts(ctx.conn)?,
                 today: rows::today_figures(ctx.conn, service_day(now))?,
+                open_contact_requests: contact_requests::open_count(ctx.conn, viewer)?,
             })
         })
         .await?;

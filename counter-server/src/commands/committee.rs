@@ -24,7 +24,7 @@ pub struct RequestView {
     pub may_open: bool,
 }
 
-fn facts(row: &RequestRow) -> RequestFacts {
+pub(crate) fn facts(row: &RequestRow) -> RequestFacts {
     RequestFacts {
         registered: row.registered,
         earliest_answer: row.earliest_answer,

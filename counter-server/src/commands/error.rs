@@ -65,6 +65,12 @@ pub enum Refusal {
     SignatureMalformed,
     /// No reference document has this id.
     UnknownReferenceDocument,
+    /// No contact request with this id, or one about a visit the asker served.
+    ContactRequestNotFound,
+    /// The contact request is marked handled already.
+    ContactRequestHandled,
+    /// Another supervisor took the contact request.
+    ContactRequestTaken,
     /// A new ticket outside the opening hours or after the evening cut-off; tickets are issued
     /// again from `opens_at` (`None`: no opening configured).
     BranchClosed { opens_at: Option<DateTime<Utc>> },

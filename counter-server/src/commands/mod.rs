@@ -16,6 +16,8 @@ pub mod admin;
 pub mod board;
 pub mod committee;
 pub mod confirmation;
+pub mod contact_requests;
+pub mod daily_report;
 pub mod desks;
 pub mod error;
 pub mod kiosk;

@@ -10,6 +10,7 @@
 //! - `needs`: which needs give the `priority` class.
 //! - `committee`: the research committee's work on a registered request (6.5): reference,
 //!   decision, telling the applicant, reminders.
+//! - `contact_request`: who sees, takes and handles a rating's "please contact me".
 //! - `confirmation`: what the applicant confirms and signs (6.4), its fingerprint, the signature.
 //! - `hours`: opening hours: when tickets are issued (weekdays, holidays, the evening cut-off).
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
@@ -17,6 +18,7 @@
 pub mod active;
 pub mod committee;
 pub mod confirmation;
+pub mod contact_request;
 pub mod hours;
 pub mod lines;
 pub mod model;

@@ -533,6 +533,24 @@ impl From<Refusal> for ApiError {
                 "لا يوجد مكتب بهذا الرقم",
                 "no desk has this number",
             ),
+            R::ContactRequestNotFound => (
+                StatusCode::NOT_FOUND,
+                "contact_request_not_found",
+                "طلب التواصل غير موجود",
+                "no such contact request",
+            ),
+            R::ContactRequestHandled => (
+                StatusCode::CONFLICT,
+                "contact_request_handled",
+                "عولج طلب التواصل من قبل",
+                "the contact request is marked handled already",
+            ),
+            R::ContactRequestTaken => (
+                StatusCode::CONFLICT,
+                "contact_request_taken",
+                "تولّى طلب التواصل مشرف آخر",
+                "another supervisor took this contact request",
+            ),
         };
         Self::new(status, code, ar, en)
     }
@@ -614,6 +632,9 @@ mod tests {
             (R::NotServedAtYourDesk, 403, "not_at_your_desk"),
             (R::NotArrived, 409, "not_arrived"),
             (R::AlertNotFound, 404, "alert_not_found"),
+            (R::ContactRequestNotFound, 404, "contact_request_not_found"),
+            (R::ContactRequestHandled, 409, "contact_request_handled"),
+            (R::ContactRequestTaken, 409, "contact_request_taken"),
             (R::NoSuchTicket, 404, "ticket_not_found"),
             (R::NoIntake, 404, "no_intake"),
             (R::LegalHold, 409, "legal_hold"),

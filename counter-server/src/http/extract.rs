@@ -329,6 +329,35 @@ pub fn period(
     Ok((from, to, q))
 }
 
+/// The `day` of a daily report (YYYY-MM-DD): `today` when absent, never after it.
+pub fn report_day(
+    q: Result<Query<HashMap<String, String>>, QueryRejection>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, HashMap<String, String>), ApiError> {
+    let Query(q) = q.map_err(|_| {
+        ApiError::bad_request(
+            "invalid_query",
+            "معاملات غير صالحة",
+            "the query string is malformed",
+        )
+    })?;
+    let day = match q.get("day") {
+        None => today,
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d <= today)
+            .ok_or_else(|| {
+                ApiError::unprocessable(
+                    "invalid_date",
+                    "day",
+                    "تاريخ غير صالح",
+                    "day must be a date YYYY-MM-DD, not after today",
+                )
+            })?,
+    };
+    Ok((day, q))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

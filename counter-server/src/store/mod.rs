@@ -12,6 +12,7 @@ pub mod backup;
 pub mod board;
 pub mod committee;
 pub mod confirmations;
+pub mod contact_requests;
 pub mod engine;
 pub mod key;
 pub mod metrics;
@@ -109,6 +110,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0018_branch_settings",
         include_str!("../../../migrations/0018_branch_settings.sql"),
+    ),
+    (
+        "0019_contact_request_handling",
+        include_str!("../../../migrations/0019_contact_request_handling.sql"),
     ),
 ];
 

@@ -161,7 +161,7 @@ pub fn purge(
 
 /// Destroys what a visit holds about the person: the tables in `PERSONAL_TABLES` (with the staff
 /// member's closing note, the documents checked and a registration override's reason), the details of its events (the referral reason), the comment of its
-/// rating, and the status
+/// rating and the note on its contact request, and the status
 /// token's hash (replaced by random bytes, so the QR link can never find it again). Returns whether
 /// the visit had an intake. Used by the purge and by a visitor's deletion request.
 pub fn destroy_personal_data(
@@ -192,6 +192,13 @@ pub fn destroy_personal_data(
         [ticket],
     )
     .ctx("erase rating comment")?;
+    // So is the note of the supervisor who handled its contact request.
+    conn.execute(
+        "UPDATE contact_requests SET handled_note = NULL
+         WHERE handled_note IS NOT NULL AND rating_id IN (SELECT id FROM ratings WHERE ticket_id = ?1)",
+        [ticket],
+    )
+    .ctx("erase contact request note")?;
     conn.execute(
         "UPDATE tickets SET status_token_hash = randomblob(32), purged_at = ?2 WHERE id = ?1",
         params![ticket, time_str(now)],

@@ -83,6 +83,12 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/css; charset=utf-8",
         web!("metrics.css"),
     ),
+    ("report.css", "text/css; charset=utf-8", web!("report.css")),
+    (
+        "contacts.js",
+        "text/javascript; charset=utf-8",
+        web!("contacts.js"),
+    ),
     (
         "printable.css",
         "text/css; charset=utf-8",

@@ -14,29 +14,46 @@ use chrono::{Duration, NaiveDate};
 use maud::{DOCTYPE, Markup, display, html};
 
 use crate::auth::Permission;
+use crate::commands::contact_requests;
 use crate::commands::metrics::compute;
+use crate::commands::visit::Asker;
 use crate::domain::Role;
+use crate::domain::StaffId;
+use crate::domain::numbering::riyadh;
 use crate::domain::numbering::service_day;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::Caller;
 use crate::http::extract::period;
-use crate::metrics::{self, ContactRequest, Group, StaffAggregate, Summary};
+use crate::http::security::RequestId;
+use crate::metrics::{self, Group, StaffAggregate, Summary};
+use crate::store::contact_requests::{ContactRow, StaffMark};
 
-/// The page's language, and the names of the branch's services in it.
-struct T {
-    en: bool,
+/// The page's language, and the names of the branch's services in it (also the daily report's).
+pub(super) struct T {
+    pub(super) en: bool,
     /// Service code → (Arabic name, English name), from the configuration.
     services: HashMap<String, (String, String)>,
 }
 
 impl T {
-    fn t<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
+    pub(super) fn new(en: bool, config: &crate::config::Config) -> Self {
+        T {
+            en,
+            services: config
+                .services
+                .iter()
+                .map(|x| (x.code.clone(), (x.name_ar.clone(), x.name_en.clone())))
+                .collect(),
+        }
+    }
+
+    pub(super) fn t<'a>(&self, ar: &'a str, en: &'a str) -> &'a str {
         if self.en { en } else { ar }
     }
 
     /// A service's name in the page's language (a code no longer configured is shown as is).
-    fn service(&self, code: &str) -> String {
+    pub(super) fn service(&self, code: &str) -> String {
         self.services.get(code).map_or_else(
             || code.to_string(),
             |(ar, en)| if self.en { en.clone() } else { ar.clone() },
@@ -68,15 +85,15 @@ impl T {
     }
 }
 
-fn pct(v: Option<f64>) -> String {
+pub(super) fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |x| format!("{:.1}%", x * 100.0))
 }
 
-fn avg(v: Option<f64>) -> String {
+pub(super) fn avg(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |x| format!("{x:.2}"))
 }
 
-fn mins(v: Option<i64>) -> String {
+pub(super) fn mins(v: Option<i64>) -> String {
     v.map_or_else(|| "—".into(), |s| format!("{:.1}", s as f64 / 60.0))
 }
 
@@ -417,24 +434,63 @@ fn comments(t: &T, s: &Summary) -> Markup {
     }
 }
 
-/// For a supervisor: the visitors who asked to be contacted, except by whom they rated.
-fn contact_requests(t: &T, contacts: &[ContactRequest]) -> Markup {
+/// When a staff member did something to a contact request, in Riyadh time.
+fn marked(t: &T, what: (&str, &str), m: &StaffMark) -> Markup {
+    html! {
+        span class="muted" {
+            (t.t(what.0, what.1)) " " (m.name) " · "
+            span class="ltr" { (m.at.with_timezone(&riyadh()).format("%Y-%m-%d %H:%M")) }
+        }
+    }
+}
+
+/// For a supervisor: the visitors who asked to be contacted, except by whom they rated, with
+/// who took each and whether it was handled; the buttons post to `/api/v1/contact-requests`
+/// (`/assets/contacts.js`).
+fn contact_requests(t: &T, contacts: &[ContactRow], me: StaffId) -> Markup {
     html! {
         section class="card" {
             h2 { (t.t("طلبات التواصل (لمسؤول الجودة)", "Contact requests (quality officer)")) }
             p class="muted" {
                 (t.t("لا تُعرض على الموظف الذي خدم الزائر.", "Never shown to the staff member who served the visitor."))
             }
-            ul id="contacts" {
+            ul id="contacts" class="contacts" {
                 @for c in contacts {
-                    li {
+                    li data-contact=(c.id) {
                         b class="label" { (c.label) }
                         " " span class="ltr" { (display(c.day)) }
                         " · " (t.service(&c.service)) " · " (c.score) "/5"
                         @if let Some(comment) = &c.comment {
                             " — " span dir="auto" { (comment) }
                         }
+                        div class="contact-state" {
+                            @if let Some(h) = &c.handled {
+                                b class="handled" { (t.t("عولج", "Handled")) } " "
+                                (marked(t, ("بواسطة", "by"), h))
+                                @if let Some(note) = &c.note { p class="note" dir="auto" { (note) } }
+                            } @else {
+                                @if let Some(o) = &c.owner {
+                                    (marked(t, ("تولّاه", "Taken by"), o)) " "
+                                } @else {
+                                    span class="muted" { (t.t("لم يتولّه أحد", "Nobody has taken it")) } " "
+                                    button type="button" class="secondary" data-take=(c.id) { (t.t("تولَّ الطلب", "Take")) }
+                                }
+                                @if c.owner.as_ref().is_none_or(|o| o.id == me) {
+                                    form class="handle" data-handle=(c.id) {
+                                        label {
+                                            (t.t("ما الذي تم (ملاحظة)", "What was done (note)")) " "
+                                            input type="text" name="note" maxlength="500" required;
+                                        }
+                                        " " button type="submit" { (t.t("تمت المعالجة", "Mark handled")) }
+                                    }
+                                }
+                            }
+                            p class="error" role="alert" {}
+                        }
                     }
+                }
+                @if contacts.is_empty() {
+                    li class="muted" { (t.t("لا يوجد", "None")) }
                 }
             }
         }
@@ -442,7 +498,7 @@ fn contact_requests(t: &T, contacts: &[ContactRequest]) -> Markup {
 }
 
 /// Everything a supervisor or admin reads about the period.
-fn full_body(t: &T, s: &Summary, contacts: Option<&[ContactRequest]>) -> Markup {
+fn full_body(t: &T, s: &Summary, contacts: Option<(&[ContactRow], StaffId)>) -> Markup {
     html! {
         (summary_figures(t, s))
         (charts(t, s))
@@ -450,8 +506,8 @@ fn full_body(t: &T, s: &Summary, contacts: Option<&[ContactRequest]>) -> Markup 
         (staff_table(t, &s.staff, s.min_staff_ratings))
         (committee_dates(t, s))
         (comments(t, s))
-        @if let Some(contacts) = contacts {
-            (contact_requests(t, contacts))
+        @if let Some((contacts, me)) = contacts {
+            (contact_requests(t, contacts, me))
         }
     }
 }
@@ -500,6 +556,7 @@ fn document(t: &T, from: NaiveDate, to: NaiveDate, csv: bool, body: Markup) -> M
                 link rel="stylesheet" href="/assets/common.css";
                 link rel="stylesheet" href="/assets/console.css";
                 link rel="stylesheet" href="/assets/metrics.css";
+                @if csv { script src="/assets/contacts.js" defer {} }
             }
             body {
                 header class="bar" {
@@ -520,6 +577,10 @@ fn document(t: &T, from: NaiveDate, to: NaiveDate, csv: bool, body: Markup) -> M
                                 href={ "/api/v1/metrics/export.csv?from=" (from) "&to=" (to) } download {
                                 (t.t("تنزيل CSV", "Download CSV"))
                             }
+                            a id="report-link" class="barlink secondary"
+                                href={ "/console/report?day=" (to) "&lang=" (lang) } {
+                                (t.t("التقرير اليومي للطباعة", "Printable daily report"))
+                            }
                         }
                     }
                     p class="muted" {
@@ -539,6 +600,7 @@ fn document(t: &T, from: NaiveDate, to: NaiveDate, csv: bool, body: Markup) -> M
 pub async fn page(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
+    request: RequestId,
     q: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let Ok(caller) = caller else {
@@ -552,30 +614,27 @@ pub async fn page(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let t = T {
-        en: q.get("lang").is_some_and(|l| l == "en"),
-        services: s
-            .config()
-            .services
-            .iter()
-            .map(|x| (x.code.clone(), (x.name_ar.clone(), x.name_en.clone())))
-            .collect(),
-    };
+    let t = T::new(q.get("lang").is_some_and(|l| l == "en"), &s.config());
     let everything = caller.require(Permission::ReadMetrics).is_ok();
     let body = if everything {
-        let supervisor = me.role == Role::Supervisor;
-        let id = me.id;
-        match compute(&s.reads, s.clock.now(), from, to, move |i| {
-            (
-                metrics::summary(i),
-                supervisor.then(|| metrics::contact_requests(i, Some(id))),
-            )
-        })
-        .await
-        {
-            Ok((summary, contacts)) => full_body(&t, &summary, contacts.as_deref()),
+        let summary = match compute(&s.reads, s.clock.now(), from, to, metrics::summary).await {
+            Ok(summary) => summary,
             Err(e) => return ApiError::from(e).into_response(),
-        }
+        };
+        let contacts = if me.role == Role::Supervisor {
+            let who = Asker {
+                staff: me.id,
+                role: me.role,
+                request_id: request.0,
+            };
+            match contact_requests::list(&s.engine, who, from, to).await {
+                Ok(c) => Some(c),
+                Err(e) => return ApiError::from(e).into_response(),
+            }
+        } else {
+            None
+        };
+        full_body(&t, &summary, contacts.as_deref().map(|c| (c, me.id)))
     } else {
         let to = to.min(today - Duration::days(1));
         let id = me.id;

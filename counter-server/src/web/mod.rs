@@ -5,7 +5,8 @@
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
-//! - `/console/metrics` (`metrics_page`), the printable rights export (`rights_page`), the
+//! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
+//!   (`report_page`), the printable rights export (`rights_page`), the
 //!   support request form (`request_form`) and a reference document's page (`reference_page`): drawn
 //!   on the server with maud templates, the only HTML the server makes.
 //!
@@ -19,6 +20,7 @@ pub mod assets;
 pub mod metrics_page;
 pub mod pages;
 pub mod reference_page;
+pub mod report_page;
 pub mod request_form;
 pub mod rights_page;
 
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(pages::home))
         .route("/console", get(pages::console))
         .route("/console/metrics", get(metrics_page::page))
+        .route("/console/report", get(report_page::page))
         .route("/console/board", get(pages::board))
         .route("/console/admin", get(pages::admin))
         .route("/web/login", post(pages::login))

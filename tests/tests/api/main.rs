@@ -11,6 +11,7 @@ mod committee;
 mod concurrency;
 mod connections;
 mod crash;
+mod daily_report;
 mod erasure;
 mod event_replay;
 mod flows;

@@ -10,16 +10,17 @@ use reqwest::StatusCode;
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
-struct Seed<'a> {
-    conn: &'a Connection,
-    next: std::collections::HashMap<(String, NaiveDate), i64>,
+/// Visits and ratings written straight to the store (also the daily report's, `daily_report`).
+pub(crate) struct Seed<'a> {
+    pub(crate) conn: &'a Connection,
+    pub(crate) next: std::collections::HashMap<(String, NaiveDate), i64>,
 }
 
 impl Seed<'_> {
     /// A visit issued at `utc_hour` UTC on `day`, called after `wait` s, served `service` s (None:
     /// a no-show). Returns the ticket id.
     #[allow(clippy::too_many_arguments)]
-    fn visit(
+    pub(crate) fn visit(
         &mut self,
         service: &str,
         prefix: &str,
@@ -70,7 +71,7 @@ impl Seed<'_> {
         self.conn.last_insert_rowid()
     }
 
-    fn rating(
+    pub(crate) fn rating(
         &self,
         ticket: i64,
         staff: i64,
@@ -100,7 +101,7 @@ impl Seed<'_> {
     }
 }
 
-fn staff_id(conn: &Connection, username: &str) -> i64 {
+pub(crate) fn staff_id(conn: &Connection, username: &str) -> i64 {
     conn.query_row(
         "SELECT id FROM staff WHERE username = ?1",
         [username],

@@ -489,6 +489,32 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             None,
             vec![Supervisor, Admin],
         ),
+        // The end-of-day report: counts only, for supervisors and admins.
+        (
+            Method::GET,
+            "/api/v1/report/daily.csv".into(),
+            None,
+            vec![Supervisor, Admin],
+        ),
+        // Contact requests: the quality officer (supervisors) only.
+        (
+            Method::GET,
+            "/api/v1/contact-requests".into(),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/contact-requests/1/take".into(),
+            None,
+            vec![Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/contact-requests/1/handle".into(),
+            Some(json!({ "note": "called back" })),
+            vec![Supervisor],
+        ),
     ]
 }
 

@@ -9,6 +9,7 @@ mod board;
 mod committee;
 mod console;
 mod console_steps;
+mod daily_report;
 mod display;
 mod metrics;
 mod reception;
