@@ -138,6 +138,8 @@ impl Server {
             config,
             clock,
             login_throttle: Arc::default(),
+            pairings: Arc::default(),
+            pairing_throttle: Arc::default(),
             status_limits: Arc::default(),
             principals: Arc::new(PrincipalCache::new(Duration::from_secs(
                 PRINCIPAL_CACHE_SECONDS,

@@ -38,6 +38,7 @@ retry), 503 storage_failed.";
         (name = "rights", description = "Visitors' rights, for supervisors"),
         (name = "ratings", description = "Ratings of a finished visit"),
         (name = "metrics", description = "Metrics for the console"),
+        (name = "pairing", description = "Pairing a new device with a six-digit code"),
     )
 )]
 pub struct ApiDoc;

@@ -6,7 +6,8 @@
 //! - `console`: the staff console's visit routes (intake, reveal, checklist) and alerts;
 //!   `reference`: the console's reference documents (policy section 5);
 //!   `board`: the supervisor's live board;
-//!   `status_events`: the visitor's status page, live.
+//!   `status_events`: the visitor's status page, live;
+//! - `pairing`: a new device shows a code, an admin claims it, the device gets its token.
 //!
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
 //! `crate::router`. Never imports `web`.
@@ -20,6 +21,7 @@ pub mod doc;
 pub mod events;
 pub mod kiosk;
 pub mod metrics;
+pub mod pairing;
 pub mod public;
 pub mod ratings;
 pub mod reception;
@@ -116,6 +118,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::rate_by_status))
         .routes(routes!(metrics::summary))
         .routes(routes!(metrics::export_csv))
+        .routes(routes!(pairing::open))
+        .routes(routes!(pairing::poll))
+        .routes(routes!(pairing::claim))
 }
 
 #[cfg(test)]
@@ -178,7 +183,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 64, "{ops:?}");
+        assert_eq!(ops.len(), 67, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -84,9 +84,11 @@ pub enum Permission {
     /// Issue a ticket from the console when the kiosk is down or a visitor phones in: reception
     /// and supervisors (the front of the house); not researchers or admins.
     IssueAtReception,
+    /// Pair a new device with the code it shows (issue 15): admins only.
+    PairDevices,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 12] = [
+pub const ALL_PERMISSIONS: [Permission; 13] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
@@ -99,6 +101,7 @@ pub const ALL_PERMISSIONS: [Permission; 12] = [
     Permission::FollowRequests,
     Permission::ReadReference,
     Permission::IssueAtReception,
+    Permission::PairDevices,
 ];
 
 /// The permission table.
@@ -121,6 +124,7 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
             P::WorkDesk => matches!(role, Role::Reception | Role::Researcher | Role::Supervisor),
             P::Supervise => *role == Role::Supervisor,
             P::IssueAtReception => matches!(role, Role::Reception | Role::Supervisor),
+            P::PairDevices => *role == Role::Admin,
         },
     }
 }

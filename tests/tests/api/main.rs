@@ -19,6 +19,7 @@ mod kiosk_needs;
 mod lines;
 mod metrics;
 mod model;
+mod pairing;
 mod priority_raise;
 mod protection;
 mod ratings;
