@@ -104,6 +104,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("reception.js"),
     ),
     (
+        "pairing.js",
+        "text/javascript; charset=utf-8",
+        web!("pairing.js"),
+    ),
+    (
         "reception.css",
         "text/css; charset=utf-8",
         web!("reception.css"),

@@ -10,6 +10,7 @@ mod console;
 mod console_steps;
 mod display;
 mod metrics;
+mod pairing;
 mod reception;
 mod reference;
 mod rights;
