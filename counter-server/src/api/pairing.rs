@@ -13,6 +13,7 @@ use crate::commands::pairing::{self, Claim, Claimant};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, ClientIp};
+use crate::http::qr;
 use crate::http::security::RequestId;
 use crate::http::views::local_time;
 use crate::input::FieldError;
@@ -30,6 +31,11 @@ pub struct PairingCode {
     pub expires_at: String,
     /// How often to poll.
     pub poll_seconds: u64,
+    /// The console's pairing form with this code filled in (`/console#pair=<code>`), for an
+    /// admin's phone.
+    pub console_link: String,
+    /// `console_link` as an SVG QR code, for a browser device to show (the kiosk draws its own).
+    pub qr_svg: String,
 }
 
 /// `POST /api/v1/pairing`: a device without a token asks for a code.
@@ -51,6 +57,11 @@ pub async fn open(
     ClientIp(ip): ClientIp,
 ) -> Result<(StatusCode, Json<PairingCode>), ApiError> {
     let opened = pairing::open(&s.pairings, ip, s.clock.now())?;
+    let console_link = format!(
+        "{}/console#pair={}",
+        s.config.branch.public_base_url.trim_end_matches('/'),
+        opened.code
+    );
     Ok((
         StatusCode::CREATED,
         Json(PairingCode {
@@ -58,6 +69,8 @@ pub async fn open(
             secret: opened.secret,
             expires_at: local_time(opened.expires_at),
             poll_seconds: crate::pairing::POLL_SECONDS,
+            qr_svg: qr::svg(&console_link),
+            console_link,
         }),
     ))
 }

@@ -109,6 +109,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("pairing.js"),
     ),
     (
+        "pair-screen.js",
+        "text/javascript; charset=utf-8",
+        web!("pair-screen.js"),
+    ),
+    (
         "reception.css",
         "text/css; charset=utf-8",
         web!("reception.css"),

@@ -62,6 +62,9 @@ async fn a_device_asks_an_admin_claims_and_the_device_gets_its_token_once() {
         "{code}"
     );
     assert!(secret.len() >= 43, "a long secret");
+    let link = asked.json["console_link"].as_str().unwrap();
+    assert!(link.ends_with(&format!("/console#pair={code}")), "{link}");
+    assert!(asked.json["qr_svg"].as_str().unwrap().starts_with("<svg"));
 
     let waiting = poll(&api, &secret).await;
     assert_eq!(waiting.status, StatusCode::OK, "{}", waiting.text);

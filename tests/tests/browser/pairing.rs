@@ -27,8 +27,11 @@ async fn set_code(b: &Browser, code: &str) {
 }
 
 async fn refused_with(b: &Browser, code: &str) -> String {
-    b.js("document.getElementById('pr-error').dataset.code = '';", json!([]))
-        .await;
+    b.js(
+        "document.getElementById('pr-error').dataset.code = '';",
+        json!([]),
+    )
+    .await;
     b.click("#pr-pair").await;
     b.wait(
         &format!("document.getElementById('pr-error').dataset.code === {code:?}"),
@@ -62,7 +65,11 @@ async fn an_admin_pairs_a_device_with_the_code_it_shows() {
     b.goto(&format!("{}/console", server.base_url)).await;
     console_steps::login(&b, "amal").await;
     assert_eq!(
-        value(&b, "document.getElementById('pairing').classList.contains('hidden')").await,
+        value(
+            &b,
+            "document.getElementById('pairing').classList.contains('hidden')"
+        )
+        .await,
         json!(true)
     );
     b.click("#logout-btn").await;
@@ -91,7 +98,11 @@ async fn an_admin_pairs_a_device_with_the_code_it_shows() {
     )
     .await;
     assert_eq!(
-        value(&b, "document.getElementById('pr-desk-label').classList.contains('hidden')").await,
+        value(
+            &b,
+            "document.getElementById('pr-desk-label').classList.contains('hidden')"
+        )
+        .await,
         json!(false)
     );
     b.js(
@@ -113,6 +124,10 @@ async fn an_admin_pairs_a_device_with_the_code_it_shows() {
     b.wait("document.documentElement.lang === 'en'", "English", SECS)
         .await;
     assert!(b.text("#pr-error").await.contains("This code is wrong"));
+    if let Some(dir) = &shots {
+        b.screenshot(Some(dir), "console-pairing-wrong-code-en.png")
+            .await;
+    }
     b.click("#lang-btn").await;
 
     // The right code (typed as it is shown, three and three): paired.
@@ -161,5 +176,83 @@ async fn an_admin_pairs_a_device_with_the_code_it_shows() {
         b.screenshot(Some(dir), "console-pairing-throttled-ar.png")
             .await;
     }
+    b.quit().await;
+}
+
+/// The code a browser device shows, once it shows one.
+async fn shown_code(b: &Browser) -> String {
+    b.wait(
+        "!document.getElementById('pair-box').classList.contains('hidden') && document.querySelector('#pair-box .pair-code').textContent.length === 7 && document.querySelector('#pair-box .pair-qr svg') !== null",
+        "a pairing code and its QR",
+        SECS,
+    )
+    .await;
+    b.text("#pair-box .pair-code").await.replace(' ', "")
+}
+
+async fn claim(api: &Api, admin: &str, body: Value) {
+    let r = api.post("/api/v1/pairing/claim", admin, Some(&body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_display_and_the_applicant_tablet_pair_themselves_with_a_code() {
+    if !webdriver::available("pairing the browser devices") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let server = TestServer::start();
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    let api = Api::new(&server.base_url);
+    let admin = api.login("admin").await;
+
+    let b = Browser::start().await;
+    b.size(1280, 720).await;
+    b.goto(&format!("{}/display", server.base_url)).await;
+    let code = shown_code(&b).await;
+    assert!(code.bytes().all(|c| c.is_ascii_digit()), "{code}");
+    if let Some(dir) = &shots {
+        b.screenshot(Some(dir), "display-pairing.png").await;
+    }
+    claim(
+        &api,
+        &admin,
+        json!({ "code": code, "scope": "display", "name": "Hall TV" }),
+    )
+    .await;
+    b.wait(
+        "document.getElementById('not-paired').classList.contains('hidden') && document.getElementById('conn').classList.contains('hidden')",
+        "the display paired and connected",
+        SECS,
+    )
+    .await;
+    assert!(
+        b.cookie("awn_display").await.is_some(),
+        "the display's cookie"
+    );
+
+    b.size(820, 1180).await;
+    b.goto(&format!("{}/applicant", server.base_url)).await;
+    let code = shown_code(&b).await;
+    if let Some(dir) = &shots {
+        b.screenshot(Some(dir), "applicant-pairing.png").await;
+    }
+    claim(
+        &api,
+        &admin,
+        json!({ "code": code, "scope": "applicant", "name": "Desk 1 tablet", "desk": 1 }),
+    )
+    .await;
+    b.wait(
+        "document.getElementById('not-paired').classList.contains('hidden') && !document.getElementById('idle').classList.contains('hidden')",
+        "the tablet paired, on its idle screen",
+        SECS,
+    )
+    .await;
+    assert!(
+        b.cookie("awn_applicant").await.is_some(),
+        "the tablet's cookie"
+    );
     b.quit().await;
 }
