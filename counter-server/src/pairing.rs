@@ -122,28 +122,27 @@ impl Pairings {
     pub fn open(&self, address: Option<IpAddr>, now: DateTime<Utc>) -> Result<Opened, OpenRefused> {
         let mut inner = self.lock();
         inner.prune(now);
-        let mine: Vec<DateTime<Utc>> = inner
-            .by_secret
-            .values()
-            .filter(|p| p.address == address)
-            .map(|p| p.expires_at)
-            .collect();
-        let soonest = |times: &mut dyn Iterator<Item = DateTime<Utc>>| {
-            let first = times.min().unwrap_or(now);
-            u64::try_from((first - now).num_seconds())
-                .unwrap_or(0)
-                .max(1)
+        let full = |expiries: &mut dyn Iterator<Item = DateTime<Utc>>| {
+            // Room again when the soonest of them expires.
+            let soonest = expiries.min().unwrap_or(now);
+            OpenRefused::Full {
+                retry_after_seconds: u64::try_from((soonest - now).num_seconds())
+                    .unwrap_or(0)
+                    .max(1),
+            }
         };
-        if mine.len() >= MAX_PENDING_PER_ADDRESS {
-            return Err(OpenRefused::Full {
-                retry_after_seconds: soonest(&mut mine.into_iter()),
-            });
+        let mine = || {
+            inner
+                .by_secret
+                .values()
+                .filter(|p| p.address == address)
+                .map(|p| p.expires_at)
+        };
+        if mine().count() >= MAX_PENDING_PER_ADDRESS {
+            return Err(full(&mut mine()));
         }
         if inner.by_secret.len() >= MAX_PENDING {
-            let retry_after_seconds = soonest(&mut inner.by_secret.values().map(|p| p.expires_at));
-            return Err(OpenRefused::Full {
-                retry_after_seconds,
-            });
+            return Err(full(&mut inner.by_secret.values().map(|p| p.expires_at)));
         }
         let code = loop {
             let c = random_code();

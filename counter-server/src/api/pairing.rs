@@ -8,16 +8,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{DeviceScope, Permission};
-use crate::commands::pairing::{self, Claim, Claimant};
+use crate::auth::Permission;
+use crate::commands::pairing::{self, Claim, Claimant, Polled};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, ClientIp};
 use crate::http::qr;
 use crate::http::security::RequestId;
 use crate::http::views::local_time;
-use crate::input::FieldError;
-use crate::pairing::Poll;
 
 /// A code for the device's screen and the secret it keeps to collect its token.
 #[derive(Serialize, ToSchema)]
@@ -126,26 +124,21 @@ pub async fn poll(
     State(s): State<AppState>,
     body: AppJson<PollBody>,
 ) -> Result<Json<PairingPoll>, ApiError> {
-    match pairing::poll(&s.pairings, &body.value.secret, s.clock.now()) {
-        Poll::Waiting { expires_at } => Ok(Json(PairingPoll {
-            state: PairingState::Waiting,
-            expires_at: Some(local_time(expires_at)),
-            token: None,
-            scope: None,
-        })),
-        Poll::Paired { token, scope } => Ok(Json(PairingPoll {
+    let reply = match pairing::poll(&s.pairings, &body.value.secret, s.clock.now())? {
+        Polled::Paired { token, scope } => PairingPoll {
             state: PairingState::Paired,
             expires_at: None,
             token: Some(token),
             scope: Some(scope),
-        })),
-        Poll::Gone => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_pairing",
-            "انتهت صلاحية الرمز أو لم يعد موجودًا: اطلب رمزًا جديدًا",
-            "this pairing expired or is gone: ask for a new code",
-        )),
-    }
+        },
+        Polled::Waiting { expires_at } => PairingPoll {
+            state: PairingState::Waiting,
+            expires_at: Some(local_time(expires_at)),
+            token: None,
+            scope: None,
+        },
+    };
+    Ok(Json(reply))
 }
 
 /// What the admin typed.
@@ -199,14 +192,6 @@ pub async fn claim(
 ) -> Result<(StatusCode, Json<PairedDevice>), ApiError> {
     let staff = caller.staff(Permission::PairDevices)?;
     let body = body.value;
-    let scope = DeviceScope::parse(&body.scope).ok_or_else(|| {
-        FieldError::new(
-            "scope",
-            "unknown_scope",
-            "نوع الجهاز غير معروف",
-            "scope is kiosk, display, rating or applicant",
-        )
-    })?;
     let claimed = pairing::claim(
         &s.engine,
         &s.pairings,
@@ -220,7 +205,7 @@ pub async fn claim(
         },
         Claim {
             code: body.code,
-            scope,
+            scope: body.scope,
             name: body.name,
             desk: body.desk,
         },

@@ -31,6 +31,8 @@ pub enum PairingError {
     },
     /// No pending pairing has this code (wrong, expired, or claimed already).
     WrongCode,
+    /// A poll with a secret no pairing has (expired, collected, or never made).
+    UnknownPairing,
     /// The scope, name or desk is not acceptable.
     Field(FieldError),
     Engine(EngineError),
@@ -78,15 +80,32 @@ pub fn open(
     )
 }
 
-/// The device holding `secret` polls.
-pub fn poll(pairings: &Pairings, secret: &str, now: DateTime<Utc>) -> Poll {
-    pairings.poll(secret, now)
+/// What a device's poll finds.
+pub enum Polled {
+    Waiting {
+        expires_at: DateTime<Utc>,
+    },
+    /// The device's token, given this once, and its scope.
+    Paired {
+        token: String,
+        scope: String,
+    },
+}
+
+/// The device holding `secret` polls: still waiting, or its token (once).
+pub fn poll(pairings: &Pairings, secret: &str, now: DateTime<Utc>) -> Result<Polled, PairingError> {
+    match pairings.poll(secret, now) {
+        Poll::Waiting { expires_at } => Ok(Polled::Waiting { expires_at }),
+        Poll::Paired { token, scope } => Ok(Polled::Paired { token, scope }),
+        Poll::Gone => Err(PairingError::UnknownPairing),
+    }
 }
 
 /// What the admin typed.
 pub struct Claim {
     pub code: String,
-    pub scope: DeviceScope,
+    /// kiosk, display, rating or applicant.
+    pub scope: String,
     pub name: String,
     pub desk: Option<u32>,
 }
@@ -128,16 +147,17 @@ pub async fn claim(
             seconds: wait.as_secs().max(1),
         });
     }
-    if !pairable(claim.scope) {
-        return Err(FieldError::new(
-            "scope",
-            "scope_not_pairable",
-            "هذا النوع من الأجهزة لا يُقرن برمز",
-            "this kind of device is not paired with a code: use add-device",
-        )
-        .into());
-    }
-    let device = NewDevice::new(&claim.name, claim.scope, claim.desk)?;
+    let scope = DeviceScope::parse(&claim.scope)
+        .filter(|s| pairable(*s))
+        .ok_or_else(|| {
+            FieldError::new(
+                "scope",
+                "unknown_scope",
+                "اختر نوع الجهاز: كشك الأرقام أو شاشة الانتظار أو جهاز التقييم أو جهاز المتقدم",
+                "scope is kiosk, display, rating or applicant",
+            )
+        })?;
+    let device = NewDevice::new(&claim.name, scope, claim.desk)?;
     let code = claim.code.trim().to_string();
     let Some(handle) = pairings.begin_claim(&code, clock.now()) else {
         throttle.wrong_code(who.ip);

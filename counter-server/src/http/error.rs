@@ -522,6 +522,12 @@ impl From<PairingError> for ApiError {
                 "الرمز خاطئ أو انتهت صلاحيته أو استُخدم: اطلب من الجهاز رمزًا جديدًا",
                 "this code is wrong, expired or already used: ask the device for a new one",
             ),
+            PairingError::UnknownPairing => Self::new(
+                StatusCode::NOT_FOUND,
+                "unknown_pairing",
+                "انتهت صلاحية الرمز أو لم يعد موجودًا: اطلب رمزًا جديدًا",
+                "this pairing expired or is gone: ask for a new code",
+            ),
             PairingError::Field(f) => f.into(),
             PairingError::Engine(e) => e.into(),
         }
