@@ -408,7 +408,7 @@ pub struct PairingLabels {
 pub static PAIRING_AR: PairingLabels = PairingLabels {
     title: "إقران هذا الجهاز",
     how: "يُدخل مسؤول النظام هذا الرمز في «إقران جهاز» بلوحة الموظفين، أو يمسح الرمز المربع بهاتفه.",
-    renew: "الرمز صالح لمدة 10 دقائق، ويظهر رمز جديد بعدها.",
+    renew: "الرمز صالح لبضع دقائق، ويظهر رمز جديد بعدها تلقائيًا.",
     asking: "جارٍ طلب رمز…",
     waiting: "بانتظار الإقران…",
     offline: "لا اتصال بالخادم، نعيد المحاولة…",
@@ -419,7 +419,7 @@ pub static PAIRING_AR: PairingLabels = PairingLabels {
 pub static PAIRING_EN: PairingLabels = PairingLabels {
     title: "Pair this device",
     how: "An administrator types this code under \"Pair a device\" in the staff console, or scans the QR code with a phone.",
-    renew: "The code works for 10 minutes; a new one appears after that.",
+    renew: "The code works for a few minutes; a new one then appears by itself.",
     asking: "Asking for a code…",
     waiting: "Waiting to be paired…",
     offline: "Cannot reach the server, trying again…",

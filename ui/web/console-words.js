@@ -223,7 +223,7 @@ Object.assign(AWN_I18N.en, {
 });
 // An admin pairs a device (pairing.js).
 Object.assign(AWN_I18N.ar, {
-  pr_title: "إقران جهاز", pr_hint: "شغّل الجهاز الجديد فيظهر عليه رمز من ست خانات، ثم أدخله هنا خلال ١٠ دقائق.",
+  pr_title: "إقران جهاز", pr_hint: "شغّل الجهاز الجديد فيظهر عليه رمز من ست خانات، ثم أدخله هنا قبل أن يتغير (يتغير بعد بضع دقائق).",
   pr_code: "الرمز الظاهر على الجهاز", pr_scope: "نوع الجهاز", pr_name: "اسم الجهاز (مثل: كشك المدخل)",
   pr_scope_kiosk: "كشك الأرقام", pr_scope_display: "شاشة الانتظار", pr_scope_rating: "جهاز التقييم",
   pr_scope_applicant: "جهاز المتقدم اللوحي", pr_desk: "المكتب الذي يواجهه", pr_pair: "إقران",
@@ -232,7 +232,7 @@ Object.assign(AWN_I18N.ar, {
   err_pairing_throttled: "أُدخلت رموز خاطئة كثيرة: انتظر بضع دقائق ثم أعد المحاولة.",
 });
 Object.assign(AWN_I18N.en, {
-  pr_title: "Pair a device", pr_hint: "Start the new device: it shows a six-digit code. Type it here within 10 minutes.",
+  pr_title: "Pair a device", pr_hint: "Start the new device: it shows a six-digit code. Type it here before it changes (after a few minutes).",
   pr_code: "The code on the device", pr_scope: "Kind of device", pr_name: "Device name (e.g. Entrance kiosk)",
   pr_scope_kiosk: "Ticket kiosk", pr_scope_display: "Waiting-room display", pr_scope_rating: "Rating terminal",
   pr_scope_applicant: "Applicant tablet", pr_desk: "The desk it faces", pr_pair: "Pair",
