@@ -14,7 +14,8 @@
 //!   failures to statuses), extractors, cookies, event streams, the security guard.
 //! - `api`: the JSON handlers (`/api/v1`); `web`: the browser pages (staff console, waiting-room
 //!   display, visitor status page). Neither imports the other; `router` joins them.
-//! - `auth`: tokens, passwords, roles.
+//! - `auth`: tokens, passwords, roles; `limits`: in-memory rate limits and throttles; `pairing`:
+//!   devices waiting, in memory, for an admin to type the code they show.
 //! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
 //!   bound per address; `cli`: the binary's commands; `testing` (feature
 //!   `test-support`): a real server for tests.
@@ -36,6 +37,7 @@ pub mod limits;
 pub mod logging;
 pub mod maintenance;
 pub mod metrics;
+pub mod pairing;
 pub mod provision;
 pub mod reference;
 pub mod router;

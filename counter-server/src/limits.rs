@@ -1,5 +1,6 @@
 //! In-memory limits: `RateLimiter` (at most `max` events per key in a sliding `window`),
-//! `StatusLimits` for the visitor status routes, and `LoginThrottle` for failed logins.
+//! `StatusLimits` for the visitor status routes, `LoginThrottle` for failed logins and
+//! `PairingThrottle` for wrong pairing codes.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -63,6 +64,19 @@ impl RateLimiter {
         true
     }
 
+    /// How long until `key` may count one more event (`None`: it may now).
+    pub fn retry_after(&self, key: &str) -> Option<Duration> {
+        let now = Instant::now();
+        let mut seen = self.seen.lock().expect("limiter lock");
+        let q = seen.get_mut(key)?;
+        self.prune(q, now);
+        if q.len() < self.max {
+            return None;
+        }
+        let oldest = *q.front()?;
+        Some((oldest + self.window).saturating_duration_since(now))
+    }
+
     pub fn clear(&self, key: &str) {
         self.seen.lock().expect("limiter lock").remove(key);
     }
@@ -115,6 +129,54 @@ impl StatusLimits {
     /// (the reply is then 429, not 404).
     pub fn missed(&self, ip: Option<IpAddr>) -> bool {
         self.misses.hit(&address_key(ip))
+    }
+}
+
+/// Wrong pairing codes from one address within `PAIRING_WRONG_CODES_WINDOW` ...
+pub const PAIRING_WRONG_CODES_PER_ADDRESS: usize = 20;
+/// ... and from all addresses together (guesses spread over many machines).
+pub const PAIRING_WRONG_CODES_IN_ALL: usize = 50;
+/// Longer than a code lives (`pairing::CODE_LIFETIME`), so a guesser cannot outwait its codes.
+pub const PAIRING_WRONG_CODES_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Wrong pairing codes, per address and in all: past either limit every claim (even with the
+/// right code) waits until the oldest wrong one leaves the window (`429 pairing_throttled`).
+/// A code has six digits, so guessing is what this stops.
+pub struct PairingThrottle {
+    per_address: RateLimiter,
+    in_all: RateLimiter,
+}
+
+impl Default for PairingThrottle {
+    fn default() -> Self {
+        Self {
+            per_address: RateLimiter::new(
+                PAIRING_WRONG_CODES_PER_ADDRESS,
+                PAIRING_WRONG_CODES_WINDOW,
+            ),
+            in_all: RateLimiter::new(PAIRING_WRONG_CODES_IN_ALL, PAIRING_WRONG_CODES_WINDOW),
+        }
+    }
+}
+
+impl PairingThrottle {
+    const ALL: &'static str = "all";
+
+    /// How long a claim from `ip` must still wait, if it must.
+    pub fn wait(&self, ip: Option<IpAddr>) -> Option<Duration> {
+        [
+            self.per_address.retry_after(&address_key(ip)),
+            self.in_all.retry_after(Self::ALL),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    }
+
+    /// Counts a wrong (or expired) code typed from `ip`.
+    pub fn wrong_code(&self, ip: Option<IpAddr>) {
+        self.per_address.hit(&address_key(ip));
+        self.in_all.hit(Self::ALL);
     }
 }
 
@@ -275,6 +337,24 @@ mod tests {
         }
         let backoff = Backoff::new(0);
         assert_eq!(backoff.delay(64), Some(LOGIN_MAX_DELAY));
+    }
+
+    #[test]
+    fn wrong_pairing_codes_throttle_the_address_then_everyone() {
+        let t = PairingThrottle::default();
+        let a = Some("192.0.2.1".parse().unwrap());
+        for _ in 0..PAIRING_WRONG_CODES_PER_ADDRESS {
+            assert_eq!(t.wait(a), None);
+            t.wrong_code(a);
+        }
+        let wait = t.wait(a).expect("the address waits");
+        assert!(wait > PAIRING_WRONG_CODES_WINDOW - Duration::from_secs(5));
+        let b = Some("192.0.2.2".parse().unwrap());
+        assert_eq!(t.wait(b), None, "another address is not slowed yet");
+        for n in 0..(PAIRING_WRONG_CODES_IN_ALL - PAIRING_WRONG_CODES_PER_ADDRESS) {
+            t.wrong_code(Some(IpAddr::from([10, 0, 0, n as u8])));
+        }
+        assert!(t.wait(b).is_some(), "guesses from many addresses add up");
     }
 
     #[test]

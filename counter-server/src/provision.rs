@@ -1,11 +1,14 @@
 //! Accounts, devices and reference documents, written straight to the database file (used by
 //! the CLI, the demo and tests). Safe while the server runs: WAL plus a busy timeout, one short IMMEDIATE transaction.
 
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
 use crate::auth::{DeviceScope, password, tokens};
 use crate::domain::{Gender, Role, StaffId};
-use crate::input::text;
+use crate::input::{FieldError, text};
 use crate::store::provision::{self as rows, with_tx};
-use crate::store::{Database, reference, writes};
+use crate::store::{Database, StoreError, reference, writes};
 
 pub use crate::store::provision::DeviceRow;
 
@@ -55,28 +58,73 @@ pub fn set_password(db: &Database, username: &str, pw: &str) -> Result<(), Strin
     }
 }
 
+/// A device as an admin describes it, from the command line (`add-device`) or the console (a
+/// pairing claim): checked here, once.
+#[derive(Clone, Debug)]
+pub struct NewDevice {
+    pub name: String,
+    pub scope: DeviceScope,
+    /// The desk an applicant tablet faces; only that scope has one.
+    pub desk: Option<u32>,
+}
+
+impl NewDevice {
+    pub fn new(name: &str, scope: DeviceScope, desk: Option<u32>) -> Result<Self, FieldError> {
+        let name = text::required("name", name, 100)?;
+        match (scope, desk) {
+            (DeviceScope::Applicant, None) => Err(FieldError::new(
+                "desk",
+                "desk_required",
+                "جهاز المراجع اللوحي يحتاج إلى رقم المكتب الذي يواجهه",
+                "an applicant tablet needs the desk it faces",
+            )),
+            (DeviceScope::Applicant, Some(_)) | (_, None) => Ok(Self { name, scope, desk }),
+            (_, Some(_)) => Err(FieldError::new(
+                "desk",
+                "desk_not_allowed",
+                "رقم المكتب لجهاز المراجع اللوحي فقط",
+                "a desk is only for an applicant tablet",
+            )),
+        }
+    }
+
+    /// Writes the device inside `conn`'s transaction and returns its id and token (stored only
+    /// as a hash: show it once).
+    pub fn create(
+        &self,
+        conn: &Connection,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, String), StoreError> {
+        let token = tokens::secret_token();
+        let hash = tokens::hash(&token);
+        let id = match self.desk {
+            Some(desk) => {
+                crate::store::confirmations::create_tablet(conn, &self.name, desk, &hash, now)?
+            }
+            None => writes::create_device(conn, &self.name, self.scope.as_str(), &hash, now)?,
+        };
+        Ok((id, token))
+    }
+}
+
+/// Creates the device and returns its token, shown once.
+pub fn add_new_device(db: &Database, device: &NewDevice) -> Result<String, String> {
+    with_tx(db, |tx| device.create(tx, chrono::Utc::now()))
+        .map(|(_, token)| token)
+        .map_err(|e| e.to_string())
+}
+
 /// Creates a device and returns its token, which is stored only as a hash: show it once.
 pub fn add_device(db: &Database, name: &str, scope: DeviceScope) -> Result<String, String> {
-    let name = text::required("name", name, 100).map_err(|e| e.message.en)?;
-    let token = tokens::secret_token();
-    let hash = tokens::hash(&token);
-    with_tx(db, |tx| {
-        writes::create_device(tx, &name, scope.as_str(), &hash, chrono::Utc::now())
-    })
-    .map_err(|e| e.to_string())?;
-    Ok(token)
+    let device = NewDevice::new(name, scope, None).map_err(|e| e.message.en)?;
+    add_new_device(db, &device)
 }
 
 /// A new applicant tablet facing `desk` (policy 6.4); returns its token, shown once.
 pub fn add_applicant_tablet(db: &Database, name: &str, desk: u32) -> Result<String, String> {
-    let name = text::required("name", name, 100).map_err(|e| e.message.en)?;
-    let token = tokens::secret_token();
-    let hash = tokens::hash(&token);
-    with_tx(db, |tx| {
-        crate::store::confirmations::create_tablet(tx, &name, desk, &hash, chrono::Utc::now())
-    })
-    .map_err(|e| e.to_string())?;
-    Ok(token)
+    let device =
+        NewDevice::new(name, DeviceScope::Applicant, Some(desk)).map_err(|e| e.message.en)?;
+    add_new_device(db, &device)
 }
 
 /// A token for a Prometheus scraper of `GET /metrics` (its own table, apart from devices).

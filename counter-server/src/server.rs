@@ -139,6 +139,8 @@ impl Server {
             live,
             clock,
             login_throttle: Arc::default(),
+            pairings: Arc::default(),
+            pairing_throttle: Arc::default(),
             status_limits: Arc::default(),
             principals: Arc::new(PrincipalCache::new(Duration::from_secs(
                 PRINCIPAL_CACHE_SECONDS,

@@ -4,7 +4,8 @@
 //! server = "http://127.0.0.1:8080"
 //! public_base_url = "https://queue.example.org"   # what the QR links to (default: server)
 //! ca_file = "/etc/awn-kiosk/ca.crt"               # trust only this CA for https (the branch CA)
-//! token_file = "/etc/awn-kiosk/token"             # the device token is read from this file
+//! token_file = "/etc/awn-kiosk/token"             # the device token is read from this file;
+//!                                                 # missing or empty: pair first (a code on screen)
 //! mode = "ticket"
 //! fullscreen = true
 //! idle_timeout_secs = 60
@@ -162,6 +163,18 @@ impl Config {
                 .map(|t| t.trim().to_string())
                 .map_err(|e| format!("token file {}: {e}", p.display())),
         }
+    }
+
+    /// Whether the kiosk must be paired before it starts: a token file is set but missing or
+    /// empty (a new device). The pairing screen then writes the token there (`crate::pairing`).
+    pub fn needs_pairing(&self) -> bool {
+        // An unreadable file is not a new device: `token` says why at start.
+        self.token_file
+            .as_deref()
+            .is_some_and(|p| match std::fs::read_to_string(p) {
+                Ok(t) => t.trim().is_empty(),
+                Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+            })
     }
 
     /// The CAs of `ca_file`, if set (an unreadable or empty file stops the kiosk at start).

@@ -106,6 +106,18 @@ impl Http {
         Self::read(self.agent.get(format!("{}{}", self.base, path)).call())
     }
 
+    /// `POST path` with a JSON body (or none) and no credentials (pairing: the device has no
+    /// token yet).
+    pub fn post_public(&self, path: &str, body: Option<&str>) -> Result<String, ClientError> {
+        let req = self.agent.post(format!("{}{}", self.base, path));
+        Self::read(match body {
+            Some(b) => req
+                .header("Content-Type", "application/json")
+                .send(b.as_bytes()),
+            None => req.send_empty(),
+        })
+    }
+
     /// `POST path` with a JSON body, the device token and any extra headers.
     pub fn post_json(
         &self,

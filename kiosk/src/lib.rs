@@ -12,6 +12,8 @@
 //! - `text`: every string in Arabic and English.
 //! - `headless`: software rendering into a pixel buffer (tests, screenshots, bench).
 //! - `config`: TOML file + command line. `tls`: the branch CA.
+//! - `pairing`: with no token yet, the pairing screen (a six-digit code an admin types in the
+//!   console), then the token file, before either mode starts.
 //! - `fullscreen`: `--fullscreen` that also works with no window manager.
 //!
 //! Nothing the visitor types is written to disk.
@@ -21,6 +23,7 @@ pub mod config;
 pub mod fullscreen;
 pub mod headless;
 pub mod http;
+pub mod pairing;
 pub mod rating;
 pub mod shell;
 pub mod text;
@@ -38,6 +41,9 @@ pub fn run() -> Result<(), String> {
     }
     if !cfg!(any(feature = "window", feature = "kms")) {
         return Err("this build has no display backend: build with `--features window` (X11/Wayland) or `--features kms` (bare Linux box)".into());
+    }
+    if cfg.needs_pairing() {
+        pairing::run(&cfg)?;
     }
     match cfg.mode {
         Mode::Ticket => shell::window::run(|waker| ticket::init(&cfg, waker), cfg.fullscreen),

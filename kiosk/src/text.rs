@@ -390,3 +390,39 @@ pub fn rating_labels(lang: Lang) -> &'static RatingLabels {
         Lang::En => &RATING_EN,
     }
 }
+
+/// The pairing screen's words (`kiosk::pairing`): shown in both languages at once, since no
+/// visitor chose one.
+pub struct PairingLabels {
+    pub title: &'static str,
+    pub how: &'static str,
+    pub renew: &'static str,
+    pub asking: &'static str,
+    pub waiting: &'static str,
+    pub offline: &'static str,
+    pub paired: &'static str,
+    /// Paired as another kind of device than this mode (an admin's slip): a new code follows.
+    pub wrong_scope: &'static str,
+}
+
+pub static PAIRING_AR: PairingLabels = PairingLabels {
+    title: "إقران هذا الجهاز",
+    how: "يُدخل مسؤول النظام هذا الرمز في «إقران جهاز» بلوحة الموظفين، أو يمسح الرمز المربع بهاتفه.",
+    renew: "الرمز صالح لبضع دقائق، ويظهر رمز جديد بعدها تلقائيًا.",
+    asking: "جارٍ طلب رمز…",
+    waiting: "بانتظار الإقران…",
+    offline: "لا اتصال بالخادم، نعيد المحاولة…",
+    paired: "تم الإقران",
+    wrong_scope: "أُقرن الجهاز بنوع آخر. يرجى إلغاء ذلك الجهاز وإدخال الرمز الجديد.",
+};
+
+pub static PAIRING_EN: PairingLabels = PairingLabels {
+    title: "Pair this device",
+    how: "An administrator types this code under \"Pair a device\" in the staff console, or scans the QR code with a phone.",
+    renew: "The code works for a few minutes; a new one then appears by itself.",
+    asking: "Asking for a code…",
+    waiting: "Waiting to be paired…",
+    offline: "Cannot reach the server, trying again…",
+    paired: "Paired",
+    wrong_scope: "This device was paired as another kind. Please revoke that device and type the new code.",
+};

@@ -1,5 +1,6 @@
 // The applicant tablet (policy 6.4). Paired once as /applicant#token=DEVICE_TOKEN (traded for an
-// HttpOnly cookie, then dropped from the address bar). Every two seconds it asks whether its desk
+// HttpOnly cookie, then dropped from the address bar), or without a link by showing a pairing code
+// an admin types in the console (pair-screen.js). Every two seconds it asks whether its desk
 // wants a confirmation; it shows the data and the declaration, and answers "this is correct" with
 // the signature's strokes, or "something is wrong". Nothing stays on screen once the desk takes
 // the request back, the answer is sent, or the server cannot be reached for a while: the next
@@ -233,7 +234,14 @@
       history.replaceState(null, "", "/applicant");
     }
     const ok = await fetch("/applicant/session", { credentials: "same-origin" }).then((r) => r.ok, () => null);
-    if (ok === false) { $("not-paired").classList.remove("hidden"); return false; }
+    if (ok === false) {
+      $("not-paired").classList.remove("hidden");
+      // No token yet: show a code for an admin to type, then trade the token it brings.
+      const paired = await window.awnPairScreen($("pair-box"), "applicant");
+      await fetch("/applicant/session", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: paired }) }).catch(() => null);
+      location.reload();
+      return false;
+    }
     return true;
   }
 

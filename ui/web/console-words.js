@@ -221,3 +221,22 @@ Object.assign(AWN_I18N.en, {
   rc_link: "Status link (to dictate to a caller):", rc_print: "Print the ticket", rc_next: "Next visitor",
   err_consent_not_given: "Read the notice to the visitor and tick the verbal consent before taking their details.",
 });
+// An admin pairs a device (pairing.js).
+Object.assign(AWN_I18N.ar, {
+  pr_title: "إقران جهاز", pr_hint: "شغّل الجهاز الجديد فيظهر عليه رمز من ست خانات، ثم أدخله هنا قبل أن يتغير (يتغير بعد بضع دقائق).",
+  pr_code: "الرمز الظاهر على الجهاز", pr_scope: "نوع الجهاز", pr_name: "اسم الجهاز (مثل: كشك المدخل)",
+  pr_scope_kiosk: "كشك الأرقام", pr_scope_display: "شاشة الانتظار", pr_scope_rating: "جهاز التقييم",
+  pr_scope_applicant: "جهاز المتقدم اللوحي", pr_desk: "المكتب الذي يواجهه", pr_pair: "إقران",
+  pr_done: "أُقرن الجهاز «{name}»، وسيبدأ العمل خلال ثوانٍ.",
+  err_pairing_code_invalid: "الرمز خاطئ أو انتهت صلاحيته أو استُخدم من قبل: تحقق من الرمز الظاهر على الجهاز، أو أعد تشغيله ليظهر رمز جديد.",
+  err_pairing_throttled: "أُدخلت رموز خاطئة كثيرة: انتظر بضع دقائق ثم أعد المحاولة.",
+});
+Object.assign(AWN_I18N.en, {
+  pr_title: "Pair a device", pr_hint: "Start the new device: it shows a six-digit code. Type it here before it changes (after a few minutes).",
+  pr_code: "The code on the device", pr_scope: "Kind of device", pr_name: "Device name (e.g. Entrance kiosk)",
+  pr_scope_kiosk: "Ticket kiosk", pr_scope_display: "Waiting-room display", pr_scope_rating: "Rating terminal",
+  pr_scope_applicant: "Applicant tablet", pr_desk: "The desk it faces", pr_pair: "Pair",
+  pr_done: "The device \u201c{name}\u201d is paired and will start working within seconds.",
+  err_pairing_code_invalid: "This code is wrong, expired or already used: check the code on the device, or restart it to get a new one.",
+  err_pairing_throttled: "Too many wrong codes were typed: wait a few minutes and try again.",
+});

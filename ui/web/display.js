@@ -1,6 +1,7 @@
 // The waiting-room display. Shows only ticket labels and desks (the server sends nothing else to
 // a display). Pairing: opened once as /display#token=DEVICE_TOKEN, the script trades the token for
-// an HttpOnly cookie and removes it from the address bar. Announcements: a chime, then the label
+// an HttpOnly cookie and removes it from the address bar; opened without one, it shows a pairing
+// code for an admin to type in the console (pair-screen.js) and trades the token it brings. Announcements: a chime, then the label
 // and desk in Arabic and then English, from clips shipped with the server (no online speech);
 // they are queued and never cut each other off. Options in the fragment: voice=0 (chime only).
 "use strict";
@@ -27,7 +28,14 @@
       history.replaceState(null, "", "/display");
     }
     const ok = await fetch("/display/session", { credentials: "same-origin" }).then((r) => r.ok, () => null);
-    if (ok === false) { $("not-paired").classList.remove("hidden"); return false; }
+    if (ok === false) {
+      $("not-paired").classList.remove("hidden");
+      // No token yet: show a code for an admin to type, then trade the token it brings.
+      const paired = await window.awnPairScreen($("pair-box"), "display");
+      await fetch("/display/session", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: paired }) }).catch(() => null);
+      location.reload();
+      return false;
+    }
     return true;
   }
 

@@ -39,6 +39,7 @@ retry), 503 storage_failed.";
         (name = "ratings", description = "Ratings of a finished visit"),
         (name = "metrics", description = "Metrics for the console"),
         (name = "admin", description = "Administration of the branch: staff accounts, devices (admins)"),
+        (name = "pairing", description = "Pairing a new device with a six-digit code"),
     )
 )]
 pub struct ApiDoc;

@@ -7,7 +7,8 @@
 //!   `reference`: the console's reference documents (policy section 5);
 //!   `board`: the supervisor's live board;
 //!   `report`: the end-of-day report as CSV; `contact_requests`: the ratings' contact requests, taken and handled by supervisors;
-//!   `status_events`: the visitor's status page, live.
+//!   `status_events`: the visitor's status page, live;
+//! - `pairing`: a new device shows a code, an admin claims it, the device gets its token.
 //!
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
 //! `crate::router`. Never imports `web`.
@@ -23,6 +24,7 @@ pub mod doc;
 pub mod events;
 pub mod kiosk;
 pub mod metrics;
+pub mod pairing;
 pub mod public;
 pub mod ratings;
 pub mod reception;
@@ -136,6 +138,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(contact_requests::list))
         .routes(routes!(contact_requests::take))
         .routes(routes!(contact_requests::handle))
+        .routes(routes!(pairing::open))
+        .routes(routes!(pairing::poll))
+        .routes(routes!(pairing::claim))
 }
 
 #[cfg(test)]
@@ -198,7 +203,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 82, "{ops:?}");
+        assert_eq!(ops.len(), 85, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -135,13 +135,9 @@ pub struct AddDevice {
 
 pub fn add_device(a: &AddDevice) -> Result<(), CliError> {
     let db = a.db.database()?;
-    let token = match (a.scope, a.desk) {
-        (DeviceScope::Applicant, Some(desk)) => provision::add_applicant_tablet(&db, &a.name, desk),
-        (DeviceScope::Applicant, None) => Err("an applicant tablet needs --desk".to_string()),
-        (_, Some(_)) => Err("--desk is only for an applicant tablet".to_string()),
-        (scope, None) => provision::add_device(&db, &a.name, scope),
-    }
-    .map_err(failed)?;
+    let device =
+        provision::NewDevice::new(&a.name, a.scope, a.desk).map_err(|e| failed(e.message.en))?;
+    let token = provision::add_new_device(&db, &device).map_err(failed)?;
     println!("{token}");
     eprintln!("(shown once: only its hash is stored)");
     Ok(())

@@ -10,7 +10,7 @@
 //!   `line_alerts`: a supervisor alert when a line turns red;
 //! - `reference`: the console's reference documents (search, read);
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
-//!   `metrics`: computing the metrics of a period.
+//!   `metrics`: computing the metrics of a period; `pairing`: pairing a device with a code.
 
 pub mod admin;
 pub mod board;
@@ -23,6 +23,7 @@ pub mod error;
 pub mod kiosk;
 pub mod line_alerts;
 pub mod metrics;
+pub mod pairing;
 pub mod queue;
 pub mod ratings;
 pub mod reference;

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::commands::pairing::PairingError;
 use crate::commands::sessions::LoginError;
 use crate::commands::{CommandError, Refusal};
 use crate::domain::QueueError;
@@ -588,6 +589,49 @@ impl From<LoginError> for ApiError {
             ),
             LoginError::Busy => Self::busy(),
             LoginError::Engine(e) => e.into(),
+        }
+    }
+}
+
+impl From<PairingError> for ApiError {
+    fn from(e: PairingError) -> Self {
+        match e {
+            PairingError::Full {
+                retry_after_seconds,
+            } => Self {
+                retry_after_seconds: Some(retry_after_seconds),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "pairing_busy",
+                    "طلبات إقران كثيرة معلقة، حاول بعد قليل",
+                    "too many devices are waiting to be paired: try again later",
+                )
+            },
+            PairingError::Throttled { seconds } => Self {
+                retry_after_seconds: Some(seconds),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "pairing_throttled",
+                    format!(
+                        "رموز إقران خاطئة كثيرة، حاول مجددًا بعد قليل (الانتظار بالثواني: {seconds})"
+                    ),
+                    format!("too many wrong pairing codes: wait {seconds} s and try again"),
+                )
+            },
+            PairingError::WrongCode => Self::unprocessable(
+                "pairing_code_invalid",
+                "code",
+                "الرمز خاطئ أو انتهت صلاحيته أو استُخدم: اطلب من الجهاز رمزًا جديدًا",
+                "this code is wrong, expired or already used: ask the device for a new one",
+            ),
+            PairingError::UnknownPairing => Self::new(
+                StatusCode::NOT_FOUND,
+                "unknown_pairing",
+                "انتهت صلاحية الرمز أو لم يعد موجودًا: اطلب رمزًا جديدًا",
+                "this pairing expired or is gone: ask for a new code",
+            ),
+            PairingError::Field(f) => f.into(),
+            PairingError::Engine(e) => e.into(),
         }
     }
 }

@@ -7,7 +7,8 @@ use tokio::sync::watch;
 use crate::auth::cache::PrincipalCache;
 use crate::clock::Clock;
 use crate::config::{Config, LiveConfig};
-use crate::limits::{LoginThrottle, StatusLimits};
+use crate::limits::{LoginThrottle, PairingThrottle, StatusLimits};
+use crate::pairing::Pairings;
 use crate::store::engine::Engine;
 use crate::store::reads::ReadPool;
 
@@ -23,6 +24,10 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     /// Status-page lookups per token and per address.
     pub status_limits: Arc<StatusLimits>,
+    /// Devices waiting for an admin to type their code (in memory: see `crate::pairing`).
+    pub pairings: Arc<Pairings>,
+    /// Wrong pairing codes per address and in all.
+    pub pairing_throttle: Arc<PairingThrottle>,
     /// Who is behind recently seen tokens.
     pub principals: Arc<PrincipalCache>,
     /// When each device last made a request (the administration page's device list).

@@ -127,6 +127,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("reception.js"),
     ),
     (
+        "pairing.js",
+        "text/javascript; charset=utf-8",
+        web!("pairing.js"),
+    ),
+    (
+        "pair-screen.js",
+        "text/javascript; charset=utf-8",
+        web!("pair-screen.js"),
+    ),
+    (
         "reception.css",
         "text/css; charset=utf-8",
         web!("reception.css"),

@@ -21,6 +21,7 @@ mod kiosk_needs;
 mod lines;
 mod metrics;
 mod model;
+mod pairing;
 mod priority_raise;
 mod protection;
 mod ratings;

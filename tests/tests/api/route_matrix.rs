@@ -515,6 +515,20 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Some(json!({ "note": "called back" })),
             vec![Supervisor],
         ),
+        // Pairing: any new device asks and polls without a token; only an admin claims a code.
+        (Method::POST, "/api/v1/pairing".into(), None, ALL.to_vec()),
+        (
+            Method::POST,
+            "/api/v1/pairing/poll".into(),
+            Some(json!({ "secret": "AAAAAAAAAAAAAAAAAAAAAA" })),
+            ALL.to_vec(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/pairing/claim".into(),
+            Some(json!({ "code": "000000", "scope": "kiosk", "name": "matrix" })),
+            vec![Admin],
+        ),
     ]
 }
 

@@ -12,6 +12,7 @@ mod console_steps;
 mod daily_report;
 mod display;
 mod metrics;
+mod pairing;
 mod reception;
 mod reference;
 mod rights;
