@@ -31,7 +31,7 @@
     $("denied").dataset.status = String(status);
     $("denied").textContent = awnLang.t(status === 401 ? "ad_signin" : "ad_denied");
     $("denied").classList.remove("hidden");
-    for (const id of ["staff", "devices", "code-box"]) $(id).classList.add("hidden");
+    document.querySelectorAll("main > section").forEach((sec) => sec.classList.add("hidden"));
     st.code = null;
   }
 
@@ -42,6 +42,8 @@
     if (!e._reply) { e.textContent = ""; return; }
     const code = r.json && r.json.code;
     if (code && AWN_I18N.ar["err_" + code]) e.textContent = awnLang.t("err_" + code);
+    // A rule of the settings names what failed in English only: shown beside the Arabic words.
+    else if (code === "invalid_settings" && r.json.message) e.textContent = awnLang.current === "ar" ? r.json.message.ar + " (" + r.json.message.en + ")" : r.json.message.en;
     else if (r.json && r.json.field && r.json.message) e.textContent = r.json.message[awnLang.current];
     else e.textContent = awnLang.t("err_generic");
     e.dataset.code = code || "";
@@ -176,6 +178,9 @@
     $("code-value").textContent = c.one_time_code;
     $("code-until").textContent = fill("ad_code_until", { time: when(c.expires_at) });
   }
+
+  // For admin-settings.js (services, desks, the branch): the same requests and refusals.
+  window.awnAdmin = { api, showError, fill, el };
 
   $("code-done").addEventListener("click", () => { st.code = null; renderCode(); });
 

@@ -103,7 +103,7 @@
     state.events = es;
     es.addEventListener("hello", () => { $("conn").classList.add("hidden"); scheduleRefresh(); });
     es.addEventListener("reset", scheduleRefresh);
-    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed", "alert", "alert_acknowledged"]) {
+    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed", "alert", "alert_acknowledged", "settings_changed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
     es.onerror = () => {

@@ -255,6 +255,20 @@
     if (user) focusNext();
   }
 
+  // Administration changed services, desks or the notice: the service names, the desks this
+  // person may sign in at and the queue as they are now (reception.js reloads its own choices).
+  async function reloadSettings() {
+    const [me, sv] = await Promise.all([api("GET", "/api/v1/me"), api("GET", "/api/v1/services")]);
+    if (!state.me) return;
+    if (me.ok) state.me.desks = me.json.desks;
+    if (sv.ok) {
+      state.serviceOrder = sv.json.services.map((s) => s.code);
+      sv.json.services.forEach((s) => { state.services[s.code] = s.name; });
+    }
+    document.dispatchEvent(new CustomEvent("awn-settings-changed"));
+    scheduleRefresh();
+  }
+
   function connect() {
     if (state.events) state.events.close();
     const es = new EventSource("/api/v1/events");
@@ -271,6 +285,7 @@
     for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
+    es.addEventListener("settings_changed", reloadSettings);
     es.addEventListener("alert", (e) => { const a = JSON.parse(e.data); alertArrived(a.id, a); state.alerts.set(a.id, a); renderAlerts(); });
     es.addEventListener("alert_acknowledged", (e) => { const id = JSON.parse(e.data).id; alertArrived(id, null); state.alerts.delete(id); renderAlerts(); });
     es.onerror = () => {

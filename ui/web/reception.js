@@ -108,20 +108,28 @@
     if (window.awnConsole) window.awnConsole.showError("rc-error", null);
   }
 
-  document.addEventListener("awn-signed-in", async (e) => {
-    const me = e.detail;
-    const may = me.role === "reception" || me.role === "supervisor";
-    $("reception").classList.toggle("hidden", !may);
-    clear();
-    if (!may) return;
+  // The services on offer (a hidden one takes no new tickets) and the notice to read aloud.
+  async function loadChoices() {
     const { api } = window.awnConsole;
     const [sv, notice] = await Promise.all([api("GET", "/api/v1/services"), api("GET", "/api/v1/intake-notice")]);
-    if (sv.ok) rc.services = sv.json.services;
+    if (sv.ok) rc.services = sv.json.services.filter((s) => !s.hidden);
     if (notice.ok) rc.notice = notice.json;
     renderServices();
     renderNotice();
+  }
+
+  let may = false;
+  document.addEventListener("awn-signed-in", async (e) => {
+    const me = e.detail;
+    may = me.role === "reception" || me.role === "supervisor";
+    $("reception").classList.toggle("hidden", !may);
+    clear();
+    if (may) await loadChoices();
   });
+  // Administration changed the services or the notice: offer what is in force now.
+  document.addEventListener("awn-settings-changed", () => { if (may) loadChoices(); });
   document.addEventListener("awn-signed-out", () => {
+    may = false;
     clear();
     rc.services = [];
     rc.notice = null;

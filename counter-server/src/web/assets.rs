@@ -43,6 +43,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("admin.js"),
     ),
     (
+        "admin-settings.js",
+        "text/javascript; charset=utf-8",
+        web!("admin-settings.js"),
+    ),
+    (
         "admin-words.js",
         "text/javascript; charset=utf-8",
         web!("admin-words.js"),

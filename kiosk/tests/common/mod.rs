@@ -59,6 +59,24 @@ impl Harness {
         h
     }
 
+    /// The kiosk with a virtual printer, asking for the services every `every` (30 s otherwise).
+    pub fn refreshing_every(
+        win: Rc<MinimalSoftwareWindow>,
+        api: impl TicketApi,
+        public_base: &str,
+        every: Duration,
+    ) -> Harness {
+        let dir = std::env::temp_dir().join(format!("kiosk-test-refresh-{}", std::process::id()));
+        let cfg = PrinterConfig::new(PaperWidth::Mm80, DriverConfig::Virtual { dir: dir.clone() });
+        let policy = RetryPolicy {
+            refresh_every: every,
+            ..fast_retries()
+        };
+        let mut h = Harness::with_policy(win, api, public_base, cfg, policy);
+        h.printed_dir = Some(dir);
+        h
+    }
+
     /// The kiosk with this printer (e.g. `kiosk_printer::fake_printer`'s network printer).
     pub fn with_printer(
         win: Rc<MinimalSoftwareWindow>,
@@ -66,8 +84,18 @@ impl Harness {
         public_base: &str,
         printer: PrinterConfig,
     ) -> Harness {
+        Harness::with_policy(win, api, public_base, printer, fast_retries())
+    }
+
+    fn with_policy(
+        win: Rc<MinimalSoftwareWindow>,
+        api: impl TicketApi,
+        public_base: &str,
+        printer: PrinterConfig,
+        policy: RetryPolicy,
+    ) -> Harness {
         let clock = Rc::new(ManualClock::new());
-        let client = Client::start(api, fast_retries(), std::sync::Arc::new(|| {}));
+        let client = Client::start(api, policy, std::sync::Arc::new(|| {}));
         let flow = Flow::new(FlowConfig::default(), clock.now());
         let ui = ui::Kiosk::new().expect("kiosk UI");
         let printer = Printer::start(printer, std::sync::Arc::new(|| {})).expect("print thread");

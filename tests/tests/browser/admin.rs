@@ -269,3 +269,161 @@ async fn an_admin_adds_a_staff_member_who_chooses_and_changes_a_password() {
     b.wait_text("#denied", "لمديري النظام فقط").await;
     b.quit().await;
 }
+
+/// Waits until `css`'s element is shown (its `hidden` class gone).
+async fn shown(b: &Browser, id: &str) {
+    b.wait(
+        &format!("!document.getElementById({id:?}).classList.contains('hidden')"),
+        &format!("#{id} shown"),
+        WAIT,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_added_in_the_browser_is_offered_and_called_at_the_desk_without_a_restart() {
+    if !webdriver::available("administration of services") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let server = TestServer::start();
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let mut display = api.events(&server.display_token).await;
+
+    // Amal works at desk 1 in her console.
+    let desk = Browser::start().await;
+    desk.size(1280, 1000).await;
+    desk.goto(&format!("{}/console", server.base_url)).await;
+    log_in(&desk, "amal", TEST_PASSWORD).await;
+    desk.wait(
+        "!document.getElementById('sign-in-btn').disabled",
+        "desk choice",
+        WAIT,
+    )
+    .await;
+    desk.click("#sign-in-btn").await;
+    desk.wait_text("#desk-id", "1").await;
+
+    // The admin adds "legal advice" with one document, offered on the kiosk.
+    let b = Browser::start().await;
+    b.size(1366, 900).await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    log_in(&b, "admin", TEST_PASSWORD).await;
+    b.goto(&format!("{}/console/admin", server.base_url)).await;
+    shown(&b, "services").await;
+    b.click("#service-new").await;
+    b.type_into("#sv-code", "legal_aid").await;
+    b.type_into("#sv-prefix", "L").await;
+    b.type_into("#sv-name-ar", "استشارة قانونية").await;
+    b.type_into("#sv-name-en", "Legal advice").await;
+    b.type_into("#sv-avg", "20").await;
+    b.type_into("#sv-target", "25").await;
+    b.click("#sv-doc-add").await;
+    b.type_into("#sv-docs .doc-code", "national_id").await;
+    b.type_into("#sv-docs .doc-ar", "الهوية الوطنية").await;
+    b.type_into("#sv-docs .doc-en", "National ID").await;
+    b.assert_accessible("service form (ar)").await;
+    b.screenshot(shots, "admin-service-form-ar.png").await;
+    b.click("#sv-save").await;
+    b.wait_text(
+        "#service-rows tr[data-service=\"legal_aid\"]",
+        "استشارة قانونية",
+    )
+    .await;
+    let offered = api.get("/api/v1/services", Some(&server.kiosk_token)).await;
+    assert!(offered.text.contains("legal_aid"), "{}", offered.text);
+
+    // Desk 1 takes the new line while amal is signed in there; her console names it.
+    b.click("#dk-edit-1").await;
+    b.click("#dk-sv-legal_aid").await;
+    b.click("#dk-save").await;
+    b.wait_text("#desk-rows tr[data-desk=\"1\"]", "استشارة قانونية")
+        .await;
+    let ticket = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "legal_aid" }),
+        )
+        .await;
+    assert_eq!(ticket.json["label"], "L-001", "{}", ticket.text);
+    desk.wait_text("#waiting-list", "L-001").await;
+    desk.wait_text("#waiting-list", "استشارة قانونية").await;
+    desk.wait(
+        "!document.getElementById('call-next-btn').disabled",
+        "call next",
+        WAIT,
+    )
+    .await;
+    desk.click("#call-next-btn").await;
+    desk.wait_text("#current-label", "L-001").await;
+    let called = e2e::next_event(&mut display, "called").await;
+    assert_eq!(
+        called["label"], "L-001",
+        "the display's stream stayed connected"
+    );
+
+    // Another visitor waits in the line: the service cannot be deleted, and desk 1, staffed,
+    // cannot change kind. Both said in the admin's words.
+    let second = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "legal_aid" }),
+        )
+        .await;
+    assert_eq!(second.json["label"], "L-002", "{}", second.text);
+    b.click("#dk-edit-1").await;
+    b.js(
+        "document.getElementById('dk-kind').value = 'social_research';",
+        json!([]),
+    )
+    .await;
+    b.click("#dk-save").await;
+    b.wait_text("#dk-error", "المكتب مشغول الآن").await;
+    b.click("#dk-cancel").await;
+    b.click("#sv-edit-legal_aid").await;
+    b.click("#sv-delete").await;
+    b.wait_text("#sv-error", "ما زالت مكاتب تخدم هذه الخدمة")
+        .await;
+    b.click("#sv-cancel").await;
+    b.click("#dk-edit-1").await;
+    b.click("#dk-sv-legal_aid").await;
+    b.click("#dk-save").await;
+    b.wait(
+        "!document.getElementById('desk-rows').textContent.includes('استشارة قانونية')",
+        "desk 1 without legal advice",
+        WAIT,
+    )
+    .await;
+    b.click("#sv-edit-legal_aid").await;
+    b.click("#sv-delete").await;
+    b.wait_text("#sv-error", "في طابور هذه الخدمة زوار الآن")
+        .await;
+    b.assert_accessible("service refused (ar)").await;
+    b.screenshot(shots, "admin-service-refused-ar.png").await;
+
+    // Hidden instead: off the kiosk, still listed for staff.
+    b.click("#sv-offered").await;
+    b.click("#sv-save").await;
+    b.wait_text("#service-rows tr[data-service=\"legal_aid\"]", "مخفية")
+        .await;
+    let offered = api.get("/api/v1/services", Some(&server.kiosk_token)).await;
+    assert!(!offered.text.contains("legal_aid"), "{}", offered.text);
+    b.click("#lang-btn").await;
+    b.wait_text("#services-h", "Services").await;
+    b.assert_accessible("services (en)").await;
+    b.js(
+        "document.getElementById('services').scrollIntoView();",
+        json!([]),
+    )
+    .await;
+    b.screenshot(shots, "admin-services-en.png").await;
+    b.click("#lang-btn").await;
+    b.quit().await;
+    desk.quit().await;
+}
