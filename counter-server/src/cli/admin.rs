@@ -256,7 +256,7 @@ pub fn purge(a: &Purge) -> Result<(), CliError> {
         Some(p) => Config::load(p).map_err(CliError::Failed)?,
         None => Config::demo(),
     };
-    let r = admin::purge(&a.db.database()?, &config.retention_policy(), Utc::now())?;
+    let r = admin::purge(&a.db.database()?, &config, Utc::now())?;
     println!(
         "purged {} visits ({} with intake); {} kept under legal hold",
         r.visits, r.intakes, r.held

@@ -6,7 +6,7 @@ use rusqlite::OptionalExtension;
 use serde_json::Value;
 
 use super::key::DbKey;
-use super::retention::{PurgeReport, RetentionPolicy};
+use super::retention::PurgeReport;
 use super::{Context, Database, StoreError, audit, open, retention, rights};
 
 /// Records an administration action in the audit chain (role `cli`, no personal data).
@@ -48,13 +48,17 @@ pub fn rotate_key(db: &Database, new: DbKey) -> Result<(), StoreError> {
 }
 
 /// The retention purge, now.
+/// The retention purge from the command line, with each service's period as administration set
+/// it (the settings stored in the database, over the file's).
 pub fn purge(
     db: &Database,
-    policy: &RetentionPolicy,
+    file: &crate::config::Config,
     now: DateTime<Utc>,
 ) -> Result<PurgeReport, StoreError> {
     let mut conn = open(db, false)?;
-    retention::purge(&mut conn, policy, now)
+    super::migrate(&mut conn)?;
+    let config = super::settings::in_force(&conn, &std::sync::Arc::new(file.clone()), now)?;
+    retention::purge(&mut conn, &config.retention_policy(), now)
 }
 
 /// A legal hold placed from the command line (no staff account), then audited.

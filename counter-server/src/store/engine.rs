@@ -197,7 +197,7 @@ impl Engine {
     ) -> Result<(Engine, EngineThread), StoreError> {
         let mut conn = open(db, false)?;
         migrate(&mut conn)?;
-        let config = settings_in_force(&conn, &live.get(), clock.now())?;
+        let config = crate::store::settings::in_force(&conn, &live.get(), clock.now())?;
         live.set(config.clone());
         sync_config(&mut conn, &config)?;
         let queue = load_queue(&conn, &config, service_day(clock.now()))?;
@@ -489,29 +489,6 @@ impl Worker {
                 std::process::abort();
             }
         }
-    }
-}
-
-/// The settings a branch starts with: those administration stored, over the file's; on a new
-/// branch the file's, stored. Stored settings the file's other parts no longer accept (a file
-/// edited by hand) are logged and the file's used, rather than not starting the branch.
-fn settings_in_force(
-    conn: &Connection,
-    file: &Arc<Config>,
-    now: DateTime<Utc>,
-) -> Result<Arc<Config>, StoreError> {
-    match crate::store::settings::load(conn)? {
-        None => {
-            crate::store::settings::save(conn, &file.catalog(), now, None)?;
-            Ok(file.clone())
-        }
-        Some(stored) => match stored.and_then(|c| file.with_catalog(c)) {
-            Ok(config) => Ok(Arc::new(config)),
-            Err(e) => {
-                tracing::error!(error = %e, "the stored settings are not usable; running with the file's services and desks until an admin saves them again");
-                Ok(file.clone())
-            }
-        },
     }
 }
 

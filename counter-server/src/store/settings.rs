@@ -1,11 +1,36 @@
 //! The branch's settings edited in the browser (`config::Catalog`), one JSON row.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Context, StoreError, time_str};
-use crate::config::Catalog;
+use crate::config::{Catalog, Config};
 use crate::domain::StaffId;
+
+/// The settings a branch runs with: those administration stored, over the file's; on a new
+/// branch the file's, stored. Stored settings the file's other parts no longer accept (a file
+/// edited by hand) are logged and the file's used, rather than not starting the branch.
+pub fn in_force(
+    conn: &Connection,
+    file: &Arc<Config>,
+    now: DateTime<Utc>,
+) -> Result<Arc<Config>, StoreError> {
+    match load(conn)? {
+        None => {
+            save(conn, &file.catalog(), now, None)?;
+            Ok(file.clone())
+        }
+        Some(stored) => match stored.and_then(|c| file.with_catalog(c)) {
+            Ok(config) => Ok(Arc::new(config)),
+            Err(e) => {
+                tracing::error!(error = %e, "the stored settings are not usable; running with the file's services and desks until an admin saves them again");
+                Ok(file.clone())
+            }
+        },
+    }
+}
 
 /// The stored settings; `None` on a branch that has never started with this table.
 pub fn load(conn: &Connection) -> Result<Option<Result<Catalog, String>>, StoreError> {

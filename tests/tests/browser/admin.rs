@@ -38,6 +38,29 @@ async fn log_out(b: &Browser) {
     .await;
 }
 
+/// At 320 px the console's header wraps: sign-out on screen, no sideways scroll (each role has
+/// its own set of header links).
+async fn header_fits_320(b: &Browser, who: &str) {
+    b.size(320, 800).await;
+    let fits = b
+        .js(
+            "const r = document.getElementById('logout-btn').getBoundingClientRect();\
+             return { left: r.left, right: r.right, width: innerWidth, scroll: document.documentElement.scrollWidth };",
+            json!([]),
+        )
+        .await;
+    let width = fits["width"].as_f64().unwrap();
+    assert!(
+        fits["left"].as_f64().unwrap() >= 0.0 && fits["right"].as_f64().unwrap() <= width,
+        "{who}: sign-out is inside the screen: {fits}"
+    );
+    assert!(
+        fits["scroll"].as_f64().unwrap() <= width + 1.0,
+        "{who}: no sideways scrolling: {fits}"
+    );
+    b.size(1366, 768).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_adds_a_staff_member_who_chooses_and_changes_a_password() {
     if !webdriver::available("administration") {
@@ -70,6 +93,7 @@ async fn an_admin_adds_a_staff_member_who_chooses_and_changes_a_password() {
         WAIT,
     )
     .await;
+    header_fits_320(&b, "admin").await;
     b.click("#admin-link").await;
     b.wait(
         "document.querySelectorAll('#staff-rows tr').length === 2 && document.querySelectorAll('#device-rows tr').length >= 3",
@@ -265,6 +289,7 @@ async fn an_admin_adds_a_staff_member_who_chooses_and_changes_a_password() {
     let b = Browser::start().await;
     b.goto(&format!("{}/console", server.base_url)).await;
     log_in(&b, "sup", TEST_PASSWORD).await;
+    header_fits_320(&b, "supervisor").await;
     b.goto(&format!("{}/console/admin", server.base_url)).await;
     b.wait_text("#denied", "لمديري النظام فقط").await;
     b.quit().await;
