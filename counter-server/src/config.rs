@@ -387,6 +387,19 @@ pub struct DeskConfig {
     pub id: u32,
     pub kind: DeskKindConfig,
     pub services: Vec<String>,
+    /// A short name the display shows under the desk's number ("Reception", "Room 2"); the
+    /// number is what is announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_ar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
+impl DeskConfig {
+    /// The name the display shows, when the desk has one in both languages.
+    pub fn display_name(&self) -> Option<(&str, &str)> {
+        Some((self.name_ar.as_deref()?, self.name_en.as_deref()?))
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -439,6 +452,17 @@ impl LiveConfig {
 }
 
 impl Config {
+    /// The desks that have a name for the display: (number, Arabic, English).
+    pub fn desk_names(&self) -> Vec<(u32, String, String)> {
+        self.desks
+            .iter()
+            .filter_map(|d| {
+                d.display_name()
+                    .map(|(ar, en)| (d.id, ar.to_string(), en.to_string()))
+            })
+            .collect()
+    }
+
     /// The part administration edits.
     pub fn catalog(&self) -> Catalog {
         Catalog {
@@ -606,6 +630,17 @@ impl Config {
             }
             if !desk_ids.insert(d.id) {
                 return Err(format!("desk {} appears twice", d.id));
+            }
+            let names = [&d.name_ar, &d.name_en];
+            if names.iter().any(|n| {
+                n.as_deref()
+                    .is_some_and(|n| n.trim().is_empty() || n.chars().count() > 30)
+            }) || names.iter().filter(|n| n.is_some()).count() == 1
+            {
+                return Err(format!(
+                    "desk {}: name_ar and name_en go together, 1-30 characters each",
+                    d.id
+                ));
             }
             if let Some(unknown) = d.services.iter().find(|s| !codes.contains(s.as_str())) {
                 return Err(format!("desk {} serves unknown service {unknown}", d.id));

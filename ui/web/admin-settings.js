@@ -56,7 +56,8 @@
       const tr = el("tr");
       tr.dataset.desk = String(d.id);
       const served = d.services.map((c) => { const sv = s.services.find((x) => x.code === c); return sv ? name(sv) : c; }).join(awnLang.current === "ar" ? "، " : ", ");
-      tr.append(el("td", "ltr", String(d.id)), el("td", null, awnLang.t("kind_" + d.kind)), el("td", null, served));
+      const shownName = d.name_ar ? (awnLang.current === "ar" ? d.name_ar : d.name_en) : "—";
+      tr.append(el("td", "ltr", String(d.id)), el("td", null, shownName), el("td", null, awnLang.t("kind_" + d.kind)), el("td", null, served));
       const actions = el("td", "actions");
       actions.append(button(awnLang.t("ad_edit"), "secondary", "dk-edit-" + d.id, () => openDesk(d.id)));
       tr.append(actions);
@@ -168,6 +169,8 @@
     const d = id === null ? { id: "", kind: "beneficiary_relations", services: [] } : st.settings.desks.find((x) => x.id === id);
     $("dk-id").value = d.id;
     $("dk-id").readOnly = id !== null;
+    $("dk-name-ar").value = d.name_ar || "";
+    $("dk-name-en").value = d.name_en || "";
     const kind = $("dk-kind");
     kind.replaceChildren(...KINDS.map((k) => new Option(awnLang.t("kind_" + k), k)));
     kind.value = d.kind;
@@ -207,7 +210,9 @@
   $("desk-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const services = [...$("dk-services").querySelectorAll("input:checked")].map((i) => i.value);
-    const r = await api("PUT", "/api/v1/admin/desks/" + Number($("dk-id").value), { kind: $("dk-kind").value, services });
+    const r = await api("PUT", "/api/v1/admin/desks/" + Number($("dk-id").value), {
+      kind: $("dk-kind").value, services, name_ar: $("dk-name-ar").value, name_en: $("dk-name-en").value,
+    });
     showError("dk-error", r);
     if (!r.ok) return;
     closeDesk();

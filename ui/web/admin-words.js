@@ -1,7 +1,8 @@
 // The administration page's own words and the account forms' (console), added to the shared ones.
 "use strict";
 Object.assign(AWN_I18N.ar, {
-  ad_edit_service: "تعديل خدمة «{name}»", ad_services: "الخدمات", ad_code: "الرمز", ad_prefix: "الحرف", ad_avg: "متوسط الخدمة", ad_target: "هدف الانتظار", ad_retention: "مدة الحفظ",
+  ad_edit_service: "تعديل خدمة «{name}»", ad_desk_name: "الاسم على الشاشة", ad_desk_name_ar: "الاسم على الشاشة بالعربية (اختياري)",
+  ad_desk_name_en: "الاسم على الشاشة بالإنجليزية (اختياري)", ad_services: "الخدمات", ad_code: "الرمز", ad_prefix: "الحرف", ad_avg: "متوسط الخدمة", ad_target: "هدف الانتظار", ad_retention: "مدة الحفظ",
   ad_service_add: "إضافة خدمة", ad_name_ar: "الاسم بالعربية", ad_name_en: "الاسم بالإنجليزية", ad_hint_ar: "الشرح بالعربية", ad_hint_en: "الشرح بالإنجليزية",
   ad_avg_min: "متوسط مدة الخدمة (دقيقة)", ad_target_min: "هدف الانتظار (دقيقة، فارغ: ١٥)", ad_retention_days: "مدة حفظ الزيارة (يوم، فارغ: الافتراضي)",
   ad_offered: "تُعرض في جهاز التذاكر وعند الاستقبال", ad_documents: "المستندات التي يتحقق منها المكتب (٦-٢)", ad_doc_add: "إضافة مستند",
@@ -40,7 +41,8 @@ Object.assign(AWN_I18N.ar, {
   err_device_revoked: "الجهاز ملغى من قبل.", err_staff_not_found: "لم يعد هذا الحساب موجودًا: حدّث الصفحة.", err_device_not_found: "لم يعد هذا الجهاز موجودًا: حدّث الصفحة.",
 });
 Object.assign(AWN_I18N.en, {
-  ad_edit_service: "Edit the service “{name}”", ad_services: "Services", ad_code: "Code", ad_prefix: "Prefix", ad_avg: "Average service", ad_target: "Target wait", ad_retention: "Kept for",
+  ad_edit_service: "Edit the service “{name}”", ad_desk_name: "Name on the display", ad_desk_name_ar: "Name on the display in Arabic (optional)",
+  ad_desk_name_en: "Name on the display in English (optional)", ad_services: "Services", ad_code: "Code", ad_prefix: "Prefix", ad_avg: "Average service", ad_target: "Target wait", ad_retention: "Kept for",
   ad_service_add: "Add a service", ad_name_ar: "Name in Arabic", ad_name_en: "Name in English", ad_hint_ar: "Hint in Arabic", ad_hint_en: "Hint in English",
   ad_avg_min: "Average service time (min)", ad_target_min: "Target wait (min, empty: 15)", ad_retention_days: "Keep a visit (days, empty: the default)",
   ad_offered: "Offered on the kiosk and at reception", ad_documents: "Documents the desk checks (6.2)", ad_doc_add: "Add a document",

@@ -12,6 +12,8 @@
   // in "Now calling" while it is being called, or else in "Previous calls".
   const current = [];
   const recent = [];
+  // Desk number → its name for the display ({ar, en}), from the snapshot and administration.
+  const names = new Map();
   const params = new URLSearchParams(location.hash.slice(1));
   let voice = true;
   try { voice = localStorage.getItem("awn.display.voice") !== "0"; } catch (_) { /* no storage */ }
@@ -49,8 +51,28 @@
     const d = document.createElement("span");
     d.className = "desk";
     d.textContent = call.desk;
+    const name = names.get(call.desk);
+    if (name) {
+      // The desk's name from administration, small under its number, in both languages.
+      const small = document.createElement("small");
+      small.className = "desk-name";
+      const ar = document.createElement("span");
+      ar.lang = "ar";
+      ar.dir = "rtl";
+      ar.textContent = name.ar;
+      const en = document.createElement("span");
+      en.lang = "en";
+      en.dir = "ltr";
+      en.textContent = name.en;
+      small.append(ar, " · ", en);
+      d.append(small);
+    }
     li.append(l, d);
     return li;
+  }
+  function setNames(desks) {
+    names.clear();
+    for (const n of desks || []) names.set(n.desk, { ar: n.ar, en: n.en });
   }
   /** The ticket is no longer being called (served, gone, or waiting again). */
   function onLeft(label) {
@@ -108,6 +130,7 @@
     });
     es.addEventListener("snapshot", (e) => {
       const board = JSON.parse(e.data);
+      setNames(board.desks);
       current.length = 0;
       recent.length = 0;
       // Numbered oldest first: the earlier calls, then those being called now.
@@ -120,6 +143,7 @@
     es.addEventListener("called", (e) => { const d = JSON.parse(e.data); onCall({ label: d.label, desk: d.desk }, false); });
     es.addEventListener("recalled", (e) => { const d = JSON.parse(e.data); onCall({ label: d.label, desk: d.desk }, true); });
     es.addEventListener("left", (e) => onLeft(JSON.parse(e.data).label));
+    es.addEventListener("desk_names", (e) => { setNames(JSON.parse(e.data).desks); render(null); });
     es.onerror = () => {
       $("conn").classList.remove("hidden");
       if (es.readyState === EventSource.CLOSED) setTimeout(connect, 3000);

@@ -141,6 +141,11 @@ pub struct DeskBody {
     pub kind: DeskKindConfig,
     /// The services whose lines it calls from, by code.
     pub services: Vec<String>,
+    /// A short name the display shows under the number (both languages, or neither).
+    #[serde(default)]
+    pub name_ar: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
 }
 
 /// `PUT /api/v1/admin/desks/{desk}`
@@ -167,10 +172,14 @@ pub async fn put_desk(
     let by = admin(&caller)?;
     let id = parse_id(&desk, "desk", 999)?;
     let b = body.value;
+    // An empty name field means no name.
+    let name = |n: Option<String>| n.filter(|n| !n.trim().is_empty());
     let desk = DeskConfig {
         id,
         kind: b.kind,
         services: b.services,
+        name_ar: name(b.name_ar),
+        name_en: name(b.name_en),
     };
     Ok(Json(cmd::put_desk(&s.engine, by, desk).await?))
 }

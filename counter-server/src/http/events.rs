@@ -67,14 +67,18 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
                 .data(json!({ "type": "alert_acknowledged", "id": id }).to_string()),
         ),
         Published::AlertAcknowledged(_) => None,
-        // Staff screens reload the services, desks and names they show; a display shows only
-        // labels and desk numbers, which a change of settings leaves as they are.
-        Published::SettingsChanged if audience != Audience::Display => Some(
+        // Staff screens reload the services, desks and names they show; a display gets only the
+        // desks' names it shows under their numbers.
+        Published::SettingsChanged(names) if audience == Audience::Display => Some(
+            Event::default()
+                .event("desk_names")
+                .data(json!({ "type": "desk_names", "desks": names_json(names) }).to_string()),
+        ),
+        Published::SettingsChanged(_) => Some(
             Event::default()
                 .event("settings_changed")
                 .data(json!({ "type": "settings_changed" }).to_string()),
         ),
-        Published::SettingsChanged => None,
     }
 }
 
@@ -192,9 +196,18 @@ pub async fn for_audience(
     Ok(Sse::new(stream))
 }
 
+/// The desks' names for the display: `[{desk, ar, en}]`.
+fn names_json(names: &[(u32, String, String)]) -> serde_json::Value {
+    names
+        .iter()
+        .map(|(desk, ar, en)| json!({ "desk": desk, "ar": ar, "en": en }))
+        .collect()
+}
+
 /// The board as it is now, the same on every screen: `{type: "snapshot", calls: [{label, desk}],
-/// recent: [{label, desk}]}`: the tickets called right now (oldest call first) and today's other
-/// called tickets (latest call first, at the desk of their last call).
+/// recent: [{label, desk}], desks: [{desk, ar, en}]}`: the tickets called right now (oldest call
+/// first), today's other called tickets (latest call first, at the desk of their last call), and
+/// the desks' names.
 async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
     let board = crate::commands::queue::board(&s.engine, &s.reads, s.clock.now()).await?;
     let recent: Vec<_> = board
@@ -207,7 +220,9 @@ async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
         .into_iter()
         .map(|(label, desk)| json!({ "label": label, "desk": desk }))
         .collect();
-    Ok(Event::default()
-        .event("snapshot")
-        .data(json!({ "type": "snapshot", "calls": calls, "recent": recent }).to_string()))
+    Ok(Event::default().event("snapshot").data(
+        json!({ "type": "snapshot", "calls": calls, "recent": recent,
+                      "desks": names_json(&s.config().desk_names()) })
+        .to_string(),
+    ))
 }

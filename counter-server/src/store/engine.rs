@@ -120,8 +120,9 @@ impl WriteCtx<'_> {
     /// Puts `config` in force once the batch commits (every handler and later batch reads it),
     /// and tells consoles, boards and kiosks' staff screens to reload what they show of it.
     pub fn replace_config(&mut self, config: Arc<Config>) {
+        let names = Arc::new(config.desk_names());
         *self.new_config = Some(config);
-        self.events.push(Published::SettingsChanged);
+        self.events.push(Published::SettingsChanged(names));
     }
 }
 
@@ -152,8 +153,9 @@ pub enum Published {
     Queue(QueueEvent),
     Alert(Alert),
     AlertAcknowledged(i64),
-    /// Administration changed services, desks, names or the notice.
-    SettingsChanged,
+    /// Administration changed services, desks, names or the notice; with the desks' names for
+    /// the displays (number, Arabic, English).
+    SettingsChanged(Arc<Vec<(u32, String, String)>>),
 }
 
 type Reply = Box<dyn FnOnce(Result<(), EngineError>) + Send>;

@@ -117,6 +117,51 @@ async fn a_service_added_in_administration_is_offered_and_called_without_a_resta
         (StatusCode::CONFLICT, "desk_in_use")
     );
 
+    // A name for the display, in both languages or not at all.
+    let half = put(
+        &api,
+        "/api/v1/admin/desks/1",
+        &admin,
+        &json!({ "kind": "beneficiary_relations", "services": services, "name_ar": "الاستقبال" }),
+    )
+    .await;
+    assert_eq!(
+        (half.status, half.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_settings")
+    );
+    let named = put(
+        &api,
+        "/api/v1/admin/desks/1",
+        &admin,
+        &json!({ "kind": "beneficiary_relations", "services": services, "name_ar": "الاستقبال", "name_en": "Reception" }),
+    )
+    .await;
+    assert_eq!(named.status, StatusCode::OK, "{}", named.text);
+    // Every change of settings sends the names (none until now).
+    let names = loop {
+        let n = next_event(&mut display, "desk_names").await;
+        if n["desks"] != json!([]) {
+            break n;
+        }
+    };
+    assert_eq!(
+        names["desks"],
+        json!([{ "desk": 1, "ar": "الاستقبال", "en": "Reception" }])
+    );
+    let mut fresh = api
+        .sse("/api/v1/events", Some(&server.display_token), None)
+        .await;
+    let snapshot = loop {
+        let e = fresh.recv().await.unwrap();
+        if e.event == "snapshot" {
+            break serde_json::from_str::<Value>(&e.data).unwrap();
+        }
+    };
+    assert_eq!(
+        snapshot["desks"], names["desks"],
+        "a display starting now gets the names too"
+    );
+
     let called = api.post("/api/v1/desks/1/call-next", &amal, None).await;
     assert_eq!(called.json["label"], "L-001", "{}", called.text);
     let seen = next_event(&mut display, "called").await;
@@ -190,6 +235,7 @@ async fn a_service_added_in_administration_is_offered_and_called_without_a_resta
         actions,
         [
             "service_saved service legal_aid",
+            "desk_saved desk 1",
             "desk_saved desk 1",
             "desk_saved desk 1",
             "service_removed service legal_aid"

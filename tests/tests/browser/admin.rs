@@ -362,9 +362,12 @@ async fn a_service_added_in_the_browser_is_offered_and_called_at_the_desk_withou
     let offered = api.get("/api/v1/services", Some(&server.kiosk_token)).await;
     assert!(offered.text.contains("legal_aid"), "{}", offered.text);
 
-    // Desk 1 takes the new line while amal is signed in there; her console names it.
+    // Desk 1 takes the new line while amal is signed in there, and gets a name for the
+    // display; her console names the service.
     b.click("#dk-edit-1").await;
     b.click("#dk-sv-legal_aid").await;
+    b.type_into("#dk-name-ar", "الاستقبال").await;
+    b.type_into("#dk-name-en", "Reception").await;
     b.click("#dk-save").await;
     b.wait_text("#desk-rows tr[data-desk=\"1\"]", "استشارة قانونية")
         .await;
@@ -449,6 +452,18 @@ async fn a_service_added_in_the_browser_is_offered_and_called_at_the_desk_withou
     .await;
     b.screenshot(shots, "admin-services-en.png").await;
     b.click("#lang-btn").await;
+
+    // The waiting-room display shows the desk's name under its number.
+    b.size(1920, 1080).await;
+    b.goto(&format!(
+        "{}/display#token={}&voice=0",
+        server.base_url, server.display_token
+    ))
+    .await;
+    b.wait_text("#current", "L-001").await;
+    b.wait_text("#current .desk-name", "الاستقبال").await;
+    b.wait_text("#current .desk-name", "Reception").await;
+    b.screenshot(shots, "display-desk-name.png").await;
     b.quit().await;
     desk.quit().await;
 }
