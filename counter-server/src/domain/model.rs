@@ -180,8 +180,8 @@ pub struct Desk {
     pub paused: bool,
     /// Non-normal tickets this desk called in a row (anti-starvation rule).
     pub priority_streak: u32,
-    /// When the staff member signed in, or went on or came back from a break (the board's "since").
-    /// Kept in memory only: unknown (None) after a restart.
+    /// When the staff member signed in, or went on or came back from a break (the board's "since";
+    /// stored with the desk, so it outlives a restart).
     pub since: Option<DateTime<Utc>>,
 }
 

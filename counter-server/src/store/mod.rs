@@ -115,6 +115,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_contact_request_handling",
         include_str!("../../../migrations/0019_contact_request_handling.sql"),
     ),
+    (
+        "0020_desk_since",
+        include_str!("../../../migrations/0020_desk_since.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
@@ -408,7 +412,7 @@ pub fn load_queue(
     let mut desks = Vec::new();
     {
         let mut stmt = conn
-            .prepare("SELECT d.id, d.kind, d.services, d.staff_id, d.paused, s.gender FROM desks d LEFT JOIN staff s ON s.id = d.staff_id ORDER BY d.id")
+            .prepare("SELECT d.id, d.kind, d.services, d.staff_id, d.paused, s.gender, d.since FROM desks d LEFT JOIN staff s ON s.id = d.staff_id ORDER BY d.id")
             .ctx("load desks")?;
         let rows = stmt
             .query_map([], |r| {
@@ -430,7 +434,7 @@ pub fn load_queue(
                     on_duty,
                     paused: r.get(4)?,
                     priority_streak: 0,
-                    since: None,
+                    since: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
                 })
             })
             .ctx("load desks")?;

@@ -94,9 +94,14 @@ pub fn persist_change(
             .ctx("insert history")?;
     }
     for d in &change.desks {
-        tx.prepare_cached("UPDATE desks SET staff_id = ?2, paused = ?3 WHERE id = ?1")
+        tx.prepare_cached("UPDATE desks SET staff_id = ?2, paused = ?3, since = ?4 WHERE id = ?1")
             .ctx("prepare update desk")?
-            .execute(params![d.id, d.on_duty.map(|o| o.staff), d.paused])
+            .execute(params![
+                d.id,
+                d.on_duty.map(|o| o.staff),
+                d.paused,
+                d.since.map(time_str)
+            ])
             .ctx("update desk")?;
     }
     Ok(())

@@ -163,4 +163,21 @@ async fn a_line_turns_amber_at_its_target_and_red_at_one_and_a_half_times_it() {
     assert!(b.json["next_change_at"].is_null());
     // No visitor's data on the board: only labels, staff names and desks.
     assert!(!b.text.contains("national_id") && !b.text.contains("mobile"));
+
+    // After a restart the desk still says since when amal is there.
+    let (db, _dir) = server.stop_keep_files();
+    let server = TestServer::start_with(TestOptions {
+        config: open_all_day(),
+        clock: clock.clone(),
+        db_path: Some(db),
+        ..TestOptions::default()
+    });
+    let api = Api::new(&server.base_url);
+    let sara = api.login("sara").await;
+    let b = api.get("/api/v1/board", Some(&sara)).await;
+    assert_eq!(
+        at(&b.json["desks"][0]["since"]),
+        start + Duration::minutes(40),
+        "since outlives the restart"
+    );
 }
