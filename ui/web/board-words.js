@@ -9,6 +9,8 @@ Object.assign(AWN_I18N.ar, {
   bd_min: "{n} د", bd_level_ok: "ضمن الهدف", bd_level_amber: "تجاوز الهدف", bd_level_red: "تجاوز كبير",
   bd_red_banner: "طوابير تجاوزت هدف الانتظار كثيرًا: {lines}", bd_signin: "سجّل الدخول من لوحة الموظف أولًا.",
   bd_denied: "هذه اللوحة للمشرفين والمديرين فقط.", bd_no_alerts: "لا توجد تنبيهات",
+  bd_new_tickets: "الأرقام الجديدة", bd_stop: "إيقاف الأرقام الجديدة", bd_resume: "استئناف الأرقام", bd_stopped: "متوقفة",
+  bd_offer_failed: "تعذّر التغيير الآن، أعد المحاولة.",
 });
 Object.assign(AWN_I18N.en, {
   bd_title: "Awn — supervisor's board", bd_console: "Staff console", bd_today: "Today so far",
@@ -19,4 +21,6 @@ Object.assign(AWN_I18N.en, {
   bd_min: "{n} min", bd_level_ok: "Within target", bd_level_amber: "Past target", bd_level_red: "Far past target",
   bd_red_banner: "Lines far past their target wait: {lines}", bd_signin: "Sign in at the staff console first.",
   bd_denied: "This board is for supervisors and admins only.", bd_no_alerts: "No alerts",
+  bd_new_tickets: "New tickets", bd_stop: "Stop new tickets", bd_resume: "Resume new tickets", bd_stopped: "Stopped",
+  bd_offer_failed: "Could not change it now; try again.",
 });

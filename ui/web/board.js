@@ -56,6 +56,17 @@
       const wait = el("td", "wait");
       wait.append(el("span", null, fill("bd_min", { n: num(l.longest_wait_minutes) })), " ", el("span", "badge", awnLang.t("bd_level_" + l.level)));
       tr.append(wait, el("td", null, fill("bd_min", { n: num(l.target_wait_minutes) })), el("td", null, fill("bd_min", { n: num(l.estimated_wait_minutes) })));
+      // New tickets for this line: stopped and resumed from here (the line is still served).
+      const offer = el("td", "offer");
+      tr.dataset.offered = String(l.offered);
+      if (!l.offered) offer.append(el("span", "badge stopped", awnLang.t("bd_stopped")), " ");
+      const b2 = el("button", "secondary", awnLang.t(l.offered ? "bd_stop" : "bd_resume"));
+      b2.type = "button";
+      b2.id = "offer-" + l.service;
+      b2.setAttribute("aria-label", (l.offered ? awnLang.t("bd_stop") : awnLang.t("bd_resume")) + " — " + (lang === "ar" ? l.name_ar : l.name_en));
+      b2.addEventListener("click", () => setOffered(l.service, !l.offered, b2));
+      offer.append(b2);
+      tr.append(offer);
       lines.append(tr);
     }
     const red = b.lines.filter((l) => l.level === "red").map((l) => (lang === "ar" ? l.name_ar : l.name_en));
@@ -90,6 +101,21 @@
       alerts.append(li);
     }
     $("clock").textContent = clockOf(Date.now() + state.skewMs);
+  }
+
+  async function setOffered(service, offered, button) {
+    button.disabled = true;
+    let res = null;
+    try {
+      res = await fetch("/api/v1/services/" + encodeURIComponent(service) + "/offered", {
+        method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json", "X-Awn-Activity": "user" },
+        body: JSON.stringify({ offered }),
+      });
+    } catch (_) { res = null; }
+    button.disabled = false;
+    $("offer-error").textContent = res && res.ok ? "" : awnLang.t("bd_offer_failed");
+    // The settings_changed event redraws every board; this one at once.
+    if (res && res.ok) scheduleRefresh();
   }
 
   function scheduleRefresh() {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Permission, Principal};
-use crate::commands::admin::{self as cmd, Admin, IssuedCode, NewStaff, StaffEdit};
+use crate::commands::admin::{self as cmd, ActingStaff, IssuedCode, NewStaff, StaffEdit};
 use crate::domain::{Gender, Role};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -100,9 +100,9 @@ impl From<&IssuedCode> for CodeDto {
     }
 }
 
-fn admin(caller: &Caller) -> Result<Admin, ApiError> {
+fn admin(caller: &Caller) -> Result<ActingStaff, ApiError> {
     let s = caller.staff(Permission::Administer)?;
-    Ok(Admin {
+    Ok(ActingStaff {
         id: s.id,
         role: s.role,
     })
@@ -347,7 +347,7 @@ pub async fn change_password(
     else {
         return Err(ApiError::forbidden());
     };
-    let who = Admin {
+    let who = ActingStaff {
         id: *id,
         role: *role,
     };

@@ -44,6 +44,8 @@ pub struct BoardLineDto {
     #[schema(value_type = String)]
     pub level: WaitLevel,
     pub estimated_wait_minutes: u32,
+    /// Takes new tickets; a supervisor stops and resumes that (`POST /api/v1/services/{code}/offered`).
+    pub offered: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -126,6 +128,7 @@ fn dto(v: BoardView) -> BoardDto {
                 target_wait_minutes: l.target_wait_minutes,
                 level: l.level,
                 estimated_wait_minutes: l.estimated_wait_minutes,
+                offered: l.offered,
             })
             .collect(),
         alerts: v

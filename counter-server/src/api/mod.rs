@@ -75,6 +75,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(settings::put_service, settings::delete_service))
         .routes(routes!(settings::put_desk, settings::delete_desk))
         .routes(routes!(settings::put_branch))
+        .routes(routes!(settings::set_offered))
         .routes(routes!(console::me))
         .routes(routes!(kiosk::services))
         .routes(routes!(kiosk::intake_notice))
@@ -203,7 +204,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 85, "{ops:?}");
+        assert_eq!(ops.len(), 86, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

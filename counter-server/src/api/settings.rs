@@ -7,16 +7,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::Permission;
-use crate::commands::admin::Admin;
+use crate::commands::admin::ActingStaff;
 use crate::commands::settings as cmd;
 use crate::config::{Catalog, DeskConfig, DeskKindConfig, DocumentConfig, ServiceConfig};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, parse_id};
 
-fn admin(caller: &Caller) -> Result<Admin, ApiError> {
+fn admin(caller: &Caller) -> Result<ActingStaff, ApiError> {
     let s = caller.staff(Permission::Administer)?;
-    Ok(Admin {
+    Ok(ActingStaff {
         id: s.id,
         role: s.role,
     })
@@ -248,4 +248,41 @@ pub async fn put_branch(
         )
         .await?,
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = OfferedBody)]
+pub struct OfferedBody {
+    /// false: no new tickets for it (kiosk, reception); its line is still served.
+    pub offered: bool,
+}
+
+/// `POST /api/v1/services/{code}/offered`
+#[utoipa::path(
+    post,
+    path = "/api/v1/services/{code}/offered",
+    tag = "admin",
+    summary = "Stops or resumes new tickets for a service, live (supervisors and admins: the \
+               floor's call at a busy hour); its line is still served; audited",
+    params(CodePath),
+    request_body = OfferedBody,
+    responses(
+        (status = 204, description = "In force"),
+        (status = 404, description = "service_not_found", body = awn_core::wire::ErrorBody),
+    )
+)]
+pub async fn set_offered(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    body: AppJson<OfferedBody>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let who = caller.staff(Permission::OfferServices)?;
+    let by = ActingStaff {
+        id: who.id,
+        role: who.role,
+    };
+    cmd::set_offered(&s.engine, by, code, body.value.offered).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

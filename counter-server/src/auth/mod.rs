@@ -88,9 +88,12 @@ pub enum Permission {
     /// Administration: staff accounts, devices (admins only; a supervisor runs the floor, an
     /// admin sets up the branch).
     Administer,
+    /// Stop and resume new tickets for a service (the floor's call at a busy hour): supervisors
+    /// and admins.
+    OfferServices,
 }
 
-pub const ALL_PERMISSIONS: [Permission; 13] = [
+pub const ALL_PERMISSIONS: [Permission; 14] = [
     Permission::Kiosk,
     Permission::WatchDisplay,
     Permission::ReadQueue,
@@ -104,6 +107,7 @@ pub const ALL_PERMISSIONS: [Permission; 13] = [
     Permission::ReadReference,
     Permission::IssueAtReception,
     Permission::Administer,
+    Permission::OfferServices,
 ];
 
 /// The permission table.
@@ -127,6 +131,7 @@ pub fn allows(p: &Principal, perm: Permission) -> bool {
             P::Supervise => *role == Role::Supervisor,
             P::IssueAtReception => matches!(role, Role::Reception | Role::Supervisor),
             P::Administer => *role == Role::Admin,
+            P::OfferServices => matches!(role, Role::Supervisor | Role::Admin),
         },
     }
 }

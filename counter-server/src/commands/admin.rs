@@ -25,12 +25,12 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Who is acting, for the audit row.
 #[derive(Clone, Copy, Debug)]
-pub struct Admin {
+pub struct ActingStaff {
     pub id: StaffId,
     pub role: Role,
 }
 
-fn entry(by: Admin, action: &str, reason: Option<String>) -> AuditEntry {
+fn entry(by: ActingStaff, action: &str, reason: Option<String>) -> AuditEntry {
     AuditEntry {
         staff_id: Some(by.id),
         role: Some(role_str(by.role).to_string()),
@@ -114,7 +114,7 @@ pub struct NewStaff {
 /// A new account with a one-time code to set its password; it has no usable password before.
 pub async fn add_staff(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     new: NewStaff,
 ) -> Result<IssuedCode, CommandError> {
     let username = text::required("username", &new.username, 64)?.to_lowercase();
@@ -183,7 +183,7 @@ pub struct StaffEdit {
 /// refused when it would leave the branch with no active admin.
 pub async fn edit_staff(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     id: StaffId,
     edit: StaffEdit,
 ) -> Result<(StaffRow, EndedSessions), CommandError> {
@@ -237,7 +237,7 @@ pub async fn edit_staff(
 /// sessions end (whoever knew the old one is out).
 pub async fn reset_with_code(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     id: StaffId,
 ) -> Result<(IssuedCode, EndedSessions), CommandError> {
     let unusable = tokio::task::spawn_blocking(|| password::hash_password(&tokens::secret_token()))
@@ -306,7 +306,7 @@ pub async fn set_password_with_code(
 /// A staff member changes their own password; their other sessions end, this one stays.
 pub async fn change_own_password(
     engine: &Engine,
-    who: Admin,
+    who: ActingStaff,
     session: [u8; 32],
     current: String,
     new_password: String,
@@ -340,7 +340,11 @@ pub async fn list_devices(engine: &Engine) -> Result<Vec<DeviceRow>, CommandErro
 }
 
 /// The device's token stops working at once; its token hash is returned for the cache.
-pub async fn revoke_device(engine: &Engine, by: Admin, id: i64) -> Result<Vec<u8>, CommandError> {
+pub async fn revoke_device(
+    engine: &Engine,
+    by: ActingStaff,
+    id: i64,
+) -> Result<Vec<u8>, CommandError> {
     engine
         .write(move |ctx| -> Result<Vec<u8>, CommandError> {
             let hash = rows::device_token_hash(ctx.tx, id)?.ok_or(Refusal::UnknownDevice)?;

@@ -38,6 +38,8 @@ pub struct BoardLine {
     pub estimated_wait_minutes: u32,
     /// When the oldest waiting ticket turns the line amber and red.
     pub turns: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Takes new tickets (not hidden in administration or by a supervisor).
+    pub offered: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -117,6 +119,7 @@ pub async fn board(
                         level: wait_level::classify(oldest, now, target),
                         estimated_wait_minutes: q.estimated_wait_minutes(&s.code, count),
                         turns: oldest.map(|o| wait_level::turns_at(o, target)),
+                        offered: !s.hidden,
                     }
                 })
                 .collect();

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::admin::Admin;
+use super::admin::ActingStaff;
 use super::{CommandError, Refusal};
 use crate::config::{Catalog, Config, DeskConfig, ServiceConfig};
 use crate::domain::{DeskId, DeskPlan, ReconfigureRefusal, Service};
@@ -57,7 +57,7 @@ fn invalid(message: String) -> CommandError {
 /// Applies `edit` to the settings in force and puts the result in force.
 async fn change(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     action: &'static str,
     what: String,
     edit: impl FnOnce(&mut Catalog, &Config) -> Result<(), CommandError> + Send + 'static,
@@ -98,7 +98,7 @@ async fn change(
 /// branch's default period.
 pub async fn put_service(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     service: ServiceConfig,
     retention_days: Option<u32>,
 ) -> Result<Catalog, CommandError> {
@@ -118,11 +118,39 @@ pub async fn put_service(
     .await
 }
 
+/// Stops or resumes new tickets for a service (its line is still served): what a supervisor may
+/// change of the settings.
+pub async fn set_offered(
+    engine: &Engine,
+    by: ActingStaff,
+    code: String,
+    offered: bool,
+) -> Result<Catalog, CommandError> {
+    let (action, what) = (
+        if offered {
+            "service_offered"
+        } else {
+            "service_hidden"
+        },
+        format!("service {code}"),
+    );
+    change(engine, by, action, what, move |c, _| {
+        let s = c
+            .services
+            .iter_mut()
+            .find(|s| s.code == code)
+            .ok_or(Refusal::UnknownService)?;
+        s.hidden = !offered;
+        Ok(())
+    })
+    .await
+}
+
 /// Removes a service: refused while tickets wait in its line or are served from it, and while a
 /// desk still serves it (take it off the desks first).
 pub async fn delete_service(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     code: String,
 ) -> Result<Catalog, CommandError> {
     let what = format!("service {code}");
@@ -145,7 +173,7 @@ pub async fn delete_service(
 /// works at it; its kind may not).
 pub async fn put_desk(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     desk: DeskConfig,
 ) -> Result<Catalog, CommandError> {
     let what = format!("desk {}", desk.id);
@@ -162,7 +190,11 @@ pub async fn put_desk(
     .await
 }
 
-pub async fn delete_desk(engine: &Engine, by: Admin, id: DeskId) -> Result<Catalog, CommandError> {
+pub async fn delete_desk(
+    engine: &Engine,
+    by: ActingStaff,
+    id: DeskId,
+) -> Result<Catalog, CommandError> {
     change(
         engine,
         by,
@@ -184,7 +216,7 @@ pub async fn delete_desk(engine: &Engine, by: Admin, id: DeskId) -> Result<Catal
 /// (the time of the change), which each consent given from now on records.
 pub async fn put_branch(
     engine: &Engine,
-    by: Admin,
+    by: ActingStaff,
     names: (String, String),
     notice: (String, String),
 ) -> Result<Catalog, CommandError> {

@@ -335,6 +335,12 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             vec![Admin],
         ),
         (
+            Method::POST,
+            "/api/v1/services/matrix/offered".into(),
+            Some(json!({ "offered": false })),
+            vec![Supervisor, Admin],
+        ),
+        (
             Method::GET,
             "/api/v1/admin/settings".into(),
             None,

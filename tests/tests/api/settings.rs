@@ -361,3 +361,84 @@ async fn a_hidden_service_takes_no_new_tickets_and_settings_outlive_a_restart() 
     assert_eq!(after.json["name_en"], "Awn — Riyadh branch");
     assert_eq!(after.json["intake_notice"]["version"], version.as_str());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_stops_and_resumes_new_tickets_for_a_line() {
+    let server = TestServer::start();
+    server.add_staff("sara", Role::Supervisor, Gender::Female);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let sara = api.login("sara").await;
+    let amal = api.login("amal").await;
+    let waiting = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    assert_eq!(waiting.status, StatusCode::CREATED, "{}", waiting.text);
+    let stop = json!({ "offered": false });
+    let refused = api
+        .post("/api/v1/services/inquiry/offered", &amal, Some(&stop))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let stopped = api
+        .post("/api/v1/services/inquiry/offered", &sara, Some(&stop))
+        .await;
+    assert_eq!(stopped.status, StatusCode::NO_CONTENT, "{}", stopped.text);
+    assert!(
+        !kiosk_codes(&api, &server.kiosk_token)
+            .await
+            .contains(&"inquiry".to_string())
+    );
+    let board = api.get("/api/v1/board", Some(&sara)).await;
+    let line = board.json["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["service"] == "inquiry")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (line["offered"].clone(), line["waiting"].clone()),
+        (json!(false), json!(1)),
+        "still served"
+    );
+    let resumed = api
+        .post(
+            "/api/v1/services/inquiry/offered",
+            &sara,
+            Some(&json!({ "offered": true })),
+        )
+        .await;
+    assert_eq!(resumed.status, StatusCode::NO_CONTENT, "{}", resumed.text);
+    assert!(
+        kiosk_codes(&api, &server.kiosk_token)
+            .await
+            .contains(&"inquiry".to_string())
+    );
+    let unknown = api
+        .post("/api/v1/services/nope/offered", &sara, Some(&stop))
+        .await;
+    assert_eq!(
+        (unknown.status, unknown.code()),
+        (StatusCode::NOT_FOUND, "service_not_found")
+    );
+
+    let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT action, role FROM audit_log WHERE action IN ('service_hidden', 'service_offered') ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("service_hidden".into(), "supervisor".into()),
+            ("service_offered".into(), "supervisor".into())
+        ]
+    );
+}

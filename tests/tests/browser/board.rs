@@ -167,6 +167,16 @@ async fn the_board_follows_calls_breaks_and_finishes_within_a_second() {
         Duration::from_secs(15),
     )
     .await;
+    // The supervisor stops new tickets for the red line, from the board.
+    b.click("#offer-inquiry").await;
+    b.wait(
+        "document.querySelector('#lines tr[data-service=\"inquiry\"]').dataset.offered === 'false'",
+        "inquiry stopped",
+        Duration::from_secs(5),
+    )
+    .await;
+    let offered = api.get("/api/v1/services", Some(&server.kiosk_token)).await;
+    assert!(!offered.text.contains("\"inquiry\""), "{}", offered.text);
     b.assert_accessible("board (ar)").await;
     b.screenshot(shots, "board-ar.png").await;
     b.size(1366, 768).await;
