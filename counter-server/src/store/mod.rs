@@ -16,6 +16,7 @@ pub mod contact_requests;
 pub mod engine;
 pub mod key;
 pub mod metrics;
+pub mod outbox;
 pub mod provision;
 pub mod ratings;
 pub mod reads;
@@ -114,6 +115,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0019_contact_request_handling",
         include_str!("../../../migrations/0019_contact_request_handling.sql"),
+    ),
+    (
+        "0020_rollup_outbox",
+        include_str!("../../../migrations/0020_rollup_outbox.sql"),
     ),
 ];
 
@@ -627,12 +632,7 @@ pub fn role_from(s: &str) -> Option<Role> {
 }
 
 pub fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::InformationGiven => "information_given",
-        Outcome::SupportRequestRegistered => "support_request_registered",
-        Outcome::ReferredElsewhere => "referred_elsewhere",
-        Outcome::Other => "other",
-    }
+    o.as_str()
 }
 
 pub fn route_parts(r: Route) -> (&'static str, Option<DeskId>) {
