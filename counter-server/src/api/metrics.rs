@@ -162,7 +162,7 @@ fn esc(v: &str) -> String {
 /// Adds `label` (`key="value"`) first into a sample's labels: `""`, `{a="b"}` or `_sum{a="b"}`.
 fn with_label(labels: &str, label: &str) -> String {
     match labels.split_once('{') {
-        Some((suffix, rest)) if rest == "}" => format!("{suffix}{{{label}}}"),
+        Some((suffix, "}")) => format!("{suffix}{{{label}}}"),
         Some((suffix, rest)) => format!("{suffix}{{{label},{rest}"),
         None => format!("{labels}{{{label}}}"),
     }
