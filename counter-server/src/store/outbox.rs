@@ -24,7 +24,7 @@ fn append_bounded(conn: &Connection, facts: &[Fact], max_rows: i64) -> Result<()
     for f in facts {
         conn.prepare_cached("INSERT INTO outbox (at, kind, fact) VALUES (?1, ?2, ?3)")
             .ctx("prepare outbox insert")?
-            .execute(params![time_str(f.at()), f.kind().as_str(), f.to_json()])
+            .execute(params![time_str(f.at), f.kind.as_str(), f.to_json()])
             .ctx("outbox insert")?;
         let seq = conn.last_insert_rowid();
         // Rows leave only from the front (shipped or dropped), so the kept ones are contiguous.
@@ -174,5 +174,49 @@ mod tests {
         let s = state(&conn).unwrap();
         assert_eq!((s.backlog, s.dropped), (3, 2));
         assert_eq!(s.oldest, Some("2026-12-03T06:00:00Z".parse().unwrap()));
+    }
+
+    /// A fact is written in the job's own savepoint: a job refused after persisting its change
+    /// leaves no fact, and the next fact takes the next number.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_job_refused_after_its_change_leaves_no_fact() {
+        use std::sync::Arc;
+
+        use crate::config::{Config, LiveConfig};
+        use crate::domain::{IssueRequest, Priority, QueueError};
+        use crate::store::engine::{Engine, EngineError};
+        use crate::store::writes::{Issuer, persist_change};
+
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::store::Database::plain(dir.path().join("counter.db"));
+        let live = Arc::new(LiveConfig::new(Arc::new(Config::demo())));
+        let clock = Arc::new(crate::clock::ManualClock::new(
+            "2026-12-01T06:00:00Z".parse().unwrap(),
+        ));
+        let (engine, _thread) = Engine::start(&db, live, clock).unwrap();
+        let issue = |refuse: bool| {
+            engine.write(move |ctx| -> Result<(), EngineError> {
+                let request = IssueRequest {
+                    service: "inquiry".into(),
+                    priority: Priority::Normal,
+                    gender_preference: None,
+                };
+                let change = ctx.queue.plan_issue(&request, ctx.now)?;
+                let label = ctx.queue.label_of(&change.issued[0]);
+                persist_change(ctx.tx, &change, &[(label, [0; 32], Issuer::Reception(1))])?;
+                if refuse {
+                    return Err(QueueError::UnknownService("after the change".into()).into());
+                }
+                ctx.queue.apply(&change);
+                Ok(())
+            })
+        };
+        assert!(issue(true).await.is_err());
+        issue(false).await.unwrap();
+        let conn = crate::store::open(&db, true).unwrap();
+        let rows = batch(&conn, 10).unwrap();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!((rows[0].seq, rows[0].kind.as_str()), (1, "issued"));
+        assert!(rows[0].fact.contains(r#""channel":"reception""#));
     }
 }

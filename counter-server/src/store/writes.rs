@@ -107,9 +107,9 @@ pub fn persist_change(
     let channel = issued_meta.first().map(|(_, _, issuer)| issuer.channel());
     let mut facts = crate::domain::rollup::of_change(change, channel);
     for f in &mut facts {
-        if f.kind() == FactKind::Finished {
-            f.service_seconds =
-                started_at(tx, f.ticket)?.map(|s| (f.at() - s).num_seconds().max(0));
+        if f.kind == FactKind::Finished {
+            let started = started_at(tx, f.body.ticket)?;
+            f.body.service_seconds = started.map(|s| (f.at - s).num_seconds().max(0));
         }
     }
     super::outbox::append(tx, &facts)
