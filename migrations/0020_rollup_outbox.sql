@@ -8,10 +8,12 @@ CREATE TABLE outbox (
     kind TEXT NOT NULL,
     fact TEXT NOT NULL CHECK (json_valid(fact))
 );
--- One row: how far head office has acknowledged (the shipper deletes up to it), and how many
--- facts the bound dropped before they were shipped.
+-- One row: the branch these facts are of (`[branch] id`, set at the first start; the server
+-- refuses another), how far head office has acknowledged (the shipper deletes up to it), and how
+-- many facts the bound dropped before they were shipped.
 CREATE TABLE outbox_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
+    branch TEXT,
     shipped_up_to INTEGER NOT NULL DEFAULT 0,
     dropped INTEGER NOT NULL DEFAULT 0
 );

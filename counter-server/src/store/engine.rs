@@ -197,6 +197,7 @@ impl Engine {
     ) -> Result<(Engine, EngineThread), StoreError> {
         let mut conn = open(db, false)?;
         migrate(&mut conn)?;
+        crate::store::outbox::bind_branch(&conn, &live.get().branch.id)?;
         let config = settings_in_force(&conn, &live.get(), clock.now())?;
         live.set(config.clone());
         sync_config(&mut conn, &config)?;

@@ -145,6 +145,11 @@ pub enum StoreError {
     KeyInvalid,
     /// Another server runs on this database file.
     Locked(String),
+    /// The database is another branch's (`store::outbox::bind_branch`).
+    OtherBranch {
+        stored: String,
+        configured: String,
+    },
 }
 
 /// What kind of storage trouble stopped a write: each asks something different of a client.
@@ -214,6 +219,10 @@ impl fmt::Display for StoreError {
                 )
             }
             Self::Locked(why) => write!(f, "{why}"),
+            Self::OtherBranch { stored, configured } => write!(
+                f,
+                "this database is branch {stored:?}'s but [branch] id says {configured:?}: a branch keeps its id for life (head office keys its facts by it); put {stored:?} back"
+            ),
             Self::KeyInvalid => write!(
                 f,
                 "database_key_invalid: the database key is wrong or missing (an encrypted database needs --key-file or the db-key credential)"

@@ -43,6 +43,29 @@ fn append_bounded(conn: &Connection, facts: &[Fact], max_rows: i64) -> Result<()
     Ok(())
 }
 
+/// Binds the database to its branch at start-up: the first start records `[branch] id`, a later
+/// one with another id is refused (head office keys every fact by (branch, seq), so a renamed
+/// branch would ship its sequence again under a new name, or collide with another branch's).
+pub fn bind_branch(conn: &Connection, id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox_state SET branch = ?1 WHERE id = 1 AND branch IS NULL",
+        [id],
+    )
+    .ctx("outbox bind branch")?;
+    let stored: String = conn
+        .query_row("SELECT branch FROM outbox_state WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .ctx("outbox branch")?;
+    if stored != id {
+        return Err(StoreError::OtherBranch {
+            stored,
+            configured: id.to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// One stored fact, as a shipper sends it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
@@ -176,6 +199,18 @@ mod tests {
         assert_eq!(s.oldest, Some("2026-12-03T06:00:00Z".parse().unwrap()));
     }
 
+    #[test]
+    fn a_database_keeps_the_branch_it_started_with() {
+        let conn = db();
+        bind_branch(&conn, "riyadh-1").unwrap();
+        bind_branch(&conn, "riyadh-1").unwrap();
+        let err = bind_branch(&conn, "jeddah-1").unwrap_err();
+        assert!(
+            err.to_string().contains("\"riyadh-1\"") && err.to_string().contains("\"jeddah-1\""),
+            "{err}"
+        );
+    }
+
     /// A fact is written in the job's own savepoint: a job refused after persisting its change
     /// leaves no fact, and the next fact takes the next number.
     #[tokio::test(flavor = "multi_thread")]
@@ -218,5 +253,17 @@ mod tests {
         assert_eq!(rows.len(), 1, "{rows:?}");
         assert_eq!((rows[0].seq, rows[0].kind.as_str()), (1, "issued"));
         assert!(rows[0].fact.contains(r#""channel":"reception""#));
+        drop(engine);
+        drop(_thread);
+
+        // The same file started as another branch is refused, before anything is written.
+        let mut other = Config::demo();
+        other.branch.id = "jeddah-1".into();
+        let clock = Arc::new(crate::clock::SystemClock);
+        let refused = Engine::start(&db, Arc::new(LiveConfig::new(Arc::new(other))), clock);
+        assert!(matches!(
+            refused,
+            Err(crate::store::StoreError::OtherBranch { .. })
+        ));
     }
 }

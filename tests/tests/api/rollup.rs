@@ -22,7 +22,10 @@ const MOBILE: &str = "0598765432";
 /// to this list, which is reviewed against `PERSONAL_WORDS`.
 const ALLOWED_COLUMNS: [(&str, &[&str]); 2] = [
     ("outbox", &["seq", "at", "kind", "fact"]),
-    ("outbox_state", &["id", "shipped_up_to", "dropped"]),
+    (
+        "outbox_state",
+        &["id", "branch", "shipped_up_to", "dropped"],
+    ),
 ];
 
 /// What no outbox column or fact key may ever be about.
