@@ -116,6 +116,12 @@ fn default_backup_keep() -> usize {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Branch {
+    /// The branch's stable code (`riyadh-1`): the `branch` label of every Prometheus series and
+    /// the branch of every roll-up fact, so head office keeps each fact once by (branch, seq).
+    /// Required, with no default: two branches silently sharing a default would merge their
+    /// figures and make one's facts look like the other's duplicates. Never changed once shipped.
+    #[serde(default)]
+    pub id: String,
     pub name_ar: String,
     pub name_en: String,
     pub public_base_url: String,
@@ -561,6 +567,13 @@ impl Config {
         {
             return Err("[intake_notice] version, ar and en must not be empty".into());
         }
+        if !is_branch_id(&self.branch.id) {
+            return Err(format!(
+                "[branch] id {:?}: required, a short stable code of 1-32 characters a-z, 0-9 and - \
+                 that starts with a letter (e.g. \"riyadh-1\"), unique in the association",
+                self.branch.id
+            ));
+        }
         if self.branch.name_ar.trim().is_empty() || self.branch.name_en.trim().is_empty() {
             return Err("[branch] name_ar and name_en must not be empty".into());
         }
@@ -689,6 +702,15 @@ impl Config {
 }
 
 /// A code in the configuration (services, documents): 1-40 characters of a-z, 0-9 and `_`.
+/// A branch id: what a Prometheus label value and a head-office key can carry unquoted.
+fn is_branch_id(id: &str) -> bool {
+    id.len() <= 32
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 fn is_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 40
@@ -739,6 +761,29 @@ mod tests {
             Config::parse(&zero).unwrap_err(),
             "service inquiry: target_wait_minutes must be 1-480"
         );
+    }
+
+    #[test]
+    fn a_branch_needs_its_own_short_id() {
+        assert_eq!(Config::parse(DEMO_TOML).unwrap().branch.id, "riyadh-1");
+        let old_file = DEMO_TOML.replacen("id = \"riyadh-1\"\n", "", 1);
+        let missing = Config::parse(&old_file).unwrap_err();
+        assert!(missing.contains("[branch] id \"\": required"), "{missing}");
+        for bad in [
+            "Riyadh",
+            "1-riyadh",
+            "riyadh_1",
+            "riyadh 1",
+            &"a".repeat(33),
+        ] {
+            let file = DEMO_TOML.replacen("\"riyadh-1\"", &format!("{bad:?}"), 1);
+            assert!(
+                Config::parse(&file).unwrap_err().contains("[branch] id"),
+                "{bad}"
+            );
+        }
+        let good = DEMO_TOML.replacen("\"riyadh-1\"", "\"jeddah-02\"", 1);
+        assert_eq!(Config::parse(&good).unwrap().branch.id, "jeddah-02");
     }
 
     #[test]

@@ -159,6 +159,15 @@ fn esc(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// Adds `label` (`key="value"`) first into a sample's labels: `""`, `{a="b"}` or `_sum{a="b"}`.
+fn with_label(labels: &str, label: &str) -> String {
+    match labels.split_once('{') {
+        Some((suffix, "}")) => format!("{suffix}{{{label}}}"),
+        Some((suffix, rest)) => format!("{suffix}{{{label},{rest}"),
+        None => format!("{labels}{{{label}}}"),
+    }
+}
+
 /// `GET /metrics`: Prometheus text format, for a scraper token made with `add-metrics-token`.
 pub async fn prometheus(
     State(s): State<AppState>,
@@ -176,15 +185,20 @@ pub async fn prometheus(
     let snap = crate::commands::snapshot(&s.engine).await?;
     let today = service_day(s.clock.now());
     let c = crate::commands::metrics::counters(&s.reads, today).await?;
+    let outbox = crate::commands::metrics::outbox_state(&s.reads).await?;
+    let config = s.config();
+    let branch = format!("branch=\"{}\"", esc(&config.branch.id));
     let mut out = String::new();
+    // Every series carries the branch, first among its labels.
     let mut family = |name: &str, kind: &str, help: &str, samples: Vec<(String, String)>| {
         out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
         for (labels, value) in samples {
+            let labels = with_label(&labels, &branch);
             out.push_str(&format!("{name}{labels} {value}\n"));
         }
     };
     let svc = |s: &str| format!("{{service=\"{}\"}}", esc(s));
-    let mut services: Vec<String> = s.config().services.iter().map(|x| x.code.clone()).collect();
+    let mut services: Vec<String> = config.services.iter().map(|x| x.code.clone()).collect();
     services.sort();
     let line = |code: &str| snap.lines.iter().find(|l| l.service == code);
     family(
@@ -311,13 +325,34 @@ pub async fn prometheus(
         "awn_last_backup_timestamp_seconds",
         "gauge",
         "When the newest backup in the backup folder was written (Unix time; 0 = none).",
-        vec![(String::new(), last_backup(&s.config()).to_string())],
+        vec![(String::new(), last_backup(&config).to_string())],
     );
     family(
         "awn_last_purge_timestamp_seconds",
         "gauge",
         "When the retention purge last ran (Unix time; 0 = not yet since start-up).",
         vec![(String::new(), s.maintenance.last_purge().to_string())],
+    );
+    family(
+        "awn_outbox_backlog",
+        "gauge",
+        "Roll-up facts waiting to be shipped to head office.",
+        vec![(String::new(), outbox.backlog.to_string())],
+    );
+    family(
+        "awn_outbox_oldest_fact_timestamp_seconds",
+        "gauge",
+        "When the oldest roll-up fact waiting to be shipped happened (Unix time; 0 = none waiting).",
+        vec![(
+            String::new(),
+            outbox.oldest.map_or(0, |t| t.timestamp()).to_string(),
+        )],
+    );
+    family(
+        "awn_outbox_dropped_total",
+        "counter",
+        "Roll-up facts dropped unshipped because the outbox was full (store::outbox::MAX_ROWS).",
+        vec![(String::new(), outbox.dropped.to_string())],
     );
     let mut res = out.into_response();
     res.headers_mut().insert(

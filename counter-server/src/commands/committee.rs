@@ -164,6 +164,7 @@ pub async fn decide(
             rows::record_decision(
                 ctx.tx,
                 row.follow_up,
+                &reference,
                 decision,
                 decided_on,
                 who.staff,

@@ -63,14 +63,14 @@ pub async fn issue_ticket(
                 .queue
                 .estimated_wait_minutes(&ticket.service, people_ahead);
             let token = tokens::status_token();
-            let (device, staff) = match cmd.issuer {
-                Issuer::Kiosk(device) => (Some(device), None),
-                Issuer::Reception(staff) => (None, Some(staff)),
+            let staff = match cmd.issuer {
+                Issuer::Kiosk(_) => None,
+                Issuer::Reception(staff) => Some(staff),
             };
             writes::persist_change(
                 ctx.tx,
                 &change,
-                &[(label.clone(), tokens::hash(&token), device)],
+                &[(label.clone(), tokens::hash(&token), cmd.issuer)],
             )?;
             if let Some(intake) = &cmd.intake {
                 writes::save_intake(

@@ -52,6 +52,11 @@ pub async fn scraper_allowed(reads: &ReadPool, token: &str) -> Result<bool, Stor
         .await
 }
 
+/// The roll-up outbox's backlog and dropped facts, for the Prometheus text.
+pub async fn outbox_state(reads: &ReadPool) -> Result<crate::store::outbox::State, StoreError> {
+    reads.run(crate::store::outbox::state).await
+}
+
 /// Today's counters for the Prometheus text.
 pub async fn counters(reads: &ReadPool, today: NaiveDate) -> Result<rows::Counters, StoreError> {
     reads.run(move |conn| rows::counters(conn, today)).await

@@ -48,7 +48,7 @@ use crate::store::{audit, reads, writes};
 fn commit_change(
     ctx: &mut WriteCtx<'_>,
     change: Change,
-    issued_meta: &[(String, [u8; 32], Option<i64>)],
+    issued_meta: &[(String, [u8; 32], writes::Issuer)],
 ) -> Result<Change, CommandError> {
     writes::persist_change(ctx.tx, &change, issued_meta)?;
     audit_overrides(ctx, &change)?;

@@ -406,7 +406,7 @@ pub async fn finish(
                 let earliest = visit::earliest_committee_answer(day);
                 let id = visits::open_follow_up(ctx.tx, ticket, staff, ctx.now, day, earliest)?;
                 let reference = crate::domain::committee::reference(day, id);
-                crate::store::committee::set_reference(ctx.tx, id, &reference)?;
+                crate::store::committee::set_reference(ctx.tx, id, ticket, &reference, ctx.now)?;
                 Some((day, earliest, reference))
             } else {
                 None

@@ -13,6 +13,7 @@
 //! - `contact_request`: who sees, takes and handles a rating's "please contact me".
 //! - `confirmation`: what the applicant confirms and signs (6.4), its fingerprint, the signature.
 //! - `hours`: opening hours: when tickets are issued (weekdays, holidays, the evening cut-off).
+//! - `rollup`: the de-identified facts kept for head office (the outbox's format).
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
@@ -26,6 +27,7 @@ pub mod needs;
 pub mod numbering;
 pub mod queue;
 pub mod rights;
+pub mod rollup;
 pub mod routing;
 pub mod transitions;
 pub mod visit;

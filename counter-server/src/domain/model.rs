@@ -80,6 +80,17 @@ pub enum Outcome {
     Other,
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InformationGiven => "information_given",
+            Self::SupportRequestRegistered => "support_request_registered",
+            Self::ReferredElsewhere => "referred_elsewhere",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// A service's code (`new_request`). Every ticket names two (its issuing service and its line);
 /// the queue hands them out shared with its `Service` (`Queue::shared_code`), so a big day holds one
 /// copy per service instead of two heap strings per ticket (and a line lookup clones no string).

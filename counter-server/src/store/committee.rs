@@ -103,17 +103,27 @@ pub fn requests_by_national_id(
     rows.collect::<Result<_, _>>().ctx("request row")
 }
 
-pub fn set_reference(conn: &Connection, follow_up: i64, reference: &str) -> Result<(), StoreError> {
+/// Gives a newly opened request its reference: the request is registered (a roll-up fact, by
+/// reference and visit only).
+pub fn set_reference(
+    conn: &Connection,
+    follow_up: i64,
+    ticket: TicketId,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE follow_ups SET reference = ?2 WHERE id = ?1")
         .ctx("prepare reference")?
         .execute(params![follow_up, reference])
         .ctx("set reference")?;
-    Ok(())
+    let fact = crate::domain::rollup::request_registered(ticket, reference, now);
+    super::outbox::append(conn, &[fact])
 }
 
 pub fn record_decision(
     conn: &Connection,
     follow_up: i64,
+    reference: &str,
     decision: Decision,
     decided_on: NaiveDate,
     staff: StaffId,
@@ -132,7 +142,8 @@ pub fn record_decision(
         staff
     ])
     .ctx("record decision")?;
-    Ok(())
+    let fact = crate::domain::rollup::committee_decision(reference, decision, decided_on, now);
+    super::outbox::append(conn, &[fact])
 }
 
 pub fn record_informed(

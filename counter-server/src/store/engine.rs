@@ -199,6 +199,7 @@ impl Engine {
     ) -> Result<(Engine, EngineThread), StoreError> {
         let mut conn = open(db, false)?;
         migrate(&mut conn)?;
+        crate::store::outbox::bind_branch(&conn, &live.get().branch.id)?;
         let config = crate::store::settings::in_force(&conn, &live.get(), clock.now())?;
         live.set(config.clone());
         sync_config(&mut conn, &config)?;

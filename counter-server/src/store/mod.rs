@@ -16,6 +16,7 @@ pub mod contact_requests;
 pub mod engine;
 pub mod key;
 pub mod metrics;
+pub mod outbox;
 pub mod provision;
 pub mod ratings;
 pub mod reads;
@@ -119,6 +120,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0020_desk_since",
         include_str!("../../../migrations/0020_desk_since.sql"),
     ),
+    (
+        "0021_rollup_outbox",
+        include_str!("../../../migrations/0021_rollup_outbox.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
@@ -144,6 +149,11 @@ pub enum StoreError {
     KeyInvalid,
     /// Another server runs on this database file.
     Locked(String),
+    /// The database is another branch's (`store::outbox::bind_branch`).
+    OtherBranch {
+        stored: String,
+        configured: String,
+    },
 }
 
 /// What kind of storage trouble stopped a write: each asks something different of a client.
@@ -213,6 +223,10 @@ impl fmt::Display for StoreError {
                 )
             }
             Self::Locked(why) => write!(f, "{why}"),
+            Self::OtherBranch { stored, configured } => write!(
+                f,
+                "this database is branch {stored:?}'s but [branch] id says {configured:?}: a branch keeps its id for life (head office keys its facts by it); put {stored:?} back"
+            ),
             Self::KeyInvalid => write!(
                 f,
                 "database_key_invalid: the database key is wrong or missing (an encrypted database needs --key-file or the db-key credential)"
@@ -631,12 +645,7 @@ pub fn role_from(s: &str) -> Option<Role> {
 }
 
 pub fn outcome_str(o: Outcome) -> &'static str {
-    match o {
-        Outcome::InformationGiven => "information_given",
-        Outcome::SupportRequestRegistered => "support_request_registered",
-        Outcome::ReferredElsewhere => "referred_elsewhere",
-        Outcome::Other => "other",
-    }
+    o.as_str()
 }
 
 pub fn route_parts(r: Route) -> (&'static str, Option<DeskId>) {

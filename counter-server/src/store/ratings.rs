@@ -73,6 +73,8 @@ pub fn insert(conn: &Connection, r: &NewRating<'_>, now: DateTime<Utc>) -> Resul
     .execute(params![r.ticket, r.score, r.reasons.join(","), r.comment, r.channel, at])
     .ctx("insert rating")?;
     let id = conn.last_insert_rowid();
+    let fact = crate::domain::rollup::rated(r.ticket, r.score, r.reasons, now);
+    super::outbox::append(conn, &[fact])?;
     if r.contact {
         conn.prepare_cached(
             "INSERT INTO contact_requests (rating_id, requested_at) VALUES (?1, ?2)",

@@ -8,18 +8,23 @@ use super::{
     Context, StoreError, gender_str, outcome_str, priority_str, route_parts, state_str, time_str,
 };
 use crate::config::IntakeNotice;
+use crate::domain::rollup::{Channel, FactKind};
 use crate::domain::*;
 use crate::input::intake::Intake;
 
-/// Writes a planned change: new tickets, new ticket values, desks and history.
-/// `labels` gives each issued ticket's label; `token_hashes` each issued ticket's token hash.
+/// Writes a planned change: new tickets, new ticket values, desks and history, and its facts in
+/// the roll-up outbox. `issued_meta` gives each issued ticket's label, token hash and issuer.
 pub fn persist_change(
     tx: &Transaction<'_>,
     change: &Change,
-    issued_meta: &[(String, [u8; 32], Option<i64>)],
+    issued_meta: &[(String, [u8; 32], Issuer)],
 ) -> Result<(), StoreError> {
-    for (t, (label, token_hash, device)) in change.issued.iter().zip(issued_meta) {
+    for (t, (label, token_hash, issuer)) in change.issued.iter().zip(issued_meta) {
         let (route, route_desk) = route_parts(t.route);
+        let device = match issuer {
+            Issuer::Kiosk(device) => Some(*device),
+            Issuer::Reception(_) => None,
+        };
         tx.prepare_cached(
             "INSERT INTO tickets (id, service, service_day, number, label, priority, gender_preference, state, route, route_desk,
                                   desk, issued_at, recalls, status_token_hash, issued_by_device, line)
@@ -104,7 +109,29 @@ pub fn persist_change(
             ])
             .ctx("update desk")?;
     }
-    Ok(())
+    let channel = issued_meta.first().map(|(_, _, issuer)| issuer.channel());
+    let mut facts = crate::domain::rollup::of_change(change, channel);
+    for f in &mut facts {
+        if f.kind == FactKind::Finished {
+            let started = started_at(tx, f.body.ticket)?;
+            f.body.service_seconds = started.map(|s| (f.at - s).num_seconds().max(0));
+        }
+    }
+    super::outbox::append(tx, &facts)
+}
+
+fn started_at(
+    tx: &Transaction<'_>,
+    ticket: Option<TicketId>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let at: Option<String> = tx
+        .prepare_cached("SELECT started_at FROM tickets WHERE id = ?1")
+        .ctx("prepare started_at read")?
+        .query_row([ticket], |r| r.get(0))
+        .optional()
+        .ctx("started_at read")?
+        .flatten();
+    Ok(at.and_then(|s| DateTime::parse_from_rfc3339(&s).ok().map(|t| t.to_utc())))
 }
 
 /// What an earlier request with the same idempotency key produced.
@@ -124,6 +151,14 @@ pub enum Issuer {
 }
 
 impl Issuer {
+    /// The channel the roll-up counts a ticket under.
+    pub fn channel(self) -> Channel {
+        match self {
+            Issuer::Kiosk(_) => Channel::Kiosk,
+            Issuer::Reception(_) => Channel::Reception,
+        }
+    }
+
     /// The issuer's idempotency table, its owner column and the owner's id (the two tables
     /// differ only by owner).
     fn keys(self) -> (&'static str, &'static str, i64) {

@@ -28,6 +28,7 @@ mod ratings;
 mod reception;
 mod reference;
 mod rollover;
+mod rollup;
 mod route_matrix;
 mod schema_conformance;
 mod settings;

@@ -395,26 +395,26 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     for line in [
         "# TYPE awn_queue_length gauge",
-        "awn_queue_length{service=\"inquiry\"} 0",
-        "awn_tickets_issued_total{service=\"inquiry\"} 10",
-        "awn_tickets_issued_total{service=\"new_request\"} 12",
-        "awn_ratings_total{score=\"4\"} 12",
-        "awn_ratings_total{score=\"2\"} 2",
+        "awn_queue_length{branch=\"riyadh-1\",service=\"inquiry\"} 0",
+        "awn_tickets_issued_total{branch=\"riyadh-1\",service=\"inquiry\"} 10",
+        "awn_tickets_issued_total{branch=\"riyadh-1\",service=\"new_request\"} 12",
+        "awn_ratings_total{branch=\"riyadh-1\",score=\"4\"} 12",
+        "awn_ratings_total{branch=\"riyadh-1\",score=\"2\"} 2",
         "# TYPE awn_calls_total counter",
-        "awn_desks_open 0",
+        "awn_desks_open{branch=\"riyadh-1\"} 0",
         // Every configured service is a series from the start, at 0 before its first event.
-        "awn_tickets_issued_total{service=\"volunteering\"} 0",
-        "awn_calls_total{service=\"volunteering\"} 0",
-        "awn_wait_today_seconds_count{service=\"volunteering\"} 0",
+        "awn_tickets_issued_total{branch=\"riyadh-1\",service=\"volunteering\"} 0",
+        "awn_calls_total{branch=\"riyadh-1\",service=\"volunteering\"} 0",
+        "awn_wait_today_seconds_count{branch=\"riyadh-1\",service=\"volunteering\"} 0",
         "# TYPE awn_wait_today_seconds summary",
         // Backups are not configured in this branch, and the purge has not run yet.
-        "awn_last_backup_timestamp_seconds 0",
+        "awn_last_backup_timestamp_seconds{branch=\"riyadh-1\"} 0",
     ] {
         assert!(r.text.lines().any(|l| l == line), "{line} in\n{}", r.text);
     }
     assert!(
         r.text.contains(&format!(
-            "awn_build_info{{version=\"{}\"}} 1",
+            "awn_build_info{{branch=\"riyadh-1\",version=\"{}\"}} 1",
             env!("CARGO_PKG_VERSION")
         )),
         "{}",
@@ -424,16 +424,34 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
         r.text
             .contains("# TYPE awn_last_purge_timestamp_seconds gauge")
     );
+    // Every series names its branch (the configuration's `[branch] id`), first among its labels.
+    for sample in r.text.lines().filter(|l| !l.starts_with('#')) {
+        assert!(
+            sample.contains("{branch=\"riyadh-1\""),
+            "{sample} has no branch label"
+        );
+    }
     promtool_accepts(&r.text);
     // The example Grafana dashboard is valid JSON and queries only names this endpoint exports.
     let dashboard: Value = serde_json::from_str(include_str!(
         "../../../counter-server/deploy/grafana-dashboard.json"
     ))
     .expect("the dashboard is valid JSON");
+    // Its branch selector: several branches or all of them, used by every query.
+    let branch = &dashboard["templating"]["list"][0];
+    assert_eq!(
+        (&branch["name"], &branch["multi"], &branch["includeAll"]),
+        (&json!("branch"), &json!(true), &json!(true))
+    );
     let mut used = 0;
     for panel in dashboard["panels"].as_array().unwrap() {
         for target in panel["targets"].as_array().unwrap() {
             let expr = target["expr"].as_str().unwrap();
+            assert_eq!(
+                expr.matches("awn_").count(),
+                expr.matches("{branch=~\"$branch\"").count(),
+                "every series of {expr} is filtered by the branch selector"
+            );
             for name in expr
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .filter(|w| w.starts_with("awn_"))
