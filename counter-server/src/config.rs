@@ -352,6 +352,16 @@ impl ServiceConfig {
     pub fn target_wait_minutes(&self) -> u32 {
         self.target_wait.unwrap_or(DEFAULT_TARGET_WAIT_MINUTES)
     }
+
+    /// The service as the queue knows it.
+    pub fn for_queue(&self) -> crate::domain::Service {
+        crate::domain::Service {
+            code: self.code.as_str().into(),
+            prefix: self.prefix.clone(),
+            average_service_minutes: self.average_service_minutes,
+            target_wait_minutes: self.target_wait_minutes(),
+        }
+    }
 }
 
 /// One document of a service's checklist: the desk records that it saw it and that it is valid.

@@ -163,8 +163,20 @@
     renderEdit();
   }
 
+  // A code left on screen (the admin called away) is gone after CODE_SHOWN_MS; a new one can
+  // be made from the account.
+  const CODE_SHOWN_MS = 5 * 60 * 1000;
+  let codeTimer = 0;
+  function forgetCode() {
+    clearTimeout(codeTimer);
+    st.code = null;
+    renderCode();
+  }
+
   function showCode(c) {
     st.code = c;
+    clearTimeout(codeTimer);
+    codeTimer = setTimeout(forgetCode, CODE_SHOWN_MS);
     renderCode();
     $("code-box").scrollIntoView({ block: "nearest" });
     $("code-done").focus();
@@ -182,7 +194,7 @@
   // For admin-settings.js (services, desks, the branch): the same requests and refusals.
   window.awnAdmin = { api, showError, fill, el };
 
-  $("code-done").addEventListener("click", () => { st.code = null; renderCode(); });
+  $("code-done").addEventListener("click", forgetCode);
 
   $("add-form").addEventListener("submit", async (e) => {
     e.preventDefault();

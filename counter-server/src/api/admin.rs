@@ -100,14 +100,6 @@ impl From<&IssuedCode> for CodeDto {
     }
 }
 
-fn admin(caller: &Caller) -> Result<ActingStaff, ApiError> {
-    let s = caller.staff(Permission::Administer)?;
-    Ok(ActingStaff {
-        id: s.id,
-        role: s.role,
-    })
-}
-
 /// Forgets ended sessions (or a revoked device) at once, not after the cache's few seconds.
 fn forget(s: &AppState, hashes: &[Vec<u8>]) {
     for h in hashes {
@@ -129,7 +121,7 @@ pub async fn list_staff(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<StaffAccountDto>>, ApiError> {
-    admin(&caller)?;
+    caller.acting(Permission::Administer)?;
     let rows = cmd::list_staff(&s.engine).await?;
     Ok(Json(rows.iter().map(StaffAccountDto::from).collect()))
 }
@@ -162,7 +154,7 @@ pub async fn add_staff(
     caller: Caller,
     body: AppJson<NewStaffBody>,
 ) -> Result<(StatusCode, Json<CodeDto>), ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let b = body.value;
     let new = NewStaff {
         username: b.username,
@@ -206,7 +198,7 @@ pub async fn edit_staff(
     Path(id): Path<String>,
     body: AppJson<StaffEditBody>,
 ) -> Result<Json<StaffAccountDto>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let id = parse_id(&id, "id", i64::MAX)?;
     let b = body.value;
     let edit = StaffEdit {
@@ -239,7 +231,7 @@ pub async fn password_code(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CodeDto>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let id = parse_id(&id, "id", i64::MAX)?;
     let (issued, ended) = cmd::reset_with_code(&s.engine, by, id).await?;
     forget(&s, &ended);
@@ -273,7 +265,7 @@ pub async fn list_devices(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<DeviceDto>>, ApiError> {
-    admin(&caller)?;
+    caller.acting(Permission::Administer)?;
     let rows = cmd::list_devices(&s.engine).await?;
     let dto = |d: &DeviceRow| DeviceDto {
         id: d.id,
@@ -305,7 +297,7 @@ pub async fn revoke_device(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let id = parse_id(&id, "id", i64::MAX)?;
     let hash = cmd::revoke_device(&s.engine, by, id).await?;
     forget(&s, &[hash]);

@@ -7,20 +7,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::Permission;
-use crate::commands::admin::ActingStaff;
 use crate::commands::settings as cmd;
 use crate::config::{Catalog, DeskConfig, DeskKindConfig, DocumentConfig, ServiceConfig};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, parse_id};
-
-fn admin(caller: &Caller) -> Result<ActingStaff, ApiError> {
-    let s = caller.staff(Permission::Administer)?;
-    Ok(ActingStaff {
-        id: s.id,
-        role: s.role,
-    })
-}
 
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -43,7 +34,7 @@ pub async fn settings(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Catalog>, ApiError> {
-    admin(&caller)?;
+    caller.acting(Permission::Administer)?;
     Ok(Json(cmd::current(&s.engine).await?))
 }
 
@@ -92,7 +83,7 @@ pub async fn put_service(
     Path(code): Path<String>,
     body: AppJson<ServiceBody>,
 ) -> Result<Json<Catalog>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let b = body.value;
     let service = ServiceConfig {
         code,
@@ -130,7 +121,7 @@ pub async fn delete_service(
     caller: Caller,
     Path(code): Path<String>,
 ) -> Result<Json<Catalog>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     Ok(Json(cmd::delete_service(&s.engine, by, code).await?))
 }
 
@@ -169,7 +160,7 @@ pub async fn put_desk(
     Path(desk): Path<String>,
     body: AppJson<DeskBody>,
 ) -> Result<Json<Catalog>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let id = parse_id(&desk, "desk", 999)?;
     let b = body.value;
     // An empty name field means no name.
@@ -203,7 +194,7 @@ pub async fn delete_desk(
     caller: Caller,
     Path(desk): Path<String>,
 ) -> Result<Json<Catalog>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let id = parse_id(&desk, "desk", 999)?;
     Ok(Json(cmd::delete_desk(&s.engine, by, id).await?))
 }
@@ -237,7 +228,7 @@ pub async fn put_branch(
     caller: Caller,
     body: AppJson<BranchBody>,
 ) -> Result<Json<Catalog>, ApiError> {
-    let by = admin(&caller)?;
+    let by = caller.acting(Permission::Administer)?;
     let b = body.value;
     Ok(Json(
         cmd::put_branch(
@@ -278,11 +269,7 @@ pub async fn set_offered(
     Path(code): Path<String>,
     body: AppJson<OfferedBody>,
 ) -> Result<axum::http::StatusCode, ApiError> {
-    let who = caller.staff(Permission::OfferServices)?;
-    let by = ActingStaff {
-        id: who.id,
-        role: who.role,
-    };
+    let by = caller.acting(Permission::OfferServices)?;
     cmd::set_offered(&s.engine, by, code, body.value.offered).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

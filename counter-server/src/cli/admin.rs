@@ -149,7 +149,11 @@ pub fn list_devices(a: &DbArgs) -> Result<(), CliError> {
             "{:>4}  {:<11} {:<10} {}",
             d.id,
             d.scope,
-            if d.revoked { "revoked" } else { "active" },
+            if d.revoked_at.is_some() {
+                "revoked"
+            } else {
+                "active"
+            },
             d.name
         );
     }

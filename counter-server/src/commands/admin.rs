@@ -87,6 +87,21 @@ fn normalise_code(code: &str) -> String {
         .join("-")
 }
 
+/// Argon2 work, off the async threads (its blocking task failing reads as a stopped engine).
+async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, CommandError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| CommandError::Engine(crate::store::engine::EngineError::Stopped))
+}
+
+/// A random password nobody knows, hashed like a real one, so a login on the account costs the
+/// same as on any other.
+fn unusable_password() -> String {
+    password::hash_password(&tokens::secret_token())
+}
+
 /// A code just made: shown once to the admin.
 #[derive(Clone, Debug)]
 pub struct IssuedCode {
@@ -131,10 +146,7 @@ pub async fn add_staff(
         .into());
     }
     let display_name = text::required("display_name", &new.display_name, 100)?;
-    // A random password nobody knows, hashed like a real one (a login on it costs the same).
-    let unusable = tokio::task::spawn_blocking(|| password::hash_password(&tokens::secret_token()))
-        .await
-        .map_err(|_| CommandError::Engine(crate::store::engine::EngineError::Stopped))?;
+    let unusable = off_thread(unusable_password).await?;
     let code = one_time_code();
     let code_hash = tokens::hash(&code);
     engine
@@ -240,9 +252,7 @@ pub async fn reset_with_code(
     by: ActingStaff,
     id: StaffId,
 ) -> Result<(IssuedCode, EndedSessions), CommandError> {
-    let unusable = tokio::task::spawn_blocking(|| password::hash_password(&tokens::secret_token()))
-        .await
-        .map_err(|_| CommandError::Engine(crate::store::engine::EngineError::Stopped))?;
+    let unusable = off_thread(unusable_password).await?;
     let code = one_time_code();
     let code_hash = tokens::hash(&code);
     engine
@@ -283,9 +293,7 @@ pub async fn set_password_with_code(
     let username = text::required("username", username, 64)?.to_lowercase();
     check_new_password(&new_password)?;
     let code_hash = tokens::hash(&normalise_code(code));
-    let hash = tokio::task::spawn_blocking(move || password::hash_password(&new_password))
-        .await
-        .map_err(|_| CommandError::Engine(crate::store::engine::EngineError::Stopped))?;
+    let hash = off_thread(move || password::hash_password(&new_password)).await?;
     engine
         .write(move |ctx| -> Result<StaffId, CommandError> {
             let id = rows::take_code(ctx.tx, &username, &code_hash, ctx.now)?
@@ -317,11 +325,10 @@ pub async fn change_own_password(
         .read(move |ctx| rows::password_hash(ctx.conn, id))
         .await??
         .ok_or(Refusal::UnknownStaff)?;
-    let checked = tokio::task::spawn_blocking(move || {
+    let checked = off_thread(move || {
         password::verify_password(&current, &stored).then(|| password::hash_password(&new_password))
     })
-    .await
-    .map_err(|_| CommandError::Engine(crate::store::engine::EngineError::Stopped))?;
+    .await?;
     let hash = checked.ok_or(Refusal::WrongPassword)?;
     engine
         .write(move |ctx| -> Result<EndedSessions, CommandError> {

@@ -22,16 +22,7 @@ pub async fn current(engine: &Engine) -> Result<Catalog, CommandError> {
 
 /// The queue's view of the services and desks of `config`.
 fn queue_parts(config: &Config) -> (Vec<Service>, Vec<DeskPlan>) {
-    let services = config
-        .services
-        .iter()
-        .map(|s| Service {
-            code: s.code.as_str().into(),
-            prefix: s.prefix.clone(),
-            average_service_minutes: s.average_service_minutes,
-            target_wait_minutes: s.target_wait_minutes(),
-        })
-        .collect();
+    let services = config.services.iter().map(|s| s.for_queue()).collect();
     let desks = config
         .desks
         .iter()

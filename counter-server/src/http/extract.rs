@@ -160,6 +160,18 @@ impl Caller {
         Ok((staff, allows(&self.0, Permission::Supervise)))
     }
 
+    /// The staff member holding `perm`, as a command records who acted.
+    pub fn acting(
+        &self,
+        perm: Permission,
+    ) -> Result<crate::commands::admin::ActingStaff, ApiError> {
+        let s = self.staff(perm)?;
+        Ok(crate::commands::admin::ActingStaff {
+            id: s.id,
+            role: s.role,
+        })
+    }
+
     pub fn device(&self, perm: Permission) -> Result<i64, ApiError> {
         match self.require(perm)? {
             Principal::Device { id, .. } => Ok(*id),

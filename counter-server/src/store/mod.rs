@@ -413,16 +413,7 @@ pub fn load_queue(
     config: &Config,
     today: NaiveDate,
 ) -> Result<Queue, StoreError> {
-    let services = config
-        .services
-        .iter()
-        .map(|s| Service {
-            code: s.code.as_str().into(),
-            prefix: s.prefix.clone(),
-            average_service_minutes: s.average_service_minutes,
-            target_wait_minutes: s.target_wait_minutes(),
-        })
-        .collect();
+    let services = config.services.iter().map(|s| s.for_queue()).collect();
     let mut desks = Vec::new();
     {
         let mut stmt = conn

@@ -54,30 +54,11 @@ pub fn end_sessions(tx: &Transaction<'_>, username: &str) -> Result<usize, Store
     .ctx("end sessions")
 }
 
-pub struct DeviceRow {
-    pub id: i64,
-    pub name: String,
-    pub scope: String,
-    pub revoked: bool,
-}
+pub use super::staff_admin::DeviceRow;
 
 /// Every device, revoked ones included, in the order they were made.
 pub fn list_devices(db: &Database) -> Result<Vec<DeviceRow>, StoreError> {
-    let conn = open(db, true)?;
-    let mut stmt = conn
-        .prepare("SELECT id, name, scope, revoked_at IS NOT NULL FROM devices ORDER BY id")
-        .ctx("prepare device list")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(DeviceRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                scope: r.get(2)?,
-                revoked: r.get(3)?,
-            })
-        })
-        .ctx("device list")?;
-    rows.collect::<Result<_, _>>().ctx("device row")
+    super::staff_admin::list_devices(&open(db, true)?)
 }
 
 /// Revokes device `id` if it is active; the number of devices changed (0 or 1).
