@@ -31,6 +31,7 @@ pub mod connections;
 pub mod daily_report;
 pub mod domain;
 pub mod event_log;
+pub mod head_office;
 pub mod http;
 pub mod input;
 pub mod limits;

@@ -22,7 +22,7 @@ fn failed(e: impl std::fmt::Display) -> CliError {
     CliError::Failed(e.to_string())
 }
 
-fn read_secret_line() -> Result<String, CliError> {
+pub(super) fn read_secret_line() -> Result<String, CliError> {
     let mut line = String::new();
     std::io::stdin()
         .lock()

@@ -13,6 +13,7 @@
 //! told not to restart in a loop: `RestartPreventExitStatus=3`).
 
 mod admin;
+mod head_office;
 mod serve;
 
 use std::path::PathBuf;
@@ -82,6 +83,9 @@ enum Command {
     RemoveReference(admin::RemoveReference),
     /// List the reference documents
     ListReferences(DbArgs),
+    /// Head office: the association's figures from the branches' roll-up (PostgreSQL)
+    #[command(subcommand)]
+    HeadOffice(head_office::HeadOfficeCommand),
 }
 
 /// The database a command opens, with its key.
@@ -183,6 +187,7 @@ pub fn main() -> i32 {
 fn run(command: Option<Command>) -> Result<(), CliError> {
     match command.unwrap_or_else(|| Command::Demo(serve::DemoArgs::default())) {
         Command::Demo(a) => serve::demo(&a),
+        Command::HeadOffice(c) => head_office::run(c),
         Command::Serve(a) => serve::serve_command(&a),
         Command::AddStaff(a) => admin::add_staff(&a),
         Command::ResetPassword(a) => admin::reset_password(&a),

@@ -15,6 +15,7 @@ mod daily_report;
 mod erasure;
 mod event_replay;
 mod flows;
+mod head_office;
 mod hours;
 mod idempotency;
 mod kiosk_needs;

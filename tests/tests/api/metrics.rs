@@ -474,7 +474,7 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
 
 /// Prometheus' own checker (`promtool`, Debian package `prometheus`, installed by `.ci/run`) reads
 /// the exposition as a scraper would and reports every problem with names, types and suffixes.
-fn promtool_accepts(text: &str) {
+pub(crate) fn promtool_accepts(text: &str) {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new("promtool")
