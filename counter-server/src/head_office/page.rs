@@ -107,7 +107,7 @@ fn table(
             @if rows.is_empty() {
                 p { (t.t("لا زيارات في هذه الفترة", "No visits in this period")) }
             } @else {
-                div class="scroll" {
+                div class="scroll" tabindex="0" role="region" aria-label=(caption) {
                     table {
                         thead { tr {
                             @for h in first { th scope="col" { (h) } }
@@ -203,7 +203,7 @@ pub fn figures(
                     @if r.open_requests.is_empty() {
                         p { (t.t("لا طلبات مفتوحة", "No open requests")) }
                     } @else {
-                        div class="scroll" { table {
+                        div class="scroll" tabindex="0" role="region" aria-label=(t.t("الطلبات المفتوحة", "Open requests")) { table {
                             thead { tr {
                                 th scope="col" { (t.t("الفرع", "Branch")) }
                                 th scope="col" { (t.t("أقل من ١٤ يومًا", "Under 14 days")) }
@@ -220,7 +220,7 @@ pub fn figures(
                 }
                 section {
                     h2 { (t.t("آخر ما وصل من كل فرع", "Last received from each branch")) }
-                    div class="scroll" { table {
+                    div class="scroll" tabindex="0" role="region" aria-label=(t.t("آخر ما وصل", "Last received")) { table {
                         thead { tr {
                             th scope="col" { (t.t("الفرع", "Branch")) }
                             th scope="col" { (t.t("آخر دفعة (UTC)", "Last batch (UTC)")) }

@@ -11,6 +11,7 @@ mod console;
 mod console_steps;
 mod daily_report;
 mod display;
+mod head_office;
 mod metrics;
 mod pairing;
 mod reception;
