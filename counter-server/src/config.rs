@@ -36,6 +36,43 @@ pub struct Config {
     pub tls: Option<TlsConfig>,
     #[serde(default)]
     pub connections: ConnectionSettings,
+    /// Shipping the roll-up to head office; none: the outbox only accumulates (bounded).
+    #[serde(default)]
+    pub rollup: Option<RollupConfig>,
+}
+
+/// `[rollup]`: head office's PostgreSQL (`head_office::PgTarget`'s fields) and how the shipper
+/// (`crate::shipper`) sends the outbox there.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollupConfig {
+    pub conninfo: String,
+    #[serde(default)]
+    pub password_file: Option<std::path::PathBuf>,
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Facts per batch (one transaction at head office).
+    #[serde(default = "default_rollup_batch")]
+    pub batch: usize,
+    /// The longest a fact waits when no queue change wakes the shipper (ratings and committee
+    /// decisions do not); queue changes are shipped within a second.
+    #[serde(default)]
+    pub interval_seconds: Option<u64>,
+}
+
+fn default_rollup_batch() -> usize {
+    1000
+}
+
+impl RollupConfig {
+    /// Where head office is.
+    pub fn target(&self) -> crate::head_office::PgTarget {
+        crate::head_office::PgTarget {
+            conninfo: self.conninfo.clone(),
+            password_file: self.password_file.clone(),
+            ca_file: self.ca_file.clone(),
+        }
+    }
 }
 
 /// How long a connection may stay silent, and how many one address may hold (`crate::connections`).
@@ -689,6 +726,12 @@ impl Config {
             && (b.every_hours == 0 || b.keep == 0)
         {
             return Err("backup.every_hours and backup.keep must be at least 1".into());
+        }
+        if let Some(r) = &self.rollup
+            && (!(1..=10_000).contains(&r.batch)
+                || r.interval_seconds.is_some_and(|i| !(1..=3600).contains(&i)))
+        {
+            return Err("[rollup] batch: 1 to 10000; interval_seconds: 1 to 3600".into());
         }
         let c = &self.connections;
         let timeouts = [

@@ -19,6 +19,8 @@
 //! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
 //!   bound per address; `cli`: the binary's commands; `testing` (feature
 //!   `test-support`): a real server for tests.
+//! - `head_office`: head office's PostgreSQL (the only PostgreSQL SQL); `shipper`: the task that
+//!   sends the roll-up outbox there.
 //! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
 
 pub mod api;
@@ -31,6 +33,7 @@ pub mod connections;
 pub mod daily_report;
 pub mod domain;
 pub mod event_log;
+pub mod head_office;
 pub mod http;
 pub mod input;
 pub mod limits;
@@ -42,6 +45,7 @@ pub mod provision;
 pub mod reference;
 pub mod router;
 pub mod server;
+pub mod shipper;
 pub mod store;
 pub mod systemd;
 #[cfg(feature = "test-support")]

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: an HTTP client for the API, an SSE reader, and row counts
 //! read straight from the database file.
 
+pub mod postgres;
 pub mod seed;
 pub mod webdriver;
 
