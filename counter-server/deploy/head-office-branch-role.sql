@@ -6,4 +6,6 @@ CREATE ROLE :"branch" LOGIN PASSWORD :'password';
 GRANT CONNECT ON DATABASE :"DBNAME" TO :"branch";
 GRANT USAGE ON SCHEMA public TO :"branch";
 GRANT INSERT ON facts TO :"branch";
+-- ON CONFLICT (branch, seq) needs to read its key columns (of its own rows only, by the policies).
+GRANT SELECT (branch, seq) ON facts TO :"branch";
 GRANT SELECT, INSERT, UPDATE ON branches TO :"branch";

@@ -6,5 +6,7 @@
 ALTER TABLE facts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE branches ENABLE ROW LEVEL SECURITY;
 CREATE POLICY branch_adds_its_own_facts ON facts FOR INSERT WITH CHECK (branch = current_user);
+-- INSERT ... ON CONFLICT checks the new row against the SELECT policies too.
+CREATE POLICY branch_sees_its_own_facts ON facts FOR SELECT USING (branch = current_user);
 CREATE POLICY branch_keeps_its_own_row ON branches FOR ALL
     USING (id = current_user) WITH CHECK (id = current_user);

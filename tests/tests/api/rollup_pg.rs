@@ -402,6 +402,38 @@ async fn two_branches_ship_through_cuts_kills_and_restarts_exactly_once_and_noth
     schema::migrate(&mut ho).await.unwrap();
     let proxy = Proxy::start(pg.port()).await;
     let via_proxy = rollup(&pg.target_on(proxy.port));
+    // Branch B ships as its own role, which row-level security holds to its own facts (the
+    // head-office set-up the README gives, with its scripts).
+    let deploy = Path::new(env!("CARGO_MANIFEST_DIR")).join("../counter-server/deploy");
+    pg.psql_file(&deploy.join("head-office-policies.sql"), &[]);
+    let b_password = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(b_password.path(), "jeddah-password-1\n").unwrap();
+    pg.psql_file(
+        &deploy.join("head-office-branch-role.sql"),
+        &[("branch", "jeddah-1"), ("password", "jeddah-password-1")],
+    );
+    let as_b = |t: PgTarget| PgTarget {
+        conninfo: t.conninfo.replace("user=awn", "user=jeddah-1"),
+        password_file: Some(b_password.path().to_path_buf()),
+        ..t
+    };
+    let b_rollup = rollup(&as_b(pg.target_on(proxy.port)));
+    let mut b_role = counter_server::head_office::connect(&as_b(pg.target()))
+        .await
+        .unwrap();
+    let other = counter_server::store::outbox::Row {
+        seq: 1,
+        at: "2026-12-01T06:00:00.000000Z".into(),
+        kind: "issued".into(),
+        fact: "{}".into(),
+    };
+    let refused = ingest(&mut b_role, "riyadh-1", &[other], 0)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("row-level security"),
+        "{refused}"
+    );
 
     // Branch A in this process; branch B a child process.
     let a = branch_server("riyadh-1", via_proxy.clone());
@@ -410,7 +442,7 @@ async fn two_branches_ship_through_cuts_kills_and_restarts_exactly_once_and_noth
     let a_staff = a_api.login_at_desk("amal", 1).await;
     let a_metrics = counter_server::provision::add_metrics_token(&a.db, "prometheus").unwrap();
     let b_dir = tempfile::tempdir().unwrap();
-    let mut b = ChildBranch::new(b_dir.path(), "jeddah-1", &via_proxy);
+    let mut b = ChildBranch::new(b_dir.path(), "jeddah-1", &b_rollup);
     let b_db = counter_server::store::Database::plain(&b.db);
     let b_kiosk = counter_server::provision::add_device(
         &b_db,
