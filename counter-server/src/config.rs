@@ -777,6 +777,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rollup_is_optional_with_defaults_and_checked() {
+        assert!(Config::demo().rollup.is_none(), "the demo ships nowhere");
+        let with = |table: &str| Config::parse(&format!("{DEMO_TOML}\n[rollup]\n{table}"));
+        let c = with("conninfo = \"host=ho dbname=rollup\"").unwrap();
+        let r = c.rollup.unwrap();
+        assert_eq!((r.batch, r.interval_seconds), (1000, None));
+        assert_eq!(r.target().conninfo, "host=ho dbname=rollup");
+        assert!(with("conninfo = \"x\"\nbatch = 0").is_err());
+        assert!(with("conninfo = \"x\"\ninterval_seconds = 0").is_err());
+        assert!(with("conninfo = \"x\"\npassword = \"y\"").is_err());
+    }
+
+    #[test]
     fn demo_config_is_valid_and_follows_the_policy_services() {
         let c = Config::demo();
         let codes: Vec<_> = c.services.iter().map(|s| s.code.as_str()).collect();
