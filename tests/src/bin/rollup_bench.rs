@@ -67,7 +67,7 @@ fn visit_facts(n: usize, visits: usize) -> Vec<Fact> {
             FactKind::Issued,
             issued,
             Body {
-                channel: Some(if n % 5 == 0 {
+                channel: Some(if n.is_multiple_of(5) {
                     Channel::Reception
                 } else {
                     Channel::Kiosk
@@ -103,7 +103,7 @@ fn visit_facts(n: usize, visits: usize) -> Vec<Fact> {
             },
         ),
     ];
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         let reasons = ["waiting_time".to_string()];
         let score = (n % 5) as u8 + 1;
         let at = finished + Duration::seconds(90);
