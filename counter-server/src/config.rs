@@ -36,6 +36,43 @@ pub struct Config {
     pub tls: Option<TlsConfig>,
     #[serde(default)]
     pub connections: ConnectionSettings,
+    /// Shipping the roll-up to head office; none: the outbox only accumulates (bounded).
+    #[serde(default)]
+    pub rollup: Option<RollupConfig>,
+}
+
+/// `[rollup]`: head office's PostgreSQL (`head_office::PgTarget`'s fields) and how the shipper
+/// (`crate::shipper`) sends the outbox there.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollupConfig {
+    pub conninfo: String,
+    #[serde(default)]
+    pub password_file: Option<std::path::PathBuf>,
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Facts per batch (one transaction at head office).
+    #[serde(default = "default_rollup_batch")]
+    pub batch: usize,
+    /// The longest a fact waits when no queue change wakes the shipper (ratings and committee
+    /// decisions do not); queue changes are shipped within a second.
+    #[serde(default)]
+    pub interval_seconds: Option<u64>,
+}
+
+fn default_rollup_batch() -> usize {
+    1000
+}
+
+impl RollupConfig {
+    /// Where head office is.
+    pub fn target(&self) -> crate::head_office::PgTarget {
+        crate::head_office::PgTarget {
+            conninfo: self.conninfo.clone(),
+            password_file: self.password_file.clone(),
+            ca_file: self.ca_file.clone(),
+        }
+    }
 }
 
 /// How long a connection may stay silent, and how many one address may hold (`crate::connections`).
@@ -690,6 +727,12 @@ impl Config {
         {
             return Err("backup.every_hours and backup.keep must be at least 1".into());
         }
+        if let Some(r) = &self.rollup
+            && (!(1..=10_000).contains(&r.batch)
+                || r.interval_seconds.is_some_and(|i| !(1..=3600).contains(&i)))
+        {
+            return Err("[rollup] batch: 1 to 10000; interval_seconds: 1 to 3600".into());
+        }
         let c = &self.connections;
         let timeouts = [
             c.header_read_timeout_seconds,
@@ -732,6 +775,19 @@ fn is_code(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rollup_is_optional_with_defaults_and_checked() {
+        assert!(Config::demo().rollup.is_none(), "the demo ships nowhere");
+        let with = |table: &str| Config::parse(&format!("{DEMO_TOML}\n[rollup]\n{table}"));
+        let c = with("conninfo = \"host=ho dbname=rollup\"").unwrap();
+        let r = c.rollup.unwrap();
+        assert_eq!((r.batch, r.interval_seconds), (1000, None));
+        assert_eq!(r.target().conninfo, "host=ho dbname=rollup");
+        assert!(with("conninfo = \"x\"\nbatch = 0").is_err());
+        assert!(with("conninfo = \"x\"\ninterval_seconds = 0").is_err());
+        assert!(with("conninfo = \"x\"\npassword = \"y\"").is_err());
+    }
 
     #[test]
     fn demo_config_is_valid_and_follows_the_policy_services() {

@@ -19,6 +19,8 @@
 //! - `server`: wiring and start-up; `connections`: accepting and serving them, with timeouts and a
 //!   bound per address; `cli`: the binary's commands; `testing` (feature
 //!   `test-support`): a real server for tests.
+//! - `head_office`: head office's PostgreSQL (the only PostgreSQL SQL); `shipper`: the task that
+//!   sends the roll-up outbox there.
 //! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
 
 pub mod api;
@@ -43,6 +45,7 @@ pub mod provision;
 pub mod reference;
 pub mod router;
 pub mod server;
+pub mod shipper;
 pub mod store;
 pub mod systemd;
 #[cfg(feature = "test-support")]

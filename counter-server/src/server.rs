@@ -147,6 +147,7 @@ impl Server {
             ))),
             shutdown: shutdown_rx,
             maintenance: Arc::default(),
+            shipping: Arc::default(),
             devices_seen: Arc::default(),
         };
         Ok(Self {
@@ -183,6 +184,18 @@ impl Server {
             _lock,
         } = self;
         tokio::spawn(red_line_watch(state.engine.clone(), state.shutdown.clone()));
+        let config = state.config();
+        if let Some(rollup) = config.rollup.clone() {
+            let shipper = crate::shipper::Shipper {
+                config: rollup,
+                branch: config.branch.id.clone(),
+                reads: state.reads.clone(),
+                engine: state.engine.clone(),
+                clock: state.clock.clone(),
+                log: state.shipping.clone(),
+            };
+            tokio::spawn(shipper.run(state.shutdown.clone()));
+        }
         tokio::spawn(maintenance(
             db,
             state.live.clone(),

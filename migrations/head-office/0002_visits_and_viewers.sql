@@ -35,7 +35,11 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_open ON requests (branch, registered_at) WHERE decision IS NULL;
 
-CREATE FUNCTION fold_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: a branch's own role (counter-server/deploy/head-office-branch-role.sql) may
+-- only insert facts; the fold into visits and requests runs with the owner's rights, on exactly
+-- the rows that insert kept (row-level security has already held them to that branch).
+CREATE FUNCTION fold_facts() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
     -- Issued first: a visit's later facts may be in the same batch.
     INSERT INTO visits (branch, ticket, service, day, channel)

@@ -156,6 +156,28 @@ impl TestPostgres {
         String::from_utf8_lossy(&check("psql")(out).stdout).into_owned()
     }
 
+    /// Runs the psql script `file` on `DATABASE` as the superuser, with `-v name=value` for each
+    /// of `vars`; returns its output.
+    pub fn psql_file(&self, file: &Path, vars: &[(&str, &str)]) -> String {
+        let mut cmd = Command::new(self.program("psql"));
+        cmd.args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .arg("-h")
+            .arg(self.socket_dir())
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                SUPERUSER,
+                "-d",
+                DATABASE,
+            ]);
+        for (name, value) in vars {
+            cmd.arg("-v").arg(format!("{name}={value}"));
+        }
+        let out = cmd.arg("-f").arg(file).output().expect("run psql");
+        String::from_utf8_lossy(&check("psql")(out).stdout).into_owned()
+    }
+
     /// Stops the server at once, as a crash would (`pg_ctl stop -m immediate`).
     pub fn stop_immediately(&self) {
         self.as_server("pg_ctl")

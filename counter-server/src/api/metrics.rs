@@ -354,6 +354,18 @@ pub async fn prometheus(
         "Roll-up facts dropped unshipped because the outbox was full (store::outbox::MAX_ROWS).",
         vec![(String::new(), outbox.dropped.to_string())],
     );
+    family(
+        "awn_rollup_last_ship_timestamp_seconds",
+        "gauge",
+        "When head office last committed a batch of this branch's roll-up facts (Unix time; 0 = not since start-up).",
+        vec![(String::new(), s.shipping.last_ship().to_string())],
+    );
+    family(
+        "awn_rollup_ship_failures_total",
+        "counter",
+        "Attempts to ship roll-up facts to head office that failed (connecting, sending or marking them), since start-up.",
+        vec![(String::new(), s.shipping.failures().to_string())],
+    );
     let mut res = out.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -5,6 +5,10 @@
 //!   the association's CA, the password from a file, never in the connection string.
 //! - `schema`: `migrate`, the embedded `migrations/head-office/NNNN_*.sql` in order, versioned
 //!   in `schema_version`, refusing a newer database.
+//! - `ingest`: one branch's batch of outbox rows in one transaction, kept once by (branch, seq).
+//!
+//! The branch side that calls `ingest` is `crate::shipper`; what a fact holds is
+//! `domain::rollup` (de-identified by construction: no free text ever leaves the branch).
 //!
 //! The head-office mode (`counter-server head-office serve`), which reads what branches shipped:
 //! - `read`: its SQL: the figures of a period at every level, open requests, viewers, sessions.

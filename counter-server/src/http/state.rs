@@ -36,6 +36,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// When the retention purge last ran (for `/metrics`).
     pub maintenance: Arc<crate::maintenance::MaintenanceLog>,
+    /// How shipping the roll-up to head office goes (for `/metrics`).
+    pub shipping: Arc<crate::shipper::ShipLog>,
 }
 
 impl AppState {

@@ -30,6 +30,7 @@ mod reception;
 mod reference;
 mod rollover;
 mod rollup;
+mod rollup_pg;
 mod route_matrix;
 mod schema_conformance;
 mod settings;

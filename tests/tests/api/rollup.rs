@@ -352,7 +352,11 @@ fn the_alert_rules_pass_promtool_and_watch_the_outbox() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rules = std::fs::read_to_string(path).unwrap();
-    for metric in ["awn_outbox_backlog", "awn_outbox_dropped_total"] {
+    for metric in [
+        "awn_outbox_backlog",
+        "awn_outbox_dropped_total",
+        "awn_rollup_ship_failures_total",
+    ] {
         assert!(rules.contains(metric), "{metric} has an alert");
     }
 }
