@@ -20,6 +20,8 @@
 //!   bound per address; `cli`: the binary's commands; `testing` (feature
 //!   `test-support`): a real server for tests.
 //! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
+//! - `webhooks`: the delivery worker: signs and sends the webhook deliveries `store::webhooks`
+//!   queued in the transaction of each change they announce.
 
 pub mod api;
 pub mod auth;
@@ -48,5 +50,6 @@ pub mod systemd;
 pub mod testing;
 pub mod tls;
 pub mod web;
+pub mod webhooks;
 
 pub use server::{Server, app};
