@@ -358,10 +358,12 @@ pub fn replay(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<usize, S
     .ctx("webhook replay")
 }
 
-/// Deliveries waiting and dead, for `/metrics`.
+/// Deliveries waiting (for an active endpoint: a stopped one's are not waiting to be sent) and
+/// dead, for `/metrics`.
 pub fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
     conn.prepare_cached(
-        "SELECT (SELECT count(*) FROM webhook_deliveries WHERE state = 'pending'),
+        "SELECT (SELECT count(*) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                 WHERE d.state = 'pending' AND e.active = 1),
                 (SELECT count(*) FROM webhook_deliveries WHERE state = 'dead')",
     )
     .ctx("prepare webhook counts")?
@@ -466,8 +468,14 @@ mod tests {
         assert!(due(&conn, at).unwrap()[0].payload.contains("R-2"));
 
         // An inactive endpoint is not tried; a deleted one takes its deliveries with it.
+        assert_eq!(counts(&conn).unwrap(), (2, 0));
         assert_eq!(deactivate_endpoint(&conn, a).unwrap(), 1);
         assert!(due(&conn, at).unwrap().is_empty());
+        assert_eq!(
+            counts(&conn).unwrap(),
+            (0, 0),
+            "a stopped endpoint's are not waiting"
+        );
         assert_eq!(decided(&conn, "R-4", at), 0);
         assert_eq!(delete_endpoint(&conn, a).unwrap(), 1);
         assert_eq!(counts(&conn).unwrap(), (0, 0));
