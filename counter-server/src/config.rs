@@ -39,6 +39,8 @@ pub struct Config {
     /// Shipping the roll-up to head office; none: the outbox only accumulates (bounded).
     #[serde(default)]
     pub rollup: Option<RollupConfig>,
+    #[serde(default)]
+    pub webhooks: WebhookSettings,
 }
 
 /// `[rollup]`: head office's PostgreSQL (`head_office::PgTarget`'s fields) and how the shipper
@@ -73,6 +75,14 @@ impl RollupConfig {
             ca_file: self.ca_file.clone(),
         }
     }
+}
+
+/// Webhook deliveries (`crate::webhooks`): the endpoints themselves are registered by an admin.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// The association's CA (PEM), trusted for endpoints besides the public web roots.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// How long a connection may stay silent, and how many one address may hold (`crate::connections`).
@@ -555,6 +565,8 @@ impl Config {
     pub fn parse(text: &str) -> Result<Self, String> {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.validate()?;
+        // Read once here, so a wrong CA file stops the start rather than every delivery.
+        crate::webhooks::client::Client::new(config.webhooks.ca_file.as_deref())?;
         Ok(config)
     }
 

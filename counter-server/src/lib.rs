@@ -22,6 +22,8 @@
 //! - `head_office`: head office's PostgreSQL (the only PostgreSQL SQL); `shipper`: the task that
 //!   sends the roll-up outbox there.
 //! - `logging`: journal, text or JSON; `systemd`: readiness and the writer-driven watchdog.
+//! - `webhooks`: the delivery worker: signs and sends the webhook deliveries `store::webhooks`
+//!   queued in the transaction of each change they announce.
 
 pub mod api;
 pub mod auth;
@@ -52,5 +54,6 @@ pub mod systemd;
 pub mod testing;
 pub mod tls;
 pub mod web;
+pub mod webhooks;
 
 pub use server::{Server, app};

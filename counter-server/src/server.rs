@@ -203,6 +203,19 @@ impl Server {
             state.maintenance.clone(),
             state.shutdown.clone(),
         ));
+        match crate::webhooks::client::Client::new(state.config().webhooks.ca_file.as_deref()) {
+            Ok(client) => {
+                tokio::spawn(crate::webhooks::run(
+                    state.engine.clone(),
+                    state.reads.clone(),
+                    state.clock.clone(),
+                    client,
+                    state.shutdown.clone(),
+                ));
+            }
+            // `Config::parse` read the file already: it changed since.
+            Err(e) => tracing::error!(error = %e, "webhooks not sent"),
+        }
         let connections = state.config().connections.clone();
         let router = app(state);
         let graceful = async move {

@@ -186,6 +186,7 @@ pub async fn prometheus(
     let today = service_day(s.clock.now());
     let c = crate::commands::metrics::counters(&s.reads, today).await?;
     let outbox = crate::commands::metrics::outbox_state(&s.reads).await?;
+    let (hooks_pending, hooks_dead) = crate::commands::metrics::webhook_counts(&s.reads).await?;
     let config = s.config();
     let branch = format!("branch=\"{}\"", esc(&config.branch.id));
     let mut out = String::new();
@@ -365,6 +366,18 @@ pub async fn prometheus(
         "counter",
         "Attempts to ship roll-up facts to head office that failed (connecting, sending or marking them), since start-up.",
         vec![(String::new(), s.shipping.failures().to_string())],
+    );
+    family(
+        "awn_webhook_deliveries_pending",
+        "gauge",
+        "Webhook deliveries waiting to be sent (or retried).",
+        vec![(String::new(), hooks_pending.to_string())],
+    );
+    family(
+        "awn_webhook_deliveries_dead",
+        "gauge",
+        "Webhook deliveries that gave up after every retry, until an admin replays them.",
+        vec![(String::new(), hooks_dead.to_string())],
     );
     let mut res = out.into_response();
     res.headers_mut().insert(

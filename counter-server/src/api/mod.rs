@@ -8,7 +8,8 @@
 //!   `board`: the supervisor's live board;
 //!   `report`: the end-of-day report as CSV; `contact_requests`: the ratings' contact requests, taken and handled by supervisors;
 //!   `status_events`: the visitor's status page, live;
-//! - `pairing`: a new device shows a code, an admin claims it, the device gets its token.
+//! - `pairing`: a new device shows a code, an admin claims it, the device gets its token;
+//! - `webhooks`: an admin's webhook endpoints and dead deliveries.
 //!
 //! Built on the HTTP base (`crate::http`); merged with the browser pages (`crate::web`) by
 //! `crate::router`. Never imports `web`.
@@ -35,6 +36,7 @@ pub mod settings;
 pub mod staff;
 pub mod status_events;
 pub mod tickets;
+pub mod webhooks;
 
 use axum::Router;
 use utoipa::OpenApi;
@@ -71,6 +73,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::password_code))
         .routes(routes!(admin::list_devices))
         .routes(routes!(admin::revoke_device))
+        .routes(routes!(webhooks::list, webhooks::register))
+        .routes(routes!(webhooks::deactivate))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::dead))
+        .routes(routes!(webhooks::replay))
         .routes(routes!(settings::settings))
         .routes(routes!(settings::put_service, settings::delete_service))
         .routes(routes!(settings::put_desk, settings::delete_desk))
@@ -204,7 +211,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 86, "{ops:?}");
+        assert_eq!(ops.len(), 92, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -102,6 +102,12 @@ pub enum Refusal {
     UnknownService,
     /// No desk has this number.
     UnknownDesk,
+    /// No webhook endpoint has this id.
+    UnknownWebhook,
+    /// The webhook endpoint is deactivated already.
+    WebhookInactive,
+    /// No dead webhook delivery has this id (never was, or replayed already).
+    UnknownDeadDelivery,
 }
 
 /// Every way a command fails.

@@ -57,6 +57,11 @@ pub async fn outbox_state(reads: &ReadPool) -> Result<crate::store::outbox::Stat
     reads.run(crate::store::outbox::state).await
 }
 
+/// Webhook deliveries waiting and dead, for the Prometheus text.
+pub async fn webhook_counts(reads: &ReadPool) -> Result<(i64, i64), StoreError> {
+    reads.run(crate::store::webhooks::counts).await
+}
+
 /// Today's counters for the Prometheus text.
 pub async fn counters(reads: &ReadPool, today: NaiveDate) -> Result<rows::Counters, StoreError> {
     reads.run(move |conn| rows::counters(conn, today)).await

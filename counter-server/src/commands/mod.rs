@@ -10,7 +10,8 @@
 //!   `line_alerts`: a supervisor alert when a line turns red;
 //! - `reference`: the console's reference documents (search, read);
 //! - `ratings`: rating a visit; `status`: the visitor's status page; `sessions`: staff login;
-//!   `metrics`: computing the metrics of a period; `pairing`: pairing a device with a code.
+//!   `metrics`: computing the metrics of a period; `pairing`: pairing a device with a code;
+//! - `webhooks`: an admin's webhook endpoints and dead deliveries (sending: `crate::webhooks`).
 
 pub mod admin;
 pub mod board;
@@ -33,6 +34,7 @@ pub mod settings;
 pub mod status;
 pub mod tickets;
 pub mod visit;
+pub mod webhooks;
 
 pub use desks::*;
 pub use error::{CommandError, Refusal};

@@ -32,6 +32,7 @@ pub mod routing;
 pub mod transitions;
 pub mod visit;
 pub mod wait_level;
+pub mod webhook;
 
 #[cfg(test)]
 mod tests;

@@ -534,6 +534,24 @@ impl From<Refusal> for ApiError {
                 "لا يوجد مكتب بهذا الرقم",
                 "no desk has this number",
             ),
+            R::UnknownWebhook => (
+                StatusCode::NOT_FOUND,
+                "webhook_not_found",
+                "لا يوجد عنوان ربط بهذا الرقم",
+                "no webhook endpoint has this id",
+            ),
+            R::WebhookInactive => (
+                StatusCode::CONFLICT,
+                "webhook_inactive",
+                "عنوان الربط موقوف من قبل",
+                "the webhook endpoint is deactivated already",
+            ),
+            R::UnknownDeadDelivery => (
+                StatusCode::NOT_FOUND,
+                "dead_delivery_not_found",
+                "لا توجد رسالة متوقفة بهذا الرقم (ربما أُعيد إرسالها)",
+                "no dead delivery has this id (it may have been replayed)",
+            ),
             R::ContactRequestNotFound => (
                 StatusCode::NOT_FOUND,
                 "contact_request_not_found",
@@ -712,6 +730,9 @@ mod tests {
             (R::DeskInUse, 409, "desk_in_use"),
             (R::UnknownService, 404, "service_not_found"),
             (R::UnknownDesk, 404, "desk_not_found"),
+            (R::UnknownWebhook, 404, "webhook_not_found"),
+            (R::WebhookInactive, 409, "webhook_inactive"),
+            (R::UnknownDeadDelivery, 404, "dead_delivery_not_found"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -117,7 +117,9 @@ pub fn set_reference(
         .execute(params![follow_up, reference])
         .ctx("set reference")?;
     let fact = crate::domain::rollup::request_registered(ticket, reference, now);
-    super::outbox::append(conn, &[fact])
+    super::outbox::append(conn, &[fact])?;
+    super::webhooks::request_registered(conn, follow_up, reference, now)?;
+    Ok(())
 }
 
 pub fn record_decision(
@@ -143,7 +145,13 @@ pub fn record_decision(
     ])
     .ctx("record decision")?;
     let fact = crate::domain::rollup::committee_decision(reference, decision, decided_on, now);
-    super::outbox::append(conn, &[fact])
+    super::outbox::append(conn, &[fact])?;
+    super::webhooks::enqueue(conn, now, |branch| {
+        Ok(crate::domain::webhook::committee_decided(
+            branch, reference, decision, decided_on, now,
+        ))
+    })?;
+    Ok(())
 }
 
 pub fn record_informed(

@@ -173,6 +173,9 @@ pub struct Engine {
     sender: mpsc::Sender<Msg>,
     events: Arc<EventLog>,
     write_fault: WriteFault,
+    /// Notified after each commit that wrote something (the webhook worker looks for new
+    /// deliveries then, instead of at its next tick).
+    committed: Arc<tokio::sync::Notify>,
 }
 
 /// Why the last batch could not be committed; cleared by the next commit that wrote something.
@@ -212,7 +215,9 @@ impl Engine {
         let (sender, receiver) = mpsc::channel();
         let events = Arc::new(EventLog::new());
         let write_fault = WriteFault::default();
+        let committed = Arc::new(tokio::sync::Notify::new());
         let worker = Worker {
+            committed: committed.clone(),
             write_fault: write_fault.clone(),
             _checkpointer: checkpointer,
             wal_pressure,
@@ -235,6 +240,7 @@ impl Engine {
                 sender,
                 events,
                 write_fault,
+                committed,
             },
             EngineThread(Some(handle)),
         ))
@@ -295,10 +301,16 @@ impl Engine {
     pub fn write_fault(&self) -> Option<StorageFault> {
         *self.write_fault.lock().expect("write fault lock")
     }
+
+    /// Notified after each commit that wrote something (one permit is kept if nobody waits).
+    pub fn committed(&self) -> &Arc<tokio::sync::Notify> {
+        &self.committed
+    }
 }
 
 struct Worker {
     write_fault: WriteFault,
+    committed: Arc<tokio::sync::Notify>,
     /// Dropping it (when the worker stops) stops the checkpoint thread.
     _checkpointer: mpsc::Sender<()>,
     /// Set by the checkpoint thread when the WAL has grown: see `start_checkpointer`.
@@ -429,6 +441,9 @@ impl Worker {
                     *fault = None;
                 }
                 drop(fault);
+                if self.conn.total_changes() > changes_before {
+                    self.committed.notify_one();
+                }
                 if let Some(config) = new_config {
                     self.live.set(config.clone());
                     self.config = config;

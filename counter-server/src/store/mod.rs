@@ -26,6 +26,7 @@ pub mod rights;
 pub mod settings;
 pub mod staff_admin;
 pub mod visits;
+pub mod webhooks;
 pub mod writes;
 
 use std::fmt;
@@ -123,6 +124,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0021_rollup_outbox",
         include_str!("../../../migrations/0021_rollup_outbox.sql"),
+    ),
+    (
+        "0022_webhooks",
+        include_str!("../../../migrations/0022_webhooks.sql"),
     ),
 ];
 

@@ -75,6 +75,7 @@ pub fn insert(conn: &Connection, r: &NewRating<'_>, now: DateTime<Utc>) -> Resul
     let id = conn.last_insert_rowid();
     let fact = crate::domain::rollup::rated(r.ticket, r.score, r.reasons, now);
     super::outbox::append(conn, &[fact])?;
+    super::webhooks::rated(conn, r.ticket, r.score, r.reasons, now)?;
     if r.contact {
         conn.prepare_cached(
             "INSERT INTO contact_requests (rating_id, requested_at) VALUES (?1, ?2)",

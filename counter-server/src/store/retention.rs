@@ -147,6 +147,8 @@ pub fn purge(
         }
         report.visits += 1;
     }
+    // Webhook deliveries carry no personal data, but nothing is kept for ever.
+    super::webhooks::forget_delivered(&tx, now)?;
     tx.commit().ctx("commit purge")?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .ctx("checkpoint after purge")?;

@@ -48,6 +48,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         web!("admin-settings.js"),
     ),
     (
+        "admin-webhooks.js",
+        "text/javascript; charset=utf-8",
+        web!("admin-webhooks.js"),
+    ),
+    (
         "admin-words.js",
         "text/javascript; charset=utf-8",
         web!("admin-words.js"),

@@ -40,3 +40,4 @@ mod throttling;
 mod tls;
 mod visit_case;
 mod web;
+mod webhooks;

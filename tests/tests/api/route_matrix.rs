@@ -335,6 +335,42 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             vec![Admin],
         ),
         (
+            Method::GET,
+            "/api/v1/admin/webhooks".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/webhooks".into(),
+            Some(json!({ "url": "https://127.0.0.1:9/matrix", "events": ["committee.decided"] })),
+            vec![Admin],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/webhooks/999/deactivate".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/webhooks/999".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::GET,
+            "/api/v1/admin/webhook-deliveries/dead".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/webhook-deliveries/999/replay".into(),
+            None,
+            vec![Admin],
+        ),
+        (
             Method::POST,
             "/api/v1/services/matrix/offered".into(),
             Some(json!({ "offered": false })),

@@ -467,3 +467,109 @@ async fn a_service_added_in_the_browser_is_offered_and_called_at_the_desk_withou
     b.quit().await;
     desk.quit().await;
 }
+
+/// Integrations (issue 17 item 4): an admin registers a webhook endpoint on /console/admin, a
+/// plain-HTTP address refused in the admin's words first; the secret is shown once with a copy
+/// button and gone when the admin says it was copied; a dead delivery is sent again from the
+/// list. axe-core in both languages; screenshots admin-webhooks-ar / -en.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_registers_a_webhook_endpoint_and_replays_a_dead_delivery() {
+    if !webdriver::available("integrations") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let server = TestServer::start();
+    server.add_staff("admin", Role::Admin, Gender::Male);
+
+    let b = Browser::start().await;
+    b.size(1366, 1000).await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    log_in(&b, "admin", TEST_PASSWORD).await;
+    b.goto(&format!("{}/console/admin", server.base_url)).await;
+    shown(&b, "webhooks").await;
+    b.wait_text("#wh-dead-none", "لا رسائل متوقفة").await;
+
+    b.type_into("#wh-url", "http://hooks.example.org/awn").await;
+    b.click("#wh-ev-registered").await;
+    b.click("#wh-add-btn").await;
+    b.wait_text("#wh-error", "https://").await;
+    b.js("document.getElementById('wh-url').value = '';", json!([]))
+        .await;
+    // Port 9 on loopback refuses: what the server sends there fails and waits to be retried.
+    b.type_into("#wh-url", "https://127.0.0.1:9/awn").await;
+    b.click("#wh-ev-rating").await;
+    b.type_into("#wh-threshold", "2").await;
+    b.click("#wh-add-btn").await;
+    shown(&b, "wh-secret-box").await;
+    let secret = b.text("#wh-secret").await;
+    assert!(secret.starts_with("whsec_"), "{secret:?}");
+    b.wait_text("#wh-rows", "تقييم 2 أو أقل").await;
+    b.wait_text("#wh-rows", "https://127.0.0.1:9/awn").await;
+    assert_eq!(b.text("#wh-error").await, "");
+    b.assert_accessible("integrations (ar)").await;
+    b.js(
+        "document.getElementById('webhooks').scrollIntoView();",
+        json!([]),
+    )
+    .await;
+    b.screenshot(shots, "admin-webhooks-ar.png").await;
+    // On a phone the secret wraps: no sideways scrolling.
+    b.size(390, 844).await;
+    let scroll = b
+        .js(
+            "const e = document.getElementById('wh-secret'); const r = e.getBoundingClientRect();\
+             return document.documentElement.scrollWidth <= innerWidth + 1 && e.scrollWidth <= e.clientWidth + 1 && r.left >= 0 && r.right <= innerWidth;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        scroll,
+        json!(true),
+        "the secret wraps at 390 px, no sideways scroll"
+    );
+    b.size(1366, 1000).await;
+    b.click("#wh-secret-done").await;
+    b.wait(
+        "document.getElementById('wh-secret').textContent === ''",
+        "the secret forgotten",
+        WAIT,
+    )
+    .await;
+
+    // A delivery that gave up (as after every retry), sent again from the list.
+    let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+    conn.execute(
+        "INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, payload, attempts,
+             next_attempt_at, state, last_error, created_at, updated_at)
+         SELECT id, 'msg_dead', 'rating.low', '{}', 11, '2026-12-01T06:00:00Z', 'dead', '503',
+             '2026-12-01T06:00:00Z', '2026-12-01T06:00:00Z' FROM webhook_endpoints",
+        [],
+    )
+    .unwrap();
+    b.goto(&format!("{}/console/admin", server.base_url)).await;
+    b.wait_text("#wh-dead-rows", "503").await;
+    b.click("#lang-btn").await;
+    b.wait_text("#webhooks-h", "Integrations").await;
+    b.wait_text("#wh-dead-rows", "Rating 2 or below").await;
+    b.assert_accessible("integrations (en)").await;
+    b.js(
+        "document.getElementById('webhooks').scrollIntoView();",
+        json!([]),
+    )
+    .await;
+    b.screenshot(shots, "admin-webhooks-en.png").await;
+    b.click("#wh-dead-rows button").await;
+    shown(&b, "wh-dead-none").await;
+    let state: String = conn
+        .query_row(
+            "SELECT state FROM webhook_deliveries WHERE event_id = 'msg_dead'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(state, "pending", "sent again, next for its endpoint");
+    b.click("#lang-btn").await;
+    b.quit().await;
+}
