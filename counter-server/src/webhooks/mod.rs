@@ -27,6 +27,10 @@ use client::{Client, Outcome};
 
 /// How often due deliveries are looked for when no commit wakes the worker.
 pub const POLL: Duration = Duration::from_secs(1);
+/// After a commit wakes the worker, the commits of the same moment join its look: one read per
+/// burst, not one per commit (a busy branch commits hundreds of times a second, almost none of
+/// them queueing a delivery).
+const SETTLE: Duration = Duration::from_millis(100);
 
 /// Runs until `shutdown` flips. `clock` decides when an attempt is due; the signed
 /// `webhook-timestamp` is the wall clock at sending, since the receiver checks it against its
@@ -45,7 +49,7 @@ pub async fn run(
             _ = shutdown.changed() => return,
         }
         tokio::select! {
-            () = wake.notified() => {}
+            () = wake.notified() => tokio::time::sleep(SETTLE).await,
             () = tokio::time::sleep(POLL) => {}
             _ = shutdown.changed() => return,
         }

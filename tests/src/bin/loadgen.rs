@@ -2,9 +2,10 @@
 //! latency, server CPU per operation, peak RSS and start-up time.
 //!
 //! Usage (release build, durable commits as in production):
-//!   cargo build --release -p counter-server -p e2e --bin loadgen
+//!   cargo build --release -p counter-server && cargo build --release -p e2e --bin loadgen
+//!   (one command with both `-p` and `--bin loadgen` builds only loadgen)
 //!   target/release/loadgen [--server-bin target/release/counter-server] [--requests 6000]
-//!                          [--day N] [--concurrency 1,8,32]
+//!                          [--day N] [--concurrency 1,8,32] [--rollup]
 //!
 //! For each concurrency (1, 8, 32) it starts a fresh server on a fresh database with enough desks,
 //! times the first 200 on /api/v1/health after spawn, then runs two phases:
@@ -15,6 +16,11 @@
 //! `--day N` first writes N tickets already waiting in today's lines (`e2e::seed::waiting_day`),
 //! so both phases run against a day of N tickets or more; call-next then stops after `--requests`
 //! calls instead of draining the day. Without it, call-next drains what the issue phase issued.
+//!
+//! `--rollup` starts a PostgreSQL for head office (`e2e::postgres::TestPostgres`) and gives the
+//! server a `[rollup]` section, so it ships its outbox while under load. After both phases it
+//! waits until head office has everything, and reports the server's whole CPU per ticket
+//! (issue, call, no-show and shipping): run with and without it to see what shipping costs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -67,7 +73,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn config_toml(desks: usize) -> String {
+fn config_toml(desks: usize, rollup: Option<&counter_server::head_office::PgTarget>) -> String {
     // Open around the clock: the load runs at any hour.
     let base = e2e::open_around_the_clock(counter_server::config::DEMO_TOML)
         .split("[[desks]]")
@@ -80,7 +86,35 @@ fn config_toml(desks: usize) -> String {
             "[[desks]]\nid = {id}\nkind = \"beneficiary_relations\"\nservices = [\"new_request\", \"follow_up\", \"inquiry\", \"volunteering\"]\n\n"
         ));
     }
+    if let Some(t) = rollup {
+        toml.push_str(&format!(
+            "[rollup]\nconninfo = {:?}\npassword_file = {:?}\nca_file = {:?}\n",
+            t.conninfo,
+            t.password_file
+                .as_ref()
+                .expect("the test PostgreSQL's password file"),
+            t.ca_file.as_ref().expect("the test PostgreSQL's CA"),
+        ));
+    }
     toml
+}
+
+/// (the last seq the server numbered, how far head office acknowledged).
+fn outbox_position(db: &Path) -> (i64, i64) {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the database read-only");
+    let last = conn
+        .query_row(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("outbox seq");
+    let shipped = conn
+        .query_row("SELECT shipped_up_to FROM outbox_state", [], |r| r.get(0))
+        .expect("outbox state");
+    (last, shipped)
 }
 
 struct RunningServer {
@@ -89,9 +123,14 @@ struct RunningServer {
     startup: Duration,
 }
 
-async fn start_server(bin: &Path, dir: &Path, desks: usize) -> RunningServer {
+async fn start_server(
+    bin: &Path,
+    dir: &Path,
+    desks: usize,
+    rollup: Option<&counter_server::head_office::PgTarget>,
+) -> RunningServer {
     let config = dir.join("branch.toml");
-    std::fs::write(&config, config_toml(desks)).expect("write config");
+    std::fs::write(&config, config_toml(desks, rollup)).expect("write config");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -272,11 +311,28 @@ async fn main() {
                 .expect("--concurrency: numbers, e.g. 1,8,32")
         })
         .collect();
+    let head_office = if std::env::args().any(|a| a == "--rollup") {
+        let pg = e2e::postgres::TestPostgres::start();
+        let mut client = pg.client().await;
+        counter_server::head_office::schema::migrate(&mut client)
+            .await
+            .expect("head office schema");
+        let target = pg.target();
+        Some((pg, target))
+    } else {
+        None
+    };
+    let rollup = head_office.as_ref().map(|(_, t)| t);
     println!(
-        "counter-server load: {} requests per phase, {} tickets already in the day, server {}",
+        "counter-server load: {} requests per phase, {} tickets already in the day, server {}{}",
         total,
         day,
-        bin.display()
+        bin.display(),
+        if rollup.is_some() {
+            ", shipping to head office's PostgreSQL"
+        } else {
+            ""
+        }
     );
     println!(
         "{:<10} {:>3} {:>8} {:>10} {:>9} {:>9} {:>12} {:>7}",
@@ -306,12 +362,13 @@ async fn main() {
         }
         if day > 0 {
             let mut conn = counter_server::store::open(&db, false).expect("open db");
-            let config = counter_server::config::Config::parse(&config_toml(concurrency))
+            let config = counter_server::config::Config::parse(&config_toml(concurrency, rollup))
                 .expect("load configuration");
             counter_server::store::sync_config(&mut conn, &config).expect("services and desks");
             e2e::seed::waiting_day(&mut conn, chrono::Utc::now(), day);
         }
-        let mut server = start_server(&bin, &dir, concurrency).await;
+        let mut server = start_server(&bin, &dir, concurrency, rollup).await;
+        let cpu_at_start = cpu_ticks(server.child.id());
         startups.push(server.startup);
         let mut staff = Vec::new();
         for d in 1..=concurrency {
@@ -337,6 +394,27 @@ async fn main() {
                 p.errors
             );
         }
+        if rollup.is_some() {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            loop {
+                let (last, shipped) = outbox_position(&dir.join("counter.db"));
+                if last > 0 && shipped == last {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "shipped {shipped} of {last}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        } else {
+            // As long as the shipped run waits, so that idle ticks count alike.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let cpu = (cpu_ticks(server.child.id()) - cpu_at_start) as f64 / USER_HZ;
+        println!(
+            "c={concurrency}: server CPU for the whole run {:.0} µs per ticket ({} tickets, issue to no-show{})",
+            cpu * 1e6 / issue.ops.max(1) as f64,
+            issue.ops,
+            if rollup.is_some() { ", shipped" } else { "" }
+        );
         let wal = std::fs::metadata(dir.join("counter.db-wal"))
             .map(|m| m.len())
             .unwrap_or(0);

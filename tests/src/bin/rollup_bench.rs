@@ -199,4 +199,30 @@ async fn main() {
         (branches * visits) as f64 / elapsed.as_secs_f64(),
         busy.as_secs_f64() * 1000.0 / (facts as f64 / batch as f64),
     );
+
+    // What a viewer waits for: the year's figures at every level, as the head-office page asks.
+    client
+        .batch_execute("VACUUM ANALYZE")
+        .await
+        .expect("analyze");
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date"),
+        NaiveDate::from_ymd_opt(2026, 12, 31).expect("a date"),
+    );
+    let mut times = Vec::new();
+    let mut levels = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        levels = counter_server::head_office::read::figures(&client, from, to)
+            .await
+            .expect("figures")
+            .len();
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "the year's figures ({levels} rows: association, months, branches, services and their crossings): \
+         median {:.2} s of 5 (min {:.2}, max {:.2})",
+        times[2], times[0], times[4]
+    );
 }
