@@ -9,20 +9,35 @@ use std::sync::Arc;
 
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::{ClientConfig, RootCertStore, ServerConfig};
+
+/// The certificates of the PEM file `path`, the configuration's `setting` (named in the error);
+/// a file with none is an error too.
+pub fn certificates(setting: &str, path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    let bad = |e: &dyn std::fmt::Display| format!("{setting} {}: {e}", path.display());
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| bad(&e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| bad(&e))?;
+    if certs.is_empty() {
+        return Err(bad(&"no certificate in the file"));
+    }
+    Ok(certs)
+}
+
+/// A rustls client (ring, safe protocol versions, no client certificate) trusting `roots`.
+pub fn client_config(roots: RootCertStore) -> Result<ClientConfig, String> {
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    Ok(ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
 
 /// Reads the certificate chain and private key (PEM files) named in the configuration.
 pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, String> {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| format!("tls.cert {}: {e}", cert.display()))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("tls.cert {}: {e}", cert.display()))?;
-    if certs.is_empty() {
-        return Err(format!(
-            "tls.cert {}: no certificate in the file",
-            cert.display()
-        ));
-    }
+    let certs = certificates("tls.cert", cert)?;
     let key =
         PrivateKeyDer::from_pem_file(key).map_err(|e| format!("tls.key {}: {e}", key.display()))?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());

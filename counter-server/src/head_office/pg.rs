@@ -9,11 +9,8 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 use tokio_postgres::{Client, NoTls};
 
@@ -143,22 +140,13 @@ async fn drive<F: std::future::Future<Output = Result<(), tokio_postgres::Error>
 
 /// rustls trusting the certificates in `ca` and nothing else.
 fn client_tls(ca: &std::path::Path) -> Result<tokio_rustls::rustls::ClientConfig, PgError> {
-    let bad = |e: &dyn fmt::Display| PgError::Config(format!("ca_file {}: {e}", ca.display()));
     let mut roots = tokio_rustls::rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(ca).map_err(|e| bad(&e))? {
-        roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+    for cert in crate::tls::certificates("ca_file", ca).map_err(PgError::Config)? {
+        roots
+            .add(cert)
+            .map_err(|e| PgError::Config(format!("ca_file {}: {e}", ca.display())))?;
     }
-    if roots.is_empty() {
-        return Err(bad(&"no certificate in the file"));
-    }
-    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    Ok(
-        tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| bad(&e))?
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    )
+    crate::tls::client_config(roots).map_err(PgError::Config)
 }
 
 #[cfg(test)]

@@ -52,11 +52,7 @@ pub fn bind_branch(conn: &Connection, id: &str) -> Result<(), StoreError> {
         [id],
     )
     .ctx("outbox bind branch")?;
-    let stored: String = conn
-        .query_row("SELECT branch FROM outbox_state WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .ctx("outbox branch")?;
+    let stored = branch(conn)?;
     if stored != id {
         return Err(StoreError::OtherBranch {
             stored,
@@ -64,6 +60,14 @@ pub fn bind_branch(conn: &Connection, id: &str) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// The branch this database is bound to (`bind_branch` ran at start-up).
+pub fn branch(conn: &Connection) -> Result<String, StoreError> {
+    conn.prepare_cached("SELECT branch FROM outbox_state WHERE id = 1")
+        .ctx("prepare outbox branch")?
+        .query_row([], |r| r.get(0))
+        .ctx("outbox branch")
 }
 
 /// One stored fact, as a shipper sends it.

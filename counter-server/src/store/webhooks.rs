@@ -103,13 +103,9 @@ pub fn endpoint_exists(conn: &Connection, id: i64) -> Result<bool, StoreError> {
     .ctx("webhook endpoint exists")
 }
 
-/// Deletes an endpoint and every delivery of it. Returns the endpoints deleted (0 or 1).
+/// Deletes an endpoint and (`ON DELETE CASCADE`) every delivery of it. Returns the endpoints
+/// deleted (0 or 1).
 pub fn delete_endpoint(conn: &Connection, id: i64) -> Result<usize, StoreError> {
-    conn.execute(
-        "DELETE FROM webhook_deliveries WHERE endpoint_id = ?1",
-        [id],
-    )
-    .ctx("webhook deliveries delete")?;
     conn.execute("DELETE FROM webhook_endpoints WHERE id = ?1", [id])
         .ctx("webhook endpoint delete")
 }
@@ -135,14 +131,7 @@ pub fn enqueue(
     if endpoints.is_empty() {
         return Ok(0);
     }
-    let branch: String = conn
-        .query_row(
-            "SELECT coalesce(branch, '') FROM outbox_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .ctx("webhook branch")?;
-    let event = make(&branch)?;
+    let event = make(&super::outbox::branch(conn)?)?;
     let (event_id, payload, at) = (message_id(), event.to_json(), time_str(now));
     let mut queued = 0;
     for (id, events, threshold) in endpoints {
@@ -501,6 +490,14 @@ mod tests {
         assert_eq!(decided(&conn, "R-4", at), 0);
         assert_eq!(delete_endpoint(&conn, a).unwrap(), 1);
         assert_eq!(counts(&conn).unwrap(), (0, 0));
+        let left: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = ?1",
+                [a],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0, "its deliveries went with it");
         let listed = list_endpoints(&conn).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(

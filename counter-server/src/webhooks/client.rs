@@ -11,10 +11,9 @@ use http_body_util::Full;
 use hyper::Request;
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, ServerName};
+use rustls_pki_types::ServerName;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+use tokio_rustls::rustls::RootCertStore;
 
 /// The whole attempt (connection, TLS, request and reply head) must be done within this.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -88,28 +87,13 @@ impl Client {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
         if let Some(path) = ca_file {
-            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-                .map_err(|e| format!("webhooks.ca_file {}: {e}", path.display()))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("webhooks.ca_file {}: {e}", path.display()))?;
-            if certs.is_empty() {
-                return Err(format!(
-                    "webhooks.ca_file {}: no certificate in the file",
-                    path.display()
-                ));
-            }
-            for c in certs {
+            for c in crate::tls::certificates("webhooks.ca_file", path)? {
                 roots
                     .add(c)
                     .map_err(|e| format!("webhooks.ca_file {}: {e}", path.display()))?;
             }
         }
-        let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-        let config = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let config = crate::tls::client_config(roots)?;
         Ok(Self {
             tls: TlsConnector::from(Arc::new(config)),
         })
