@@ -17,6 +17,7 @@
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
+pub mod arrival;
 pub mod committee;
 pub mod confirmation;
 pub mod contact_request;
