@@ -310,6 +310,10 @@ pub struct QueueSettings {
     pub max_priority_streak: u32,
     pub normal_max_wait_minutes: u32,
     pub gender_fallback_minutes: u32,
+    /// A remote place not checked in at its turn moves back behind this many (`domain::arrival`).
+    pub remote_move_back: u32,
+    /// Minutes after its slot an appointment may check in and keep it.
+    pub appointment_grace_minutes: u32,
 }
 
 impl Default for QueueSettings {
@@ -319,6 +323,8 @@ impl Default for QueueSettings {
             max_priority_streak: p.max_priority_streak,
             normal_max_wait_minutes: p.normal_max_wait_minutes as u32,
             gender_fallback_minutes: p.gender_fallback_minutes as u32,
+            remote_move_back: p.arrival.remote_move_back as u32,
+            appointment_grace_minutes: p.arrival.appointment_grace_minutes,
         }
     }
 }
@@ -575,6 +581,10 @@ impl Config {
             max_priority_streak: self.queue.max_priority_streak,
             normal_max_wait_minutes: i64::from(self.queue.normal_max_wait_minutes),
             gender_fallback_minutes: i64::from(self.queue.gender_fallback_minutes),
+            arrival: crate::domain::arrival::ArrivalPolicy {
+                remote_move_back: self.queue.remote_move_back as usize,
+                appointment_grace_minutes: self.queue.appointment_grace_minutes,
+            },
         }
     }
 

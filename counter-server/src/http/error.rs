@@ -207,6 +207,16 @@ impl From<QueueError> for ApiError {
                 "gender_preference",
                 "طلب الزائر موظفًا من الجنس نفسه ومكتب مناسب متاح",
             ),
+            Q::NotArrived(_) => (
+                StatusCode::CONFLICT,
+                "not_arrived",
+                "صاحب هذا الدور حجزه من الهاتف ولم يسجل وصوله بعد",
+            ),
+            Q::NotAwaitingArrival(_) => (
+                StatusCode::CONFLICT,
+                "not_awaiting_arrival",
+                "سُجِّل الوصول لهذا الدور من قبل أو انتهى",
+            ),
             Q::NoTicketWaiting => (
                 StatusCode::NOT_FOUND,
                 "no_ticket_waiting",

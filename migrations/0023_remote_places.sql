@@ -1,0 +1,31 @@
+-- 0023: places made away from the room (issue 16, policy 3.4): joined from the phone, and
+-- appointments. Every ticket says how it came (its channel, counted in the metrics), and holds its
+-- place in line apart from its issue time (domain::arrival: a remote place moves back, an
+-- appointment stands at its slot).
+ALTER TABLE tickets ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk'
+    CHECK (channel IN ('kiosk', 'reception', 'remote', 'appointment'));
+-- Tickets issued before this migration: reception's have no issuing device.
+UPDATE tickets SET channel = 'reception' WHERE issued_by_device IS NULL;
+-- NULL on rows from before: their place is their issue time.
+ALTER TABLE tickets ADD COLUMN place_at TEXT;
+ALTER TABLE tickets ADD COLUMN slot TEXT;
+ALTER TABLE tickets ADD COLUMN awaiting_arrival INTEGER NOT NULL DEFAULT 0
+    CHECK (awaiting_arrival IN (0, 1));
+ALTER TABLE tickets ADD COLUMN moved_back INTEGER NOT NULL DEFAULT 0 CHECK (moved_back >= 0);
+
+-- A place joined from the phone. The check-in code is shown to the visitor once and kept only as
+-- a hash; the address and the device cookie only as hashes, for the day's caps. The retention
+-- purge deletes a day's rows once the day is over.
+CREATE TABLE remote_places (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+    service_day TEXT NOT NULL,
+    code_hash BLOB NOT NULL,
+    address_hash BLOB NOT NULL,
+    device_hash BLOB NOT NULL,
+    -- The join form's one-time key: sending the form twice gives the same place.
+    form_key TEXT NOT NULL UNIQUE,
+    joined_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX remote_places_code ON remote_places (service_day, code_hash);
+CREATE INDEX remote_places_address ON remote_places (service_day, address_hash);
+CREATE INDEX remote_places_device ON remote_places (service_day, device_hash);
