@@ -13,19 +13,17 @@ ALTER TABLE tickets ADD COLUMN awaiting_arrival INTEGER NOT NULL DEFAULT 0
     CHECK (awaiting_arrival IN (0, 1));
 ALTER TABLE tickets ADD COLUMN moved_back INTEGER NOT NULL DEFAULT 0 CHECK (moved_back >= 0);
 
--- A place joined from the phone. The check-in code is shown to the visitor once and kept only as
--- a hash; the address and the device cookie only as hashes, for the day's caps. The retention
--- purge deletes a day's rows once the day is over.
+-- A place joined from the phone. `code` is the 6-digit check-in code the visitor's status page
+-- shows (it checks a place in and shows nothing); the address and the device cookie are kept only
+-- as hashes, for the day's caps. The retention purge deletes a day's rows once the day is over.
 CREATE TABLE remote_places (
     ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
     service_day TEXT NOT NULL,
-    code_hash BLOB NOT NULL,
+    code TEXT NOT NULL CHECK (length(code) = 6),
     address_hash BLOB NOT NULL,
     device_hash BLOB NOT NULL,
-    -- The join form's one-time key: sending the form twice gives the same place.
-    form_key TEXT NOT NULL UNIQUE,
     joined_at TEXT NOT NULL
 ) STRICT;
-CREATE UNIQUE INDEX remote_places_code ON remote_places (service_day, code_hash);
+CREATE UNIQUE INDEX remote_places_code ON remote_places (service_day, code);
 CREATE INDEX remote_places_address ON remote_places (service_day, address_hash);
 CREATE INDEX remote_places_device ON remote_places (service_day, device_hash);

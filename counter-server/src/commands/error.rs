@@ -108,6 +108,14 @@ pub enum Refusal {
     WebhookInactive,
     /// No dead webhook delivery has this id (never was, or replayed already).
     UnknownDeadDelivery,
+    /// A join form without a well-formed key (old, or not from the page).
+    JoinFormExpired,
+    /// The service is not offered for joining from the phone.
+    NotForRemoteJoining,
+    /// A daily limit of remote joins (`commands::remote::RemoteLimit`).
+    RemoteLimit(crate::commands::remote::RemoteLimit),
+    /// No remote place of today has this check-in code.
+    CheckInCodeUnknown,
 }
 
 /// Every way a command fails.

@@ -28,6 +28,7 @@ pub mod pairing;
 pub mod queue;
 pub mod ratings;
 pub mod reference;
+pub mod remote;
 pub mod rights;
 pub mod sessions;
 pub mod settings;

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::commands::pairing::PairingError;
+use crate::commands::remote::RemoteLimit;
 use crate::commands::sessions::LoginError;
 use crate::commands::{CommandError, Refusal};
 use crate::domain::QueueError;
@@ -97,6 +98,16 @@ impl ApiError {
             "too_many_requests",
             "طلبات كثيرة، حاول بعد قليل",
             "too many requests: try again shortly",
+        )
+    }
+
+    /// Too many wrong codes from one kiosk (check-in): the visitor is sent to reception.
+    pub fn too_many_attempts() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "محاولات كثيرة، يرجى مراجعة الاستقبال",
+            "too many tries; please ask at reception",
         )
     }
 
@@ -556,6 +567,36 @@ impl From<Refusal> for ApiError {
                 "عنوان الربط موقوف من قبل",
                 "the webhook endpoint is deactivated already",
             ),
+            R::JoinFormExpired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "join_form_expired",
+                "انتهت صلاحية النموذج، يرجى فتح الصفحة من جديد",
+                "this form has expired; please open the page again",
+            ),
+            R::NotForRemoteJoining => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_for_remote_joining",
+                "لا يمكن حجز دور لهذه الخدمة من الهاتف",
+                "this service cannot be joined from the phone",
+            ),
+            R::RemoteLimit(RemoteLimit::ServiceFull) => (
+                StatusCode::CONFLICT,
+                "remote_places_full",
+                "اكتملت الأدوار المتاحة من الهاتف لهذه الخدمة اليوم، يمكنك الحضور إلى الفرع",
+                "today's places from the phone for this service are taken; you may still come to the branch",
+            ),
+            R::RemoteLimit(RemoteLimit::ThisVisitor) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "remote_limit_reached",
+                "حُجز العدد المسموح من الأدوار من هذا الجهاز اليوم",
+                "this device has joined as many places as allowed today",
+            ),
+            R::CheckInCodeUnknown => (
+                StatusCode::NOT_FOUND,
+                "check_in_code_unknown",
+                "الرمز غير صحيح، تحقق منه في هاتفك",
+                "the code is not right; check it on your phone",
+            ),
             R::UnknownDeadDelivery => (
                 StatusCode::NOT_FOUND,
                 "dead_delivery_not_found",
@@ -743,6 +784,19 @@ mod tests {
             (R::UnknownWebhook, 404, "webhook_not_found"),
             (R::WebhookInactive, 409, "webhook_inactive"),
             (R::UnknownDeadDelivery, 404, "dead_delivery_not_found"),
+            (R::JoinFormExpired, 422, "join_form_expired"),
+            (R::NotForRemoteJoining, 422, "not_for_remote_joining"),
+            (
+                R::RemoteLimit(RemoteLimit::ServiceFull),
+                409,
+                "remote_places_full",
+            ),
+            (
+                R::RemoteLimit(RemoteLimit::ThisVisitor),
+                429,
+                "remote_limit_reached",
+            ),
+            (R::CheckInCodeUnknown, 404, "check_in_code_unknown"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -21,6 +21,7 @@ pub mod provision;
 pub mod ratings;
 pub mod reads;
 pub mod reference;
+pub mod remote;
 pub mod retention;
 pub mod rights;
 pub mod settings;

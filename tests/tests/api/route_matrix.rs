@@ -91,6 +91,12 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
         ),
         (
             Method::POST,
+            "/api/v1/kiosk/check-in".to_string(),
+            Some(json!({ "code": "123456" })),
+            vec![Kiosk],
+        ),
+        (
+            Method::POST,
             format!("/api/v1/tickets/{ticket}/recall"),
             None,
             desk_workers.clone(),
