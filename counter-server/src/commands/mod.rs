@@ -14,6 +14,7 @@
 //! - `webhooks`: an admin's webhook endpoints and dead deliveries (sending: `crate::webhooks`).
 
 pub mod admin;
+pub mod appointments;
 pub mod board;
 pub mod committee;
 pub mod confirmation;

@@ -9,7 +9,7 @@ use crate::auth::tokens;
 use crate::domain::numbering::service_day;
 use crate::domain::*;
 use crate::store::engine::{Engine, WriteCtx};
-use crate::store::{reads, remote, writes};
+use crate::store::{appointments, reads, remote, writes};
 
 /// A visitor on the join page asks for a place.
 pub struct JoinCommand {
@@ -92,8 +92,8 @@ pub async fn join(engine: &Engine, cmd: JoinCommand) -> Result<(), CommandError>
         .await
 }
 
-/// A fresh 6-digit check-in code for `day`.
-fn unused_code(ctx: &WriteCtx<'_>, day: NaiveDate) -> Result<String, CommandError> {
+/// A fresh 6-digit code for `day`, unused by any remote place or booking of that day.
+pub(super) fn unused_code(ctx: &WriteCtx<'_>, day: NaiveDate) -> Result<String, CommandError> {
     loop {
         let mut bytes = [0u8; 4];
         getrandom::fill(&mut bytes).expect("the OS random source is available");
@@ -118,8 +118,9 @@ pub fn well_formed_code(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The visitor of today's place with check-in `code` has arrived: it becomes callable in the
-/// place it holds (`Queue::plan_check_in`).
+/// The visitor with today's `code` has arrived: a remote place becomes callable in the place it
+/// holds (`Queue::plan_check_in`); a booking enters the line as an appointment
+/// (`arrival::ArrivalPolicy::appointment_place`: its slot, or a walk-in after the grace).
 pub async fn check_in(engine: &Engine, code: String) -> Result<CheckedIn, CommandError> {
     if !well_formed_code(&code) {
         return Err(Refusal::CheckInCodeUnknown.into());
@@ -127,14 +128,22 @@ pub async fn check_in(engine: &Engine, code: String) -> Result<CheckedIn, Comman
     engine
         .write(move |ctx| {
             let day = service_day(ctx.now);
-            let id = remote::by_code(ctx.tx, day, &code)?.ok_or(Refusal::CheckInCodeUnknown)?;
-            let change = ctx.queue.plan_check_in(id, ctx.now).map_err(|e| match e {
-                // Lapsed, cancelled or served: the code's place is not waiting any more.
-                QueueError::UnknownTicket(id) => QueueError::NotAwaitingArrival(id),
-                e => e,
-            })?;
-            let change = commit_change(ctx, change, &[])?;
-            let t = &change.updated[0];
+            let change = match remote::by_code(ctx.tx, day, &code)? {
+                Some(id) => {
+                    let change = ctx.queue.plan_check_in(id, ctx.now).map_err(|e| match e {
+                        // Lapsed, cancelled or served: the code's place is not waiting any more.
+                        QueueError::UnknownTicket(id) => QueueError::NotAwaitingArrival(id),
+                        e => e,
+                    })?;
+                    commit_change(ctx, change, &[])?
+                }
+                None => arrive_for_booking(ctx, day, &code)?,
+            };
+            let t = change
+                .updated
+                .first()
+                .or(change.issued.first())
+                .expect("one ticket");
             let people_ahead = ctx.queue.people_ahead(t.id).unwrap_or(0);
             Ok(CheckedIn {
                 label: ctx.queue.label_of(t),
@@ -144,4 +153,26 @@ pub async fn check_in(engine: &Engine, code: String) -> Result<CheckedIn, Comman
             })
         })
         .await
+}
+
+/// The ticket of today's booking with `code`, placed by the appointment rule.
+fn arrive_for_booking(
+    ctx: &mut WriteCtx<'_>,
+    day: NaiveDate,
+    code: &str,
+) -> Result<Change, CommandError> {
+    let booking = appointments::by_code(ctx.tx, day, code)?.ok_or(Refusal::CheckInCodeUnknown)?;
+    if booking.cancelled || booking.ticket.is_some() {
+        return Err(Refusal::BookingUsed.into());
+    }
+    let request = IssueRequest {
+        slot: Some(booking.starts_at),
+        ..IssueRequest::walk_in(&booking.service, Priority::Normal, Channel::Appointment)
+    };
+    let change = ctx.queue.plan_issue(&request, ctx.now)?;
+    let label = ctx.queue.label_of(&change.issued[0]);
+    let token_hash = tokens::hash(&tokens::status_token());
+    let change = commit_change(ctx, change, &[(label, token_hash, writes::Issuer::Remote)])?;
+    appointments::mark_arrived(ctx.tx, booking.id, change.issued[0].id)?;
+    Ok(change)
 }

@@ -792,6 +792,7 @@ fn random_queue() -> impl Strategy<Value = (Queue, DateTime<Utc>)> {
                             slot: (kind == 4).then(|| t0() + Duration::seconds(at_s)),
                             awaiting_arrival: kind == 2 && state == TicketState::Waiting,
                             moved_back: u32::from(at_s % 2 == 0),
+                            checked_in_at: None,
                         }
                     },
                 )

@@ -12,6 +12,7 @@ use crate::commands::remote::RemoteLimit;
 use crate::commands::sessions::LoginError;
 use crate::commands::{CommandError, Refusal};
 use crate::domain::QueueError;
+use crate::domain::appointments::BookingRefusal;
 use crate::http::views::local_time;
 use crate::input::FieldError;
 use crate::store::engine::EngineError;
@@ -597,6 +598,48 @@ impl From<Refusal> for ApiError {
                 "الرمز غير صحيح، تحقق منه في هاتفك",
                 "the code is not right; check it on your phone",
             ),
+            R::BookingUsed => (
+                StatusCode::CONFLICT,
+                "not_awaiting_arrival",
+                "سُجِّل الوصول لهذا الموعد من قبل أو أُلغي",
+                "this appointment was checked in already, or cancelled",
+            ),
+            R::SlotsNotOpen => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "slots_not_open",
+                "تُحدد المواعيد من اليوم إلى أسبوعين قادمين، في أوقات العمل فقط",
+                "slots are set from today to two weeks ahead, within opening hours only",
+            ),
+            R::SlotInUse => (
+                StatusCode::CONFLICT,
+                "slot_in_use",
+                "لهذا الموعد حجوزات، لا يمكن حذفه",
+                "this slot has bookings: it cannot be removed",
+            ),
+            R::UnknownSlot => (
+                StatusCode::NOT_FOUND,
+                "slot_not_found",
+                "الموعد غير موجود",
+                "no such appointment slot",
+            ),
+            R::Booking(BookingRefusal::Passed) => (
+                StatusCode::CONFLICT,
+                "slot_passed",
+                "حان وقت هذا الموعد أو مضى، يمكنك حجز دور الآن",
+                "this slot's time has come or passed; you may join the line now",
+            ),
+            R::Booking(BookingRefusal::TooFarAhead) => (
+                StatusCode::CONFLICT,
+                "slot_too_far_ahead",
+                "تُحجز المواعيد قبل أسبوعين على الأكثر",
+                "appointments are booked at most two weeks ahead",
+            ),
+            R::Booking(BookingRefusal::Full) => (
+                StatusCode::CONFLICT,
+                "slot_full",
+                "اكتمل هذا الموعد، اختر موعدًا آخر",
+                "this slot is full; choose another",
+            ),
             R::UnknownDeadDelivery => (
                 StatusCode::NOT_FOUND,
                 "dead_delivery_not_found",
@@ -797,6 +840,17 @@ mod tests {
                 "remote_limit_reached",
             ),
             (R::CheckInCodeUnknown, 404, "check_in_code_unknown"),
+            (R::BookingUsed, 409, "not_awaiting_arrival"),
+            (R::SlotsNotOpen, 422, "slots_not_open"),
+            (R::SlotInUse, 409, "slot_in_use"),
+            (R::UnknownSlot, 404, "slot_not_found"),
+            (R::Booking(BookingRefusal::Passed), 409, "slot_passed"),
+            (
+                R::Booking(BookingRefusal::TooFarAhead),
+                409,
+                "slot_too_far_ahead",
+            ),
+            (R::Booking(BookingRefusal::Full), 409, "slot_full"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

@@ -35,11 +35,13 @@ pub fn insert(tx: &Transaction<'_>, p: &NewPlace<'_>) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// Whether `code` is taken on `day` (codes are unique per day).
+/// Whether `code` is taken on `day`: one code names one place or one booking of the day, since
+/// the kiosk takes both.
 pub fn code_taken(tx: &Transaction<'_>, day: NaiveDate, code: &str) -> Result<bool, StoreError> {
     super::exists(
         tx,
-        "SELECT 1 FROM remote_places WHERE service_day = ?1 AND code = ?2",
+        "SELECT 1 FROM remote_places WHERE service_day = ?1 AND code = ?2
+         UNION ALL SELECT 1 FROM appointments WHERE service_day = ?1 AND code = ?2",
         params![day.to_string(), code],
     )
 }

@@ -296,3 +296,77 @@ async fn joins_are_held_to_the_device_and_address_caps_and_refused_for_other_ser
         "no address in the file"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_appointment_booked_on_the_phone_enters_the_line_at_check_in_and_shows_on_the_board() {
+    let server = TestServer::start();
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("sami", Role::Supervisor, Gender::Male);
+    let api = Api::new(&server.base_url);
+    let admin = api.login("admin").await;
+    let amal = api.login("amal").await;
+    // A slot later today (the test server is open around the clock).
+    let now = chrono::Utc::now().with_timezone(&counter_server::domain::numbering::riyadh());
+    let later = now + chrono::Duration::minutes(90);
+    let body = serde_json::json!({
+        "service": "inquiry",
+        "day": later.format("%Y-%m-%d").to_string(),
+        "times": [later.format("%H:%M").to_string()],
+        "capacity": 1,
+    });
+    let r = api
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/admin/appointment-slots",
+            Some(&admin),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let slot = r.json[0]["id"].as_i64().unwrap();
+    let booked = api
+        .post(
+            "/api/v1/appointments",
+            &amal,
+            Some(&serde_json::json!({ "slot": slot })),
+        )
+        .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.text);
+    let code = booked.json["code"].as_str().unwrap().to_string();
+    let full = api
+        .post(
+            "/api/v1/appointments",
+            &amal,
+            Some(&serde_json::json!({ "slot": slot })),
+        )
+        .await;
+    assert_eq!(full.code(), "slot_full");
+    let slots = api.get("/api/v1/appointment-slots", Some(&amal)).await;
+    assert_eq!(slots.json[0]["booked"], 1);
+
+    let sami = api.login("sami").await;
+    let board = api.get("/api/v1/board", Some(&sami)).await;
+    assert_eq!(
+        board.json["appointments"][0]["state"], "expected",
+        "{}",
+        board.text
+    );
+
+    // Checked in early: a ticket in line, waiting for its slot.
+    let r = check_in(&api, &server.kiosk_token, &code).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let label = r.json["label"].as_str().unwrap().to_string();
+    assert_eq!(
+        check_in(&api, &server.kiosk_token, &code).await.code(),
+        "not_awaiting_arrival"
+    );
+    let board = api.get("/api/v1/board", Some(&sami)).await;
+    assert_eq!(board.json["appointments"][0]["state"], "arrived");
+    assert_eq!(board.json["appointments"][0]["label"], label.as_str());
+    // Before its slot a desk does not call it.
+    let desk = api.login_at_desk("amal", 1).await;
+    let c = api.post("/api/v1/desks/1/call-next", &desk, None).await;
+    assert_eq!(c.code(), "no_ticket_waiting", "{}", c.text);
+}
