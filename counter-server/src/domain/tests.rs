@@ -1111,7 +1111,7 @@ fn a_raised_class_moves_the_ticket_up_its_line_and_a_class_is_never_lowered() {
     })
     .unwrap();
     assert_eq!(change.overrides[0].rule, OverrideRule::Line);
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Ok(b));
+    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(3)), Ok(b));
     assert_eq!(
         q.plan_raise_priority(b, Priority::Urgent, supervisor, t0()),
         Err(QueueError::NotWaiting(b))
