@@ -41,6 +41,9 @@ pub struct Config {
     pub rollup: Option<RollupConfig>,
     #[serde(default)]
     pub webhooks: WebhookSettings,
+    /// Joining the line from the phone (`/join`, issue 16).
+    #[serde(default)]
+    pub remote: RemoteSettings,
 }
 
 /// `[rollup]`: head office's PostgreSQL (`head_office::PgTarget`'s fields) and how the shipper
@@ -329,6 +332,27 @@ impl Default for QueueSettings {
     }
 }
 
+/// The limits of joining the line from the phone (`commands::remote`), so that a flood of joins
+/// cannot fill the day: per service, per client address and per device (the page's cookie).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemoteSettings {
+    pub daily_cap_per_service: u32,
+    /// A household or an office behind one address may join for several people.
+    pub per_address_per_day: u32,
+    pub per_device_per_day: u32,
+}
+
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        Self {
+            daily_cap_per_service: 40,
+            per_address_per_day: 4,
+            per_device_per_day: 2,
+        }
+    }
+}
+
 /// The staff console: a browser session ends after `idle_seconds` without anything a person did.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -395,6 +419,9 @@ pub struct ServiceConfig {
     /// Not offered for new tickets (kiosk, reception); its line is still served.
     #[serde(default)]
     pub hidden: bool,
+    /// Offered on the public join page (policy 3.4): visitors may take a place from their phone.
+    #[serde(default)]
+    pub remote_joining: bool,
 }
 
 /// A service's target wait when its configuration names none.

@@ -84,6 +84,7 @@ mod tests {
             slot: None,
             awaiting_arrival: false,
             moved_back: 0,
+            checked_in_at: None,
         }
     }
 

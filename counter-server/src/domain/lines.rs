@@ -8,8 +8,8 @@
 //!
 //! Why per same-gender request: within one such set and one class, the routing rules (`routing`)
 //! treat tickets alike except for the time waited, and waiting longer only ever makes a ticket
-//! callable sooner (the gender fallback), as does a slot that has come (an appointment checked
-//! in early). So the first ticket of each class in each set the desk
+//! callable sooner (the gender fallback), as does a place time that has come (an appointment
+//! checked in early is callable from its slot). So the first ticket of each class in each set the desk
 //! serves is the only candidate of that set and class: `routing::choose_next` over these few heads
 //! picks exactly what it picks over the whole day (a property test checks it).
 

@@ -13,11 +13,13 @@
 //! - `contact_request`: who sees, takes and handles a rating's "please contact me".
 //! - `confirmation`: what the applicant confirms and signs (6.4), its fingerprint, the signature.
 //! - `hours`: opening hours: when tickets are issued (weekdays, holidays, the evening cut-off).
+//! - `appointments`: slots and bookings (who may book which slot).
 //! - `arrival`: remote places and appointments: checking in, moving back, the slot's grace.
 //! - `rollup`: the de-identified facts kept for head office (the outbox's format).
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
+pub mod appointments;
 pub mod arrival;
 pub mod committee;
 pub mod confirmation;

@@ -307,6 +307,8 @@ pub struct Ticket {
     pub awaiting_arrival: bool,
     /// Times a remote place moved back because its turn came before its visitor did.
     pub moved_back: u32,
+    /// When a remote place's visitor checked in (their wait in the room starts then).
+    pub checked_in_at: Option<DateTime<Utc>>,
 }
 
 impl Ticket {
@@ -314,6 +316,12 @@ impl Ticket {
     /// weigh (the gender fallback, a long-waiting normal ticket).
     pub fn waited_minutes(&self, now: DateTime<Utc>) -> i64 {
         (now - self.place_at).num_minutes().max(0)
+    }
+
+    /// When the visitor's wait in the room began: the check-in of a remote place, else the issue.
+    /// What the board's colours and the roll-up's wait measure.
+    pub fn in_room_since(&self) -> DateTime<Utc> {
+        self.checked_in_at.unwrap_or(self.issued_at)
     }
 
     /// Its calling class: its priority, or `Appointment` for a normal need holding a slot.

@@ -372,6 +372,7 @@ impl Queue {
             slot,
             awaiting_arrival: req.channel == Channel::Remote,
             moved_back: 0,
+            checked_in_at: None,
         };
         let mut change = Change::default();
         change.events.push(self.event(EventKind::Issued, &ticket));
@@ -580,6 +581,7 @@ impl Queue {
         }
         let next = Ticket {
             awaiting_arrival: false,
+            checked_in_at: Some(now),
             ..t.clone()
         };
         Ok(Change {
@@ -951,10 +953,26 @@ impl Queue {
             .filter(move |t| t.line.as_str() == code)
     }
 
-    /// The ticket waiting longest in the line of service `code` (first issued, then lowest id).
+    /// Places joined from the phone in the line of service `code` whose visitors are not here yet.
+    pub fn awaiting_in_line(&self, code: &str) -> u32 {
+        let n = self
+            .active
+            .values()
+            .filter(|t| {
+                t.state == TicketState::Waiting
+                    && t.awaiting_arrival
+                    && t.route == Route::Service
+                    && t.line.as_str() == code
+            })
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// The ticket waiting longest in the room in the line of service `code` (`in_room_since`,
+    /// then lowest id).
     pub fn oldest_waiting_in_line<'q>(&'q self, code: &'q str) -> Option<&'q Ticket> {
         self.waiting_in_line(code)
-            .min_by_key(|t| (t.issued_at, t.id))
+            .min_by_key(|t| (t.in_room_since(), t.id))
     }
 
     /// Waiting count and the longest wait (minutes) per service line (where tickets wait now).

@@ -170,7 +170,8 @@ fn of_entry(kind: FactKind, h: &HistoryEntry, t: &Ticket) -> Fact {
         line: Some(t.line.as_str().to_string()),
         desk: h.desk,
         channel: (kind == FactKind::Issued).then_some(t.channel),
-        wait_seconds: (kind == FactKind::Called).then(|| (h.at - t.issued_at).num_seconds().max(0)),
+        wait_seconds: (kind == FactKind::Called)
+            .then(|| (h.at - t.in_room_since()).num_seconds().max(0)),
         outcome: h.outcome.map(Outcome::as_str),
         ..Body::default()
     };

@@ -7,8 +7,9 @@
 //!    left for a desk that matches, while such a desk is open and the ticket has waited less than
 //!    `gender_fallback_minutes`; after that, or when no matching desk is open, any desk calls it.
 //! 3. Urgent, then priority, then appointments holding their slot, then normal (`Rank`); within a
-//!    class, the place in line (issue time, join time, slot). An appointment checked in early is
-//!    callable from its slot, never before; a remote place is
+//!    class, the place in line (issue time, join time, slot). A place is callable from its time,
+//!    never before (an appointment checked in early waits for its slot), so when the first of a
+//!    class is not callable yet none after it is; a remote place is
 //!    callable once its visitor checked in (`arrival`, applied by `Queue::plan_call_next`).
 //! 4. Anti-starvation: once a desk has called `max_priority_streak` non-normal tickets in a row, the
 //!    oldest normal ticket that has waited at least `normal_max_wait_minutes` goes before the next
@@ -83,7 +84,7 @@ pub fn choose_next<'a>(
     for t in tickets {
         if t.state != TicketState::Waiting
             || t.awaiting_arrival
-            || t.slot.is_some_and(|slot| slot > now)
+            || t.place_at > now
             || !desk.can_serve(t)
             || !gender_allows(desk, t, open_desks, policy, now)
         {

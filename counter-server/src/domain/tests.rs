@@ -792,6 +792,7 @@ fn random_queue() -> impl Strategy<Value = (Queue, DateTime<Utc>)> {
                             slot: (kind == 4).then(|| t0() + Duration::seconds(at_s)),
                             awaiting_arrival: kind == 2 && state == TicketState::Waiting,
                             moved_back: u32::from(at_s % 2 == 0),
+                            checked_in_at: None,
                         }
                     },
                 )
@@ -1110,7 +1111,7 @@ fn a_raised_class_moves_the_ticket_up_its_line_and_a_class_is_never_lowered() {
     })
     .unwrap();
     assert_eq!(change.overrides[0].rule, OverrideRule::Line);
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Ok(b));
+    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(3)), Ok(b));
     assert_eq!(
         q.plan_raise_priority(b, Priority::Urgent, supervisor, t0()),
         Err(QueueError::NotWaiting(b))

@@ -7,6 +7,7 @@
 //! - `admin`: the command line's jobs on a database file (rotation, purge, holds, audit checks).
 
 pub mod admin;
+pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod board;
@@ -21,6 +22,7 @@ pub mod provision;
 pub mod ratings;
 pub mod reads;
 pub mod reference;
+pub mod remote;
 pub mod retention;
 pub mod rights;
 pub mod settings;
@@ -501,7 +503,7 @@ pub fn load_queue(
     Ok(queue)
 }
 
-pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls, line, channel, place_at, slot, awaiting_arrival, moved_back";
+pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls, line, channel, place_at, slot, awaiting_arrival, moved_back, checked_in_at";
 
 pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let route = match (
@@ -546,6 +548,7 @@ pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         slot: r.get::<_, Option<String>>(16)?.as_deref().map(parse_time),
         awaiting_arrival: r.get(17)?,
         moved_back: r.get(18)?,
+        checked_in_at: r.get::<_, Option<String>>(19)?.as_deref().map(parse_time),
     })
 }
 

@@ -63,7 +63,8 @@ pub fn persist_change(
         let (route, route_desk) = route_parts(t.route);
         tx.prepare_cached(
             "UPDATE tickets SET line = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8,
-                                priority = ?9, place_at = ?10, awaiting_arrival = ?11, moved_back = ?12
+                                priority = ?9, place_at = ?10, awaiting_arrival = ?11, moved_back = ?12,
+                                checked_in_at = ?13
              WHERE id = ?1",
         )
         .ctx("prepare update ticket")?
@@ -80,6 +81,7 @@ pub fn persist_change(
             time_str(t.place_at),
             t.awaiting_arrival,
             t.moved_back,
+            t.checked_in_at.map(time_str),
         ])
         .ctx("update ticket")?;
     }
