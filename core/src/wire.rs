@@ -262,6 +262,8 @@ pub struct IssuedTicket {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
+    /// The six digits on the visitor's status page.
+    #[cfg_attr(feature = "openapi", schema(example = "042917"))]
     pub code: String,
 }
 
@@ -415,10 +417,9 @@ mod tests {
         };
         assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"code":"042917"}"#);
         assert!(serde_json::from_str::<CheckInRequest>(r#"{"code":"1","x":1}"#).is_err());
-        let c: CheckedIn = serde_json::from_str(
-            r#"{"label":"A-004","service":"new_request","people_ahead":2,"estimated_wait_minutes":20}"#,
-        )
-        .unwrap();
+        // The server sends this reply with the same struct, so both directions are its shape.
+        let json = r#"{"label":"A-004","service":"new_request","people_ahead":2,"estimated_wait_minutes":20}"#;
+        let c: CheckedIn = serde_json::from_str(json).unwrap();
         assert_eq!(
             c,
             CheckedIn {
@@ -428,6 +429,7 @@ mod tests {
                 estimated_wait_minutes: 20,
             }
         );
+        assert_eq!(serde_json::to_string(&c).unwrap(), json);
     }
 
     #[test]
