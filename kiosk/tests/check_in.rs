@@ -37,6 +37,7 @@ fn check_in_with_the_code_from_the_phone() {
     let place = join_from_the_phone(&server.base_url);
     assert_eq!(awaiting_arrival(&server.base_url, &place.token), Some(true));
 
+    keypad_fits_both_orientations(&h);
     digits_are_not_kept_for_the_next_visitor(&h);
     a_wrong_code_is_said_on_the_keypad(&h, &place.code, &EN);
     checks_in_and_prints_a_slip(&h, &server, &fake, &place);
@@ -140,6 +141,55 @@ fn digits_on_screen(h: &Harness) -> String {
 
 fn type_code(h: &Harness, code: &str) {
     h.type_keys(code, "unused: a code has no space");
+}
+
+/// In portrait 1080×1920 and landscape 1920×1080, both languages: the keys are large (the keypad
+/// is the whole screen, not a field's helper), and the keys, the six boxes and the navigation lie
+/// inside the window.
+fn keypad_fits_both_orientations(h: &Harness) {
+    for (w, hgt) in [(1920, 1080), (1080, 1920)] {
+        h.resize(w, hgt);
+        for l in [&AR, &EN] {
+            let what = format!("{w}x{hgt} {}", l.take_number);
+            open_keypad(h, l);
+            type_code(h, "123456");
+            assert_eq!(digits_on_screen(h), "123456", "{what}");
+            let win = h.app.ui.window().size().to_logical(1.0);
+            let keys = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+            let buttons = [
+                l.clear,
+                l.backspace,
+                l.check_in_confirm,
+                l.back,
+                l.start_over,
+            ];
+            for label in keys.iter().chain(buttons.iter()) {
+                let found = h.find(label);
+                assert_eq!(found.len(), 1, "{what}: one {label:?}");
+                let (p, s) = (found[0].absolute_position(), found[0].size());
+                assert!(
+                    p.x >= -0.5
+                        && p.y >= -0.5
+                        && p.x + s.width <= win.width + 0.5
+                        && p.y + s.height <= win.height + 0.5,
+                    "{what}: {label:?} at {p:?} {s:?} is not inside the window"
+                );
+                if keys.contains(label) {
+                    assert!(
+                        s.width >= 150.0 && s.height >= 120.0,
+                        "{what}: key {label:?} is only {s:?}"
+                    );
+                }
+            }
+            for cell in ElementHandle::find_by_accessible_label(&h.app.ui, "check-in-digit") {
+                let (p, s) = (cell.absolute_position(), cell.size());
+                assert!(
+                    p.x >= 0.0 && p.x + s.width <= win.width && p.y + s.height <= win.height,
+                    "{what}: a digit box at {p:?} {s:?} is not inside the window"
+                );
+            }
+        }
+    }
 }
 
 /// Back, the idle wipe and a new visitor: the keypad is empty each time, and nothing was sent.
