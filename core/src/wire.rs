@@ -272,13 +272,19 @@ pub struct CheckInRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckedIn {
+    // The server always sends every field (`required` in its document); the kiosk reads them
+    // leniently all the same.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub label: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub service: String,
     #[serde(default, deserialize_with = "lenient_count")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub people_ahead: u32,
     #[serde(default, deserialize_with = "lenient_count")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub estimated_wait_minutes: u32,
 }
 
