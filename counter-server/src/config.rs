@@ -41,6 +41,65 @@ pub struct Config {
     pub rollup: Option<RollupConfig>,
     #[serde(default)]
     pub webhooks: WebhookSettings,
+    /// The SMS gateway for "your turn is near" (`crate::notify::sms`); none: no SMS is offered.
+    #[serde(default)]
+    pub sms: Option<SmsConfig>,
+    /// Web Push for the same notices (`crate::notify::push`); none: no push is offered.
+    #[serde(default)]
+    pub push: Option<PushConfig>,
+}
+
+/// `[sms]`: the association's SMS gateway (`crate::notify::sms`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    /// `https://`, or `http://` to a gateway on this machine (`127.0.0.1`, `[::1]`, `localhost`).
+    pub url: String,
+    /// The gateway's bearer token alone, in a file readable by the service only.
+    pub token_file: std::path::PathBuf,
+    /// The sender name or number, when the gateway lets us choose.
+    #[serde(default)]
+    pub sender: Option<String>,
+}
+
+impl SmsConfig {
+    /// The gateway, with its token read from `token_file` now (so a rotated token is used from
+    /// the next message on).
+    pub fn gateway(&self) -> Result<crate::notify::sms::SmsGateway, String> {
+        let token = std::fs::read_to_string(&self.token_file)
+            .map_err(|e| format!("sms.token_file {}: {e}", self.token_file.display()))?;
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(format!(
+                "sms.token_file {}: empty",
+                self.token_file.display()
+            ));
+        }
+        Ok(crate::notify::sms::SmsGateway {
+            url: self.url.clone(),
+            token: token.to_string(),
+            sender: self.sender.clone(),
+        })
+    }
+}
+
+/// `[push]`: Web Push (`crate::notify::push`). The VAPID key is made once and kept in the
+/// database, not here.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushConfig {
+    /// Whom a push service may contact about our messages: `mailto:…` or `https://…` (RFC 8292).
+    pub subject: String,
+    /// A CA (PEM) trusted for push services besides the public web roots (a test's own service).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+impl PushConfig {
+    /// The HTTPS client for push services.
+    pub fn client(&self) -> Result<crate::webhooks::client::Client, String> {
+        crate::webhooks::client::Client::trusting("push.ca_file", self.ca_file.as_deref())
+    }
 }
 
 /// `[rollup]`: head office's PostgreSQL (`head_office::PgTarget`'s fields) and how the shipper
@@ -567,6 +626,9 @@ impl Config {
         config.validate()?;
         // Read once here, so a wrong CA file stops the start rather than every delivery.
         crate::webhooks::client::Client::new(config.webhooks.ca_file.as_deref())?;
+        if let Some(push) = &config.push {
+            push.client()?;
+        }
         Ok(config)
     }
 
@@ -745,6 +807,21 @@ impl Config {
         {
             return Err("[rollup] batch: 1 to 10000; interval_seconds: 1 to 3600".into());
         }
+        if let Some(sms) = &self.sms
+            && crate::webhooks::client::local_or_https_target(&sms.url).is_err()
+        {
+            return Err(
+                "sms.url must be https://, or http:// to 127.0.0.1, [::1] or localhost".into(),
+            );
+        }
+        if let Some(push) = &self.push {
+            let s = push.subject.as_str();
+            let mailto = s.strip_prefix("mailto:").is_some_and(|a| a.contains('@'));
+            let https = s.strip_prefix("https://").is_some_and(|h| !h.is_empty());
+            if !(mailto || https) || s.len() > 200 {
+                return Err("push.subject must be mailto:<address> or https://<url>".into());
+            }
+        }
         let c = &self.connections;
         let timeouts = [
             c.header_read_timeout_seconds,
@@ -799,6 +876,57 @@ mod tests {
         assert!(with("conninfo = \"x\"\nbatch = 0").is_err());
         assert!(with("conninfo = \"x\"\ninterval_seconds = 0").is_err());
         assert!(with("conninfo = \"x\"\npassword = \"y\"").is_err());
+    }
+
+    #[test]
+    fn notify_sections_are_optional_and_checked() {
+        let demo = Config::demo();
+        assert!(
+            demo.sms.is_none() && demo.push.is_none(),
+            "the demo offers neither"
+        );
+        let with = |table: &str| Config::parse(&format!("{DEMO_TOML}\n{table}"));
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("sms-token");
+        std::fs::write(&token, "tok-123\n").unwrap();
+        let sms = |url: &str| {
+            with(&format!(
+                "[sms]\nurl = \"{url}\"\ntoken_file = \"{}\"\nsender = \"Awn\"",
+                token.display()
+            ))
+        };
+        let g = sms("https://sms.example/send")
+            .unwrap()
+            .sms
+            .unwrap()
+            .gateway()
+            .unwrap();
+        assert_eq!(
+            (g.token.as_str(), g.sender.as_deref()),
+            ("tok-123", Some("Awn"))
+        );
+        assert!(sms("http://127.0.0.1:9000/send").is_ok());
+        assert!(sms("http://sms.example/send").is_err());
+        let missing = with("[sms]\nurl = \"https://sms.example\"\ntoken_file = \"/nonexistent/t\"");
+        assert!(missing.unwrap().sms.unwrap().gateway().is_err());
+        assert!(with("[sms]\nurl = \"https://sms.example\"\ntoken = \"x\"").is_err());
+
+        let push = with("[push]\nsubject = \"mailto:it@awn.example\"")
+            .unwrap()
+            .push
+            .unwrap();
+        assert_eq!(
+            (push.subject.as_str(), push.ca_file),
+            ("mailto:it@awn.example", None)
+        );
+        assert!(with("[push]\nsubject = \"https://awn.example/contact\"").is_ok());
+        for bad in ["it@awn.example", "mailto:", "http://awn.example"] {
+            assert!(
+                with(&format!("[push]\nsubject = \"{bad}\"")).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(with("[push]\nsubject = \"mailto:a@b\"\nca_file = \"/nonexistent.pem\"").is_err());
     }
 
     #[test]
