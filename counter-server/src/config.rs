@@ -47,6 +47,9 @@ pub struct Config {
     /// Web Push for the same notices (`crate::notify::push`); none: no push is offered.
     #[serde(default)]
     pub push: Option<PushConfig>,
+    /// Joining the line from the phone (`/join`, issue 16).
+    #[serde(default)]
+    pub remote: RemoteSettings,
 }
 
 /// `[sms]`: the association's SMS gateway (`crate::notify::sms`).
@@ -369,6 +372,10 @@ pub struct QueueSettings {
     pub max_priority_streak: u32,
     pub normal_max_wait_minutes: u32,
     pub gender_fallback_minutes: u32,
+    /// A remote place not checked in at its turn moves back behind this many (`domain::arrival`).
+    pub remote_move_back: u32,
+    /// Minutes after its slot an appointment may check in and keep it.
+    pub appointment_grace_minutes: u32,
 }
 
 impl Default for QueueSettings {
@@ -378,6 +385,29 @@ impl Default for QueueSettings {
             max_priority_streak: p.max_priority_streak,
             normal_max_wait_minutes: p.normal_max_wait_minutes as u32,
             gender_fallback_minutes: p.gender_fallback_minutes as u32,
+            remote_move_back: p.arrival.remote_move_back as u32,
+            appointment_grace_minutes: p.arrival.appointment_grace_minutes,
+        }
+    }
+}
+
+/// The limits of joining the line from the phone (`commands::remote`), so that a flood of joins
+/// cannot fill the day: per service, per client address and per device (the page's cookie).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemoteSettings {
+    pub daily_cap_per_service: u32,
+    /// A household or an office behind one address may join for several people.
+    pub per_address_per_day: u32,
+    pub per_device_per_day: u32,
+}
+
+impl Default for RemoteSettings {
+    fn default() -> Self {
+        Self {
+            daily_cap_per_service: 40,
+            per_address_per_day: 4,
+            per_device_per_day: 2,
         }
     }
 }
@@ -448,6 +478,9 @@ pub struct ServiceConfig {
     /// Not offered for new tickets (kiosk, reception); its line is still served.
     #[serde(default)]
     pub hidden: bool,
+    /// Offered on the public join page (policy 3.4): visitors may take a place from their phone.
+    #[serde(default)]
+    pub remote_joining: bool,
 }
 
 /// A service's target wait when its configuration names none.
@@ -637,6 +670,10 @@ impl Config {
             max_priority_streak: self.queue.max_priority_streak,
             normal_max_wait_minutes: i64::from(self.queue.normal_max_wait_minutes),
             gender_fallback_minutes: i64::from(self.queue.gender_fallback_minutes),
+            arrival: crate::domain::arrival::ArrivalPolicy {
+                remote_move_back: self.queue.remote_move_back as usize,
+                appointment_grace_minutes: self.queue.appointment_grace_minutes,
+            },
         }
     }
 

@@ -296,6 +296,61 @@ impl Backoff {
     }
 }
 
+/// Wrong check-in codes one kiosk may type within `CHECK_IN_MISSES_WINDOW`: a code has six digits,
+/// and guessing one would check in a visitor who is not here (called, then marked a no-show).
+pub const CHECK_IN_MISSES_PER_KIOSK: usize = 10;
+pub const CHECK_IN_MISSES_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// Join forms sent from one address in a minute (`web::join`): far above a person's pace, so only
+/// a flood meets it; the daily caps (`config::RemoteSettings`) are the real limit.
+pub const JOINS_PER_ADDRESS_PER_MINUTE: usize = 20;
+
+/// The limits of places made away from the room: wrong check-in codes per kiosk, join forms per
+/// address.
+pub struct RemoteLimits {
+    check_in_misses: RateLimiter,
+    joins: RateLimiter,
+    /// Keys the stored hashes of addresses and device ids. Held only in memory, so the database
+    /// (even with its key) cannot turn a hash back into an address by trying every address; a
+    /// restart starts the day's per-address and per-device counts afresh.
+    hash_key: [u8; 32],
+}
+
+impl Default for RemoteLimits {
+    fn default() -> Self {
+        let mut hash_key = [0u8; 32];
+        getrandom::fill(&mut hash_key).expect("the OS random source is available");
+        Self {
+            check_in_misses: RateLimiter::new(CHECK_IN_MISSES_PER_KIOSK, CHECK_IN_MISSES_WINDOW),
+            joins: RateLimiter::new(JOINS_PER_ADDRESS_PER_MINUTE, Duration::from_secs(60)),
+            hash_key,
+        }
+    }
+}
+
+impl RemoteLimits {
+    /// HMAC-SHA256 of `what` (`address:…`, `device:…`) under the in-memory key.
+    pub fn keyed_hash(&self, what: &str) -> [u8; 32] {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.hash_key).expect("any key length");
+        mac.update(what.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether kiosk `device` may try a code now (it has not used up its wrong ones).
+    pub fn may_check_in(&self, device: i64) -> bool {
+        self.check_in_misses.allowed(&device.to_string())
+    }
+
+    pub fn wrong_code(&self, device: i64) {
+        self.check_in_misses.hit(&device.to_string());
+    }
+
+    /// Counts one join form from `ip`; false past the limit.
+    pub fn admit_join(&self, ip: Option<IpAddr>) -> bool {
+        self.joins.hit(&address_key(ip))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -141,6 +141,7 @@ impl Server {
             login_throttle: Arc::default(),
             pairings: Arc::default(),
             pairing_throttle: Arc::default(),
+            remote_limits: Arc::default(),
             status_limits: Arc::default(),
             principals: Arc::new(PrincipalCache::new(Duration::from_secs(
                 PRINCIPAL_CACHE_SECONDS,

@@ -11,6 +11,9 @@ Object.assign(AWN_I18N.ar, {
   bd_denied: "هذه اللوحة للمشرفين والمديرين فقط.", bd_no_alerts: "لا توجد تنبيهات",
   bd_new_tickets: "الأرقام الجديدة", bd_stop: "إيقاف الأرقام الجديدة", bd_resume: "استئناف الأرقام", bd_stopped: "متوقفة",
   bd_offer_failed: "تعذّر التغيير الآن، أعد المحاولة.",
+  bd_away: "من الهاتف، لم يصلوا", bd_appointments: "مواعيد اليوم", bd_time: "الوقت", bd_appointment_state: "الحالة",
+  bd_no_appointments: "لا مواعيد اليوم", bd_appt_expected: "منتظر", bd_appt_arrived: "وصل — {label}",
+  bd_appt_late: "تأخر (يدخل كزائر عادي إن حضر)", bd_appt_cancelled: "أُلغي",
 });
 Object.assign(AWN_I18N.en, {
   bd_title: "Awn — supervisor's board", bd_console: "Staff console", bd_today: "Today so far",
@@ -23,4 +26,7 @@ Object.assign(AWN_I18N.en, {
   bd_denied: "This board is for supervisors and admins only.", bd_no_alerts: "No alerts",
   bd_new_tickets: "New tickets", bd_stop: "Stop new tickets", bd_resume: "Resume new tickets", bd_stopped: "Stopped",
   bd_offer_failed: "Could not change it now; try again.",
+  bd_away: "Joined by phone, not here yet", bd_appointments: "Today's appointments", bd_time: "Time", bd_appointment_state: "State",
+  bd_no_appointments: "No appointments today", bd_appt_expected: "Expected", bd_appt_arrived: "Arrived — {label}",
+  bd_appt_late: "Late (a walk-in if they come)", bd_appt_cancelled: "Cancelled",
 });

@@ -52,7 +52,7 @@
       tr.dataset.level = l.level;
       const name = el("th", null, lang === "ar" ? l.name_ar : l.name_en);
       name.scope = "row";
-      tr.append(name, el("td", "count", num(l.waiting)));
+      tr.append(name, el("td", "count", num(l.waiting)), el("td", "away", num(l.away)));
       const wait = el("td", "wait");
       wait.append(el("span", null, fill("bd_min", { n: num(l.longest_wait_minutes) })), " ", el("span", "badge", awnLang.t("bd_level_" + l.level)));
       tr.append(wait, el("td", null, fill("bd_min", { n: num(l.target_wait_minutes) })), el("td", null, fill("bd_min", { n: num(l.estimated_wait_minutes) })));
@@ -72,6 +72,29 @@
     const red = b.lines.filter((l) => l.level === "red").map((l) => (lang === "ar" ? l.name_ar : l.name_en));
     $("red-banner").textContent = red.length ? fill("bd_red_banner", { lines: red.join("، ") }) : "";
     $("red-banner").classList.toggle("hidden", red.length === 0);
+
+    // Today's appointments: a service's name, never anything about the visitor.
+    const appts = $("appointments");
+    appts.replaceChildren();
+    const nameOf = (code) => {
+      const line = b.lines.find((l) => l.service === code);
+      return line ? (lang === "ar" ? line.name_ar : line.name_en) : code;
+    };
+    if (!b.appointments.length) {
+      const tr = el("tr");
+      const td = el("td", "muted", awnLang.t("bd_no_appointments"));
+      td.colSpan = 3;
+      tr.append(td);
+      appts.append(tr);
+    }
+    for (const a of b.appointments) {
+      const tr = el("tr", "appt-" + a.state);
+      tr.dataset.state = a.state;
+      const when = el("th", "ltr", clockOf(a.starts_at));
+      when.scope = "row";
+      tr.append(when, el("td", null, nameOf(a.service)), el("td", null, fill("bd_appt_" + a.state, { label: a.label || "" })));
+      appts.append(tr);
+    }
 
     const desks = $("desks");
     desks.replaceChildren();

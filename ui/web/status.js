@@ -14,6 +14,8 @@
     rate_reasons: "ما الذي يتعلق به تقييمك؟ (اختياري)",
     rate_comment: "تعليق (اختياري)", rate_notice: "فضلًا لا تكتب أسماء أشخاص أو أرقام هوية في التعليق.",
     rate_contact: "أرغب أن يتواصل معي مسؤول الجودة بخصوص هذا (لا يصل طلبك إلى الموظف الذي خدمك).",
+    arrive_howto: "حجزت دورك من الهاتف. عند وصولك إلى الفرع اكتب هذا الرمز في جهاز التذاكر ليدخل دورك قائمة النداء. إن جاء دورك قبل وصولك يتأخر مرة واحدة، ثم يُلغى.",
+    arrive_code: "رمز تسجيل الوصول",
     status_called: "حان دورك", status_referred: "أُحيلت تذكرتك إلى الباحث الاجتماعي، يرجى مواصلة الانتظار",
     status_expired: "انتهت صلاحية التذكرة. راجع الاستقبال.", offline: "غير متصل — آخر تحديث",
     rate_send: "إرسال التقييم", rate_thanks: "شكرًا لك، وصل تقييمك.", rate_pick: "اختر وجهًا من ١ إلى ٥", rate_failed: "تعذر الإرسال، حاول مرة أخرى",
@@ -24,6 +26,8 @@
     rate_reasons: "What is your rating about? (optional)",
     rate_comment: "Comment (optional)", rate_notice: "Please do not write anyone's name or ID number in the comment.",
     rate_contact: "I would like the quality officer to contact me about this (it never goes to the staff member who served me).",
+    arrive_howto: "You joined from your phone. When you arrive at the branch, type this code at the ticket kiosk and your place joins the calls. If your turn comes before you arrive, your place moves back once, then lapses.",
+    arrive_code: "Check-in code",
     status_called: "It is your turn", status_referred: "You were referred to the social researcher, please keep waiting",
     status_expired: "This ticket has expired. Please ask at reception.", offline: "Not connected — last updated",
     rate_send: "Send rating", rate_thanks: "Thank you: your rating has arrived.", rate_pick: "Choose a face from 1 to 5", rate_failed: "Could not send: please try again",
@@ -74,6 +78,10 @@
     const referred = s.state === "waiting" && s.referred === true;
     $("waiting").classList.toggle("hidden", s.state !== "waiting" || referred);
     $("ahead").textContent = s.people_ahead;
+    // Joined from the phone and not here yet: how to check in, and the code for the kiosk.
+    const away = s.state === "waiting" && s.awaiting_arrival === true && !!s.check_in_code;
+    $("arrive").classList.toggle("hidden", !away);
+    $("check-in-code").textContent = away ? s.check_in_code : "";
     $("wait").textContent = s.estimated_wait_minutes;
     // The visitor's words for each state, never the staff's.
     const key = referred ? "status_referred" : { waiting: "status_waiting", called: "status_called", serving: "status_serving",

@@ -46,6 +46,8 @@ pub struct BoardLineDto {
     pub estimated_wait_minutes: u32,
     /// Takes new tickets; a supervisor stops and resumes that (`POST /api/v1/services/{code}/offered`).
     pub offered: bool,
+    /// Places joined from the phone whose visitors have not checked in yet (not in `waiting`).
+    pub away: u32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -81,6 +83,17 @@ pub struct BoardDto {
     /// Ratings' contact requests not yet handled, of any day (a supervisor's count leaves out
     /// those of visits they served).
     pub open_contact_requests: u32,
+    /// Today's appointments by time: `expected`, `arrived` (with the label), `late`, `cancelled`.
+    pub appointments: Vec<BoardAppointmentDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = BoardAppointment)]
+pub struct BoardAppointmentDto {
+    pub starts_at: String,
+    pub service: String,
+    pub state: &'static str,
+    pub label: Option<String>,
 }
 
 /// `GET /api/v1/board`
@@ -129,6 +142,7 @@ fn dto(v: BoardView) -> BoardDto {
                 level: l.level,
                 estimated_wait_minutes: l.estimated_wait_minutes,
                 offered: l.offered,
+                away: l.away,
             })
             .collect(),
         alerts: v
@@ -149,5 +163,15 @@ fn dto(v: BoardView) -> BoardDto {
             average_wait_minutes: v.today.average_wait_minutes,
         },
         open_contact_requests: v.open_contact_requests,
+        appointments: v
+            .appointments
+            .into_iter()
+            .map(|a| BoardAppointmentDto {
+                starts_at: local_time(a.starts_at),
+                service: a.service,
+                state: a.state.as_str(),
+                label: a.label,
+            })
+            .collect(),
     }
 }

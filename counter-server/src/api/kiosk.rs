@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Permission;
 use crate::commands::{self, IssueCommand, Issuer};
-use crate::domain::{Gender, IssueRequest, Priority};
+use crate::domain::{Channel, Gender, IssueRequest, Priority};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller, parse_id};
@@ -153,7 +153,7 @@ pub async fn issue(
 ) -> Result<(StatusCode, Json<IssuedTicket>), ApiError> {
     let device = caller.device(Permission::Kiosk)?;
     let key = idempotency_key(&headers)?;
-    let (request, intake, feels_unsafe) = issue_request(&s, body.value)?;
+    let (request, intake, feels_unsafe) = issue_request(&s, body.value, Channel::Kiosk)?;
     let cmd = IssueCommand {
         issuer: Issuer::Kiosk(device),
         audit: None,
@@ -172,6 +172,7 @@ pub async fn issue(
 pub(super) fn issue_request(
     s: &AppState,
     b: TicketRequest,
+    channel: Channel,
 ) -> Result<(IssueRequest, Option<intake::Intake>, bool), ApiError> {
     let config = s.config();
     // A service hidden in administration takes no new tickets (its line is still served).
@@ -207,6 +208,8 @@ pub(super) fn issue_request(
             GenderInput::Female => Gender::Female,
             GenderInput::Male => Gender::Male,
         }),
+        channel,
+        slot: None,
     };
     Ok((request, intake, feels_unsafe))
 }

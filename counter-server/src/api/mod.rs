@@ -15,7 +15,9 @@
 //! `crate::router`. Never imports `web`.
 
 pub mod admin;
+pub mod appointments;
 pub mod board;
+pub mod check_in;
 pub mod committee;
 pub mod confirmation;
 pub mod console;
@@ -88,6 +90,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(kiosk::intake_notice))
         .routes(routes!(kiosk::issue))
         .routes(routes!(kiosk::print_report))
+        .routes(routes!(check_in::check_in))
+        .routes(routes!(appointments::put_slots))
+        .routes(routes!(appointments::delete_slot))
+        .routes(routes!(appointments::list_slots))
+        .routes(routes!(appointments::book))
         .routes(routes!(reception::issue))
         .routes(routes!(tickets::recall))
         .routes(routes!(tickets::start))
@@ -211,7 +218,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 92, "{ops:?}");
+        assert_eq!(ops.len(), 97, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

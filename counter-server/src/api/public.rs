@@ -74,6 +74,11 @@ pub struct StatusDto {
     pub desk: Option<u32>,
     /// Waiting again, for the social researcher: the page tells the visitor so.
     pub referred: bool,
+    /// Joined from the phone and not checked in yet (it is not called until then).
+    pub awaiting_arrival: bool,
+    /// The code to type at the kiosk on arrival, while `awaiting_arrival`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_in_code: Option<String>,
 }
 
 /// `GET /api/v1/status/{token}`: label, state, people ahead, desk. Nothing else. Unknown and
@@ -127,6 +132,8 @@ pub(crate) async fn lookup(s: &AppState, token: &str) -> Result<Option<StatusDto
         estimated_wait_minutes: v.estimated_wait_minutes,
         desk: v.desk,
         referred: v.referred,
+        awaiting_arrival: v.awaiting_arrival,
+        check_in_code: v.check_in_code,
     }))
 }
 

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::kiosk::{idempotency_key, issue_request, issued_wire};
 use crate::auth::Permission;
 use crate::commands::{self, IssueCommand, Issuer};
+use crate::domain::Channel;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller};
@@ -66,7 +67,7 @@ pub async fn issue(
 ) -> Result<(StatusCode, Json<ReceptionTicket>), ApiError> {
     let staff = caller.staff(Permission::IssueAtReception)?;
     let key = idempotency_key(&headers)?;
-    let (request, intake, feels_unsafe) = issue_request(&s, body.value)?;
+    let (request, intake, feels_unsafe) = issue_request(&s, body.value, Channel::Reception)?;
     let cmd = IssueCommand {
         issuer: Issuer::Reception(staff.id),
         audit: Some((staff.role, request_id.0)),

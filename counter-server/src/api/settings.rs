@@ -57,6 +57,9 @@ pub struct ServiceBody {
     /// Offered for new tickets on the kiosk and at reception.
     #[serde(default)]
     pub hidden: bool,
+    /// Offered on the public join page, to take a place from the phone.
+    #[serde(default)]
+    pub remote_joining: bool,
     /// Days a visit of this service is kept; null: the branch's default.
     pub retention_days: Option<u32>,
 }
@@ -96,6 +99,7 @@ pub async fn put_service(
         target_wait: b.target_wait_minutes,
         documents: b.documents,
         hidden: b.hidden,
+        remote_joining: b.remote_joining,
     };
     Ok(Json(
         cmd::put_service(&s.engine, by, service, b.retention_days).await?,

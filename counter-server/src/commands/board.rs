@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::appointments::BookingState;
 use crate::domain::numbering::service_day;
 use crate::domain::wait_level::{self, WaitLevel};
 use crate::domain::{DeskKind, StaffId, TicketState};
+use crate::store::appointments;
 use crate::store::board::{self as rows, TodayFigures};
 use crate::store::contact_requests;
 use crate::store::engine::Engine;
@@ -40,6 +42,17 @@ pub struct BoardLine {
     pub turns: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Takes new tickets (not hidden in administration or by a supervisor).
     pub offered: bool,
+    /// Places joined from the phone whose visitors are not here yet (not in `waiting`).
+    pub away: u32,
+}
+
+/// One of the day's appointments: when, which service, where it stands, its label once here.
+#[derive(Clone, Debug)]
+pub struct BoardAppointment {
+    pub starts_at: DateTime<Utc>,
+    pub service: String,
+    pub state: BookingState,
+    pub label: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +64,7 @@ pub struct BoardView {
     pub today: TodayFigures,
     /// Ratings' contact requests not yet handled (of any day).
     pub open_contact_requests: u32,
+    pub appointments: Vec<BoardAppointment>,
 }
 
 impl BoardView {
@@ -106,24 +120,41 @@ pub async fn board(
                     let count =
                         u32::try_from(q.waiting_in_line(&s.code).count()).unwrap_or(u32::MAX);
                     // The oldest ticket has waited longest: it sets the line's colour.
-                    let oldest = q.oldest_waiting_in_line(&s.code).map(|t| t.issued_at);
+                    let oldest = q.oldest_waiting_in_line(&s.code).map(|t| t.in_room_since());
                     BoardLine {
                         service: s.code.clone(),
                         name_ar: s.name_ar.clone(),
                         name_en: s.name_en.clone(),
                         waiting: count,
-                        longest_wait_minutes: q
-                            .oldest_waiting_in_line(&s.code)
-                            .map_or(0, |t| t.waited_minutes(now)),
+                        longest_wait_minutes: oldest
+                            .map_or(0, |at| (now - at).num_minutes().max(0)),
                         target_wait_minutes: target,
                         level: wait_level::classify(oldest, now, target),
                         estimated_wait_minutes: q.estimated_wait_minutes(&s.code, count),
                         turns: oldest.map(|o| wait_level::turns_at(o, target)),
                         offered: !s.hidden,
+                        away: q.awaiting_in_line(&s.code),
                     }
                 })
                 .collect();
+            let grace = q.policy().arrival.appointment_grace_minutes;
+            let appointments = appointments::day_bookings(ctx.conn, service_day(now))?
+                .into_iter()
+                .map(|b| BoardAppointment {
+                    state: BookingState::of(
+                        b.label.is_some(),
+                        b.cancelled,
+                        b.starts_at,
+                        grace,
+                        now,
+                    ),
+                    starts_at: b.starts_at,
+                    service: b.service,
+                    label: b.label,
+                })
+                .collect();
             Ok(BoardView {
+                appointments,
                 now,
                 desks,
                 lines,

@@ -108,6 +108,24 @@ pub enum Refusal {
     WebhookInactive,
     /// No dead webhook delivery has this id (never was, or replayed already).
     UnknownDeadDelivery,
+    /// A join form without a well-formed key (old, or not from the page).
+    JoinFormExpired,
+    /// The service is not offered for joining from the phone.
+    NotForRemoteJoining,
+    /// A daily limit of remote joins (`commands::remote::RemoteLimit`).
+    RemoteLimit(crate::commands::remote::RemoteLimit),
+    /// No remote place or booking of today has this code.
+    CheckInCodeUnknown,
+    /// The booking was checked in already, or cancelled.
+    BookingUsed,
+    /// Slots only on a day from today to two weeks ahead, at times the branch issues tickets.
+    SlotsNotOpen,
+    /// A slot with bookings is not removed.
+    SlotInUse,
+    /// No appointment slot has this id.
+    UnknownSlot,
+    /// The slot cannot be booked (`domain::appointments::BookingRefusal`).
+    Booking(crate::domain::appointments::BookingRefusal),
 }
 
 /// Every way a command fails.

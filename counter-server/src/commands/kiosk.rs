@@ -66,6 +66,7 @@ pub async fn issue_ticket(
             let staff = match cmd.issuer {
                 Issuer::Kiosk(_) => None,
                 Issuer::Reception(staff) => Some(staff),
+                Issuer::Remote => None,
             };
             writes::persist_change(
                 ctx.tx,

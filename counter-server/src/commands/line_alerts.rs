@@ -24,7 +24,7 @@ pub async fn red_lines(engine: &Engine) -> Result<BTreeSet<String>, CommandError
                     let oldest = ctx
                         .queue
                         .oldest_waiting_in_line(&s.code)
-                        .map(|t| t.issued_at);
+                        .map(|t| t.in_room_since());
                     wait_level::classify(oldest, ctx.now, s.target_wait_minutes()) == WaitLevel::Red
                 })
                 .map(|s| s.code.clone())

@@ -14,6 +14,7 @@
 //! - `webhooks`: an admin's webhook endpoints and dead deliveries (sending: `crate::webhooks`).
 
 pub mod admin;
+pub mod appointments;
 pub mod board;
 pub mod committee;
 pub mod confirmation;
@@ -28,6 +29,7 @@ pub mod pairing;
 pub mod queue;
 pub mod ratings;
 pub mod reference;
+pub mod remote;
 pub mod rights;
 pub mod sessions;
 pub mod settings;

@@ -16,6 +16,9 @@ pub struct StatusView {
     pub desk: Option<u32>,
     /// Waiting again, for the social researcher: the page tells the visitor so.
     pub referred: bool,
+    /// Joined from the phone and not checked in yet: the page shows how to check in, and the code.
+    pub awaiting_arrival: bool,
+    pub check_in_code: Option<String>,
 }
 
 /// The ticket behind a status token; `None` for a malformed, unknown or expired token (all
@@ -57,5 +60,9 @@ pub async fn lookup(
         estimated_wait_minutes,
         desk,
         referred: found.referred && found.state == TicketState::Waiting,
+        awaiting_arrival: found.awaiting_arrival && found.state == TicketState::Waiting,
+        check_in_code: found
+            .check_in_code
+            .filter(|_| found.awaiting_arrival && found.state == TicketState::Waiting),
     }))
 }

@@ -62,7 +62,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::ActiveTickets;
-    use crate::domain::{Priority, Route, Ticket, TicketState};
+    use crate::domain::{Channel, Priority, Route, Ticket, TicketState};
 
     fn ticket_with_id(id: i64) -> Ticket {
         Ticket {
@@ -79,6 +79,12 @@ mod tests {
             issued_at: Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap(),
             called_at: None,
             recalls: 0,
+            channel: Channel::Kiosk,
+            place_at: Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap(),
+            slot: None,
+            awaiting_arrival: false,
+            moved_back: 0,
+            checked_in_at: None,
         }
     }
 

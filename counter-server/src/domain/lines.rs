@@ -2,11 +2,14 @@
 //! a 100,000-ticket day as in a 100-ticket one.
 //!
 //! Every *waiting* ticket is in exactly one set, chosen by the line it waits in and its same-gender
-//! request, and ordered by its place (class, issue time, id). `Queue::apply` keeps the sets true.
+//! request, and ordered by its place (class, place in line, id). `Queue::apply` keeps the sets
+//! true. The queue keeps two `Lines`: the callable tickets, and the remote places whose visitors
+//! have not checked in yet (`domain::arrival`).
 //!
 //! Why per same-gender request: within one such set and one class, the routing rules (`routing`)
 //! treat tickets alike except for the time waited, and waiting longer only ever makes a ticket
-//! callable sooner (the gender fallback). So the first ticket of each class in each set the desk
+//! callable sooner (the gender fallback), as does a place time that has come (an appointment
+//! checked in early is callable from its slot). So the first ticket of each class in each set the desk
 //! serves is the only candidate of that set and class: `routing::choose_next` over these few heads
 //! picks exactly what it picks over the whole day (a property test checks it).
 
@@ -14,12 +17,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{
-    Desk, DeskId, DeskKind, Gender, Priority, Route, ServiceCode, Ticket, TicketId,
-};
+use super::model::{Desk, DeskId, DeskKind, Gender, Rank, Route, ServiceCode, Ticket, TicketId};
 
-/// A place in line: class, issue time, id (`Ticket::order_key`).
-pub type Place = (Priority, DateTime<Utc>, TicketId);
+/// A place in line: class, place time, id (`Ticket::order_key`).
+pub type Place = (Rank, DateTime<Utc>, TicketId);
 
 /// The line a waiting ticket stands in.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -52,7 +53,6 @@ impl LineKey {
     }
 }
 
-const CLASSES: [Priority; 3] = [Priority::Urgent, Priority::Priority, Priority::Normal];
 const PREFERENCES: [Option<Gender>; 3] = [None, Some(Gender::Female), Some(Gender::Male)];
 
 /// The waiting tickets of the branch, by line and same-gender request.
@@ -83,7 +83,7 @@ impl Lines {
                 let Some(set) = self.sets.get(&(line.clone(), pref)) else {
                     continue;
                 };
-                for class in CLASSES {
+                for class in Rank::ALL {
                     if let Some(&(c, _, id)) = set.first_from(&(class, DateTime::<Utc>::MIN_UTC, 0))
                         && c == class
                     {
@@ -93,6 +93,42 @@ impl Lines {
             }
         }
         out
+    }
+
+    /// The ticket after `t` in its own set, if it has the same class: the next candidate of that
+    /// set and class once `t` is out of the running.
+    pub fn next_of_class(&self, t: &Ticket) -> Option<TicketId> {
+        let (class, at, id) = t.order_key();
+        let set = self.sets.get(&(LineKey::of(t), t.gender_preference))?;
+        match set.first_from(&(class, at, id.saturating_add(1))) {
+            Some(&(c, _, next)) if c == class => Some(next),
+            _ => None,
+        }
+    }
+
+    /// The places of the first `n` tickets after `t` in its line and class, in order (over every
+    /// same-gender set of the line).
+    pub fn places_after(&self, t: &Ticket, n: usize) -> Vec<DateTime<Utc>> {
+        let line = LineKey::of(t);
+        let (class, at, id) = t.order_key();
+        let mut places: Vec<(DateTime<Utc>, TicketId)> = Vec::new();
+        for pref in PREFERENCES {
+            let Some(set) = self.sets.get(&(line.clone(), pref)) else {
+                continue;
+            };
+            let mut from = (class, at, id.saturating_add(1));
+            for _ in 0..n {
+                match set.first_from(&from) {
+                    Some(&(c, next_at, next_id)) if c == class => {
+                        places.push((next_at, next_id));
+                        from = (c, next_at, next_id.saturating_add(1));
+                    }
+                    _ => break,
+                }
+            }
+        }
+        places.sort();
+        places.into_iter().take(n).map(|(at, _)| at).collect()
     }
 
     /// Waiting tickets in the line of `t` with an earlier place than `t` (`t` itself not counted).

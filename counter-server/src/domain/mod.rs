@@ -13,10 +13,14 @@
 //! - `contact_request`: who sees, takes and handles a rating's "please contact me".
 //! - `confirmation`: what the applicant confirms and signs (6.4), its fingerprint, the signature.
 //! - `hours`: opening hours: when tickets are issued (weekdays, holidays, the evening cut-off).
+//! - `appointments`: slots and bookings (who may book which slot).
+//! - `arrival`: remote places and appointments: checking in, moving back, the slot's grace.
 //! - `rollup`: the de-identified facts kept for head office (the outbox's format).
 //! - `visit`: the rules of a visit at a desk (who sees a visitor's details, checklist, committee date).
 
 pub mod active;
+pub mod appointments;
+pub mod arrival;
 pub mod committee;
 pub mod confirmation;
 pub mod contact_request;
@@ -78,6 +82,10 @@ pub enum QueueError {
     NotWaiting(TicketId),
     /// A class change may only raise the class (normal → priority → urgent).
     PriorityNotRaised(TicketId),
+    /// A remote place whose visitor has not checked in is not called.
+    NotArrived(TicketId),
+    /// Check-in is for a remote place still waiting for its visitor.
+    NotAwaitingArrival(TicketId),
 }
 
 impl fmt::Display for QueueError {
@@ -117,6 +125,18 @@ impl fmt::Display for QueueError {
                 f,
                 "ticket {t} already has that class or a higher one: a class is only raised"
             ),
+            Self::NotArrived(t) => {
+                write!(
+                    f,
+                    "ticket {t} was joined from a phone and its visitor has not checked in"
+                )
+            }
+            Self::NotAwaitingArrival(t) => {
+                write!(
+                    f,
+                    "ticket {t} is not a remote place waiting for its visitor"
+                )
+            }
         }
     }
 }

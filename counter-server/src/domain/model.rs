@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::arrival::ArrivalPolicy;
+
 pub type TicketId = i64;
 pub type DeskId = u32;
 pub type StaffId = i64;
@@ -19,6 +21,67 @@ pub enum Priority {
     /// Elderly, disability, pregnancy.
     Priority,
     Normal,
+}
+
+/// The calling class of a callable place: its `Priority`, with appointments holding their slot
+/// between priority and normal (`domain::arrival`). The derived order is the calling order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rank {
+    Urgent,
+    Priority,
+    Appointment,
+    Normal,
+}
+
+impl Rank {
+    pub const ALL: [Rank; 4] = [
+        Self::Urgent,
+        Self::Priority,
+        Self::Appointment,
+        Self::Normal,
+    ];
+
+    /// Whether calling it adds to a desk's streak of non-normal calls (`routing` rule 4), so that
+    /// neither priority tickets nor a heavy appointment day starve the normal walk-ins.
+    pub fn counts_toward_streak(self) -> bool {
+        self != Self::Normal
+    }
+}
+
+/// How a place in line came to be; every channel counts in the metrics (policy 3.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Issued at the kiosk in the waiting room.
+    Kiosk,
+    /// Issued by staff at reception.
+    Reception,
+    /// Joined from the visitor's phone (`/join`), checked in on arrival.
+    Remote,
+    /// A booked appointment, placed in line when the visitor checks in.
+    Appointment,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Self::Kiosk,
+        Self::Reception,
+        Self::Remote,
+        Self::Appointment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Reception => "reception",
+            Self::Remote => "remote",
+            Self::Appointment => "appointment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -228,21 +291,52 @@ pub struct Ticket {
     pub route: Route,
     /// The desk it is called to or served at.
     pub desk: Option<DeskId>,
-    /// Issue time: the ticket's place in line, kept through referral, transfer and return.
+    /// When the ticket was issued (or the place joined from the phone): the start of the wait the
+    /// metrics count.
     pub issued_at: DateTime<Utc>,
     pub called_at: Option<DateTime<Utc>>,
     pub recalls: u32,
+    pub channel: Channel,
+    /// Its place in line, kept through referral, transfer and return: the issue time for a walk-in,
+    /// the join time for a remote place (later once it moved back), the slot for an appointment
+    /// (`domain::arrival`). Callable from then, never before.
+    pub place_at: DateTime<Utc>,
+    /// An appointment that kept its slot: it ranks as `Rank::Appointment`.
+    pub slot: Option<DateTime<Utc>>,
+    /// A remote place whose visitor has not checked in yet: it holds its place but is not callable.
+    pub awaiting_arrival: bool,
+    /// Times a remote place moved back because its turn came before its visitor did.
+    pub moved_back: u32,
+    /// When a remote place's visitor checked in (their wait in the room starts then).
+    pub checked_in_at: Option<DateTime<Utc>>,
 }
 
 impl Ticket {
-    /// Minutes since issue, never negative.
+    /// Minutes since its place in line came (`place_at`), never negative: what the routing rules
+    /// weigh (the gender fallback, a long-waiting normal ticket).
     pub fn waited_minutes(&self, now: DateTime<Utc>) -> i64 {
-        (now - self.issued_at).num_minutes().max(0)
+        (now - self.place_at).num_minutes().max(0)
     }
 
-    /// Calling order within the same eligibility: class, then issue time, then id.
-    pub fn order_key(&self) -> (Priority, DateTime<Utc>, TicketId) {
-        (self.priority, self.issued_at, self.id)
+    /// When the visitor's wait in the room began: the check-in of a remote place, else the issue.
+    /// What the board's colours and the roll-up's wait measure.
+    pub fn in_room_since(&self) -> DateTime<Utc> {
+        self.checked_in_at.unwrap_or(self.issued_at)
+    }
+
+    /// Its calling class: its priority, or `Appointment` for a normal need holding a slot.
+    pub fn rank(&self) -> Rank {
+        match (self.priority, self.slot) {
+            (Priority::Urgent, _) => Rank::Urgent,
+            (Priority::Priority, _) => Rank::Priority,
+            (Priority::Normal, Some(_)) => Rank::Appointment,
+            (Priority::Normal, None) => Rank::Normal,
+        }
+    }
+
+    /// Calling order within the same eligibility: class, then place in line, then id.
+    pub fn order_key(&self) -> (Rank, DateTime<Utc>, TicketId) {
+        (self.rank(), self.place_at, self.id)
     }
 }
 
@@ -264,6 +358,8 @@ pub struct QueuePolicy {
     pub normal_max_wait_minutes: i64,
     /// After this long a same-gender request falls back to any desk.
     pub gender_fallback_minutes: i64,
+    /// Remote places and appointments (`domain::arrival`).
+    pub arrival: ArrivalPolicy,
 }
 
 impl Default for QueuePolicy {
@@ -272,6 +368,7 @@ impl Default for QueuePolicy {
             max_priority_streak: 3,
             normal_max_wait_minutes: 20,
             gender_fallback_minutes: 15,
+            arrival: ArrivalPolicy::default(),
         }
     }
 }

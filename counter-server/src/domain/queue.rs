@@ -11,18 +11,36 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::QueueError;
 use super::active::ActiveTickets;
+use super::arrival::{AppointmentPlace, TurnNotArrived};
 use super::lines::Lines;
 use super::model::*;
 use super::numbering::{label, service_day};
 use super::routing::{LineAccess, choose_next, gender_allows, line_access, next_streak};
 use super::transitions::{Action, ActionKind, TransferTarget, needs_owning_desk, next_state};
 
-/// What a kiosk asks for.
+/// What a kiosk, reception, the join page or an arriving appointment asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IssueRequest {
     pub service: String,
     pub priority: Priority,
     pub gender_preference: Option<Gender>,
+    pub channel: Channel,
+    /// An appointment's slot (`Channel::Appointment` only): where it stands in line depends on
+    /// when its visitor checks in (`arrival::ArrivalPolicy::appointment_place`).
+    pub slot: Option<DateTime<Utc>>,
+}
+
+impl IssueRequest {
+    /// A walk-in's request (kiosk or reception).
+    pub fn walk_in(service: &str, priority: Priority, channel: Channel) -> Self {
+        Self {
+            service: service.to_string(),
+            priority,
+            gender_preference: None,
+            channel,
+            slot: None,
+        }
+    }
 }
 
 /// What happened, for the event stream. Carries no personal data by construction.
@@ -49,6 +67,10 @@ pub enum EventKind {
     DeskChanged,
     /// A waiting ticket's class was raised at a desk; it keeps its label and issue time.
     Reclassed,
+    /// A remote place's visitor checked in: it is callable now.
+    CheckedIn,
+    /// A remote place's turn came before its visitor did: it moved back (`domain::arrival`).
+    MovedBack,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,8 +154,10 @@ pub struct Queue {
     /// Waiting, called and serving tickets; finished ones leave memory (they stay in storage).
     active: ActiveTickets,
     // Indexes of `active`, kept by `put`/`take`, so that no request walks every ticket:
-    /// The waiting tickets by line and place.
+    /// The callable waiting tickets by line and place.
     lines: Lines,
+    /// The remote places whose visitors have not checked in yet, by line and place.
+    awaiting: Lines,
     /// The ticket called to or served at each desk.
     at_desk: HashMap<DeskId, TicketId>,
     /// How many waiting or called tickets each service day still has (for the rollover).
@@ -160,6 +184,7 @@ impl Queue {
             desks: desks.into_iter().map(|d| (d.id, d)).collect(),
             active: ActiveTickets::default(),
             lines: Lines::default(),
+            awaiting: Lines::default(),
             at_desk: HashMap::new(),
             open_days: BTreeMap::new(),
             counters: last_numbers
@@ -187,6 +212,7 @@ impl Queue {
         t.service = self.shared_code(&t.service);
         t.line = self.shared_code(&t.line);
         match t.state {
+            TicketState::Waiting if t.awaiting_arrival => self.awaiting.insert(&t),
             TicketState::Waiting => self.lines.insert(&t),
             TicketState::Called | TicketState::Serving => {
                 if let Some(d) = t.desk {
@@ -207,6 +233,7 @@ impl Queue {
             return;
         };
         self.lines.remove(&old);
+        self.awaiting.remove(&old);
         if let Some(d) = old.desk
             && self.at_desk.get(&d) == Some(&id)
         {
@@ -317,6 +344,15 @@ impl Queue {
             .copied()
             .unwrap_or(0)
             + 1;
+        let (place_at, slot) = match (req.channel, req.slot) {
+            (Channel::Appointment, Some(slot)) => {
+                match self.policy.arrival.appointment_place(slot, now) {
+                    AppointmentPlace::Slot(at) => (at, Some(at)),
+                    AppointmentPlace::WalkIn(at) => (at, None),
+                }
+            }
+            _ => (now, None),
+        };
         let ticket = Ticket {
             id: self.next_id,
             service: code.clone(),
@@ -331,12 +367,22 @@ impl Queue {
             issued_at: now,
             called_at: None,
             recalls: 0,
+            channel: req.channel,
+            place_at,
+            slot,
+            awaiting_arrival: req.channel == Channel::Remote,
+            moved_back: 0,
+            checked_in_at: None,
         };
         let mut change = Change::default();
         change.events.push(self.event(EventKind::Issued, &ticket));
-        change
-            .history
-            .push(history(&ticket, "issue", None, now, None));
+        change.history.push(history(
+            &ticket,
+            "issue",
+            None,
+            now,
+            Some(ticket.channel.as_str().to_string()),
+        ));
         change.issued.push(ticket);
         Ok(change)
     }
@@ -465,7 +511,85 @@ impl Queue {
         let candidates = heads.iter().filter_map(|id| self.active.get(id));
         let t = choose_next(d, candidates, &open, &self.policy, now)
             .ok_or(QueueError::NoTicketWaiting)?;
-        Ok(self.call(d, t, staff, now))
+        let mut change = self.call(d, t, staff, now);
+        for passed in self.passed_over(d, t, &open, now) {
+            self.not_arrived_at_turn(passed, now, &mut change);
+        }
+        Ok(change)
+    }
+
+    /// The remote places not checked in that `desk` would have called before `called` (each set
+    /// and class it serves, from the front, while they stand ahead of it).
+    fn passed_over(
+        &self,
+        desk: &Desk,
+        called: &Ticket,
+        open: &[&Desk],
+        now: DateTime<Utc>,
+    ) -> Vec<&Ticket> {
+        let limit = called.order_key();
+        let mut out = Vec::new();
+        for head in self.awaiting.heads(desk) {
+            let mut next = self.active.get(&head);
+            while let Some(t) = next.filter(|t| t.order_key() < limit) {
+                if gender_allows(desk, t, open, &self.policy, now) {
+                    out.push(t);
+                }
+                next = self
+                    .awaiting
+                    .next_of_class(t)
+                    .and_then(|id| self.active.get(&id));
+            }
+        }
+        out
+    }
+
+    /// Adds to `change` what happens to remote place `t`, passed over before its visitor came.
+    fn not_arrived_at_turn(&self, t: &Ticket, now: DateTime<Utc>, change: &mut Change) {
+        let arrival = &self.policy.arrival;
+        let behind = self.lines.places_after(t, arrival.remote_move_back);
+        let (next, action, kind) = match arrival.on_turn_not_arrived(t.moved_back, &behind, now) {
+            TurnNotArrived::MoveBack { place_at } => (
+                Ticket {
+                    place_at,
+                    moved_back: t.moved_back + 1,
+                    ..t.clone()
+                },
+                "move_back",
+                EventKind::MovedBack,
+            ),
+            TurnNotArrived::Lapse => (
+                Ticket {
+                    state: TicketState::Expired,
+                    ..t.clone()
+                },
+                "lapse",
+                EventKind::Expired,
+            ),
+        };
+        change.events.push(self.event(kind, &next));
+        change.history.push(history(&next, action, None, now, None));
+        change.updated.push(next);
+    }
+
+    /// The visitor of remote place `id` has arrived (the entrance QR, or the code at the kiosk): it
+    /// becomes callable, in the place it holds.
+    pub fn plan_check_in(&self, id: TicketId, now: DateTime<Utc>) -> Result<Change, QueueError> {
+        let t = self.active.get(&id).ok_or(QueueError::UnknownTicket(id))?;
+        if t.state != TicketState::Waiting || !t.awaiting_arrival {
+            return Err(QueueError::NotAwaitingArrival(id));
+        }
+        let next = Ticket {
+            awaiting_arrival: false,
+            checked_in_at: Some(now),
+            ..t.clone()
+        };
+        Ok(Change {
+            events: vec![self.event(EventKind::CheckedIn, &next)],
+            history: vec![history(&next, "check_in", None, now, None)],
+            updated: vec![next],
+            ..Change::default()
+        })
     }
 
     /// Calls one ticket out of order. It must be waiting in a line this desk serves, and a
@@ -485,6 +609,9 @@ impl Queue {
                 from: t.state,
                 action: ActionKind::Call,
             });
+        }
+        if t.awaiting_arrival {
+            return Err(QueueError::NotArrived(id));
         }
         let mut overridden = Vec::new();
         if line_access(Some(d), how.supervisor, t)? == LineAccess::SupervisorOverride {
@@ -519,7 +646,7 @@ impl Queue {
             ..t.clone()
         };
         let desk = Desk {
-            priority_streak: next_streak(d.priority_streak, t.priority),
+            priority_streak: next_streak(d.priority_streak, t.rank()),
             ..d.clone()
         };
         Change {
@@ -780,7 +907,8 @@ impl Queue {
     // ----- figures for visitors and staff -----
 
     /// Waiting tickets that will be called before this one: those in the same line with an earlier
-    /// place (class, then issue time). Approximate where desks serve several lines.
+    /// place (class, then place time), remote places not checked in included (they hold their
+    /// places). Approximate where desks serve several lines.
     pub fn people_ahead(&self, id: TicketId) -> Option<u32> {
         let t = self.active.get(&id)?;
         Some(if t.state == TicketState::Waiting {
@@ -792,7 +920,8 @@ impl Queue {
 
     /// `people_ahead` for a ticket that may not be in the queue yet (one being issued).
     pub fn people_ahead_of(&self, t: &Ticket) -> u32 {
-        u32::try_from(self.lines.ahead_of(t)).unwrap_or(u32::MAX)
+        let ahead = self.lines.ahead_of(t) + self.awaiting.ahead_of(t);
+        u32::try_from(ahead).unwrap_or(u32::MAX)
     }
 
     /// Minutes until `people_ahead` visitors of `service` are served by the desks open for it.
@@ -810,11 +939,12 @@ impl Queue {
         (people_ahead.saturating_mul(avg)).div_ceil(open)
     }
 
-    /// The tickets waiting in service lines now (not those sent to one desk).
+    /// The tickets waiting in service lines in the room now (not those sent to one desk, nor
+    /// remote places whose visitors are not here yet).
     fn waiting_in_lines(&self) -> impl Iterator<Item = &Ticket> {
-        self.active
-            .values()
-            .filter(|t| t.state == TicketState::Waiting && t.route == Route::Service)
+        self.active.values().filter(|t| {
+            t.state == TicketState::Waiting && t.route == Route::Service && !t.awaiting_arrival
+        })
     }
 
     /// The tickets waiting in the line of service `code` now.
@@ -823,10 +953,26 @@ impl Queue {
             .filter(move |t| t.line.as_str() == code)
     }
 
-    /// The ticket waiting longest in the line of service `code` (first issued, then lowest id).
+    /// Places joined from the phone in the line of service `code` whose visitors are not here yet.
+    pub fn awaiting_in_line(&self, code: &str) -> u32 {
+        let n = self
+            .active
+            .values()
+            .filter(|t| {
+                t.state == TicketState::Waiting
+                    && t.awaiting_arrival
+                    && t.route == Route::Service
+                    && t.line.as_str() == code
+            })
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// The ticket waiting longest in the room in the line of service `code` (`in_room_since`,
+    /// then lowest id).
     pub fn oldest_waiting_in_line<'q>(&'q self, code: &'q str) -> Option<&'q Ticket> {
         self.waiting_in_line(code)
-            .min_by_key(|t| (t.issued_at, t.id))
+            .min_by_key(|t| (t.in_room_since(), t.id))
     }
 
     /// Waiting count and the longest wait (minutes) per service line (where tickets wait now).

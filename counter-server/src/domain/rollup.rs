@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::committee::Decision;
-use super::{Change, DeskId, HistoryEntry, Outcome, Ticket};
+use super::{Change, Channel, DeskId, HistoryEntry, Outcome, Ticket};
 
 /// Every JSON key a fact may carry: the allow-list the tests check the outbox against.
 pub const ALLOWED_KEYS: [&str; 14] = [
@@ -37,14 +37,6 @@ pub const ALLOWED_KEYS: [&str; 14] = [
     "decision",
     "decided_on",
 ];
-
-/// How a ticket was issued (`store::writes::Issuer`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Kiosk,
-    Reception,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FactKind {
@@ -98,7 +90,7 @@ impl FactKind {
             "transfer" => Self::Transferred,
             "return_to_queue" => Self::Returned,
             "cancel" => Self::Cancelled,
-            "expire" => Self::Expired,
+            "expire" | "lapse" => Self::Expired,
             _ => return None,
         })
     }
@@ -152,9 +144,9 @@ impl Fact {
     }
 }
 
-/// The facts of a queue change, in its history's order. `channel` is how its issued tickets were
-/// issued. `service_seconds` needs the start time, which the queue does not hold: the store adds it.
-pub fn of_change(change: &Change, channel: Option<Channel>) -> Vec<Fact> {
+/// The facts of a queue change, in its history's order. `service_seconds` needs the start time,
+/// which the queue does not hold: the store adds it.
+pub fn of_change(change: &Change) -> Vec<Fact> {
     change
         .history
         .iter()
@@ -165,20 +157,21 @@ pub fn of_change(change: &Change, channel: Option<Channel>) -> Vec<Fact> {
                 .iter()
                 .chain(&change.issued)
                 .find(|t| t.id == h.ticket)?;
-            Some(of_entry(kind, h, t, channel))
+            Some(of_entry(kind, h, t))
         })
         .collect()
 }
 
-fn of_entry(kind: FactKind, h: &HistoryEntry, t: &Ticket, channel: Option<Channel>) -> Fact {
+fn of_entry(kind: FactKind, h: &HistoryEntry, t: &Ticket) -> Fact {
     let body = Body {
         ticket: Some(t.id),
         service_day: Some(t.service_day),
         service: Some(t.service.as_str().to_string()),
         line: Some(t.line.as_str().to_string()),
         desk: h.desk,
-        channel: channel.filter(|_| kind == FactKind::Issued),
-        wait_seconds: (kind == FactKind::Called).then(|| (h.at - t.issued_at).num_seconds().max(0)),
+        channel: (kind == FactKind::Issued).then_some(t.channel),
+        wait_seconds: (kind == FactKind::Called)
+            .then(|| (h.at - t.in_room_since()).num_seconds().max(0)),
         outcome: h.outcome.map(Outcome::as_str),
         ..Body::default()
     };
@@ -316,11 +309,13 @@ mod tests {
                     service: "inquiry".into(),
                     priority: Priority::Normal,
                     gender_preference: None,
+                    channel: Channel::Reception,
+                    slot: None,
                 },
                 issued_at,
             )
             .unwrap();
-        let facts = of_change(&change, Some(Channel::Reception));
+        let facts = of_change(&change);
         assert_eq!(facts.len(), 1);
         assert_eq!(facts[0].kind, FactKind::Issued);
         assert_eq!(facts[0].body.channel, Some(Channel::Reception));
@@ -335,14 +330,11 @@ mod tests {
             gender: crate::domain::Gender::Female,
         };
         let sign_in = q.plan_sign_in(1, on_duty, issued_at).unwrap();
-        assert!(
-            of_change(&sign_in, None).is_empty(),
-            "a desk's change is no fact"
-        );
+        assert!(of_change(&sign_in).is_empty(), "a desk's change is no fact");
         q.apply(&sign_in);
         let called_at = t("2026-12-03T06:05:30Z");
         let call = q.plan_call_next(1, staff, called_at).unwrap();
-        let facts = of_change(&call, Some(Channel::Kiosk));
+        let facts = of_change(&call);
         assert_eq!(facts.len(), 1);
         assert_eq!(facts[0].kind, FactKind::Called);
         assert_eq!(facts[0].body.wait_seconds, Some(330));
@@ -364,7 +356,7 @@ mod tests {
                 called_at,
             )
             .unwrap();
-        let facts = of_change(&refer, None);
+        let facts = of_change(&refer);
         assert_eq!(facts[0].kind, FactKind::Referred);
         assert!(
             !facts[0].to_json().contains("SENTINEL"),
@@ -383,6 +375,8 @@ mod tests {
                     service: "inquiry".into(),
                     priority: Priority::Normal,
                     gender_preference: None,
+                    channel: Channel::Kiosk,
+                    slot: None,
                 },
                 at,
             )
@@ -397,7 +391,7 @@ mod tests {
         let raise = q
             .plan_raise_priority(id, Priority::Urgent, actor, at)
             .unwrap();
-        assert!(of_change(&raise, None).is_empty());
+        assert!(of_change(&raise).is_empty());
         q.apply(&raise);
         let on_duty = crate::domain::OnDuty {
             staff: 7,
@@ -418,7 +412,7 @@ mod tests {
                 at,
             )
             .unwrap();
-        let facts = of_change(&finish, None);
+        let facts = of_change(&finish);
         assert_eq!(facts[0].kind, FactKind::Finished);
         assert_eq!(facts[0].body.outcome, Some("information_given"));
     }

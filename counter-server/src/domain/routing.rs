@@ -6,15 +6,19 @@
 //! 2. Same-gender request: a ticket asking for a staff member of the other gender than this desk's is
 //!    left for a desk that matches, while such a desk is open and the ticket has waited less than
 //!    `gender_fallback_minutes`; after that, or when no matching desk is open, any desk calls it.
-//! 3. Urgent, then priority, then normal; within a class, issue time (the place in line).
+//! 3. Urgent, then priority, then appointments holding their slot, then normal (`Rank`); within a
+//!    class, the place in line (issue time, join time, slot). A place is callable from its time,
+//!    never before (an appointment checked in early waits for its slot), so when the first of a
+//!    class is not callable yet none after it is; a remote place is
+//!    callable once its visitor checked in (`arrival`, applied by `Queue::plan_call_next`).
 //! 4. Anti-starvation: once a desk has called `max_priority_streak` non-normal tickets in a row, the
 //!    oldest normal ticket that has waited at least `normal_max_wait_minutes` goes before the next
-//!    *priority* ticket. Urgent tickets are never deferred.
+//!    *priority* or *appointment* ticket. Urgent tickets are never deferred.
 
 use chrono::{DateTime, Utc};
 
 use super::QueueError;
-use super::model::{Desk, Priority, QueuePolicy, Ticket, TicketState};
+use super::model::{Desk, QueuePolicy, Rank, Ticket, TicketState};
 
 /// Why an actor may touch a waiting ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +83,8 @@ pub fn choose_next<'a>(
     let mut oldest_normal: Option<&Ticket> = None;
     for t in tickets {
         if t.state != TicketState::Waiting
+            || t.awaiting_arrival
+            || t.place_at > now
             || !desk.can_serve(t)
             || !gender_allows(desk, t, open_desks, policy, now)
         {
@@ -87,15 +93,13 @@ pub fn choose_next<'a>(
         if best.is_none_or(|b| t.order_key() < b.order_key()) {
             best = Some(t);
         }
-        if t.priority == Priority::Normal
-            && oldest_normal.is_none_or(|o| t.order_key() < o.order_key())
-        {
+        if t.rank() == Rank::Normal && oldest_normal.is_none_or(|o| t.order_key() < o.order_key()) {
             oldest_normal = Some(t);
         }
     }
     let best = best?;
     let streak_full = desk.priority_streak >= policy.max_priority_streak;
-    if best.priority == Priority::Priority
+    if matches!(best.rank(), Rank::Priority | Rank::Appointment)
         && streak_full
         && let Some(normal) =
             oldest_normal.filter(|n| n.waited_minutes(now) >= policy.normal_max_wait_minutes)
@@ -106,10 +110,10 @@ pub fn choose_next<'a>(
 }
 
 /// The desk's streak after it calls a ticket of class `called`.
-pub fn next_streak(streak: u32, called: Priority) -> u32 {
-    if called == Priority::Normal {
-        0
-    } else {
+pub fn next_streak(streak: u32, called: Rank) -> u32 {
+    if called.counts_toward_streak() {
         streak.saturating_add(1)
+    } else {
+        0
     }
 }

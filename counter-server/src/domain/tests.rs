@@ -70,6 +70,8 @@ fn issue(q: &mut Queue, service: &str, priority: Priority, at: DateTime<Utc>) ->
         service: service.into(),
         priority,
         gender_preference: None,
+        channel: Channel::Kiosk,
+        slot: None,
     };
     run(q, |q| q.plan_issue(&req, at)).unwrap().issued[0].id
 }
@@ -119,6 +121,8 @@ fn unknown_service_is_refused() {
         service: "nope".into(),
         priority: Priority::Normal,
         gender_preference: None,
+        channel: Channel::Kiosk,
+        slot: None,
     };
     assert_eq!(
         q.plan_issue(&req, t0()),
@@ -171,6 +175,7 @@ fn anti_starvation_lets_an_old_normal_ticket_through_after_a_priority_streak() {
         max_priority_streak: 2,
         normal_max_wait_minutes: 20,
         gender_fallback_minutes: 15,
+        ..QueuePolicy::default()
     };
     let mut q = queue_with(policy);
     let old_normal = issue(&mut q, "new", Priority::Normal, t0());
@@ -201,6 +206,7 @@ fn anti_starvation_waits_for_the_normal_ticket_to_be_old_enough_and_never_defers
         max_priority_streak: 1,
         normal_max_wait_minutes: 20,
         gender_fallback_minutes: 15,
+        ..QueuePolicy::default()
     };
     let mut q = queue_with(policy);
     let normal = issue(&mut q, "new", Priority::Normal, t0());
@@ -230,6 +236,8 @@ fn same_gender_request_waits_for_a_matching_desk_then_falls_back() {
         service: "new".into(),
         priority: Priority::Normal,
         gender_preference: Some(Gender::Female),
+        channel: Channel::Kiosk,
+        slot: None,
     };
     let wants_female = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
     let other = issue(&mut q, "new", Priority::Normal, t0() + Duration::minutes(1));
@@ -259,6 +267,8 @@ fn same_gender_request_goes_to_any_desk_when_no_matching_staff_is_on_duty() {
         service: "new".into(),
         priority: Priority::Normal,
         gender_preference: Some(Gender::Female),
+        channel: Channel::Kiosk,
+        slot: None,
     };
     let id = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
     sign_in(&mut q, 1, 1, Gender::Male);
@@ -633,6 +643,8 @@ fn a_direct_call_keeps_the_line_and_the_same_gender_request_unless_a_supervisor_
         service: "new".into(),
         priority: Priority::Normal,
         gender_preference: Some(Gender::Female),
+        channel: Channel::Kiosk,
+        slot: None,
     };
     let wants_female = run(&mut q, |q| q.plan_issue(&req, t0())).unwrap().issued[0].id;
     sign_in(&mut q, 1, 1, Gender::Male);
@@ -704,6 +716,8 @@ fn random_queue() -> impl Strategy<Value = (Queue, DateTime<Utc>)> {
         0..4u8,
         0..2400i64,
         0..3usize,
+        // 0-1 kiosk, 2 remote not checked in, 3 remote checked in, 4 appointment at its slot.
+        0..5u8,
     );
     let desk_state = (0..3u8, 0..5u32);
     (
@@ -740,35 +754,48 @@ fn random_queue() -> impl Strategy<Value = (Queue, DateTime<Utc>)> {
             let active = tickets
                 .into_iter()
                 .enumerate()
-                .map(|(i, (svc, line, class, pref, route, at_s, at_desk))| {
-                    let mut state = TicketState::Waiting;
-                    let mut on_desk = None;
-                    let mut route = match route {
-                        0 | 1 => Route::Service,
-                        2 => Route::Research,
-                        _ => Route::Desk(desk_ids[at_desk]),
-                    };
-                    if i % 7 == 3 && busy.insert(desk_ids[at_desk]) {
-                        state = TicketState::Called;
-                        on_desk = Some(desk_ids[at_desk]);
-                        route = Route::Service;
-                    }
-                    Ticket {
-                        id: i as TicketId + 1,
-                        service: SERVICES[svc].into(),
-                        line: SERVICES[line].into(),
-                        service_day: numbering::service_day(t0()),
-                        number: i as u32 + 1,
-                        priority: classes[class as usize],
-                        gender_preference: prefs[pref as usize],
-                        state,
-                        route,
-                        desk: on_desk,
-                        issued_at: t0() + Duration::seconds(at_s),
-                        called_at: None,
-                        recalls: 0,
-                    }
-                })
+                .map(
+                    |(i, (svc, line, class, pref, route, at_s, at_desk, kind))| {
+                        let mut state = TicketState::Waiting;
+                        let mut on_desk = None;
+                        let mut route = match route {
+                            0 | 1 => Route::Service,
+                            2 => Route::Research,
+                            _ => Route::Desk(desk_ids[at_desk]),
+                        };
+                        if i % 7 == 3 && busy.insert(desk_ids[at_desk]) {
+                            state = TicketState::Called;
+                            on_desk = Some(desk_ids[at_desk]);
+                            route = Route::Service;
+                        }
+                        Ticket {
+                            id: i as TicketId + 1,
+                            service: SERVICES[svc].into(),
+                            line: SERVICES[line].into(),
+                            service_day: numbering::service_day(t0()),
+                            number: i as u32 + 1,
+                            priority: classes[class as usize],
+                            gender_preference: prefs[pref as usize],
+                            state,
+                            route,
+                            desk: on_desk,
+                            issued_at: t0() + Duration::seconds(at_s),
+                            called_at: None,
+                            recalls: 0,
+                            channel: match kind {
+                                2 | 3 => Channel::Remote,
+                                4 => Channel::Appointment,
+                                _ => Channel::Kiosk,
+                            },
+                            place_at: t0() + Duration::seconds(at_s),
+                            // Some slots are still to come at `now`, some have come.
+                            slot: (kind == 4).then(|| t0() + Duration::seconds(at_s)),
+                            awaiting_arrival: kind == 2 && state == TicketState::Waiting,
+                            moved_back: u32::from(at_s % 2 == 0),
+                            checked_in_at: None,
+                        }
+                    },
+                )
                 .collect();
             let policy = QueuePolicy {
                 max_priority_streak: streak,
@@ -793,7 +820,27 @@ fn check_index_against_scan(q: &Queue, now: DateTime<Utc>) -> Result<(), TestCas
             routing::choose_next(d, q.active_tickets(), &open, q.policy(), now).map(|t| t.id);
         let staff = d.on_duty.map_or(0, |o| o.staff);
         match q.plan_call_next(d.id, staff, now) {
-            Ok(change) => prop_assert_eq!(Some(change.updated[0].id), scanned, "desk {}", d.id),
+            Ok(change) => {
+                prop_assert_eq!(Some(change.updated[0].id), scanned, "desk {}", d.id);
+                // Every remote place not checked in that stood ahead of the called one for this
+                // desk moved back or lapsed, and no other ticket changed.
+                let called = q.ticket(change.updated[0].id).unwrap();
+                let mut passed: Vec<TicketId> = q
+                    .active_tickets()
+                    .filter(|t| {
+                        t.state == TicketState::Waiting
+                            && t.awaiting_arrival
+                            && d.can_serve(t)
+                            && routing::gender_allows(d, t, &open, q.policy(), now)
+                            && t.order_key() < called.order_key()
+                    })
+                    .map(|t| t.id)
+                    .collect();
+                passed.sort();
+                let mut changed: Vec<TicketId> = change.updated[1..].iter().map(|t| t.id).collect();
+                changed.sort();
+                prop_assert_eq!(changed, passed, "desk {}: remote places passed over", d.id);
+            }
             Err(QueueError::NoTicketWaiting) => prop_assert_eq!(scanned, None, "desk {}", d.id),
             Err(
                 QueueError::NotSignedIn(_) | QueueError::DeskPaused(_) | QueueError::DeskBusy(_),
@@ -854,7 +901,7 @@ proptest! {
             // Refusals are fine here: only what was applied must stay indexed right.
             match op {
                 IndexOp::Issue(s, c, p) => {
-                    let req = IssueRequest { service: SERVICES[s].into(), priority: classes[c as usize], gender_preference: prefs[p as usize] };
+                    let req = IssueRequest { service: SERVICES[s].into(), priority: classes[c as usize], gender_preference: prefs[p as usize], channel: Channel::Kiosk, slot: None };
                     let _ = run(&mut q, |q| q.plan_issue(&req, now));
                 }
                 IndexOp::CallNext(d) => {
@@ -930,7 +977,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
     #[test]
     fn queue_matches_the_reference_model(ops in proptest::collection::vec(op(), 1..120)) {
-        let policy = QueuePolicy { max_priority_streak: u32::MAX, normal_max_wait_minutes: 0, gender_fallback_minutes: 0 };
+        let policy = QueuePolicy { max_priority_streak: u32::MAX, normal_max_wait_minutes: 0, gender_fallback_minutes: 0, ..QueuePolicy::default() };
         let mut q = Queue::new(
             policy,
             SERVICES.iter().zip(["A", "C", "D"]).map(|(c, p)| service(c, p)).collect(),
@@ -947,7 +994,7 @@ proptest! {
             now += Duration::seconds(1);
             match op {
                 Op::Issue(s, p) => {
-                    let req = IssueRequest { service: SERVICES[s].into(), priority: p, gender_preference: None };
+                    let req = IssueRequest { service: SERVICES[s].into(), priority: p, gender_preference: None, channel: Channel::Kiosk, slot: None };
                     let id = run(&mut q, |q| q.plan_issue(&req, now)).unwrap().issued[0].id;
                     ids.push(id);
                     model.push(RefTicket { service: SERVICES[s], priority: p, state: TicketState::Waiting, desk: None });
@@ -1064,7 +1111,7 @@ fn a_raised_class_moves_the_ticket_up_its_line_and_a_class_is_never_lowered() {
     })
     .unwrap();
     assert_eq!(change.overrides[0].rule, OverrideRule::Line);
-    assert_eq!(call_next(&mut q, 1, 1, t0()), Ok(b));
+    assert_eq!(call_next(&mut q, 1, 1, t0() + Duration::minutes(3)), Ok(b));
     assert_eq!(
         q.plan_raise_priority(b, Priority::Urgent, supervisor, t0()),
         Err(QueueError::NotWaiting(b))
@@ -1135,6 +1182,8 @@ fn a_service_with_tickets_in_its_line_keeps_its_prefix_and_cannot_be_removed() {
         service: "inquiry".into(),
         priority: Priority::Normal,
         gender_preference: None,
+        channel: Channel::Kiosk,
+        slot: None,
     };
     assert!(
         q.plan_issue(&req, t0()).is_err(),
@@ -1250,4 +1299,207 @@ proptest! {
         }
         check_index_against_scan(&q, now)?;
     }
+}
+
+// ----- places made away from the room (domain::arrival) -----
+
+fn join_remotely(q: &mut Queue, service: &str, at: DateTime<Utc>) -> TicketId {
+    let req = IssueRequest::walk_in(service, Priority::Normal, Channel::Remote);
+    run(q, |q| q.plan_issue(&req, at)).unwrap().issued[0].id
+}
+
+fn arrive_for_appointment(
+    q: &mut Queue,
+    service: &str,
+    slot: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> TicketId {
+    let req = IssueRequest {
+        slot: Some(slot),
+        ..IssueRequest::walk_in(service, Priority::Normal, Channel::Appointment)
+    };
+    run(q, |q| q.plan_issue(&req, at)).unwrap().issued[0].id
+}
+
+fn check_in(q: &mut Queue, id: TicketId, at: DateTime<Utc>) {
+    run(q, |q| q.plan_check_in(id, at)).unwrap();
+}
+
+fn minutes(m: i64) -> DateTime<Utc> {
+    t0() + Duration::minutes(m)
+}
+
+#[test]
+fn a_remote_place_holds_its_place_but_is_called_only_once_checked_in() {
+    let mut q = queue();
+    let remote = join_remotely(&mut q, "new", minutes(0));
+    let walk_in = issue(&mut q, "new", Priority::Normal, minutes(5));
+    assert_eq!(
+        q.people_ahead(walk_in),
+        Some(1),
+        "the remote place is ahead"
+    );
+    assert_eq!(q.people_ahead(remote), Some(0));
+    sign_in(&mut q, 1, 1, Gender::Female);
+    let direct = q.plan_call_ticket(1, 1, remote, CallAs::default(), minutes(6));
+    assert_eq!(direct, Err(QueueError::NotArrived(remote)));
+    check_in(&mut q, remote, minutes(7));
+    assert_eq!(
+        q.plan_check_in(remote, minutes(8)),
+        Err(QueueError::NotAwaitingArrival(remote)),
+        "a second check-in is refused"
+    );
+    assert_eq!(
+        call_next(&mut q, 1, 1, minutes(8)),
+        Ok(remote),
+        "it kept its place"
+    );
+}
+
+#[test]
+fn a_remote_place_passed_before_its_visitor_came_moves_back_behind_three_then_lapses() {
+    let mut q = queue();
+    let remote = join_remotely(&mut q, "new", minutes(0));
+    let walk_ins: Vec<_> = (1..=5)
+        .map(|m| issue(&mut q, "new", Priority::Normal, minutes(m)))
+        .collect();
+    sign_in(&mut q, 1, 1, Gender::Female);
+    let change = run(&mut q, |q| q.plan_call_next(1, 1, minutes(10))).unwrap();
+    assert_eq!(
+        change.updated[0].id, walk_ins[0],
+        "the first walk-in is called"
+    );
+    let moved = q.ticket(remote).unwrap();
+    assert_eq!(
+        (moved.moved_back, moved.place_at),
+        (1, minutes(3) + Duration::microseconds(1)),
+        "behind the third callable ticket (the one called counts)"
+    );
+    assert_eq!(change.events[1].kind, EventKind::MovedBack);
+    assert_eq!(change.history[1].action, "move_back");
+    assert_eq!(q.people_ahead(remote), Some(2), "walk-ins 2 and 3");
+    act(&mut q, walk_ins[0], Action::NoShow, Some(1), minutes(11)).unwrap();
+    // Passed over again (its visitor still not here): it lapses.
+    for (i, expected) in walk_ins[1..3].iter().enumerate() {
+        assert_eq!(
+            call_next(&mut q, 1, 1, minutes(12 + i as i64)),
+            Ok(*expected)
+        );
+        act(
+            &mut q,
+            *expected,
+            Action::NoShow,
+            Some(1),
+            minutes(12 + i as i64),
+        )
+        .unwrap();
+    }
+    assert!(
+        q.ticket(remote).is_some(),
+        "not passed yet: walk-ins 2 and 3 were ahead"
+    );
+    let change = run(&mut q, |q| q.plan_call_next(1, 1, minutes(20))).unwrap();
+    assert_eq!(change.updated[0].id, walk_ins[3]);
+    assert_eq!(change.updated[1].state, TicketState::Expired);
+    assert_eq!(change.history[1].action, "lapse");
+    assert!(q.ticket(remote).is_none(), "lapsed");
+}
+
+#[test]
+fn a_desk_with_nobody_else_to_call_moves_no_remote_place_back() {
+    let mut q = queue();
+    let remote = join_remotely(&mut q, "new", minutes(0));
+    sign_in(&mut q, 1, 1, Gender::Female);
+    for m in [10, 20, 30] {
+        assert_eq!(
+            call_next(&mut q, 1, 1, minutes(m)),
+            Err(QueueError::NoTicketWaiting)
+        );
+    }
+    assert_eq!(q.ticket(remote).unwrap().moved_back, 0);
+    // A remote place in a line this desk does not serve is not passed by it.
+    let mut q = queue();
+    let elsewhere = join_remotely(&mut q, "research", minutes(0));
+    issue(&mut q, "new", Priority::Normal, minutes(1));
+    sign_in(&mut q, 1, 1, Gender::Female);
+    call_next(&mut q, 1, 1, minutes(5)).unwrap();
+    assert_eq!(q.ticket(elsewhere).unwrap().moved_back, 0);
+}
+
+#[test]
+fn an_appointment_waits_for_its_slot_then_goes_after_priority_and_before_normal_walk_ins() {
+    let mut q = queue();
+    let early_normal = issue(&mut q, "new", Priority::Normal, minutes(0));
+    let booked = arrive_for_appointment(&mut q, "new", minutes(30), minutes(20));
+    let priority = issue(&mut q, "new", Priority::Priority, minutes(25));
+    sign_in(&mut q, 1, 1, Gender::Female);
+    sign_in(&mut q, 2, 2, Gender::Female);
+    // Before its slot: the walk-in goes first although the appointment ranks above it.
+    assert_eq!(call_next(&mut q, 1, 1, minutes(26)), Ok(priority));
+    assert_eq!(call_next(&mut q, 2, 2, minutes(26)), Ok(early_normal));
+    act(&mut q, priority, Action::NoShow, Some(1), minutes(27)).unwrap();
+    assert_eq!(
+        call_next(&mut q, 1, 1, minutes(29)),
+        Err(QueueError::NoTicketWaiting),
+        "a minute before its slot nobody is callable"
+    );
+    let later_priority = issue(&mut q, "new", Priority::Priority, minutes(29));
+    let later_normal = issue(&mut q, "new", Priority::Normal, minutes(29));
+    assert_eq!(call_next(&mut q, 1, 1, minutes(31)), Ok(later_priority));
+    act(&mut q, later_priority, Action::NoShow, Some(1), minutes(31)).unwrap();
+    assert_eq!(
+        call_next(&mut q, 1, 1, minutes(31)),
+        Ok(booked),
+        "ahead of the normal walk-in"
+    );
+    assert_eq!(
+        q.ticket(booked).unwrap().issued_at,
+        minutes(20),
+        "its wait starts at check-in"
+    );
+    assert!(q.ticket(later_normal).is_some());
+}
+
+#[test]
+fn an_appointment_checked_in_after_its_grace_is_a_walk_in_from_then() {
+    let mut q = queue();
+    let grace = QueuePolicy::default().arrival.appointment_grace_minutes as i64;
+    let walk_in = issue(&mut q, "new", Priority::Normal, minutes(35));
+    let late = arrive_for_appointment(&mut q, "new", minutes(30), minutes(30 + grace));
+    let t = q.ticket(late).unwrap();
+    assert_eq!(
+        (t.slot, t.place_at, t.rank()),
+        (None, minutes(30 + grace), Rank::Normal)
+    );
+    assert_eq!(
+        t.channel,
+        Channel::Appointment,
+        "still counted as an appointment"
+    );
+    sign_in(&mut q, 1, 1, Gender::Female);
+    assert_eq!(call_next(&mut q, 1, 1, minutes(60)), Ok(walk_in));
+    // One minute earlier it keeps its slot.
+    let on_time = arrive_for_appointment(&mut q, "new", minutes(30), minutes(29 + grace));
+    assert_eq!(q.ticket(on_time).unwrap().rank(), Rank::Appointment);
+}
+
+#[test]
+fn appointments_count_toward_the_streak_so_an_old_normal_walk_in_is_not_starved() {
+    let policy = QueuePolicy {
+        max_priority_streak: 2,
+        ..QueuePolicy::default()
+    };
+    let mut q = queue_with(policy);
+    let old_normal = issue(&mut q, "new", Priority::Normal, minutes(0));
+    let booked: Vec<_> = (1..=3)
+        .map(|m| arrive_for_appointment(&mut q, "new", minutes(m), minutes(0)))
+        .collect();
+    sign_in(&mut q, 1, 1, Gender::Female);
+    let mut order = vec![];
+    for _ in 0..4 {
+        let id = call_next(&mut q, 1, 1, minutes(25)).unwrap();
+        order.push(id);
+        act(&mut q, id, Action::NoShow, Some(1), minutes(25)).unwrap();
+    }
+    assert_eq!(order, [booked[0], booked[1], old_normal, booked[2]]);
 }

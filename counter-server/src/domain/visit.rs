@@ -219,7 +219,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::domain::{Priority, Route};
+    use crate::domain::{Channel, Priority, Route};
 
     fn ticket(state: TicketState, desk: Option<DeskId>) -> Ticket {
         Ticket {
@@ -236,6 +236,12 @@ mod tests {
             issued_at: Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap(),
             called_at: None,
             recalls: 0,
+            channel: Channel::Kiosk,
+            place_at: Utc.with_ymd_and_hms(2026, 11, 3, 6, 0, 0).unwrap(),
+            slot: None,
+            awaiting_arrival: false,
+            moved_back: 0,
+            checked_in_at: None,
         }
     }
 

@@ -1,6 +1,6 @@
-//! The three cookies the browser pages use, and nothing else: `awn_session` (a staff session on the
-//! console), `awn_display` (the waiting-room display's device token) and `awn_applicant` (the
-//! applicant tablet's device token). Both are `HttpOnly`
+//! The cookies the browser pages use, and nothing else: `awn_session` (a staff session on the
+//! console), `awn_display` (the waiting-room display's device token), `awn_applicant` (the
+//! applicant tablet's device token) and `awn_join` (the join page's device id). All are `HttpOnly`
 //! (scripts never see them), `SameSite=Strict` (never sent from another site) and `Secure` when
 //! the server is reached over TLS.
 
@@ -11,6 +11,8 @@ use crate::config::Config;
 pub const SESSION: &str = "awn_session";
 pub const DISPLAY: &str = "awn_display";
 pub const APPLICANT: &str = "awn_applicant";
+/// The join page's random device id (`web::join`): only for the per-device daily cap.
+pub const JOIN_DEVICE: &str = "awn_join";
 
 /// The value of cookie `name`, if the request carries it.
 pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -26,7 +28,7 @@ pub fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Whether the request carries one of our cookies (so a state change needs an `Origin` check).
 pub fn any(headers: &HeaderMap) -> bool {
-    [SESSION, DISPLAY, APPLICANT]
+    [SESSION, DISPLAY, APPLICANT, JOIN_DEVICE]
         .iter()
         .any(|name| get(headers, name).is_some())
 }
@@ -47,6 +49,7 @@ fn path_of(name: &str) -> &'static str {
     match name {
         DISPLAY => "/display",
         APPLICANT => "/applicant",
+        JOIN_DEVICE => "/join",
         _ => "/",
     }
 }

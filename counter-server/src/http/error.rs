@@ -8,9 +8,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::commands::pairing::PairingError;
+use crate::commands::remote::RemoteLimit;
 use crate::commands::sessions::LoginError;
 use crate::commands::{CommandError, Refusal};
 use crate::domain::QueueError;
+use crate::domain::appointments::BookingRefusal;
 use crate::http::views::local_time;
 use crate::input::FieldError;
 use crate::store::engine::EngineError;
@@ -97,6 +99,16 @@ impl ApiError {
             "too_many_requests",
             "طلبات كثيرة، حاول بعد قليل",
             "too many requests: try again shortly",
+        )
+    }
+
+    /// Too many wrong codes from one kiosk (check-in): the visitor is sent to reception.
+    pub fn too_many_attempts() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "محاولات كثيرة، يرجى مراجعة الاستقبال",
+            "too many tries; please ask at reception",
         )
     }
 
@@ -206,6 +218,16 @@ impl From<QueueError> for ApiError {
                 StatusCode::CONFLICT,
                 "gender_preference",
                 "طلب الزائر موظفًا من الجنس نفسه ومكتب مناسب متاح",
+            ),
+            Q::NotArrived(_) => (
+                StatusCode::CONFLICT,
+                "not_arrived",
+                "صاحب هذا الدور حجزه من الهاتف ولم يسجل وصوله بعد",
+            ),
+            Q::NotAwaitingArrival(_) => (
+                StatusCode::CONFLICT,
+                "not_awaiting_arrival",
+                "سُجِّل الوصول لهذا الدور من قبل أو انتهى",
             ),
             Q::NoTicketWaiting => (
                 StatusCode::NOT_FOUND,
@@ -546,6 +568,78 @@ impl From<Refusal> for ApiError {
                 "عنوان الربط موقوف من قبل",
                 "the webhook endpoint is deactivated already",
             ),
+            R::JoinFormExpired => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "join_form_expired",
+                "انتهت صلاحية النموذج، يرجى فتح الصفحة من جديد",
+                "this form has expired; please open the page again",
+            ),
+            R::NotForRemoteJoining => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_for_remote_joining",
+                "لا يمكن حجز دور لهذه الخدمة من الهاتف",
+                "this service cannot be joined from the phone",
+            ),
+            R::RemoteLimit(RemoteLimit::ServiceFull) => (
+                StatusCode::CONFLICT,
+                "remote_places_full",
+                "اكتملت الأدوار المتاحة من الهاتف لهذه الخدمة اليوم، يمكنك الحضور إلى الفرع",
+                "today's places from the phone for this service are taken; you may still come to the branch",
+            ),
+            R::RemoteLimit(RemoteLimit::ThisVisitor) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "remote_limit_reached",
+                "حُجز العدد المسموح من الأدوار من هذا الجهاز اليوم",
+                "this device has joined as many places as allowed today",
+            ),
+            R::CheckInCodeUnknown => (
+                StatusCode::NOT_FOUND,
+                "check_in_code_unknown",
+                "الرمز غير صحيح، تحقق منه في هاتفك",
+                "the code is not right; check it on your phone",
+            ),
+            R::BookingUsed => (
+                StatusCode::CONFLICT,
+                "not_awaiting_arrival",
+                "سُجِّل الوصول لهذا الموعد من قبل أو أُلغي",
+                "this appointment was checked in already, or cancelled",
+            ),
+            R::SlotsNotOpen => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "slots_not_open",
+                "تُحدد المواعيد من اليوم إلى أسبوعين قادمين، في أوقات العمل فقط",
+                "slots are set from today to two weeks ahead, within opening hours only",
+            ),
+            R::SlotInUse => (
+                StatusCode::CONFLICT,
+                "slot_in_use",
+                "لهذا الموعد حجوزات، لا يمكن حذفه",
+                "this slot has bookings: it cannot be removed",
+            ),
+            R::UnknownSlot => (
+                StatusCode::NOT_FOUND,
+                "slot_not_found",
+                "الموعد غير موجود",
+                "no such appointment slot",
+            ),
+            R::Booking(BookingRefusal::Passed) => (
+                StatusCode::CONFLICT,
+                "slot_passed",
+                "حان وقت هذا الموعد أو مضى، يمكنك حجز دور الآن",
+                "this slot's time has come or passed; you may join the line now",
+            ),
+            R::Booking(BookingRefusal::TooFarAhead) => (
+                StatusCode::CONFLICT,
+                "slot_too_far_ahead",
+                "تُحجز المواعيد قبل أسبوعين على الأكثر",
+                "appointments are booked at most two weeks ahead",
+            ),
+            R::Booking(BookingRefusal::Full) => (
+                StatusCode::CONFLICT,
+                "slot_full",
+                "اكتمل هذا الموعد، اختر موعدًا آخر",
+                "this slot is full; choose another",
+            ),
             R::UnknownDeadDelivery => (
                 StatusCode::NOT_FOUND,
                 "dead_delivery_not_found",
@@ -733,6 +827,30 @@ mod tests {
             (R::UnknownWebhook, 404, "webhook_not_found"),
             (R::WebhookInactive, 409, "webhook_inactive"),
             (R::UnknownDeadDelivery, 404, "dead_delivery_not_found"),
+            (R::JoinFormExpired, 422, "join_form_expired"),
+            (R::NotForRemoteJoining, 422, "not_for_remote_joining"),
+            (
+                R::RemoteLimit(RemoteLimit::ServiceFull),
+                409,
+                "remote_places_full",
+            ),
+            (
+                R::RemoteLimit(RemoteLimit::ThisVisitor),
+                429,
+                "remote_limit_reached",
+            ),
+            (R::CheckInCodeUnknown, 404, "check_in_code_unknown"),
+            (R::BookingUsed, 409, "not_awaiting_arrival"),
+            (R::SlotsNotOpen, 422, "slots_not_open"),
+            (R::SlotInUse, 409, "slot_in_use"),
+            (R::UnknownSlot, 404, "slot_not_found"),
+            (R::Booking(BookingRefusal::Passed), 409, "slot_passed"),
+            (
+                R::Booking(BookingRefusal::TooFarAhead),
+                409,
+                "slot_too_far_ahead",
+            ),
+            (R::Booking(BookingRefusal::Full), 409, "slot_full"),
         ];
         for (refusal, status, code) in table {
             let e = ApiError::from(CommandError::from(refusal));

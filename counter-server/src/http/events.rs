@@ -46,6 +46,8 @@ pub fn kind_name(k: EventKind) -> &'static str {
         EventKind::Expired => "expired",
         EventKind::DeskChanged => "desk_changed",
         EventKind::Reclassed => "reclassed",
+        EventKind::CheckedIn => "checked_in",
+        EventKind::MovedBack => "moved_back",
     }
 }
 

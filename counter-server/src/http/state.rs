@@ -28,6 +28,8 @@ pub struct AppState {
     pub pairings: Arc<Pairings>,
     /// Wrong pairing codes per address and in all.
     pub pairing_throttle: Arc<PairingThrottle>,
+    /// Wrong check-in codes per kiosk, join forms per address.
+    pub remote_limits: Arc<crate::limits::RemoteLimits>,
     /// Who is behind recently seen tokens.
     pub principals: Arc<PrincipalCache>,
     /// When each device last made a request (the administration page's device list).

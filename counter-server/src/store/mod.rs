@@ -7,6 +7,7 @@
 //! - `admin`: the command line's jobs on a database file (rotation, purge, holds, audit checks).
 
 pub mod admin;
+pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod board;
@@ -21,6 +22,7 @@ pub mod provision;
 pub mod ratings;
 pub mod reads;
 pub mod reference;
+pub mod remote;
 pub mod retention;
 pub mod rights;
 pub mod settings;
@@ -128,6 +130,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0022_webhooks",
         include_str!("../../../migrations/0022_webhooks.sql"),
+    ),
+    (
+        "0023_remote_places",
+        include_str!("../../../migrations/0023_remote_places.sql"),
     ),
 ];
 
@@ -497,7 +503,7 @@ pub fn load_queue(
     Ok(queue)
 }
 
-pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls, line";
+pub const TICKET_COLUMNS: &str = "id, service, service_day, number, priority, gender_preference, state, route, route_desk, desk, issued_at, called_at, recalls, line, channel, place_at, slot, awaiting_arrival, moved_back, checked_in_at";
 
 pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let route = match (
@@ -511,6 +517,7 @@ pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
     let service: ServiceCode = r.get::<_, String>(1)?.into();
     // A row written without a line (by a tool, not the server) waits in its service's line.
     let line: String = r.get(13)?;
+    let issued_at = parse_time(&r.get::<_, String>(10)?);
     Ok(Ticket {
         id: r.get(0)?,
         line: if line.is_empty() {
@@ -529,9 +536,19 @@ pub fn ticket_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Ticket> {
         state: state_from(&r.get::<_, String>(6)?),
         route,
         desk: r.get(9)?,
-        issued_at: parse_time(&r.get::<_, String>(10)?),
+        issued_at,
         called_at: r.get::<_, Option<String>>(11)?.as_deref().map(parse_time),
         recalls: r.get(12)?,
+        channel: Channel::parse(&r.get::<_, String>(14)?).unwrap_or(Channel::Kiosk),
+        // Rows from before migration 0023 hold their place by their issue time.
+        place_at: r
+            .get::<_, Option<String>>(15)?
+            .as_deref()
+            .map_or(issued_at, parse_time),
+        slot: r.get::<_, Option<String>>(16)?.as_deref().map(parse_time),
+        awaiting_arrival: r.get(17)?,
+        moved_back: r.get(18)?,
+        checked_in_at: r.get::<_, Option<String>>(19)?.as_deref().map(parse_time),
     })
 }
 

@@ -239,6 +239,8 @@ mod tests {
                     service: "inquiry".into(),
                     priority: Priority::Normal,
                     gender_preference: None,
+                    channel: crate::domain::Channel::Reception,
+                    slot: None,
                 };
                 let change = ctx.queue.plan_issue(&request, ctx.now)?;
                 let label = ctx.queue.label_of(&change.issued[0]);

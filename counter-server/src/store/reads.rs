@@ -168,25 +168,47 @@ pub struct PublicStatus {
     pub desk: Option<DeskId>,
     /// Waiting for the social researcher after a referral (route `research`).
     pub referred: bool,
+    /// A place joined from the phone whose visitor has not checked in yet.
+    pub awaiting_arrival: bool,
+    /// Its check-in code (remote places of today only).
+    pub check_in_code: Option<String>,
 }
 
 pub fn status_by_token(
     conn: &Connection,
     token_hash: &[u8; 32],
 ) -> Result<Option<PublicStatus>, StoreError> {
-    conn.prepare_cached("SELECT id, label, state, desk, route = 'research' FROM tickets WHERE status_token_hash = ?1")
-        .ctx("prepare status lookup")?
-        .query_row([&token_hash[..]], |r| {
-            Ok(PublicStatus {
-                id: r.get(0)?,
-                label: r.get(1)?,
-                state: state_from(&r.get::<_, String>(2)?),
-                desk: r.get(3)?,
-                referred: r.get(4)?,
-            })
+    conn.prepare_cached(
+        "SELECT t.id, t.label, t.state, t.desk, t.route = 'research', t.awaiting_arrival, r.code
+         FROM tickets t LEFT JOIN remote_places r ON r.ticket_id = t.id
+         WHERE t.status_token_hash = ?1",
+    )
+    .ctx("prepare status lookup")?
+    .query_row([&token_hash[..]], |r| {
+        Ok(PublicStatus {
+            id: r.get(0)?,
+            label: r.get(1)?,
+            state: state_from(&r.get::<_, String>(2)?),
+            desk: r.get(3)?,
+            referred: r.get(4)?,
+            awaiting_arrival: r.get(5)?,
+            check_in_code: r.get(6)?,
         })
+    })
+    .optional()
+    .ctx("status lookup")
+}
+
+/// The ticket whose status token has this hash, if any.
+pub fn ticket_by_token_hash(
+    conn: &Connection,
+    token_hash: &[u8; 32],
+) -> Result<Option<TicketId>, StoreError> {
+    conn.prepare_cached("SELECT id FROM tickets WHERE status_token_hash = ?1")
+        .ctx("prepare token lookup")?
+        .query_row([&token_hash[..]], |r| r.get(0))
         .optional()
-        .ctx("status lookup")
+        .ctx("token lookup")
 }
 
 /// A stored ticket, finished or not (the live queue holds only active ones).

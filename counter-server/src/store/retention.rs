@@ -149,6 +149,10 @@ pub fn purge(
     }
     // Webhook deliveries carry no personal data, but nothing is kept for ever.
     super::webhooks::forget_delivered(&tx, now)?;
+    // A remote place's check-in code and hashed address serve only its day.
+    let today = crate::domain::numbering::service_day(now);
+    super::remote::purge(&tx, today)?;
+    super::appointments::purge(&tx, today)?;
     tx.commit().ctx("commit purge")?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .ctx("checkpoint after purge")?;

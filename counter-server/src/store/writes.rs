@@ -8,7 +8,7 @@ use super::{
     Context, StoreError, gender_str, outcome_str, priority_str, route_parts, state_str, time_str,
 };
 use crate::config::IntakeNotice;
-use crate::domain::rollup::{Channel, FactKind};
+use crate::domain::rollup::FactKind;
 use crate::domain::*;
 use crate::input::intake::Intake;
 
@@ -23,12 +23,13 @@ pub fn persist_change(
         let (route, route_desk) = route_parts(t.route);
         let device = match issuer {
             Issuer::Kiosk(device) => Some(*device),
-            Issuer::Reception(_) => None,
+            Issuer::Reception(_) | Issuer::Remote => None,
         };
         tx.prepare_cached(
             "INSERT INTO tickets (id, service, service_day, number, label, priority, gender_preference, state, route, route_desk,
-                                  desk, issued_at, recalls, status_token_hash, issued_by_device, line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                  desk, issued_at, recalls, status_token_hash, issued_by_device, line,
+                                  channel, place_at, slot, awaiting_arrival, moved_back)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         )
         .ctx("prepare insert ticket")?
         .execute(params![
@@ -48,6 +49,11 @@ pub fn persist_change(
             &token_hash[..],
             device,
             t.line.as_str(),
+            t.channel.as_str(),
+            time_str(t.place_at),
+            t.slot.map(time_str),
+            t.awaiting_arrival,
+            t.moved_back,
         ])
         .ctx("insert ticket")?;
     }
@@ -57,7 +63,8 @@ pub fn persist_change(
         let (route, route_desk) = route_parts(t.route);
         tx.prepare_cached(
             "UPDATE tickets SET line = ?2, state = ?3, route = ?4, route_desk = ?5, desk = ?6, called_at = ?7, recalls = ?8,
-                                priority = ?9
+                                priority = ?9, place_at = ?10, awaiting_arrival = ?11, moved_back = ?12,
+                                checked_in_at = ?13
              WHERE id = ?1",
         )
         .ctx("prepare update ticket")?
@@ -71,6 +78,10 @@ pub fn persist_change(
             t.called_at.map(time_str),
             t.recalls,
             priority_str(t.priority),
+            time_str(t.place_at),
+            t.awaiting_arrival,
+            t.moved_back,
+            t.checked_in_at.map(time_str),
         ])
         .ctx("update ticket")?;
     }
@@ -83,7 +94,7 @@ pub fn persist_change(
                     .execute(params![h.ticket, at])
                     .ctx("started_at")?;
             }
-            "finish" | "no_show" | "cancel" | "expire" => {
+            "finish" | "no_show" | "cancel" | "expire" | "lapse" => {
                 tx.prepare_cached(
                     "UPDATE tickets SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
                 )
@@ -109,8 +120,7 @@ pub fn persist_change(
             ])
             .ctx("update desk")?;
     }
-    let channel = issued_meta.first().map(|(_, _, issuer)| issuer.channel());
-    let mut facts = crate::domain::rollup::of_change(change, channel);
+    let mut facts = crate::domain::rollup::of_change(change);
     for f in &mut facts {
         if f.kind == FactKind::Finished {
             let started = started_at(tx, f.body.ticket)?;
@@ -143,28 +153,23 @@ pub struct StoredIssue {
     pub estimated_wait: u32,
 }
 
-/// Who asked for a ticket, for idempotency: a kiosk, or a staff member at reception.
+/// Who asked for a ticket: a kiosk, a staff member at reception, or a visitor on the join page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Issuer {
     Kiosk(i64),
     Reception(StaffId),
+    /// The public join page (`web::join`): its own replay guard (`store::remote`).
+    Remote,
 }
 
 impl Issuer {
-    /// The channel the roll-up counts a ticket under.
-    pub fn channel(self) -> Channel {
-        match self {
-            Issuer::Kiosk(_) => Channel::Kiosk,
-            Issuer::Reception(_) => Channel::Reception,
-        }
-    }
-
     /// The issuer's idempotency table, its owner column and the owner's id (the two tables
     /// differ only by owner).
     fn keys(self) -> (&'static str, &'static str, i64) {
         match self {
             Issuer::Kiosk(device) => ("idempotency_keys", "device_id", device),
             Issuer::Reception(staff) => ("reception_idempotency_keys", "staff_id", staff),
+            Issuer::Remote => unreachable!("remote joins are guarded by store::remote"),
         }
     }
 }

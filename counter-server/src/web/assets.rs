@@ -36,6 +36,7 @@ pub const PRINTABLE_CSS: &str = include_str!("../../../ui/web/printable.css");
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("common.css", "text/css; charset=utf-8", web!("common.css")),
     ("board.css", "text/css; charset=utf-8", web!("board.css")),
+    ("join.css", "text/css; charset=utf-8", web!("join.css")),
     ("admin.css", "text/css; charset=utf-8", web!("admin.css")),
     (
         "admin.js",

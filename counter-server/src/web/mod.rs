@@ -17,6 +17,7 @@
 
 pub mod applicant;
 pub mod assets;
+pub mod join;
 pub mod metrics_page;
 pub mod pages;
 pub mod reference_page;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applicant/request/{id}/confirm", post(applicant::confirm))
         .route("/applicant/request/{id}/decline", post(applicant::decline))
         .route("/t/{token}", get(pages::status))
+        .route("/join", get(join::page).post(join::join))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
 }

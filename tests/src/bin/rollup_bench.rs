@@ -13,7 +13,8 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
-use counter_server::domain::rollup::{self, Body, Channel, Fact, FactKind};
+use counter_server::domain::Channel;
+use counter_server::domain::rollup::{self, Body, Fact, FactKind};
 use counter_server::head_office::{ingest::ingest, schema};
 use counter_server::store::outbox::Row;
 use e2e::postgres::TestPostgres;

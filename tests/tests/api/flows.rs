@@ -53,7 +53,7 @@ async fn a_visit_from_kiosk_to_researcher_with_display_and_status_page() {
     let status = api.get(&format!("/api/v1/status/{token}"), None).await;
     assert_eq!(
         status.json,
-        json!({ "label": "A-001", "state": "waiting", "people_ahead": 0, "estimated_wait_minutes": 0, "desk": null, "referred": false })
+        json!({ "label": "A-001", "state": "waiting", "people_ahead": 0, "estimated_wait_minutes": 0, "desk": null, "referred": false, "awaiting_arrival": false })
     );
 
     assert_eq!(

@@ -28,6 +28,7 @@ mod protection;
 mod ratings;
 mod reception;
 mod reference;
+mod remote;
 mod rollover;
 mod rollup;
 mod rollup_pg;

@@ -91,6 +91,39 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
         ),
         (
             Method::POST,
+            "/api/v1/kiosk/check-in".to_string(),
+            Some(json!({ "code": "123456" })),
+            vec![Kiosk],
+        ),
+        // Appointments: slots set by an admin, seen by staff, booked on the phone by reception.
+        (
+            Method::PUT,
+            "/api/v1/admin/appointment-slots".into(),
+            Some(
+                json!({ "service": "inquiry", "day": "2020-01-01", "times": ["09:00"], "capacity": 1 }),
+            ),
+            vec![Admin],
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/admin/appointment-slots/999".into(),
+            None,
+            vec![Admin],
+        ),
+        (
+            Method::GET,
+            "/api/v1/appointment-slots".into(),
+            None,
+            staff.clone(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/appointments".into(),
+            Some(json!({ "slot": 999 })),
+            vec![Reception, Supervisor],
+        ),
+        (
+            Method::POST,
             format!("/api/v1/tickets/{ticket}/recall"),
             None,
             desk_workers.clone(),

@@ -1,0 +1,186 @@
+//! Appointment slots (administration), the day's slots for staff, and booking by staff on the
+//! phone. The visitor books on the join page (`web::join`).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Permission;
+use crate::commands::appointments::{self as cmd, Booker};
+use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, Caller, parse_id};
+use crate::http::views::local_time;
+use crate::store::appointments::Booking;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotsBody {
+    pub service: String,
+    /// The day, `YYYY-MM-DD` (Riyadh), from today to two weeks ahead.
+    #[schema(example = "2026-12-09")]
+    pub day: String,
+    /// Start times that day, `HH:MM` (Riyadh), within opening hours.
+    #[schema(example = json!(["09:00", "09:30"]))]
+    pub times: Vec<String>,
+    /// Places per slot (1 to 20).
+    pub capacity: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlotDto {
+    pub id: i64,
+    pub service: String,
+    /// Riyadh time.
+    pub starts_at: String,
+    pub capacity: u32,
+    pub booked: u32,
+}
+
+fn slot_dto(s: Slot) -> SlotDto {
+    SlotDto {
+        id: s.id,
+        service: s.service,
+        starts_at: local_time(s.starts_at),
+        capacity: s.capacity,
+        booked: s.booked,
+    }
+}
+
+fn invalid(field: &str, ar: &str, en: &str) -> ApiError {
+    ApiError::unprocessable("invalid_slots", field, ar, en.to_string())
+}
+
+#[utoipa::path(
+    put,
+    path = "/api/v1/admin/appointment-slots",
+    tag = "admin",
+    summary = "Sets a service's appointment slots on a day (new times added, existing ones take \
+               the capacity and keep their bookings); audited",
+    request_body = SlotsBody,
+    responses(
+        (status = 200, body = Vec<SlotDto>),
+        (status = 422, description = "invalid_slots, slots_not_open, unknown_service", body = awn_core::wire::ErrorBody),
+    )
+)]
+pub async fn put_slots(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: AppJson<SlotsBody>,
+) -> Result<Json<Vec<SlotDto>>, ApiError> {
+    let by = caller.acting(Permission::Administer)?;
+    let b = body.value;
+    let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d")
+        .map_err(|_| invalid("day", "التاريخ بصيغة YYYY-MM-DD", "day is YYYY-MM-DD"))?;
+    if !(1..=20).contains(&b.capacity) {
+        return Err(invalid(
+            "capacity",
+            "السعة من 1 إلى 20",
+            "capacity is 1 to 20",
+        ));
+    }
+    if b.times.len() > 48 {
+        return Err(invalid(
+            "times",
+            "48 موعدًا في اليوم على الأكثر",
+            "at most 48 slots a day",
+        ));
+    }
+    let times = b
+        .times
+        .iter()
+        .map(|t| NaiveTime::parse_from_str(t, "%H:%M"))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| invalid("times", "الأوقات بصيغة HH:MM", "times are HH:MM"))?;
+    let slots = cmd::set_slots(&s.engine, by, b.service, day, times, b.capacity).await?;
+    Ok(Json(slots.into_iter().map(slot_dto).collect()))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/admin/appointment-slots/{id}",
+    tag = "admin",
+    summary = "Removes a slot nobody booked (slot_in_use otherwise); audited",
+    params(super::doc::IdPath),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 409, description = "slot_in_use", body = awn_core::wire::ErrorBody),
+    )
+)]
+pub async fn delete_slot(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let by = caller.acting(Permission::Administer)?;
+    let id = parse_id(&id, "id", i64::MAX)?;
+    cmd::delete_slot(&s.engine, by, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/appointment-slots",
+    tag = "staff",
+    summary = "The appointment slots from today to two weeks ahead, with their bookings counted",
+    responses((status = 200, body = Vec<SlotDto>))
+)]
+pub async fn list_slots(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<SlotDto>>, ApiError> {
+    caller.require(Permission::ReadQueue)?;
+    let slots = cmd::upcoming_slots(&s.engine, BOOKING_DAYS_AHEAD).await?;
+    Ok(Json(slots.into_iter().map(slot_dto).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookBody {
+    pub slot: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BookingDto {
+    /// The six digits the visitor types at the kiosk on arrival (tell them on the phone).
+    pub code: String,
+    pub service: String,
+    /// Riyadh time.
+    pub starts_at: String,
+}
+
+pub(crate) fn booking_dto(b: Booking) -> BookingDto {
+    BookingDto {
+        code: b.code,
+        service: b.service,
+        starts_at: local_time(b.starts_at),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/appointments",
+    tag = "reception",
+    summary = "Books one place of a slot for a caller on the phone: no name or number is asked; \
+               the answer's code is what the visitor types at the kiosk on arrival. slot_full, \
+               slot_passed, slot_too_far_ahead; audited",
+    request_body = BookBody,
+    responses(
+        (status = 201, body = BookingDto),
+        (status = 404, description = "slot_not_found", body = awn_core::wire::ErrorBody),
+        (status = 409, description = "slot_full, slot_passed, slot_too_far_ahead", body = awn_core::wire::ErrorBody),
+    )
+)]
+pub async fn book(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: AppJson<BookBody>,
+) -> Result<(StatusCode, Json<BookingDto>), ApiError> {
+    let by = caller.acting(Permission::IssueAtReception)?;
+    let booking = cmd::book(&s.engine, body.value.slot, Booker::Staff(by)).await?;
+    Ok((StatusCode::CREATED, Json(booking_dto(booking))))
+}
