@@ -82,7 +82,7 @@ impl fmt::Debug for VapidKey {
 /// `keys.p256dh`, `keys.auth` flattened here). Debug shows the endpoint's host only.
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Subscription {
-    /// The push service's URL for this browser (HTTPS; a capability).
+    /// The push service's URL for this browser (HTTPS, or HTTP to loopback; a capability).
     pub endpoint: String,
     /// The browser's P-256 public key, uncompressed, base64url.
     pub p256dh: String,
@@ -92,7 +92,8 @@ pub struct Subscription {
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let host = client::target(&self.endpoint).map_or_else(|_| "?".into(), |t| t.host);
+        let host =
+            client::local_or_https_target(&self.endpoint).map_or_else(|_| "?".into(), |t| t.host);
         write!(f, "Subscription({host})")
     }
 }
@@ -115,14 +116,16 @@ struct Checked {
 }
 
 impl Subscription {
-    /// Checks the endpoint (HTTPS with a host, as webhook endpoints) and the keys' shapes; what
+    /// Checks the endpoint (HTTPS with a host, as webhook endpoints, or plain HTTP to this
+    /// machine: a test's push service, `client::local_or_https_target`) and the keys' shapes; what
     /// an API taking a subscription should call before storing it.
     pub fn validate(&self) -> Result<(), SubscriptionProblem> {
         self.check().map(|_| ())
     }
 
     fn check(&self) -> Result<Checked, SubscriptionProblem> {
-        let target = client::target(&self.endpoint).map_err(SubscriptionProblem::Endpoint)?;
+        let target =
+            client::local_or_https_target(&self.endpoint).map_err(SubscriptionProblem::Endpoint)?;
         let ua_public = URL_SAFE_NO_PAD_INDIFFERENT
             .decode(&self.p256dh)
             .map_err(|_| SubscriptionProblem::Key)?;
