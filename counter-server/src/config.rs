@@ -47,6 +47,9 @@ pub struct Config {
     /// Web Push for the same notices (`crate::notify::push`); none: no push is offered.
     #[serde(default)]
     pub push: Option<PushConfig>,
+    /// When the notices go out (`crate::notify::worker`).
+    #[serde(default)]
+    pub notify: NotifySettings,
     /// Joining the line from the phone (`/join`, issue 16).
     #[serde(default)]
     pub remote: RemoteSettings,
@@ -83,6 +86,37 @@ impl SmsConfig {
             token: token.to_string(),
             sender: self.sender.clone(),
         })
+    }
+}
+
+/// `[notify]`: when "your turn is near" goes out (to a visitor who asked, by `[push]` or `[sms]`):
+/// once, when at most `near_people_ahead` people are ahead, or (if set) the estimated wait is at
+/// most `near_minutes`; "it is your turn" once when called.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifySettings {
+    pub near_people_ahead: u32,
+    pub near_minutes: Option<u32>,
+    /// How long a push service keeps a notice for a browser that is offline (a late one is
+    /// worthless).
+    pub push_ttl_seconds: u32,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            near_people_ahead: 3,
+            near_minutes: None,
+            push_ttl_seconds: 600,
+        }
+    }
+}
+
+impl NotifySettings {
+    /// Whether a waiting visitor with `people_ahead` and `wait_minutes` is near their turn.
+    pub fn is_near(&self, people_ahead: u32, wait_minutes: u32) -> bool {
+        people_ahead <= self.near_people_ahead
+            || self.near_minutes.is_some_and(|m| wait_minutes <= m)
     }
 }
 
