@@ -351,3 +351,271 @@ async fn the_push_and_sms_senders_pass_independent_checks() {
         serde_json::json!({"to": "+966512345678", "text": "Awn: It is your turn, ticket B-017, desk 3.", "from": "Awn"})
     );
 }
+
+/// The database file, its WAL and shared memory, as raw bytes: whether `needle` is in any.
+fn in_raw_files(db: &std::path::Path, needle: &str) -> bool {
+    ["", "-wal", "-shm"].iter().any(|ext| {
+        std::fs::read(format!("{}{ext}", db.display()))
+            .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+struct Branch {
+    server: e2e::TestServer,
+    api: e2e::Api,
+    push: Fake,
+    gateway: Fake,
+    _dir: tempfile::TempDir,
+}
+
+/// A branch with `[push]` to the fake push service's world and `[sms]` to the fake gateway.
+fn branch(db_path: Option<PathBuf>, fakes: Option<(Fake, Fake)>) -> Branch {
+    use counter_server::config::{Config, PushConfig, SmsConfig};
+    use counter_server::domain::{Gender, Role};
+    let (push, gateway) = fakes.unwrap_or_else(|| (Fake::push_service(), Fake::sms_gateway()));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sms-token"), "gw-token-2\n").unwrap();
+    let mut config = Config::demo();
+    config.push = Some(PushConfig {
+        subject: SUBJECT.into(),
+        ca_file: None,
+    });
+    config.sms = Some(SmsConfig {
+        url: gateway.url("/send"),
+        token_file: dir.path().join("sms-token"),
+        sender: None,
+    });
+    let restart = db_path.is_some();
+    let server = e2e::TestServer::start_with(e2e::TestOptions {
+        config,
+        db_path,
+        ..e2e::TestOptions::default()
+    });
+    if !restart {
+        server.add_staff("amal", Role::Reception, Gender::Female);
+    }
+    let api = e2e::Api::new(&server.base_url);
+    Branch {
+        server,
+        api,
+        push,
+        gateway,
+        _dir: dir,
+    }
+}
+
+/// Nothing more arrives within a second (the worker looks 100 ms after each commit).
+async fn quiet(fake: &Fake, n: usize) {
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(fake.received().len(), n, "{:#?}", fake.received());
+}
+
+const NUMBER: &str = "0598765431";
+const NUMBER_E164: &str = "+966598765431";
+
+/// A visitor five places back asks from the status page for both: "your turn is near" arrives
+/// once, at 3 people ahead (not at 4, not again at 2, 1, 0, nor after a restart), "it is your
+/// turn" with the desk once called, and the number and subscription are gone from the
+/// database's bytes as soon as the visit ends.
+#[tokio::test(flavor = "multi_thread")]
+async fn near_once_at_the_threshold_called_with_the_desk_and_the_number_erased_after() {
+    use serde_json::json;
+    let b = branch(None, None);
+    let (api, server) = (&b.api, &b.server);
+    let mut tickets = Vec::new();
+    for _ in 0..6 {
+        let t = api
+            .issue(
+                &server.kiosk_token,
+                &e2e::key(),
+                &json!({"service": "inquiry"}),
+            )
+            .await;
+        assert!(t.status.is_success(), "{}", t.text);
+        tickets.push(t.json);
+    }
+    let me = tickets[5].clone();
+    let token = me["status_token"].as_str().unwrap().to_string();
+    let label = me["label"].as_str().unwrap().to_string();
+    assert_eq!(me["people_ahead"], 5);
+
+    let path = format!("/api/v1/status/{token}/notify");
+    let options = api.get(&path, None).await;
+    assert_eq!(options.status, reqwest::StatusCode::OK, "{}", options.text);
+    let public_key = options.json["push_public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(options.json["sms"], true);
+    assert_eq!(options.json["asked"], json!([]));
+    let sub = b.push.subscription("/push/visitor-7f3a");
+    let r = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            None,
+            Some(
+                &json!({"push": {"endpoint": sub.endpoint, "expirationTime": null,
+                                  "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}, "lang": "en"}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::NO_CONTENT, "{}", r.text);
+    let r = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            None,
+            Some(&json!({"sms": NUMBER})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::NO_CONTENT, "{}", r.text);
+    // Refused: a plain-HTTP endpoint across the network; not a number.
+    let bad = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            None,
+            Some(&json!({"push": {"endpoint": "http://push.example.net/x",
+                                  "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.code(), "invalid_subscription", "{}", bad.text);
+    let bad = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            None,
+            Some(&json!({"sms": "12"})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.code(), "invalid_mobile", "{}", bad.text);
+    let options = api.get(&path, None).await;
+    assert_eq!(options.json["asked"], json!(["push", "sms"]));
+
+    // Each call moves the visitor up one; at 4 ahead nothing is sent.
+    let amal = api.login_at_desk("amal", 1).await;
+    let call_and_close = |i: usize| {
+        let (api, amal, id) = (api, amal.clone(), tickets[i]["id"].clone());
+        async move {
+            let c = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+            assert_eq!(c.json["id"], id, "{}", c.text);
+            let r = api
+                .post(&format!("/api/v1/tickets/{id}/no-show"), &amal, None)
+                .await;
+            assert!(r.status.is_success(), "{}", r.text);
+        }
+    };
+    call_and_close(0).await;
+    quiet(&b.push, 0).await;
+    quiet(&b.gateway, 0).await;
+    call_and_close(1).await;
+    let got = b.push.wait_for(1).await;
+    let near = opened(&got[0]);
+    assert_eq!(got[0]["path"], "/push/visitor-7f3a");
+    assert_eq!(got[0]["ttl"], "600");
+    assert_eq!(
+        near,
+        json!({"title": counter_server::config::Config::demo().branch.name_en, "tag": label,
+               "body": format!("Your turn is near, ticket {label}. Please come to the branch.")})
+    );
+    // The VAPID key the page was given is the one that signed.
+    assert_eq!(
+        got[0]["claims"]["aud"],
+        format!("http://127.0.0.1:{}", b.push.port)
+    );
+    let _ = public_key;
+    let sms = b.gateway.wait_for(1).await;
+    assert_eq!(sms[0]["authorization"], "Bearer gw-token-2");
+    let name_ar = counter_server::config::Config::demo().branch.name_ar;
+    assert_eq!(
+        sms[0]["body"],
+        json!({"to": NUMBER_E164,
+               "text": format!("{name_ar}: اقترب دورك، التذكرة {label}. يرجى الحضور إلى الفرع.")})
+    );
+
+    // Further moves send nothing more, and neither does a restart.
+    call_and_close(2).await;
+    let Branch {
+        server,
+        push,
+        gateway,
+        ..
+    } = b;
+    let (db_path, _kept) = server.stop_keep_files();
+    let b = branch(Some(db_path), Some((push, gateway)));
+    let (api, server) = (&b.api, &b.server);
+    let amal = api.login_at_desk("amal", 1).await;
+    for i in 3..5 {
+        let c = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+        assert_eq!(c.json["id"], tickets[i]["id"], "{}", c.text);
+        api.post(
+            &format!("/api/v1/tickets/{}/no-show", tickets[i]["id"]),
+            &amal,
+            None,
+        )
+        .await;
+    }
+    quiet(&b.push, 1).await;
+    quiet(&b.gateway, 1).await;
+
+    // Called: "it is your turn" with the desk, once.
+    let c = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+    assert_eq!(c.json["id"], me["id"], "{}", c.text);
+    let got = b.push.wait_for(2).await;
+    let called = opened(&got[1]);
+    let desk = counter_server::config::Config::demo()
+        .desks
+        .iter()
+        .find(|d| d.id == 1)
+        .and_then(|d| d.name_en.clone())
+        .unwrap_or_else(|| "desk 1".into());
+    assert_eq!(
+        called["body"],
+        format!("It is your turn, ticket {label}, {desk}.")
+    );
+    let sms = b.gateway.wait_for(2).await;
+    let desk_ar = counter_server::config::Config::demo()
+        .desks
+        .iter()
+        .find(|d| d.id == 1)
+        .and_then(|d| d.name_ar.clone())
+        .unwrap_or_else(|| "المكتب 1".into());
+    assert_eq!(
+        sms[1]["body"]["text"],
+        format!("{name_ar}: حان دورك، التذكرة {label}، {desk_ar}.")
+    );
+    assert!(
+        in_raw_files(&server.db_path, NUMBER_E164),
+        "held while the visit lasts"
+    );
+    quiet(&b.push, 2).await;
+
+    // The visit ends: the number and the subscription leave the files.
+    let r = api
+        .post(
+            &format!("/api/v1/tickets/{}/no-show", me["id"]),
+            &amal,
+            None,
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let start = Instant::now();
+    while in_raw_files(&server.db_path, NUMBER_E164)
+        || in_raw_files(&server.db_path, "visitor-7f3a")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the number is still in the database's files after the visit"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!in_raw_files(&server.db_path, "598765431"));
+    assert_eq!(api.get(&path, None).await.json["asked"], json!([]));
+    quiet(&b.push, 2).await;
+    quiet(&b.gateway, 2).await;
+}
