@@ -619,3 +619,65 @@ async fn near_once_at_the_threshold_called_with_the_desk_and_the_number_erased_a
     quiet(&b.push, 2).await;
     quiet(&b.gateway, 2).await;
 }
+
+/// The status page carries the "notify me" section hidden (its script shows it when the branch
+/// offers a channel), its service worker is served from the root, and a branch without `[push]`
+/// or `[sms]` offers neither and refuses both.
+#[tokio::test(flavor = "multi_thread")]
+async fn notices_are_offered_only_when_configured_and_the_service_worker_is_at_the_root() {
+    use serde_json::json;
+    let server = e2e::TestServer::start();
+    let api = e2e::Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &e2e::key(),
+            &json!({"service": "inquiry"}),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let path = format!("/api/v1/status/{token}/notify");
+    let o = api.get(&path, None).await;
+    assert_eq!(o.json, json!({"sms": false, "asked": []}), "{}", o.text);
+    for body in [
+        json!({"sms": NUMBER}),
+        json!({"push": {"endpoint": "https://push.example/x",
+                 "keys": {"p256dh": "x", "auth": "y"}}}),
+    ] {
+        let r = api
+            .send(reqwest::Method::POST, &path, None, Some(&body), &[])
+            .await;
+        assert_eq!(r.code(), "not_offered", "{}", r.text);
+    }
+    let unknown = api
+        .get("/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/notify", None)
+        .await;
+    assert_eq!(unknown.status, reqwest::StatusCode::NOT_FOUND);
+
+    let http = reqwest::Client::new();
+    let page = http
+        .get(format!("{}/t/{token}", server.base_url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"<section id="notify" class="notify hidden""#),
+        "{page}"
+    );
+    let sw = http
+        .get(format!("{}/sw.js", server.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sw.status(), reqwest::StatusCode::OK);
+    assert!(
+        sw.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    assert!(sw.text().await.unwrap().contains("showNotification"));
+}
