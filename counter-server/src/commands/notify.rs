@@ -23,7 +23,7 @@ pub async fn options(
 ) -> Result<Options, EngineError> {
     let push_public_key = if config.push.is_some() {
         reads
-            .run(|c| rows::vapid_key(c))
+            .run(rows::vapid_key)
             .await?
             .and_then(|k| push::VapidKey::from_pkcs8(&k).ok())
             .map(|k| k.public_key_base64url())

@@ -165,7 +165,7 @@ async fn look(engine: &Engine, reads: &ReadPool, senders: &Senders) {
 }
 
 async fn try_look(engine: &Engine, reads: &ReadPool, senders: &Senders) -> Result<(), EngineError> {
-    if !reads.run(|c| rows::any(c)).await? {
+    if !reads.run(rows::any).await? {
         return Ok(());
     }
     let due = engine

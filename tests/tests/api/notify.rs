@@ -550,15 +550,11 @@ async fn near_once_at_the_threshold_called_with_the_desk_and_the_number_erased_a
     let b = branch(Some(db_path), Some((push, gateway)));
     let (api, server) = (&b.api, &b.server);
     let amal = api.login_at_desk("amal", 1).await;
-    for i in 3..5 {
+    for t in &tickets[3..5] {
         let c = api.post("/api/v1/desks/1/call-next", &amal, None).await;
-        assert_eq!(c.json["id"], tickets[i]["id"], "{}", c.text);
-        api.post(
-            &format!("/api/v1/tickets/{}/no-show", tickets[i]["id"]),
-            &amal,
-            None,
-        )
-        .await;
+        assert_eq!(c.json["id"], t["id"], "{}", c.text);
+        api.post(&format!("/api/v1/tickets/{}/no-show", t["id"]), &amal, None)
+            .await;
     }
     quiet(&b.push, 1).await;
     quiet(&b.gateway, 1).await;
