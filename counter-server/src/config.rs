@@ -950,6 +950,41 @@ mod tests {
     }
 
     #[test]
+    fn near_is_at_the_people_ahead_or_the_minutes_whichever_comes_first() {
+        let by_people = NotifySettings::default();
+        let both = NotifySettings {
+            near_minutes: Some(10),
+            ..NotifySettings::default()
+        };
+        // (people ahead, estimated minutes, near by people only, near by people or minutes)
+        let cases = [
+            (4, 30, false, false),
+            (3, 30, true, true),
+            (0, 0, true, true),
+            (4, 10, false, true),
+            (9, 11, false, false),
+        ];
+        for (ahead, minutes, people, either) in cases {
+            assert_eq!(
+                by_people.is_near(ahead, minutes),
+                people,
+                "{ahead} {minutes}"
+            );
+            assert_eq!(both.is_near(ahead, minutes), either, "{ahead} {minutes}");
+        }
+        let c = Config::parse(&format!(
+            "{}\n[notify]\nnear_people_ahead = 2\nnear_minutes = 5\n",
+            DEMO_TOML
+        ))
+        .unwrap();
+        assert_eq!(
+            (c.notify.near_people_ahead, c.notify.near_minutes),
+            (2, Some(5))
+        );
+        assert_eq!(c.notify.push_ttl_seconds, 600);
+    }
+
+    #[test]
     fn notify_sections_are_optional_and_checked() {
         let demo = Config::demo();
         assert!(

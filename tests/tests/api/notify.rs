@@ -677,3 +677,61 @@ async fn notices_are_offered_only_when_configured_and_the_service_worker_is_at_t
     );
     assert!(sw.text().await.unwrap().contains("showNotification"));
 }
+
+/// A visitor who withdraws their number has it deleted at once, from the file and the WAL, and
+/// is sent nothing when their turn comes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_withdrawn_number_is_gone_at_once_and_gets_nothing() {
+    use serde_json::json;
+    let b = branch(None, None);
+    let (api, server) = (&b.api, &b.server);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &e2e::key(),
+            &json!({"service": "inquiry"}),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap();
+    let path = format!("/api/v1/status/{token}/notify");
+    let r = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            None,
+            Some(&json!({"sms": NUMBER})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::NO_CONTENT, "{}", r.text);
+    // Already near (nobody ahead): the notice goes out at once.
+    assert_eq!(b.gateway.wait_for(1).await.len(), 1);
+    let r = api
+        .send(
+            reqwest::Method::DELETE,
+            &format!("{path}/sms"),
+            None,
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, reqwest::StatusCode::NO_CONTENT, "{}", r.text);
+    assert!(!in_raw_files(&server.db_path, NUMBER_E164));
+    assert_eq!(api.get(&path, None).await.json["asked"], json!([]));
+    let amal = api.login_at_desk("amal", 1).await;
+    let c = api.post("/api/v1/desks/1/call-next", &amal, None).await;
+    assert_eq!(c.json["id"], t.json["id"], "{}", c.text);
+    quiet(&b.gateway, 1).await;
+    assert_eq!(
+        api.send(
+            reqwest::Method::DELETE,
+            &format!("{path}/email"),
+            None,
+            None,
+            &[]
+        )
+        .await
+        .status,
+        reqwest::StatusCode::NOT_FOUND
+    );
+}
