@@ -101,6 +101,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "registration_overrides",
     "confirmation_requests",
     "confirmations",
+    "notify_requests",
 ];
 
 /// Runs the purge in one IMMEDIATE transaction, then checkpoints the WAL.
