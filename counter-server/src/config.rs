@@ -130,6 +130,11 @@ pub struct PushConfig {
     /// A CA (PEM) trusted for push services besides the public web roots (a test's own service).
     #[serde(default)]
     pub ca_file: Option<std::path::PathBuf>,
+    /// Takes subscriptions whose endpoint is plain `http://` to this machine (a test's push
+    /// service). Off by default: otherwise anyone holding a ticket could make the server post to
+    /// a local port.
+    #[serde(default)]
+    pub allow_loopback_endpoints: bool,
 }
 
 impl PushConfig {

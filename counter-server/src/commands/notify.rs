@@ -72,7 +72,11 @@ pub async fn ask(
         Ask::Push(_) if config.push.is_none() => return Ok(Err(Refused::NotOffered)),
         Ask::Sms(_) if config.sms.is_none() => return Ok(Err(Refused::NotOffered)),
         Ask::Push(sub) => {
-            if sub.validate().is_err() {
+            let loopback_ok = config
+                .push
+                .as_ref()
+                .is_some_and(|p| p.allow_loopback_endpoints);
+            if sub.validate().is_err() || (!loopback_ok && !sub.endpoint.starts_with("https://")) {
                 return Ok(Err(Refused::BadSubscription));
             }
             Address::Push {

@@ -368,8 +368,15 @@ struct Branch {
     _dir: tempfile::TempDir,
 }
 
-/// A branch with `[push]` to the fake push service's world and `[sms]` to the fake gateway.
+/// A branch with `[push]` taking the fake push service's loopback endpoints and `[sms]` to the
+/// fake gateway.
 fn branch(db_path: Option<PathBuf>, fakes: Option<(Fake, Fake)>) -> Branch {
+    branch_with(db_path, fakes, true)
+}
+
+/// As `branch`; `loopback`: `[push] allow_loopback_endpoints` (the fake push service is plain
+/// HTTP on 127.0.0.1).
+fn branch_with(db_path: Option<PathBuf>, fakes: Option<(Fake, Fake)>, loopback: bool) -> Branch {
     use counter_server::config::{Config, PushConfig, SmsConfig};
     use counter_server::domain::{Gender, Role};
     let (push, gateway) = fakes.unwrap_or_else(|| (Fake::push_service(), Fake::sms_gateway()));
@@ -379,6 +386,7 @@ fn branch(db_path: Option<PathBuf>, fakes: Option<(Fake, Fake)>) -> Branch {
     config.push = Some(PushConfig {
         subject: SUBJECT.into(),
         ca_file: None,
+        allow_loopback_endpoints: loopback,
     });
     config.sms = Some(SmsConfig {
         url: gateway.url("/send"),
@@ -734,4 +742,37 @@ async fn a_withdrawn_number_is_gone_at_once_and_gets_nothing() {
         .status,
         reqwest::StatusCode::NOT_FOUND
     );
+}
+
+/// Without `[push] allow_loopback_endpoints`, a subscription to a local port is refused: a
+/// ticket is no way to make the server post inside the branch's machine.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_loopback_endpoint_is_refused_unless_allowed() {
+    use serde_json::json;
+    let b = branch_with(None, None, false);
+    let (api, server) = (&b.api, &b.server);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &e2e::key(),
+            &json!({"service": "inquiry"}),
+        )
+        .await;
+    let path = format!(
+        "/api/v1/status/{}/notify",
+        t.json["status_token"].as_str().unwrap()
+    );
+    let sub = b.push.subscription("/push/x");
+    let r = api
+        .send(
+            reqwest::Method::POST,
+            &path,
+            None,
+            Some(&json!({"push": {"endpoint": sub.endpoint,
+                                  "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.code(), "invalid_subscription", "{}", r.text);
+    assert_eq!(api.get(&path, None).await.json["asked"], json!([]));
 }
