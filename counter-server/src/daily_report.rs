@@ -179,6 +179,7 @@ mod tests {
             day: day(),
             hour: 9,
             desk: Some(1),
+            channel: crate::domain::model::Channel::Kiosk,
             done: true,
             no_show: false,
             support_request: false,

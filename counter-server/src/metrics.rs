@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::model::Channel;
+
 /// Below this many ratings, nothing is shown about one staff member or one desk (k-anonymity,
 /// k = 10; policy 3.6.3: rating is for improvement, never to single out a person).
 pub const MIN_STAFF_RATINGS: usize = 10;
@@ -39,11 +41,14 @@ pub struct Visit {
     /// Hour of day (Riyadh) the ticket was issued, 0–23.
     pub hour: u8,
     pub desk: Option<u32>,
+    /// How the visitor came: walk-in at the kiosk or reception, from the phone, by appointment.
+    pub channel: Channel,
     pub done: bool,
     pub no_show: bool,
     pub support_request: bool,
     pub referred: bool,
-    /// Seconds from issue to the first call, when called.
+    /// Seconds of waiting in the room (from issue, or from check-in for a place joined by phone or
+    /// booked) to the first call, when called.
     pub wait_s: Option<i64>,
     /// Seconds from start to finish, when served to the end.
     pub service_s: Option<i64>,
@@ -150,6 +155,9 @@ pub struct Summary {
     pub by_service: Vec<Group>,
     pub by_day: Vec<Group>,
     pub by_hour: Vec<Group>,
+    /// Per channel (`kiosk`, `reception`, `remote`, `appointment`): which way of coming the
+    /// association should grow (policy 3.4).
+    pub by_channel: Vec<Group>,
     /// CSAT and average only for desks with enough ratings (`enough_ratings`); `null` otherwise.
     pub by_desk: Vec<Group>,
     pub reasons: Vec<Count>,
@@ -340,6 +348,13 @@ pub fn summary(input: &Input<'_>) -> Summary {
         ),
         by_day: grouped(&visits, &ratings, target, |v| v.day, |d| d.to_string()),
         by_hour: grouped(&visits, &ratings, target, |v| v.hour, |h| format!("{h:02}")),
+        by_channel: grouped(
+            &visits,
+            &ratings,
+            target,
+            |v| v.channel,
+            |c| c.as_str().to_string(),
+        ),
         by_desk: grouped(
             &visits,
             &ratings,
@@ -493,6 +508,7 @@ pub fn to_csv(s: &Summary) -> String {
         .chain(s.by_service.iter().map(|g| ("service", g)))
         .chain(s.by_day.iter().map(|g| ("day", g)))
         .chain(s.by_hour.iter().map(|g| ("hour", g)))
+        .chain(s.by_channel.iter().map(|g| ("channel", g)))
         .chain(s.by_desk.iter().map(|g| ("desk", g)));
     for (section, g) in groups {
         let k = g.key.as_str();
@@ -554,6 +570,7 @@ mod tests {
             day: day(1),
             hour: 9,
             desk: Some(1),
+            channel: Channel::Kiosk,
             done: true,
             no_show: false,
             support_request: false,

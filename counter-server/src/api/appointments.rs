@@ -151,6 +151,8 @@ pub struct BookingDto {
     pub service: String,
     /// Riyadh time.
     pub starts_at: String,
+    /// Cancelled: the place in the slot is free again.
+    pub cancelled: bool,
 }
 
 pub(crate) fn booking_dto(b: Booking) -> BookingDto {
@@ -158,6 +160,7 @@ pub(crate) fn booking_dto(b: Booking) -> BookingDto {
         code: b.code,
         service: b.service,
         starts_at: local_time(b.starts_at),
+        cancelled: b.cancelled,
     }
 }
 
@@ -183,4 +186,57 @@ pub async fn book(
     let by = caller.acting(Permission::IssueAtReception)?;
     let booking = cmd::book(&s.engine, body.value.slot, Booker::Staff(by)).await?;
     Ok((StatusCode::CREATED, Json(booking_dto(booking))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    /// The booking's day, `YYYY-MM-DD` (Riyadh).
+    #[schema(example = "2026-12-09")]
+    pub day: String,
+    /// The six-digit code the caller reads out.
+    #[schema(example = "482913")]
+    pub code: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/appointments/cancel",
+    tag = "reception",
+    summary = "Cancels a booking for a caller on the phone, by its day and code: the place in \
+               the slot is free again, and the board shows it cancelled. Cancelling twice answers \
+               the cancelled booking; booking_not_found; booking_arrived once checked in; audited",
+    request_body = CancelBody,
+    responses(
+        (status = 200, body = BookingDto),
+        (status = 404, description = "booking_not_found", body = awn_core::wire::ErrorBody),
+        (status = 409, description = "booking_arrived", body = awn_core::wire::ErrorBody),
+        (status = 422, description = "invalid_booking", body = awn_core::wire::ErrorBody),
+    )
+)]
+pub async fn cancel(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: AppJson<CancelBody>,
+) -> Result<Json<BookingDto>, ApiError> {
+    let by = caller.acting(Permission::IssueAtReception)?;
+    let b = body.value;
+    let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d").map_err(|_| {
+        ApiError::unprocessable(
+            "invalid_booking",
+            "day",
+            "التاريخ بصيغة YYYY-MM-DD",
+            "day is YYYY-MM-DD".to_string(),
+        )
+    })?;
+    if !crate::commands::remote::well_formed_code(&b.code) {
+        return Err(ApiError::unprocessable(
+            "invalid_booking",
+            "code",
+            "الرمز ستة أرقام",
+            "the code is six digits".to_string(),
+        ));
+    }
+    let booking = cmd::cancel(&s.engine, by, day, b.code).await?;
+    Ok(Json(booking_dto(booking)))
 }

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use crate::auth::Permission;
 use crate::commands::metrics::compute;
 use crate::domain::Role;
+use crate::domain::model::Channel;
 use crate::domain::numbering::service_day;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -269,7 +270,7 @@ pub async fn prometheus(
     family(
         "awn_wait_today_seconds",
         "summary",
-        "Waits of today's called visitors (issue to first call), median and p90, per service.",
+        "Waits of today's called visitors (arrival in the room to first call), median and p90, per service.",
         waits,
     );
     // Counters start at 0 for every configured service, so a line that had no event yet is
@@ -291,6 +292,22 @@ pub async fn prometheus(
         "counter",
         "Tickets issued, per service.",
         per_service(&c.issued),
+    );
+    family(
+        "awn_tickets_issued_by_channel_total",
+        "counter",
+        "Tickets issued, per channel (kiosk, reception, remote: joined by phone, appointment).",
+        Channel::ALL
+            .iter()
+            .map(|ch| {
+                let n = c
+                    .issued_by_channel
+                    .iter()
+                    .find(|(s, _)| s == ch.as_str())
+                    .map_or(0, |(_, n)| *n);
+                (format!("{{channel=\"{}\"}}", ch.as_str()), n.to_string())
+            })
+            .collect(),
     );
     family(
         "awn_calls_total",

@@ -96,6 +96,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(appointments::delete_slot))
         .routes(routes!(appointments::list_slots))
         .routes(routes!(appointments::book))
+        .routes(routes!(appointments::cancel))
         .routes(routes!(reception::issue))
         .routes(routes!(tickets::recall))
         .routes(routes!(tickets::start))
@@ -221,7 +222,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 100, "{ops:?}");
+        assert_eq!(ops.len(), 101, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

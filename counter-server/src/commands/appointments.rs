@@ -181,6 +181,41 @@ pub async fn book(engine: &Engine, slot: i64, booker: Booker) -> Result<Booking,
         .await
 }
 
+/// Cancels the booking of `day` with `code`, for a caller on the phone: its place in the slot is
+/// free again. Cancelling a cancelled booking answers it as it is; one the visitor checked in is
+/// refused (the ticket is in the line). Audited.
+pub async fn cancel(
+    engine: &Engine,
+    by: ActingStaff,
+    day: NaiveDate,
+    code: String,
+) -> Result<Booking, CommandError> {
+    engine
+        .write(move |ctx| {
+            let b = store::by_code(ctx.tx, day, &code)?.ok_or(Refusal::UnknownBooking)?;
+            if b.ticket.is_some() {
+                return Err(Refusal::BookingArrived.into());
+            }
+            if b.cancelled {
+                return Ok(b);
+            }
+            store::cancel(ctx.tx, b.id, ctx.now)?;
+            let entry = AuditEntry {
+                staff_id: Some(by.id),
+                role: Some(role_str(by.role).to_string()),
+                action: "appointment_cancelled".into(),
+                reason: Some(format!("booking {}", b.id)),
+                ..AuditEntry::default()
+            };
+            audit::append(ctx.tx, &entry, ctx.now)?;
+            Ok(Booking {
+                cancelled: true,
+                ..b
+            })
+        })
+        .await
+}
+
 /// The slots of the next `days` days from today, with their free places.
 pub async fn upcoming_slots(engine: &Engine, days: i64) -> Result<Vec<Slot>, CommandError> {
     engine

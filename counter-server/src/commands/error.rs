@@ -124,6 +124,10 @@ pub enum Refusal {
     SlotInUse,
     /// No appointment slot has this id.
     UnknownSlot,
+    /// No booking of that day has this code.
+    UnknownBooking,
+    /// The visitor checked in already: their ticket is in the line (cancel the ticket instead).
+    BookingArrived,
     /// The slot cannot be booked (`domain::appointments::BookingRefusal`).
     Booking(crate::domain::appointments::BookingRefusal),
 }

@@ -49,7 +49,7 @@ impl Rank {
 }
 
 /// How a place in line came to be; every channel counts in the metrics (policy 3.4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Issued at the kiosk in the waiting room.
@@ -81,6 +81,16 @@ impl Channel {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Its name on the metrics pages, Arabic and English.
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Kiosk => ("حضوري عند الجهاز", "Walk-in, kiosk"),
+            Self::Reception => ("حضوري عند الاستقبال", "Walk-in, reception"),
+            Self::Remote => ("من الهاتف", "Joined by phone"),
+            Self::Appointment => ("بموعد", "Appointment"),
+        }
     }
 }
 

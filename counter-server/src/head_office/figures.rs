@@ -33,14 +33,16 @@ pub struct Sums {
     pub score_sum: i64,
 }
 
-/// Which group a row is: the association (all `None`), or a branch, a service, a month, or a
-/// crossing of them.
+/// Which group a row is: the association (all `None`), or a branch, a service, a month, a
+/// channel, or a crossing of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Key {
     pub branch: Option<String>,
     pub service: Option<String>,
     /// The first day of the month.
     pub month: Option<NaiveDate>,
+    /// How the visitors came (`Channel::as_str`, or `unknown` for facts that did not say).
+    pub channel: Option<String>,
 }
 
 /// A group's figures as pages, CSV and `/metrics` show them.
@@ -130,12 +132,25 @@ pub struct Report {
 }
 
 impl Report {
-    /// The rows of one level, e.g. `(true, false, false)` for one row per branch.
+    /// The rows of one level over every channel, e.g. `(true, false, false)` for one row per
+    /// branch.
     pub fn level(&self, branch: bool, service: bool, month: bool) -> impl Iterator<Item = &Figure> {
+        self.channel_level(branch, service, month, false)
+    }
+
+    /// The rows of one level, per channel when `channel`.
+    pub fn channel_level(
+        &self,
+        branch: bool,
+        service: bool,
+        month: bool,
+        channel: bool,
+    ) -> impl Iterator<Item = &Figure> {
         self.figures.iter().filter(move |f| {
             f.key.branch.is_some() == branch
                 && f.key.service.is_some() == service
                 && f.key.month.is_some() == month
+                && f.key.channel.is_some() == channel
         })
     }
 
@@ -153,7 +168,7 @@ pub fn to_csv(r: &Report) -> String {
     let num = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x:.4}"));
     let int = |v: Option<i64>| v.map_or(String::new(), |x| x.to_string());
     let mut out = String::from(
-        "branch,service,month,visits,done,no_shows,referrals,support_requests,mean_wait_s,mean_service_s,ratings,csat,average,response_rate\n",
+        "branch,service,month,channel,visits,done,no_shows,referrals,support_requests,mean_wait_s,mean_service_s,ratings,csat,average,response_rate\n",
     );
     for f in &r.figures {
         let cells = [
@@ -162,6 +177,7 @@ pub fn to_csv(r: &Report) -> String {
             f.key
                 .month
                 .map_or(String::new(), |m| m.format("%Y-%m").to_string()),
+            f.key.channel.as_deref().map_or(String::new(), csv_cell),
             f.visits.to_string(),
             f.done.to_string(),
             f.no_shows.to_string(),
@@ -257,6 +273,7 @@ mod tests {
                         branch: Some("riyadh-1".into()),
                         service: Some("inquiry".into()),
                         month,
+                        channel: None,
                     },
                     sums(3, 3),
                 ),
@@ -269,10 +286,10 @@ mod tests {
         };
         let csv = to_csv(&report);
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[1], ",,,20,18,0,0,0,600,300,12,1.0000,4.0000,0.6667");
+        assert_eq!(lines[1], ",,,,20,18,0,0,0,600,300,12,1.0000,4.0000,0.6667");
         assert_eq!(
             lines[2],
-            "riyadh-1,inquiry,2026-03,20,18,0,0,0,600,300,3,,,0.1667"
+            "riyadh-1,inquiry,2026-03,,20,18,0,0,0,600,300,3,,,0.1667"
         );
         assert!(csv.ends_with("riyadh-1,over_60_days,1\n"), "{csv}");
         assert_eq!(report.level(true, true, true).count(), 1);

@@ -164,10 +164,22 @@ pub fn figures(
             .month
             .map_or(String::new(), |m| m.format("%Y-%m").to_string())
     };
+    let channel = |f: &Figure| {
+        let key = f.key.channel.as_deref().unwrap_or("");
+        crate::domain::model::Channel::parse(key).map_or_else(
+            || t.t("غير معروف", "Not recorded").to_string(),
+            |c| {
+                let (ar, en) = c.words();
+                t.t(ar, en).to_string()
+            },
+        )
+    };
     let lang = if en { "&lang=en" } else { "" };
     let period = format!("from={}&to={}", r.from, r.to);
     let total = r.total();
     let rows = |b: bool, s: bool, m: bool| r.level(b, s, m).collect::<Vec<_>>();
+    let per_channel =
+        |b: bool, s: bool, m: bool| r.channel_level(b, s, m, true).collect::<Vec<_>>();
     shell(
         en,
         t.t("أرقام الجمعية", "Association figures"),
@@ -197,6 +209,10 @@ pub fn figures(
                 (table(&t, t.t("حسب الفرع", "By branch"), &[t.t("الفرع", "Branch")], &rows(true, false, false), |f| vec![branch(f)]))
                 (table(&t, t.t("حسب الخدمة", "By service"), &[t.t("الخدمة", "Service")], &rows(false, true, false), |f| vec![service(f)]))
                 (table(&t, t.t("حسب الفرع والخدمة", "By branch and service"), &[t.t("الفرع", "Branch"), t.t("الخدمة", "Service")], &rows(true, true, false), |f| vec![branch(f), service(f)]))
+                (table(&t, t.t("حسب طريقة الحضور", "By channel"), &[t.t("طريقة الحضور", "Channel")], &per_channel(false, false, false), |f| vec![channel(f)]))
+                (table(&t, t.t("حسب طريقة الحضور والشهر", "By channel and month"), &[t.t("طريقة الحضور", "Channel"), t.t("الشهر", "Month")], &per_channel(false, false, true), |f| vec![channel(f), month(f)]))
+                (table(&t, t.t("حسب الفرع وطريقة الحضور", "By branch and channel"), &[t.t("الفرع", "Branch"), t.t("طريقة الحضور", "Channel")], &per_channel(true, false, false), |f| vec![branch(f), channel(f)]))
+                (table(&t, t.t("حسب الخدمة وطريقة الحضور", "By service and channel"), &[t.t("الخدمة", "Service"), t.t("طريقة الحضور", "Channel")], &per_channel(false, true, false), |f| vec![service(f), channel(f)]))
                 (table(&t, t.t("حسب الفرع والشهر", "By branch and month"), &[t.t("الفرع", "Branch"), t.t("الشهر", "Month")], &rows(true, false, true), |f| vec![branch(f), month(f)]))
                 section {
                     h2 { (t.t("طلبات لم تبتّ فيها اللجنة، حسب عمرها", "Requests the committee has not decided, by age")) }

@@ -58,6 +58,20 @@ pub fn render(month: &Report, branches: &[BranchState]) -> String {
             }
         }
     }
+    let name = "awn_association_month_visits_by_channel";
+    let _ = writeln!(
+        out,
+        "# HELP {name} Visits issued this month, per branch and channel.\n# TYPE {name} gauge"
+    );
+    for f in month.channel_level(true, false, false, true) {
+        let _ = writeln!(
+            out,
+            "{name}{{branch=\"{}\",channel=\"{}\"}} {}",
+            label(f.key.branch.as_deref().unwrap_or("")),
+            label(f.key.channel.as_deref().unwrap_or("")),
+            f.visits
+        );
+    }
     let name = "awn_association_open_requests";
     let _ = writeln!(
         out,

@@ -11,11 +11,14 @@ use crate::metrics::MIN_STAFF_RATINGS;
 pub type PgResult<T> = Result<T, tokio_postgres::Error>;
 
 /// Each group's sums over `from..=to` (days of the visits), for every level at once. The visits
-/// are summed per (branch, service, month) first, then the small result per level: one pass
-/// over the period's visits (a year of ten branches in about 0.6 s, docs/benchmarks.md).
+/// are summed per (branch, service, month, channel) first, then the small result per level: one
+/// pass over the period's visits (a year of ten branches in about 0.6 s, docs/benchmarks.md). A
+/// visit whose issue fact did not say its channel counts as `unknown`, so a `NULL` channel in the
+/// result always means "every channel".
 const FIGURES: &str = "
 WITH m AS (
     SELECT branch, service, date_trunc('month', day)::date AS month,
+           coalesce(channel, 'unknown') AS channel,
            count(*) AS visits,
            count(*) FILTER (WHERE done) AS done,
            count(*) FILTER (WHERE no_show) AS no_shows,
@@ -28,16 +31,17 @@ WITH m AS (
            count(*) FILTER (WHERE score >= 4) AS satisfied,
            coalesce(sum(score), 0) AS score_sum
     FROM visits WHERE day BETWEEN $1 AND $2
-    GROUP BY 1, 2, 3)
-SELECT branch, service, month,
+    GROUP BY 1, 2, 3, 4)
+SELECT branch, service, month, channel,
        sum(visits)::bigint, sum(done)::bigint, sum(no_shows)::bigint, sum(referrals)::bigint,
        sum(support_requests)::bigint, sum(waited)::bigint, sum(wait_s)::bigint,
        sum(timed)::bigint, sum(service_s)::bigint, sum(ratings)::bigint,
        sum(satisfied)::bigint, sum(score_sum)::bigint
 FROM m
 GROUP BY GROUPING SETS ((), (month), (branch), (service), (branch, service), (branch, month),
-                        (service, month), (branch, service, month))
-ORDER BY branch NULLS FIRST, service NULLS FIRST, month NULLS FIRST";
+                        (service, month), (branch, service, month),
+                        (channel), (branch, channel), (service, channel), (channel, month))
+ORDER BY branch NULLS FIRST, service NULLS FIRST, month NULLS FIRST, channel NULLS FIRST";
 
 pub async fn figures(client: &Client, from: NaiveDate, to: NaiveDate) -> PgResult<Vec<Figure>> {
     let rows = client.query(FIGURES, &[&from, &to]).await?;
@@ -48,21 +52,22 @@ pub async fn figures(client: &Client, from: NaiveDate, to: NaiveDate) -> PgResul
                 branch: r.get(0),
                 service: r.get(1),
                 month: r.get(2),
+                channel: r.get(3),
             };
             let n = |i: usize| -> i64 { r.get::<_, Option<i64>>(i).unwrap_or(0) };
             let sums = Sums {
-                visits: n(3),
-                done: n(4),
-                no_shows: n(5),
-                referrals: n(6),
-                support_requests: n(7),
-                waited: n(8),
-                wait_s: n(9),
-                timed: n(10),
-                service_s: n(11),
-                ratings: n(12),
-                satisfied: n(13),
-                score_sum: n(14),
+                visits: n(4),
+                done: n(5),
+                no_shows: n(6),
+                referrals: n(7),
+                support_requests: n(8),
+                waited: n(9),
+                wait_s: n(10),
+                timed: n(11),
+                service_s: n(12),
+                ratings: n(13),
+                satisfied: n(14),
+                score_sum: n(15),
             };
             Figure::of(key, sums)
         })

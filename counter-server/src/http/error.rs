@@ -622,6 +622,18 @@ impl From<Refusal> for ApiError {
                 "الموعد غير موجود",
                 "no such appointment slot",
             ),
+            R::UnknownBooking => (
+                StatusCode::NOT_FOUND,
+                "booking_not_found",
+                "لا يوجد حجز بهذا الرمز في ذلك اليوم",
+                "no booking has this code on that day",
+            ),
+            R::BookingArrived => (
+                StatusCode::CONFLICT,
+                "booking_arrived",
+                "سجّل صاحب الموعد وصوله، دوره في الطابور الآن",
+                "the visitor has checked in: their ticket is in the line now",
+            ),
             R::Booking(BookingRefusal::Passed) => (
                 StatusCode::CONFLICT,
                 "slot_passed",
@@ -844,6 +856,8 @@ mod tests {
             (R::SlotsNotOpen, 422, "slots_not_open"),
             (R::SlotInUse, 409, "slot_in_use"),
             (R::UnknownSlot, 404, "slot_not_found"),
+            (R::UnknownBooking, 404, "booking_not_found"),
+            (R::BookingArrived, 409, "booking_arrived"),
             (R::Booking(BookingRefusal::Passed), 409, "slot_passed"),
             (
                 R::Booking(BookingRefusal::TooFarAhead),

@@ -165,6 +165,16 @@ pub fn by_form_key(conn: &Connection, hash: &[u8; 32]) -> Result<Option<Booking>
     .ctx("booking by form")
 }
 
+/// Cancels booking `id` (its place in the slot is free again); a second cancel changes nothing.
+pub fn cancel(tx: &Transaction<'_>, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE appointments SET cancelled_at = ?2 WHERE id = ?1 AND cancelled_at IS NULL",
+        params![id, time_str(at)],
+    )
+    .ctx("cancel booking")?;
+    Ok(())
+}
+
 pub fn mark_arrived(tx: &Transaction<'_>, id: i64, ticket: TicketId) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE appointments SET ticket_id = ?2 WHERE id = ?1",

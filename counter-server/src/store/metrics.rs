@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Context, StoreError, parse_day, parse_time};
+use crate::domain::model::Channel;
 use crate::metrics::{Rating, Visit};
 
 /// Everything `metrics::summary` needs for `from..=to`.
@@ -92,7 +93,8 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
     let mut visits = Vec::new();
     let mut st = conn
         .prepare_cached(
-            "SELECT id, service, service_day, desk, state, outcome, issued_at, called_at, started_at, finished_at
+            "SELECT id, service, service_day, desk, state, outcome, issued_at, called_at, started_at, finished_at,
+                    channel, checked_in_at
              FROM tickets WHERE id BETWEEN ?3 AND ?4 AND +service_day BETWEEN ?1 AND ?2",
         )
         .ctx("prepare visits")?;
@@ -122,6 +124,8 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
         let started = s(8)?.map(epoch_seconds);
         let finished = s(9)?.map(epoch_seconds);
         let span = |a: Option<i64>, b: Option<i64>| Some((b? - a?).max(0));
+        // The wait in the room: a place joined by phone or booked waits from its check-in.
+        let arrived = s(11)?.map(epoch_seconds).or(issued);
         visits.push(Visit {
             id,
             label: String::new(),
@@ -135,11 +139,12 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
             },
             hour: issued.map_or(0, |t| ((t + 3 * 3600).rem_euclid(86_400) / 3600) as u8),
             desk: r.get(3).ctx("visit desk")?,
+            channel: s(10)?.and_then(Channel::parse).unwrap_or(Channel::Kiosk),
             done,
             no_show: state == "no_show",
             support_request: s(5)? == Some("support_request_registered"),
             referred: referred.contains(&id),
-            wait_s: span(issued, called),
+            wait_s: span(arrived, called),
             service_s: if done { span(started, finished) } else { None },
         });
     }
@@ -210,13 +215,14 @@ pub fn load(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Rows, S
     })
 }
 
-/// Totals that only grow (Prometheus counters): tickets issued and calls per service, ratings per
-/// score.
+/// Totals that only grow (Prometheus counters): tickets issued per service and per channel, calls
+/// per service, ratings per score.
 pub struct Counters {
     pub issued: Vec<(String, i64)>,
+    pub issued_by_channel: Vec<(String, i64)>,
     pub calls: Vec<(String, i64)>,
     pub ratings: Vec<(i64, i64)>,
-    /// Today's waits (issue to first call) in seconds, per service.
+    /// Today's waits (arrival in the room to first call) in seconds, per service.
     pub waits_today: Vec<(String, Vec<i64>)>,
 }
 
@@ -230,6 +236,8 @@ pub fn counters(conn: &Connection, today: NaiveDate) -> Result<Counters, StoreEr
             .ctx("counter rows")
     };
     let issued = pairs("SELECT service, count(*) FROM tickets GROUP BY service ORDER BY service")?;
+    let issued_by_channel =
+        pairs("SELECT channel, count(*) FROM tickets GROUP BY channel ORDER BY channel")?;
     let calls = pairs(
         "SELECT t.service, count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
          WHERE e.action IN ('call', 'recall') GROUP BY t.service ORDER BY t.service",
@@ -244,7 +252,8 @@ pub fn counters(conn: &Connection, today: NaiveDate) -> Result<Counters, StoreEr
     let mut waits: HashMap<String, Vec<i64>> = HashMap::new();
     let mut st = conn
         .prepare_cached(
-            "SELECT service, issued_at, called_at FROM tickets WHERE service_day = ?1 AND called_at IS NOT NULL",
+            "SELECT service, coalesce(checked_in_at, issued_at), called_at FROM tickets
+             WHERE service_day = ?1 AND called_at IS NOT NULL",
         )
         .ctx("prepare waits today")?;
     let rows = st
@@ -262,6 +271,7 @@ pub fn counters(conn: &Connection, today: NaiveDate) -> Result<Counters, StoreEr
     waits_today.sort();
     Ok(Counters {
         issued,
+        issued_by_channel,
         calls,
         ratings,
         waits_today,

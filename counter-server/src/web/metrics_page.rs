@@ -71,6 +71,17 @@ impl T {
         }
     }
 
+    /// A channel's name (`Channel::words`); an unknown key is shown as is.
+    pub(super) fn channel(&self, key: &str) -> String {
+        crate::domain::model::Channel::parse(key).map_or_else(
+            || key.to_string(),
+            |c| {
+                let (ar, en) = c.words();
+                self.t(ar, en).to_string()
+            },
+        )
+    }
+
     /// The reason's wording, the same as on the forms (`awn_core::rating`).
     fn reason(&self, key: &str) -> String {
         match awn_core::rating::Reason::from_key(key) {
@@ -351,6 +362,7 @@ fn group_tables(t: &T, s: &Summary) -> Markup {
     html! {
         section class="card" {
             (group_table(t, t.t("حسب الخدمة", "By service"), "by-service", &s.by_service, |k| t.service(k)))
+            (group_table(t, t.t("حسب طريقة الحضور", "By channel"), "by-channel", &s.by_channel, |k| t.channel(k)))
             (group_table(t, t.t("حسب المكتب", "By desk"), "by-desk", &s.by_desk, |k| t.desk(k)))
             (group_table(t, t.t("حسب ساعة اليوم", "By hour of day"), "by-hour", &s.by_hour, str::to_string))
             (group_table(t, t.t("حسب اليوم", "By day"), "by-day", &s.by_day, str::to_string))

@@ -230,6 +230,7 @@ async fn head_office_figures_are_the_sum_of_the_branches_own() {
                 f["branch"].as_str() == branch
                     && f["service"].as_str() == service
                     && f["month"].as_str() == month
+                    && f["channel"].is_null()
             })
             .cloned()
             .unwrap_or_else(|| panic!("no row {branch:?} {service:?} {month:?}: {report}"))
@@ -277,9 +278,34 @@ async fn head_office_figures_are_the_sum_of_the_branches_own() {
     assert_eq!(all["csat"].as_f64().unwrap(), 8.0 / 12.0);
     assert_eq!(level(None, None, Some("2026-12-01"))["visits"], 16);
     assert_eq!(level(None, Some("inquiry"), None)["visits"], 16);
+    // Per channel (issue 16): every visit here came by the kiosk, and the roll-up said so.
+    let channels: Vec<(Option<&str>, Option<&str>, i64)> = report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["channel"].is_null() && f["service"].is_null() && f["month"].is_null())
+        .map(|f| {
+            (
+                f["branch"].as_str(),
+                f["channel"].as_str(),
+                f["visits"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        channels,
+        [
+            (None, Some("kiosk"), 16),
+            (Some("jeddah-1"), Some("kiosk"), 7),
+            (Some("riyadh-1"), Some("kiosk"), 9),
+        ]
+    );
 
     // The page in both languages names the branch as configured; CSV has the same figures.
-    for (lang, name) in [("", "الرياض"), ("&lang=en", "Riyadh")] {
+    for (lang, name, kiosk) in [
+        ("", "الرياض", "حضوري عند الجهاز"),
+        ("&lang=en", "Riyadh", "Walk-in, kiosk"),
+    ] {
         let r = http
             .get(format!("{base}/?from={day}&to={day}{lang}"))
             .header("cookie", &cookie)
@@ -288,7 +314,7 @@ async fn head_office_figures_are_the_sum_of_the_branches_own() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
-        assert!(html.contains(name), "{html}");
+        assert!(html.contains(name) && html.contains(kiosk), "{html}");
         assert!(
             html.contains("jeddah-1"),
             "an unnamed branch shows by its id"
@@ -304,7 +330,7 @@ async fn head_office_figures_are_the_sum_of_the_branches_own() {
         .await
         .unwrap();
     assert!(
-        csv.lines().any(|l| l.starts_with(",,,16,13,3,0,0,")),
+        csv.lines().any(|l| l.starts_with(",,,,16,13,3,0,0,")),
         "{csv}"
     );
 
@@ -322,6 +348,12 @@ async fn head_office_figures_are_the_sum_of_the_branches_own() {
         .unwrap();
     assert!(
         text.contains("awn_association_month_visits{branch=\"riyadh-1\",service=\"inquiry\"} 9"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "awn_association_month_visits_by_channel{branch=\"riyadh-1\",channel=\"kiosk\"} 9"
+        ),
         "{text}"
     );
     assert!(

@@ -472,6 +472,115 @@ async fn every_metric_has_its_exact_value_and_staff_see_only_their_own() {
     assert!(used >= 8);
 }
 
+/// Each channel is a group of its own (issue 16 item 4), so the association sees which way of
+/// coming to grow; a place joined by phone or booked waits from its check-in, not from the join.
+#[tokio::test(flavor = "multi_thread")]
+async fn visits_are_counted_per_channel_and_phone_places_wait_from_their_check_in() {
+    let server = TestServer::start();
+    server.add_staff("sup", Role::Supervisor, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let conn = Connection::open(&server.db_path).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    let day = service_day(Utc::now()) - Duration::days(1);
+    let mut seed = Seed {
+        conn: &conn,
+        next: Default::default(),
+    };
+    // (channel, seconds from issue to call, seconds from check-in to call)
+    let visits = [
+        ("kiosk", 600, None),
+        ("kiosk", 900, None),
+        ("reception", 300, None),
+        ("remote", 3600, Some(240)),
+        ("remote", 5400, Some(360)),
+        ("appointment", 60, Some(60)),
+    ];
+    for (channel, wait, in_room) in visits {
+        let id = seed.visit("inquiry", "C", day, 6, 1, wait, Some(300), None);
+        conn.execute(
+            "UPDATE tickets SET channel = ?2,
+                checked_in_at = strftime('%Y-%m-%dT%H:%M:%fZ', called_at, '-' || ?3 || ' seconds')
+             WHERE id = ?1",
+            params![id, channel, in_room.unwrap_or(wait)],
+        )
+        .unwrap();
+        if in_room.is_none() {
+            conn.execute(
+                "UPDATE tickets SET checked_in_at = NULL WHERE id = ?1",
+                [id],
+            )
+            .unwrap();
+        }
+    }
+    let sup = api.login("sup").await;
+    let r = api
+        .get(
+            &format!("/api/v1/metrics/summary?from={day}&to={day}"),
+            Some(&sup),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let by: Vec<(String, u64, i64)> = r.json["by_channel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"].as_str().unwrap().to_string(),
+                g["visits"].as_u64().unwrap(),
+                g["wait"]["median_s"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("kiosk".to_string(), 2, 600),
+            ("reception".to_string(), 1, 300),
+            ("remote".to_string(), 2, 240),
+            ("appointment".to_string(), 1, 60),
+        ]
+    );
+    // The branch-wide wait is the wait in the room too: 60, 240, 300, 360, 600, 900.
+    assert_eq!(r.json["total"]["wait"]["median_s"], 300);
+    let csv = api
+        .get(
+            &format!("/api/v1/metrics/export.csv?from={day}&to={day}"),
+            Some(&sup),
+        )
+        .await
+        .text;
+    assert!(csv.contains("channel,remote,visits,2\r\n"), "{csv}");
+    let page = api
+        .get(
+            &format!("/console/metrics?from={day}&to={day}&lang=en"),
+            Some(&sup),
+        )
+        .await
+        .text;
+    let table = &page[page.find("id=\"by-channel\"").expect("a by-channel table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    for name in [
+        "Walk-in, kiosk",
+        "Walk-in, reception",
+        "Joined by phone",
+        "Appointment",
+    ] {
+        assert!(table.contains(name), "{name} in {table}");
+    }
+    let token = counter_server::provision::add_metrics_token(&server.db, "prometheus").unwrap();
+    let text = api.get("/metrics", Some(&token)).await.text;
+    for line in [
+        "awn_tickets_issued_by_channel_total{branch=\"riyadh-1\",channel=\"kiosk\"} 2",
+        "awn_tickets_issued_by_channel_total{branch=\"riyadh-1\",channel=\"remote\"} 2",
+        "awn_tickets_issued_by_channel_total{branch=\"riyadh-1\",channel=\"appointment\"} 1",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    promtool_accepts(&text);
+}
+
 /// Prometheus' own checker (`promtool`, Debian package `prometheus`, installed by `.ci/run`) reads
 /// the exposition as a scraper would and reports every problem with names, types and suffixes.
 pub(crate) fn promtool_accepts(text: &str) {

@@ -370,3 +370,106 @@ async fn an_appointment_booked_on_the_phone_enters_the_line_at_check_in_and_show
     let c = api.post("/api/v1/desks/1/call-next", &desk, None).await;
     assert_eq!(c.code(), "no_ticket_waiting", "{}", c.text);
 }
+
+/// A caller cancels on the phone by the booking's day and code: the place is free again for the
+/// next caller, the code checks nothing in, the board says cancelled; a checked-in booking is not
+/// cancelled (its ticket is in the line).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_booking_cancelled_on_the_phone_frees_its_place_and_checks_nothing_in() {
+    let server = TestServer::start();
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    server.add_staff("sami", Role::Supervisor, Gender::Male);
+    let api = Api::new(&server.base_url);
+    let admin = api.login("admin").await;
+    let amal = api.login("amal").await;
+    let later = chrono::Utc::now().with_timezone(&counter_server::domain::numbering::riyadh())
+        + chrono::Duration::minutes(90);
+    let day = later.format("%Y-%m-%d").to_string();
+    let body = serde_json::json!({
+        "service": "inquiry",
+        "day": day,
+        "times": [later.format("%H:%M").to_string()],
+        "capacity": 1,
+    });
+    let r = api
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/admin/appointment-slots",
+            Some(&admin),
+            Some(&body),
+            &[],
+        )
+        .await;
+    let slot = r.json[0]["id"].as_i64().unwrap();
+    let book = || async {
+        api.post(
+            "/api/v1/appointments",
+            &amal,
+            Some(&serde_json::json!({ "slot": slot })),
+        )
+        .await
+    };
+    let cancel = |code: String| {
+        let (api, amal, day) = (&api, &amal, day.clone());
+        async move {
+            api.post(
+                "/api/v1/appointments/cancel",
+                amal,
+                Some(&serde_json::json!({ "day": day, "code": code })),
+            )
+            .await
+        }
+    };
+    let first = book().await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let code = first.json["code"].as_str().unwrap().to_string();
+
+    let r = cancel(code.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["cancelled"], true);
+    let again = cancel(code.clone()).await;
+    assert_eq!(
+        (again.status, &again.json["cancelled"]),
+        (StatusCode::OK, &serde_json::json!(true)),
+        "cancelling twice is the same answer"
+    );
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(cancel(wrong.into()).await.code(), "booking_not_found");
+    assert_eq!(cancel("12345".into()).await.code(), "invalid_booking");
+    assert_eq!(
+        check_in(&api, &server.kiosk_token, &code).await.code(),
+        "not_awaiting_arrival",
+        "a cancelled booking checks nothing in"
+    );
+    let sami = api.login("sami").await;
+    let board = api.get("/api/v1/board", Some(&sami)).await;
+    assert_eq!(
+        board.json["appointments"][0]["state"], "cancelled",
+        "{}",
+        board.text
+    );
+    let slots = api.get("/api/v1/appointment-slots", Some(&amal)).await;
+    assert_eq!(slots.json[0]["booked"], 0, "the place is free again");
+
+    // The next caller gets the place; once checked in it is not cancelled.
+    let second = book().await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.text);
+    let code2 = second.json["code"].as_str().unwrap().to_string();
+    assert_ne!(code2, code);
+    assert_eq!(
+        check_in(&api, &server.kiosk_token, &code2).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(cancel(code2).await.code(), "booking_arrived");
+
+    let conn = rusqlite::Connection::open(&server.db_path).unwrap();
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'appointment_cancelled'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1, "one cancellation, audited once");
+}

@@ -124,6 +124,12 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
         ),
         (
             Method::POST,
+            "/api/v1/appointments/cancel".into(),
+            Some(json!({ "day": "2020-01-01", "code": "000000" })),
+            vec![Reception, Supervisor],
+        ),
+        (
+            Method::POST,
             format!("/api/v1/tickets/{ticket}/recall"),
             None,
             desk_workers.clone(),
