@@ -46,6 +46,8 @@ public = private.public_key().public_bytes(
     serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
 auth = os.urandom(16)
 
+last_key = [None]
+
 def check_vapid(value):
     # "vapid t=<jwt>, k=<key>" (RFC 8292 section 3)
     scheme, _, params = value.partition(" ")
@@ -53,6 +55,7 @@ def check_vapid(value):
         return False, "scheme", None
     fields = dict(p.strip().split("=", 1) for p in params.split(","))
     jwt, k = fields["t"], fields["k"]
+    last_key[0] = k
     head, claims, sig = jwt.split(".")
     if json.loads(b64d(head)) != {"typ": "JWT", "alg": "ES256"}:
         return False, "header", None
@@ -84,7 +87,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ok, why, claims = check_vapid(self.headers.get("authorization", ""))
         except Exception as e:
             ok, why, claims = False, "malformed: " + type(e).__name__, None
-        entry.update({"vapid": ok, "vapid_why": why, "claims": claims})
+        entry.update({"vapid": ok, "vapid_why": why, "claims": claims, "key": last_key[0]})
         try:
             plain = http_ece.decrypt(body, private_key=private, auth_secret=auth, version="aes128gcm")
             entry["plaintext"] = plain.decode()
@@ -531,12 +534,12 @@ async fn near_once_at_the_threshold_called_with_the_desk_and_the_number_erased_a
         json!({"title": counter_server::config::Config::demo().branch.name_en, "tag": label,
                "body": format!("Your turn is near, ticket {label}. Please come to the branch.")})
     );
-    // The VAPID key the page was given is the one that signed.
+    // Signed for this push service's origin, by the key the page was given to subscribe with.
     assert_eq!(
         got[0]["claims"]["aud"],
         format!("http://127.0.0.1:{}", b.push.port)
     );
-    let _ = public_key;
+    assert_eq!(got[0]["key"], public_key.as_str());
     let sms = b.gateway.wait_for(1).await;
     assert_eq!(sms[0]["authorization"], "Bearer gw-token-2");
     let name_ar = counter_server::config::Config::demo().branch.name_ar;
@@ -572,6 +575,11 @@ async fn near_once_at_the_threshold_called_with_the_desk_and_the_number_erased_a
     assert_eq!(c.json["id"], me["id"], "{}", c.text);
     let got = b.push.wait_for(2).await;
     let called = opened(&got[1]);
+    assert_eq!(
+        got[1]["key"],
+        public_key.as_str(),
+        "the VAPID key outlives the restart"
+    );
     let desk = counter_server::config::Config::demo()
         .desks
         .iter()
