@@ -2,6 +2,7 @@
 //!
 //! Layout:
 //! - `bilingual`: `Lang` and `Bi`, a text in Arabic and English.
+//! - `check_in`: the six-digit code a visitor who joined from the phone types at the kiosk.
 //! - `text`: hygiene for every free-text field (NFC, trimming, forbidden characters, length).
 //! - `intake`: the optional intake fields (name, national ID / iqama, mobile): an as-you-type form
 //!   (`check_*`, giving `Check`) for the kiosk and a strict form (`strict::*`) for the server,
@@ -16,6 +17,7 @@
 //! feature, for counter-server only, adds `utoipa::ToSchema` to the wire types.)
 
 pub mod bilingual;
+pub mod check_in;
 pub mod intake;
 pub mod label;
 pub mod opening;

@@ -254,6 +254,40 @@ pub struct IssuedTicket {
     pub service_day: String,
 }
 
+// --- `POST /api/v1/kiosk/check-in` ---
+
+/// Body of `POST /api/v1/kiosk/check-in`: the code a visitor who joined from the phone types on
+/// arrival (`check_in::well_formed`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    /// The six digits on the visitor's status page.
+    #[cfg_attr(feature = "openapi", schema(example = "042917"))]
+    pub code: String,
+}
+
+/// `200` reply of `POST /api/v1/kiosk/check-in`: the place is callable now. No status link: the
+/// visitor already has it on the phone.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckedIn {
+    // The server always sends every field (`required` in its document); the kiosk reads them
+    // leniently all the same.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub label: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub service: String,
+    #[serde(default, deserialize_with = "lenient_count")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub people_ahead: u32,
+    #[serde(default, deserialize_with = "lenient_count")]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub estimated_wait_minutes: u32,
+}
+
 // --- `POST /api/v1/tickets/{id}/print-report` ---
 
 /// What the printer said, in the kiosk's report.
@@ -380,6 +414,28 @@ mod tests {
             serde_json::from_str::<TicketRequest>(r#"{"service":"a","priority":"urgent"}"#)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn the_check_in_keeps_its_json_shape() {
+        let r = CheckInRequest {
+            code: "042917".into(),
+        };
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"code":"042917"}"#);
+        assert!(serde_json::from_str::<CheckInRequest>(r#"{"code":"1","x":1}"#).is_err());
+        // The server sends this reply with the same struct, so both directions are its shape.
+        let json = r#"{"label":"A-004","service":"new_request","people_ahead":2,"estimated_wait_minutes":20}"#;
+        let c: CheckedIn = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            c,
+            CheckedIn {
+                label: "A-004".into(),
+                service: "new_request".into(),
+                people_ahead: 2,
+                estimated_wait_minutes: 20,
+            }
+        );
+        assert_eq!(serde_json::to_string(&c).unwrap(), json);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 pub use awn_core::Bi;
 pub use awn_core::wire::{
-    Gender, IntakeRequest, Need, Needs, Notice, Priority, Service, TicketRequest,
+    CheckInRequest, CheckedIn, Gender, IntakeRequest, Need, Needs, Notice, Priority, Service,
+    TicketRequest,
 };
 
 /// An issued ticket, as the server sends it (the kiosk shows and prints a few of its fields).
@@ -152,6 +153,19 @@ pub fn parse_ticket(body: &str) -> Result<Ticket, String> {
     })
 }
 
+/// `200` body of `POST /api/v1/kiosk/check-in`.
+pub fn parse_checked_in(body: &str) -> Result<CheckedIn, String> {
+    let c: CheckedIn = json(body)?;
+    let label = Some(clip(&c.label, 16))
+        .filter(|s| !s.is_empty())
+        .ok_or("no ticket label")?;
+    Ok(CheckedIn {
+        label,
+        service: clip(&c.service, 64),
+        ..c
+    })
+}
+
 /// Any 4xx/5xx body; never fails (an unreadable body gives an empty code).
 pub fn parse_error(status: u16, body: &str) -> ApiError {
     let e: awn_core::wire::ErrorBody = json(body).unwrap_or_default();
@@ -217,6 +231,12 @@ mod tests {
         );
         assert_eq!(e.code, "invalid_mobile");
         assert_eq!(e.field.as_deref(), Some("intake.mobile"));
+        let c = parse_checked_in(
+            r#"{"label":"A-004","service":"new_request","people_ahead":2,"estimated_wait_minutes":20}"#,
+        )
+        .unwrap();
+        assert_eq!((c.label.as_str(), c.people_ahead), ("A-004", 2));
+        assert!(parse_checked_in(r#"{"service":"new_request"}"#).is_err());
         let e = parse_error(502, "<html>");
         assert_eq!((e.status, e.code.as_str(), e.message), (502, "", None));
     }

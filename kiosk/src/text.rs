@@ -76,6 +76,21 @@ pub struct Labels {
     pub keyboard_switch_to_en: &'static str,
     pub keyboard_switch_to_ar: &'static str,
     pub notice_missing: &'static str,
+    /// The services screen's way in for a visitor who joined the line on the public join page.
+    pub joined_from_phone: &'static str,
+    pub check_in_title: &'static str,
+    pub check_in_hint: &'static str,
+    pub check_in_confirm: &'static str,
+    /// The keypad's words for the server's refusals (when it sends none in this language).
+    pub check_in_wrong_code: &'static str,
+    pub check_in_already: &'static str,
+    pub check_in_too_many: &'static str,
+    /// The fault panel's title when a check-in got no answer (its text is `offline`).
+    pub check_in_fault_title: &'static str,
+    pub checked_in_title: &'static str,
+    pub checked_in_ticket: &'static str,
+    /// The slip did not print: the check-in holds all the same.
+    pub slip_failed: &'static str,
 }
 
 pub static AR: Labels = Labels {
@@ -140,6 +155,17 @@ pub static AR: Labels = Labels {
     keyboard_switch_to_en: "ABC",
     keyboard_switch_to_ar: "عربي",
     notice_missing: "نطلب بياناتك فقط لنخدمك بشكل أفضل. لا يراها إلا موظفو الجمعية المختصون. يمكنك المتابعة بدونها.",
+    joined_from_phone: "لدي دور من الهاتف",
+    check_in_title: "اكتب رمز تسجيل الوصول",
+    check_in_hint: "تجد الرمز المكوّن من 6 أرقام في صفحة دورك على هاتفك.",
+    check_in_confirm: "تأكيد",
+    check_in_wrong_code: "الرمز غير صحيح، تحقق منه في هاتفك",
+    check_in_already: "تم تسجيل وصولك من قبل",
+    check_in_too_many: "محاولات كثيرة، يرجى مراجعة الاستقبال",
+    check_in_fault_title: "نعتذر، تعذّر تسجيل وصولك الآن",
+    checked_in_title: "أهلًا بك، تم تسجيل وصولك",
+    checked_in_ticket: "تذكرتك",
+    slip_failed: "لم تُطبع الورقة، ودورك محفوظ. تابعه من هاتفك.",
 };
 
 pub static EN: Labels = Labels {
@@ -204,6 +230,17 @@ pub static EN: Labels = Labels {
     keyboard_switch_to_en: "ABC",
     keyboard_switch_to_ar: "عربي",
     notice_missing: "We ask for your details only to serve you better. Only the association's staff who handle your visit see them. You can continue without them.",
+    joined_from_phone: "I joined from my phone",
+    check_in_title: "Type your check-in code",
+    check_in_hint: "You will find the 6-digit code on your place's page on your phone.",
+    check_in_confirm: "Confirm",
+    check_in_wrong_code: "The code is not right; check it on your phone",
+    check_in_already: "You are already checked in",
+    check_in_too_many: "Too many tries; please ask at reception",
+    check_in_fault_title: "Sorry, we cannot check you in right now",
+    checked_in_title: "Welcome, you are checked in",
+    checked_in_ticket: "Your ticket",
+    slip_failed: "The slip did not print; your place is kept. Follow it on your phone.",
 };
 
 /// Why the ticket did not print, for the visitor: short and calm (the staff wording with

@@ -12,6 +12,7 @@ use kiosk::shell::ModeApp;
 use kiosk::text::{self, AR, Labels, Lang};
 use kiosk::ticket::client::HttpApi;
 use kiosk::ticket::flow::{PrintState, Screen};
+use kiosk::ticket::printer::Paper;
 use kiosk_printer::fake_printer::{FakePrinter, FakeState};
 use kiosk_printer::{PaperWidth, PrintFault};
 use slint::ComponentHandle;
@@ -166,8 +167,13 @@ fn ok_printer_prints_only_the_ticket(
         assert!(!contains(&bytes, s.as_bytes()), "{s:?} reached the printer");
     }
     let job = h.app.printer.jobs().pop().unwrap();
-    assert_eq!(job.ticket_id, id);
-    assert!(job.content.status_url.starts_with(&server.base_url));
+    assert_eq!(job.paper, Paper::Ticket(id));
+    assert!(
+        job.content
+            .status_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with(&server.base_url))
+    );
 
     h.wait("printed = 1 on the server", |_| {
         printed_flag(server, id) == Some(1)
@@ -287,8 +293,8 @@ fn cover_open_then_print_again(
     assert!(fake.images_received() > images, "the ticket came out");
     let jobs = h.app.printer.jobs();
     let (first, again) = (&jobs[jobs.len() - 2], &jobs[jobs.len() - 1]);
-    assert_eq!((first.ticket_id, first.attempt), (id, 1));
-    assert_eq!((again.ticket_id, again.attempt), (id, 2));
+    assert_eq!((first.paper, first.attempt), (Paper::Ticket(id), 1));
+    assert_eq!((again.paper, again.attempt), (Paper::Ticket(id), 2));
     assert_eq!(
         again.content, first.content,
         "the same ticket, same QR link"

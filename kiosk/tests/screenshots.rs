@@ -1,14 +1,15 @@
-//! Every screen in Arabic and English, portrait 1080×1920 and landscape 1920×1080, driven by
+//! Every screen (with the check-in keypad and "you are checked in") in Arabic and English, portrait 1080×1920 and landscape 1920×1080, driven by
 //! taps against the in-memory fake server, saved (with `UPDATE_SCREENSHOTS=1`) as docs/screenshots/kiosk-<screen>-<ar|en>-<portrait|landscape>.png.
 //! One test per file: the headless platform can be installed once per process.
 
 mod common;
 
 use common::Harness;
+use kiosk::api::CheckedIn;
 use kiosk::shell::{Clock, ModeApp, ShellFlow};
 use kiosk::text::{AR, EN, Labels};
 use kiosk::ticket::fake::{FakeApi, FakeState};
-use kiosk::ticket::flow::Screen;
+use kiosk::ticket::flow::{CheckInState, Screen, SlipState};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -95,9 +96,55 @@ fn every_screen_in_both_languages_and_orientations() {
             h.shot(&name("fault"));
             state.down.store(false, Ordering::SeqCst);
             h.wait("recovery", |a| a.flow.borrow().screen == Screen::Ticket);
+
+            check_in(&h, &state, l, &name);
         }
     }
-    assert_eq!(h.app.printer.jobs().len(), 8);
+    assert_eq!(
+        h.app.printer.jobs().len(),
+        8 + 4,
+        "8 tickets and 4 check-in slips"
+    );
+}
+
+/// A visitor who joined from the phone: the keypad half typed, a wrong code said on it, then
+/// "you are checked in" with the slip printed.
+fn check_in(h: &Harness, state: &FakeState, l: &Labels, name: &dyn Fn(&str) -> String) {
+    let code = format!("04291{}", h.app.printer.jobs().len() % 10);
+    state.join(
+        &code,
+        CheckedIn {
+            label: "B-012".into(),
+            service: "follow_up".into(),
+            people_ahead: 2,
+            estimated_wait_minutes: 14,
+        },
+    );
+    h.tap(l.done);
+    let lang_is_en = l.other_language != AR.other_language;
+    if lang_is_en {
+        h.tap(AR.other_language);
+    }
+    h.tap(l.take_number);
+    h.tap(l.joined_from_phone);
+    assert_eq!(h.screen(), Screen::CheckIn);
+    h.type_keys("0429", l.space);
+    h.shot(&name("check-in"));
+    h.type_keys("99", l.space);
+    h.tap(l.check_in_confirm);
+    h.wait("refused", |a| {
+        matches!(a.flow.borrow().check_in.state, CheckInState::Refused { .. })
+    });
+    h.shot(&name("check-in-wrong"));
+    h.type_keys(&code, l.space);
+    h.tap(l.check_in_confirm);
+    h.wait("checked in", |a| {
+        a.flow.borrow().screen == Screen::CheckedIn
+    });
+    h.wait("slip", |a| {
+        a.flow.borrow().check_in.slip == SlipState::Printed
+    });
+    h.shot(&name("checked-in"));
 }
 
 fn type_details(h: &Harness, l: &Labels, lang: &str) {

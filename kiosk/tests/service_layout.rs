@@ -1,6 +1,7 @@
 //! The service screen for any branch: the real demo configuration (five services, from a real
 //! counter-server) and 1- and 10-service lists, in portrait 1080×1920 and landscape 1920×1080.
-//! Every service card and the Back / Start over buttons must lie fully inside the window.
+//! Every service card and the Back / Start over / "I joined from my phone" buttons must lie fully
+//! inside the window.
 //! Screenshots (with `UPDATE_SCREENSHOTS=1`): docs/screenshots/kiosk-services-<demo|10>-<ar|en>-<orientation>.png.
 //! One test per file: the headless platform can be installed once per process.
 
@@ -87,16 +88,33 @@ fn assert_fits(h: &Harness, l: &Labels, services: &[Service], what: &str) {
                 && p.y + s.height <= win.height + 0.5,
             "{what}: {label:?} at {p:?} {s:?} is not fully inside the {win:?} window"
         );
+        (label.to_string(), p, s)
     };
-    for s in services {
-        inside(if l.other_language == AR.other_language {
-            &s.name.ar
-        } else {
-            &s.name.en
-        });
+    let mut buttons: Vec<_> = services
+        .iter()
+        .map(|s| {
+            inside(if l.other_language == AR.other_language {
+                &s.name.ar
+            } else {
+                &s.name.en
+            })
+        })
+        .collect();
+    buttons.push(inside(l.back));
+    buttons.push(inside(l.start_over));
+    // The way in for a visitor who joined from the phone covers no card and no other button.
+    let (_, p, s) = inside(l.joined_from_phone);
+    for (other, q, t) in &buttons {
+        let apart = p.x + s.width <= q.x + 0.5
+            || q.x + t.width <= p.x + 0.5
+            || p.y + s.height <= q.y + 0.5
+            || q.y + t.height <= p.y + 0.5;
+        assert!(
+            apart,
+            "{what}: {:?} at {p:?} {s:?} overlaps {other:?} at {q:?} {t:?}",
+            l.joined_from_phone
+        );
     }
-    inside(l.back);
-    inside(l.start_over);
 }
 
 /// `n` services with the demo's names and hints (numbered past the fifth), distinct codes.

@@ -710,13 +710,21 @@
         f.textContent = awnLang.t("urgent");
         li.appendChild(f);
       }
+      // A place joined by phone holds its place but cannot be called until its visitor checks in.
+      const away = t.awaiting_arrival === true;
+      if (away || t.channel === "appointment") {
+        const f = document.createElement("span");
+        f.className = away ? "flag away" : "flag";
+        f.textContent = awnLang.t(away ? "not_here_yet" : "appointment");
+        li.appendChild(f);
+      }
       const b = document.createElement("button");
       b.type = "button";
       b.className = "secondary small call-btn";
       b.textContent = awnLang.t("call");
       b.setAttribute("aria-label", awnLang.t("call") + " " + t.label);
       b.setAttribute("aria-describedby", "call-hint");
-      b.disabled = !canCall;
+      b.disabled = !canCall || away;
       b.addEventListener("click", () => act("/api/v1/desks/" + me.desk + "/call", { ticket: t.id }, "call-error"));
       li.appendChild(b);
       // Staff may raise a waiting visitor to the priority class (audited); nobody is shown why.

@@ -1,31 +1,14 @@
 //! `POST /api/v1/kiosk/check-in`: a visitor who joined from the phone types the code at the kiosk.
 
+use awn_core::wire::{CheckInRequest, CheckedIn};
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::Permission;
 use crate::commands::{CommandError, Refusal, remote};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{AppJson, Caller};
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckInRequest {
-    /// The six digits on the visitor's status page.
-    #[schema(example = "042917")]
-    pub code: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CheckedIn {
-    pub label: String,
-    pub service: String,
-    pub people_ahead: u32,
-    pub estimated_wait_minutes: u32,
-}
 
 #[utoipa::path(
     post,
@@ -53,12 +36,7 @@ pub async fn check_in(
         return Err(ApiError::too_many_attempts());
     }
     match remote::check_in(&s.engine, body.value.code).await {
-        Ok(c) => Ok(Json(CheckedIn {
-            label: c.label,
-            service: c.service,
-            people_ahead: c.people_ahead,
-            estimated_wait_minutes: c.estimated_wait_minutes,
-        })),
+        Ok(c) => Ok(Json(c)),
         Err(e) => {
             if matches!(e, CommandError::Refused(Refusal::CheckInCodeUnknown)) {
                 s.remote_limits.wrong_code(device);

@@ -1,6 +1,7 @@
 //! Places away from the room (policy 3.4): joining the line from the phone, and checking in on
 //! arrival with the code at the kiosk. The queue's rules for these places are `domain::arrival`'s.
 
+use awn_core::check_in::CODE_DIGITS;
 use chrono::NaiveDate;
 
 use super::kiosk::refuse_when_closed;
@@ -10,6 +11,9 @@ use crate::domain::numbering::service_day;
 use crate::domain::*;
 use crate::store::engine::{Engine, WriteCtx};
 use crate::store::{appointments, reads, remote, writes};
+
+/// A place checked in at the kiosk: what the kiosk shows and prints, sent as the reply as is.
+pub use awn_core::wire::CheckedIn;
 
 /// A visitor on the join page asks for a place.
 pub struct JoinCommand {
@@ -92,37 +96,24 @@ pub async fn join(engine: &Engine, cmd: JoinCommand) -> Result<(), CommandError>
         .await
 }
 
-/// A fresh 6-digit code for `day`, unused by any remote place or booking of that day.
+/// A fresh code of `CODE_DIGITS` digits for `day`, unused by any remote place or booking of that day.
 pub(super) fn unused_code(ctx: &WriteCtx<'_>, day: NaiveDate) -> Result<String, CommandError> {
     loop {
         let mut bytes = [0u8; 4];
         getrandom::fill(&mut bytes).expect("the OS random source is available");
-        let code = format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000);
+        let n = u32::from_le_bytes(bytes) % 10u32.pow(CODE_DIGITS as u32);
+        let code = format!("{n:0CODE_DIGITS$}");
         if !remote::code_taken(ctx.tx, day, &code)? {
             return Ok(code);
         }
     }
 }
 
-/// A place checked in at the kiosk: what the kiosk shows and prints.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckedIn {
-    pub label: String,
-    pub service: String,
-    pub people_ahead: u32,
-    pub estimated_wait_minutes: u32,
-}
-
-/// Whether `code` has the shape of a check-in code (six digits).
-pub fn well_formed_code(code: &str) -> bool {
-    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The visitor with today's `code` has arrived: a remote place becomes callable in the place it
 /// holds (`Queue::plan_check_in`); a booking enters the line as an appointment
 /// (`arrival::ArrivalPolicy::appointment_place`: its slot, or a walk-in after the grace).
 pub async fn check_in(engine: &Engine, code: String) -> Result<CheckedIn, CommandError> {
-    if !well_formed_code(&code) {
+    if !awn_core::check_in::well_formed(&code) {
         return Err(Refusal::CheckInCodeUnknown.into());
     }
     engine

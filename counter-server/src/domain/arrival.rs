@@ -84,7 +84,8 @@ impl ArrivalPolicy {
             .or(behind.last())
             .copied()
             .unwrap_or(now);
-        // One microsecond later: behind that ticket, ahead of the next made at the same instant.
+        // One microsecond later: just behind that ticket (a ticket made in the same microsecond
+        // as it, with a higher id, still stands ahead).
         TurnNotArrived::MoveBack {
             place_at: after + Duration::microseconds(1),
         }

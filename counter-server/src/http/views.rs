@@ -35,6 +35,11 @@ pub struct StaffTicket {
     pub called_at: Option<String>,
     pub recalls: u32,
     pub wants_same_gender: bool,
+    /// How the visitor came: `kiosk`, `reception`, `remote` (joined by phone), `appointment`.
+    pub channel: &'static str,
+    /// A place joined by phone whose visitor has not checked in: it holds its place and cannot
+    /// be called yet (`409 not_arrived`).
+    pub awaiting_arrival: bool,
 }
 
 impl From<&TicketView> for StaffTicket {
@@ -59,6 +64,8 @@ impl From<&TicketView> for StaffTicket {
             called_at: t.called_at.map(local_time),
             recalls: t.recalls,
             wants_same_gender: t.gender_preference.is_some(),
+            channel: t.channel.as_str(),
+            awaiting_arrival: t.awaiting_arrival,
         }
     }
 }

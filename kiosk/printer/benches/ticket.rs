@@ -20,7 +20,7 @@ fn ticket() -> TicketContent {
         service_name_en: "New support request".into(),
         people_ahead: 4,
         issued_at: "2026-11-24T11:05:00Z".parse().unwrap(),
-        status_url: "http://192.168.1.20:8080/t/Xq3vN9cT0bLmA7RkW2pZ_e".into(),
+        status_url: Some("http://192.168.1.20:8080/t/Xq3vN9cT0bLmA7RkW2pZ_e".into()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a ticket says, and the fixed bilingual wording around it.
 //!
 //! **A ticket may be lost in the street**, so [`TicketContent`] has no field for a name, ID number, phone or the
-//! person's need: only the queue position and an opaque status link. Adding such a field is a privacy decision
+//! person's need: only the queue position and an opaque status link (none on a check-in slip). Adding such a field is a privacy decision
 //! that must go through review (the oracle test destructures this struct field by field so that it fails to
 //! compile when one is added).
 
@@ -26,8 +26,10 @@ pub struct TicketContent {
     pub people_ahead: u32,
     /// When the server issued the ticket. Printed in Asia/Riyadh local time.
     pub issued_at: Timestamp,
-    /// The public status link. It carries an opaque token, never the ticket's database id.
-    pub status_url: String,
+    /// The public status link, printed as a QR code. It carries an opaque token, never the ticket's
+    /// database id. `None` for the slip of a visitor who checked in with the code from their phone:
+    /// they follow their turn there already, so the slip has no QR code and no "scan" line.
+    pub status_url: Option<String>,
 }
 
 /// Left-to-right isolate: wraps dates, labels, numbers and English inside Arabic lines so the bidi algorithm

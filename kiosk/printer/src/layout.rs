@@ -134,15 +134,16 @@ fn one_line(style: TextStyle) -> TextStyle {
     }
 }
 
-/// Draws the whole ticket as a 1-bit image `width` dots wide.
+/// Draws the whole ticket as a 1-bit image `width` dots wide (without the QR code and its
+/// caption when the ticket has no status link: a check-in slip).
 ///
 /// Uses the process-wide text engine; callers on several threads are serialised on it.
 pub fn render_ticket(ticket: &TicketContent, width: PaperWidth) -> Result<Raster, RenderError> {
-    let qr = qr_code(&ticket.status_url)?;
+    let qr = ticket.status_url.as_deref().map(qr_code).transpose()?;
     let mut engine = TextEngine::shared()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    draw(&mut engine, ticket, width, &qr)
+    draw(&mut engine, ticket, width, qr.as_ref())
 }
 
 fn qr_code(url: &str) -> Result<QrCode, RenderError> {
@@ -158,7 +159,7 @@ fn draw(
     engine: &mut TextEngine,
     t: &TicketContent,
     width: PaperWidth,
-    qr: &QrCode,
+    qr: Option<&QrCode>,
 ) -> Result<Raster, RenderError> {
     let s = if width.is_narrow() { &NARROW } else { &WIDE };
     let mut canvas = Canvas::new(width.dots());
@@ -235,39 +236,41 @@ fn draw(
     );
 
     // The status link. Modules are whole dots: no resampling, so every edge is sharp.
-    let modules = qr.width() as u32;
-    let module = s
-        .qr_module
-        .min(canvas.width() / (modules + 2 * QR_QUIET_ZONE));
-    if module < MIN_QR_MODULE {
-        return Err(RenderError::StatusUrlTooLong {
-            len: t.status_url.len(),
-        });
-    }
-    let side = modules * module;
-    let qr_left = (canvas.width() - side) / 2;
-    let qr_top = y + QR_QUIET_ZONE * module;
-    canvas.ensure_height(qr_top + side);
-    for (i, color) in qr.to_colors().into_iter().enumerate() {
-        if color == qrcode::Color::Dark {
-            let (mx, my) = (i as u32 % modules, i as u32 / modules);
-            canvas.fill_rect(qr_left + mx * module, qr_top + my * module, module, module);
+    if let Some(qr) = qr {
+        let modules = qr.width() as u32;
+        let module = s
+            .qr_module
+            .min(canvas.width() / (modules + 2 * QR_QUIET_ZONE));
+        if module < MIN_QR_MODULE {
+            return Err(RenderError::StatusUrlTooLong {
+                len: t.status_url.as_deref().map_or(0, str::len),
+            });
         }
-    }
-    y = qr_top + side + QR_QUIET_ZONE * module;
+        let side = modules * module;
+        let qr_left = (canvas.width() - side) / 2;
+        let qr_top = y + QR_QUIET_ZONE * module;
+        canvas.ensure_height(qr_top + side);
+        for (i, color) in qr.to_colors().into_iter().enumerate() {
+            if color == qrcode::Color::Dark {
+                let (mx, my) = (i as u32 % modules, i as u32 / modules);
+                canvas.fill_rect(qr_left + mx * module, qr_top + my * module, module, module);
+            }
+        }
+        y = qr_top + side + QR_QUIET_ZONE * module;
 
-    block(
-        &mut canvas,
-        &mut y,
-        content::SCAN_AR,
-        one_line(arabic(s.scan_ar, true)),
-    );
-    block(
-        &mut canvas,
-        &mut y,
-        content::SCAN_EN,
-        one_line(latin(s.scan_en, false)),
-    );
+        block(
+            &mut canvas,
+            &mut y,
+            content::SCAN_AR,
+            one_line(arabic(s.scan_ar, true)),
+        );
+        block(
+            &mut canvas,
+            &mut y,
+            content::SCAN_EN,
+            one_line(latin(s.scan_en, false)),
+        );
+    }
     y += s.gap;
     canvas.fill_rect(left + inner / 4, y, inner / 2, 1);
     y += 1 + s.gap / 2;

@@ -68,7 +68,7 @@ fn warm_up_ticket() -> TicketContent {
         service_name_en: "New support request".into(),
         people_ahead: 4,
         issued_at: crate::Timestamp::UNIX_EPOCH,
-        status_url: "http://0.0.0.0/t/warm-up".into(),
+        status_url: Some("http://0.0.0.0/t/warm-up".into()),
     }
 }
 

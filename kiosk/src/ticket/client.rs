@@ -7,10 +7,11 @@
 //! succeeds, is refused (4xx) or is cancelled, and polls `/api/v1/health` while the server is
 //! unreachable, refetching the services when it comes back. Print reports (`printed:
 //! true|false`) queue up and are retried the same way until the server takes them or refuses
-//! them (4xx). A plain thread is enough: every call is blocking and bounded by the timeout, so
+//! them (4xx). A check-in with the code from the phone is sent once and never retried (a retry
+//! after a lost answer would be told "already checked in"). A plain thread is enough: every call is blocking and bounded by the timeout, so
 //! no async runtime is needed.
 
-use crate::api::{self, Notice, ServiceList, Ticket, TicketRequest};
+use crate::api::{self, CheckInRequest, CheckedIn, Notice, ServiceList, Ticket, TicketRequest};
 use crate::http::{ClientError, Http};
 use crate::shell::Waker;
 use awn_core::wire::{PrintReport, PrinterTrouble};
@@ -29,6 +30,8 @@ pub trait TicketApi: Send + 'static {
         request: &TicketRequest,
     ) -> Result<Ticket, ClientError>;
     fn health(&mut self) -> Result<(), ClientError>;
+    /// `POST /api/v1/kiosk/check-in`: the visitor who joined from the phone has arrived.
+    fn check_in(&mut self, code: &str) -> Result<CheckedIn, ClientError>;
     /// `POST /api/v1/tickets/{id}/print-report`: whether the ticket came out of the printer
     /// (false raises a `not_printed` alert for supervisors) and what the printer said
     /// (`trouble`, the server's reason code: `paper_out`, `paper_near_end`, ...).
@@ -83,6 +86,12 @@ impl TicketApi for HttpApi {
     fn health(&mut self) -> Result<(), ClientError> {
         self.0.get_public("/api/v1/health").map(drop)
     }
+    fn check_in(&mut self, code: &str) -> Result<CheckedIn, ClientError> {
+        let body = serde_json::to_string(&CheckInRequest { code: code.into() })
+            .map_err(|e| ClientError::BadData(e.to_string()))?;
+        let answer = self.0.post_json("/api/v1/kiosk/check-in", &body, &[])?;
+        api::parse_checked_in(&answer).map_err(ClientError::BadData)
+    }
     fn report_print(
         &mut self,
         ticket_id: i64,
@@ -112,6 +121,11 @@ pub enum Command {
         request: TicketRequest,
     },
     CancelSubmit,
+    /// Check in with this code, once.
+    CheckIn {
+        request: u64,
+        code: String,
+    },
     /// Tell the server whether a ticket printed (retried until it is taken or refused).
     ReportPrint {
         ticket_id: i64,
@@ -134,6 +148,11 @@ pub enum ClientEvent {
         error: ClientError,
     },
     Online(bool),
+    /// The answer to check-in `request`.
+    CheckedIn {
+        request: u64,
+        result: Result<CheckedIn, ClientError>,
+    },
     /// The server took a print report (`Err`: it refused it, and it is not retried).
     PrintReported {
         ticket_id: i64,
@@ -309,6 +328,15 @@ impl<A: TicketApi> Worker<A> {
         }
     }
 
+    fn check_in(&mut self, request: u64, code: &str) {
+        let result = self.api.check_in(code);
+        match &result {
+            Ok(_) => self.set_online(true),
+            Err(e) => self.note(e),
+        }
+        self.emit(ClientEvent::CheckedIn { request, result });
+    }
+
     /// Sends the print reports that are due; keeps the retryable failures for later.
     fn try_reports(&mut self) {
         let now = Instant::now();
@@ -381,6 +409,7 @@ impl<A: TicketApi> Worker<A> {
                     });
                 }
                 Ok(Command::CancelSubmit) => self.pending = None,
+                Ok(Command::CheckIn { request, code }) => self.check_in(request, &code),
                 Ok(Command::ReportPrint {
                     ticket_id,
                     printed,

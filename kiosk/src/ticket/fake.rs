@@ -1,10 +1,13 @@
 //! An in-memory server for tests and screenshots: fixed services, a switch to simulate an outage,
 //! the branch's hours (set by the test; closed refuses tickets with `branch_closed`, as the
-//! server), idempotent issuing (same key → same ticket), and a log of requests. Compiled only for the
+//! server), idempotent issuing (same key → same ticket), places joined from the phone to check
+//! in (`FakeState::join`), and a log of requests. Compiled only for the
 //! kiosk's own tests (`fake-client` feature, turned on by its dev-dependency on itself), never
 //! into the program.
 
-use crate::api::{ApiError, Bi, Hours, Notice, Service, ServiceList, Ticket, TicketRequest};
+use crate::api::{
+    ApiError, Bi, CheckedIn, Hours, Notice, Service, ServiceList, Ticket, TicketRequest,
+};
 use crate::http::ClientError;
 use crate::ticket::client::TicketApi;
 use awn_core::wire::PrinterTrouble;
@@ -20,6 +23,27 @@ pub struct FakeState {
     pub issued: Arc<Mutex<Vec<(String, TicketRequest)>>>,
     /// `(ticket id, printed)` in the order the server took them.
     pub print_reports: Arc<Mutex<Vec<(i64, bool)>>>,
+    /// Places joined from the phone by check-in code, and whether they have checked in.
+    pub joined: Arc<Mutex<HashMap<String, (CheckedIn, bool)>>>,
+}
+
+impl FakeState {
+    /// A place joined from the phone whose visitor checks in with `code`.
+    pub fn join(&self, code: &str, place: CheckedIn) {
+        self.joined
+            .lock()
+            .unwrap()
+            .insert(code.to_string(), (place, false));
+    }
+}
+
+fn refused(status: u16, code: &str, ar: &str, en: &str) -> ClientError {
+    ClientError::Refused(ApiError {
+        status,
+        code: code.into(),
+        message: Some(Bi::new(ar, en)),
+        field: None,
+    })
 }
 
 pub struct FakeApi {
@@ -167,6 +191,27 @@ impl TicketApi for FakeApi {
     }
     fn health(&mut self) -> Result<(), ClientError> {
         self.up()
+    }
+    fn check_in(&mut self, code: &str) -> Result<CheckedIn, ClientError> {
+        self.up()?;
+        match self.state.joined.lock().unwrap().get_mut(code) {
+            None => Err(refused(
+                404,
+                "check_in_code_unknown",
+                "الرمز غير صحيح، تحقق منه في هاتفك",
+                "the code is not right; check it on your phone",
+            )),
+            Some((_, true)) => Err(refused(
+                409,
+                "not_awaiting_arrival",
+                "تم تسجيل وصولك من قبل",
+                "you are checked in already",
+            )),
+            Some((place, arrived)) => {
+                *arrived = true;
+                Ok(place.clone())
+            }
+        }
     }
     fn report_print(
         &mut self,

@@ -5,9 +5,10 @@
 //! picks it up in `App::poll` and is never blocked by a printer that does not answer.
 //!
 //! Only ticket data goes to the printer ([`TicketContent`] has no field for a name, ID, mobile or
-//! need), and it is built from the ticket the server acknowledged, never from what was typed.
+//! need), and it is built from what the server acknowledged (the issued ticket, or the place of a
+//! visitor who checked in), never from what was typed.
 
-use crate::api::{Service, Ticket};
+use crate::api::{CheckedIn, Service, Ticket};
 use crate::shell::Waker;
 use crate::text::{AR, EN};
 use kiosk_printer::{PrintFault, PrintReport, PrinterConfig, TicketContent, Timestamp};
@@ -17,11 +18,20 @@ use std::sync::{Arc, Mutex};
 
 pub use kiosk_printer::{DriverConfig, PaperWidth};
 
-/// One print request: which ticket, which attempt (a reprint is the next attempt of the same
+/// What a print job is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paper {
+    /// A ticket the server issued: its outcome is reported to the server.
+    Ticket(i64),
+    /// The slip of check-in `request`: nothing is reported, the check-in is done either way.
+    CheckInSlip(u64),
+}
+
+/// One print request: what it is for, which attempt (a reprint is the next attempt of the same
 /// ticket), and exactly what goes on paper.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrintJob {
-    pub ticket_id: i64,
+    pub paper: Paper,
     pub attempt: u32,
     pub content: TicketContent,
 }
@@ -29,7 +39,7 @@ pub struct PrintJob {
 /// What the print thread reports back.
 #[derive(Clone, Debug)]
 pub struct PrintOutcome {
-    pub ticket_id: i64,
+    pub paper: Paper,
     pub attempt: u32,
     pub result: Result<PrintReport, PrintFault>,
 }
@@ -77,11 +87,11 @@ impl Printer {
             jobs.push_back(job.clone());
         }
         let (tx, waker) = (self.tx.clone(), self.waker.clone());
-        let (ticket_id, attempt) = (job.ticket_id, job.attempt);
+        let (paper, attempt) = (job.paper, job.attempt);
         self.worker.submit(job.content, move |result| {
             if tx
                 .send(PrintOutcome {
-                    ticket_id,
+                    paper,
                     attempt,
                     result,
                 })
@@ -122,7 +132,23 @@ pub fn ticket_content(ticket: &Ticket, services: &[Service], status_url: &str) -
             .issued_at
             .parse::<Timestamp>()
             .unwrap_or_else(|_| Timestamp::now()),
-        status_url: status_url.into(),
+        status_url: Some(status_url.into()),
+    }
+}
+
+/// The slip of a visitor who checked in: label, the service's public names and people ahead, as
+/// the server answered; the check-in time; no status link (the visitor has it on the phone).
+pub fn slip_content(place: &CheckedIn, services: &[Service]) -> TicketContent {
+    let service = services.iter().find(|s| s.code == place.service);
+    TicketContent {
+        association_name_ar: AR.association.into(),
+        association_name_en: EN.association.into(),
+        label: place.label.clone(),
+        service_name_ar: service.map(|s| s.name.ar.clone()).unwrap_or_default(),
+        service_name_en: service.map(|s| s.name.en.clone()).unwrap_or_default(),
+        people_ahead: place.people_ahead,
+        issued_at: Timestamp::now(),
+        status_url: None,
     }
 }
 
@@ -151,7 +177,22 @@ mod tests {
         );
         assert_eq!(c.people_ahead, 3);
         assert_eq!(c.issued_at.to_string(), "2026-11-25T07:02:03Z");
-        assert_eq!(c.status_url, "https://q.example/t/abc");
+        assert_eq!(c.status_url.as_deref(), Some("https://q.example/t/abc"));
+    }
+
+    #[test]
+    fn a_check_in_slip_has_the_place_and_no_link() {
+        let place = CheckedIn {
+            label: "A-004".into(),
+            service: "new_request".into(),
+            people_ahead: 2,
+            estimated_wait_minutes: 20,
+        };
+        let c = slip_content(&place, &sample_services());
+        assert_eq!(c.label, "A-004");
+        assert_eq!(c.service_name_en, "New request");
+        assert_eq!(c.people_ahead, 2);
+        assert_eq!(c.status_url, None);
     }
 
     #[test]
@@ -177,7 +218,7 @@ mod tests {
             ..Ticket::default()
         };
         p.submit(PrintJob {
-            ticket_id: 1,
+            paper: Paper::Ticket(1),
             attempt: 1,
             content: ticket_content(&t, &sample_services(), "http://k/t/x"),
         });
@@ -190,7 +231,7 @@ mod tests {
             assert!(std::time::Instant::now() < deadline, "no outcome");
             std::thread::sleep(std::time::Duration::from_millis(10));
         };
-        assert_eq!((out.ticket_id, out.attempt), (1, 1));
+        assert_eq!((out.paper, out.attempt), (Paper::Ticket(1), 1));
         let files = out.result.unwrap().files.unwrap();
         assert!(files.preview.exists() && files.stream.exists());
         assert_eq!(woken.load(std::sync::atomic::Ordering::SeqCst), 1);

@@ -217,11 +217,16 @@ impl<A: ModeApp> Harness<A> {
 
 /// Writes a rendered frame into docs/screenshots/ only when asked (`UPDATE_SCREENSHOTS=1`, as for
 /// the printed tickets), so an ordinary test run leaves the committed screenshots alone.
+/// `SCREENSHOTS_DIR` writes them elsewhere instead (to look at them without touching the
+/// committed ones).
 pub fn save_screenshot(file_name: &str, w: u32, h: u32, px: &[slint::Rgb8Pixel]) {
     if std::env::var_os("UPDATE_SCREENSHOTS").is_none() {
         return;
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    let dir = match std::env::var_os("SCREENSHOTS_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots"),
+    };
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     headless::save_png(&dir.join(file_name), w, h, px).expect("write png");
 }

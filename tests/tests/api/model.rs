@@ -1,5 +1,6 @@
 //! A model-based test of the whole HTTP API. proptest generates runs of ticket and desk actions
-//! (issue with each class, same-gender request and the "not safe" flag; call-next; call one
+//! (issue with each class, same-gender request and the "not safe" flag; join a line from the
+//! phone and check in at the kiosk, on time, late or after the place lapsed; call-next; call one
 //! ticket; recall, start, finish, no-show, return, refer, transfer to a service or a desk,
 //! cancel; pause and resume; sign in and out; the clock moving on, a day rollover; a restart on
 //! the same file) across six staff of three roles at six desks. Each run goes to a real server
@@ -79,6 +80,8 @@ fn show(spec: &Spec, step: &Step) -> String {
         ),
         Step::Act(w, t, op) => format!("{} {op:?} {}", who(w), label(t)),
         Step::RetryIssue(t) => format!("the kiosk retries the issue of {}", label(t)),
+        Step::JoinRemote(service) => format!("join {service} from the phone"),
+        Step::CheckIn(t) => format!("{} checks in at the kiosk", label(t)),
         Step::Wait(m) => format!("wait {m} min"),
         Step::Rollover => "day rollover".into(),
         Step::Restart => "server restart".into(),

@@ -37,7 +37,7 @@ pub fn ticket(_intake: &Intake) -> TicketContent {
         service_name_en: "New support request".into(),
         people_ahead: 4,
         issued_at: "2026-11-24T11:05:00Z".parse::<Timestamp>().unwrap(),
-        status_url: STATUS_URL.into(),
+        status_url: Some(STATUS_URL.into()),
     }
 }
 

@@ -109,3 +109,37 @@ fn worker_reports_faults_through_the_callback() {
     worker.submit(ticket(&intake()), move |result| tx.send(result).unwrap());
     assert_eq!(rx.recv().unwrap().unwrap_err(), PrintFault::PaperEnd);
 }
+
+#[test]
+fn a_check_in_slip_has_no_qr_code_and_a_ticket_needs_its_link() {
+    let ticket = ticket(&intake());
+    let slip = kiosk_printer::TicketContent {
+        status_url: None,
+        ..ticket.clone()
+    };
+    for width in [PaperWidth::Mm80, PaperWidth::Mm58] {
+        let with_qr = render_ticket(&ticket, width).unwrap();
+        let without = render_ticket(&slip, width).unwrap();
+        assert_eq!(without.width(), with_qr.width());
+        // The QR code, its quiet zone and the "scan" lines are more than 250 rows on either paper.
+        assert!(
+            without.height() + 250 < with_qr.height(),
+            "{width:?}: slip {} rows, ticket {} rows",
+            without.height(),
+            with_qr.height()
+        );
+        assert!(
+            without.black_dots() > 10_000,
+            "{width:?}: the slip is nearly blank"
+        );
+    }
+    let no_link = kiosk_printer::TicketContent {
+        status_url: Some(" ".into()),
+        ..ticket
+    };
+    assert_eq!(
+        render_ticket(&no_link, PaperWidth::Mm80),
+        Err(kiosk_printer::RenderError::EmptyStatusUrl),
+        "a ticket whose link went missing is a fault, not a slip"
+    );
+}

@@ -90,7 +90,7 @@ fn ticket_fields(t: &TicketContent) -> Vec<String> {
         service_name_en.clone(),
         people_ahead.to_string(),
         issued_at.to_string(),
-        status_url.clone(),
+        status_url.clone().unwrap_or_default(),
     ]
 }
 

@@ -3,18 +3,21 @@
 //! are returned as `Effect`s for the view to carry out. Unit-tested without any UI (`tests.rs`).
 //! The language, the idle timer and the debounce are the shell's `Session`.
 //!
-//! Screens: welcome → services → notice → (details → needs → review →) ticket. Outside the
+//! Screens: welcome → services → notice → (details → needs → review →) ticket, or services →
+//! check-in (the code from the phone) → checked in. Outside the
 //! branch's hours the welcome screen says "closed, we open at …" and offers no number; the
 //! server's `changes_in_seconds` is counted down on the tick, so the kiosk opens and closes by
 //! itself on time (and asks the server again then).
 //! - `draft`: what the visitor enters on the details and needs screens;
+//! - `check_in`: the code typed by a visitor who joined from the phone, and the server's answer;
 //! - `submit`: the ticket request, its idempotency key and the server's answers;
 //! - `print`: the paper ticket and "print again".
 //!
 //! Invariants:
 //! - **One idempotency key per visitor flow**: every attempt of the same request reuses it; only
 //!   a changed request (the visitor went back and edited) gets a new one. Wipes drop it.
-//! - **Nothing typed survives a wipe**: `wipe` resets the draft, the key and the ticket; it runs on
+//! - **Nothing typed survives a wipe**: `wipe` resets the draft, the key, the ticket and the
+//!   check-in; it runs on
 //!   "start over", "done", after the idle prompt, and after the ticket has been shown. The draft's
 //!   personal fields are cleared as soon as the ticket is issued.
 //! - Navigation taps within `debounce` of a screen change are ignored (no double tap through).
@@ -23,17 +26,19 @@
 //!   Print outcomes carry the ticket id and attempt; a stale one (wiped flow, older attempt)
 //!   changes nothing on screen.
 
+mod check_in;
 mod draft;
 mod print;
 mod submit;
 #[cfg(test)]
 mod tests;
 
+pub use check_in::{CheckIn, CheckInState, Refusal, SlipState};
 pub use draft::{Draft, Field, Gender, NeedToggle};
 pub use print::PrintState;
 pub use submit::Submission;
 
-use crate::api::{Hours, Notice, Service, Ticket, TicketRequest};
+use crate::api::{CheckedIn, Hours, Notice, Service, Ticket, TicketRequest};
 use crate::shell::{FlowConfig, Session, ShellFlow};
 use crate::text::Lang;
 use std::time::{Duration, Instant};
@@ -47,6 +52,10 @@ pub enum Screen {
     Needs,
     Review,
     Ticket,
+    /// The keypad for the check-in code.
+    CheckIn,
+    /// "You are checked in": the label and the people ahead.
+    CheckedIn,
 }
 
 /// Work for the view.
@@ -62,6 +71,16 @@ pub enum Effect {
     Print {
         ticket: Ticket,
         attempt: u32,
+    },
+    /// Check in with this code (sent once, answered by `Flow::on_checked_in`).
+    CheckIn {
+        request: u64,
+        code: String,
+    },
+    /// Print the slip of check-in `request`.
+    PrintSlip {
+        request: u64,
+        checked_in: CheckedIn,
     },
 }
 
@@ -81,7 +100,10 @@ pub struct Flow {
     pub submission: Submission,
     pub ticket: Option<Ticket>,
     pub print: PrintState,
-    /// The ticket screen is wiped `wipe_after` after `wipe_from`.
+    pub check_in: CheckIn,
+    /// Check-ins sent so far (numbers each request).
+    check_in_requests: u64,
+    /// The ticket and checked-in screens are wiped `wipe_after` after `wipe_from`.
     wipe_from: Instant,
     wipe_after: Duration,
     effects: Vec<Effect>,
@@ -122,6 +144,8 @@ impl Flow {
             submission: Submission::None,
             ticket: None,
             print: PrintState::None,
+            check_in: CheckIn::default(),
+            check_in_requests: 0,
             wipe_from: now,
             wipe_after,
             effects: Vec::new(),
@@ -226,7 +250,7 @@ impl ShellFlow for Flow {
 
     fn back(&mut self, now: Instant) {
         self.touch(now);
-        if !self.settled(now) {
+        if !self.settled(now) || self.dismiss_check_in_fault(now) {
             return;
         }
         if self.submission != Submission::None {
@@ -240,8 +264,14 @@ impl ShellFlow for Flow {
             return;
         }
         let to = match self.screen {
-            Screen::Welcome | Screen::Ticket => return,
+            Screen::Welcome | Screen::Ticket | Screen::CheckedIn => return,
+            // The answer decides where the visitor goes (the busy panel covers the screen).
+            Screen::CheckIn if self.check_in.pending() => return,
             Screen::Services => Screen::Welcome,
+            Screen::CheckIn => {
+                self.check_in = CheckIn::default();
+                Screen::Services
+            }
             Screen::Notice => Screen::Services,
             Screen::Details => Screen::Notice,
             Screen::Needs => Screen::Details,
@@ -260,6 +290,7 @@ impl ShellFlow for Flow {
         self.submission = Submission::None;
         self.ticket = None;
         self.print = PrintState::None;
+        self.check_in = CheckIn::default();
         self.session.reset(now);
         self.screen = Screen::Welcome;
     }
@@ -270,7 +301,9 @@ impl ShellFlow for Flow {
         self.hours_tick(now);
         let wipe = match self.screen {
             Screen::Welcome => false,
-            Screen::Ticket => now.saturating_duration_since(self.wipe_from) >= self.wipe_after,
+            Screen::Ticket | Screen::CheckedIn => {
+                now.saturating_duration_since(self.wipe_from) >= self.wipe_after
+            }
             _ => self.session.idle_wipe_due(now),
         };
         if wipe {

@@ -31,19 +31,22 @@ impl Flow {
         matches!(self.submission, Submission::Pending { .. })
     }
 
-    /// The fault message is shown: refused, failed, or no answer within `fault_after`.
+    /// The fault message is shown: refused, failed, or no answer within `fault_after`; or a
+    /// check-in that failed.
     pub fn fault_visible(&self, now: Instant) -> bool {
-        match &self.submission {
-            Submission::None => false,
-            Submission::Refused(_) => true,
-            Submission::Pending { since, failed } => {
-                *failed || now.saturating_duration_since(*since) >= self.config().fault_after
+        self.check_in.failed()
+            || match &self.submission {
+                Submission::None => false,
+                Submission::Refused(_) => true,
+                Submission::Pending { since, failed } => {
+                    *failed || now.saturating_duration_since(*since) >= self.config().fault_after
+                }
             }
-        }
     }
 
+    /// The busy panel: a ticket request or a check-in is on its way.
     pub fn busy(&self, now: Instant) -> bool {
-        self.pending() && !self.fault_visible(now)
+        (self.pending() || self.check_in.pending()) && !self.fault_visible(now)
     }
 
     /// The visitor confirms the reviewed details are correct (policy 6.4) and takes a number.
@@ -127,6 +130,7 @@ impl Flow {
             ClientEvent::Notice(Err(_)) => {}
             ClientEvent::Online(on) => self.online = on,
             ClientEvent::PrintReported { .. } => {}
+            ClientEvent::CheckedIn { request, result } => self.on_checked_in(request, result, now),
             ClientEvent::Issued { key, ticket } => {
                 if self.idempotency_key() != Some(key.as_str()) || self.screen == Screen::Ticket {
                     return; // an answer for a flow that was wiped, or a duplicate

@@ -563,3 +563,226 @@ fn start_over_wipes_everything() {
     assert!(f.draft.is_empty());
     assert!(!f.services.is_empty(), "server data is not visitor data");
 }
+
+// --- checking in with the code from the phone ---
+
+fn place(label: &str) -> crate::api::CheckedIn {
+    crate::api::CheckedIn {
+        label: label.into(),
+        service: "new_request".into(),
+        people_ahead: 2,
+        estimated_wait_minutes: 20,
+    }
+}
+
+fn refusal(status: u16, code: &str, message: Option<Bi>) -> ClientError {
+    ClientError::Refused(crate::api::ApiError {
+        status,
+        code: code.into(),
+        message,
+        field: None,
+    })
+}
+
+/// Services → keypad → the six digits typed; returns the time after the last key.
+fn keypad_with(f: &mut Flow, t0: Instant, digits: &str) -> Instant {
+    f.take_number(t0 + S);
+    f.joined_from_phone(t0 + 2 * S);
+    assert_eq!(f.screen, Screen::CheckIn);
+    let mut t = t0 + 3 * S;
+    for d in digits.chars() {
+        f.check_in_key(&d.to_string(), t);
+        t += S / 2;
+    }
+    t
+}
+
+fn check_in_request(f: &mut Flow) -> (u64, String) {
+    let effects = f.take_effects();
+    match effects.as_slice() {
+        [Effect::CheckIn { request, code }] => (*request, code.clone()),
+        other => panic!("expected one check-in, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_keypad_takes_six_digits_and_confirms_only_then() {
+    let (mut f, t0) = flow();
+    let t = keypad_with(&mut f, t0, "04291");
+    assert!(!f.check_in.can_confirm());
+    f.check_in_confirm(t);
+    assert!(f.take_effects().is_empty(), "no request with five digits");
+    f.check_in_key("x", t);
+    f.check_in_key("٧", t);
+    assert_eq!(
+        f.check_in.digits, "042917",
+        "Arabic-Indic digits are typed as ASCII"
+    );
+    f.check_in_key("5", t);
+    assert_eq!(f.check_in.digits, "042917", "never more than six");
+    f.check_in_backspace(t);
+    f.check_in_key("8", t);
+    assert!(f.check_in.can_confirm());
+    f.check_in_confirm(t + S);
+    assert_eq!(check_in_request(&mut f), (1, "042918".to_string()));
+    assert!(f.busy(t + S));
+    f.check_in_key("1", t + S);
+    f.check_in_confirm(t + 2 * S);
+    assert_eq!(
+        f.check_in.digits, "042918",
+        "the keypad waits for the answer"
+    );
+    assert!(f.take_effects().is_empty(), "one request per code");
+    f.back(t + 3 * S);
+    assert_eq!(f.screen, Screen::CheckIn, "the answer decides where to go");
+}
+
+#[test]
+fn checked_in_shows_the_place_and_prints_a_slip_that_may_fail() {
+    let (mut f, t0) = flow();
+    let t = keypad_with(&mut f, t0, "042917");
+    f.check_in_confirm(t);
+    let (request, _) = check_in_request(&mut f);
+    f.on_client(
+        ClientEvent::CheckedIn {
+            request,
+            result: Ok(place("A-004")),
+        },
+        t + S,
+    );
+    assert_eq!(f.screen, Screen::CheckedIn);
+    assert!(f.check_in.digits.is_empty());
+    assert_eq!(
+        f.take_effects(),
+        [Effect::PrintSlip {
+            request,
+            checked_in: place("A-004")
+        }]
+    );
+    f.on_slip_printed(request + 1, true);
+    assert_eq!(
+        f.check_in.slip,
+        SlipState::Printing { request },
+        "another slip's answer"
+    );
+    f.on_slip_printed(request, false);
+    assert_eq!(f.check_in.slip, SlipState::Failed);
+    assert_eq!(f.screen, Screen::CheckedIn, "checked in all the same");
+    f.back(t + 3 * S);
+    assert_eq!(f.screen, Screen::CheckedIn);
+    f.tick(t + S + f.config().ticket_wipe - S);
+    assert_eq!(f.screen, Screen::CheckedIn);
+    f.tick(t + S + f.config().ticket_wipe);
+    assert_eq!(f.screen, Screen::Welcome);
+    assert_eq!(
+        f.check_in,
+        CheckIn::default(),
+        "nothing of the visitor is kept"
+    );
+}
+
+#[test]
+fn refusals_are_said_on_the_keypad_with_the_digits_cleared() {
+    let cases = [
+        (404, "check_in_code_unknown", Refusal::WrongCode),
+        (409, "not_awaiting_arrival", Refusal::AlreadyCheckedIn),
+        (429, "too_many_attempts", Refusal::TooManyTries),
+        (422, "invalid_code", Refusal::Other),
+    ];
+    for (status, code, why) in cases {
+        let (mut f, t0) = flow();
+        let t = keypad_with(&mut f, t0, "111111");
+        f.check_in_confirm(t);
+        let (request, _) = check_in_request(&mut f);
+        let message = Some(Bi::new("رسالة الخادم", ""));
+        f.on_client(
+            ClientEvent::CheckedIn {
+                request,
+                result: Err(refusal(status, code, message.clone())),
+            },
+            t + S,
+        );
+        assert_eq!(f.screen, Screen::CheckIn, "{code}");
+        assert!(f.check_in.digits.is_empty(), "{code}");
+        assert_eq!(
+            f.check_in.state,
+            CheckInState::Refused { why, message },
+            "{code}"
+        );
+        assert!(!f.fault_visible(t + S) && !f.busy(t + S), "{code}");
+        f.check_in_key("2", t + 2 * S);
+        assert_eq!(
+            f.check_in.state,
+            CheckInState::Typing,
+            "{code}: typing again"
+        );
+    }
+}
+
+#[test]
+fn no_answer_is_the_fault_panel_and_back_keeps_the_digits_to_try_again() {
+    for error in [
+        ClientError::Unreachable("connection refused".into()),
+        refusal(503, "storage_busy", None),
+        refusal(507, "storage_full", None),
+    ] {
+        let (mut f, t0) = flow();
+        let t = keypad_with(&mut f, t0, "123456");
+        f.check_in_confirm(t);
+        let (request, _) = check_in_request(&mut f);
+        f.on_client(
+            ClientEvent::CheckedIn {
+                request,
+                result: Err(error.clone()),
+            },
+            t + S,
+        );
+        assert!(f.fault_visible(t + S), "{error:?}");
+        assert!(!f.busy(t + S));
+        f.back(t + 2 * S);
+        assert!(!f.fault_visible(t + 2 * S));
+        assert_eq!(
+            (f.screen, f.check_in.digits.as_str()),
+            (Screen::CheckIn, "123456")
+        );
+        f.check_in_confirm(t + 3 * S);
+        assert_eq!(check_in_request(&mut f).0, request + 1, "a new request");
+    }
+}
+
+#[test]
+fn leaving_the_keypad_clears_the_digits_and_late_answers_change_nothing() {
+    let (mut f, t0) = flow();
+    let t = keypad_with(&mut f, t0, "123");
+    f.back(t + S);
+    assert_eq!(f.screen, Screen::Services);
+    assert!(f.check_in.digits.is_empty());
+
+    // Walked away with a request on its way: the idle wipe, then its answer.
+    f.joined_from_phone(t + 2 * S);
+    let mut t = t + 3 * S;
+    for d in "654321".chars() {
+        f.check_in_key(&d.to_string(), t);
+    }
+    f.check_in_confirm(t);
+    let (request, _) = check_in_request(&mut f);
+    t += 61 * S;
+    f.tick(t);
+    assert!(f.idle_prompt(t).is_some());
+    f.tick(t + 20 * S);
+    assert_eq!(f.screen, Screen::Welcome);
+    assert_eq!(f.check_in, CheckIn::default());
+    f.on_client(
+        ClientEvent::CheckedIn {
+            request,
+            result: Ok(place("A-009")),
+        },
+        t + 21 * S,
+    );
+    assert_eq!(
+        f.screen,
+        Screen::Welcome,
+        "the next visitor sees nothing of it"
+    );
+    assert!(f.take_effects().is_empty(), "and no slip is printed");
+}

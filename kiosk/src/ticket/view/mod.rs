@@ -4,12 +4,14 @@
 //! - `render`: the flow → the `Api` global, one function per screen, and the shell's frame;
 //! - `texts`: the fixed labels, the fields' messages and the review rows;
 //! - `qr`: the status link as a QR code image;
-//! - `print_report`: what the server hears about each print.
+//! - `print_report`: what the server hears about each print;
+//! - `check_in`: the keypad and "you are checked in" screens.
 //!
 //! Printing: an acknowledged ticket goes to the print thread (`Printer::submit` returns at once);
 //! its outcome comes back through `poll`, is told to the server (`printed: true|false`, through
 //! the client worker, retried) and to the flow (which shows the ticket view or the fault view).
 
+mod check_in;
 mod print_report;
 mod qr;
 mod render;
@@ -21,7 +23,9 @@ use crate::api::{Need, Ticket};
 use crate::shell::{Clock, ModeApp, frame};
 use crate::ticket::client::{Client, Command};
 use crate::ticket::flow::{Effect, Field, Flow, Gender, NeedToggle};
-use crate::ticket::printer::{PrintJob, PrintOutcome, Printer, ticket_content};
+use crate::ticket::printer::{
+    Paper, PrintJob, PrintOutcome, Printer, slip_content, ticket_content,
+};
 use print_report::Reported;
 use slint::{ComponentHandle, SharedString};
 use std::cell::RefCell;
@@ -67,21 +71,29 @@ impl App {
         app
     }
 
-    /// The server hears about every outcome (even for a ticket already wiped from the screen);
-    /// each change is sent once: a failed reprint does not raise a second alert.
+    /// The server hears about every ticket's outcome (even for a ticket already wiped from the
+    /// screen); each change is sent once: a failed reprint does not raise a second alert. A
+    /// check-in slip is the flow's only.
     fn print_outcome(&self, o: PrintOutcome, now: Instant) {
         print_report::log(&o);
         let printed = o.result.is_ok();
-        if self.reported.borrow_mut().changed(o.ticket_id, printed) {
+        let ticket_id = match o.paper {
+            Paper::Ticket(id) => id,
+            Paper::CheckInSlip(request) => {
+                self.flow.borrow_mut().on_slip_printed(request, printed);
+                return;
+            }
+        };
+        if self.reported.borrow_mut().changed(ticket_id, printed) {
             self.client.send(Command::ReportPrint {
-                ticket_id: o.ticket_id,
+                ticket_id,
                 printed,
                 trouble: print_report::printer_trouble(&o.result),
             });
         }
         self.flow
             .borrow_mut()
-            .on_printed(o.ticket_id, o.attempt, o.result.map(|_| ()), now);
+            .on_printed(ticket_id, o.attempt, o.result.map(|_| ()), now);
     }
 
     /// Carries out the flow's effects, then renders.
@@ -101,8 +113,22 @@ impl App {
                         &self.status_url(&ticket),
                     );
                     self.printer.submit(PrintJob {
-                        ticket_id: ticket.id,
+                        paper: Paper::Ticket(ticket.id),
                         attempt,
+                        content,
+                    });
+                }
+                Effect::CheckIn { request, code } => {
+                    self.client.send(Command::CheckIn { request, code })
+                }
+                Effect::PrintSlip {
+                    request,
+                    checked_in,
+                } => {
+                    let content = slip_content(&checked_in, &self.flow.borrow().services);
+                    self.printer.submit(PrintJob {
+                        paper: Paper::CheckInSlip(request),
+                        attempt: 1,
                         content,
                     });
                 }
@@ -188,6 +214,12 @@ fn wire(app: &Rc<App>) {
     on!(on_needs_next, |f, now| f.needs_next(now));
     on!(on_confirm, |f, now| f.confirm(now));
     on!(on_print_again, |f, now| f.print_again(now));
+    on!(on_joined_from_phone, |f, now| f.joined_from_phone(now));
+    on!(on_check_in_key, |f, now, k: SharedString| f
+        .check_in_key(&k, now));
+    on!(on_check_in_backspace, |f, now| f.check_in_backspace(now));
+    on!(on_check_in_clear, |f, now| f.check_in_clear(now));
+    on!(on_check_in_confirm, |f, now| f.check_in_confirm(now));
 }
 
 fn form_field(f: ui::FormField) -> Field {

@@ -1,7 +1,7 @@
 //! What the server and the log hear about each print: the reason code of a failed print (or of a
 //! nearly empty roll), and each ticket's outcome once per change.
 
-use crate::ticket::printer::PrintOutcome;
+use crate::ticket::printer::{Paper, PrintOutcome};
 use awn_core::wire::PrinterTrouble;
 use kiosk_printer::{PrintFault, PrintReport};
 use std::collections::VecDeque;
@@ -36,10 +36,13 @@ impl Reported {
 
 /// A failed print, or a nearly used-up roll, goes to the log (the ticket's id, never its content).
 pub fn log(o: &PrintOutcome) {
+    let what = match o.paper {
+        Paper::Ticket(id) => format!("ticket {id}"),
+        Paper::CheckInSlip(_) => "a check-in slip".to_string(),
+    };
     match &o.result {
         Err(fault) => eprintln!(
-            "kiosk: ticket {} (attempt {}) did not print: {}",
-            o.ticket_id,
+            "kiosk: {what} (attempt {}) did not print: {}",
             o.attempt,
             fault.message_en()
         ),

@@ -3,6 +3,7 @@
 //! after every action; models are replaced only when their rows changed.
 
 use super::App;
+use super::check_in;
 use super::texts::{field_view, review_rows, texts};
 use crate::http::ClientError;
 use crate::shell::ShellFlow;
@@ -42,6 +43,8 @@ impl App {
         };
         set_model(&api.get_review_rows(), rows, |m| api.set_review_rows(m));
         self.ticket(&api, &flow, lang);
+        check_in::keypad(&api, &flow, lang);
+        check_in::result(&api, &flow, lang);
         frame::render(
             &self.ui.global::<Shell>(),
             &self.ui.global::<Dir>(),
@@ -105,6 +108,8 @@ fn screen(s: Screen) -> ui::Screen {
         Screen::Needs => ui::Screen::Needs,
         Screen::Review => ui::Screen::Review,
         Screen::Ticket => ui::Screen::Ticket,
+        Screen::CheckIn => ui::Screen::CheckIn,
+        Screen::CheckedIn => ui::Screen::CheckedIn,
     }
 }
 
@@ -211,6 +216,9 @@ fn shell_frame(flow: &Flow, now: Instant) -> Frame {
 /// Why no ticket came: the server's own words when it refused with a message, "please see
 /// reception" when it can save nothing, else the general fault text.
 fn fault_message(flow: &Flow, lang: Lang) -> FaultMessage {
+    if flow.check_in.failed() {
+        return check_in::fault_message(lang);
+    }
     let (l, other) = (text::labels(lang), text::labels(lang.other()));
     let (text, text_other) = match &flow.submission {
         Submission::Refused(e) if e.needs_staff() => (

@@ -49,6 +49,12 @@ pub fn texts(lang: Lang) -> Texts {
         print_reception: l.print_reception.into(),
         print_photo: l.print_photo.into(),
         print_again: l.print_again.into(),
+        joined_from_phone: l.joined_from_phone.into(),
+        check_in_title: l.check_in_title.into(),
+        check_in_hint: l.check_in_hint.into(),
+        check_in_confirm: l.check_in_confirm.into(),
+        checked_in_title: l.checked_in_title.into(),
+        checked_in_ticket: l.checked_in_ticket.into(),
     }
 }
 

@@ -77,6 +77,11 @@ pub enum Action {
     Progress(Actor),
     /// The kiosk sends its last request again with the same Idempotency-Key (a lost reply).
     RetryIssue,
+    /// A visitor joins a line from the phone (`/join`), from their own address and device.
+    JoinRemote(&'static str),
+    /// The visitor of the k-th place joined by phone (modulo) types its code at the kiosk: on
+    /// time, after being moved back (late), or after it lapsed.
+    CheckIn(usize),
     /// The injected clock moves on this many minutes.
     Wait(i64),
     /// The clock moves to just after the next Riyadh midnight.
@@ -156,6 +161,8 @@ impl fmt::Debug for Action {
             Self::Act(w, t, op) => write!(f, "{} {op:?} {t:?}", name(w)),
             Self::Progress(w) => write!(f, "{} moves their visitor on", name(w)),
             Self::RetryIssue => write!(f, "the kiosk retries its last issue"),
+            Self::JoinRemote(s) => write!(f, "join {s} from the phone"),
+            Self::CheckIn(k) => write!(f, "phone place#{k} checks in"),
             Self::Wait(m) => write!(f, "wait {m} min"),
             Self::Rollover => write!(f, "day rollover"),
             Self::Restart => write!(f, "server restart"),
@@ -252,6 +259,8 @@ pub fn action() -> impl Strategy<Value = Action> {
         20 => (busy(), ticket_ref(), op()).prop_map(|(w, t, o)| Action::Act(w, t, o)),
         12 => busy().prop_map(Action::Progress),
         2 => Just(Action::RetryIssue),
+        8 => service().prop_map(Action::JoinRemote),
+        3 => (0..8usize).prop_map(Action::CheckIn),
         4 => select(vec![1i64, 5, 15, 20]).prop_map(Action::Wait),
         1 => Just(Action::Rollover),
         1 => Just(Action::Restart),

@@ -131,6 +131,11 @@ pub fn prefix(service: &str) -> &'static str {
         .expect("a service of the branch")
 }
 
+/// The services the demo opens for joining from the phone (`remote_joining`).
+pub const REMOTE_SERVICES: [&str; 3] = ["new_request", "follow_up", "inquiry"];
+/// Callable tickets a remote place not checked in moves back behind (`remote_move_back`).
+pub const REMOTE_MOVE_BACK: usize = 3;
+
 /// The routing tuning the server is configured with (the demo values).
 pub const MAX_PRIORITY_STREAK: u32 = 3;
 pub const NORMAL_MAX_WAIT_MINUTES: i64 = 20;

@@ -139,18 +139,47 @@ fn ticket_reply(
     got: &Observed,
 ) -> Result<(), String> {
     let t = &spec.tickets[i];
-    let id = got.json["id"].as_i64().ok_or("a ticket reply without id")?;
+    // The kiosk's check-in answers the label and the place, not the id.
+    let id = match step {
+        Step::CheckIn(_) => driver.ids[i],
+        _ => got.json["id"].as_i64().ok_or("a ticket reply without id")?,
+    };
     let label = got.json["label"].as_str().unwrap_or("");
     if let Step::Issue { .. } = step {
         let token = got.json["status_token"].as_str().ok_or("no status token")?;
         driver.ids.push(id);
         driver.status_tokens.push(token.to_string());
+        driver.codes.push(None);
         seen.issued(id, label, got.json["service_day"].as_str().unwrap_or(""))?;
         let ahead = got.json["people_ahead"].as_u64();
         driver.issued_ahead.push(ahead.unwrap_or(u64::MAX));
         if ahead != Some(u64::from(people_ahead(spec, i))) {
             return Err(format!(
                 "issued {label} with {ahead:?} people ahead; the model says {}",
+                people_ahead(spec, i)
+            ));
+        }
+    } else if let Step::JoinRemote(_) = step {
+        let token = got.json["status_token"].as_str().unwrap_or("");
+        let code = got.json["code"].as_str().unwrap_or("");
+        if label.is_empty() || code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "the join page answered without a label or a code: {}",
+                got.json
+            ));
+        }
+        driver.ids.push(id);
+        driver.status_tokens.push(token.to_string());
+        driver.codes.push(Some(code.to_string()));
+        driver.issued_ahead.push(u64::MAX);
+        let day =
+            chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(t.day);
+        seen.issued(id, label, &day.to_string())?;
+    } else if let Step::CheckIn(_) = step {
+        let ahead = got.json["people_ahead"].as_u64();
+        if ahead != Some(u64::from(people_ahead(spec, i))) {
+            return Err(format!(
+                "{label} checked in with {ahead:?} people ahead; the model says {}",
                 people_ahead(spec, i)
             ));
         }
@@ -237,6 +266,7 @@ async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result
             line_of(t),
             t["priority"].as_str().unwrap_or("").to_string(),
             t["wants_same_gender"].as_bool().unwrap_or(false),
+            t["awaiting_arrival"].as_bool(),
         );
         let model = (
             m.label.clone(),
@@ -249,6 +279,7 @@ async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result
             Some(m.line),
             class_name(m.class).to_string(),
             m.same_gender.is_some(),
+            Some(m.awaiting),
         );
         // Once lines are their own field, `service` stays the issuing one.
         if t.get("line").is_some() && t["service"].as_str() != Some(m.service) {
@@ -259,7 +290,7 @@ async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result
         }
         if server != model {
             return Err(format!(
-                "the queue shows (label, state, desk, line, class, same gender) {server:?}; the model says {model:?}"
+                "the queue shows (label, state, desk, line, class, same gender, not here yet) {server:?}; the model says {model:?}"
             ));
         }
     }
@@ -302,7 +333,7 @@ async fn statuses(
 ) -> Result<(), String> {
     let mut which = spec.waiting();
     let touched = match *step {
-        Step::Call { ticket, .. } | Step::Act(_, ticket, _) => ticket,
+        Step::Call { ticket, .. } | Step::Act(_, ticket, _) | Step::CheckIn(ticket) => ticket,
         _ => None,
     };
     if let Some(t) = touched.filter(|t| !which.contains(t)) {

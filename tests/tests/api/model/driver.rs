@@ -128,6 +128,11 @@ pub struct Driver {
     pub status_tokens: Vec<String>,
     /// People ahead as each issue reply said (a retry must say the same).
     pub issued_ahead: Vec<u64>,
+    /// The check-in code of each place joined from the phone, by issue order.
+    pub codes: Vec<Option<String>>,
+    /// Phones that joined so far (each from its own loopback address, so that the per-address
+    /// and per-device caps stay out of the rules under test).
+    phones: usize,
     /// The kiosk's last issue request: key and body.
     last_issue: Option<(String, Value)>,
     lookup_clients: Vec<reqwest::Client>,
@@ -159,6 +164,8 @@ impl Driver {
             ids: Vec::new(),
             status_tokens: Vec::new(),
             issued_ahead: Vec::new(),
+            codes: Vec::new(),
+            phones: 0,
             last_issue: None,
             lookup_clients: Vec::new(),
             lookups: 0,
@@ -254,8 +261,88 @@ impl Driver {
                 self.post(w, &format!("/api/v1/tickets/{id}/{what}"), body)
                     .await
             }
+            Step::JoinRemote(service) => self.join_remote(service).await,
+            Step::CheckIn(None) => return None,
+            Step::CheckIn(Some(i)) => {
+                let code = self.codes[i]
+                    .clone()
+                    .expect("a place joined by phone has a code");
+                let kiosk = self.server().kiosk_token.clone();
+                observed(
+                    self.api
+                        .post(
+                            "/api/v1/kiosk/check-in",
+                            &kiosk,
+                            Some(&json!({ "code": code })),
+                        )
+                        .await,
+                )
+            }
             Step::Wait(_) | Step::Rollover | Step::Restart => return None,
         })
+    }
+
+    /// Joins from a new phone: opens `/join`, sends its form, and reads the answer page's label
+    /// and code; the id comes from the staff queue. Answers `{id, label, status_token, code}`.
+    async fn join_remote(&mut self, service: &str) -> Observed {
+        let k = self.phones;
+        self.phones += 1;
+        let addr = Ipv4Addr::new(127, 2, (k / 250) as u8, (k % 250 + 1) as u8);
+        let phone = reqwest::Client::builder()
+            .local_address(IpAddr::V4(addr))
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("phone client");
+        let base = self.server().base_url.clone();
+        let page = phone
+            .get(format!("{base}/join?lang=en"))
+            .send()
+            .await
+            .expect("the join page answers")
+            .text()
+            .await
+            .unwrap_or_default();
+        let key = between(&page, "name=\"key\" value=\"", "\"").unwrap_or_default();
+        let res = phone
+            .post(format!("{base}/join"))
+            .header("Origin", &base)
+            .form(&[("service", service), ("key", key.as_str()), ("lang", "en")])
+            .send()
+            .await
+            .expect("the join form answers");
+        let status = res.status().as_u16();
+        let html = res.text().await.unwrap_or_default();
+        if status != 200 {
+            // Refusals are drawn as a page; the API's code is what the model compares.
+            let code = if html.contains("cannot be joined from the phone") {
+                "not_for_remote_joining"
+            } else {
+                "unexpected_join_page"
+            };
+            return Observed {
+                status,
+                code: code.to_string(),
+                json: json!({ "html": html }),
+            };
+        }
+        let label = between(&html, "class=\"number ltr\">", "<").unwrap_or_default();
+        let code = between(&html, "id=\"check-in-code\">", "<").unwrap_or_default();
+        let queue = self.queue().await;
+        // Yesterday's ticket of the same label may still be served: the newest is this one.
+        let id = queue.json["tickets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["label"] == label.as_str())
+            .filter_map(|t| t["id"].as_i64())
+            .max()
+            .unwrap_or(UNKNOWN_TICKET);
+        Observed {
+            status,
+            code: String::new(),
+            json: json!({ "id": id, "label": label, "status_token": key, "code": code }),
+        }
     }
 
     /// Sets the injected clock. On a new Riyadh day one write runs the rollover at once (it runs
@@ -326,6 +413,13 @@ impl Driver {
             json,
         }
     }
+}
+
+/// The text between `start` and the next `end`.
+fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(text[from..from + len].to_string())
 }
 
 fn observed(r: e2e::Reply) -> Observed {

@@ -2,13 +2,15 @@
 //! calls from, the same-gender request, calling order, anti-starvation; and people ahead.
 
 use super::branch::{
-    self, GENDER_FALLBACK_MINUTES, Kind, MAX_PRIORITY_STREAK, NORMAL_MAX_WAIT_MINUTES, STAFF,
+    self, GENDER_FALLBACK_MINUTES, Kind, MAX_PRIORITY_STREAK, NORMAL_MAX_WAIT_MINUTES,
+    REMOTE_MOVE_BACK, STAFF,
 };
 use super::spec::{Line, MINUTE, Spec, State, Ticket};
 
-/// Calling order within a line: class, then issue time, then issue order.
+/// Calling order within a line: class, then place (issue time, or where a phone place moved
+/// back to), then issue order.
 pub fn order_key(t: &Ticket, i: usize) -> (u8, i64, usize) {
-    (t.class, t.issued_at, i)
+    (t.class, t.place_us, i)
 }
 
 /// Rule 1: a desk calls from its services' lines; research desks also from the referred line;
@@ -24,8 +26,9 @@ pub fn can_serve(desk: u32, line: Line) -> bool {
     }
 }
 
+/// Minutes since its place in line (the rules' waiting time).
 fn waited_minutes(spec: &Spec, t: &Ticket) -> i64 {
-    ((spec.now - t.issued_at) / MINUTE).max(0)
+    ((spec.now * 1_000_000 - t.place_us) / (MINUTE * 1_000_000)).max(0)
 }
 
 /// Rule 2: a same-gender request is left by a desk of the other gender while a matching desk that
@@ -58,7 +61,11 @@ pub fn choose_next(spec: &Spec, desk: u32) -> Option<usize> {
     let eligible: Vec<usize> = spec
         .waiting()
         .into_iter()
-        .filter(|&i| can_serve(desk, spec.tickets[i].line) && gender_allows(spec, desk, i))
+        .filter(|&i| {
+            !spec.tickets[i].awaiting
+                && can_serve(desk, spec.tickets[i].line)
+                && gender_allows(spec, desk, i)
+        })
         .collect();
     let best = *eligible.first()?;
     let streak = spec.desk(desk).map_or(0, |d| d.streak);
@@ -74,7 +81,48 @@ pub fn choose_next(spec: &Spec, desk: u32) -> Option<usize> {
     Some(best)
 }
 
-/// Waiting tickets of the same line with an earlier place.
+/// Rule 5: the phone places not checked in that `desk` would have called before `called`
+/// (lines it serves, the same-gender rule kept, an earlier place in the calling order).
+pub fn passed_over(spec: &Spec, desk: u32, called: usize) -> Vec<usize> {
+    let limit = order_key(&spec.tickets[called], called);
+    spec.waiting()
+        .into_iter()
+        .filter(|&i| {
+            let t = &spec.tickets[i];
+            t.awaiting
+                && can_serve(desk, t.line)
+                && gender_allows(spec, desk, i)
+                && order_key(t, i) < limit
+        })
+        .collect()
+}
+
+/// Where passed-over place `p` moves: just behind the `REMOTE_MOVE_BACK`-th callable ticket
+/// after it in its line and class (the one being called counts), or the last of them, or now;
+/// `None` the second time: it lapses.
+pub fn moved_back_place(spec: &Spec, p: usize) -> Option<i64> {
+    let t = &spec.tickets[p];
+    if t.moved_back >= 1 {
+        return None;
+    }
+    let behind: Vec<i64> = spec
+        .waiting()
+        .into_iter()
+        .filter(|&i| {
+            let o = &spec.tickets[i];
+            !o.awaiting
+                && o.line == t.line
+                && o.class == t.class
+                && order_key(o, i) > order_key(t, p)
+        })
+        .map(|i| spec.tickets[i].place_us)
+        .take(REMOTE_MOVE_BACK)
+        .collect();
+    Some(behind.last().copied().unwrap_or(spec.now * 1_000_000) + 1)
+}
+
+/// Waiting tickets of the same line with an earlier place (phone places not here included:
+/// they hold their places).
 pub fn people_ahead(spec: &Spec, i: usize) -> u32 {
     let t = &spec.tickets[i];
     if t.state != State::Waiting {

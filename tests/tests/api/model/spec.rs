@@ -67,7 +67,15 @@ pub struct Ticket {
     pub state: State,
     pub line: Line,
     pub desk: Option<u32>,
-    pub issued_at: i64,
+    /// Its place in line, in microseconds: the issue (or join) time, later once moved back.
+    pub place_us: i64,
+    /// Joined from the phone.
+    pub remote: bool,
+    /// A place joined from the phone whose visitor has not checked in: it holds its place,
+    /// counts in people ahead, and is not callable.
+    pub awaiting: bool,
+    /// Times it moved back because its turn came before its visitor.
+    pub moved_back: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -104,6 +112,9 @@ pub enum Step {
     /// The last issue again with its key: `None` when there is none to retry in this server run
     /// and day (a restart gives the kiosk a new device token; keys are purged at rollover).
     RetryIssue(Option<usize>),
+    JoinRemote(&'static str),
+    /// `None`: no place was joined from the phone in this run yet (nothing is sent).
+    CheckIn(Option<usize>),
     Wait(i64),
     Rollover,
     Restart,
@@ -295,6 +306,13 @@ impl Spec {
                 }
             }
             Action::RetryIssue => Step::RetryIssue(self.last_issue),
+            Action::JoinRemote(service) => Step::JoinRemote(service),
+            Action::CheckIn(k) => {
+                let remote: Vec<usize> = (0..self.tickets.len())
+                    .filter(|&i| self.tickets[i].remote)
+                    .collect();
+                Step::CheckIn((!remote.is_empty()).then(|| remote[k % remote.len()]))
+            }
             Action::Wait(m) => Step::Wait(m),
             Action::Rollover => Step::Rollover,
             Action::Restart => Step::Restart,
@@ -325,6 +343,9 @@ impl Spec {
             Step::Act(w, t, op) => super::acts::act(self, w, t, op),
             // The same ticket again, nothing new issued.
             Step::RetryIssue(last) => Accepted(last),
+            Step::JoinRemote(service) => self.join_remote(service),
+            Step::CheckIn(None) => Accepted(None),
+            Step::CheckIn(Some(i)) => self.check_in(i),
             Step::Wait(m) => {
                 self.move_clock(self.now + m * MINUTE);
                 Accepted(None)
@@ -366,13 +387,14 @@ impl Spec {
         }
     }
 
-    fn issue(
+    /// A new waiting ticket of `service` (the next number of its day).
+    fn new_ticket(
         &mut self,
         service: &'static str,
-        priority: bool,
+        class: u8,
         same_gender: Option<Gender>,
-        feels_unsafe: bool,
-    ) -> Answer {
+        remote: bool,
+    ) -> usize {
         let day = service_day(self.now);
         let n = self.counters.entry((service, day)).or_insert(0);
         *n += 1;
@@ -381,21 +403,59 @@ impl Spec {
             service,
             day,
             label: format!("{}-{number:03}", branch::prefix(service)),
-            class: if feels_unsafe {
-                0
-            } else if priority {
-                1
-            } else {
-                2
-            },
+            class,
             same_gender,
             state: State::Waiting,
             line: Line::Service(service),
             desk: None,
-            issued_at: self.now,
+            place_us: self.now * 1_000_000,
+            remote,
+            awaiting: remote,
+            moved_back: 0,
         });
-        self.last_issue = Some(self.tickets.len() - 1);
+        self.tickets.len() - 1
+    }
+
+    fn issue(
+        &mut self,
+        service: &'static str,
+        priority: bool,
+        same_gender: Option<Gender>,
+        feels_unsafe: bool,
+    ) -> Answer {
+        let class = if feels_unsafe {
+            0
+        } else if priority {
+            1
+        } else {
+            2
+        };
+        let i = self.new_ticket(service, class, same_gender, false);
+        self.last_issue = Some(i);
         Accepted(self.last_issue)
+    }
+
+    /// Issue 16 item 1: only the services open for remote joining; a normal place that holds its
+    /// join time and waits for its visitor to check in.
+    fn join_remote(&mut self, service: &'static str) -> Answer {
+        if !branch::REMOTE_SERVICES.contains(&service) {
+            return Refused(422, "not_for_remote_joining");
+        }
+        Accepted(Some(self.new_ticket(service, 2, None, true)))
+    }
+
+    /// The code of a place joined today checks it in once, while it still waits; a code of a
+    /// past day is unknown.
+    fn check_in(&mut self, i: usize) -> Answer {
+        let t = &mut self.tickets[i];
+        if t.day != service_day(self.now) {
+            return Refused(404, "check_in_code_unknown");
+        }
+        if t.state != State::Waiting || !t.awaiting {
+            return Refused(409, "not_awaiting_arrival");
+        }
+        t.awaiting = false;
+        Accepted(Some(i))
     }
 
     fn sign_in(&mut self, who: usize, desk: u32) -> Answer {
@@ -472,6 +532,27 @@ impl Spec {
         match routing::choose_next(self, desk) {
             None => Refused(404, "no_ticket_waiting"),
             Some(i) => {
+                // Routing rule 5, from the state before the call: every phone place not here
+                // that this desk would have called first moves back once, or lapses.
+                let passed = routing::passed_over(self, desk, i);
+                let moves: Vec<(usize, Option<i64>)> = passed
+                    .into_iter()
+                    .map(|p| (p, routing::moved_back_place(self, p)))
+                    .collect();
+                for (p, place) in moves {
+                    let t = &mut self.tickets[p];
+                    match place {
+                        Some(us) => {
+                            t.place_us = us;
+                            t.moved_back += 1;
+                            super::note("a phone place moved back");
+                        }
+                        None => {
+                            t.state = State::Expired;
+                            super::note("a phone place lapsed");
+                        }
+                    }
+                }
                 self.take(desk, i);
                 Accepted(Some(i))
             }
@@ -499,6 +580,9 @@ impl Spec {
         // Every state but waiting, finished ones too, refuses a call (the state machine table).
         if self.tickets[i].state != State::Waiting {
             return Refused(409, "illegal_transition");
+        }
+        if self.tickets[i].awaiting {
+            return Refused(409, "not_arrived");
         }
         if !routing::can_serve(desk, self.tickets[i].line) && !supervisor {
             return Refused(403, "not_your_line");
