@@ -229,7 +229,7 @@ pub async fn cancel(
             "day is YYYY-MM-DD".to_string(),
         )
     })?;
-    if !crate::commands::remote::well_formed_code(&b.code) {
+    if !awn_core::check_in::well_formed(&b.code) {
         return Err(ApiError::unprocessable(
             "invalid_booking",
             "code",
