@@ -41,9 +41,107 @@ pub struct Config {
     pub rollup: Option<RollupConfig>,
     #[serde(default)]
     pub webhooks: WebhookSettings,
+    /// The SMS gateway for "your turn is near" (`crate::notify::sms`); none: no SMS is offered.
+    #[serde(default)]
+    pub sms: Option<SmsConfig>,
+    /// Web Push for the same notices (`crate::notify::push`); none: no push is offered.
+    #[serde(default)]
+    pub push: Option<PushConfig>,
+    /// When the notices go out (`crate::notify::worker`).
+    #[serde(default)]
+    pub notify: NotifySettings,
     /// Joining the line from the phone (`/join`, issue 16).
     #[serde(default)]
     pub remote: RemoteSettings,
+}
+
+/// `[sms]`: the association's SMS gateway (`crate::notify::sms`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConfig {
+    /// `https://`, or `http://` to a gateway on this machine (`127.0.0.1`, `[::1]`, `localhost`).
+    pub url: String,
+    /// The gateway's bearer token alone, in a file readable by the service only.
+    pub token_file: std::path::PathBuf,
+    /// The sender name or number, when the gateway lets us choose.
+    #[serde(default)]
+    pub sender: Option<String>,
+}
+
+impl SmsConfig {
+    /// The gateway, with its token read from `token_file` now (so a rotated token is used from
+    /// the next message on).
+    pub fn gateway(&self) -> Result<crate::notify::sms::SmsGateway, String> {
+        let token = std::fs::read_to_string(&self.token_file)
+            .map_err(|e| format!("sms.token_file {}: {e}", self.token_file.display()))?;
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(format!(
+                "sms.token_file {}: empty",
+                self.token_file.display()
+            ));
+        }
+        Ok(crate::notify::sms::SmsGateway {
+            url: self.url.clone(),
+            token: token.to_string(),
+            sender: self.sender.clone(),
+        })
+    }
+}
+
+/// `[notify]`: when "your turn is near" goes out (to a visitor who asked, by `[push]` or `[sms]`):
+/// once, when at most `near_people_ahead` people are ahead, or (if set) the estimated wait is at
+/// most `near_minutes`; "it is your turn" once when called.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifySettings {
+    pub near_people_ahead: u32,
+    pub near_minutes: Option<u32>,
+    /// How long a push service keeps a notice for a browser that is offline (a late one is
+    /// worthless).
+    pub push_ttl_seconds: u32,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        Self {
+            near_people_ahead: 3,
+            near_minutes: None,
+            push_ttl_seconds: 600,
+        }
+    }
+}
+
+impl NotifySettings {
+    /// Whether a waiting visitor with `people_ahead` and `wait_minutes` is near their turn.
+    pub fn is_near(&self, people_ahead: u32, wait_minutes: u32) -> bool {
+        people_ahead <= self.near_people_ahead
+            || self.near_minutes.is_some_and(|m| wait_minutes <= m)
+    }
+}
+
+/// `[push]`: Web Push (`crate::notify::push`). The VAPID key is made once and kept in the
+/// database, not here.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushConfig {
+    /// Whom a push service may contact about our messages: `mailto:…` or `https://…` (RFC 8292).
+    pub subject: String,
+    /// A CA (PEM) trusted for push services besides the public web roots (a test's own service).
+    #[serde(default)]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Takes subscriptions whose endpoint is plain `http://` to this machine (a test's push
+    /// service). Off by default: otherwise anyone holding a ticket could make the server post to
+    /// a local port.
+    #[serde(default)]
+    pub allow_loopback_endpoints: bool,
+}
+
+impl PushConfig {
+    /// The HTTPS client for push services.
+    pub fn client(&self) -> Result<crate::webhooks::client::Client, String> {
+        crate::webhooks::client::Client::trusting("push.ca_file", self.ca_file.as_deref())
+    }
 }
 
 /// `[rollup]`: head office's PostgreSQL (`head_office::PgTarget`'s fields) and how the shipper
@@ -600,6 +698,9 @@ impl Config {
         config.validate()?;
         // Read once here, so a wrong CA file stops the start rather than every delivery.
         crate::webhooks::client::Client::new(config.webhooks.ca_file.as_deref())?;
+        if let Some(push) = &config.push {
+            push.client()?;
+        }
         Ok(config)
     }
 
@@ -782,6 +883,21 @@ impl Config {
         {
             return Err("[rollup] batch: 1 to 10000; interval_seconds: 1 to 3600".into());
         }
+        if let Some(sms) = &self.sms
+            && crate::webhooks::client::local_or_https_target(&sms.url).is_err()
+        {
+            return Err(
+                "sms.url must be https://, or http:// to 127.0.0.1, [::1] or localhost".into(),
+            );
+        }
+        if let Some(push) = &self.push {
+            let s = push.subject.as_str();
+            let mailto = s.strip_prefix("mailto:").is_some_and(|a| a.contains('@'));
+            let https = s.strip_prefix("https://").is_some_and(|h| !h.is_empty());
+            if !(mailto || https) || s.len() > 200 {
+                return Err("push.subject must be mailto:<address> or https://<url>".into());
+            }
+        }
         let c = &self.connections;
         let timeouts = [
             c.header_read_timeout_seconds,
@@ -836,6 +952,92 @@ mod tests {
         assert!(with("conninfo = \"x\"\nbatch = 0").is_err());
         assert!(with("conninfo = \"x\"\ninterval_seconds = 0").is_err());
         assert!(with("conninfo = \"x\"\npassword = \"y\"").is_err());
+    }
+
+    #[test]
+    fn near_is_at_the_people_ahead_or_the_minutes_whichever_comes_first() {
+        let by_people = NotifySettings::default();
+        let both = NotifySettings {
+            near_minutes: Some(10),
+            ..NotifySettings::default()
+        };
+        // (people ahead, estimated minutes, near by people only, near by people or minutes)
+        let cases = [
+            (4, 30, false, false),
+            (3, 30, true, true),
+            (0, 0, true, true),
+            (4, 10, false, true),
+            (9, 11, false, false),
+        ];
+        for (ahead, minutes, people, either) in cases {
+            assert_eq!(
+                by_people.is_near(ahead, minutes),
+                people,
+                "{ahead} {minutes}"
+            );
+            assert_eq!(both.is_near(ahead, minutes), either, "{ahead} {minutes}");
+        }
+        let c = Config::parse(&format!(
+            "{}\n[notify]\nnear_people_ahead = 2\nnear_minutes = 5\n",
+            DEMO_TOML
+        ))
+        .unwrap();
+        assert_eq!(
+            (c.notify.near_people_ahead, c.notify.near_minutes),
+            (2, Some(5))
+        );
+        assert_eq!(c.notify.push_ttl_seconds, 600);
+    }
+
+    #[test]
+    fn notify_sections_are_optional_and_checked() {
+        let demo = Config::demo();
+        assert!(
+            demo.sms.is_none() && demo.push.is_none(),
+            "the demo offers neither"
+        );
+        let with = |table: &str| Config::parse(&format!("{DEMO_TOML}\n{table}"));
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("sms-token");
+        std::fs::write(&token, "tok-123\n").unwrap();
+        let sms = |url: &str| {
+            with(&format!(
+                "[sms]\nurl = \"{url}\"\ntoken_file = \"{}\"\nsender = \"Awn\"",
+                token.display()
+            ))
+        };
+        let g = sms("https://sms.example/send")
+            .unwrap()
+            .sms
+            .unwrap()
+            .gateway()
+            .unwrap();
+        assert_eq!(
+            (g.token.as_str(), g.sender.as_deref()),
+            ("tok-123", Some("Awn"))
+        );
+        assert!(sms("http://127.0.0.1:9000/send").is_ok());
+        assert!(sms("http://sms.example/send").is_err());
+        let missing = with("[sms]\nurl = \"https://sms.example\"\ntoken_file = \"/nonexistent/t\"");
+        assert!(missing.unwrap().sms.unwrap().gateway().is_err());
+        assert!(with("[sms]\nurl = \"https://sms.example\"\ntoken = \"x\"").is_err());
+
+        let push = with("[push]\nsubject = \"mailto:it@awn.example\"")
+            .unwrap()
+            .push
+            .unwrap();
+        assert_eq!(
+            (push.subject.as_str(), push.ca_file),
+            ("mailto:it@awn.example", None)
+        );
+        assert!(with("[push]\nsubject = \"https://awn.example/contact\"").is_ok());
+        for bad in ["it@awn.example", "mailto:", "http://awn.example"] {
+            assert!(
+                with(&format!("[push]\nsubject = \"{bad}\"")).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(with("[push]\nsubject = \"mailto:a@b\"\nca_file = \"/nonexistent.pem\"").is_err());
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod limits;
 pub mod logging;
 pub mod maintenance;
 pub mod metrics;
+pub mod notify;
 pub mod pairing;
 pub mod provision;
 pub mod reference;

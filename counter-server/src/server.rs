@@ -217,6 +217,7 @@ impl Server {
             // `Config::parse` read the file already: it changed since.
             Err(e) => tracing::error!(error = %e, "webhooks not sent"),
         }
+        spawn_notices(&state).await;
         let connections = state.config().connections.clone();
         let router = app(state);
         let graceful = async move {
@@ -234,6 +235,47 @@ impl Server {
             .ok();
         Ok(())
     }
+}
+
+/// Starts the notices worker when `[push]` or `[sms]` is configured (making the VAPID key on
+/// the first start with `[push]`).
+async fn spawn_notices(state: &AppState) {
+    let config = state.config();
+    if config.push.is_none() && config.sms.is_none() {
+        return;
+    }
+    let client = match &config.push {
+        Some(p) => p.client(),
+        None => crate::webhooks::client::Client::trusting("push.ca_file", None),
+    };
+    let client = match client {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "notices not sent");
+            return;
+        }
+    };
+    let push = match &config.push {
+        Some(p) => match crate::notify::worker::vapid_key(&state.engine).await {
+            Ok(key) => Some((Arc::new(key), p.subject.clone())),
+            Err(e) => {
+                tracing::error!(error = %e, "no VAPID key: push notices not sent");
+                None
+            }
+        },
+        None => None,
+    };
+    let senders = crate::notify::worker::Senders {
+        client,
+        push,
+        push_ttl_seconds: config.notify.push_ttl_seconds,
+    };
+    tokio::spawn(crate::notify::worker::run(
+        state.engine.clone(),
+        state.reads.clone(),
+        senders,
+        state.shutdown.clone(),
+    ));
 }
 
 /// Where the server listens: plain HTTP (tests, a reverse proxy) or TLS on the branch network.

@@ -19,6 +19,12 @@
     status_called: "حان دورك", status_referred: "أُحيلت تذكرتك إلى الباحث الاجتماعي، يرجى مواصلة الانتظار",
     status_expired: "انتهت صلاحية التذكرة. راجع الاستقبال.", offline: "غير متصل — آخر تحديث",
     rate_send: "إرسال التقييم", rate_thanks: "شكرًا لك، وصل تقييمك.", rate_pick: "اختر وجهًا من ١ إلى ٥", rate_failed: "تعذر الإرسال، حاول مرة أخرى",
+    notify_title: "نبّهني عند اقتراب دوري (اختياري)",
+    notify_intro: "تصلك رسالة عند اقتراب دورك وأخرى عند النداء، فيها رقم التذكرة والمكتب واسم الجمعية فقط. يُحذف رقمك فور انتهاء الزيارة.",
+    push_on: "نبّهني على هذا الجهاز", push_off: "إيقاف تنبيه هذا الجهاز",
+    sms_label: "أو برسالة نصية إلى جوالك", sms_on: "نبّهني برسالة نصية", sms_off: "إيقاف الرسائل وحذف الرقم",
+    notify_push_done: "سيصلك تنبيه على هذا الجهاز.", notify_sms_done: "ستصلك رسالة نصية.", notify_off_done: "أُوقف التنبيه.",
+    notify_denied: "لم يُسمح بالتنبيهات في المتصفح.", notify_bad_number: "رقم الجوال غير صالح",
   });
   Object.assign(AWN_I18N.en, {
     rate_title: "Rate your visit (optional)", rate_intro: "Your view helps us improve the service; it is not used to blame anyone. No name or ID is asked.",
@@ -31,6 +37,12 @@
     status_called: "It is your turn", status_referred: "You were referred to the social researcher, please keep waiting",
     status_expired: "This ticket has expired. Please ask at reception.", offline: "Not connected — last updated",
     rate_send: "Send rating", rate_thanks: "Thank you: your rating has arrived.", rate_pick: "Choose a face from 1 to 5", rate_failed: "Could not send: please try again",
+    notify_title: "Tell me when my turn is near (optional)",
+    notify_intro: "You get a message when your turn is near and another when you are called, with only the ticket number, the desk and the association's name. Your number is deleted as soon as the visit ends.",
+    push_on: "Notify me on this device", push_off: "Stop notifying this device",
+    sms_label: "Or by text message to your mobile", sms_on: "Text me", sms_off: "Stop texts and delete my number",
+    notify_push_done: "You will be notified on this device.", notify_sms_done: "You will get a text message.", notify_off_done: "Notifications stopped.",
+    notify_denied: "Notifications are not allowed in this browser.", notify_bad_number: "Not a valid mobile number",
   });
   const token = location.pathname.split("/").pop();
   let last = null;
@@ -89,6 +101,7 @@
     $("state").textContent = awnLang.t(key);
     document.body.dataset.state = s.state;
     document.body.dataset.referred = referred ? "1" : "0";
+    renderNotify();
     $("rate").classList.toggle("hidden", s.state !== "done" || rated);
     $("rate-thanks").classList.toggle("hidden", !rated);
   }
@@ -118,6 +131,69 @@
     }), () => { $("rate-send").disabled = false; $("rate-error").textContent = awnLang.t("rate_failed"); });
   });
 
+  // "Notify me": offered only when the branch configures push or SMS (GET …/notify says which),
+  // while waiting. The number and the subscription go in a POST body only.
+  let notifyOptions = null;
+  const notifyPath = "/api/v1/status/" + encodeURIComponent(token) + "/notify";
+  const canPush = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  function asked(channel) { return !!notifyOptions && notifyOptions.asked.indexOf(channel) >= 0; }
+  function renderNotify() {
+    const o = notifyOptions;
+    const push = !!o && !!o.push_public_key && canPush;
+    const sms = !!o && o.sms === true;
+    const waiting = !!last && last.state === "waiting";
+    $("notify").classList.toggle("hidden", !waiting || (!push && !sms));
+    $("notify-push").classList.toggle("hidden", !push);
+    $("push-on").classList.toggle("hidden", asked("push"));
+    $("push-off").classList.toggle("hidden", !asked("push"));
+    $("notify-sms").classList.toggle("hidden", !sms);
+    $("sms-on").classList.toggle("hidden", asked("sms"));
+    $("sms-off").classList.toggle("hidden", !asked("sms"));
+    $("sms-number").disabled = asked("sms");
+  }
+  function loadNotify() {
+    return fetch(notifyPath, { cache: "no-store" }).then((r) => r.ok ? r.json() : null)
+      .then((o) => { notifyOptions = o; renderNotify(); }, () => {});
+  }
+  function say(key) { $("notify-msg").textContent = key ? awnLang.t(key) : ""; }
+  function ask(body, done) {
+    body.lang = awnLang.current;
+    return fetch(notifyPath, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), cache: "no-store" })
+      .then((r) => r.json().catch(() => ({})).then((j) => {
+        if (r.status === 204) { say(done); return loadNotify(); }
+        $("notify-msg").textContent = (j.message && j.message[awnLang.current]) || awnLang.t("rate_failed");
+      }), () => say("rate_failed"));
+  }
+  function withdraw(channel) {
+    return fetch(notifyPath + "/" + channel, { method: "DELETE", cache: "no-store" })
+      .then(() => { say("notify_off_done"); return loadNotify(); }, () => say("rate_failed"));
+  }
+  /** The VAPID key (base64url) as the bytes `applicationServerKey` takes. */
+  function keyBytes(b64) {
+    const s = atob(b64.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((b64.length + 3) % 4));
+    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+  }
+  $("push-on").addEventListener("click", () => {
+    Notification.requestPermission().then((p) => {
+      if (p !== "granted") { say("notify_denied"); return null; }
+      return navigator.serviceWorker.register("/sw.js").then(() => navigator.serviceWorker.ready)
+        .then((reg) => reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(notifyOptions.push_public_key) }))
+        .then((sub) => ask({ push: sub.toJSON() }, "notify_push_done"));
+    }).catch(() => say("rate_failed"));
+  });
+  $("push-off").addEventListener("click", () => {
+    withdraw("push");
+    navigator.serviceWorker.getRegistration("/").then((reg) => reg && reg.pushManager.getSubscription())
+      .then((sub) => sub && sub.unsubscribe()).catch(() => {});
+  });
+  $("notify-sms").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const n = $("sms-number").value.trim();
+    if (!/^\+?[0-9 ]{8,18}$/.test(n)) { say("notify_bad_number"); return; }
+    ask({ sms: n }, "notify_sms_done").then(() => { $("sms-number").value = ""; });
+  });
+  $("sms-off").addEventListener("click", () => withdraw("sms"));
+
   function connect() {
     const es = new EventSource("/api/v1/status/" + encodeURIComponent(token) + "/events");
     stream = es;
@@ -138,5 +214,6 @@
   $("lang-btn").addEventListener("click", () => awnLang.toggle());
   document.addEventListener("awn-lang", () => { render(); renderLink(); });
   awnLang.apply();
+  loadNotify();
   connect();
 })();

@@ -7,7 +7,7 @@
 //!   `reference`: the console's reference documents (policy section 5);
 //!   `board`: the supervisor's live board;
 //!   `report`: the end-of-day report as CSV; `contact_requests`: the ratings' contact requests, taken and handled by supervisors;
-//!   `status_events`: the visitor's status page, live;
+//!   `status_events`: the visitor's status page, live; `notify`: its "your turn is near" requests;
 //! - `pairing`: a new device shows a code, an admin claims it, the device gets its token;
 //! - `webhooks`: an admin's webhook endpoints and dead deliveries.
 //!
@@ -27,6 +27,7 @@ pub mod doc;
 pub mod events;
 pub mod kiosk;
 pub mod metrics;
+pub mod notify;
 pub mod pairing;
 pub mod public;
 pub mod ratings;
@@ -148,6 +149,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(ratings::recent))
         .routes(routes!(ratings::rate))
         .routes(routes!(ratings::rate_by_status))
+        .routes(routes!(notify::options, notify::ask))
+        .routes(routes!(notify::withdraw))
         .routes(routes!(metrics::summary))
         .routes(routes!(metrics::export_csv))
         .routes(routes!(report::daily_csv))
@@ -219,7 +222,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 98, "{ops:?}");
+        assert_eq!(ops.len(), 101, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

@@ -25,6 +25,7 @@ pub mod error;
 pub mod kiosk;
 pub mod line_alerts;
 pub mod metrics;
+pub mod notify;
 pub mod pairing;
 pub mod queue;
 pub mod ratings;

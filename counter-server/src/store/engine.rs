@@ -175,7 +175,23 @@ pub struct Engine {
     write_fault: WriteFault,
     /// Notified after each commit that wrote something (the webhook worker looks for new
     /// deliveries then, instead of at its next tick).
-    committed: Arc<tokio::sync::Notify>,
+    committed: Arc<Committed>,
+}
+
+/// One wake-up per worker that looks after commits (a `Notify` keeps one permit for one waiter).
+#[derive(Default)]
+pub struct Committed {
+    /// The webhook delivery worker (`crate::webhooks`).
+    pub webhooks: tokio::sync::Notify,
+    /// The notices worker (`crate::notify::worker`).
+    pub notices: tokio::sync::Notify,
+}
+
+impl Committed {
+    fn notify(&self) {
+        self.webhooks.notify_one();
+        self.notices.notify_one();
+    }
 }
 
 /// Why the last batch could not be committed; cleared by the next commit that wrote something.
@@ -215,7 +231,7 @@ impl Engine {
         let (sender, receiver) = mpsc::channel();
         let events = Arc::new(EventLog::new());
         let write_fault = WriteFault::default();
-        let committed = Arc::new(tokio::sync::Notify::new());
+        let committed = Arc::new(Committed::default());
         let worker = Worker {
             committed: committed.clone(),
             write_fault: write_fault.clone(),
@@ -303,14 +319,14 @@ impl Engine {
     }
 
     /// Notified after each commit that wrote something (one permit is kept if nobody waits).
-    pub fn committed(&self) -> &Arc<tokio::sync::Notify> {
+    pub fn committed(&self) -> &Arc<Committed> {
         &self.committed
     }
 }
 
 struct Worker {
     write_fault: WriteFault,
-    committed: Arc<tokio::sync::Notify>,
+    committed: Arc<Committed>,
     /// Dropping it (when the worker stops) stops the checkpoint thread.
     _checkpointer: mpsc::Sender<()>,
     /// Set by the checkpoint thread when the WAL has grown: see `start_checkpointer`.
@@ -442,7 +458,7 @@ impl Worker {
                 }
                 drop(fault);
                 if self.conn.total_changes() > changes_before {
-                    self.committed.notify_one();
+                    self.committed.notify();
                 }
                 if let Some(config) = new_config {
                     self.live.set(config.clone());

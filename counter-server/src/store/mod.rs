@@ -17,6 +17,7 @@ pub mod contact_requests;
 pub mod engine;
 pub mod key;
 pub mod metrics;
+pub mod notify;
 pub mod outbox;
 pub mod provision;
 pub mod ratings;
@@ -134,6 +135,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0023_remote_places",
         include_str!("../../../migrations/0023_remote_places.sql"),
+    ),
+    (
+        "0024_notify",
+        include_str!("../../../migrations/0024_notify.sql"),
     ),
 ];
 

@@ -101,6 +101,7 @@ const PERSONAL_TABLES: &[&str] = &[
     "registration_overrides",
     "confirmation_requests",
     "confirmations",
+    "notify_requests",
 ];
 
 /// Runs the purge in one IMMEDIATE transaction, then checkpoints the WAL.
@@ -153,6 +154,9 @@ pub fn purge(
     let today = crate::domain::numbering::service_day(now);
     super::remote::purge(&tx, today)?;
     super::appointments::purge(&tx, today)?;
+    // A number or subscription for "your turn is near" is held only while its visit lasts (the
+    // notify worker erases it as the visit ends; this catches one missed by a crash).
+    super::notify::erase_ended(&tx)?;
     tx.commit().ctx("commit purge")?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .ctx("checkpoint after purge")?;

@@ -24,6 +24,8 @@ pub const VISIT_TABLES: &[(&str, &str)] = &[
     ("follow_ups", "ticket_id"),
     ("alerts", "ticket_id"),
     ("legal_holds", "ticket_id"),
+    // While the visit lasts: the number or push subscription for "your turn is near".
+    ("notify_requests", "ticket_id"),
     ("audit_log", "ticket_id"),
 ];
 

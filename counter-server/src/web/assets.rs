@@ -167,6 +167,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         web!("status.js"),
     ),
+    ("sw.js", "text/javascript; charset=utf-8", web!("sw.js")),
     ("audio/ar.ogg", "audio/ogg", web!("audio/ar.ogg")),
     ("audio/en.ogg", "audio/ogg", web!("audio/en.ogg")),
     ("audio/chime.ogg", "audio/ogg", web!("audio/chime.ogg")),
@@ -349,6 +350,12 @@ fn respond(file: &Prepared, headers: &HeaderMap, validate: bool) -> Response {
 /// `GET /favicon.ico`: the icon for clients that ask before reading the pages' `<link rel="icon">`.
 pub async fn favicon(headers: HeaderMap) -> Response {
     asset(Path("favicon.svg".to_string()), headers).await
+}
+
+/// `GET /sw.js`: the status page's service worker (its "your turn is near" notices), served from
+/// the root so its scope covers the status page.
+pub async fn service_worker(headers: HeaderMap) -> Response {
+    asset(Path("sw.js".to_string()), headers).await
 }
 
 fn find(name: &str) -> Option<&'static Prepared> {

@@ -2,7 +2,8 @@
 //! - `/console`: the staff console (reception, researchers, supervisors), cookie session;
 //! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
 //! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
-//! - `/t/{token}`: the visitor's status page from the ticket's QR code;
+//! - `/t/{token}`: the visitor's status page from the ticket's QR code, and `/sw.js`, its service
+//!   worker for "your turn is near" (`crate::notify`);
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
 //! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applicant/request/{id}/confirm", post(applicant::confirm))
         .route("/applicant/request/{id}/decline", post(applicant::decline))
         .route("/t/{token}", get(pages::status))
+        .route("/sw.js", get(assets::service_worker))
         .route("/join", get(join::page).post(join::join))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))

@@ -40,6 +40,7 @@ fn heading(table: &str) -> Option<&'static str> {
         "follow_ups" => "المتابعة",
         "alerts" => "التنبيهات",
         "legal_holds" => "الحفظ القانوني",
+        "notify_requests" => "طلب التنبيه بقرب الدور",
         "audit_log" => "سجل الاطلاع",
         _ => return None,
     })

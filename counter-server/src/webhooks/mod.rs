@@ -49,7 +49,7 @@ pub async fn run(
             _ = shutdown.changed() => return,
         }
         tokio::select! {
-            () = wake.notified() => tokio::time::sleep(SETTLE).await,
+            () = wake.webhooks.notified() => tokio::time::sleep(SETTLE).await,
             () = tokio::time::sleep(POLL) => {}
             _ = shutdown.changed() => return,
         }

@@ -22,6 +22,7 @@ mod kiosk_needs;
 mod lines;
 mod metrics;
 mod model;
+mod notify;
 mod pairing;
 mod priority_raise;
 mod protection;

@@ -558,6 +558,26 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
             Some(json!({ "score": 5 })),
             ALL.to_vec(),
         ),
+        // "Your turn is near": public, by the status token (here unknown: every caller 404s
+        // alike, past the permission check).
+        (
+            Method::GET,
+            "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/notify".into(),
+            None,
+            ALL.to_vec(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/notify".into(),
+            Some(json!({ "sms": "0512345678" })),
+            ALL.to_vec(),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/status/AAAAAAAAAAAAAAAAAAAAAA/notify/sms".into(),
+            None,
+            ALL.to_vec(),
+        ),
         (
             Method::GET,
             "/api/v1/metrics/summary".into(),

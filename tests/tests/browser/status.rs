@@ -476,3 +476,77 @@ async fn the_status_page_draws_arabic_with_small_woff2_web_fonts() {
     assert!(joined < apart * 0.9, "not shaped: {joined} vs {apart}");
     b.quit().await;
 }
+
+/// With `[sms]` configured, the waiting visitor's page offers "notify me" in Arabic (and
+/// English), accessible; the number typed goes in a POST body (the server then holds it: `asked`
+/// says `sms`), the field is cleared, and withdrawing works from the same section. (Web Push
+/// needs a real push service, which a headless browser offline has not: checked in the API
+/// tests against a fake one.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_offers_notices_when_configured_and_takes_a_number() {
+    if !webdriver::available("status page notices") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sms-token"), "t").unwrap();
+    let mut config = counter_server::config::Config::demo();
+    // A gateway nobody listens on: sending fails (logged), which this test does not look at.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    config.sms = Some(counter_server::config::SmsConfig {
+        url: format!("http://127.0.0.1:{port}/send"),
+        token_file: dir.path().join("sms-token"),
+        sender: None,
+    });
+    let server = TestServer::start_with(TestOptions {
+        config,
+        ..TestOptions::default()
+    });
+    let api = Api::new(&server.base_url);
+    let t = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    let token = t.json["status_token"].as_str().unwrap().to_string();
+    let notify = format!("/api/v1/status/{token}/notify");
+
+    let b = Browser::start().await;
+    b.size(360, 800).await;
+    b.goto(&format!("{}/t/{token}", server.base_url)).await;
+    b.wait(
+        "!document.getElementById('notify').classList.contains('hidden') && \
+         !document.getElementById('notify-sms').classList.contains('hidden')",
+        "the notify section",
+        Duration::from_secs(10),
+    )
+    .await;
+    b.wait_text("#notify-title", "نبّهني عند اقتراب دوري").await;
+    one_h1_and_accessible(&b, "the status page with notices").await;
+    b.type_into("#sms-number", "0512345678").await;
+    b.click("#sms-on").await;
+    b.wait_text("#notify-msg", "ستصلك رسالة نصية").await;
+    assert_eq!(api.get(&notify, None).await.json["asked"], json!(["sms"]));
+    assert_eq!(
+        b.js(
+            "return document.getElementById('sms-number').value;",
+            json!([])
+        )
+        .await,
+        json!(""),
+        "the number is not kept in the page"
+    );
+    b.click("#sms-off").await;
+    b.wait_text("#notify-msg", "أُوقف التنبيه").await;
+    assert_eq!(api.get(&notify, None).await.json["asked"], json!([]));
+    b.click("#lang-btn").await;
+    b.wait_text("#notify-title", "Tell me when my turn is near")
+        .await;
+    b.quit().await;
+}
