@@ -3,6 +3,8 @@
 //! - `/display`: the waiting-room TV, authenticated by its device token traded for a cookie;
 //! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code;
+//! - `/join` (`join`): a place in line from the phone, and `/join/book` (`booking`): an
+//!   appointment, drawn on the server with no script;
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
 //! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
@@ -17,6 +19,7 @@
 
 pub mod applicant;
 pub mod assets;
+pub mod booking;
 pub mod join;
 pub mod metrics_page;
 pub mod pages;
@@ -57,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applicant/request/{id}/decline", post(applicant::decline))
         .route("/t/{token}", get(pages::status))
         .route("/join", get(join::page).post(join::join))
+        .route("/join/book", post(booking::book))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
 }

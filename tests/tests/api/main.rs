@@ -29,6 +29,7 @@ mod ratings;
 mod reception;
 mod reference;
 mod remote;
+mod remote_booking;
 mod rollover;
 mod rollup;
 mod rollup_pg;
