@@ -216,7 +216,7 @@ async fn offers_page(
             h1 { (words.t("احجز دورك من هاتفك", "Join the line from your phone")) }
             p.lead { (branch) }
             @if let Some(e) = error {
-                p.error role="alert" data-code=(e.code) { (words.t(&e.ar, &e.en)) }
+                p.error role="alert" data-code=(e.code) { (sentence(words.t(&e.ar, &e.en))) }
             }
             @if let Some(closed) = closed {
                 p.closed role="status" { (closed) }
@@ -242,6 +242,14 @@ async fn offers_page(
             (appointments)
         },
     ))
+}
+
+/// A refusal's words as a sentence on the page (the API's English messages start in lower case).
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn expected(words: Words, minutes: u32) -> String {

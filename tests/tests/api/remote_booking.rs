@@ -144,7 +144,7 @@ async fn a_visitor_books_a_slot_on_the_join_page_and_checks_in_with_the_code() {
         (r.status, refusal_of(&r.html)),
         (StatusCode::CONFLICT, "slot_passed".into())
     );
-    assert!(r.html.contains("this slot's time has come or passed"));
+    assert!(r.html.contains("This slot's time has come or passed"));
     let (page, _) = other.open("en").await;
     let r = other.book(volunteering, &booking_key_of(&page), "en").await;
     assert_eq!(
