@@ -33,6 +33,21 @@ const MONTHS: [(&str, &str); 12] = [
 /// "الأحد 6 ديسمبر الساعة 08:00" / "Sunday 6 December at 08:00" for a local time
 /// `YYYY-MM-DDTHH:MM…`; `None` when it does not read as one.
 pub fn opening_words(local: &str) -> Option<Bi> {
+    let (date, hour, minute) = read_local(local)?;
+    Some(Bi::new(
+        format!("{} الساعة {hour:02}:{minute:02}", date.ar),
+        format!("{} at {hour:02}:{minute:02}", date.en),
+    ))
+}
+
+/// "الأحد 6 ديسمبر" / "Sunday 6 December": the date part of the same local time (the join page's
+/// appointment days).
+pub fn date_words(local: &str) -> Option<Bi> {
+    read_local(local).map(|(date, _, _)| date)
+}
+
+/// The date's words, hour and minute of a local time `YYYY-MM-DDTHH:MM…`.
+fn read_local(local: &str) -> Option<(Bi, u32, u32)> {
     let number = |from: usize, len: usize| -> Option<u32> {
         let s = local.get(from..from + len)?;
         s.bytes()
@@ -50,10 +65,11 @@ pub fn opening_words(local: &str) -> Option<Bi> {
     }
     let (day_ar, day_en) = DAYS[weekday(year, month, day)];
     let (month_ar, month_en) = MONTHS[month as usize - 1];
-    Some(Bi::new(
-        format!("{day_ar} {day} {month_ar} الساعة {hour:02}:{minute:02}"),
-        format!("{day_en} {day} {month_en} at {hour:02}:{minute:02}"),
-    ))
+    let date = Bi::new(
+        format!("{day_ar} {day} {month_ar}"),
+        format!("{day_en} {day} {month_en}"),
+    );
+    Some((date, hour, minute))
 }
 
 /// "Closed now: we open on …", or only "closed now" when no opening is known.
@@ -92,6 +108,16 @@ mod tests {
         assert_eq!(
             opening_words("2026-12-05T08:00").unwrap().en,
             "Saturday 5 December at 08:00"
+        );
+        let d = date_words("2026-12-08T09:30:00+03:00").unwrap();
+        assert_eq!(
+            (d.ar.as_str(), d.en.as_str()),
+            ("الثلاثاء 8 ديسمبر", "Tuesday 8 December")
+        );
+        assert_eq!(
+            date_words("2026-12-08"),
+            None,
+            "a time is part of the shape"
         );
     }
 

@@ -7,6 +7,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
+
 pub struct RateLimiter {
     max: usize,
     window: Duration,
@@ -315,6 +317,13 @@ pub struct RemoteLimits {
     hash_key: [u8; 32],
 }
 
+/// Who is joining or booking from the page, as the caps see them (`RemoteLimits::visitor`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Visitor {
+    pub address_hash: [u8; 32],
+    pub device_hash: [u8; 32],
+}
+
 impl Default for RemoteLimits {
     fn default() -> Self {
         let mut hash_key = [0u8; 32];
@@ -334,6 +343,22 @@ impl RemoteLimits {
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.hash_key).expect("any key length");
         mac.update(what.as_bytes());
         mac.finalize().into_bytes().into()
+    }
+
+    /// The keyed hashes the daily caps count a visitor by, on `day`: the client address, and the
+    /// join page's device cookie (`device`). Without the cookie (a browser that refuses it) the
+    /// address stands for the device. The one rule for joining and booking from the page alike.
+    pub fn visitor(&self, day: NaiveDate, ip: Option<IpAddr>, device: Option<&str>) -> Visitor {
+        let address = ip.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+        let address_hash = self.keyed_hash(&format!("address:{day}:{address}"));
+        let device_hash = match device {
+            Some(id) => self.keyed_hash(&format!("device:{day}:{id}")),
+            None => address_hash,
+        };
+        Visitor {
+            address_hash,
+            device_hash,
+        }
     }
 
     /// Whether kiosk `device` may try a code now (it has not used up its wrong ones).
@@ -410,6 +435,28 @@ mod tests {
             t.wrong_code(Some(IpAddr::from([10, 0, 0, n as u8])));
         }
         assert!(t.wait(b).is_some(), "guesses from many addresses add up");
+    }
+
+    #[test]
+    fn a_visitor_is_counted_by_address_and_device_per_day_and_by_address_without_the_cookie() {
+        let l = RemoteLimits::default();
+        let day: NaiveDate = "2026-12-07".parse().unwrap();
+        let ip: Option<IpAddr> = Some("192.0.2.7".parse().unwrap());
+        let phone = l.visitor(day, ip, Some("device-a"));
+        assert_eq!(phone, l.visitor(day, ip, Some("device-a")));
+        let other_phone = l.visitor(day, ip, Some("device-b"));
+        assert_eq!(other_phone.address_hash, phone.address_hash);
+        assert_ne!(other_phone.device_hash, phone.device_hash);
+        let no_cookie = l.visitor(day, ip, None);
+        assert_eq!(no_cookie.device_hash, no_cookie.address_hash);
+        assert_ne!(no_cookie.device_hash, phone.device_hash);
+        let tomorrow = l.visitor(day.succ_opt().unwrap(), ip, Some("device-a"));
+        assert_ne!(tomorrow.address_hash, phone.address_hash);
+        // Another server (its own key) cannot match the hashes.
+        assert_ne!(
+            RemoteLimits::default().visitor(day, ip, Some("device-a")),
+            phone
+        );
     }
 
     #[test]

@@ -133,7 +133,7 @@ pub async fn book(engine: &Engine, slot: i64, booker: Booker) -> Result<Booking,
                 if from_address >= caps.per_address_per_day
                     || from_device >= caps.per_device_per_day
                 {
-                    return Err(Refusal::RemoteLimit(RemoteLimit::ThisVisitor).into());
+                    return Err(Refusal::RemoteLimit(RemoteLimit::BookingsOfThisVisitor).into());
                 }
             }
             let day = service_day(s.starts_at);

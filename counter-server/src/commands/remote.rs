@@ -33,6 +33,8 @@ pub enum RemoteLimit {
     ServiceFull,
     /// This address or this device joined its share today.
     ThisVisitor,
+    /// This address or this device booked its share of appointments today.
+    BookingsOfThisVisitor,
 }
 
 /// Joins the line. `Ok` once the place exists (new, or the same key's from before).

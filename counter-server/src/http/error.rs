@@ -592,6 +592,12 @@ impl From<Refusal> for ApiError {
                 "حُجز العدد المسموح من الأدوار من هذا الجهاز اليوم",
                 "this device has joined as many places as allowed today",
             ),
+            R::RemoteLimit(RemoteLimit::BookingsOfThisVisitor) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "booking_limit_reached",
+                "حُجز العدد المسموح من المواعيد من هذا الجهاز اليوم، يمكنك الحضور إلى الفرع",
+                "this device has booked as many appointments as allowed today; you may still come to the branch",
+            ),
             R::CheckInCodeUnknown => (
                 StatusCode::NOT_FOUND,
                 "check_in_code_unknown",
@@ -850,6 +856,11 @@ mod tests {
                 R::RemoteLimit(RemoteLimit::ThisVisitor),
                 429,
                 "remote_limit_reached",
+            ),
+            (
+                R::RemoteLimit(RemoteLimit::BookingsOfThisVisitor),
+                429,
+                "booking_limit_reached",
             ),
             (R::CheckInCodeUnknown, 404, "check_in_code_unknown"),
             (R::BookingUsed, 409, "not_awaiting_arrival"),

@@ -8,6 +8,8 @@
 //! service, address and device (`commands::remote`), and a per-minute limit per address
 //! (`limits::RemoteLimits`) in front of them.
 
+use std::net::IpAddr;
+
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,6 +25,7 @@ use crate::http::cookies;
 use crate::http::error::ApiError;
 use crate::http::extract::ClientIp;
 use crate::http::views::local_time;
+use crate::limits::Visitor;
 use crate::store::reads;
 
 #[derive(Deserialize)]
@@ -49,22 +52,22 @@ struct Offer {
 
 /// The page's words in the visitor's language.
 #[derive(Clone, Copy)]
-struct Words {
-    en: bool,
+pub(super) struct Words {
+    pub(super) en: bool,
 }
 
 impl Words {
-    fn new(lang: Option<&str>) -> Self {
+    pub(super) fn new(lang: Option<&str>) -> Self {
         Self {
             en: lang == Some("en"),
         }
     }
 
-    fn t<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
+    pub(super) fn t<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
         if self.en { en } else { ar }
     }
 
-    fn lang(self) -> &'static str {
+    pub(super) fn lang(self) -> &'static str {
         if self.en { "en" } else { "ar" }
     }
 }
@@ -103,21 +106,12 @@ pub async fn join(
     if !s.remote_limits.admit_join(ip) {
         return refused(&s, words, ApiError::too_many_requests()).await;
     }
-    let day = service_day(s.clock.now());
-    let address = ip.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
-    let address_hash = s
-        .remote_limits
-        .keyed_hash(&format!("address:{day}:{address}"));
-    // Without the cookie (a browser that refuses it) the address stands for the device.
-    let device_hash = match cookies::get(&headers, cookies::JOIN_DEVICE) {
-        Some(id) => s.remote_limits.keyed_hash(&format!("device:{day}:{id}")),
-        None => address_hash,
-    };
+    let visitor = visitor(&s, ip, &headers);
     let cmd = JoinCommand {
         service: form.service,
         key: form.key.clone(),
-        address_hash,
-        device_hash,
+        address_hash: visitor.address_hash,
+        device_hash: visitor.device_hash,
     };
     if let Err(e) = remote::join(&s.engine, cmd).await {
         return refused(&s, words, e.into()).await;
@@ -132,16 +126,22 @@ pub async fn join(
     Ok(crate::http::security::private(finish(body, StatusCode::OK)))
 }
 
+/// The caller as today's caps count them (`RemoteLimits::visitor`): address and device cookie.
+pub(super) fn visitor(s: &AppState, ip: Option<IpAddr>, headers: &HeaderMap) -> Visitor {
+    let day = service_day(s.clock.now());
+    let device = cookies::get(headers, cookies::JOIN_DEVICE);
+    s.remote_limits.visitor(day, ip, device)
+}
+
 /// The services page again, with the refusal's message in the visitor's language.
-async fn refused(s: &AppState, words: Words, e: ApiError) -> Result<Response, ApiError> {
-    let message = if words.en { e.en.clone() } else { e.ar.clone() };
-    let body = offers_page(s, words, Some(&message)).await?;
+pub(super) async fn refused(s: &AppState, words: Words, e: ApiError) -> Result<Response, ApiError> {
+    let body = offers_page(s, words, Some(&e)).await?;
     Ok(finish(body, e.status))
 }
 
 /// HTML with the page's own headers: the Referer stays on this site, so the browser sends a real
 /// `Origin` with the form (under `no-referrer` Chromium sends `Origin: null`, which is refused).
-fn finish(body: Markup, status: StatusCode) -> Response {
+pub(super) fn finish(body: Markup, status: StatusCode) -> Response {
     let mut res = (status, body.into_string()).into_response();
     let h = res.headers_mut();
     h.insert(
@@ -155,7 +155,13 @@ fn finish(body: Markup, status: StatusCode) -> Response {
     res
 }
 
-async fn offers_page(s: &AppState, words: Words, error: Option<&str>) -> Result<Markup, ApiError> {
+/// The services open for joining now, then the appointments open for booking (`booking`), under
+/// a refusal's message if there is one (its stable code in `data-code`, for tests and scripts).
+async fn offers_page(
+    s: &AppState,
+    words: Words,
+    error: Option<&ApiError>,
+) -> Result<Markup, ApiError> {
     let config = s.config();
     let en = words.en;
     let (offers, opening) = s
@@ -198,6 +204,7 @@ async fn offers_page(s: &AppState, words: Words, error: Option<&str>) -> Result<
         &config.branch.name_ar
     };
     let key = tokens::status_token();
+    let appointments = super::booking::section(s, words).await?;
     let closed = (!opening.issues_tickets()).then(|| {
         let at = opening.opens_at().map(local_time);
         let m = awn_core::opening::closed_message(at.as_deref());
@@ -208,7 +215,9 @@ async fn offers_page(s: &AppState, words: Words, error: Option<&str>) -> Result<
         html! {
             h1 { (words.t("احجز دورك من هاتفك", "Join the line from your phone")) }
             p.lead { (branch) }
-            @if let Some(e) = error { p.error role="alert" { (e) } }
+            @if let Some(e) = error {
+                p.error role="alert" data-code=(e.code) { (sentence(words.t(&e.ar, &e.en))) }
+            }
             @if let Some(closed) = closed {
                 p.closed role="status" { (closed) }
             } @else if offers.is_empty() {
@@ -230,8 +239,17 @@ async fn offers_page(s: &AppState, words: Words, error: Option<&str>) -> Result<
                     }
                 }
             }
+            (appointments)
         },
     ))
+}
+
+/// A refusal's words as a sentence on the page (the API's English messages start in lower case).
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn expected(words: Words, minutes: u32) -> String {
@@ -269,7 +287,7 @@ fn joined_page(words: Words, status: &reads::PublicStatus, key: &str) -> Markup 
     )
 }
 
-fn shell(words: Words, main: Markup) -> Markup {
+pub(super) fn shell(words: Words, main: Markup) -> Markup {
     let other = if words.en { "/join" } else { "/join?lang=en" };
     html! {
         (DOCTYPE)

@@ -4,6 +4,8 @@
 //! - `/applicant`: the tablet facing the applicant at a desk (`applicant`), paired like the display;
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code, and `/sw.js`, its service
 //!   worker for "your turn is near" (`crate::notify`);
+//! - `/join` (`join`): a place in line from the phone, and `/join/book` (`booking`): an
+//!   appointment, drawn on the server with no script;
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
 //! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
@@ -18,6 +20,7 @@
 
 pub mod applicant;
 pub mod assets;
+pub mod booking;
 pub mod join;
 pub mod metrics_page;
 pub mod pages;
@@ -59,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{token}", get(pages::status))
         .route("/sw.js", get(assets::service_worker))
         .route("/join", get(join::page).post(join::join))
+        .route("/join/book", post(booking::book))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
 }

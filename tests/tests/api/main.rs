@@ -30,6 +30,8 @@ mod ratings;
 mod reception;
 mod reference;
 mod remote;
+mod remote_booking;
+mod remote_caps;
 mod rollover;
 mod rollup;
 mod rollup_pg;

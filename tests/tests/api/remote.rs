@@ -8,31 +8,40 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 /// A phone's browser: its own device cookie (set by the page) and our Origin on the form.
-struct Phone {
+pub(crate) struct Phone {
     http: reqwest::Client,
     base: String,
     cookie: std::sync::Mutex<Option<String>>,
 }
 
-struct Joined {
-    status: StatusCode,
-    html: String,
+pub(crate) struct Joined {
+    pub status: StatusCode,
+    pub html: String,
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Phone {
-    fn new(base: &str) -> Self {
-        Self {
-            http: reqwest::Client::builder()
+    pub fn new(base: &str) -> Self {
+        Self::with_client(
+            base,
+            reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
+        )
+    }
+
+    /// A phone on its own client (e.g. bound to another loopback source address).
+    pub fn with_client(base: &str, http: reqwest::Client) -> Self {
+        Self {
+            http,
             base: base.to_string(),
             cookie: std::sync::Mutex::new(None),
         }
     }
 
     /// Opens the join page and returns it with the form's key.
-    async fn open(&self, lang: &str) -> (String, String) {
+    pub async fn open(&self, lang: &str) -> (String, String) {
         let mut req = self.http.get(format!("{}/join?lang={lang}", self.base));
         if let Some(c) = self.cookie.lock().unwrap().clone() {
             req = req.header("Cookie", c);
@@ -53,24 +62,44 @@ impl Phone {
         (html, key)
     }
 
-    async fn join(&self, service: &str, key: &str) -> Joined {
+    pub async fn join(&self, service: &str, key: &str) -> Joined {
+        self.send(
+            "/join",
+            &[("service", service), ("key", key), ("lang", "ar")],
+        )
+        .await
+    }
+
+    /// Presses a slot's button on the join page: `key` is the booking forms' key
+    /// (`booking_key_of`).
+    pub async fn book(&self, slot: i64, key: &str, lang: &str) -> Joined {
+        let slot = slot.to_string();
+        self.send(
+            "/join/book",
+            &[("slot", slot.as_str()), ("key", key), ("lang", lang)],
+        )
+        .await
+    }
+
+    async fn send(&self, path: &str, form: &[(&str, &str)]) -> Joined {
         let mut req = self
             .http
-            .post(format!("{}/join", self.base))
+            .post(format!("{}{path}", self.base))
             .header("Origin", &self.base)
-            .form(&[("service", service), ("key", key), ("lang", "ar")]);
+            .form(form);
         if let Some(c) = self.cookie.lock().unwrap().clone() {
             req = req.header("Cookie", c);
         }
         let r = req.send().await.unwrap();
         Joined {
             status: r.status(),
+            headers: r.headers().clone(),
             html: r.text().await.unwrap(),
         }
     }
 }
 
-fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+pub(crate) fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text
         .find(start)
         .unwrap_or_else(|| panic!("{start:?} in {text}"))
@@ -79,11 +108,11 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     &text[from..from + len]
 }
 
-fn code_of(html: &str) -> String {
+pub(crate) fn code_of(html: &str) -> String {
     between(html, "id=\"check-in-code\">", "<").to_string()
 }
 
-fn label_of(html: &str) -> String {
+pub(crate) fn label_of(html: &str) -> String {
     between(html, "class=\"number ltr\">", "<").to_string()
 }
 
@@ -93,7 +122,7 @@ async fn status(api: &Api, token: &str) -> Value {
     r.json
 }
 
-async fn check_in(api: &Api, kiosk: &str, code: &str) -> e2e::Reply {
+pub(crate) async fn check_in(api: &Api, kiosk: &str, code: &str) -> e2e::Reply {
     api.post(
         "/api/v1/kiosk/check-in",
         kiosk,

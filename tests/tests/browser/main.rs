@@ -12,6 +12,7 @@ mod console_steps;
 mod daily_report;
 mod display;
 mod head_office;
+mod join;
 mod metrics;
 mod pairing;
 mod reception;
