@@ -152,7 +152,7 @@
     state.events = es;
     es.addEventListener("hello", () => { $("conn").classList.add("hidden"); scheduleRefresh(); });
     es.addEventListener("reset", scheduleRefresh);
-    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed", "alert", "alert_acknowledged", "settings_changed"]) {
+    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed", "checked_in", "moved_back", "alert", "alert_acknowledged", "settings_changed", "appointments_changed"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
     es.onerror = () => {

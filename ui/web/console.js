@@ -282,7 +282,7 @@
     };
     es.addEventListener("hello", () => { $("conn").classList.add("hidden"); reload(); });
     es.addEventListener("reset", reload);
-    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed"]) {
+    for (const kind of ["issued", "called", "recalled", "started", "finished", "no_show", "returned", "referred", "transferred", "cancelled", "expired", "desk_changed", "reclassed", "checked_in", "moved_back"]) {
       es.addEventListener(kind, scheduleRefresh);
     }
     es.addEventListener("settings_changed", reloadSettings);

@@ -67,7 +67,9 @@ pub async fn stream(
         .filter(|ev| {
             std::future::ready(!matches!(
                 ev.as_deref().map(|l| &l.event),
-                Ok(Published::Alert(_) | Published::AlertAcknowledged(_))
+                Ok(Published::Alert(_)
+                    | Published::AlertAcknowledged(_)
+                    | Published::AppointmentsChanged)
             ))
         })
         .then(move |ev| {

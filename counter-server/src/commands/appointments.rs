@@ -169,6 +169,7 @@ pub async fn book(engine: &Engine, slot: i64, booker: Booker) -> Result<Booking,
                 };
                 audit::append(ctx.tx, &entry, ctx.now)?;
             }
+            ctx.publish_appointments_changed();
             Ok(Booking {
                 id,
                 code,
@@ -208,6 +209,7 @@ pub async fn cancel(
                 ..AuditEntry::default()
             };
             audit::append(ctx.tx, &entry, ctx.now)?;
+            ctx.publish_appointments_changed();
             Ok(Booking {
                 cancelled: true,
                 ..b

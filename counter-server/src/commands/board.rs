@@ -52,6 +52,8 @@ pub struct BoardAppointment {
     pub starts_at: DateTime<Utc>,
     pub service: String,
     pub state: BookingState,
+    /// When an expected booking turns late.
+    pub grace_ends: DateTime<Utc>,
     pub label: Option<String>,
 }
 
@@ -68,14 +70,20 @@ pub struct BoardView {
 }
 
 impl BoardView {
-    /// The next instant a line changes colour with no event (the page redraws then).
+    /// The next instant a line changes colour or an expected booking turns late, with no event
+    /// (the page redraws then).
     pub fn next_change(&self) -> Option<DateTime<Utc>> {
-        self.lines
+        let lines = self
+            .lines
             .iter()
             .filter_map(|l| l.turns)
-            .flat_map(|(amber, red)| [amber, red])
-            .filter(|t| *t > self.now)
-            .min()
+            .flat_map(|(amber, red)| [amber, red]);
+        let late = self
+            .appointments
+            .iter()
+            .filter(|a| a.state == BookingState::Expected)
+            .map(|a| a.grace_ends);
+        lines.chain(late).filter(|t| *t > self.now).min()
     }
 }
 
@@ -137,17 +145,17 @@ pub async fn board(
                     }
                 })
                 .collect();
-            let grace = q.policy().arrival.appointment_grace_minutes;
+            let arrival = q.policy().arrival;
             let appointments = appointments::day_bookings(ctx.conn, service_day(now))?
                 .into_iter()
                 .map(|b| BoardAppointment {
                     state: BookingState::of(
                         b.label.is_some(),
                         b.cancelled,
-                        b.starts_at,
-                        grace,
+                        arrival.grace_ends(b.starts_at),
                         now,
                     ),
+                    grace_ends: arrival.grace_ends(b.starts_at),
                     starts_at: b.starts_at,
                     service: b.service,
                     label: b.label,

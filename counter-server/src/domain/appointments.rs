@@ -69,18 +69,18 @@ impl BookingState {
         }
     }
 
+    /// `grace_ends`: `ArrivalPolicy::grace_ends` of the booking's slot.
     pub fn of(
         arrived: bool,
         cancelled: bool,
-        starts_at: DateTime<Utc>,
-        grace_minutes: u32,
+        grace_ends: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Self {
         if cancelled {
             Self::Cancelled
         } else if arrived {
             Self::Arrived
-        } else if now >= starts_at + Duration::minutes(i64::from(grace_minutes)) {
+        } else if now >= grace_ends {
             Self::Late
         } else {
             Self::Expected
@@ -142,7 +142,8 @@ mod tests {
 
     #[test]
     fn a_booking_is_late_once_its_grace_ends_unless_it_arrived_or_was_cancelled() {
-        let slot = at("2026-12-08T07:00:00Z");
+        let grace_ends =
+            crate::domain::arrival::ArrivalPolicy::default().grace_ends(at("2026-12-08T07:00:00Z"));
         let cases = [
             (false, false, "2026-12-08T07:09:00Z", BookingState::Expected),
             (false, false, "2026-12-08T07:10:00Z", BookingState::Late),
@@ -151,7 +152,7 @@ mod tests {
         ];
         for (arrived, cancelled, now, expected) in cases {
             assert_eq!(
-                BookingState::of(arrived, cancelled, slot, 10, at(now)),
+                BookingState::of(arrived, cancelled, grace_ends, at(now)),
                 expected,
                 "{now}"
             );

@@ -56,10 +56,15 @@ pub enum TurnNotArrived {
 }
 
 impl ArrivalPolicy {
+    /// When an appointment for `slot` stops keeping it: from then it is a walk-in (and late on
+    /// the supervisor's board).
+    pub fn grace_ends(&self, slot: DateTime<Utc>) -> DateTime<Utc> {
+        slot + Duration::minutes(i64::from(self.appointment_grace_minutes))
+    }
+
     /// The place of an appointment for `slot` checked in at `now`.
     pub fn appointment_place(&self, slot: DateTime<Utc>, now: DateTime<Utc>) -> AppointmentPlace {
-        let grace_ends = slot + Duration::minutes(i64::from(self.appointment_grace_minutes));
-        if now < grace_ends {
+        if now < self.grace_ends(slot) {
             AppointmentPlace::Slot(slot)
         } else {
             AppointmentPlace::WalkIn(now)

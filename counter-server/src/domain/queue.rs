@@ -73,6 +73,27 @@ pub enum EventKind {
     MovedBack,
 }
 
+impl EventKind {
+    /// Every kind, for the check that each staff page redraws on all of them.
+    pub const ALL: [Self; 15] = [
+        Self::Issued,
+        Self::Called,
+        Self::Recalled,
+        Self::Started,
+        Self::Finished,
+        Self::NoShow,
+        Self::Returned,
+        Self::Referred,
+        Self::Transferred,
+        Self::Cancelled,
+        Self::Expired,
+        Self::DeskChanged,
+        Self::Reclassed,
+        Self::CheckedIn,
+        Self::MovedBack,
+    ];
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TicketRef {
     pub id: TicketId,

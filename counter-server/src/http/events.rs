@@ -81,6 +81,13 @@ pub fn project(event: &Published, audience: Audience) -> Option<Event> {
                 .event("settings_changed")
                 .data(json!({ "type": "settings_changed" }).to_string()),
         ),
+        // The waiting-room display shows no appointments.
+        Published::AppointmentsChanged if audience == Audience::Display => None,
+        Published::AppointmentsChanged => Some(
+            Event::default()
+                .event("appointments_changed")
+                .data(json!({ "type": "appointments_changed" }).to_string()),
+        ),
     }
 }
 
@@ -227,4 +234,30 @@ async fn display_snapshot(s: &AppState) -> Result<Event, ApiError> {
                       "desks": names_json(&s.config().desk_names()) })
         .to_string(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The board and the staff console list the events they redraw on; a kind left out of a list
+    /// leaves that screen stale (the board missed check-ins until this test).
+    #[test]
+    fn staff_pages_redraw_on_every_queue_event() {
+        let pages = [
+            ("board.js", include_str!("../../../ui/web/board.js")),
+            ("console.js", include_str!("../../../ui/web/console.js")),
+        ];
+        for (page, js) in pages {
+            for kind in EventKind::ALL {
+                let name = kind_name(kind);
+                assert!(js.contains(&format!("\"{name}\"")), "{page} ignores {name}");
+            }
+        }
+        let board = pages[0].1;
+        assert!(
+            board.contains("\"appointments_changed\""),
+            "the board's appointments"
+        );
+    }
 }

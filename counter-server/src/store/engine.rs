@@ -112,6 +112,12 @@ impl WriteCtx<'_> {
         self.events.push(Published::AlertAcknowledged(id));
     }
 
+    /// Announces that a booking was made or cancelled, so every supervisor's board redraws its
+    /// appointments (a check-in is a queue event already).
+    pub fn publish_appointments_changed(&mut self) {
+        self.events.push(Published::AppointmentsChanged);
+    }
+
     /// The settings as this job should see them: an earlier job's change in this batch included.
     pub fn current_config(&self) -> &Config {
         self.new_config.as_deref().unwrap_or(self.config)
@@ -156,6 +162,8 @@ pub enum Published {
     /// Administration changed services, desks, names or the notice; with the desks' names for
     /// the displays (number, Arabic, English).
     SettingsChanged(Arc<Vec<(u32, String, String)>>),
+    /// A booking was made or cancelled (no detail: staff screens read the board again).
+    AppointmentsChanged,
 }
 
 type Reply = Box<dyn FnOnce(Result<(), EngineError>) + Send>;

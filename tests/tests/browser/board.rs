@@ -202,3 +202,246 @@ async fn the_board_follows_calls_breaks_and_finishes_within_a_second() {
     b.screenshot(shots, "board-390-ar.png").await;
     b.quit().await;
 }
+
+/// Puts one slot of `service` at `at` (Riyadh time) with room for `capacity`; returns its id.
+async fn put_slot(
+    api: &Api,
+    admin: &str,
+    service: &str,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    capacity: u32,
+) -> i64 {
+    let body = json!({
+        "service": service,
+        "day": at.format("%Y-%m-%d").to_string(),
+        "times": [at.format("%H:%M").to_string()],
+        "capacity": capacity,
+    });
+    let r = api
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/admin/appointment-slots",
+            Some(admin),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    r.json[0]["id"].as_i64().unwrap()
+}
+
+/// Issue 16: the supervisor's board shows places joined from the phone whose visitors are not
+/// here yet (the line's "away" count, which the waiting count leaves out), and today's
+/// appointments as they go: expected, arrived with the ticket's label once checked in at the kiosk,
+/// cancelled, and late once the slot's grace has passed. Nothing about a visitor but a label.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_board_shows_places_joined_by_phone_and_todays_appointments() {
+    if !webdriver::available("supervisor's board, remote places") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    // 09:00 in Riyadh today, so that the slots below are today's whatever the hour of the run.
+    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).unwrap();
+    let nine = Utc::now()
+        .with_timezone(&riyadh)
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_local_timezone(riyadh)
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(nine.with_timezone(&Utc)));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("sup", Role::Supervisor, Gender::Female);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let admin = api.login("admin").await;
+    let amal = api.login("amal").await;
+    let at_half_past = put_slot(
+        &api,
+        &admin,
+        "inquiry",
+        nine + chrono::Duration::minutes(30),
+        2,
+    )
+    .await;
+    let at_ten_past = put_slot(
+        &api,
+        &admin,
+        "follow_up",
+        nine + chrono::Duration::minutes(10),
+        1,
+    )
+    .await;
+    let mut codes = Vec::new();
+    for slot in [at_half_past, at_half_past, at_ten_past] {
+        let r = api
+            .post(
+                "/api/v1/appointments",
+                &amal,
+                Some(&json!({ "slot": slot })),
+            )
+            .await;
+        assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+        codes.push(r.json["code"].as_str().unwrap().to_string());
+    }
+    let walk_in = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "inquiry" }),
+        )
+        .await;
+    assert!(walk_in.status.is_success(), "{}", walk_in.text);
+
+    let b = Browser::start().await;
+    b.size(1366, 768).await;
+    // A visitor joins the first line open for remote joining, in this same browser (the page is
+    // public); the place's label is on the answer.
+    b.goto(&format!("{}/join?lang=en", server.base_url)).await;
+    b.click("form[action='/join'] button").await;
+    b.wait(
+        "!!document.querySelector('.number')",
+        "joined",
+        Duration::from_secs(10),
+    )
+    .await;
+    let remote_label = b.text(".number").await;
+    let remote_code = b.text("#check-in-code").await;
+    let remote_service = match remote_label.chars().next() {
+        Some('C') => "inquiry",
+        Some('B') => "follow_up",
+        Some('A') => "new_request",
+        other => panic!("label {remote_label:?} ({other:?})"),
+    };
+
+    b.goto(&format!("{}/console", server.base_url)).await;
+    b.type_into("#login-user", "sup").await;
+    b.type_into("#login-pass", TEST_PASSWORD).await;
+    b.click("#login-btn").await;
+    b.wait(
+        "document.getElementById('login').classList.contains('hidden')",
+        "logged in",
+        Duration::from_secs(10),
+    )
+    .await;
+    b.goto(&format!("{}/console/board", server.base_url)).await;
+    let cell = |service: &str, class: &str| {
+        format!(
+            "document.querySelector('#lines tr[data-service=\"{service}\"] td.{class}').textContent"
+        )
+    };
+    let appt_states =
+        "[...document.querySelectorAll('#appointments tr')].map((r) => r.dataset.state).join(',')";
+    b.wait(
+        &format!(
+            "{} === '١' && {appt_states} === 'expected,expected,expected'",
+            cell(remote_service, "away")
+        ),
+        "one place away and three appointments expected",
+        Duration::from_secs(10),
+    )
+    .await;
+    // The walk-in waits; the phone's place is away, not waiting.
+    let waiting = if remote_service == "inquiry" {
+        "١"
+    } else {
+        "٠"
+    };
+    assert_eq!(
+        b.js(
+            &format!("return {};", cell(remote_service, "count")),
+            json!([])
+        )
+        .await,
+        json!(waiting)
+    );
+    let rows = b.text("#appointments").await;
+    assert!(rows.contains("٠٩:٣٠") && rows.contains("٠٩:١٠"), "{rows}");
+    assert!(rows.contains("منتظر"), "{rows}");
+
+    // The first booking checks in at the kiosk: arrived, with its ticket's label.
+    let r = api
+        .post(
+            "/api/v1/kiosk/check-in",
+            &server.kiosk_token,
+            Some(&json!({ "code": codes[0] })),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let label = r.json["label"].as_str().unwrap().to_string();
+    b.wait(
+        &format!("[...document.querySelectorAll('#appointments tr')].some((r) => r.dataset.state === 'arrived' && r.textContent.includes('{label}'))"),
+        "arrived with its label",
+        Duration::from_secs(5),
+    )
+    .await;
+    // The second is cancelled on the phone.
+    let day = nine.format("%Y-%m-%d").to_string();
+    let r = api
+        .post(
+            "/api/v1/appointments/cancel",
+            &amal,
+            Some(&json!({ "day": day, "code": codes[1] })),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    b.wait(
+        &format!("{appt_states}.split(',').sort().join(',') === 'arrived,cancelled,expected'"),
+        "one arrived, one cancelled, one expected",
+        Duration::from_secs(5),
+    )
+    .await;
+    b.assert_accessible("board with appointments (ar)").await;
+    b.screenshot(shots, "board-appointments-ar.png").await;
+    // The phone's visitor checks in too: no longer away, now waiting.
+    let r = api
+        .post(
+            "/api/v1/kiosk/check-in",
+            &server.kiosk_token,
+            Some(&json!({ "code": remote_code })),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    b.wait(
+        &format!("{} === '٠'", cell(remote_service, "away")),
+        "the phone's place no longer away",
+        Duration::from_secs(5),
+    )
+    .await;
+
+    // 09:21, past the 09:10 slot's ten minutes of grace: late, on the board as it is (redrawn by
+    // the next event, here a walk-in at the kiosk), in English.
+    b.click("#lang-btn").await;
+    b.wait_text("h1", "supervisor").await;
+    clock.advance(chrono::Duration::minutes(21));
+    let r = api
+        .issue(
+            &server.kiosk_token,
+            &key(),
+            &json!({ "service": "new_request" }),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    b.wait(
+        &format!("{appt_states}.split(',').sort().join(',') === 'arrived,cancelled,late'"),
+        "the 09:10 booking late",
+        Duration::from_secs(5),
+    )
+    .await;
+    let rows = b.text("#appointments").await;
+    assert!(
+        rows.contains(&format!("Arrived — {label}"))
+            && rows.contains("Cancelled")
+            && rows.contains("Late"),
+        "{rows}"
+    );
+    b.assert_accessible("board with appointments (en)").await;
+    b.screenshot(shots, "board-appointments-en.png").await;
+    b.quit().await;
+}
