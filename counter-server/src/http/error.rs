@@ -221,7 +221,7 @@ impl From<QueueError> for ApiError {
             ),
             Q::NotArrived(_) => (
                 StatusCode::CONFLICT,
-                "not_arrived",
+                "not_checked_in",
                 "صاحب هذا الدور حجزه من الهاتف ولم يسجل وصوله بعد",
             ),
             Q::NotAwaitingArrival(_) => (

@@ -38,7 +38,7 @@ pub struct StaffTicket {
     /// How the visitor came: `kiosk`, `reception`, `remote` (joined by phone), `appointment`.
     pub channel: &'static str,
     /// A place joined by phone whose visitor has not checked in: it holds its place and cannot
-    /// be called yet (`409 not_arrived`).
+    /// be called yet (`409 not_checked_in`).
     pub awaiting_arrival: bool,
 }
 

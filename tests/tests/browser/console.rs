@@ -646,3 +646,67 @@ async fn raise_to_priority_from_the_waiting_list_puts_the_visitor_first() {
     call_next(&b).await;
     b.wait_text("#current-label", &labels[1]).await;
 }
+
+/// Issue 16: a place joined from the phone is in the waiting list marked "not here yet" with its
+/// Call button off (a direct call would be refused: not_checked_in); once its visitor types the code
+/// at the kiosk the list redraws by itself (the checked_in event), the mark goes and the desk
+/// calls it. axe on the list with the mark, in Arabic and English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_place_joined_by_phone_is_marked_until_its_visitor_checks_in() {
+    if !webdriver::available("console phone place") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let server = TestServer::start();
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let b = Browser::start().await;
+    // The phone's visitor joins the inquiry line (the page is public, this browser will do).
+    b.goto(&format!("{}/join?lang=en", server.base_url)).await;
+    b.click("form[action='/join']:has(input[name='service'][value='inquiry']) button")
+        .await;
+    b.wait("!!document.querySelector('#check-in-code')", "joined", SECS)
+        .await;
+    let label = b.text(".number").await;
+    let code = b.text("#check-in-code").await;
+    assert!(label.starts_with("C-"), "an inquiry place: {label}");
+
+    b.goto(&format!("{}/console", server.base_url)).await;
+    login(&b, "amal").await;
+    b.click("#sign-in-btn").await;
+    b.wait_text("#desk-id", "1").await;
+    let row = format!(
+        "[...document.querySelectorAll('#waiting-list li')].find((li) => li.textContent.includes({label:?}))"
+    );
+    b.wait(
+        &format!("(() => {{ const li = {row}; return li && !!li.querySelector('.flag.away') && li.querySelector('.call-btn').disabled; }})()"),
+        "the phone's place marked, its Call off",
+        SECS,
+    )
+    .await;
+    let mark = b
+        .js(
+            &format!("return {row}.querySelector('.flag.away').textContent;"),
+            json!([]),
+        )
+        .await;
+    assert_eq!(mark, json!("من الهاتف، لم يصل بعد"));
+    accessible(&b, "waiting list with a place joined by phone").await;
+
+    let api = Api::new(&server.base_url);
+    let r = api
+        .post(
+            "/api/v1/kiosk/check-in",
+            &server.kiosk_token,
+            Some(&json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    b.wait(
+        &format!("(() => {{ const li = {row}; return li && !li.querySelector('.flag.away') && !li.querySelector('.call-btn').disabled; }})()"),
+        "the mark gone and Call on, without a reload",
+        SECS,
+    )
+    .await;
+    call_next(&b).await;
+    b.wait_text("#current-label", &label).await;
+}

@@ -582,7 +582,7 @@ impl Spec {
             return Refused(409, "illegal_transition");
         }
         if self.tickets[i].awaiting {
-            return Refused(409, "not_arrived");
+            return Refused(409, "not_checked_in");
         }
         if !routing::can_serve(desk, self.tickets[i].line) && !supervisor {
             return Refused(403, "not_your_line");
