@@ -100,6 +100,9 @@ pub struct NotifySettings {
     /// How long a push service keeps a notice for a browser that is offline (a late one is
     /// worthless).
     pub push_ttl_seconds: u32,
+    /// How long before an appointment's slot its SMS reminder goes out (to a visitor who gave a
+    /// number on the booking's page).
+    pub appointment_reminder_minutes: u32,
 }
 
 impl Default for NotifySettings {
@@ -108,6 +111,7 @@ impl Default for NotifySettings {
             near_people_ahead: 3,
             near_minutes: None,
             push_ttl_seconds: 600,
+            appointment_reminder_minutes: 120,
         }
     }
 }

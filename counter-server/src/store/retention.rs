@@ -157,6 +157,9 @@ pub fn purge(
     // A number or subscription for "your turn is near" is held only while its visit lasts (the
     // notify worker erases it as the visit ends; this catches one missed by a crash).
     super::notify::erase_ended(&tx)?;
+    // Likewise an appointment's reminder number, until its booking is checked in, cancelled or
+    // its day has passed.
+    super::appointments::erase_reminders_over(&tx, today)?;
     tx.commit().ctx("commit purge")?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .ctx("checkpoint after purge")?;

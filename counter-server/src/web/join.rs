@@ -31,7 +31,7 @@ use crate::store::reads;
 #[derive(Deserialize)]
 pub struct LangQuery {
     #[serde(default)]
-    lang: Option<String>,
+    pub(super) lang: Option<String>,
 }
 
 #[derive(Deserialize)]
