@@ -192,6 +192,13 @@ pub fn destroy_personal_data(
             .ctx("destroy personal rows")?;
         had_intake |= *table == "intakes" && n > 0;
     }
+    // Keyed by the booking the visit checked in with, not by ticket (like `PERSONAL_TABLES`).
+    conn.execute(
+        "DELETE FROM appointment_reminders WHERE appointment_id IN
+             (SELECT id FROM appointments WHERE ticket_id = ?1)",
+        [ticket],
+    )
+    .ctx("destroy reminder number")?;
     // The visit's path stays for the statistics (action, desk, time), but its details are staff
     // free text (a referral's reason may name people).
     conn.execute(
