@@ -448,8 +448,9 @@ fn booking_page(
     } else {
         words.t("تم حجز موعدك", "Your appointment is booked")
     };
-    join::shell(
+    join::shell_at(
         words,
+        &format!("/b/{token}"),
         html! {
             h1 #booking-state data-state=(if booking.cancelled { "cancelled" } else if arrived { "arrived" } else { "booked" }) { (title) }
             @if let Some(e) = error {

@@ -128,6 +128,10 @@ async fn a_reminder_asked_on_the_booking_page_is_sent_once_before_the_slot_and_e
     let again = phone.get(&path).await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.html.contains("lang=\"ar\"") && again.html.contains(&code));
+    assert!(
+        again.html.contains(&format!("href=\"{path}?lang=en\"")),
+        "the language link stays on the booking's page"
+    );
     assert_eq!(again.headers["referrer-policy"], "strict-origin");
     assert_eq!(again.headers["cache-control"], "no-store");
 
