@@ -246,11 +246,11 @@ pub async fn cancel(engine: &Engine, who: Cancel) -> Result<Booking, CommandErro
         .await
 }
 
-/// A booking as its page shows it: the booking, and whether an SMS reminder is held for it.
+/// A booking as its page shows it: the booking, and its SMS reminder if one is held (`Some(sent)`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BookingPage {
     pub booking: Booking,
-    pub reminder: bool,
+    pub reminder: Option<bool>,
 }
 
 /// The booking behind the page token `token` (the booking form's one-time key, kept only as its
@@ -268,7 +268,7 @@ pub async fn booking_page(
             let Some(booking) = store::by_form_key(c, &hash)? else {
                 return Ok(None);
             };
-            let reminder = store::has_reminder(c, booking.id)?;
+            let reminder = store::reminder_sent(c, booking.id)?;
             Ok(Some(BookingPage { booking, reminder }))
         })
         .await?)

@@ -302,13 +302,13 @@ pub fn delete_reminder(conn: &Connection, id: i64) -> Result<bool, StoreError> {
         > 0)
 }
 
-/// Whether booking `id` has a reminder.
-pub fn has_reminder(conn: &Connection, id: i64) -> Result<bool, StoreError> {
-    super::exists(
-        conn,
-        "SELECT 1 FROM appointment_reminders WHERE appointment_id = ?1",
-        [id],
-    )
+/// Booking `id`'s reminder: `None` when there is none, else whether it was sent.
+pub fn reminder_sent(conn: &Connection, id: i64) -> Result<Option<bool>, StoreError> {
+    conn.prepare_cached("SELECT sent FROM appointment_reminders WHERE appointment_id = ?1")
+        .ctx("prepare reminder state")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+        .ctx("reminder state")
 }
 
 /// Whether any reminder is held: the worker's cheap look.

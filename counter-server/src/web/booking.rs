@@ -408,7 +408,10 @@ fn booking_page(
     let minutes = config.notify.appointment_reminder_minutes;
     let arrived = booking.ticket.is_some();
     let open = !booking.cancelled && !arrived;
-    let remindable = open && config.sms.is_some() && booking.starts_at > s.clock.now();
+    // The number can be withdrawn as long as it is held, even once the reminder went out.
+    let remindable = open
+        && config.sms.is_some()
+        && (page.reminder.is_some() || booking.starts_at > s.clock.now());
     let how = if words.en {
         format!(
             "On arrival, type this code at the ticket kiosk at the entrance. You may come early: you are called from your time. More than {grace} minutes late, you join the line as a walk-in."
@@ -418,7 +421,17 @@ fn booking_page(
             "عند وصولك اكتب هذا الرمز في جهاز التذاكر عند المدخل. يمكنك الحضور مبكرًا، ويُنادى عليك من وقت موعدك. إن تأخرت أكثر من {grace} دقيقة تدخل الانتظار كأي زائر."
         )
     };
-    let (reminder_set, reminder_offer) = if words.en {
+    let (reminder_set, reminder_offer) = if page.reminder == Some(true) {
+        (
+            words
+                .t(
+                    "أُرسلت رسالة التذكير. يُحذف رقمك عند وصولك أو إلغاء الموعد أو انتهاء يومه، أو الآن إن شئت.",
+                    "The reminder was sent. Your number is deleted once you check in, cancel, or the day is over, or now if you wish.",
+                )
+                .to_string(),
+            String::new(),
+        )
+    } else if words.en {
         (
             format!(
                 "A text message will remind you {minutes} minutes before your appointment. Your number is deleted once you check in, cancel, or the day is over."
@@ -481,12 +494,18 @@ fn booking_page(
                 )) }
             }
             @if remindable {
-                @if page.reminder {
+                @if page.reminder.is_some() {
                     form.service #reminder method="post" action=(action("remind/withdraw")) {
                         h2 { (words.t("التذكير برسالة", "Text message reminder")) }
                         p { (reminder_set) }
                         input type="hidden" name="lang" value=(words.lang());
-                        button.secondary type="submit" { (words.t("ألغِ التذكير واحذف رقمي", "Stop the reminder and delete my number")) }
+                        button.secondary type="submit" {
+                            @if page.reminder == Some(true) {
+                                (words.t("احذف رقمي الآن", "Delete my number now"))
+                            } @else {
+                                (words.t("ألغِ التذكير واحذف رقمي", "Stop the reminder and delete my number"))
+                            }
+                        }
                     }
                 } @else {
                     form.service #reminder method="post" action=(action("remind")) {

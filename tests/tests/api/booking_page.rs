@@ -178,6 +178,12 @@ async fn a_reminder_asked_on_the_booking_page_is_sent_once_before_the_slot_and_e
         serde_json::json!({"to": NUMBER_E164, "text": text})
     );
     assert!(text.contains(&code) && text.contains(&when.en) && !text.contains("Inquiry"));
+    let page = phone.get(&format!("{path}?lang=en")).await;
+    assert!(
+        page.html.contains("The reminder was sent") && page.html.contains("Delete my number now"),
+        "{}",
+        page.html
+    );
     quiet(&gateway, 1).await;
 
     // A restart sends nothing more: it was marked sent before it went out.
