@@ -100,6 +100,9 @@ pub struct NotifySettings {
     /// How long a push service keeps a notice for a browser that is offline (a late one is
     /// worthless).
     pub push_ttl_seconds: u32,
+    /// How long before an appointment's slot its SMS reminder goes out (to a visitor who gave a
+    /// number on the booking's page).
+    pub appointment_reminder_minutes: u32,
 }
 
 impl Default for NotifySettings {
@@ -108,6 +111,7 @@ impl Default for NotifySettings {
             near_people_ahead: 3,
             near_minutes: None,
             push_ttl_seconds: 600,
+            appointment_reminder_minutes: 120,
         }
     }
 }
@@ -744,6 +748,10 @@ impl Config {
         if self.console.idle_seconds == 0 || self.console.idle_seconds > 12 * 3600 {
             return Err("[console] idle_seconds: 1 to 43200".into());
         }
+        // From 10 minutes (a reminder must arrive in time to come) to two days before the slot.
+        if !(10..=2 * 24 * 60).contains(&self.notify.appointment_reminder_minutes) {
+            return Err("[notify] appointment_reminder_minutes: 10 to 2880".into());
+        }
         if !(15..=365).contains(&self.committee.overdue_days) {
             return Err(
                 "[committee] overdue_days: 15 to 365 (the committee answers in no less than 14)"
@@ -987,6 +995,18 @@ mod tests {
             (2, Some(5))
         );
         assert_eq!(c.notify.push_ttl_seconds, 600);
+        assert_eq!(c.notify.appointment_reminder_minutes, 120);
+        let reminder = |m: u32| {
+            Config::parse(&format!(
+                "{}\n[notify]\nappointment_reminder_minutes = {m}\n",
+                DEMO_TOML
+            ))
+        };
+        assert_eq!(
+            reminder(30).unwrap().notify.appointment_reminder_minutes,
+            30
+        );
+        assert!(reminder(5).is_err() && reminder(3000).is_err());
     }
 
     #[test]

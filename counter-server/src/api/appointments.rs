@@ -237,6 +237,14 @@ pub async fn cancel(
             "the code is six digits".to_string(),
         ));
     }
-    let booking = cmd::cancel(&s.engine, by, day, b.code).await?;
+    let booking = cmd::cancel(
+        &s.engine,
+        cmd::Cancel::Staff {
+            by,
+            day,
+            code: b.code,
+        },
+    )
+    .await?;
     Ok(Json(booking_dto(booking)))
 }

@@ -10,10 +10,14 @@ use super::{CommandError, Refusal};
 use crate::auth::tokens;
 use crate::domain::appointments::{BookingRefusal, Slot, day_open_for_slots};
 use crate::domain::numbering::{riyadh, service_day};
+use crate::notify::sms;
+use crate::store::StoreError;
 use crate::store::appointments::{self as store, Booking, NewBooking};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::engine::Engine;
+use crate::store::reads::ReadPool;
 use crate::store::role_str;
+use awn_core::Lang;
 
 /// Sets the slots of `service` on `day` at `times` (Riyadh time), each with `capacity` places.
 /// Existing slots at those times keep their bookings and take the new capacity.
@@ -182,18 +186,36 @@ pub async fn book(engine: &Engine, slot: i64, booker: Booker) -> Result<Booking,
         .await
 }
 
-/// Cancels the booking of `day` with `code`, for a caller on the phone: its place in the slot is
-/// free again. Cancelling a cancelled booking answers it as it is; one the visitor checked in is
-/// refused (the ticket is in the line). Audited.
-pub async fn cancel(
-    engine: &Engine,
-    by: ActingStaff,
-    day: NaiveDate,
-    code: String,
-) -> Result<Booking, CommandError> {
+/// Who cancels a booking: a staff member for a caller on the phone, by the booking's day and
+/// code, or the visitor on the booking's page, by its token (the booking form's one-time key,
+/// `booking_page`).
+pub enum Cancel {
+    Staff {
+        by: ActingStaff,
+        day: NaiveDate,
+        code: String,
+    },
+    Visitor {
+        token: String,
+    },
+}
+
+/// Cancels a booking: its place in the slot is free again and its reminder number is deleted.
+/// Cancelling a cancelled booking answers it as it is; one the visitor checked in is refused
+/// (the ticket is in the line). Audited (as the staff member, or as the visitor).
+pub async fn cancel(engine: &Engine, who: Cancel) -> Result<Booking, CommandError> {
+    if let Cancel::Visitor { token } = &who
+        && !tokens::well_formed(token)
+    {
+        return Err(Refusal::UnknownBooking.into());
+    }
     engine
-        .write(move |ctx| {
-            let b = store::by_code(ctx.tx, day, &code)?.ok_or(Refusal::UnknownBooking)?;
+        .write(move |ctx| -> Result<Booking, CommandError> {
+            let b = match &who {
+                Cancel::Staff { day, code, .. } => store::by_code(ctx.tx, *day, code)?,
+                Cancel::Visitor { token } => store::by_form_key(ctx.tx, &tokens::hash(token))?,
+            }
+            .ok_or(Refusal::UnknownBooking)?;
             if b.ticket.is_some() {
                 return Err(Refusal::BookingArrived.into());
             }
@@ -201,9 +223,17 @@ pub async fn cancel(
                 return Ok(b);
             }
             store::cancel(ctx.tx, b.id, ctx.now)?;
+            if store::delete_reminder(ctx.tx, b.id)? {
+                // The number's bytes leave the WAL too.
+                ctx.truncate_wal_after_commit();
+            }
+            let (staff_id, role) = match &who {
+                Cancel::Staff { by, .. } => (Some(by.id), role_str(by.role)),
+                Cancel::Visitor { .. } => (None, "visitor"),
+            };
             let entry = AuditEntry {
-                staff_id: Some(by.id),
-                role: Some(role_str(by.role).to_string()),
+                staff_id,
+                role: Some(role.to_string()),
                 action: "appointment_cancelled".into(),
                 reason: Some(format!("booking {}", b.id)),
                 ..AuditEntry::default()
@@ -214,6 +244,103 @@ pub async fn cancel(
                 cancelled: true,
                 ..b
             })
+        })
+        .await
+}
+
+/// A booking as its page shows it: the booking, and its SMS reminder if one is held (`Some(sent)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookingPage {
+    pub booking: Booking,
+    pub reminder: Option<bool>,
+}
+
+/// The booking behind the page token `token` (the booking form's one-time key, kept only as its
+/// hash in `appointments.form_key_hash`); `None` when malformed or unknown.
+pub async fn booking_page(
+    reads: &ReadPool,
+    token: &str,
+) -> Result<Option<BookingPage>, CommandError> {
+    if !tokens::well_formed(token) {
+        return Ok(None);
+    }
+    let hash = tokens::hash(token);
+    Ok(reads
+        .run(move |c| -> Result<Option<BookingPage>, StoreError> {
+            let Some(booking) = store::by_form_key(c, &hash)? else {
+                return Ok(None);
+            };
+            let reminder = store::reminder_sent(c, booking.id)?;
+            Ok(Some(BookingPage { booking, reminder }))
+        })
+        .await?)
+}
+
+/// Why a reminder was not recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReminderRefused {
+    /// Malformed or unknown token.
+    NotFound,
+    /// `[sms]` is not configured.
+    NotOffered,
+    /// Cancelled, checked in, or its slot's time has come: nothing to remind of.
+    Over,
+    /// Not a mobile number `sms::normalise_number` takes.
+    BadNumber,
+}
+
+/// The visitor asks on the booking's page for one SMS reminder before the slot, to `number`, in
+/// `lang` (replacing an earlier number). Held until the booking is checked in, cancelled or its
+/// day has passed (`notify::worker`), or withdrawn.
+pub async fn ask_reminder(
+    engine: &Engine,
+    token: &str,
+    number: &str,
+    lang: Lang,
+) -> Result<Result<(), ReminderRefused>, CommandError> {
+    if !tokens::well_formed(token) {
+        return Ok(Err(ReminderRefused::NotFound));
+    }
+    let Ok(phone) = sms::normalise_number(number) else {
+        return Ok(Err(ReminderRefused::BadNumber));
+    };
+    let hash = tokens::hash(token);
+    engine
+        .write(
+            move |ctx| -> Result<Result<(), ReminderRefused>, CommandError> {
+                if ctx.current_config().sms.is_none() {
+                    return Ok(Err(ReminderRefused::NotOffered));
+                }
+                let Some(b) = store::by_form_key(ctx.tx, &hash)? else {
+                    return Ok(Err(ReminderRefused::NotFound));
+                };
+                if b.cancelled || b.ticket.is_some() || b.starts_at <= ctx.now {
+                    return Ok(Err(ReminderRefused::Over));
+                }
+                store::put_reminder(ctx.tx, b.id, &phone, lang.pick("ar", "en"), ctx.now)?;
+                Ok(Ok(()))
+            },
+        )
+        .await
+}
+
+/// Withdraws the reminder of the booking behind `token`: the number is deleted at once (and the
+/// WAL truncated, so its bytes are gone). Withdrawing none changes nothing.
+pub async fn withdraw_reminder(engine: &Engine, token: &str) -> Result<bool, CommandError> {
+    if !tokens::well_formed(token) {
+        return Ok(false);
+    }
+    let hash = tokens::hash(token);
+    engine
+        .write(move |ctx| -> Result<bool, CommandError> {
+            let Some(b) = store::by_form_key(ctx.tx, &hash)? else {
+                return Ok(false);
+            };
+            let gone = store::delete_reminder(ctx.tx, b.id)?;
+            if gone {
+                ctx.truncate_wal_after_commit();
+            }
+            Ok(gone)
         })
         .await
 }

@@ -167,5 +167,9 @@ fn arrive_for_booking(
     let token_hash = tokens::hash(&tokens::status_token());
     let change = commit_change(ctx, change, &[(label, token_hash, writes::Issuer::Remote)])?;
     appointments::mark_arrived(ctx.tx, booking.id, change.issued[0].id)?;
+    // Checked in: the reminder's number has served, and leaves the files with this commit.
+    if appointments::delete_reminder(ctx.tx, booking.id)? {
+        ctx.truncate_wal_after_commit();
+    }
     Ok(change)
 }

@@ -47,6 +47,20 @@ pub fn text(kind: Kind, lang: Lang, label: &str, desk: Option<&str>, branch_name
     format!("{branch_name}: {}", body(kind, lang, label, desk))
 }
 
+/// The SMS reminder of an appointment: the sender's name, the slot's date and time in Riyadh
+/// (`when`, `awn_core::opening::opening_words`), the booking code and how to check in. Never the
+/// service (its reason for coming) nor anything the visitor told us.
+pub fn reminder(lang: Lang, when: &str, code: &str, branch_name: &str) -> String {
+    match lang {
+        Lang::Ar => format!(
+            "{branch_name}: موعدك {when} بتوقيت الرياض. عند وصولك اكتب الرمز {code} في جهاز التذاكر."
+        ),
+        Lang::En => format!(
+            "{branch_name}: Your appointment is {when}, Riyadh time. On arrival, type code {code} at the kiosk."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +123,19 @@ mod tests {
                 "{kind:?} {lang:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_reminder_says_when_and_the_code_and_fits_one_sms_in_english() {
+        let config = crate::config::Config::demo();
+        // The longest date in English.
+        let when = awn_core::opening::opening_words("2026-09-30T08:30:00+03:00").unwrap();
+        let en = reminder(Lang::En, &when.en, "048213", &config.branch.name_en);
+        assert!(en.is_ascii() && en.len() <= 160, "{} {en}", en.len());
+        assert!(en.contains("Wednesday 30 September at 08:30") && en.contains("048213"));
+        let ar = reminder(Lang::Ar, &when.ar, "048213", &config.branch.name_ar);
+        assert!(ar.contains("048213") && ar.contains("08:30"), "{ar}");
+        assert!(ar.chars().count() <= 3 * 67, "{} {ar}", ar.chars().count());
     }
 
     #[test]

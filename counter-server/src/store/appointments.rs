@@ -243,3 +243,122 @@ pub fn purge(conn: &Connection, today: NaiveDate) -> Result<usize, StoreError> {
     )
     .ctx("purge booking hashes")
 }
+
+/// A booking's SMS reminder (migration 0025), as the notify worker needs it: the booking's code,
+/// day and time, and whether it is over (cancelled or checked in).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub appointment: i64,
+    pub code: String,
+    pub service_day: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    /// E.164.
+    pub phone: String,
+    /// `ar` or `en`: the language of the page that asked.
+    pub lang: String,
+    pub sent: bool,
+    /// Cancelled or checked in: nothing to remind of.
+    pub over: bool,
+}
+
+/// Never shows the number.
+impl std::fmt::Debug for Reminder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reminder")
+            .field("appointment", &self.appointment)
+            .field("sent", &self.sent)
+            .field("over", &self.over)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Records (or replaces: a corrected number, another language) the reminder of booking `id`;
+/// one already sent stays sent.
+pub fn put_reminder(
+    conn: &Connection,
+    id: i64,
+    phone: &str,
+    lang: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO appointment_reminders (appointment_id, phone, lang, created_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (appointment_id) DO UPDATE SET phone = ?2, lang = ?3",
+    )
+    .ctx("prepare reminder upsert")?
+    .execute(params![id, phone, lang, time_str(now)])
+    .ctx("reminder upsert")?;
+    Ok(())
+}
+
+/// Deletes the reminder of booking `id`; whether there was one (then the caller truncates the WAL).
+pub fn delete_reminder(conn: &Connection, id: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("DELETE FROM appointment_reminders WHERE appointment_id = ?1")
+        .ctx("prepare reminder delete")?
+        .execute([id])
+        .ctx("reminder delete")?
+        > 0)
+}
+
+/// Booking `id`'s reminder: `None` when there is none, else whether it was sent.
+pub fn reminder_sent(conn: &Connection, id: i64) -> Result<Option<bool>, StoreError> {
+    conn.prepare_cached("SELECT sent FROM appointment_reminders WHERE appointment_id = ?1")
+        .ctx("prepare reminder state")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+        .ctx("reminder state")
+}
+
+/// Whether any reminder is held: the worker's cheap look.
+pub fn any_reminder(conn: &Connection) -> Result<bool, StoreError> {
+    super::exists(conn, "SELECT 1 FROM appointment_reminders", [])
+}
+
+/// Every reminder held, by booking.
+pub fn reminders(conn: &Connection) -> Result<Vec<Reminder>, StoreError> {
+    conn.prepare_cached(
+        "SELECT a.id, a.code, a.service_day, s.starts_at, r.phone, r.lang, r.sent,
+                a.cancelled_at IS NOT NULL OR a.ticket_id IS NOT NULL
+         FROM appointment_reminders r JOIN appointments a ON a.id = r.appointment_id
+         JOIN appointment_slots s ON s.id = a.slot_id ORDER BY a.id",
+    )
+    .ctx("prepare reminders")?
+    .query_map([], |r| {
+        Ok(Reminder {
+            appointment: r.get(0)?,
+            code: r.get(1)?,
+            service_day: r.get::<_, String>(2)?.parse().unwrap_or(NaiveDate::MIN),
+            starts_at: parse_time(&r.get::<_, String>(3)?),
+            phone: r.get(4)?,
+            lang: r.get(5)?,
+            sent: r.get(6)?,
+            over: r.get(7)?,
+        })
+    })
+    .ctx("reminders")?
+    .collect::<Result<_, _>>()
+    .ctx("reminders")
+}
+
+/// Marks the reminder of booking `id` sent (before it goes out).
+pub fn mark_reminder_sent(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE appointment_reminders SET sent = 1 WHERE appointment_id = ?1")
+        .ctx("prepare reminder mark")?
+        .execute([id])
+        .ctx("reminder mark")?;
+    Ok(())
+}
+
+/// Deletes the reminders of bookings cancelled, checked in, or of a day before `today`; how many.
+pub fn erase_reminders_over(conn: &Connection, today: NaiveDate) -> Result<usize, StoreError> {
+    conn.prepare_cached(
+        "DELETE FROM appointment_reminders WHERE appointment_id IN (
+             SELECT id FROM appointments
+             WHERE cancelled_at IS NOT NULL OR ticket_id IS NOT NULL OR service_day < ?1)",
+    )
+    .ctx("prepare reminder erase")?
+    .execute([today.to_string()])
+    .ctx("reminder erase")
+}

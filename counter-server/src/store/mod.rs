@@ -140,6 +140,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0024_notify",
         include_str!("../../../migrations/0024_notify.sql"),
     ),
+    (
+        "0025_appointment_reminders",
+        include_str!("../../../migrations/0025_appointment_reminders.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

@@ -157,6 +157,9 @@ pub fn purge(
     // A number or subscription for "your turn is near" is held only while its visit lasts (the
     // notify worker erases it as the visit ends; this catches one missed by a crash).
     super::notify::erase_ended(&tx)?;
+    // Likewise an appointment's reminder number, until its booking is checked in, cancelled or
+    // its day has passed.
+    super::appointments::erase_reminders_over(&tx, today)?;
     tx.commit().ctx("commit purge")?;
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .ctx("checkpoint after purge")?;
@@ -189,6 +192,13 @@ pub fn destroy_personal_data(
             .ctx("destroy personal rows")?;
         had_intake |= *table == "intakes" && n > 0;
     }
+    // Keyed by the booking the visit checked in with, not by ticket (like `PERSONAL_TABLES`).
+    conn.execute(
+        "DELETE FROM appointment_reminders WHERE appointment_id IN
+             (SELECT id FROM appointments WHERE ticket_id = ?1)",
+        [ticket],
+    )
+    .ctx("destroy reminder number")?;
     // The visit's path stays for the statistics (action, desk, time), but its details are staff
     // free text (a referral's reason may name people).
     conn.execute(

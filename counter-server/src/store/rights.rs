@@ -26,6 +26,12 @@ pub const VISIT_TABLES: &[(&str, &str)] = &[
     ("legal_holds", "ticket_id"),
     // While the visit lasts: the number or push subscription for "your turn is near".
     ("notify_requests", "ticket_id"),
+    // An appointment's SMS reminder number, by the booking the visit checked in with (deleted
+    // at check-in, so only one a crash left behind can show here).
+    (
+        "appointment_reminders",
+        "(SELECT a.ticket_id FROM appointments a WHERE a.id = appointment_reminders.appointment_id)",
+    ),
     ("audit_log", "ticket_id"),
 ];
 

@@ -8,16 +8,26 @@
 //! The form's one-time key makes a booking safe to send twice: a double tap or a reload shows the
 //! same booking. All the slot buttons of one page share a key (one booking per page, as one place
 //! per page when joining), apart from the joining forms' key.
+//!
+//! That key is also the booking's page token, as a joined place's key is its status token: a
+//! booking answers `303` to `/b/{key}`, the visitor's way back to it without an account. The page
+//! shows the service, the date and time, the code and how to check in, nothing about the visitor;
+//! from it the visitor cancels (`commands::appointments::cancel`, the staff's one rule) and, when
+//! `[sms]` is configured, asks for one SMS reminder (`notify::worker`) or withdraws the number.
+//! Only the key's hash is stored; the page is `no-store`, and its `Referrer-Policy:
+//! strict-origin` sends no path (the token) in a `Referer`, yet lets the browser send a real
+//! `Origin` with the page's forms (under `no-referrer` it sends `Origin: null`, refused). Looks
+//! by token are throttled per address and token as the status page's are.
 
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::join::{self, Words};
+use super::join::{self, LangQuery, Words};
 use crate::auth::tokens;
-use crate::commands::appointments::{self, Booker};
+use crate::commands::appointments::{self, Booker, BookingPage, Cancel, ReminderRefused};
 use crate::commands::{CommandError, Refusal};
 use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot};
 use crate::domain::numbering::service_day;
@@ -25,7 +35,6 @@ use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::ClientIp;
 use crate::http::views::local_time;
-use crate::store::appointments::Booking;
 
 /// Slot buttons shown per service: the page must stay light on slow mobile data, and the next
 /// dozen times are the ones a visitor chooses among.
@@ -57,22 +66,224 @@ pub async fn book(
         return join::refused(&s, words, refusal(Refusal::UnknownSlot)).await;
     };
     let visitor = join::visitor(&s, ip, &headers);
+    let key = form.key.clone();
     let booker = Booker::Visitor {
         form_key: form.key,
         address_hash: visitor.address_hash,
         device_hash: visitor.device_hash,
     };
     match appointments::book(&s.engine, slot, booker).await {
-        Ok(booking) => {
-            let body = booked_page(&s, words, &booking);
-            // The code is the booking: not cached, not sent on in a Referer.
-            Ok(crate::http::security::private(join::finish(
-                body,
-                StatusCode::OK,
-            )))
-        }
+        // The booking's page: a reload there is a GET, and the address is the way back.
+        Ok(_) => Ok(see_page(&key, words)),
         Err(e) => join::refused(&s, words, e.into()).await,
     }
+}
+
+/// `303 See Other` to the booking's page (after booking, cancelling, asking for a reminder).
+fn see_page(token: &str, words: Words) -> Response {
+    let to = format!("/b/{token}{}", if words.en { "?lang=en" } else { "" });
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::LOCATION,
+        HeaderValue::from_str(&to).expect("a token is URL-safe"),
+    );
+    crate::http::security::private(res)
+}
+
+/// A booking page's headers: not cached, and no path (the token) in a `Referer`, with a real
+/// `Origin` on its forms.
+fn page_reply(body: Markup, status: StatusCode) -> Response {
+    let mut res = crate::http::security::private(join::finish(body, status));
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin"),
+    );
+    res
+}
+
+/// What a visitor's action on the booking's page met, in the visitor's words.
+#[derive(Clone, Copy)]
+enum PageError {
+    Arrived,
+    BadNumber,
+    ReminderOver,
+    NotOffered,
+}
+
+impl PageError {
+    fn code(self) -> &'static str {
+        match self {
+            PageError::Arrived => "booking_arrived",
+            PageError::BadNumber => "invalid_mobile",
+            PageError::ReminderOver => "reminder_not_possible",
+            PageError::NotOffered => "reminder_not_offered",
+        }
+    }
+
+    fn status(self) -> StatusCode {
+        match self {
+            PageError::Arrived | PageError::ReminderOver => StatusCode::CONFLICT,
+            PageError::BadNumber => StatusCode::UNPROCESSABLE_ENTITY,
+            PageError::NotOffered => StatusCode::NOT_FOUND,
+        }
+    }
+
+    fn words(self, words: Words) -> &'static str {
+        match self {
+            PageError::Arrived => words.t(
+                "سجّلت وصولك لهذا الموعد، فلا يمكن إلغاؤه.",
+                "You have checked in for this appointment: it can no longer be cancelled.",
+            ),
+            PageError::BadNumber => words.t(
+                "هذا ليس رقم جوال، اكتبه مثل 05xxxxxxxx.",
+                "That is not a mobile number; write it as 05xxxxxxxx or +966…",
+            ),
+            PageError::ReminderOver => words.t(
+                "لم يعد التذكير بهذا الموعد ممكنًا.",
+                "This appointment can no longer be reminded of.",
+            ),
+            PageError::NotOffered => words.t(
+                "التذكير برسالة غير متاح في هذا الفرع.",
+                "Reminders by text message are not offered at this branch.",
+            ),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageForm {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RemindForm {
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The throttle of looks by token (the status page's): the reply when over.
+fn throttled(
+    s: &AppState,
+    ip: Option<std::net::IpAddr>,
+    token: &str,
+    words: Words,
+) -> Option<Response> {
+    if s.status_limits.admit(ip, token) {
+        return None;
+    }
+    let mut res = page_reply(not_found_page(words), StatusCode::TOO_MANY_REQUESTS);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    Some(res)
+}
+
+/// The booking behind `token` drawn, or the not-found page (a miss counts against the address).
+async fn show(
+    s: &AppState,
+    ip: Option<std::net::IpAddr>,
+    token: &str,
+    words: Words,
+    error: Option<PageError>,
+) -> Result<Response, ApiError> {
+    match appointments::booking_page(&s.reads, token).await? {
+        Some(b) => {
+            let status = error.map_or(StatusCode::OK, PageError::status);
+            Ok(page_reply(booking_page(s, words, token, &b, error), status))
+        }
+        None => {
+            let status = if s.status_limits.missed(ip) {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            Ok(page_reply(not_found_page(words), status))
+        }
+    }
+}
+
+/// `GET /b/{token}`: the booking's page.
+pub async fn page(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, ApiError> {
+    let words = Words::new(q.lang.as_deref());
+    if let Some(res) = throttled(&s, ip, &token, words) {
+        return Ok(res);
+    }
+    show(&s, ip, &token, words, None).await
+}
+
+/// `POST /b/{token}/cancel`: the visitor cancels; the same rule as staff's, audited as the visitor.
+pub async fn cancel(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<PageForm>,
+) -> Result<Response, ApiError> {
+    let words = Words::new(form.lang.as_deref());
+    if let Some(res) = throttled(&s, ip, &token, words) {
+        return Ok(res);
+    }
+    let cancel = Cancel::Visitor {
+        token: token.clone(),
+    };
+    match appointments::cancel(&s.engine, cancel).await {
+        Ok(_) => Ok(see_page(&token, words)),
+        Err(CommandError::Refused(Refusal::BookingArrived)) => {
+            show(&s, ip, &token, words, Some(PageError::Arrived)).await
+        }
+        Err(CommandError::Refused(Refusal::UnknownBooking)) => {
+            show(&s, ip, &token, words, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /b/{token}/remind`: one SMS reminder before the slot, to the number given.
+pub async fn remind(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<RemindForm>,
+) -> Result<Response, ApiError> {
+    let words = Words::new(form.lang.as_deref());
+    if let Some(res) = throttled(&s, ip, &token, words) {
+        return Ok(res);
+    }
+    let lang = if words.en {
+        awn_core::Lang::En
+    } else {
+        awn_core::Lang::Ar
+    };
+    let error = match appointments::ask_reminder(&s.engine, &token, &form.mobile, lang).await? {
+        Ok(()) => return Ok(see_page(&token, words)),
+        Err(ReminderRefused::NotFound) => None,
+        Err(ReminderRefused::BadNumber) => Some(PageError::BadNumber),
+        Err(ReminderRefused::Over) => Some(PageError::ReminderOver),
+        Err(ReminderRefused::NotOffered) => Some(PageError::NotOffered),
+    };
+    show(&s, ip, &token, words, error).await
+}
+
+/// `POST /b/{token}/remind/withdraw`: no reminder after all; the number is deleted at once.
+pub async fn withdraw(
+    State(s): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(form): Form<PageForm>,
+) -> Result<Response, ApiError> {
+    let words = Words::new(form.lang.as_deref());
+    if let Some(res) = throttled(&s, ip, &token, words) {
+        return Ok(res);
+    }
+    appointments::withdraw_reminder(&s.engine, &token).await?;
+    Ok(see_page(&token, words))
 }
 
 fn refusal(r: Refusal) -> ApiError {
@@ -163,7 +374,30 @@ fn clock_time(slot: &Slot) -> String {
     local_time(slot.starts_at)[11..16].to_string()
 }
 
-fn booked_page(s: &AppState, words: Words, booking: &Booking) -> Markup {
+fn not_found_page(words: Words) -> Markup {
+    join::shell(
+        words,
+        html! {
+            h1 { (words.t("لم نجد هذا الموعد", "This booking was not found")) }
+            p { (words.t(
+                "تحقق من الرابط، أو احجز موعدًا جديدًا.",
+                "Check the link, or book a new appointment."
+            )) }
+            a.follow href=(if words.en { "/join?lang=en" } else { "/join" }) {
+                (words.t("العودة إلى صفحة الحجز", "Back to the join page"))
+            }
+        },
+    )
+}
+
+fn booking_page(
+    s: &AppState,
+    words: Words,
+    token: &str,
+    page: &BookingPage,
+    error: Option<PageError>,
+) -> Markup {
+    let booking = &page.booking;
     let config = s.config();
     let service = config
         .service(&booking.service)
@@ -171,6 +405,13 @@ fn booked_page(s: &AppState, words: Words, booking: &Booking) -> Markup {
         .unwrap_or_else(|| booking.service.clone());
     let when = awn_core::opening::opening_words(&local_time(booking.starts_at)).unwrap_or_default();
     let grace = config.queue.appointment_grace_minutes;
+    let minutes = config.notify.appointment_reminder_minutes;
+    let arrived = booking.ticket.is_some();
+    let open = !booking.cancelled && !arrived;
+    // The number can be withdrawn as long as it is held, even once the reminder went out.
+    let remindable = open
+        && config.sms.is_some()
+        && (page.reminder.is_some() || booking.starts_at > s.clock.now());
     let how = if words.en {
         format!(
             "On arrival, type this code at the ticket kiosk at the entrance. You may come early: you are called from your time. More than {grace} minutes late, you join the line as a walk-in."
@@ -180,10 +421,54 @@ fn booked_page(s: &AppState, words: Words, booking: &Booking) -> Markup {
             "عند وصولك اكتب هذا الرمز في جهاز التذاكر عند المدخل. يمكنك الحضور مبكرًا، ويُنادى عليك من وقت موعدك. إن تأخرت أكثر من {grace} دقيقة تدخل الانتظار كأي زائر."
         )
     };
-    join::shell(
+    let (reminder_set, reminder_offer) = if page.reminder == Some(true) {
+        (
+            words
+                .t(
+                    "أُرسلت رسالة التذكير. يُحذف رقمك عند وصولك أو إلغاء الموعد أو انتهاء يومه، أو الآن إن شئت.",
+                    "The reminder was sent. Your number is deleted once you check in, cancel, or the day is over, or now if you wish.",
+                )
+                .to_string(),
+            String::new(),
+        )
+    } else if words.en {
+        (
+            format!(
+                "A text message will remind you {minutes} minutes before your appointment. Your number is deleted once you check in, cancel, or the day is over."
+            ),
+            format!(
+                "Give your mobile number for one text message {minutes} minutes before your appointment. It is used for nothing else, and deleted once you check in, cancel, or the day is over."
+            ),
+        )
+    } else {
+        (
+            format!(
+                "ستصلك رسالة تذكير قبل موعدك بـ{minutes} دقيقة. يُحذف رقمك عند وصولك أو إلغاء الموعد أو انتهاء يومه."
+            ),
+            format!(
+                "اكتب رقم جوالك لتصلك رسالة واحدة قبل موعدك بـ{minutes} دقيقة. لا يُستعمل لغير ذلك، ويُحذف عند وصولك أو إلغاء الموعد أو انتهاء يومه."
+            ),
+        )
+    };
+    let action = |what: &str| format!("/b/{token}/{what}");
+    let title = if booking.cancelled {
+        words.t("أُلغي هذا الموعد", "This appointment is cancelled")
+    } else if arrived {
+        words.t(
+            "سجّلت وصولك لهذا الموعد",
+            "You have checked in for this appointment",
+        )
+    } else {
+        words.t("تم حجز موعدك", "Your appointment is booked")
+    };
+    join::shell_at(
         words,
+        &format!("/b/{token}"),
         html! {
-            h1 { (words.t("تم حجز موعدك", "Your appointment is booked")) }
+            h1 #booking-state data-state=(if booking.cancelled { "cancelled" } else if arrived { "arrived" } else { "booked" }) { (title) }
+            @if let Some(e) = error {
+                p.error role="alert" data-code=(e.code()) { (e.words(words)) }
+            }
             div.place {
                 span { (words.t("رمز الموعد", "Booking code")) }
                 strong.code.ltr #booking-code { (booking.code) }
@@ -191,11 +476,56 @@ fn booked_page(s: &AppState, words: Words, booking: &Booking) -> Markup {
                 strong.when { (words.t(&when.ar, &when.en)) }
                 span.zone { (words.t("بتوقيت الرياض", "Riyadh time")) }
             }
-            p.notice { (how) }
-            p.keep { (words.t(
-                "احتفظ بهذا الرمز: اكتبه أو صوّر الشاشة، فلن يظهر مرة أخرى.",
-                "Keep this code: write it down or take a screenshot; it is not shown again."
-            )) }
+            @if booking.cancelled {
+                p.state role="status" { (words.t(
+                    "لن يُقبل هذا الرمز في جهاز التذاكر. يمكنك حجز موعد آخر.",
+                    "This code is not taken at the kiosk any more. You may book another appointment."
+                )) }
+            } @else if arrived {
+                p.state role="status" { (words.t(
+                    "دورك في الطابور الآن، تابعه على الشاشة في القاعة.",
+                    "Your ticket is in the line now; follow it on the screen in the waiting room."
+                )) }
+            } @else {
+                p.notice { (how) }
+                p.keep { (words.t(
+                    "احفظ رابط هذه الصفحة لتعود إليها: فيها رمزك، ومنها تلغي الموعد.",
+                    "Bookmark this page to come back to it: it shows your code, and you can cancel here."
+                )) }
+            }
+            @if remindable {
+                @if page.reminder.is_some() {
+                    form.service #reminder method="post" action=(action("remind/withdraw")) {
+                        h2 { (words.t("التذكير برسالة", "Text message reminder")) }
+                        p { (reminder_set) }
+                        input type="hidden" name="lang" value=(words.lang());
+                        button.secondary type="submit" {
+                            @if page.reminder == Some(true) {
+                                (words.t("احذف رقمي الآن", "Delete my number now"))
+                            } @else {
+                                (words.t("ألغِ التذكير واحذف رقمي", "Stop the reminder and delete my number"))
+                            }
+                        }
+                    }
+                } @else {
+                    form.service #reminder method="post" action=(action("remind")) {
+                        h2 { (words.t("التذكير برسالة", "Text message reminder")) }
+                        p { (reminder_offer) }
+                        label for="mobile" { (words.t("رقم الجوال", "Mobile number")) }
+                        input #mobile.ltr type="tel" name="mobile" inputmode="tel" autocomplete="tel" dir="ltr" required;
+                        input type="hidden" name="lang" value=(words.lang());
+                        button type="submit" { (words.t("ذكّرني برسالة", "Remind me by text message")) }
+                    }
+                }
+            }
+            @if open {
+                form.service #cancel method="post" action=(action("cancel")) {
+                    h2 { (words.t("لا تستطيع الحضور؟", "Cannot come?")) }
+                    p { (words.t("ألغِ الموعد ليُتاح وقته لغيرك.", "Cancel the appointment so that someone else can have its time.")) }
+                    input type="hidden" name="lang" value=(words.lang());
+                    button.danger type="submit" { (words.t("ألغِ الموعد", "Cancel this appointment")) }
+                }
+            }
             a.follow href=(if words.en { "/join?lang=en" } else { "/join" }) {
                 (words.t("العودة إلى صفحة الحجز", "Back to the join page"))
             }

@@ -31,7 +31,7 @@ use crate::store::reads;
 #[derive(Deserialize)]
 pub struct LangQuery {
     #[serde(default)]
-    lang: Option<String>,
+    pub(super) lang: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -288,7 +288,16 @@ fn joined_page(words: Words, status: &reads::PublicStatus, key: &str) -> Markup 
 }
 
 pub(super) fn shell(words: Words, main: Markup) -> Markup {
-    let other = if words.en { "/join" } else { "/join?lang=en" };
+    shell_at(words, "/join", main)
+}
+
+/// `shell` for the page at `here`, which the language link opens in the other language.
+pub(super) fn shell_at(words: Words, here: &str, main: Markup) -> Markup {
+    let other = if words.en {
+        here.to_string()
+    } else {
+        format!("{here}?lang=en")
+    };
     html! {
         (DOCTYPE)
         html lang=(words.lang()) dir=(if words.en { "ltr" } else { "rtl" }) {

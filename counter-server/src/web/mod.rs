@@ -5,7 +5,8 @@
 //! - `/t/{token}`: the visitor's status page from the ticket's QR code, and `/sw.js`, its service
 //!   worker for "your turn is near" (`crate::notify`);
 //! - `/join` (`join`): a place in line from the phone, and `/join/book` (`booking`): an
-//!   appointment, drawn on the server with no script;
+//!   appointment, drawn on the server with no script; `/b/{token}` (`booking`): the booking's
+//!   page (cancel, an SMS reminder);
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
 //! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
@@ -63,6 +64,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sw.js", get(assets::service_worker))
         .route("/join", get(join::page).post(join::join))
         .route("/join/book", post(booking::book))
+        .route("/b/{token}", get(booking::page))
+        .route("/b/{token}/cancel", post(booking::cancel))
+        .route("/b/{token}/remind", post(booking::remind))
+        .route("/b/{token}/remind/withdraw", post(booking::withdraw))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
 }

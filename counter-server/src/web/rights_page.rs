@@ -41,6 +41,7 @@ fn heading(table: &str) -> Option<&'static str> {
         "alerts" => "التنبيهات",
         "legal_holds" => "الحفظ القانوني",
         "notify_requests" => "طلب التنبيه بقرب الدور",
+        "appointment_reminders" => "رقم التذكير بالموعد",
         "audit_log" => "سجل الاطلاع",
         _ => return None,
     })

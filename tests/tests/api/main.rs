@@ -5,6 +5,7 @@ mod administration;
 mod applicant_confirmation;
 mod bad_input;
 mod board;
+mod booking_page;
 mod cli;
 mod closed_tickets;
 mod committee;

@@ -356,7 +356,7 @@ async fn the_push_and_sms_senders_pass_independent_checks() {
 }
 
 /// The database file, its WAL and shared memory, as raw bytes: whether `needle` is in any.
-fn in_raw_files(db: &std::path::Path, needle: &str) -> bool {
+pub(crate) fn in_raw_files(db: &std::path::Path, needle: &str) -> bool {
     ["", "-wal", "-shm"].iter().any(|ext| {
         std::fs::read(format!("{}{ext}", db.display()))
             .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))

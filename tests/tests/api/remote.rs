@@ -18,6 +18,9 @@ pub(crate) struct Joined {
     pub status: StatusCode,
     pub html: String,
     pub headers: reqwest::header::HeaderMap,
+    /// The path of the page answered: the one a `303` sent to (a booking's `/b/{token}`), or
+    /// the path posted to.
+    pub path: String,
 }
 
 impl Phone {
@@ -81,7 +84,8 @@ impl Phone {
         .await
     }
 
-    async fn send(&self, path: &str, form: &[(&str, &str)]) -> Joined {
+    /// Posts a form of this site's pages (with its `Origin`), and follows a `303` as a browser.
+    pub async fn send(&self, path: &str, form: &[(&str, &str)]) -> Joined {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -91,10 +95,31 @@ impl Phone {
             req = req.header("Cookie", c);
         }
         let r = req.send().await.unwrap();
+        if r.status() == StatusCode::SEE_OTHER {
+            let to = r.headers()["location"].to_str().unwrap().to_string();
+            assert_eq!(r.headers()["cache-control"], "no-store");
+            return self.get(&to).await;
+        }
         Joined {
             status: r.status(),
             headers: r.headers().clone(),
             html: r.text().await.unwrap(),
+            path: path.to_string(),
+        }
+    }
+
+    /// Opens a page of this site (`path` with its query).
+    pub async fn get(&self, path: &str) -> Joined {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(c) = self.cookie.lock().unwrap().clone() {
+            req = req.header("Cookie", c);
+        }
+        let r = req.send().await.unwrap();
+        Joined {
+            status: r.status(),
+            headers: r.headers().clone(),
+            html: r.text().await.unwrap(),
+            path: path.to_string(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The public join page (`/join`, issue 16) on a 360 px phone in a real headless Chromium, with no
 //! script: in Arabic and in English, a visitor joins a line and sees the label and the check-in
-//! code, and books an appointment and sees the booking code; every state fits 360 px without
+//! code, and books an appointment and sees the booking code on the booking's page, later cancelled
+//! from it; every state fits 360 px without
 //! sideways scrolling and passes axe-core; a booking past the cap is refused in its own words. Then Lighthouse (pinned in `tests/browser-tools`) scores
 //! the page's mobile performance, slow 4G and a 4x slower CPU simulated: at least 90.
 //! Screenshots join-*.png with `SCREENSHOT_DIR`.
@@ -90,8 +91,21 @@ async fn a_visitor_joins_and_books_from_a_360_px_phone_in_arabic_and_english() {
     let _one = crate::ONE_BROWSER.lock().await;
     let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
     let shots = shots.as_deref();
-    let server = TestServer::start();
+    // `[sms]` configured, so that the booking's page offers a reminder (none is asked for here).
+    let sms_dir = tempfile::tempdir().unwrap();
+    std::fs::write(sms_dir.path().join("token"), "t\n").unwrap();
+    let mut config = counter_server::config::Config::demo();
+    config.sms = Some(counter_server::config::SmsConfig {
+        url: "http://127.0.0.1:9/send".into(),
+        token_file: sms_dir.path().join("token"),
+        sender: None,
+    });
+    let server = TestServer::start_with(e2e::TestOptions {
+        config,
+        ..e2e::TestOptions::default()
+    });
     open_slots(&server, "inquiry").await;
+    let mut booking_pages = Vec::new();
 
     let b = Browser::start().await;
     b.cdp(
@@ -173,6 +187,19 @@ async fn a_visitor_joins_and_books_from_a_360_px_phone_in_arabic_and_english() {
             "ticket kiosk"
         };
         assert!(text.contains(kiosk), "{text}");
+        // Answered on the booking's page, with the reminder's number field and the cancel button.
+        let at = b.js("return location.pathname;", json!([])).await;
+        assert!(at.as_str().unwrap().starts_with("/b/"), "{at}");
+        booking_pages.push(b.js("return location.href;", json!([])).await);
+        for form in ["#reminder input[type=tel]", "#cancel button"] {
+            let n = b
+                .js(
+                    "return document.querySelectorAll(arguments[0]).length;",
+                    json!([form]),
+                )
+                .await;
+            assert_eq!(n, 1, "{form} on the booking's page");
+        }
         fits_the_phone(&b, &format!("the booked page ({lang})")).await;
         b.assert_accessible(&format!("the booked page ({lang})"))
             .await;
@@ -190,6 +217,15 @@ async fn a_visitor_joins_and_books_from_a_360_px_phone_in_arabic_and_english() {
     fits_the_phone(&b, "the join page with a refusal").await;
     b.assert_accessible("the join page with a refusal").await;
     b.screenshot(shots, "join-refused-en.png").await;
+
+    // Back on the first booking's page (Arabic): cancelled from it, no script needed.
+    b.goto(booking_pages[0].as_str().unwrap()).await;
+    b.wait_text("h1", "تم حجز موعدك").await;
+    b.click("#cancel button").await;
+    b.wait_text("h1", "أُلغي هذا الموعد").await;
+    fits_the_phone(&b, "the cancelled booking's page").await;
+    b.assert_accessible("the cancelled booking's page").await;
+    b.screenshot(shots, "join-cancelled-ar.png").await;
     b.quit().await;
 }
 
