@@ -93,7 +93,7 @@ pub enum Action {
     CheckIn(usize),
     /// Reception books a caller on the phone into a slot (`POST /api/v1/appointments`).
     Book(SlotRef),
-    /// The visitor of the k-th booking (modulo) arrives at its slot + `offset` minutes (the clock
+    /// The visitor of the k-th booking (modulo) not checked in nor cancelled (else of any) arrives at its slot + `offset` minutes (the clock
     /// moves on to then if that is later than now) and types its code at the kiosk: early, on
     /// time, within the grace or late.
     ArriveBooking(usize, i64),
@@ -303,8 +303,8 @@ pub fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::RetryIssue),
         8 => service().prop_map(Action::JoinRemote),
         3 => (0..8usize).prop_map(Action::CheckIn),
-        6 => slot_ref().prop_map(Action::Book),
-        6 => (0..8usize, arrival_offset()).prop_map(|(k, o)| Action::ArriveBooking(k, o)),
+        4 => slot_ref().prop_map(Action::Book),
+        8 => (0..8usize, arrival_offset()).prop_map(|(k, o)| Action::ArriveBooking(k, o)),
         1 => (0..8usize).prop_map(Action::CancelBooking),
         4 => select(vec![1i64, 5, 15, 20]).prop_map(Action::Wait),
         1 => Just(Action::Rollover),
@@ -312,7 +312,8 @@ pub fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
-/// A run: some staff signed in at their usual desks first, then up to `max_steps` in all.
+/// A run: some staff signed in at their usual desks and a few appointments booked (on the phone,
+/// the days before) first, then up to `max_steps` in all.
 pub fn run(max_steps: usize) -> impl Strategy<Value = Vec<Action>> {
     let openings: Vec<Action> = (0..STAFF.len())
         .map(|w| Action::SignIn(Actor::Anyone(w), DeskRef::Id(STAFF[w].home)))
@@ -321,10 +322,13 @@ pub fn run(max_steps: usize) -> impl Strategy<Value = Vec<Action>> {
     debug_assert!(DESKS.iter().all(|d| d.id != NO_SUCH_DESK));
     (
         subsequence(openings, 0..=STAFF.len()),
+        prop::collection::vec(slot_ref().prop_map(Action::Book), 0..=3),
         prop::collection::vec(action(), 1..=body),
     )
-        .prop_map(|(mut first, rest)| {
+        .prop_map(move |(mut first, booked, rest)| {
+            first.extend(booked);
             first.extend(rest);
+            first.truncate(max_steps.max(1));
             first
         })
 }

@@ -372,8 +372,16 @@ impl Spec {
                 }
             }),
             Action::ArriveBooking(k, offset) => {
+                // Mostly a visitor still expected; once none is, any booking (refused).
+                let expected: Vec<usize> = (0..self.bookings.len())
+                    .filter(|&b| !self.bookings[b].cancelled && self.bookings[b].ticket.is_none())
+                    .collect();
                 let n = self.bookings.len();
-                let booking = (n > 0).then(|| k % n);
+                let booking = if expected.is_empty() {
+                    (n > 0).then(|| k % n)
+                } else {
+                    Some(expected[k % expected.len()])
+                };
                 // A visitor a day or more away comes now instead (the run stays within days).
                 let wait = booking.map_or(0, |b| {
                     let at = self.slot_at[self.bookings[b].slot] + offset * MINUTE;
@@ -772,6 +780,9 @@ impl Spec {
     fn take(&mut self, desk: u32, i: usize) {
         // Urgent, priority and appointment calls count toward the streak (rule 4 and 5).
         let normal = routing::rank(&self.tickets[i]) == routing::NORMAL;
+        if self.tickets[i].slot.is_some() {
+            super::note("appointment called (it kept its slot)");
+        }
         let t = &mut self.tickets[i];
         t.state = State::Called;
         t.desk = Some(desk);
