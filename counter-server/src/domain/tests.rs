@@ -1518,7 +1518,8 @@ fn whom_a_desk_calls_first_by_when_an_appointment_checked_in_and_when_it_calls()
     use Who::*;
     let slot = 30;
     // (what, walk-in issued at, priority issued at, appointment checked in at, call at, first)
-    let cases: [(&str, i64, Option<i64>, i64, i64, Who); 9] = [
+    type Case = (&'static str, i64, Option<i64>, i64, i64, Who);
+    let cases: [Case; 9] = [
         (
             "early, before its slot: not callable yet",
             5,
