@@ -1503,3 +1503,101 @@ fn appointments_count_toward_the_streak_so_an_old_normal_walk_in_is_not_starved(
     }
     assert_eq!(order, [booked[0], booked[1], old_normal, booked[2]]);
 }
+
+/// Routing rule 5 for an appointment as a table (slot at minute 30, grace 10): whom call-next
+/// takes first from a line holding the appointment, a normal walk-in and maybe a priority
+/// ticket, by when the appointment's visitor checked in and when the desk calls.
+#[test]
+fn whom_a_desk_calls_first_by_when_an_appointment_checked_in_and_when_it_calls() {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Who {
+        Appointment,
+        WalkIn,
+        PriorityTicket,
+    }
+    use Who::*;
+    let slot = 30;
+    // (what, walk-in issued at, priority issued at, appointment checked in at, call at, first)
+    type Case = (&'static str, i64, Option<i64>, i64, i64, Who);
+    let cases: [Case; 9] = [
+        (
+            "early, before its slot: not callable yet",
+            5,
+            None,
+            15,
+            29,
+            WalkIn,
+        ),
+        (
+            "early, at its slot: ahead of the walk-in",
+            5,
+            None,
+            15,
+            30,
+            Appointment,
+        ),
+        (
+            "on time, ahead of an older walk-in",
+            5,
+            None,
+            30,
+            31,
+            Appointment,
+        ),
+        (
+            "last minute of the grace: keeps its slot",
+            5,
+            None,
+            39,
+            40,
+            Appointment,
+        ),
+        (
+            "grace over: a walk-in behind an older one",
+            5,
+            None,
+            40,
+            41,
+            WalkIn,
+        ),
+        (
+            "grace over: a walk-in ahead of a newer one",
+            45,
+            None,
+            40,
+            50,
+            Appointment,
+        ),
+        ("much later: a walk-in from then", 45, None, 90, 91, WalkIn),
+        (
+            "priority goes before an appointment",
+            5,
+            Some(35),
+            30,
+            36,
+            PriorityTicket,
+        ),
+        (
+            "priority before an appointment early",
+            5,
+            Some(20),
+            15,
+            30,
+            PriorityTicket,
+        ),
+    ];
+    for (what, walk_in_at, priority_at, checked_in_at, call_at, first) in cases {
+        let mut q = queue();
+        let walk_in = issue(&mut q, "new", Priority::Normal, minutes(walk_in_at));
+        let priority = priority_at.map(|at| issue(&mut q, "new", Priority::Priority, minutes(at)));
+        let booked = arrive_for_appointment(&mut q, "new", minutes(slot), minutes(checked_in_at));
+        sign_in(&mut q, 1, 1, Gender::Female);
+        let called = call_next(&mut q, 1, 1, minutes(call_at));
+        let expected = match first {
+            Appointment => booked,
+            WalkIn => walk_in,
+            PriorityTicket => priority.expect("a priority ticket in the case"),
+        };
+        assert_eq!(called, Ok(expected), "{what}");
+    }
+}

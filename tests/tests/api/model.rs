@@ -2,8 +2,9 @@
 //! (issue with each class, same-gender request and the "not safe" flag; join a line from the
 //! phone and check in at the kiosk, on time, late or after the place lapsed; call-next; call one
 //! ticket; recall, start, finish, no-show, return, refer, transfer to a service or a desk,
-//! cancel; pause and resume; sign in and out; the clock moving on, a day rollover; a restart on
-//! the same file) across six staff of three roles at six desks. Each run goes to a real server
+//! cancel; pause and resume; sign in and out; book an appointment slot on the phone, check in
+//! for it early, on time, within the grace or late, cancel it; the clock moving on, a day
+//! rollover; a restart on the same file) across six staff of three roles at six desks. Each run goes to a real server
 //! on loopback and to a small reference model (`spec`, written from ARCHITECTURE.md and issue 11,
 //! not from the server's code), and after every step `check` compares them.
 //!
@@ -41,6 +42,13 @@ fn env_number(name: &str, default: usize) -> usize {
 /// A step as a reader wants it: names, desks and labels.
 fn show(spec: &Spec, step: &Step) -> String {
     let who = |w: usize| STAFF[w].name;
+    let slot = |s: usize| {
+        format!(
+            "slot#{s} {} {}",
+            branch::SLOTS[s].service,
+            driver::slot_start(s).format("%d %H:%M")
+        )
+    };
     let label = |t: Option<usize>| {
         t.map_or("an unknown ticket".to_string(), |i| {
             spec.tickets[i].label.clone()
@@ -82,6 +90,19 @@ fn show(spec: &Spec, step: &Step) -> String {
         Step::RetryIssue(t) => format!("the kiosk retries the issue of {}", label(t)),
         Step::JoinRemote(service) => format!("join {service} from the phone"),
         Step::CheckIn(t) => format!("{} checks in at the kiosk", label(t)),
+        Step::Book(s) => format!("book {}", slot(s)),
+        Step::CheckInBooking {
+            booking,
+            wait,
+            offset,
+        } => match booking {
+            None => "no booking checks in".into(),
+            Some(b) => format!(
+                "wait {wait} min, booking#{b} ({}) checks in (meant slot{offset:+})",
+                slot(spec.bookings[b].slot)
+            ),
+        },
+        Step::CancelBooking(b) => format!("cancel booking#{b:?}"),
         Step::Wait(m) => format!("wait {m} min"),
         Step::Rollover => "day rollover".into(),
         Step::Restart => "server restart".into(),
@@ -161,6 +182,14 @@ async fn run(template: &Template, actions: &[Action]) -> Result<(), String> {
             Step::Restart => {
                 driver.restart();
                 None
+            }
+            Step::CheckInBooking { wait, .. } => {
+                if wait > 0 {
+                    driver
+                        .set_clock(spec.now, service_day(spec.now) != day)
+                        .await;
+                }
+                driver.send(&step).await
             }
             _ => driver.send(&step).await,
         };

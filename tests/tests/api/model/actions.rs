@@ -7,7 +7,7 @@ use std::fmt;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
-use super::branch::{DESKS, Gender, NO_SUCH_DESK, SERVICES, STAFF};
+use super::branch::{DESKS, Gender, NO_SUCH_DESK, SERVICES, SLOTS, STAFF};
 
 /// Which ticket an action is about.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,15 @@ pub enum DeskRef {
     /// Where the actor is signed in, else their usual desk.
     Mine,
     Id(u32),
+}
+
+/// Which appointment slot a booking asks for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum SlotRef {
+    /// The k-th slot (modulo) that has not started yet, else the k-th of all.
+    Upcoming(usize),
+    /// The k-th slot of `SLOTS` (modulo), passed or not.
+    Any(usize),
 }
 
 /// What a desk does to one ticket.
@@ -82,6 +91,14 @@ pub enum Action {
     /// The visitor of the k-th place joined by phone (modulo) types its code at the kiosk: on
     /// time, after being moved back (late), or after it lapsed.
     CheckIn(usize),
+    /// Reception books a caller on the phone into a slot (`POST /api/v1/appointments`).
+    Book(SlotRef),
+    /// The visitor of the k-th booking (modulo) not checked in nor cancelled (else of any) arrives at its slot + `offset` minutes (the clock
+    /// moves on to then if that is later than now) and types its code at the kiosk: early, on
+    /// time, within the grace or late.
+    ArriveBooking(usize, i64),
+    /// Reception cancels the k-th booking (modulo) for a caller on the phone.
+    CancelBooking(usize),
     /// The injected clock moves on this many minutes.
     Wait(i64),
     /// The clock moves to just after the next Riyadh midnight.
@@ -96,6 +113,15 @@ impl fmt::Debug for TicketRef {
             Self::AtMyDesk => write!(f, "the ticket at my desk"),
             Self::Waiting(k) => write!(f, "waiting#{k}"),
             Self::Any(k) => write!(f, "ticket#{k}"),
+        }
+    }
+}
+
+impl fmt::Debug for SlotRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Upcoming(k) => write!(f, "upcoming slot#{k}"),
+            Self::Any(k) => write!(f, "slot#{k}"),
         }
     }
 }
@@ -163,6 +189,9 @@ impl fmt::Debug for Action {
             Self::RetryIssue => write!(f, "the kiosk retries its last issue"),
             Self::JoinRemote(s) => write!(f, "join {s} from the phone"),
             Self::CheckIn(k) => write!(f, "phone place#{k} checks in"),
+            Self::Book(s) => write!(f, "book {s:?}"),
+            Self::ArriveBooking(k, o) => write!(f, "booking#{k} arrives at slot{o:+} min"),
+            Self::CancelBooking(k) => write!(f, "cancel booking#{k}"),
             Self::Wait(m) => write!(f, "wait {m} min"),
             Self::Rollover => write!(f, "day rollover"),
             Self::Restart => write!(f, "server restart"),
@@ -232,6 +261,19 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+fn slot_ref() -> impl Strategy<Value = SlotRef> {
+    prop_oneof![
+        4 => (0..4usize).prop_map(SlotRef::Upcoming),
+        1 => (0..SLOTS.len()).prop_map(SlotRef::Any),
+    ]
+}
+
+/// Minutes from the slot an appointment's visitor arrives: early, on time, within the grace
+/// (10), at its end, late.
+fn arrival_offset() -> impl Strategy<Value = i64> {
+    select(vec![-25i64, -10, -3, 0, 5, 9, 10, 15, 40])
+}
+
 /// One action, weighted towards what moves visitors along.
 pub fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
@@ -261,13 +303,17 @@ pub fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::RetryIssue),
         8 => service().prop_map(Action::JoinRemote),
         3 => (0..8usize).prop_map(Action::CheckIn),
+        4 => slot_ref().prop_map(Action::Book),
+        8 => (0..8usize, arrival_offset()).prop_map(|(k, o)| Action::ArriveBooking(k, o)),
+        1 => (0..8usize).prop_map(Action::CancelBooking),
         4 => select(vec![1i64, 5, 15, 20]).prop_map(Action::Wait),
         1 => Just(Action::Rollover),
         1 => Just(Action::Restart),
     ]
 }
 
-/// A run: some staff signed in at their usual desks first, then up to `max_steps` in all.
+/// A run: some staff signed in at their usual desks and a few appointments booked (on the phone,
+/// the days before) first, then up to `max_steps` in all.
 pub fn run(max_steps: usize) -> impl Strategy<Value = Vec<Action>> {
     let openings: Vec<Action> = (0..STAFF.len())
         .map(|w| Action::SignIn(Actor::Anyone(w), DeskRef::Id(STAFF[w].home)))
@@ -276,10 +322,13 @@ pub fn run(max_steps: usize) -> impl Strategy<Value = Vec<Action>> {
     debug_assert!(DESKS.iter().all(|d| d.id != NO_SUCH_DESK));
     (
         subsequence(openings, 0..=STAFF.len()),
+        prop::collection::vec(slot_ref().prop_map(Action::Book), 0..=3),
         prop::collection::vec(action(), 1..=body),
     )
-        .prop_map(|(mut first, rest)| {
+        .prop_map(move |(mut first, booked, rest)| {
+            first.extend(booked);
             first.extend(rest);
+            first.truncate(max_steps.max(1));
             first
         })
 }

@@ -140,3 +140,45 @@ pub const REMOTE_MOVE_BACK: usize = 3;
 pub const MAX_PRIORITY_STREAK: u32 = 3;
 pub const NORMAL_MAX_WAIT_MINUTES: i64 = 20;
 pub const GENDER_FALLBACK_MINUTES: i64 = 15;
+
+/// Minutes after its slot an appointment may check in and keep it (`appointment_grace_minutes`).
+pub const APPOINTMENT_GRACE_MINUTES: i64 = 10;
+/// How far ahead a slot may be booked (two weeks).
+pub const BOOKING_DAYS_AHEAD: i64 = 14;
+/// Wrong check-in codes a kiosk may type (in ten minutes, longer than a run) before it is told
+/// to ask at reception.
+pub const CHECK_IN_MISSES_PER_KIOSK: u32 = 10;
+
+/// An appointment slot set in administration before a run: on the `day`-th Riyadh day after the
+/// start (20:00 Riyadh), at `at` (Riyadh `HH:MM`), with `capacity` places.
+pub struct SlotDef {
+    pub service: &'static str,
+    pub day: i64,
+    pub at: (i64, i64),
+    pub capacity: u32,
+}
+
+const fn slot(service: &'static str, day: i64, at: (i64, i64), capacity: u32) -> SlotDef {
+    SlotDef {
+        service,
+        day,
+        at,
+        capacity,
+    }
+}
+
+/// Slots soon after the start, some after the first midnight (reached by a rollover or a long
+/// wait), and one that is too far ahead until the day moves on. Small capacities, so that slots
+/// fill up.
+pub const SLOTS: [SlotDef; 10] = [
+    slot("inquiry", 0, (20, 10), 1),
+    slot("new_request", 0, (20, 20), 2),
+    slot("social_research", 0, (20, 30), 1),
+    slot("inquiry", 0, (20, 45), 2),
+    slot("follow_up", 0, (21, 0), 1),
+    slot("new_request", 0, (21, 30), 2),
+    slot("inquiry", 1, (0, 15), 1),
+    slot("new_request", 1, (0, 30), 2),
+    slot("social_research", 1, (1, 0), 1),
+    slot("follow_up", 14, (23, 30), 1),
+];

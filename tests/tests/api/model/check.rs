@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::driver::{Driver, Observed};
+use super::branch::SLOTS;
+use super::driver::{Driver, Observed, slot_start};
 use super::routing::people_ahead;
 use super::spec::{Answer, Line, Spec, State, Step};
 
@@ -114,6 +115,68 @@ pub fn answer(
         if let Answer::Accepted(Some(i)) = expected {
             ticket_reply(spec, driver, seen, step, i, got)?;
         }
+        if let (Answer::Accepted(_), Step::Book(slot)) = (expected, step) {
+            booking_reply(*slot, got, false)?;
+        }
+        if let (Answer::Accepted(_), Step::CancelBooking(Some(b))) = (expected, step) {
+            booking_reply(spec.bookings[*b].slot, got, true)?;
+        }
+    }
+    Ok(())
+}
+
+/// A booking's answer: a six-digit code, the slot's service and time, and whether cancelled.
+fn booking_reply(slot: usize, got: &Observed, cancelled: bool) -> Result<(), String> {
+    let code = got.json["code"].as_str().unwrap_or("");
+    let starts = counter_server::http::views::local_time(slot_start(slot).to_utc());
+    let server = (
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        got.json["service"].as_str(),
+        got.json["starts_at"].as_str(),
+        got.json["cancelled"].as_bool(),
+    );
+    let model = (
+        true,
+        Some(SLOTS[slot].service),
+        Some(starts.as_str()),
+        Some(cancelled),
+    );
+    if server != model {
+        return Err(format!(
+            "the booking answered (six-digit code, service, starts, cancelled) {server:?}; the model says {model:?}"
+        ));
+    }
+    Ok(())
+}
+
+/// The slots reception sees (today to two weeks ahead) with the model's bookings counted.
+async fn slots_view(spec: &Spec, driver: &Driver) -> Result<(), String> {
+    let got = driver.slots().await;
+    let listed = got.json.as_array().cloned().unwrap_or_default();
+    let today = super::spec::service_day(spec.now);
+    let mut server = Vec::new();
+    let mut model = Vec::new();
+    for (i, s) in SLOTS.iter().enumerate() {
+        if let Some(l) = listed
+            .iter()
+            .find(|l| l["id"].as_i64() == Some(driver.slot_id(i)))
+        {
+            server.push((i, l["booked"].as_u64(), l["capacity"].as_u64()));
+        }
+        let day = super::spec::service_day(spec.slot_at[i]);
+        if day >= today && day <= today + super::branch::BOOKING_DAYS_AHEAD {
+            model.push((
+                i,
+                Some(u64::from(spec.booked[i])),
+                Some(u64::from(s.capacity)),
+            ));
+        }
+    }
+    if got.status != 200 || server != model {
+        return Err(format!(
+            "the slots listed (slot, booked, capacity) are {} {server:?}; the model says {model:?}",
+            got.status
+        ));
     }
     Ok(())
 }
@@ -126,6 +189,9 @@ pub async fn views(
     step: &Step,
 ) -> Result<(), String> {
     queue_view(spec, driver, seen).await?;
+    if matches!(step, Step::Book(_) | Step::CancelBooking(Some(_))) {
+        slots_view(spec, driver).await?;
+    }
     statuses(spec, driver, seen, step).await
 }
 
@@ -142,6 +208,7 @@ fn ticket_reply(
     // The kiosk's check-in answers the label and the place, not the id.
     let id = match step {
         Step::CheckIn(_) => driver.ids[i],
+        // The driver found it in the staff queue by the label the kiosk was told.
         _ => got.json["id"].as_i64().ok_or("a ticket reply without id")?,
     };
     let label = got.json["label"].as_str().unwrap_or("");
@@ -175,6 +242,24 @@ fn ticket_reply(
         let day =
             chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(t.day);
         seen.issued(id, label, &day.to_string())?;
+    } else if let Step::CheckInBooking { .. } = step {
+        // The visitor of an appointment gets no status page (nothing to scan on a phone).
+        driver.ids.push(id);
+        driver.status_tokens.push(String::new());
+        driver.codes.push(None);
+        driver.issued_ahead.push(u64::MAX);
+        let day =
+            chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(t.day);
+        seen.issued(id, label, &day.to_string())?;
+        let service = got.json["service"].as_str();
+        let ahead = got.json["people_ahead"].as_u64();
+        let server = (service, ahead);
+        let model = (Some(t.service), Some(u64::from(people_ahead(spec, i))));
+        if server != model {
+            return Err(format!(
+                "{label} checked in for its appointment with (service, people ahead) {server:?}; the model says {model:?}"
+            ));
+        }
     } else if let Step::CheckIn(_) = step {
         let ahead = got.json["people_ahead"].as_u64();
         if ahead != Some(u64::from(people_ahead(spec, i))) {
@@ -267,6 +352,7 @@ async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result
             t["priority"].as_str().unwrap_or("").to_string(),
             t["wants_same_gender"].as_bool().unwrap_or(false),
             t["awaiting_arrival"].as_bool(),
+            t["channel"].as_str().unwrap_or("").to_string(),
         );
         let model = (
             m.label.clone(),
@@ -280,6 +366,7 @@ async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result
             class_name(m.class).to_string(),
             m.same_gender.is_some(),
             Some(m.awaiting),
+            m.channel.to_string(),
         );
         // Once lines are their own field, `service` stays the issuing one.
         if t.get("line").is_some() && t["service"].as_str() != Some(m.service) {
@@ -290,7 +377,7 @@ async fn queue_view(spec: &Spec, driver: &mut Driver, seen: &mut Seen) -> Result
         }
         if server != model {
             return Err(format!(
-                "the queue shows (label, state, desk, line, class, same gender, not here yet) {server:?}; the model says {model:?}"
+                "the queue shows (label, state, desk, line, class, same gender, not here yet, channel) {server:?}; the model says {model:?}"
             ));
         }
     }
@@ -341,6 +428,9 @@ async fn statuses(
     }
     for i in which {
         let m = &spec.tickets[i];
+        if driver.status_tokens[i].is_empty() {
+            continue; // an appointment's ticket: no status page
+        }
         let got = driver.status(i).await;
         if got.status == 429 {
             super::note("status lookup refused by its rate limit (not checked)");

@@ -6,16 +6,17 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use counter_server::clock::ManualClock;
 use counter_server::config::Config;
+use counter_server::domain::numbering::riyadh;
 use counter_server::domain::{Gender as SGender, Role as SRole};
 use e2e::{Api, TestOptions, TestServer, key};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::actions::Op;
-use super::branch::{DESKS, Gender, Kind, Role, STAFF};
+use super::branch::{DESKS, Gender, Kind, Role, SLOTS, STAFF};
 use super::spec::Step;
 
 /// 20:00 in Riyadh: sessions opened now last until 08:00, past the first midnight.
@@ -30,6 +31,19 @@ const RELOGIN_AFTER_SECS: i64 = 11 * 3600;
 const LOOKUPS_PER_ADDRESS: usize = 50;
 /// A ticket id the server never gave.
 pub const UNKNOWN_TICKET: i64 = 999_999;
+/// Who books and cancels appointments for callers on the phone: a reception account.
+const BOOKER: usize = 0;
+
+/// When slot `i` of `SLOTS` starts, in Riyadh time.
+pub fn slot_start(i: usize) -> DateTime<FixedOffset> {
+    let s = &SLOTS[i];
+    let day = start_time().with_timezone(&riyadh()).date_naive() + chrono::Days::new(s.day as u64);
+    day.and_hms_opt(s.at.0 as u32, s.at.1 as u32, 0)
+        .expect("a time of day")
+        .and_local_timezone(riyadh())
+        .single()
+        .expect("Riyadh has no gaps")
+}
 
 fn config() -> Config {
     let mut toml = counter_server::config::DEMO_TOML
@@ -52,10 +66,13 @@ fn config() -> Config {
     Config::parse(&toml).expect("model test configuration")
 }
 
-/// A database with every account and an open session for each, made once.
+/// A database with every account and an open session for each, and the appointment slots of
+/// `SLOTS` set in administration, made once.
 pub struct Template {
     dir: tempfile::TempDir,
     tokens: Vec<String>,
+    /// The server's id of each of `SLOTS`.
+    slot_ids: Vec<i64>,
 }
 
 impl Template {
@@ -79,13 +96,46 @@ impl Template {
             };
             server.add_staff(s.name, role, gender);
         }
+        server.add_staff("admin", SRole::Admin, SGender::Female);
         let api = Api::new(&server.base_url);
         let mut tokens = Vec::new();
         for s in &STAFF {
             tokens.push(api.login(s.name).await);
         }
+        let admin = api.login("admin").await;
+        let mut slot_ids = Vec::new();
+        for (i, s) in SLOTS.iter().enumerate() {
+            let at = slot_start(i);
+            let body = json!({
+                "service": s.service,
+                "day": at.format("%Y-%m-%d").to_string(),
+                "times": [at.format("%H:%M").to_string()],
+                "capacity": s.capacity,
+            });
+            let r = api
+                .send(
+                    Method::PUT,
+                    "/api/v1/admin/appointment-slots",
+                    Some(&admin),
+                    Some(&body),
+                    &[],
+                )
+                .await;
+            let starts = counter_server::http::views::local_time(at.to_utc());
+            let id = r.json.as_array().and_then(|slots| {
+                slots
+                    .iter()
+                    .find(|x| x["starts_at"] == starts.as_str())
+                    .and_then(|x| x["id"].as_i64())
+            });
+            slot_ids.push(id.unwrap_or_else(|| panic!("slot {starts} set: {}", r.text)));
+        }
         let (_, _) = server.stop_keep_files();
-        Self { dir, tokens }
+        Self {
+            dir,
+            tokens,
+            slot_ids,
+        }
     }
 
     /// A copy of the template database in a fresh directory.
@@ -130,6 +180,9 @@ pub struct Driver {
     pub issued_ahead: Vec<u64>,
     /// The check-in code of each place joined from the phone, by issue order.
     pub codes: Vec<Option<String>>,
+    slot_ids: Vec<i64>,
+    /// The code and slot of each booking, in booking order.
+    bookings: Vec<(String, usize)>,
     /// Phones that joined so far (each from its own loopback address, so that the per-address
     /// and per-device caps stay out of the rules under test).
     phones: usize,
@@ -165,6 +218,8 @@ impl Driver {
             status_tokens: Vec::new(),
             issued_ahead: Vec::new(),
             codes: Vec::new(),
+            slot_ids: template.slot_ids.clone(),
+            bookings: Vec::new(),
             phones: 0,
             last_issue: None,
             lookup_clients: Vec::new(),
@@ -267,19 +322,77 @@ impl Driver {
                 let code = self.codes[i]
                     .clone()
                     .expect("a place joined by phone has a code");
-                let kiosk = self.server().kiosk_token.clone();
-                observed(
-                    self.api
-                        .post(
-                            "/api/v1/kiosk/check-in",
-                            &kiosk,
-                            Some(&json!({ "code": code })),
-                        )
-                        .await,
-                )
+                self.kiosk_check_in(&code).await
+            }
+            Step::Book(slot) => {
+                let body = json!({ "slot": self.slot_ids[slot] });
+                let r = self.post(BOOKER, "/api/v1/appointments", Some(body)).await;
+                if r.status == 201 {
+                    let code = r.json["code"].as_str().unwrap_or("").to_string();
+                    self.bookings.push((code, slot));
+                }
+                r
+            }
+            Step::CheckInBooking { booking: None, .. } | Step::CancelBooking(None) => return None,
+            Step::CheckInBooking {
+                booking: Some(b), ..
+            } => {
+                let code = self.bookings[b].0.clone();
+                let mut r = self.kiosk_check_in(&code).await;
+                if r.status == 200 {
+                    // The kiosk is told the label; the id comes from the staff queue (the
+                    // newest of that label: yesterday's may still be served).
+                    let label = r.json["label"].clone();
+                    let queue = self.queue().await;
+                    let id = queue.json["tickets"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|t| t["label"] == label)
+                        .filter_map(|t| t["id"].as_i64())
+                        .max()
+                        .unwrap_or(UNKNOWN_TICKET);
+                    r.json["id"] = json!(id);
+                }
+                r
+            }
+            Step::CancelBooking(Some(b)) => {
+                let (code, slot) = self.bookings[b].clone();
+                let day = slot_start(slot).format("%Y-%m-%d").to_string();
+                let body = json!({ "day": day, "code": code });
+                self.post(BOOKER, "/api/v1/appointments/cancel", Some(body))
+                    .await
             }
             Step::Wait(_) | Step::Rollover | Step::Restart => return None,
         })
+    }
+
+    /// A code typed at the kiosk.
+    async fn kiosk_check_in(&self, code: &str) -> Observed {
+        let kiosk = self.server().kiosk_token.clone();
+        observed(
+            self.api
+                .post(
+                    "/api/v1/kiosk/check-in",
+                    &kiosk,
+                    Some(&json!({ "code": code })),
+                )
+                .await,
+        )
+    }
+
+    /// The server's id of slot `i` of `SLOTS`.
+    pub fn slot_id(&self, i: usize) -> i64 {
+        self.slot_ids[i]
+    }
+
+    /// `GET /api/v1/appointment-slots`, as reception sees it.
+    pub async fn slots(&self) -> Observed {
+        observed(
+            self.api
+                .get("/api/v1/appointment-slots", Some(&self.tokens[BOOKER]))
+                .await,
+        )
     }
 
     /// Joins from a new phone: opens `/join`, sends its form, and reads the answer page's label

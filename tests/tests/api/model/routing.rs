@@ -7,10 +7,29 @@ use super::branch::{
 };
 use super::spec::{Line, MINUTE, Spec, State, Ticket};
 
-/// Calling order within a line: class, then place (issue time, or where a phone place moved
-/// back to), then issue order.
+/// The rank of a normal ticket: last.
+pub const NORMAL: u8 = 3;
+
+/// Rule 5's `Rank`: urgent, priority, an appointment that kept its slot, normal.
+pub fn rank(t: &Ticket) -> u8 {
+    match (t.class, t.slot) {
+        (0, _) => 0,
+        (1, _) => 1,
+        (_, Some(_)) => 2,
+        _ => NORMAL,
+    }
+}
+
+/// Calling order within a line: rank, then place (issue time, where a phone place moved back
+/// to, an appointment's slot), then issue order.
 pub fn order_key(t: &Ticket, i: usize) -> (u8, i64, usize) {
-    (t.class, t.place_us, i)
+    (rank(t), t.place_us, i)
+}
+
+/// Whether call-next may take a waiting ticket now: its visitor is here, and its place has come
+/// (an appointment checked in early is callable from its slot).
+fn callable(spec: &Spec, t: &Ticket) -> bool {
+    !t.awaiting && t.place_us <= spec.now * 1_000_000
 }
 
 /// Rule 1: a desk calls from its services' lines; research desks also from the referred line;
@@ -62,16 +81,17 @@ pub fn choose_next(spec: &Spec, desk: u32) -> Option<usize> {
         .waiting()
         .into_iter()
         .filter(|&i| {
-            !spec.tickets[i].awaiting
+            callable(spec, &spec.tickets[i])
                 && can_serve(desk, spec.tickets[i].line)
                 && gender_allows(spec, desk, i)
         })
         .collect();
     let best = *eligible.first()?;
     let streak = spec.desk(desk).map_or(0, |d| d.streak);
-    if spec.tickets[best].class == 1 && streak >= MAX_PRIORITY_STREAK {
+    // Rule 4: the streak defers priority and appointment tickets, never urgent ones.
+    if matches!(rank(&spec.tickets[best]), 1 | 2) && streak >= MAX_PRIORITY_STREAK {
         let starving = eligible.iter().copied().find(|&i| {
-            spec.tickets[i].class == 2
+            rank(&spec.tickets[i]) == NORMAL
                 && waited_minutes(spec, &spec.tickets[i]) >= NORMAL_MAX_WAIT_MINUTES
         });
         if let Some(n) = starving {
@@ -79,6 +99,26 @@ pub fn choose_next(spec: &Spec, desk: u32) -> Option<usize> {
         }
     }
     Some(best)
+}
+
+/// For `AWN_MODEL_STATS`: what a call-next that calls `called` at `desk` shows of the
+/// appointment rule.
+pub fn note_appointments(spec: &Spec, desk: u32, called: usize) {
+    let others = || {
+        spec.waiting().into_iter().filter(move |&i| {
+            i != called && can_serve(desk, spec.tickets[i].line) && !spec.tickets[i].awaiting
+        })
+    };
+    let c = &spec.tickets[called];
+    if rank(c) == 2 && others().any(|i| rank(&spec.tickets[i]) == NORMAL) {
+        super::note("appointment called ahead of a walk-in");
+    }
+    if rank(c) == NORMAL && others().any(|i| rank(&spec.tickets[i]) == 2) {
+        super::note("walk-in called while an appointment waits (its slot ahead, or the streak)");
+    }
+    if c.channel == "appointment" && c.slot.is_none() {
+        super::note("late appointment called as a walk-in");
+    }
 }
 
 /// Rule 5: the phone places not checked in that `desk` would have called before `called`
@@ -112,7 +152,7 @@ pub fn moved_back_place(spec: &Spec, p: usize) -> Option<i64> {
             let o = &spec.tickets[i];
             !o.awaiting
                 && o.line == t.line
-                && o.class == t.class
+                && rank(o) == rank(t)
                 && order_key(o, i) > order_key(t, p)
         })
         .map(|i| spec.tickets[i].place_us)

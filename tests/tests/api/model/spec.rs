@@ -5,13 +5,16 @@
 
 use std::collections::HashMap;
 
-use super::actions::{Action, Actor, DeskRef, Op, TicketRef};
-use super::branch::{self, DESKS, Gender, Kind, Role, STAFF};
+use super::actions::{Action, Actor, DeskRef, Op, SlotRef, TicketRef};
+use super::branch::{
+    self, APPOINTMENT_GRACE_MINUTES, BOOKING_DAYS_AHEAD, CHECK_IN_MISSES_PER_KIOSK, DESKS, Gender,
+    Kind, Role, SLOTS, STAFF,
+};
 use super::routing;
 
 pub const MINUTE: i64 = 60;
-const DAY: i64 = 86_400;
-const RIYADH: i64 = 3 * 3600;
+pub const DAY: i64 = 86_400;
+pub const RIYADH: i64 = 3 * 3600;
 
 /// The service day (Riyadh date, as days since the epoch) of an instant (Unix seconds).
 pub fn service_day(t: i64) -> i64 {
@@ -71,6 +74,11 @@ pub struct Ticket {
     pub place_us: i64,
     /// Joined from the phone.
     pub remote: bool,
+    /// How the visitor came: `kiosk`, `remote` or `appointment`.
+    pub channel: &'static str,
+    /// An appointment that kept its slot (checked in before slot + grace): it ranks between
+    /// priority and normal, and is callable from the slot.
+    pub slot: Option<i64>,
     /// A place joined from the phone whose visitor has not checked in: it holds its place,
     /// counts in people ahead, and is not callable.
     pub awaiting: bool,
@@ -85,6 +93,16 @@ pub struct Desk {
     pub paused: bool,
     /// Non-normal calls in a row (anti-starvation).
     pub streak: u32,
+}
+
+/// A booking of an appointment slot.
+#[derive(Clone, Debug)]
+pub struct Booking {
+    /// Index into `SLOTS`.
+    pub slot: usize,
+    pub cancelled: bool,
+    /// The ticket its visitor's check-in made.
+    pub ticket: Option<usize>,
 }
 
 /// An action with its references resolved against the model.
@@ -115,6 +133,17 @@ pub enum Step {
     JoinRemote(&'static str),
     /// `None`: no place was joined from the phone in this run yet (nothing is sent).
     CheckIn(Option<usize>),
+    /// Index into `SLOTS`.
+    Book(usize),
+    /// The clock moves on `wait` minutes, then the visitor of a booking (`None`: none was made
+    /// yet, nothing is sent) types its code at the kiosk, `offset` minutes from its slot as
+    /// the action meant it (later if the clock had passed that already).
+    CheckInBooking {
+        booking: Option<usize>,
+        wait: i64,
+        offset: i64,
+    },
+    CancelBooking(Option<usize>),
     Wait(i64),
     Rollover,
     Restart,
@@ -137,6 +166,13 @@ pub struct Spec {
     counters: HashMap<(&'static str, i64), u32>,
     /// The ticket the kiosk's last request issued, while a retry can still reach it.
     last_issue: Option<usize>,
+    /// When each of `SLOTS` starts (Unix seconds), and its bookings not cancelled.
+    pub slot_at: Vec<i64>,
+    pub booked: Vec<u32>,
+    pub bookings: Vec<Booking>,
+    /// Wrong codes the kiosk typed since the server started (the limit's window is longer
+    /// than a run).
+    check_in_misses: u32,
 }
 
 impl Spec {
@@ -155,6 +191,15 @@ impl Spec {
                 .collect(),
             counters: HashMap::new(),
             last_issue: None,
+            slot_at: SLOTS
+                .iter()
+                .map(|s| {
+                    (service_day(now) + s.day) * DAY - RIYADH + s.at.0 * 3600 + s.at.1 * MINUTE
+                })
+                .collect(),
+            booked: vec![0; SLOTS.len()],
+            bookings: Vec::new(),
+            check_in_misses: 0,
         }
     }
 
@@ -313,6 +358,46 @@ impl Spec {
                     .collect();
                 Step::CheckIn((!remote.is_empty()).then(|| remote[k % remote.len()]))
             }
+            Action::Book(r) => Step::Book(match r {
+                SlotRef::Any(k) => k % SLOTS.len(),
+                SlotRef::Upcoming(k) => {
+                    let ahead: Vec<usize> = (0..SLOTS.len())
+                        .filter(|&s| self.slot_at[s] > self.now)
+                        .collect();
+                    if ahead.is_empty() {
+                        k % SLOTS.len()
+                    } else {
+                        ahead[k % ahead.len()]
+                    }
+                }
+            }),
+            Action::ArriveBooking(k, offset) => {
+                // Mostly a visitor still expected; once none is, any booking (refused).
+                let expected: Vec<usize> = (0..self.bookings.len())
+                    .filter(|&b| !self.bookings[b].cancelled && self.bookings[b].ticket.is_none())
+                    .collect();
+                let n = self.bookings.len();
+                let booking = if expected.is_empty() {
+                    (n > 0).then(|| k % n)
+                } else {
+                    Some(expected[k % expected.len()])
+                };
+                // A visitor a day or more away comes now instead (the run stays within days).
+                let wait = booking.map_or(0, |b| {
+                    let at = self.slot_at[self.bookings[b].slot] + offset * MINUTE;
+                    let wait = (at - self.now).max(0) / MINUTE;
+                    if wait * MINUTE > DAY { 0 } else { wait }
+                });
+                Step::CheckInBooking {
+                    booking,
+                    wait,
+                    offset,
+                }
+            }
+            Action::CancelBooking(k) => {
+                let n = self.bookings.len();
+                Step::CancelBooking((n > 0).then(|| k % n))
+            }
             Action::Wait(m) => Step::Wait(m),
             Action::Rollover => Step::Rollover,
             Action::Restart => Step::Restart,
@@ -346,6 +431,16 @@ impl Spec {
             Step::JoinRemote(service) => self.join_remote(service),
             Step::CheckIn(None) => Accepted(None),
             Step::CheckIn(Some(i)) => self.check_in(i),
+            Step::Book(slot) => self.book(slot),
+            Step::CheckInBooking { booking, wait, .. } => {
+                self.move_clock(self.now + wait * MINUTE);
+                match booking {
+                    None => Accepted(None),
+                    Some(b) => self.check_in_booking(b),
+                }
+            }
+            Step::CancelBooking(None) => Accepted(None),
+            Step::CancelBooking(Some(b)) => self.cancel_booking(b),
             Step::Wait(m) => {
                 self.move_clock(self.now + m * MINUTE);
                 Accepted(None)
@@ -357,6 +452,8 @@ impl Spec {
             }
             Step::Restart => {
                 self.last_issue = None;
+                // So does the count of wrong check-in codes.
+                self.check_in_misses = 0;
                 // The anti-starvation streak lives in memory only.
                 for d in &mut self.desks {
                     d.streak = 0;
@@ -393,8 +490,9 @@ impl Spec {
         service: &'static str,
         class: u8,
         same_gender: Option<Gender>,
-        remote: bool,
+        channel: &'static str,
     ) -> usize {
+        let remote = channel == "remote";
         let day = service_day(self.now);
         let n = self.counters.entry((service, day)).or_insert(0);
         *n += 1;
@@ -410,6 +508,8 @@ impl Spec {
             desk: None,
             place_us: self.now * 1_000_000,
             remote,
+            channel,
+            slot: None,
             awaiting: remote,
             moved_back: 0,
         });
@@ -430,7 +530,7 @@ impl Spec {
         } else {
             2
         };
-        let i = self.new_ticket(service, class, same_gender, false);
+        let i = self.new_ticket(service, class, same_gender, "kiosk");
         self.last_issue = Some(i);
         Accepted(self.last_issue)
     }
@@ -441,21 +541,101 @@ impl Spec {
         if !branch::REMOTE_SERVICES.contains(&service) {
             return Refused(422, "not_for_remote_joining");
         }
-        Accepted(Some(self.new_ticket(service, 2, None, true)))
+        Accepted(Some(self.new_ticket(service, 2, None, "remote")))
     }
 
     /// The code of a place joined today checks it in once, while it still waits; a code of a
     /// past day is unknown.
     fn check_in(&mut self, i: usize) -> Answer {
-        let t = &mut self.tickets[i];
-        if t.day != service_day(self.now) {
-            return Refused(404, "check_in_code_unknown");
+        if let Some(refused) = self.kiosk_code_refused(self.tickets[i].day) {
+            return refused;
         }
+        let t = &mut self.tickets[i];
         if t.state != State::Waiting || !t.awaiting {
             return Refused(409, "not_awaiting_arrival");
         }
         t.awaiting = false;
         Accepted(Some(i))
+    }
+
+    /// The kiosk's refusal of a code of `day`: too many wrong ones typed already, or a code of
+    /// another day (unknown today, and counted as wrong).
+    fn kiosk_code_refused(&mut self, day: i64) -> Option<Answer> {
+        if self.check_in_misses >= CHECK_IN_MISSES_PER_KIOSK {
+            return Some(Refused(429, "too_many_attempts"));
+        }
+        if day != service_day(self.now) {
+            self.check_in_misses += 1;
+            return Some(Refused(404, "check_in_code_unknown"));
+        }
+        None
+    }
+
+    /// Policy 3.4: a slot is booked while it is ahead, at most two weeks ahead, and has room.
+    fn book(&mut self, slot: usize) -> Answer {
+        let at = self.slot_at[slot];
+        if at <= self.now {
+            return Refused(409, "slot_passed");
+        }
+        if at > self.now + BOOKING_DAYS_AHEAD * DAY {
+            return Refused(409, "slot_too_far_ahead");
+        }
+        if self.booked[slot] >= SLOTS[slot].capacity {
+            return Refused(409, "slot_full");
+        }
+        self.booked[slot] += 1;
+        self.bookings.push(Booking {
+            slot,
+            cancelled: false,
+            ticket: None,
+        });
+        Accepted(None)
+    }
+
+    /// ARCHITECTURE.md routing rule 5: a booking becomes a ticket at check-in (its code works
+    /// on its slot's day, once, unless cancelled). Before slot + grace it keeps its slot (placed
+    /// at the slot, callable from it, ranked as an appointment); later it is a walk-in placed at
+    /// the check-in.
+    fn check_in_booking(&mut self, b: usize) -> Answer {
+        let slot = self.slot_at[self.bookings[b].slot];
+        if let Some(refused) = self.kiosk_code_refused(service_day(slot)) {
+            return refused;
+        }
+        let booking = &self.bookings[b];
+        if booking.cancelled || booking.ticket.is_some() {
+            return Refused(409, "not_awaiting_arrival");
+        }
+        let service = SLOTS[booking.slot].service;
+        let i = self.new_ticket(service, 2, None, "appointment");
+        let keeps_slot = self.now < slot + APPOINTMENT_GRACE_MINUTES * MINUTE;
+        super::note(if self.now < slot {
+            "appointment checked in early (waits for its slot)"
+        } else if keeps_slot {
+            "appointment checked in on time (within the grace)"
+        } else {
+            "appointment checked in late (a walk-in)"
+        });
+        if keeps_slot {
+            let t = &mut self.tickets[i];
+            t.slot = Some(slot);
+            t.place_us = slot * 1_000_000;
+        }
+        self.bookings[b].ticket = Some(i);
+        Accepted(Some(i))
+    }
+
+    /// A booking not checked in is cancelled (again: the same answer) and frees its place; one
+    /// checked in is in the line.
+    fn cancel_booking(&mut self, b: usize) -> Answer {
+        let booking = &mut self.bookings[b];
+        if booking.ticket.is_some() {
+            return Refused(409, "booking_arrived");
+        }
+        if !booking.cancelled {
+            booking.cancelled = true;
+            self.booked[booking.slot] -= 1;
+        }
+        Accepted(None)
     }
 
     fn sign_in(&mut self, who: usize, desk: u32) -> Answer {
@@ -532,6 +712,7 @@ impl Spec {
         match routing::choose_next(self, desk) {
             None => Refused(404, "no_ticket_waiting"),
             Some(i) => {
+                routing::note_appointments(self, desk, i);
                 // Routing rule 5, from the state before the call: every phone place not here
                 // that this desk would have called first moves back once, or lapses.
                 let passed = routing::passed_over(self, desk, i);
@@ -597,11 +778,15 @@ impl Spec {
 
     /// Ticket `i` is called to `desk`.
     fn take(&mut self, desk: u32, i: usize) {
-        let class = self.tickets[i].class;
+        // Urgent, priority and appointment calls count toward the streak (rule 4 and 5).
+        let normal = routing::rank(&self.tickets[i]) == routing::NORMAL;
+        if self.tickets[i].slot.is_some() {
+            super::note("appointment called (it kept its slot)");
+        }
         let t = &mut self.tickets[i];
         t.state = State::Called;
         t.desk = Some(desk);
         let d = self.desk_mut(desk);
-        d.streak = if class == 2 { 0 } else { d.streak + 1 };
+        d.streak = if normal { 0 } else { d.streak + 1 };
     }
 }
