@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::join::{self, LangQuery, Words};
+use super::join::{self, Words};
 use crate::auth::tokens;
 use crate::commands::appointments::{self, Booker, BookingPage, Cancel, ReminderRefused};
 use crate::commands::{CommandError, Refusal};
@@ -189,10 +189,23 @@ async fn show(
     words: Words,
     error: Option<PageError>,
 ) -> Result<Response, ApiError> {
+    show_asking(s, ip, token, words, error, false).await
+}
+
+/// The booking's page; with `confirm_cancel`, asking "cancel it?" where the cancel form was.
+async fn show_asking(
+    s: &AppState,
+    ip: Option<std::net::IpAddr>,
+    token: &str,
+    words: Words,
+    error: Option<PageError>,
+    confirm_cancel: bool,
+) -> Result<Response, ApiError> {
     match appointments::booking_page(&s.reads, token).await? {
         Some(b) => {
             let status = error.map_or(StatusCode::OK, PageError::status);
-            Ok(page_reply(booking_page(s, words, token, &b, error), status))
+            let markup = booking_page(s, words, token, &b, error, confirm_cancel);
+            Ok(page_reply(markup, status))
         }
         None => {
             let status = if s.status_limits.missed(ip) {
@@ -205,18 +218,28 @@ async fn show(
     }
 }
 
-/// `GET /b/{token}`: the booking's page.
+/// `GET /b/{token}`: the booking's page; `?confirm=cancel` (the page's cancel button) asks
+/// before cancelling, so that one stray tap never gives the appointment away.
 pub async fn page(
     State(s): State<AppState>,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
-    Query(q): Query<LangQuery>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
     let words = Words::new(q.lang.as_deref());
     if let Some(res) = throttled(&s, ip, &token, words) {
         return Ok(res);
     }
-    show(&s, ip, &token, words, None).await
+    let confirm = q.confirm.as_deref() == Some("cancel");
+    show_asking(&s, ip, &token, words, None, confirm).await
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 /// `POST /b/{token}/cancel`: the visitor cancels; the same rule as staff's, audited as the visitor.
@@ -396,6 +419,7 @@ fn booking_page(
     token: &str,
     page: &BookingPage,
     error: Option<PageError>,
+    confirm_cancel: bool,
 ) -> Markup {
     let booking = &page.booking;
     let config = s.config();
@@ -408,6 +432,8 @@ fn booking_page(
     let minutes = config.notify.appointment_reminder_minutes;
     let arrived = booking.ticket.is_some();
     let open = !booking.cancelled && !arrived;
+    // Asking "cancel it?": the question under what would be cancelled, nothing else to do.
+    let asking = open && confirm_cancel;
     // The number can be withdrawn as long as it is held, even once the reminder went out.
     let remindable = open
         && config.sms.is_some()
@@ -476,6 +502,20 @@ fn booking_page(
                 strong.when { (words.t(&when.ar, &when.en)) }
                 span.zone { (words.t("بتوقيت الرياض", "Riyadh time")) }
             }
+            @if asking {
+                form.service #cancel-confirm method="post" action=(action("cancel")) {
+                    h2 { (words.t("هل تلغي موعدك؟", "Cancel your appointment?")) }
+                    p { (words.t(
+                        "يُتاح وقته لغيرك، ولن يسجّل رمزه وصولك بعد ذلك. لا يمكن التراجع عن الإلغاء.",
+                        "Its time goes to someone else and its code will no longer check you in. This cannot be undone.",
+                    )) }
+                    input type="hidden" name="lang" value=(words.lang());
+                    button.danger type="submit" { (words.t("نعم، ألغِ الموعد", "Yes, cancel it")) }
+                    a.follow #keep href=(format!("/b/{token}{}", if words.en { "?lang=en" } else { "" })) {
+                        (words.t("لا، أبقِ موعدي", "No, keep my appointment"))
+                    }
+                }
+            }
             @if booking.cancelled {
                 p.state role="status" { (words.t(
                     "لن يُقبل هذا الرمز في جهاز التذاكر. يمكنك حجز موعد آخر.",
@@ -486,14 +526,14 @@ fn booking_page(
                     "دورك في الطابور الآن، تابعه على الشاشة في القاعة.",
                     "Your ticket is in the line now; follow it on the screen in the waiting room."
                 )) }
-            } @else {
+            } @else if !asking {
                 p.notice { (how) }
                 p.keep { (words.t(
                     "احفظ رابط هذه الصفحة لتعود إليها: فيها رمزك، ومنها تلغي الموعد.",
                     "Bookmark this page to come back to it: it shows your code, and you can cancel here."
                 )) }
             }
-            @if remindable {
+            @if remindable && !asking {
                 @if page.reminder.is_some() {
                     form.service #reminder method="post" action=(action("remind/withdraw")) {
                         h2 { (words.t("التذكير برسالة", "Text message reminder")) }
@@ -518,11 +558,14 @@ fn booking_page(
                     }
                 }
             }
-            @if open {
-                form.service #cancel method="post" action=(action("cancel")) {
+            @if open && !asking {
+                form.service #cancel method="get" action=(format!("/b/{token}")) {
                     h2 { (words.t("لا تستطيع الحضور؟", "Cannot come?")) }
                     p { (words.t("ألغِ الموعد ليُتاح وقته لغيرك.", "Cancel the appointment so that someone else can have its time.")) }
-                    input type="hidden" name="lang" value=(words.lang());
+                    input type="hidden" name="confirm" value="cancel";
+                    @if words.en {
+                        input type="hidden" name="lang" value="en";
+                    }
                     button.danger type="submit" { (words.t("ألغِ الموعد", "Cancel this appointment")) }
                 }
             }

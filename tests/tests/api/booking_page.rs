@@ -268,6 +268,18 @@ async fn the_visitor_cancels_from_the_booking_page_and_the_slot_is_free_again() 
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(state_of(&phone.get(&path).await.html), "booked");
 
+    // The page's cancel button only asks (a GET): one stray tap gives nothing away.
+    let page = phone.get(&path).await.html;
+    assert!(page.contains("name=\"confirm\" value=\"cancel\""), "{page}");
+    let asking = phone.get(&format!("{path}?confirm=cancel")).await;
+    assert_eq!(asking.status, StatusCode::OK);
+    assert_eq!(state_of(&asking.html), "booked", "asking cancels nothing");
+    assert!(
+        asking.html.contains("id=\"cancel-confirm\"") && asking.html.contains("هل تلغي موعدك"),
+        "{}",
+        asking.html
+    );
+
     let cancelled = phone
         .send(&format!("{path}/cancel"), &[("lang", "ar")])
         .await;

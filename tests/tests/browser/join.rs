@@ -222,6 +222,13 @@ async fn a_visitor_joins_and_books_from_a_360_px_phone_in_arabic_and_english() {
     b.goto(booking_pages[0].as_str().unwrap()).await;
     b.wait_text("h1", "تم حجز موعدك").await;
     b.click("#cancel button").await;
+    b.wait_text("#cancel-confirm h2", "هل تلغي موعدك").await;
+    assert_eq!(b.text("h1").await, "تم حجز موعدك", "asking cancels nothing");
+    fits_the_phone(&b, "the booking's page asking to cancel").await;
+    b.assert_accessible("the booking's page asking to cancel")
+        .await;
+    b.screenshot(shots, "join-cancel-confirm-ar.png").await;
+    b.click("#cancel-confirm button").await;
     b.wait_text("h1", "أُلغي هذا الموعد").await;
     fits_the_phone(&b, "the cancelled booking's page").await;
     b.assert_accessible("the cancelled booking's page").await;
