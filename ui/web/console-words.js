@@ -3,7 +3,7 @@
 // member's words (keyed `err_<code>`). The server's developer message is never shown.
 "use strict";
 Object.assign(AWN_I18N.ar, {
-  bd_board: "لوحة المشرف", daily_report: "التقرير اليومي",
+  bd_board: "لوحة المشرف", ap_link: "المواعيد", daily_report: "التقرير اليومي",
   line_red: "طابور تجاوز هدف الانتظار كثيرًا (الأطول انتظارًا)",
   confirm_title: "تأكيد المتقدم وتوقيعه (٦-٤)",
   confirm_hint: "يؤكد المتقدم البيانات بنفسه على الشاشة المقابلة له، أو يوقّع على النموذج المطبوع.",
@@ -105,7 +105,7 @@ Object.assign(AWN_I18N.ar, {
   ref_pdf: "ملف PDF", ref_open_doc: "افتح",
 });
 Object.assign(AWN_I18N.en, {
-  bd_board: "Supervisor's board", daily_report: "Daily report",
+  bd_board: "Supervisor's board", ap_link: "Appointments", daily_report: "Daily report",
   line_red: "A line far past its target wait (waiting longest)",
   confirm_title: "The applicant confirms and signs (6.4)",
   confirm_hint: "The applicant confirms the data themselves on the screen facing them, or signs the printed form.",

@@ -179,6 +179,7 @@
     $("app").classList.add("hidden");
     $("logout-btn").classList.add("hidden");
     $("board-link").classList.add("hidden");
+    $("appointments-link").classList.add("hidden");
     $("report-link").classList.add("hidden");
     $("login-user").value = "";
     $("login-pass").value = "";
@@ -245,6 +246,8 @@
     $("at-desks").classList.toggle("hidden", !state.me.supervisor);
     // The live board is for supervisors and admins (the server checks it too).
     $("board-link").classList.toggle("hidden", !["supervisor", "admin"].includes(state.me.role));
+    // Reception and supervisors book for callers on the phone; the administrator sets the slots.
+    $("appointments-link").classList.toggle("hidden", !["reception", "supervisor", "admin"].includes(state.me.role));
     $("report-link").classList.toggle("hidden", !["supervisor", "admin"].includes(state.me.role));
     if (state.me.supervisor) await loadAlerts();
     document.dispatchEvent(new CustomEvent("awn-signed-in", { detail: state.me }));

@@ -39,10 +39,14 @@ pub struct SlotDto {
     pub starts_at: String,
     pub capacity: u32,
     pub booked: u32,
+    /// One more booking may be made now (not passed, not full, within two weeks): the
+    /// server's clock says, not the reader's.
+    pub bookable: bool,
 }
 
-fn slot_dto(s: Slot) -> SlotDto {
+fn slot_dto(s: Slot, now: chrono::DateTime<chrono::Utc>) -> SlotDto {
     SlotDto {
+        bookable: s.check_booking(now).is_ok(),
         id: s.id,
         service: s.service,
         starts_at: local_time(s.starts_at),
@@ -97,7 +101,8 @@ pub async fn put_slots(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| invalid("times", "الأوقات بصيغة HH:MM", "times are HH:MM"))?;
     let slots = cmd::set_slots(&s.engine, by, b.service, day, times, b.capacity).await?;
-    Ok(Json(slots.into_iter().map(slot_dto).collect()))
+    let now = s.clock.now();
+    Ok(Json(slots.into_iter().map(|x| slot_dto(x, now)).collect()))
 }
 
 #[utoipa::path(
@@ -135,7 +140,8 @@ pub async fn list_slots(
 ) -> Result<Json<Vec<SlotDto>>, ApiError> {
     caller.require(Permission::ReadQueue)?;
     let slots = cmd::upcoming_slots(&s.engine, BOOKING_DAYS_AHEAD).await?;
-    Ok(Json(slots.into_iter().map(slot_dto).collect()))
+    let now = s.clock.now();
+    Ok(Json(slots.into_iter().map(|x| slot_dto(x, now)).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -21,6 +21,7 @@ macro_rules! web {
 
 const CONSOLE_HTML: &str = include_str!("../../../ui/web/console.html");
 const BOARD_HTML: &str = include_str!("../../../ui/web/board.html");
+const APPOINTMENTS_HTML: &str = include_str!("../../../ui/web/appointments.html");
 const ADMIN_HTML: &str = include_str!("../../../ui/web/admin.html");
 const DISPLAY_HTML: &str = include_str!("../../../ui/web/display.html");
 const APPLICANT_HTML: &str = include_str!("../../../ui/web/applicant.html");
@@ -36,6 +37,11 @@ pub const PRINTABLE_CSS: &str = include_str!("../../../ui/web/printable.css");
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("common.css", "text/css; charset=utf-8", web!("common.css")),
     ("board.css", "text/css; charset=utf-8", web!("board.css")),
+    (
+        "appointments.css",
+        "text/css; charset=utf-8",
+        web!("appointments.css"),
+    ),
     ("join.css", "text/css; charset=utf-8", web!("join.css")),
     ("admin.css", "text/css; charset=utf-8", web!("admin.css")),
     (
@@ -72,6 +78,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "board-words.js",
         "text/javascript; charset=utf-8",
         web!("board-words.js"),
+    ),
+    (
+        "appointments.js",
+        "text/javascript; charset=utf-8",
+        web!("appointments.js"),
+    ),
+    (
+        "appointments-words.js",
+        "text/javascript; charset=utf-8",
+        web!("appointments-words.js"),
     ),
     (
         "console.css",
@@ -238,6 +254,7 @@ fn prepared() -> &'static [(&'static str, Prepared)] {
             ("page:console", CONSOLE_HTML),
             ("page:display", DISPLAY_HTML),
             ("page:board", BOARD_HTML),
+            ("page:appointments", APPOINTMENTS_HTML),
             ("page:admin", ADMIN_HTML),
             ("page:applicant", APPLICANT_HTML),
             ("page:status", STATUS_HTML),

@@ -8,6 +8,7 @@
 //!   appointment, drawn on the server with no script; `/b/{token}` (`booking`): the booking's
 //!   page (cancel, an SMS reminder);
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
+//! - `/console/appointments`: booking for callers on the phone and the slots (static page);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
 //! - `/console/metrics` (`metrics_page`), the printable daily report `/console/report`
 //!   (`report_page`), the printable rights export (`rights_page`), the
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/metrics", get(metrics_page::page))
         .route("/console/report", get(report_page::page))
         .route("/console/board", get(pages::board))
+        .route("/console/appointments", get(pages::appointments))
         .route("/console/admin", get(pages::admin))
         .route("/web/login", post(pages::login))
         .route("/web/logout", post(pages::logout))

@@ -40,6 +40,13 @@ pub async fn board(headers: HeaderMap) -> Response {
     page("board", &headers)
 }
 
+/// `/console/appointments`: reception books and cancels appointments for callers on the phone,
+/// the branch administrator sets the slots; its data comes from `/api/v1/appointment-slots` and
+/// friends, which check the role.
+pub async fn appointments(headers: HeaderMap) -> Response {
+    page("appointments", &headers)
+}
+
 /// `/console/admin`: administration of staff accounts and devices; its data comes from
 /// `/api/v1/admin/*`, which checks the role (the page itself holds nothing).
 pub async fn admin(headers: HeaderMap) -> Response {

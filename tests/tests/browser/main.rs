@@ -5,6 +5,7 @@
 mod admin;
 mod announce;
 mod applicant;
+mod appointments;
 mod board;
 mod committee;
 mod console;

@@ -1,0 +1,222 @@
+//! The staff's appointments page (`/console/appointments`, issue 16) in a real headless Chromium:
+//! the branch administrator adds slots and deletes an unbooked one; reception books a slot for a
+//! caller on the phone and reads them the code (which checks in at the kiosk), hides it before
+//! the next call, and cancels another caller's booking by its day and code, the refusal of a
+//! wrong code in the server's words. The links from the console, axe in both languages, and the
+//! page at 1366 and 390 px. Screenshots appointments-*.png with `SCREENSHOT_DIR`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+use counter_server::clock::ManualClock;
+use counter_server::domain::{Gender, Role};
+use e2e::webdriver::{self, Browser};
+use e2e::{Api, TestOptions, TestServer};
+use serde_json::json;
+
+use crate::console_steps::{self, SECS, accessible};
+
+/// Opens the console, logs in and follows its link to the appointments page.
+async fn open_as(server: &TestServer, user: &str) -> Browser {
+    let b = Browser::start().await;
+    b.size(1366, 768).await;
+    b.goto(&format!("{}/console", server.base_url)).await;
+    console_steps::login(&b, user).await;
+    b.wait(
+        "!document.getElementById('appointments-link').classList.contains('hidden')",
+        "the console's link to the appointments",
+        SECS,
+    )
+    .await;
+    b.click("#appointments-link").await;
+    b.wait(
+        "!!document.getElementById('slots') && !document.getElementById('slots-section').classList.contains('hidden')",
+        "the appointments page",
+        SECS,
+    )
+    .await;
+    b
+}
+
+fn rows_js() -> &'static str {
+    "return [...document.querySelectorAll('#slots tr[data-slot]')].map((r) => r.textContent);"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reception_books_and_cancels_for_callers_and_the_administrator_sets_the_slots() {
+    if !webdriver::available("appointments page") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    // 09:00 in Riyadh today: the slots below are later today whatever the hour of the run.
+    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).unwrap();
+    let nine = Utc::now()
+        .with_timezone(&riyadh)
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_local_timezone(riyadh)
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(nine.with_timezone(&Utc)));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+
+    // The administrator adds three inquiry slots of one place each, then deletes one.
+    let b = open_as(&server, "admin").await;
+    assert!(
+        b.js(
+            "return document.getElementById('cancel-section').classList.contains('hidden');",
+            json!([])
+        )
+        .await
+        .as_bool()
+        .unwrap(),
+        "booking is reception's, not the administrator's"
+    );
+    b.js(
+        "document.getElementById('slot-service').value = 'inquiry';",
+        json!([]),
+    )
+    .await;
+    b.type_into("#slot-times", "10:00, 10:30 11:00").await;
+    b.click("#slots-form button").await;
+    b.wait(
+        "document.querySelectorAll('#slots tr[data-slot]').length === 3",
+        "three slots listed",
+        SECS,
+    )
+    .await;
+    accessible(&b, "the appointments page (administrator)").await;
+    b.screenshot(shots, "appointments-admin-ar.png").await;
+    b.click("#slots tr[data-slot]:last-child button").await;
+    b.wait(
+        "document.querySelectorAll('#slots tr[data-slot]').length === 2",
+        "the 11:00 slot deleted",
+        SECS,
+    )
+    .await;
+    // A wrong time is refused in the server's words.
+    b.js(
+        "document.getElementById('slot-times').value = '';",
+        json!([]),
+    )
+    .await;
+    b.type_into("#slot-times", "25:00").await;
+    b.click("#slots-form button").await;
+    b.wait_text("#slots-result", "HH:MM").await;
+    b.quit().await;
+
+    // Reception books the 10:00 slot for a caller: the code, large, to read out.
+    let b = open_as(&server, "amal").await;
+    let rows = b.js(rows_js(), json!([])).await;
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    b.click("#slots tr[data-slot]:nth-child(2) button").await;
+    b.wait(
+        "!document.getElementById('booked').classList.contains('hidden')",
+        "the booked code",
+        SECS,
+    )
+    .await;
+    let code = b.text("#booked-code").await;
+    assert!(
+        code.len() == 6 && code.bytes().all(|c| c.is_ascii_digit()),
+        "{code:?}"
+    );
+    assert!(b.text("#booked-when").await.contains("10:00"));
+    b.wait(
+        "document.querySelector('#slots tr[data-slot] button').disabled",
+        "the 10:00 slot full",
+        SECS,
+    )
+    .await;
+    accessible(&b, "the appointments page with a code to read out").await;
+    b.screenshot(shots, "appointments-booked-ar.png").await;
+    // Before the next call the code goes.
+    b.click("#booked-done").await;
+    assert_eq!(b.text("#booked-code").await, "");
+    let api = Api::new(&server.base_url);
+    let r = api
+        .post(
+            "/api/v1/kiosk/check-in",
+            &server.kiosk_token,
+            Some(&json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 200, "the code checks in: {}", r.text);
+
+    // A second caller books 10:30, then calls back to cancel: by day and code.
+    b.click("#slots tr[data-slot]:nth-child(3) button").await;
+    b.wait(
+        "!document.getElementById('booked').classList.contains('hidden')",
+        "the second code",
+        SECS,
+    )
+    .await;
+    let second = b.text("#booked-code").await;
+    b.click("#booked-done").await;
+    b.type_into("#cancel-code", "000000").await;
+    b.click("#cancel-form button").await;
+    b.wait(
+        "document.getElementById('cancel-result').classList.contains('error')",
+        "a wrong code refused",
+        SECS,
+    )
+    .await;
+    let refused = b.text("#cancel-result").await;
+    assert!(
+        !refused.is_empty() && !refused.contains("تعذّر"),
+        "the server's words: {refused}"
+    );
+    b.js(
+        "document.getElementById('cancel-code').value = '';",
+        json!([]),
+    )
+    .await;
+    b.type_into("#cancel-code", &second).await;
+    b.click("#cancel-form button").await;
+    b.wait_text("#cancel-result", "أُلغي حجز").await;
+    b.wait(
+        "!document.querySelector('#slots tr[data-slot]:nth-child(3) button').disabled",
+        "the 10:30 place free again",
+        SECS,
+    )
+    .await;
+    let slots = api
+        .get("/api/v1/appointment-slots", Some(&api.login("amal").await))
+        .await;
+    assert_eq!(
+        slots
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["booked"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![1, 0],
+        "{}",
+        slots.text
+    );
+    b.click("#lang-btn").await;
+    b.wait_text("h1", "appointments").await;
+    b.screenshot(shots, "appointments-en.png").await;
+    b.size(390, 844).await;
+    let overflow = b
+        .js(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            json!([]),
+        )
+        .await;
+    assert!(
+        overflow.as_i64().unwrap() <= 0,
+        "no sideways scroll at 390 px: {overflow}"
+    );
+    b.screenshot(shots, "appointments-390-en.png").await;
+    b.quit().await;
+}
