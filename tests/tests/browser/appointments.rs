@@ -6,13 +6,10 @@
 //! page at 1366 and 390 px. Screenshots appointments-*.png with `SCREENSHOT_DIR`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use chrono::Utc;
-use counter_server::clock::ManualClock;
 use counter_server::domain::{Gender, Role};
 use e2e::webdriver::{self, Browser};
-use e2e::{Api, TestOptions, TestServer};
+use e2e::{Api, TestServer};
 use serde_json::json;
 
 use crate::console_steps::{self, SECS, accessible};
@@ -51,20 +48,7 @@ async fn reception_books_and_cancels_for_callers_and_the_administrator_sets_the_
     let _one = crate::ONE_BROWSER.lock().await;
     let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
     let shots = shots.as_deref();
-    // 09:00 in Riyadh today: the slots below are later today whatever the hour of the run.
-    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).unwrap();
-    let nine = Utc::now()
-        .with_timezone(&riyadh)
-        .date_naive()
-        .and_hms_opt(9, 0, 0)
-        .unwrap()
-        .and_local_timezone(riyadh)
-        .unwrap();
-    let clock = Arc::new(ManualClock::new(nine.with_timezone(&Utc)));
-    let server = TestServer::start_with(TestOptions {
-        clock: clock.clone(),
-        ..TestOptions::default()
-    });
+    let (_nine, _clock, server) = crate::at_nine_in_riyadh_today();
     server.add_staff("admin", Role::Admin, Gender::Male);
     server.add_staff("amal", Role::Reception, Gender::Female);
 

@@ -242,20 +242,7 @@ async fn the_board_shows_places_joined_by_phone_and_todays_appointments() {
     let _one = crate::ONE_BROWSER.lock().await;
     let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
     let shots = shots.as_deref();
-    // 09:00 in Riyadh today, so that the slots below are today's whatever the hour of the run.
-    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).unwrap();
-    let nine = Utc::now()
-        .with_timezone(&riyadh)
-        .date_naive()
-        .and_hms_opt(9, 0, 0)
-        .unwrap()
-        .and_local_timezone(riyadh)
-        .unwrap();
-    let clock = Arc::new(ManualClock::new(nine.with_timezone(&Utc)));
-    let server = TestServer::start_with(TestOptions {
-        clock: clock.clone(),
-        ..TestOptions::default()
-    });
+    let (nine, clock, server) = crate::at_nine_in_riyadh_today();
     server.add_staff("admin", Role::Admin, Gender::Male);
     server.add_staff("sup", Role::Supervisor, Gender::Female);
     server.add_staff("amal", Role::Reception, Gender::Female);
