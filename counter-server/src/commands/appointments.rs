@@ -8,7 +8,7 @@ use super::admin::ActingStaff;
 use super::remote::{RemoteLimit, unused_code};
 use super::{CommandError, Refusal};
 use crate::auth::tokens;
-use crate::domain::appointments::{BookingRefusal, Slot, day_open_for_slots};
+use crate::domain::appointments::{BookingRefusal, Slot, day_open_for_slots, takes_reminder};
 use crate::domain::numbering::{riyadh, service_day};
 use crate::notify::sms;
 use crate::store::StoreError;
@@ -314,7 +314,7 @@ pub async fn ask_reminder(
                 let Some(b) = store::by_form_key(ctx.tx, &hash)? else {
                     return Ok(Err(ReminderRefused::NotFound));
                 };
-                if b.cancelled || b.ticket.is_some() || b.starts_at <= ctx.now {
+                if !takes_reminder(b.cancelled, b.ticket.is_some(), b.starts_at, ctx.now) {
                     return Ok(Err(ReminderRefused::Over));
                 }
                 store::put_reminder(ctx.tx, b.id, &phone, lang.pick("ar", "en"), ctx.now)?;

@@ -88,6 +88,17 @@ impl BookingState {
     }
 }
 
+/// Whether the visitor may still ask for a reminder of a booking: not cancelled, not checked in,
+/// and its slot still ahead.
+pub fn takes_reminder(
+    cancelled: bool,
+    arrived: bool,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    !cancelled && !arrived && starts_at > now
+}
+
 /// Whether `day` may get new slots at `today`: not in the past, within the booking window.
 pub fn day_open_for_slots(day: NaiveDate, today: NaiveDate) -> bool {
     day >= today && day <= today + Duration::days(BOOKING_DAYS_AHEAD)
@@ -137,6 +148,24 @@ mod tests {
         ];
         for (what, s, expected) in cases {
             assert_eq!(s.check_booking(now), expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_reminder_is_taken_only_for_a_booking_still_ahead() {
+        let slot = at("2026-12-08T07:00:00Z");
+        let cases = [
+            ("ahead", false, false, "2026-12-08T06:59:00Z", true),
+            ("its time", false, false, "2026-12-08T07:00:00Z", false),
+            ("checked in", false, true, "2026-12-08T06:00:00Z", false),
+            ("cancelled", true, false, "2026-12-08T06:00:00Z", false),
+        ];
+        for (what, cancelled, arrived, now, expected) in cases {
+            assert_eq!(
+                takes_reminder(cancelled, arrived, slot, at(now)),
+                expected,
+                "{what}"
+            );
         }
     }
 

@@ -29,7 +29,7 @@ use super::join::{self, Words};
 use crate::auth::tokens;
 use crate::commands::appointments::{self, Booker, BookingPage, Cancel, ReminderRefused};
 use crate::commands::{CommandError, Refusal};
-use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot};
+use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot, takes_reminder};
 use crate::domain::numbering::service_day;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -437,7 +437,8 @@ fn booking_page(
     // The number can be withdrawn as long as it is held, even once the reminder went out.
     let remindable = open
         && config.sms.is_some()
-        && (page.reminder.is_some() || booking.starts_at > s.clock.now());
+        && (page.reminder.is_some()
+            || takes_reminder(booking.cancelled, arrived, booking.starts_at, s.clock.now()));
     let how = if words.en {
         format!(
             "On arrival, type this code at the ticket kiosk at the entrance. You may come early: you are called from your time. More than {grace} minutes late, you join the line as a walk-in."
