@@ -34,6 +34,7 @@ pub mod config;
 pub mod connections;
 pub mod daily_report;
 pub mod domain;
+pub mod entrance;
 pub mod event_log;
 pub mod head_office;
 pub mod http;

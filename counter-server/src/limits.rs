@@ -302,14 +302,20 @@ impl Backoff {
 /// and guessing one would check in a visitor who is not here (called, then marked a no-show).
 pub const CHECK_IN_MISSES_PER_KIOSK: usize = 10;
 pub const CHECK_IN_MISSES_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// Wrong codes typed on phones at the entrance from one address in that window. More than a
+/// kiosk's: the waiting room's phones may share the branch's Wi-Fi address, and one visitor's
+/// mistakes must not stop the others (the kiosk stays, with its own count). Guessing stays
+/// hopeless: 30 tries in 10 minutes against a million codes, behind the entrance QR's code.
+pub const CHECK_IN_MISSES_PER_PHONE_ADDRESS: usize = 30;
 /// Join forms sent from one address in a minute (`web::join`): far above a person's pace, so only
 /// a flood meets it; the daily caps (`config::RemoteSettings`) are the real limit.
 pub const JOINS_PER_ADDRESS_PER_MINUTE: usize = 20;
 
-/// The limits of places made away from the room: wrong check-in codes per kiosk, join forms per
-/// address.
+/// The limits of places made away from the room: wrong check-in codes per kiosk and per phone's
+/// address, join forms per address.
 pub struct RemoteLimits {
     check_in_misses: RateLimiter,
+    phone_check_in_misses: RateLimiter,
     joins: RateLimiter,
     /// Keys the stored hashes of addresses and device ids. Held only in memory, so the database
     /// (even with its key) cannot turn a hash back into an address by trying every address; a
@@ -330,6 +336,10 @@ impl Default for RemoteLimits {
         getrandom::fill(&mut hash_key).expect("the OS random source is available");
         Self {
             check_in_misses: RateLimiter::new(CHECK_IN_MISSES_PER_KIOSK, CHECK_IN_MISSES_WINDOW),
+            phone_check_in_misses: RateLimiter::new(
+                CHECK_IN_MISSES_PER_PHONE_ADDRESS,
+                CHECK_IN_MISSES_WINDOW,
+            ),
             joins: RateLimiter::new(JOINS_PER_ADDRESS_PER_MINUTE, Duration::from_secs(60)),
             hash_key,
         }
@@ -368,6 +378,16 @@ impl RemoteLimits {
 
     pub fn wrong_code(&self, device: i64) {
         self.check_in_misses.hit(&device.to_string());
+    }
+
+    /// Whether a phone at the entrance (`web::arrive`) may try a code typed on it now, counted by
+    /// its address.
+    pub fn may_check_in_from(&self, ip: Option<IpAddr>) -> bool {
+        self.phone_check_in_misses.allowed(&address_key(ip))
+    }
+
+    pub fn wrong_code_from(&self, ip: Option<IpAddr>) {
+        self.phone_check_in_misses.hit(&address_key(ip));
     }
 
     /// Counts one join form from `ip`; false past the limit.

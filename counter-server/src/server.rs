@@ -142,6 +142,7 @@ impl Server {
             pairings: Arc::default(),
             pairing_throttle: Arc::default(),
             remote_limits: Arc::default(),
+            entrance: Arc::default(),
             status_limits: Arc::default(),
             principals: Arc::new(PrincipalCache::new(Duration::from_secs(
                 PRINCIPAL_CACHE_SECONDS,

@@ -88,7 +88,21 @@
     list.dataset.dense = current.length > 5 ? "1" : "0";
     list.style.setProperty("--rows", String(Math.max(4, current.length > 5 ? Math.ceil(current.length / 2) : current.length)));
     $("recent").replaceChildren(...recent.map((c) => item(c, false)));
+    fitRecent();
   }
+  /** Hides the previous calls that would not fit whole above the entrance QR (oldest last). */
+  function fitRecent() {
+    const list = $("recent");
+    const items = Array.from(list.children);
+    for (const li of items) li.classList.remove("hidden");
+    const bottom = list.getBoundingClientRect().bottom + 0.5;
+    let full = false;
+    for (const li of items) {
+      full = full || li.getBoundingClientRect().bottom > bottom;
+      if (full) li.classList.add("hidden");
+    }
+  }
+  window.addEventListener("resize", fitRecent);
   // Calls are numbered in the order they were made: "Previous calls" lists the latest call first,
   // as the server's snapshot does, whatever order the tickets left "Now calling" in.
   let calls = 0;
@@ -117,12 +131,36 @@
     announce(call, again);
   }
 
+  // ----- the entrance QR: visitors who joined from the phone or booked scan it to check in. Its
+  // code changes every few minutes (the server says when) and at a server restart, so it is
+  // fetched again then and whenever the event stream (re)connects. A code the server could not
+  // renew is taken down when it expires: a stale QR would only turn visitors away.
+  let entranceTimer = null;
+  async function entrance() {
+    clearTimeout(entranceTimer);
+    const box = $("entrance");
+    const r = await fetch("/display/entrance", { credentials: "same-origin" }).catch(() => null);
+    if (r && r.status === 204) { box.classList.add("hidden"); fitRecent(); return; }
+    if (!r || !r.ok) {
+      if (!box.dataset.until || Date.now() > Number(box.dataset.until)) { box.classList.add("hidden"); fitRecent(); }
+      entranceTimer = setTimeout(entrance, 15000);
+      return;
+    }
+    const e = await r.json();
+    // Drawn by our server from the entrance link; contains no script.
+    box.querySelector(".entrance-qr").innerHTML = e.qr_svg;
+    box.dataset.until = String(Date.now() + e.valid_seconds * 1000);
+    box.classList.remove("hidden");
+    fitRecent();
+    entranceTimer = setTimeout(entrance, e.refresh_seconds * 1000 + 500);
+  }
+
   // ----- events: EventSource reconnects by itself (sending Last-Event-ID, so calls made meanwhile
   // are replayed and announced); if the server refused, start again. A reset means the server
   // cannot replay what was missed: start a fresh stream, whose snapshot reloads the board.
   function connect() {
     const es = new EventSource("/display/events");
-    es.addEventListener("hello", () => $("conn").classList.add("hidden"));
+    es.addEventListener("hello", () => { $("conn").classList.add("hidden"); entrance(); });
     es.addEventListener("reset", () => {
       es.close();
       document.body.dataset.resets = String(Number(document.body.dataset.resets || 0) + 1);

@@ -36,7 +36,7 @@ pub async fn check_in(
         return Err(ApiError::too_many_attempts());
     }
     match remote::check_in(&s.engine, body.value.code).await {
-        Ok(c) => Ok(Json(c)),
+        Ok(arrived) => Ok(Json(arrived.shown)),
         Err(e) => {
             if matches!(e, CommandError::Refused(Refusal::CheckInCodeUnknown)) {
                 s.remote_limits.wrong_code(device);

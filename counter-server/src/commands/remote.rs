@@ -1,5 +1,5 @@
 //! Places away from the room (policy 3.4): joining the line from the phone, and checking in on
-//! arrival with the code at the kiosk. The queue's rules for these places are `domain::arrival`'s.
+//! arrival with the code, at the kiosk or from the phone at the entrance (`web::arrive`). The queue's rules for these places are `domain::arrival`'s.
 
 use awn_core::check_in::CODE_DIGITS;
 use chrono::NaiveDate;
@@ -14,6 +14,13 @@ use crate::store::{appointments, reads, remote, writes};
 
 /// A place checked in at the kiosk: what the kiosk shows and prints, sent as the reply as is.
 pub use awn_core::wire::CheckedIn;
+
+/// A check-in done: what the visitor is shown, and for a booking the status token of the place
+/// it became (the phone's page links to it; a remote place's token is the one it already has).
+pub struct Arrived {
+    pub shown: CheckedIn,
+    pub status_token: Option<String>,
+}
 
 /// A visitor on the join page asks for a place.
 pub struct JoinCommand {
@@ -114,23 +121,26 @@ pub(super) fn unused_code(ctx: &WriteCtx<'_>, day: NaiveDate) -> Result<String, 
 /// The visitor with today's `code` has arrived: a remote place becomes callable in the place it
 /// holds (`Queue::plan_check_in`); a booking enters the line as an appointment
 /// (`arrival::ArrivalPolicy::appointment_place`: its slot, or a walk-in after the grace).
-pub async fn check_in(engine: &Engine, code: String) -> Result<CheckedIn, CommandError> {
+pub async fn check_in(engine: &Engine, code: String) -> Result<Arrived, CommandError> {
     if !awn_core::check_in::well_formed(&code) {
         return Err(Refusal::CheckInCodeUnknown.into());
     }
     engine
         .write(move |ctx| {
             let day = service_day(ctx.now);
-            let change = match remote::by_code(ctx.tx, day, &code)? {
+            let (change, status_token) = match remote::by_code(ctx.tx, day, &code)? {
                 Some(id) => {
                     let change = ctx.queue.plan_check_in(id, ctx.now).map_err(|e| match e {
                         // Lapsed, cancelled or served: the code's place is not waiting any more.
                         QueueError::UnknownTicket(id) => QueueError::NotAwaitingArrival(id),
                         e => e,
                     })?;
-                    commit_change(ctx, change, &[])?
+                    (commit_change(ctx, change, &[])?, None)
                 }
-                None => arrive_for_booking(ctx, day, &code)?,
+                None => {
+                    let (change, token) = arrive_for_booking(ctx, day, &code)?;
+                    (change, Some(token))
+                }
             };
             let t = change
                 .updated
@@ -138,22 +148,26 @@ pub async fn check_in(engine: &Engine, code: String) -> Result<CheckedIn, Comman
                 .or(change.issued.first())
                 .expect("one ticket");
             let people_ahead = ctx.queue.people_ahead(t.id).unwrap_or(0);
-            Ok(CheckedIn {
+            let shown = CheckedIn {
                 label: ctx.queue.label_of(t),
                 service: t.service.to_string(),
                 people_ahead,
                 estimated_wait_minutes: ctx.queue.estimated_wait_minutes(&t.line, people_ahead),
+            };
+            Ok(Arrived {
+                shown,
+                status_token,
             })
         })
         .await
 }
 
-/// The ticket of today's booking with `code`, placed by the appointment rule.
+/// The ticket of today's booking with `code`, placed by the appointment rule, and its status token.
 fn arrive_for_booking(
     ctx: &mut WriteCtx<'_>,
     day: NaiveDate,
     code: &str,
-) -> Result<Change, CommandError> {
+) -> Result<(Change, String), CommandError> {
     let booking = appointments::by_code(ctx.tx, day, code)?.ok_or(Refusal::CheckInCodeUnknown)?;
     if booking.cancelled || booking.ticket.is_some() {
         return Err(Refusal::BookingUsed.into());
@@ -164,12 +178,13 @@ fn arrive_for_booking(
     };
     let change = ctx.queue.plan_issue(&request, ctx.now)?;
     let label = ctx.queue.label_of(&change.issued[0]);
-    let token_hash = tokens::hash(&tokens::status_token());
+    let status_token = tokens::status_token();
+    let token_hash = tokens::hash(&status_token);
     let change = commit_change(ctx, change, &[(label, token_hash, writes::Issuer::Remote)])?;
     appointments::mark_arrived(ctx.tx, booking.id, change.issued[0].id)?;
     // Checked in: the reminder's number has served, and leaves the files with this commit.
     if appointments::delete_reminder(ctx.tx, booking.id)? {
         ctx.truncate_wal_after_commit();
     }
-    Ok(change)
+    Ok((change, status_token))
 }

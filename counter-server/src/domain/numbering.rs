@@ -13,6 +13,18 @@ pub fn service_day(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&riyadh()).date_naive()
 }
 
+/// The instant service day `day` ends: the next midnight in Riyadh.
+pub fn day_end(day: NaiveDate) -> DateTime<Utc> {
+    day.succ_opt()
+        .expect("a service day has a next one")
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(riyadh())
+        .single()
+        .expect("a fixed offset has one midnight")
+        .with_timezone(&Utc)
+}
+
 /// The label shown to visitors and on the display board: prefix, dash, at least three digits
 /// (`awn_core::label`, which the rating kiosk parses typed labels with).
 pub use awn_core::label::format as label;
@@ -33,6 +45,11 @@ mod tests {
         assert_eq!(
             service_day(after),
             NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+        );
+        assert_eq!(day_end(service_day(before)), after);
+        assert_eq!(
+            day_end(service_day(after)),
+            after + chrono::Duration::days(1)
         );
     }
 }

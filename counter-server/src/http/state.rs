@@ -30,6 +30,8 @@ pub struct AppState {
     pub pairing_throttle: Arc<PairingThrottle>,
     /// Wrong check-in codes per kiosk, join forms per address.
     pub remote_limits: Arc<crate::limits::RemoteLimits>,
+    /// The key of the entrance QR's changing code (in memory: see `crate::entrance`).
+    pub entrance: Arc<crate::entrance::EntranceGate>,
     /// Who is behind recently seen tokens.
     pub principals: Arc<PrincipalCache>,
     /// When each device last made a request (the administration page's device list).

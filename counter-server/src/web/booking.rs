@@ -30,8 +30,9 @@ use crate::auth::tokens;
 use crate::commands::appointments::{self, Booker, BookingPage, Cancel, ReminderRefused};
 use crate::commands::{CommandError, Refusal};
 use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot, takes_reminder};
-use crate::domain::numbering::service_day;
+use crate::domain::numbering::{day_end, service_day};
 use crate::http::AppState;
+use crate::http::cookies;
 use crate::http::error::ApiError;
 use crate::http::extract::ClientIp;
 use crate::http::views::local_time;
@@ -189,10 +190,11 @@ async fn show(
     words: Words,
     error: Option<PageError>,
 ) -> Result<Response, ApiError> {
-    show_asking(s, ip, token, words, error, false).await
+    show_asking(s, ip, token, words, error, false, None).await
 }
 
 /// The booking's page; with `confirm_cancel`, asking "cancel it?" where the cancel form was.
+/// With the request's `headers` (the page opened), it remembers the booking for the entrance QR.
 async fn show_asking(
     s: &AppState,
     ip: Option<std::net::IpAddr>,
@@ -200,12 +202,21 @@ async fn show_asking(
     words: Words,
     error: Option<PageError>,
     confirm_cancel: bool,
+    headers: Option<&HeaderMap>,
 ) -> Result<Response, ApiError> {
     match appointments::booking_page(&s.reads, token).await? {
         Some(b) => {
             let status = error.map_or(StatusCode::OK, PageError::status);
             let markup = booking_page(s, words, token, &b, error, confirm_cancel);
-            Ok(page_reply(markup, status))
+            let mut res = page_reply(markup, status);
+            // The entrance QR then knows which booking this phone holds (`arrive`), on its day.
+            if let Some(headers) =
+                headers.filter(|_| !b.booking.cancelled && b.booking.ticket.is_none())
+            {
+                let until = day_end(service_day(b.booking.starts_at));
+                super::arrive::remember(s, headers, &mut res, cookies::BOOKING, token, until);
+            }
+            Ok(res)
         }
         None => {
             let status = if s.status_limits.missed(ip) {
@@ -225,13 +236,14 @@ pub async fn page(
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
     Query(q): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let words = Words::new(q.lang.as_deref());
     if let Some(res) = throttled(&s, ip, &token, words) {
         return Ok(res);
     }
     let confirm = q.confirm.as_deref() == Some("cancel");
-    show_asking(&s, ip, &token, words, None, confirm).await
+    show_asking(&s, ip, &token, words, None, confirm, Some(&headers)).await
 }
 
 #[derive(Deserialize)]
@@ -357,8 +369,8 @@ pub(super) async fn section(s: &AppState, words: Words) -> Result<Markup, ApiErr
         section.appointments aria-labelledby="appointments-title" {
             h2 #appointments-title { (words.t("أو احجز موعدًا", "Or book an appointment")) }
             p.notice { (words.t(
-                "اختر وقتًا يناسبك خلال الأسبوعين القادمين. ستحصل على رمز تكتبه في جهاز التذاكر عند وصولك.",
-                "Choose a time in the next two weeks. You will get a code to type at the ticket kiosk when you arrive."
+                "اختر وقتًا يناسبك خلال الأسبوعين القادمين. ستحصل على رمز تسجّل به وصولك عند حضورك.",
+                "Choose a time in the next two weeks. You will get a code to check in with when you arrive."
             )) }
             @for o in &offers {
                 form.service.slots method="post" action="/join/book" {
@@ -441,11 +453,11 @@ fn booking_page(
             || takes_reminder(booking.cancelled, arrived, booking.starts_at, s.clock.now()));
     let how = if words.en {
         format!(
-            "On arrival, type this code at the ticket kiosk at the entrance. You may come early: you are called from your time. More than {grace} minutes late, you join the line as a walk-in."
+            "On arrival, scan the QR code on the waiting-room screen with this phone, or type this code at the ticket kiosk at the entrance. You may come early: you are called from your time. More than {grace} minutes late, you join the line as a walk-in."
         )
     } else {
         format!(
-            "عند وصولك اكتب هذا الرمز في جهاز التذاكر عند المدخل. يمكنك الحضور مبكرًا، ويُنادى عليك من وقت موعدك. إن تأخرت أكثر من {grace} دقيقة تدخل الانتظار كأي زائر."
+            "عند وصولك امسح بهذا الهاتف الرمز المربع على شاشة الانتظار، أو اكتب هذا الرمز في جهاز التذاكر عند المدخل. يمكنك الحضور مبكرًا، ويُنادى عليك من وقت موعدك. إن تأخرت أكثر من {grace} دقيقة تدخل الانتظار كأي زائر."
         )
     };
     let (reminder_set, reminder_offer) = if page.reminder == Some(true) {

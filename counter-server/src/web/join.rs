@@ -123,7 +123,10 @@ pub async fn join(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let body = joined_page(words, &status, &form.key);
-    Ok(crate::http::security::private(finish(body, StatusCode::OK)))
+    let mut res = crate::http::security::private(finish(body, StatusCode::OK));
+    // The entrance QR then knows which place this phone holds (`arrive`).
+    super::arrive::remember_place(&s, &headers, &mut res, &form.key);
+    Ok(res)
 }
 
 /// The caller as today's caps count them (`RemoteLimits::visitor`): address and device cookie.
@@ -224,8 +227,8 @@ async fn offers_page(
                 p.closed { (words.t("لا توجد خدمات متاحة للحجز من الهاتف الآن", "No service can be joined from the phone now")) }
             } @else {
                 p.notice { (words.t(
-                    "لا نطلب اسمك ولا رقمك. يُحفظ لك دورك، وعند وصولك اكتب الرمز الذي سيظهر لك في جهاز التذاكر.",
-                    "We ask for no name and no number. Your place is kept; when you arrive, type the code you will be shown at the ticket kiosk."
+                    "لا نطلب اسمك ولا رقمك. يُحفظ لك دورك، وعند وصولك امسح الرمز المربع على شاشة الانتظار، أو اكتب الرمز الذي سيظهر لك في جهاز التذاكر.",
+                    "We ask for no name and no number. Your place is kept; when you arrive, scan the QR code on the waiting-room screen, or type the code you will be shown at the ticket kiosk."
                 )) }
                 @for o in &offers {
                     form.service method="post" action="/join" {
@@ -245,14 +248,14 @@ async fn offers_page(
 }
 
 /// A refusal's words as a sentence on the page (the API's English messages start in lower case).
-fn sentence(text: &str) -> String {
+pub(super) fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
 }
 
-fn expected(words: Words, minutes: u32) -> String {
+pub(super) fn expected(words: Words, minutes: u32) -> String {
     if minutes == 0 {
         words
             .t("لا انتظار الآن تقريبًا", "Hardly any wait now")
@@ -279,8 +282,8 @@ fn joined_page(words: Words, status: &reads::PublicStatus, key: &str) -> Markup 
                 }
             }
             p.notice { (words.t(
-                "عند وصولك إلى الفرع اكتب هذا الرمز في جهاز التذاكر، فيدخل دورك قائمة النداء. إن جاء دورك قبل وصولك يتأخر دورك مرة واحدة، ثم يُلغى.",
-                "When you arrive at the branch, type this code at the ticket kiosk and your place joins the calls. If your turn comes before you arrive, your place moves back once, then lapses."
+                "عند وصولك إلى الفرع امسح بهذا الهاتف الرمز المربع على شاشة الانتظار، أو اكتب هذا الرمز في جهاز التذاكر، فيدخل دورك قائمة النداء. إن جاء دورك قبل وصولك يتأخر دورك مرة واحدة، ثم يُلغى.",
+                "When you arrive at the branch, scan the QR code on the waiting-room screen with this phone, or type this code at the ticket kiosk, and your place joins the calls. If your turn comes before you arrive, your place moves back once, then lapses."
             )) }
             a.follow href=(status_path) { (words.t("تابع دورك", "Follow your place")) }
         },
@@ -293,6 +296,16 @@ pub(super) fn shell(words: Words, main: Markup) -> Markup {
 
 /// `shell` for the page at `here`, which the language link opens in the other language.
 pub(super) fn shell_at(words: Words, here: &str, main: Markup) -> Markup {
+    shell_titled(
+        words,
+        here,
+        words.t("عون — احجز دورك", "Awn — join the line"),
+        main,
+    )
+}
+
+/// `shell_at` with the page's own `title`.
+pub(super) fn shell_titled(words: Words, here: &str, title: &str, main: Markup) -> Markup {
     let other = if words.en {
         here.to_string()
     } else {
@@ -305,7 +318,7 @@ pub(super) fn shell_at(words: Words, here: &str, main: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
-                title { (words.t("عون — احجز دورك", "Awn — join the line")) }
+                title { (title) }
                 link rel="icon" href="/assets/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/assets/common.css";
                 link rel="stylesheet" href="/assets/join.css";

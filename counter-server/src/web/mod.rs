@@ -6,7 +6,8 @@
 //!   worker for "your turn is near" (`crate::notify`);
 //! - `/join` (`join`): a place in line from the phone, and `/join/book` (`booking`): an
 //!   appointment, drawn on the server with no script; `/b/{token}` (`booking`): the booking's
-//!   page (cancel, an SMS reminder);
+//!   page (cancel, an SMS reminder); `/arrive/{code}` (`arrive`): checking in from the phone by
+//!   the entrance QR the display shows (`/display/entrance`);
 //! - `/console/board`: the supervisor's live board (static page, data from `/api/v1/board`);
 //! - `/console/appointments`: booking for callers on the phone and the slots (static page);
 //! - `/console/admin`: staff accounts and devices (static page, data from `/api/v1/admin/*`);
@@ -21,6 +22,7 @@
 //! imports `api`.
 
 pub mod applicant;
+pub mod arrive;
 pub mod assets;
 pub mod booking;
 pub mod join;
@@ -54,6 +56,7 @@ pub fn routes() -> Router<AppState> {
             get(pages::display_check).post(pages::display_pair),
         )
         .route("/display/events", get(pages::display_events))
+        .route("/display/entrance", get(arrive::display_entrance))
         .route("/applicant", get(applicant::page))
         .route(
             "/applicant/session",
@@ -66,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sw.js", get(assets::service_worker))
         .route("/join", get(join::page).post(join::join))
         .route("/join/book", post(booking::book))
+        .route("/arrive/{code}", get(arrive::page).post(arrive::check_in))
         .route("/b/{token}", get(booking::page))
         .route("/b/{token}/cancel", post(booking::cancel))
         .route("/b/{token}/remind", post(booking::remind))

@@ -138,7 +138,7 @@ pub(super) fn paired(s: &AppState, headers: &HeaderMap, name: &str, token: &str)
 
 /// The display device behind the `awn_display` cookie (and only that cookie: a staff session in
 /// the same browser does not make it a display).
-async fn display_device(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) async fn display_device(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = cookies::get(headers, cookies::DISPLAY).ok_or_else(ApiError::unauthenticated)?;
     if sessions::is_display(&s.reads, token, s.clock.now()).await? {
         Ok(())
@@ -189,7 +189,14 @@ pub async fn status(
         return throttled();
     }
     match lookup(&s.reads, &s.engine, &token).await {
-        Ok(Some(_)) => private(page("status", &headers)),
+        Ok(Some(view)) => {
+            let mut res = private(page("status", &headers));
+            // Opened in another browser than the one that joined: that one may check in too.
+            if view.awaiting_arrival {
+                super::arrive::remember_place(&s, &headers, &mut res, &token);
+            }
+            res
+        }
         Ok(None) if !s.status_limits.missed(ip) => throttled(),
         Ok(None) => {
             let mut res = page("not-found", &headers);

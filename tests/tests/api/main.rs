@@ -3,6 +3,7 @@
 
 mod administration;
 mod applicant_confirmation;
+mod arrive;
 mod bad_input;
 mod board;
 mod booking_page;

@@ -7,11 +7,13 @@ use e2e::{Api, TestServer, key};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-/// A phone's browser: its own device cookie (set by the page) and our Origin on the form.
+/// A phone's browser: the cookies the site sets (each sent only under its `Path`, as a browser
+/// does), and our Origin on the forms.
 pub(crate) struct Phone {
     http: reqwest::Client,
     base: String,
-    cookie: std::sync::Mutex<Option<String>>,
+    /// name → (value, path, the whole `Set-Cookie` line).
+    cookies: std::sync::Mutex<std::collections::BTreeMap<String, (String, String, String)>>,
 }
 
 pub(crate) struct Joined {
@@ -39,16 +41,61 @@ impl Phone {
         Self {
             http,
             base: base.to_string(),
-            cookie: std::sync::Mutex::new(None),
+            cookies: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The `Set-Cookie` line last received for cookie `name`, if it is held.
+    pub fn set_cookie_line(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).map(|c| c.2.clone())
+    }
+
+    /// Forgets every cookie (another browser on the same phone).
+    pub fn forget_cookies(&self) {
+        self.cookies.lock().unwrap().clear();
+    }
+
+    fn with_cookies(&self, req: reqwest::RequestBuilder, path: &str) -> reqwest::RequestBuilder {
+        let path = path.split('?').next().unwrap_or(path);
+        let header = self
+            .cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, (_, p, _))| path == p || path.starts_with(&format!("{p}/")) || p == "/")
+            .map(|(n, (v, _, _))| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if header.is_empty() {
+            req
+        } else {
+            req.header("Cookie", header)
+        }
+    }
+
+    fn keep_cookies(&self, headers: &reqwest::header::HeaderMap) {
+        for set in headers.get_all("set-cookie") {
+            let line = set.to_str().unwrap().to_string();
+            let (pair, attributes) = line.split_once(';').unwrap_or((&line, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            let path = attributes
+                .split(';')
+                .find_map(|a| a.trim().strip_prefix("Path="))
+                .unwrap_or("/")
+                .to_string();
+            let mut jar = self.cookies.lock().unwrap();
+            if attributes.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_string(), (value.to_string(), path, line.clone()));
+            }
         }
     }
 
     /// Opens the join page and returns it with the form's key.
     pub async fn open(&self, lang: &str) -> (String, String) {
-        let mut req = self.http.get(format!("{}/join?lang={lang}", self.base));
-        if let Some(c) = self.cookie.lock().unwrap().clone() {
-            req = req.header("Cookie", c);
-        }
+        let path = format!("/join?lang={lang}");
+        let req = self.with_cookies(self.http.get(format!("{}{path}", self.base)), &path);
         let r = req.send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         if let Some(set) = r.headers().get("set-cookie") {
@@ -57,9 +104,8 @@ impl Phone {
                 set.contains("HttpOnly") && set.contains("Path=/join"),
                 "{set}"
             );
-            let pair = set.split(';').next().unwrap().to_string();
-            *self.cookie.lock().unwrap() = Some(pair);
         }
+        self.keep_cookies(r.headers());
         let html = r.text().await.unwrap();
         let key = between(&html, "name=\"key\" value=\"", "\"").to_string();
         (html, key)
@@ -86,15 +132,13 @@ impl Phone {
 
     /// Posts a form of this site's pages (with its `Origin`), and follows a `303` as a browser.
     pub async fn send(&self, path: &str, form: &[(&str, &str)]) -> Joined {
-        let mut req = self
+        let req = self
             .http
             .post(format!("{}{path}", self.base))
             .header("Origin", &self.base)
             .form(form);
-        if let Some(c) = self.cookie.lock().unwrap().clone() {
-            req = req.header("Cookie", c);
-        }
-        let r = req.send().await.unwrap();
+        let r = self.with_cookies(req, path).send().await.unwrap();
+        self.keep_cookies(r.headers());
         if r.status() == StatusCode::SEE_OTHER {
             let to = r.headers()["location"].to_str().unwrap().to_string();
             assert_eq!(r.headers()["cache-control"], "no-store");
@@ -110,11 +154,9 @@ impl Phone {
 
     /// Opens a page of this site (`path` with its query).
     pub async fn get(&self, path: &str) -> Joined {
-        let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(c) = self.cookie.lock().unwrap().clone() {
-            req = req.header("Cookie", c);
-        }
-        let r = req.send().await.unwrap();
+        let req = self.http.get(format!("{}{path}", self.base));
+        let r = self.with_cookies(req, path).send().await.unwrap();
+        self.keep_cookies(r.headers());
         Joined {
             status: r.status(),
             headers: r.headers().clone(),

@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A phone's viewport: 360 CSS px wide (the narrowest common Android screen).
-const PHONE_WIDTH: u32 = 360;
+pub(crate) const PHONE_WIDTH: u32 = 360;
 
 /// Opens two slots of `service` later today and tomorrow, so that the page lists appointments.
 async fn open_slots(server: &TestServer, service: &str) {
@@ -49,7 +49,7 @@ async fn open_slots(server: &TestServer, service: &str) {
 }
 
 /// The page fits the phone: nothing sticks out sideways (names the first elements that do).
-async fn fits_the_phone(b: &Browser, what: &str) {
+pub(crate) async fn fits_the_phone(b: &Browser, what: &str) {
     let r = b
         .js(
             "const w = document.documentElement.clientWidth;

@@ -6,6 +6,7 @@ mod admin;
 mod announce;
 mod applicant;
 mod appointments;
+mod arrive;
 mod board;
 mod committee;
 mod console;

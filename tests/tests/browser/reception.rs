@@ -18,7 +18,7 @@ use crate::console_steps::{self, SECS, accessible};
 const NAME: &str = "VISITOR-ON-THE-PHONE";
 
 /// What `zbarimg` reads in a PNG: the QR codes' texts.
-fn qr_codes(png: &Path) -> Vec<String> {
+pub(crate) fn qr_codes(png: &Path) -> Vec<String> {
     let out = Command::new("zbarimg")
         .args(["-q", "--raw"])
         .arg(png)
