@@ -511,6 +511,14 @@ async fn a_day_at_the_desk_through_the_browser() {
     .await;
 
     // ----- the display reconnects by itself after the server restarts -----
+    b.switch_to(&display_tab).await;
+    const ENTRANCE_QR: &str =
+        "document.querySelector('#entrance:not(.hidden) .entrance-qr').innerHTML";
+    let qr_before = b.js(&format!("return {ENTRANCE_QR};"), json!([])).await;
+    assert!(
+        qr_before.as_str().unwrap().contains("<svg"),
+        "the entrance QR is shown"
+    );
     server.stop();
     let mut server = Served::start(&db, &log, server.port);
     server.wait_healthy().await;
@@ -527,6 +535,13 @@ async fn a_day_at_the_desk_through_the_browser() {
     b.wait(
         "document.body.dataset.resets === '1'",
         "the display reloaded after a reset",
+        Duration::from_secs(10),
+    )
+    .await;
+    // The restarted server has a new entrance key: the display shows the new code's QR.
+    b.wait(
+        &format!("{ENTRANCE_QR} !== {qr_before}"),
+        "the entrance QR renewed after the restart",
         Duration::from_secs(10),
     )
     .await;
