@@ -1,6 +1,6 @@
 //! A model-based test of the whole HTTP API. proptest generates runs of ticket and desk actions
 //! (issue with each class, same-gender request and the "not safe" flag; join a line from the
-//! phone and check in at the kiosk, on time, late or after the place lapsed; call-next; call one
+//! phone and check in at the kiosk or (every other place) by the entrance QR on the phone, on time, late or after the place lapsed; call-next; call one
 //! ticket; recall, start, finish, no-show, return, refer, transfer to a service or a desk,
 //! cancel; pause and resume; sign in and out; book an appointment slot on the phone, check in
 //! for it early, on time, within the grace or late, cancel it; the clock moving on, a day
@@ -89,7 +89,10 @@ fn show(spec: &Spec, step: &Step) -> String {
         Step::Act(w, t, op) => format!("{} {op:?} {}", who(w), label(t)),
         Step::RetryIssue(t) => format!("the kiosk retries the issue of {}", label(t)),
         Step::JoinRemote(service) => format!("join {service} from the phone"),
-        Step::CheckIn(t) => format!("{} checks in at the kiosk", label(t)),
+        Step::CheckIn(t) => format!(
+            "{} checks in (kiosk, or phone by the entrance QR)",
+            label(t)
+        ),
         Step::Book(s) => format!("book {}", slot(s)),
         Step::CheckInBooking {
             booking,

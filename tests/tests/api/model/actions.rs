@@ -88,7 +88,8 @@ pub enum Action {
     RetryIssue,
     /// A visitor joins a line from the phone (`/join`), from their own address and device.
     JoinRemote(&'static str),
-    /// The visitor of the k-th place joined by phone (modulo) types its code at the kiosk: on
+    /// The visitor of the k-th place joined by phone (modulo) types its code at the kiosk, or
+    /// (every other place) opens the entrance QR's link on the phone and says "I'm here": on
     /// time, after being moved back (late), or after it lapsed.
     CheckIn(usize),
     /// Reception books a caller on the phone into a slot (`POST /api/v1/appointments`).

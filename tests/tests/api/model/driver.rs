@@ -322,7 +322,13 @@ impl Driver {
                 let code = self.codes[i]
                     .clone()
                     .expect("a place joined by phone has a code");
-                self.kiosk_check_in(&code).await
+                // Every other place checks in from its phone by the entrance QR: the same rule,
+                // so the same answer as at the kiosk.
+                if i % 2 == 1 {
+                    self.entrance_check_in(i, &code).await
+                } else {
+                    self.kiosk_check_in(&code).await
+                }
             }
             Step::Book(slot) => {
                 let body = json!({ "slot": self.slot_ids[slot] });
@@ -365,6 +371,81 @@ impl Driver {
             }
             Step::Wait(_) | Step::Rollover | Step::Restart => return None,
         })
+    }
+
+    /// Place `i`'s phone (its status token in the place's cookie) opens the link of the QR the
+    /// display shows now and says "I'm here". Only a place waiting for its visitor is offered the
+    /// button; otherwise the page sends the visitor to the kiosk, and so does the driver (which
+    /// must then be refused: a place the kiosk checks in was one the page should have offered).
+    async fn entrance_check_in(&self, i: usize, code: &str) -> Observed {
+        let server = self.server();
+        let base = server.base_url.clone();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("phone client");
+        let shown: Value = http
+            .get(format!("{base}/display/entrance"))
+            .header("Cookie", format!("awn_display={}", server.display_token))
+            .send()
+            .await
+            .expect("the display's entrance link")
+            .json()
+            .await
+            .unwrap_or_default();
+        let url = shown["url"].as_str().unwrap_or_default();
+        let path = &url[url.find("/arrive/").unwrap_or(0)..];
+        let cookie = format!("awn_place={}", self.status_tokens[i]);
+        let page = http
+            .get(format!("{base}{path}?lang=en"))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .expect("the entrance page answers")
+            .text()
+            .await
+            .unwrap_or_default();
+        if !page.contains("id=\"arrive\"") {
+            let at_kiosk = self.kiosk_check_in(code).await;
+            if at_kiosk.status == 200 {
+                return Observed {
+                    status: 500,
+                    code: "entrance_page_missed_the_place".to_string(),
+                    json: json!({ "html": page }),
+                };
+            }
+            return at_kiosk;
+        }
+        let res = http
+            .post(format!("{base}{path}"))
+            .header("Origin", &base)
+            .header("Cookie", &cookie)
+            .form(&[("lang", "en")])
+            .send()
+            .await
+            .expect("the entrance form answers");
+        let status = res.status().as_u16();
+        let html = res.text().await.unwrap_or_default();
+        if status != 200 {
+            let code = between(&html, "data-code=\"", "\"").unwrap_or_default();
+            return Observed {
+                status,
+                code,
+                json: json!({ "html": html }),
+            };
+        }
+        let label = between(&html, "class=\"number ltr\">", "<").unwrap_or_default();
+        let ahead = if html.contains("You are next") {
+            Some(0)
+        } else {
+            between(&html, "People ahead of you: ", "<").and_then(|n| n.parse::<u64>().ok())
+        };
+        Observed {
+            status,
+            code: String::new(),
+            json: json!({ "label": label, "people_ahead": ahead }),
+        }
     }
 
     /// A code typed at the kiosk.
