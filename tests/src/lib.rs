@@ -14,6 +14,33 @@ use serde_json::Value;
 
 pub use counter_server::testing::{TEST_PASSWORD, TestOptions, TestServer};
 
+/// A test server whose injected clock stands at 09:00 in Riyadh today, so that slots set for
+/// later today are ahead whatever the hour of the run (from 22:30 Riyadh, "in 90 minutes" is
+/// tomorrow); with that time and the clock.
+pub fn at_nine_in_riyadh_today() -> (
+    chrono::DateTime<chrono::FixedOffset>,
+    std::sync::Arc<counter_server::clock::ManualClock>,
+    TestServer,
+) {
+    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).expect("UTC+3");
+    let nine = chrono::Utc::now()
+        .with_timezone(&riyadh)
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .expect("09:00")
+        .and_local_timezone(riyadh)
+        .single()
+        .expect("a fixed offset");
+    let clock = std::sync::Arc::new(counter_server::clock::ManualClock::new(
+        nine.with_timezone(&chrono::Utc),
+    ));
+    let server = TestServer::start_with(TestOptions {
+        clock: clock.clone(),
+        ..TestOptions::default()
+    });
+    (nine, clock, server)
+}
+
 /// A thin client over the real HTTP API.
 #[derive(Clone)]
 pub struct Api {

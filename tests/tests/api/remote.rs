@@ -395,7 +395,7 @@ async fn joins_are_held_to_the_device_and_address_caps_and_refused_for_other_ser
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_appointment_booked_on_the_phone_enters_the_line_at_check_in_and_shows_on_the_board() {
-    let server = TestServer::start();
+    let (now, _clock, server) = e2e::at_nine_in_riyadh_today();
     server.add_staff("admin", Role::Admin, Gender::Male);
     server.add_staff("amal", Role::Reception, Gender::Female);
     server.add_staff("sami", Role::Supervisor, Gender::Male);
@@ -403,7 +403,6 @@ async fn an_appointment_booked_on_the_phone_enters_the_line_at_check_in_and_show
     let admin = api.login("admin").await;
     let amal = api.login("amal").await;
     // A slot later today (the test server is open around the clock).
-    let now = chrono::Utc::now().with_timezone(&counter_server::domain::numbering::riyadh());
     let later = now + chrono::Duration::minutes(90);
     let body = serde_json::json!({
         "service": "inquiry",
@@ -472,15 +471,14 @@ async fn an_appointment_booked_on_the_phone_enters_the_line_at_check_in_and_show
 /// cancelled (its ticket is in the line).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_booking_cancelled_on_the_phone_frees_its_place_and_checks_nothing_in() {
-    let server = TestServer::start();
+    let (now, _clock, server) = e2e::at_nine_in_riyadh_today();
     server.add_staff("admin", Role::Admin, Gender::Male);
     server.add_staff("amal", Role::Reception, Gender::Female);
     server.add_staff("sami", Role::Supervisor, Gender::Male);
     let api = Api::new(&server.base_url);
     let admin = api.login("admin").await;
     let amal = api.login("amal").await;
-    let later = chrono::Utc::now().with_timezone(&counter_server::domain::numbering::riyadh())
-        + chrono::Duration::minutes(90);
+    let later = now + chrono::Duration::minutes(90);
     let day = later.format("%Y-%m-%d").to_string();
     let body = serde_json::json!({
         "service": "inquiry",

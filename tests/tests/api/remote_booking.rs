@@ -4,9 +4,8 @@
 //! refused with their own words, and the code checks in at the kiosk.
 
 use chrono::{DateTime, Duration, FixedOffset};
-use counter_server::domain::numbering::riyadh;
 use counter_server::domain::{Gender, Role};
-use e2e::{Api, TestServer};
+use e2e::Api;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -62,11 +61,10 @@ pub(crate) async fn set_slots(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visitor_books_a_slot_on_the_join_page_and_checks_in_with_the_code() {
-    let server = TestServer::start();
+    let (now, _clock, server) = e2e::at_nine_in_riyadh_today();
     server.add_staff("admin", Role::Admin, Gender::Male);
     let api = Api::new(&server.base_url);
     let admin = api.login("admin").await;
-    let now = chrono::Utc::now().with_timezone(&riyadh());
     let later = now + Duration::minutes(90);
     let in_three_days = now + Duration::days(3);
     let [one_place] = set_slots(&api, &admin, "inquiry", &[later], 1).await[..] else {
