@@ -11,6 +11,10 @@ Object.assign(AWN_I18N.ar, {
   ap_added: "حُفظت المواعيد.", ap_delete: "احذف الموعد", ap_deleted: "حُذف الموعد.",
   ap_signin: "سجّل الدخول من لوحة الموظف أولًا.", ap_denied: "الحجز للاستقبال والمشرفين، وإضافة المواعيد لمدير الفرع.",
   ap_failed: "تعذّر الإجراء، حاول مرة أخرى.", ap_when_words: "{day} الساعة {time}",
+  ap_remind_offer: "إن طلب المتصل رسالة تذكير قبل موعده: رقم جواله لهذه الرسالة فقط، ويُحذف عند وصوله أو إلغاء الموعد أو انتهاء يومه.",
+  ap_remind_mobile: "جوال المتصل (اختياري)", ap_remind_lang: "لغة الرسالة", ap_remind: "أرسل تذكيرًا قبل الموعد",
+  ap_reminded: "سيُرسل التذكير قبل الموعد. لا يظهر الرقم هنا مرة أخرى.", ap_unremind: "احذف رقم التذكير",
+  ap_unreminded: "لا رقم تذكير محفوظ لهذا الحجز الآن.",
 });
 Object.assign(AWN_I18N.en, {
   ap_title: "Awn — appointments", ap_slots: "Open appointments (two weeks)", ap_when: "When", ap_free: "Places",
@@ -23,4 +27,8 @@ Object.assign(AWN_I18N.en, {
   ap_added: "The appointments are saved.", ap_delete: "Delete the appointment", ap_deleted: "The appointment is deleted.",
   ap_signin: "Sign in on the staff console first.", ap_denied: "Booking is for reception and supervisors, adding appointments for the branch administrator.",
   ap_failed: "That did not work; try again.", ap_when_words: "{day} at {time}",
+  ap_remind_offer: "If the caller asks for a reminder text before the appointment: their mobile, for that one message only, deleted once they check in, cancel, or the day is over.",
+  ap_remind_mobile: "Caller's mobile (optional)", ap_remind_lang: "Message language", ap_remind: "Send a reminder before the appointment",
+  ap_reminded: "The reminder will be sent before the appointment. The number is not shown here again.", ap_unremind: "Delete the reminder number",
+  ap_unreminded: "No reminder number is held for this booking now.",
 });

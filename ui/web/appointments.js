@@ -133,6 +133,8 @@
     state.booked = b;
     $("booked-code").textContent = b.code;
     $("booked-when").textContent = nameOf(b.service) + " — " + whenOf(b.starts_at);
+    $("remind-form").classList.toggle("hidden", !b.reminder_offered);
+    $("remind-lang").value = awnLang.current;
     $("booked").classList.remove("hidden");
     $("booked").focus();
     clearTimeout(state.shownTimer);
@@ -144,6 +146,9 @@
     clearTimeout(state.shownTimer);
     $("booked-code").textContent = "";
     $("booked-when").textContent = "";
+    // Nothing of this caller stays for the next one.
+    $("remind-mobile").value = "";
+    $("remind-result").textContent = "";
     $("booked").classList.add("hidden");
   }
 
@@ -155,6 +160,23 @@
   }
 
   $("booked-done").addEventListener("click", hideCode);
+  $("remind-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const b = state.booked;
+    if (!b) return;
+    const r = await api("POST", "/api/v1/appointments/reminder", {
+      day: b.starts_at.slice(0, 10), code: b.code, mobile: $("remind-mobile").value.trim(), lang: $("remind-lang").value,
+    });
+    $("remind-result").className = r.ok ? "" : "error";
+    $("remind-result").textContent = r.ok ? awnLang.t("ap_reminded") : refusal(r);
+    if (r.ok) $("remind-mobile").value = "";
+  });
+  $("unremind").addEventListener("click", async () => {
+    if (!$("cancel-form").reportValidity()) return;
+    const r = await api("POST", "/api/v1/appointments/reminder/withdraw", { day: $("cancel-day").value, code: $("cancel-code").value.trim() });
+    $("cancel-result").className = r.ok ? "" : "error";
+    $("cancel-result").textContent = r.ok ? awnLang.t("ap_unreminded") : refusal(r);
+  });
   $("cancel-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const r = await api("POST", "/api/v1/appointments/cancel", { day: $("cancel-day").value, code: $("cancel-code").value.trim() });
@@ -178,7 +200,7 @@
     render();
     if (state.booked) $("booked-when").textContent = nameOf(state.booked.service) + " — " + whenOf(state.booked.starts_at);
     // A result said in the other language is old news: it goes rather than stay untranslated.
-    for (const id of ["book-error", "cancel-result", "slots-result"]) $(id).textContent = "";
+    for (const id of ["book-error", "cancel-result", "slots-result", "remind-result"]) $(id).textContent = "";
     for (const o of $("slot-service").options) o.textContent = nameOf(o.value);
   });
   awnLang.apply();

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Permission;
-use crate::commands::appointments::{self as cmd, Booker};
+use crate::commands::admin::ActingStaff;
+use crate::commands::appointments::{self as cmd, Booker, Holder, ReminderRefused};
 use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -159,14 +160,18 @@ pub struct BookingDto {
     pub starts_at: String,
     /// Cancelled: the place in the slot is free again.
     pub cancelled: bool,
+    /// The branch sends SMS reminders (`[sms]`): the caller may ask for one
+    /// (`POST /api/v1/appointments/reminder`).
+    pub reminder_offered: bool,
 }
 
-pub(crate) fn booking_dto(b: Booking) -> BookingDto {
+pub(crate) fn booking_dto(b: Booking, s: &AppState) -> BookingDto {
     BookingDto {
         code: b.code,
         service: b.service,
         starts_at: local_time(b.starts_at),
         cancelled: b.cancelled,
+        reminder_offered: s.config().sms.is_some(),
     }
 }
 
@@ -191,7 +196,7 @@ pub async fn book(
 ) -> Result<(StatusCode, Json<BookingDto>), ApiError> {
     let by = caller.acting(Permission::IssueAtReception)?;
     let booking = cmd::book(&s.engine, body.value.slot, Booker::Staff(by)).await?;
-    Ok((StatusCode::CREATED, Json(booking_dto(booking))))
+    Ok((StatusCode::CREATED, Json(booking_dto(booking, &s))))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -226,7 +231,13 @@ pub async fn cancel(
     body: AppJson<CancelBody>,
 ) -> Result<Json<BookingDto>, ApiError> {
     let by = caller.acting(Permission::IssueAtReception)?;
-    let b = body.value;
+    let holder = caller_booking(by, &body.value)?;
+    let booking = cmd::cancel(&s.engine, holder).await?;
+    Ok(Json(booking_dto(booking, &s)))
+}
+
+/// The booking a caller reads out (its day and code), acted on by `by`.
+fn caller_booking(by: ActingStaff, b: &CancelBody) -> Result<Holder, ApiError> {
     let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d").map_err(|_| {
         ApiError::unprocessable(
             "invalid_booking",
@@ -243,14 +254,113 @@ pub async fn cancel(
             "the code is six digits".to_string(),
         ));
     }
-    let booking = cmd::cancel(
-        &s.engine,
-        cmd::Cancel::Staff {
-            by,
-            day,
+    Ok(Holder::Staff {
+        by,
+        day,
+        code: b.code.clone(),
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderBody {
+    /// The booking's day, `YYYY-MM-DD` (Riyadh).
+    #[schema(example = "2026-12-09")]
+    pub day: String,
+    /// The booking's six-digit code.
+    #[schema(example = "482913")]
+    pub code: String,
+    /// The caller's mobile, for this one message only.
+    #[schema(example = "0598765431")]
+    pub mobile: String,
+    /// The message's language: `ar` (default) or `en`.
+    #[schema(example = "ar")]
+    pub lang: Option<String>,
+}
+
+fn reminder_refused(r: ReminderRefused) -> ApiError {
+    match r {
+        ReminderRefused::NotFound => crate::commands::Refusal::UnknownBooking.into(),
+        ReminderRefused::BadNumber => ApiError::unprocessable(
+            "invalid_mobile",
+            "mobile",
+            "رقم الجوال غير صالح",
+            "not a valid mobile number",
+        ),
+        ReminderRefused::NotOffered => ApiError::new(
+            StatusCode::CONFLICT,
+            "reminder_not_offered",
+            "التذكير برسالة غير متاح في هذا الفرع",
+            "reminders by text message are not offered at this branch",
+        ),
+        ReminderRefused::Over => ApiError::new(
+            StatusCode::CONFLICT,
+            "reminder_not_possible",
+            "لم يعد التذكير بهذا الموعد ممكنًا (أُلغي أو سُجّل وصوله أو حان وقته)",
+            "this appointment can no longer be reminded of (cancelled, checked in, or its time has come)",
+        ),
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/appointments/reminder",
+    tag = "reception",
+    summary = "A caller on the phone asks for one SMS reminder of their booking (by its day and \
+               code), `[notify] appointment_reminder_minutes` before the slot; replaces an \
+               earlier number. The number is held only until the booking is checked in, \
+               cancelled, withdrawn or its day is over, and never shown again; audited without it",
+    request_body = ReminderBody,
+    responses(
+        (status = 204, description = "Recorded"),
+        (status = 404, description = "booking_not_found", body = awn_core::wire::ErrorBody),
+        (status = 409, description = "reminder_not_offered, reminder_not_possible", body = awn_core::wire::ErrorBody),
+        (status = 422, description = "invalid_booking, invalid_mobile, invalid_lang", body = awn_core::wire::ErrorBody),
+    )
+)]
+pub async fn ask_reminder(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: AppJson<ReminderBody>,
+) -> Result<StatusCode, ApiError> {
+    let by = caller.acting(Permission::IssueAtReception)?;
+    let b = body.value;
+    let holder = caller_booking(
+        by,
+        &CancelBody {
+            day: b.day,
             code: b.code,
         },
+    )?;
+    let lang = super::notify::message_lang(b.lang.as_deref())?;
+    cmd::ask_reminder(&s.engine, holder, &b.mobile, lang)
+        .await?
+        .map_err(reminder_refused)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/appointments/reminder/withdraw",
+    tag = "reception",
+    summary = "Deletes a booking's reminder number at once (the caller changed their mind); \
+               booking_not_found; audited",
+    request_body = CancelBody,
+    responses(
+        (status = 204, description = "No number is held for the booking now"),
+        (status = 404, description = "booking_not_found", body = awn_core::wire::ErrorBody),
+        (status = 422, description = "invalid_booking", body = awn_core::wire::ErrorBody),
     )
-    .await?;
-    Ok(Json(booking_dto(booking)))
+)]
+pub async fn withdraw_reminder(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: AppJson<CancelBody>,
+) -> Result<StatusCode, ApiError> {
+    let by = caller.acting(Permission::IssueAtReception)?;
+    let holder = caller_booking(by, &body.value)?;
+    match cmd::withdraw_reminder(&s.engine, holder).await? {
+        Some(_) => Ok(StatusCode::NO_CONTENT),
+        None => Err(crate::commands::Refusal::UnknownBooking.into()),
+    }
 }

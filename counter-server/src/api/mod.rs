@@ -97,6 +97,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(appointments::list_slots))
         .routes(routes!(appointments::book))
         .routes(routes!(appointments::cancel))
+        .routes(routes!(appointments::ask_reminder))
+        .routes(routes!(appointments::withdraw_reminder))
         .routes(routes!(reception::issue))
         .routes(routes!(tickets::recall))
         .routes(routes!(tickets::start))
@@ -222,7 +224,7 @@ mod tests {
             .layer(middleware::from_fn(matched_route))
             .with_state(server.state.clone());
         let ops = operations(&document());
-        assert_eq!(ops.len(), 101, "{ops:?}");
+        assert_eq!(ops.len(), 103, "{ops:?}");
         for (method, template) in ops {
             let path = template
                 .replace("{id}", "1")

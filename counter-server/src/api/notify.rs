@@ -162,18 +162,7 @@ pub async fn ask(
     }
     let result = async {
         let b = body.value;
-        let lang = match b.lang.as_deref() {
-            None | Some("ar") => awn_core::Lang::Ar,
-            Some("en") => awn_core::Lang::En,
-            Some(_) => {
-                return Err(ApiError::unprocessable(
-                    "invalid_lang",
-                    "lang",
-                    "اللغة غير معروفة",
-                    "lang is ar or en",
-                ));
-            }
-        };
+        let lang = message_lang(b.lang.as_deref())?;
         let ask = match (b.push, b.sms) {
             (Some(p), None) => Ask::Push(push::Subscription {
                 endpoint: p.endpoint,
@@ -244,4 +233,18 @@ pub async fn withdraw(
     }
     .await;
     private(result.unwrap_or_else(IntoResponse::into_response))
+}
+
+/// The language of a message to the visitor: `ar` (also when not given) or `en`.
+pub(super) fn message_lang(lang: Option<&str>) -> Result<awn_core::Lang, ApiError> {
+    match lang {
+        None | Some("ar") => Ok(awn_core::Lang::Ar),
+        Some("en") => Ok(awn_core::Lang::En),
+        Some(_) => Err(ApiError::unprocessable(
+            "invalid_lang",
+            "lang",
+            "اللغة غير معروفة",
+            "lang is ar or en",
+        )),
+    }
 }

@@ -186,10 +186,10 @@ pub async fn book(engine: &Engine, slot: i64, booker: Booker) -> Result<Booking,
         .await
 }
 
-/// Who cancels a booking: a staff member for a caller on the phone, by the booking's day and
-/// code, or the visitor on the booking's page, by its token (the booking form's one-time key,
-/// `booking_page`).
-pub enum Cancel {
+/// Who acts on a booking (cancels it, asks for or withdraws its reminder) and how it is found: a
+/// staff member for a caller on the phone, by the booking's day and code, or the visitor on the
+/// booking's page, by its token (the booking form's one-time key, `booking_page`).
+pub enum Holder {
     Staff {
         by: ActingStaff,
         day: NaiveDate,
@@ -200,22 +200,50 @@ pub enum Cancel {
     },
 }
 
+impl Holder {
+    fn well_formed(&self) -> bool {
+        match self {
+            Holder::Visitor { token } => tokens::well_formed(token),
+            Holder::Staff { .. } => true,
+        }
+    }
+
+    fn booking(
+        &self,
+        ctx: &crate::store::engine::WriteCtx<'_>,
+    ) -> Result<Option<Booking>, StoreError> {
+        match self {
+            Holder::Staff { day, code, .. } => store::by_code(ctx.tx, *day, code),
+            Holder::Visitor { token } => store::by_form_key(ctx.tx, &tokens::hash(token)),
+        }
+    }
+
+    /// The audit row of `action` on booking `id`, as the staff member or as the visitor.
+    fn audit(&self, action: &str, id: i64) -> AuditEntry {
+        let (staff_id, role) = match self {
+            Holder::Staff { by, .. } => (Some(by.id), role_str(by.role)),
+            Holder::Visitor { .. } => (None, "visitor"),
+        };
+        AuditEntry {
+            staff_id,
+            role: Some(role.to_string()),
+            action: action.into(),
+            reason: Some(format!("booking {id}")),
+            ..AuditEntry::default()
+        }
+    }
+}
+
 /// Cancels a booking: its place in the slot is free again and its reminder number is deleted.
 /// Cancelling a cancelled booking answers it as it is; one the visitor checked in is refused
 /// (the ticket is in the line). Audited (as the staff member, or as the visitor).
-pub async fn cancel(engine: &Engine, who: Cancel) -> Result<Booking, CommandError> {
-    if let Cancel::Visitor { token } = &who
-        && !tokens::well_formed(token)
-    {
+pub async fn cancel(engine: &Engine, who: Holder) -> Result<Booking, CommandError> {
+    if !who.well_formed() {
         return Err(Refusal::UnknownBooking.into());
     }
     engine
         .write(move |ctx| -> Result<Booking, CommandError> {
-            let b = match &who {
-                Cancel::Staff { day, code, .. } => store::by_code(ctx.tx, *day, code)?,
-                Cancel::Visitor { token } => store::by_form_key(ctx.tx, &tokens::hash(token))?,
-            }
-            .ok_or(Refusal::UnknownBooking)?;
+            let b = who.booking(ctx)?.ok_or(Refusal::UnknownBooking)?;
             if b.ticket.is_some() {
                 return Err(Refusal::BookingArrived.into());
             }
@@ -227,17 +255,7 @@ pub async fn cancel(engine: &Engine, who: Cancel) -> Result<Booking, CommandErro
                 // The number's bytes leave the WAL too.
                 ctx.truncate_wal_after_commit();
             }
-            let (staff_id, role) = match &who {
-                Cancel::Staff { by, .. } => (Some(by.id), role_str(by.role)),
-                Cancel::Visitor { .. } => (None, "visitor"),
-            };
-            let entry = AuditEntry {
-                staff_id,
-                role: Some(role.to_string()),
-                action: "appointment_cancelled".into(),
-                reason: Some(format!("booking {}", b.id)),
-                ..AuditEntry::default()
-            };
+            let entry = who.audit("appointment_cancelled", b.id);
             audit::append(ctx.tx, &entry, ctx.now)?;
             ctx.publish_appointments_changed();
             Ok(Booking {
@@ -289,58 +307,69 @@ pub enum ReminderRefused {
     BadNumber,
 }
 
-/// The visitor asks on the booking's page for one SMS reminder before the slot, to `number`, in
-/// `lang` (replacing an earlier number). Held until the booking is checked in, cancelled or its
-/// day has passed (`notify::worker`), or withdrawn.
+/// One SMS reminder before the slot, to `number`, in `lang` (replacing an earlier number): asked
+/// by the visitor on the booking's page, or by a caller on the phone through reception (audited,
+/// without the number). Held until the booking is checked in, cancelled or its day has passed
+/// (`notify::worker`), or withdrawn.
 pub async fn ask_reminder(
     engine: &Engine,
-    token: &str,
+    who: Holder,
     number: &str,
     lang: Lang,
 ) -> Result<Result<(), ReminderRefused>, CommandError> {
-    if !tokens::well_formed(token) {
+    if !who.well_formed() {
         return Ok(Err(ReminderRefused::NotFound));
     }
     let Ok(phone) = sms::normalise_number(number) else {
         return Ok(Err(ReminderRefused::BadNumber));
     };
-    let hash = tokens::hash(token);
     engine
         .write(
             move |ctx| -> Result<Result<(), ReminderRefused>, CommandError> {
                 if ctx.current_config().sms.is_none() {
                     return Ok(Err(ReminderRefused::NotOffered));
                 }
-                let Some(b) = store::by_form_key(ctx.tx, &hash)? else {
+                let Some(b) = who.booking(ctx)? else {
                     return Ok(Err(ReminderRefused::NotFound));
                 };
                 if !takes_reminder(b.cancelled, b.ticket.is_some(), b.starts_at, ctx.now) {
                     return Ok(Err(ReminderRefused::Over));
                 }
                 store::put_reminder(ctx.tx, b.id, &phone, lang.pick("ar", "en"), ctx.now)?;
+                if let Holder::Staff { .. } = who {
+                    audit::append(
+                        ctx.tx,
+                        &who.audit("appointment_reminder_set", b.id),
+                        ctx.now,
+                    )?;
+                }
                 Ok(Ok(()))
             },
         )
         .await
 }
 
-/// Withdraws the reminder of the booking behind `token`: the number is deleted at once (and the
-/// WAL truncated, so its bytes are gone). Withdrawing none changes nothing.
-pub async fn withdraw_reminder(engine: &Engine, token: &str) -> Result<bool, CommandError> {
-    if !tokens::well_formed(token) {
-        return Ok(false);
+/// Withdraws a booking's reminder: the number is deleted at once (and the WAL truncated, so its
+/// bytes are gone); by staff, audited. `None` when there is no such booking; `Some(false)` when
+/// it held no number.
+pub async fn withdraw_reminder(engine: &Engine, who: Holder) -> Result<Option<bool>, CommandError> {
+    if !who.well_formed() {
+        return Ok(None);
     }
-    let hash = tokens::hash(token);
     engine
-        .write(move |ctx| -> Result<bool, CommandError> {
-            let Some(b) = store::by_form_key(ctx.tx, &hash)? else {
-                return Ok(false);
+        .write(move |ctx| -> Result<Option<bool>, CommandError> {
+            let Some(b) = who.booking(ctx)? else {
+                return Ok(None);
             };
             let gone = store::delete_reminder(ctx.tx, b.id)?;
             if gone {
                 ctx.truncate_wal_after_commit();
             }
-            Ok(gone)
+            if let Holder::Staff { .. } = who {
+                let entry = who.audit("appointment_reminder_withdrawn", b.id);
+                audit::append(ctx.tx, &entry, ctx.now)?;
+            }
+            Ok(Some(gone))
         })
         .await
 }

@@ -27,7 +27,7 @@ use serde::Deserialize;
 
 use super::join::{self, Words};
 use crate::auth::tokens;
-use crate::commands::appointments::{self, Booker, BookingPage, Cancel, ReminderRefused};
+use crate::commands::appointments::{self, Booker, BookingPage, Holder, ReminderRefused};
 use crate::commands::{CommandError, Refusal};
 use crate::domain::appointments::{BOOKING_DAYS_AHEAD, Slot, takes_reminder};
 use crate::domain::numbering::{day_end, service_day};
@@ -265,7 +265,7 @@ pub async fn cancel(
     if let Some(res) = throttled(&s, ip, &token, words) {
         return Ok(res);
     }
-    let cancel = Cancel::Visitor {
+    let cancel = Holder::Visitor {
         token: token.clone(),
     };
     match appointments::cancel(&s.engine, cancel).await {
@@ -296,7 +296,16 @@ pub async fn remind(
     } else {
         awn_core::Lang::Ar
     };
-    let error = match appointments::ask_reminder(&s.engine, &token, &form.mobile, lang).await? {
+    let error = match appointments::ask_reminder(
+        &s.engine,
+        Holder::Visitor {
+            token: token.clone(),
+        },
+        &form.mobile,
+        lang,
+    )
+    .await?
+    {
         Ok(()) => return Ok(see_page(&token, words)),
         Err(ReminderRefused::NotFound) => None,
         Err(ReminderRefused::BadNumber) => Some(PageError::BadNumber),
@@ -317,7 +326,13 @@ pub async fn withdraw(
     if let Some(res) = throttled(&s, ip, &token, words) {
         return Ok(res);
     }
-    appointments::withdraw_reminder(&s.engine, &token).await?;
+    appointments::withdraw_reminder(
+        &s.engine,
+        Holder::Visitor {
+            token: token.clone(),
+        },
+    )
+    .await?;
     Ok(see_page(&token, words))
 }
 

@@ -15,6 +15,7 @@ use counter_server::domain::numbering::riyadh;
 use counter_server::domain::{Gender, Role};
 use e2e::{Api, TestOptions, TestServer};
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::notify::{Fake, in_raw_files};
 use crate::remote::{Joined, Phone, between, check_in};
@@ -370,4 +371,121 @@ async fn the_visitor_cancels_from_the_booking_page_and_the_slot_is_free_again() 
         .await;
     assert_eq!(refusal_of(&r.html), "reminder_not_offered");
     assert!(!in_raw_files(&b.server.db_path, NUMBER_E164));
+}
+
+/// A caller booked by reception on the phone asks for the reminder: reception records the
+/// number with the booking's day and code (refused: not a number, an unknown code, a language
+/// the messages lack); it goes out once at its time in the caller's language, and never for a
+/// booking whose number reception withdrew at the caller's word, which is gone from the files at
+/// once. Without `[sms]` the booking says no reminder is offered, and one is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caller_booked_by_reception_gets_the_reminder_asked_for_and_none_once_withdrawn() {
+    let gateway = Fake::sms_gateway();
+    let clock = Arc::new(ManualClock::new(start()));
+    let b = branch(&clock, Some(&gateway), None);
+    b.server.add_staff("amal", Role::Reception, Gender::Female);
+    let admin = b.api.login("admin").await;
+    let amal = b.api.login("amal").await;
+    let slot_at = (start() + chrono::Duration::hours(3)).with_timezone(&riyadh());
+    let [slot] = set_slots(&b.api, &admin, "inquiry", &[slot_at], 2).await[..] else {
+        unreachable!()
+    };
+    let day = slot_at.format("%Y-%m-%d").to_string();
+    let book = || async {
+        let r = b
+            .api
+            .post(
+                "/api/v1/appointments",
+                &amal,
+                Some(&json!({ "slot": slot })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        assert_eq!(r.json["reminder_offered"], true, "{}", r.text);
+        r.json["code"].as_str().unwrap().to_string()
+    };
+    let remind = |code: String, mobile: &'static str, lang: &'static str| {
+        let body = json!({ "day": day, "code": code, "mobile": mobile, "lang": lang });
+        let api = b.api.clone();
+        let amal = amal.clone();
+        async move {
+            api.post("/api/v1/appointments/reminder", &amal, Some(&body))
+                .await
+        }
+    };
+    let kept = book().await;
+    let withdrawn = book().await;
+
+    for (code, mobile, lang, status, refusal) in [
+        (kept.clone(), "12", "en", 422, "invalid_mobile"),
+        (kept.clone(), NUMBER, "fr", 422, "invalid_lang"),
+        (
+            if kept == "000000" { "000001" } else { "000000" }.to_string(),
+            NUMBER,
+            "en",
+            404,
+            "booking_not_found",
+        ),
+    ] {
+        let r = remind(code, mobile, lang).await;
+        assert_eq!(r.status.as_u16(), status, "{}", r.text);
+        assert_eq!(r.json["code"], refusal, "{}", r.text);
+    }
+    let r = remind(kept.clone(), NUMBER, "en").await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    let r = remind(withdrawn.clone(), "0598765432", "ar").await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert!(in_raw_files(&b.server.db_path, "+966598765432"));
+    let r = b
+        .api
+        .post(
+            "/api/v1/appointments/reminder/withdraw",
+            &amal,
+            Some(&json!({ "day": day, "code": withdrawn })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+    assert!(
+        !in_raw_files(&b.server.db_path, "598765432"),
+        "a withdrawn number leaves the files at once"
+    );
+
+    // At its time: one message, to the one number still held, in the caller's language.
+    let due = slot_at.with_timezone(&Utc) - chrono::Duration::minutes(120);
+    clock.set(due + chrono::Duration::minutes(1));
+    let got = gateway.wait_for(1).await;
+    let when = awn_core::opening::opening_words(&slot_at.to_rfc3339()).unwrap();
+    let name_en = Config::demo().branch.name_en;
+    let text =
+        counter_server::notify::message::reminder(awn_core::Lang::En, &when.en, &kept, &name_en);
+    assert_eq!(got[0]["body"], json!({"to": NUMBER_E164, "text": text}));
+    quiet(&gateway, 1).await;
+
+    // A branch without `[sms]`: nothing offered, and asking is refused.
+    let plain_clock = Arc::new(ManualClock::new(start()));
+    let plain = branch(&plain_clock, None, None);
+    plain
+        .server
+        .add_staff("amal", Role::Reception, Gender::Female);
+    let admin = plain.api.login("admin").await;
+    let amal = plain.api.login("amal").await;
+    let [slot] = set_slots(&plain.api, &admin, "inquiry", &[slot_at], 2).await[..] else {
+        unreachable!()
+    };
+    let r = plain
+        .api
+        .post(
+            "/api/v1/appointments",
+            &amal,
+            Some(&json!({ "slot": slot })),
+        )
+        .await;
+    assert_eq!(r.json["reminder_offered"], false, "{}", r.text);
+    let body = json!({ "day": day, "code": r.json["code"], "mobile": NUMBER, "lang": "ar" });
+    let r = plain
+        .api
+        .post("/api/v1/appointments/reminder", &amal, Some(&body))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(r.json["code"], "reminder_not_offered");
 }

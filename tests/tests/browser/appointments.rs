@@ -114,6 +114,15 @@ async fn reception_books_and_cancels_for_callers_and_the_administrator_sets_the_
         "{code:?}"
     );
     assert!(b.text("#booked-when").await.contains("10:00"));
+    assert_eq!(
+        b.js(
+            "return document.getElementById('remind-form').classList.contains('hidden');",
+            json!([])
+        )
+        .await,
+        true,
+        "no SMS reminder offered without [sms]"
+    );
     b.wait(
         "document.querySelector('#slots tr[data-slot] button').disabled",
         "the 10:00 slot full",
@@ -202,5 +211,105 @@ async fn reception_books_and_cancels_for_callers_and_the_administrator_sets_the_
         "no sideways scroll at 390 px: {overflow}"
     );
     b.screenshot(shots, "appointments-390-en.png").await;
+    b.quit().await;
+}
+
+/// With `[sms]` set, reception records the reminder a caller asks for under the code it read
+/// out; the number is never shown again and is gone from the form before the next caller.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reception_records_the_reminder_a_caller_asks_for_and_keeps_nothing_for_the_next() {
+    if !webdriver::available("appointments page") {
+        return;
+    }
+    let _one = crate::ONE_BROWSER.lock().await;
+    let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
+    let shots = shots.as_deref();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sms-token"), "gw\n").unwrap();
+    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).unwrap();
+    let nine = chrono::Utc::now()
+        .with_timezone(&riyadh)
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_local_timezone(riyadh)
+        .unwrap();
+    let clock = std::sync::Arc::new(counter_server::clock::ManualClock::new(
+        nine.with_timezone(&chrono::Utc),
+    ));
+    let mut config = counter_server::config::Config::demo();
+    // Never reached: the reminder is due hours after the test.
+    config.sms = Some(counter_server::config::SmsConfig {
+        url: "http://127.0.0.1:9/send".into(),
+        token_file: dir.path().join("sms-token"),
+        sender: None,
+    });
+    let server = TestServer::start_with(e2e::TestOptions {
+        config,
+        clock: clock.clone(),
+        ..e2e::TestOptions::default()
+    });
+    server.add_staff("admin", Role::Admin, Gender::Male);
+    server.add_staff("amal", Role::Reception, Gender::Female);
+    let api = Api::new(&server.base_url);
+    let admin = api.login("admin").await;
+    let at = nine + chrono::Duration::hours(4);
+    let body = json!({
+        "service": "inquiry",
+        "day": at.format("%Y-%m-%d").to_string(),
+        "times": [at.format("%H:%M").to_string()],
+        "capacity": 3,
+    });
+    let r = api
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/admin/appointment-slots",
+            Some(&admin),
+            Some(&body),
+            &[],
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+
+    let b = open_as(&server, "amal").await;
+    for (caller, lang) in [("0598765431", "en"), ("", "")] {
+        b.click("#slots tr[data-slot] button").await;
+        b.wait(
+            "!document.getElementById('remind-form').classList.contains('hidden')",
+            "the reminder offered",
+            SECS,
+        )
+        .await;
+        // Nothing of the caller before stays in the form.
+        let left = b
+            .js(
+                "return document.getElementById('remind-mobile').value;",
+                json!([]),
+            )
+            .await;
+        assert_eq!(left, "", "the previous caller's number is gone");
+        if caller.is_empty() {
+            break;
+        }
+        b.type_into("#remind-mobile", caller).await;
+        b.js(
+            "document.getElementById('remind-lang').value = arguments[0];",
+            json!([lang]),
+        )
+        .await;
+        b.click("#remind-form button[type=submit]").await;
+        b.wait_text("#remind-result", "سيُرسل التذكير").await;
+        let page = b.source().await;
+        assert!(!page.contains("598765431"), "the number is not shown again");
+        accessible(&b, "the appointments page after a reminder").await;
+        b.screenshot(shots, "appointments-reminder-ar.png").await;
+        b.click("#booked-done").await;
+    }
+    // The server holds the one number, for the first booking.
+    let held = ["", "-wal"].iter().any(|ext| {
+        std::fs::read(format!("{}{ext}", server.db_path.display()))
+            .is_ok_and(|f| f.windows(13).any(|w| w == b"+966598765431"))
+    });
+    assert!(held, "the reminder's number is held until the visit");
     b.quit().await;
 }
