@@ -130,6 +130,18 @@ fn routes(ticket: i64) -> Vec<(Method, String, Option<Value>, Vec<Who>)> {
         ),
         (
             Method::POST,
+            "/api/v1/appointments/reminder".into(),
+            Some(json!({ "day": "2020-01-01", "code": "000000", "mobile": "0598765431" })),
+            vec![Reception, Supervisor],
+        ),
+        (
+            Method::POST,
+            "/api/v1/appointments/reminder/withdraw".into(),
+            Some(json!({ "day": "2020-01-01", "code": "000000" })),
+            vec![Reception, Supervisor],
+        ),
+        (
+            Method::POST,
             format!("/api/v1/tickets/{ticket}/recall"),
             None,
             desk_workers.clone(),
