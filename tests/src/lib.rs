@@ -22,6 +22,17 @@ pub fn at_nine_in_riyadh_today() -> (
     std::sync::Arc<counter_server::clock::ManualClock>,
     TestServer,
 ) {
+    at_nine_in_riyadh_today_with(counter_server::config::Config::demo())
+}
+
+/// `at_nine_in_riyadh_today` for the branch `config`.
+pub fn at_nine_in_riyadh_today_with(
+    config: counter_server::config::Config,
+) -> (
+    chrono::DateTime<chrono::FixedOffset>,
+    std::sync::Arc<counter_server::clock::ManualClock>,
+    TestServer,
+) {
     let riyadh = chrono::FixedOffset::east_opt(3 * 3600).expect("UTC+3");
     let nine = chrono::Utc::now()
         .with_timezone(&riyadh)
@@ -35,6 +46,7 @@ pub fn at_nine_in_riyadh_today() -> (
         nine.with_timezone(&chrono::Utc),
     ));
     let server = TestServer::start_with(TestOptions {
+        config,
         clock: clock.clone(),
         ..TestOptions::default()
     });

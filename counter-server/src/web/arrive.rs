@@ -194,11 +194,12 @@ pub async fn check_in(
     if !s.entrance.accepts(&code, s.clock.now()) {
         return Ok(reply(expired_page(words, &code), StatusCode::GONE));
     }
-    let typed = form
+    let typed_code = form
         .check_in_code
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty());
-    let (check_in_code, place_token) = match (typed, mine(&s, &headers, words).await?) {
+    let typed = typed_code.is_some();
+    let (check_in_code, place_token) = match (typed_code, mine(&s, &headers, words).await?) {
         (Some(typed), _) => {
             if !s.remote_limits.may_check_in_from(ip) {
                 let e = ApiError::too_many_attempts();
@@ -220,7 +221,6 @@ pub async fn check_in(
         }
         (None, None) => return Ok(reply(type_page(words, &code, None), StatusCode::OK)),
     };
-    let typed = place_token.is_none();
     match remote::check_in(&s.engine, check_in_code).await {
         Ok(arrived) => {
             let token = arrived.status_token.clone().or(place_token);

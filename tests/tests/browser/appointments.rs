@@ -226,17 +226,6 @@ async fn reception_records_the_reminder_a_caller_asks_for_and_keeps_nothing_for_
     let shots = shots.as_deref();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("sms-token"), "gw\n").unwrap();
-    let riyadh = chrono::FixedOffset::east_opt(3 * 3600).unwrap();
-    let nine = chrono::Utc::now()
-        .with_timezone(&riyadh)
-        .date_naive()
-        .and_hms_opt(9, 0, 0)
-        .unwrap()
-        .and_local_timezone(riyadh)
-        .unwrap();
-    let clock = std::sync::Arc::new(counter_server::clock::ManualClock::new(
-        nine.with_timezone(&chrono::Utc),
-    ));
     let mut config = counter_server::config::Config::demo();
     // Never reached: the reminder is due hours after the test.
     config.sms = Some(counter_server::config::SmsConfig {
@@ -244,11 +233,7 @@ async fn reception_records_the_reminder_a_caller_asks_for_and_keeps_nothing_for_
         token_file: dir.path().join("sms-token"),
         sender: None,
     });
-    let server = TestServer::start_with(e2e::TestOptions {
-        config,
-        clock: clock.clone(),
-        ..e2e::TestOptions::default()
-    });
+    let (nine, _clock, server) = e2e::at_nine_in_riyadh_today_with(config);
     server.add_staff("admin", Role::Admin, Gender::Male);
     server.add_staff("amal", Role::Reception, Gender::Female);
     let api = Api::new(&server.base_url);

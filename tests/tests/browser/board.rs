@@ -5,14 +5,11 @@
 //! board-ar / board-en (wall screen) and board-*-laptop with `SCREENSHOT_DIR`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use counter_server::clock::ManualClock;
 use counter_server::domain::{Gender, Role};
 use e2e::webdriver::{self, Browser};
-use e2e::{Api, TEST_PASSWORD, TestOptions, TestServer, key};
+use e2e::{Api, TEST_PASSWORD, key};
 use serde_json::json;
 
 /// Runs `act`, then waits until the board shows `condition`; returns how long that took.
@@ -39,11 +36,8 @@ async fn the_board_follows_calls_breaks_and_finishes_within_a_second() {
     let _one = crate::ONE_BROWSER.lock().await;
     let shots = std::env::var_os("SCREENSHOT_DIR").map(PathBuf::from);
     let shots = shots.as_deref();
-    let clock = Arc::new(ManualClock::new(Utc::now()));
-    let server = TestServer::start_with(TestOptions {
-        clock: clock.clone(),
-        ..TestOptions::default()
-    });
+    // At 09:00: the waits it moves the clock through never cross midnight (the day's end).
+    let (_, clock, server) = crate::at_nine_in_riyadh_today();
     server.add_staff("sup", Role::Supervisor, Gender::Female);
     server.add_staff("amal", Role::Reception, Gender::Female);
     server.add_staff("noura", Role::Reception, Gender::Female);
