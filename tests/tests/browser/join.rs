@@ -255,11 +255,45 @@ async fn the_join_page_scores_at_least_90_for_mobile_performance_in_lighthouse()
     let _one = crate::ONE_BROWSER.lock().await;
     let server = TestServer::start();
     open_slots(&server, "inquiry").await;
+    let url = format!("{}/join", server.base_url);
+    // Lighthouse sometimes fails to record its own trace on a loaded machine ("NO_NAVSTART"): that
+    // is a failed measurement, not a slow page, so it is measured again (at most three times). Every
+    // completed measurement must score.
+    let mut failures = Vec::new();
+    let report = loop {
+        match run_lighthouse(&lighthouse, &url).await {
+            Ok(report) => break report,
+            Err(failure) if failures.len() < 2 => {
+                eprintln!("Lighthouse could not measure, again: {failure}");
+                failures.push(failure);
+            }
+            Err(failure) => {
+                failures.push(failure);
+                panic!("Lighthouse could not measure /join three times: {failures:?}");
+            }
+        }
+    };
+    let score = report["categories"]["performance"]["score"]
+        .as_f64()
+        .expect("a performance score");
+    let audit = |id: &str| report["audits"][id]["displayValue"].clone();
+    println!(
+        "Lighthouse mobile performance of /join: {score} (FCP {}, LCP {}, TBT {}, CLS {}, SI {})",
+        audit("first-contentful-paint"),
+        audit("largest-contentful-paint"),
+        audit("total-blocking-time"),
+        audit("cumulative-layout-shift"),
+        audit("speed-index"),
+    );
+    assert!(score >= 0.9, "Lighthouse mobile performance {score} < 0.9");
+}
+
+/// One Lighthouse run in a fresh profile: its JSON report, or why it measured nothing.
+async fn run_lighthouse(lighthouse: &Path, url: &str) -> Result<Value, String> {
     let dir = tempfile::tempdir().unwrap();
     let report_path = dir.path().join("report.json");
-    let url = format!("{}/join", server.base_url);
-    let mut child = std::process::Command::new(&lighthouse)
-        .arg(&url)
+    let mut child = std::process::Command::new(lighthouse)
+        .arg(url)
         .args([
             "--only-categories=performance",
             "--form-factor=mobile",
@@ -283,30 +317,17 @@ async fn the_join_page_scores_at_least_90_for_mobile_performance_in_lighthouse()
         }
         if std::time::Instant::now() > deadline {
             child.kill().ok();
-            panic!("Lighthouse did not finish within 3 minutes");
+            return Err("did not finish within 3 minutes".into());
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    assert!(status.success(), "Lighthouse failed: {status}");
-    let report = std::fs::read(&report_path).expect("Lighthouse's report");
+    if !status.success() {
+        return Err(format!("exited with {status}"));
+    }
+    let report = std::fs::read(&report_path).map_err(|e| format!("no report: {e}"))?;
     let report: Value = serde_json::from_slice(&report).expect("Lighthouse's JSON report");
-    assert_eq!(
-        report["runtimeError"],
-        Value::Null,
-        "{}",
-        report["runtimeError"]
-    );
-    let score = report["categories"]["performance"]["score"]
-        .as_f64()
-        .expect("a performance score");
-    let audit = |id: &str| report["audits"][id]["displayValue"].clone();
-    println!(
-        "Lighthouse mobile performance of /join: {score} (FCP {}, LCP {}, TBT {}, CLS {}, SI {})",
-        audit("first-contentful-paint"),
-        audit("largest-contentful-paint"),
-        audit("total-blocking-time"),
-        audit("cumulative-layout-shift"),
-        audit("speed-index"),
-    );
-    assert!(score >= 0.9, "Lighthouse mobile performance {score} < 0.9");
+    match &report["runtimeError"] {
+        Value::Null => Ok(report),
+        error => Err(error.to_string()),
+    }
 }
