@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Permission;
-use crate::commands::{self, IssueCommand, Issuer};
+use crate::commands::{self, IssueCommand, KeyedIssuer};
 use crate::domain::{Channel, Gender, IssueRequest, Priority};
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -101,7 +101,7 @@ pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
         ApiError::bad_request(
             "idempotency_key_required",
             "يلزم ترويسة Idempotency-Key",
-            "the Idempotency-Key header is required",
+            "The Idempotency-Key header is required",
         )
     })?;
     let key = key.to_str().unwrap_or("");
@@ -155,7 +155,7 @@ pub async fn issue(
     let key = idempotency_key(&headers)?;
     let (request, intake, feels_unsafe) = issue_request(&s, body.value, Channel::Kiosk)?;
     let cmd = IssueCommand {
-        issuer: Issuer::Kiosk(device),
+        issuer: KeyedIssuer::Kiosk(device),
         audit: None,
         idempotency_key: key,
         request_hash: Sha256::digest(&body.raw).into(),
@@ -181,7 +181,7 @@ pub(super) fn issue_request(
             "unknown_service",
             "service",
             "الخدمة غير موجودة",
-            format!("unknown service {:?}", b.service),
+            format!("Unknown service {:?}", b.service),
         ));
     }
     let intake = match &b.intake {

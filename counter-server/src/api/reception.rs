@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::kiosk::{idempotency_key, issue_request, issued_wire};
 use crate::auth::Permission;
-use crate::commands::{self, IssueCommand, Issuer};
+use crate::commands::{self, IssueCommand, KeyedIssuer};
 use crate::domain::Channel;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -69,7 +69,7 @@ pub async fn issue(
     let key = idempotency_key(&headers)?;
     let (request, intake, feels_unsafe) = issue_request(&s, body.value, Channel::Reception)?;
     let cmd = IssueCommand {
-        issuer: Issuer::Reception(staff.id),
+        issuer: KeyedIssuer::Reception(staff.id),
         audit: Some((staff.role, request_id.0)),
         idempotency_key: key,
         request_hash: Sha256::digest(&body.raw).into(),

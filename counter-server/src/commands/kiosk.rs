@@ -1,5 +1,5 @@
 //! The kiosk's jobs: issuing a ticket (idempotent per key) and its print report. Reception issues
-//! through the same `issue_ticket` (`Issuer::Reception`): one rule set for both.
+//! through the same `issue_ticket` (`KeyedIssuer::Reception`): one rule set for both.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -12,11 +12,11 @@ use crate::store::audit::{self, AuditEntry};
 use crate::store::engine::{Alert, Engine, WriteCtx};
 use crate::store::{reads, role_str, writes};
 
-pub use crate::store::writes::Issuer;
+pub use crate::store::writes::KeyedIssuer;
 
 /// A request for a ticket from a kiosk or from reception, already validated (one rule set).
 pub struct IssueCommand {
-    pub issuer: Issuer,
+    pub issuer: KeyedIssuer,
     /// The reception staff member's role and request id, for the audit entry.
     pub audit: Option<(Role, String)>,
     pub idempotency_key: String,
@@ -64,14 +64,13 @@ pub async fn issue_ticket(
                 .estimated_wait_minutes(&ticket.service, people_ahead);
             let token = tokens::status_token();
             let staff = match cmd.issuer {
-                Issuer::Kiosk(_) => None,
-                Issuer::Reception(staff) => Some(staff),
-                Issuer::Remote => None,
+                KeyedIssuer::Kiosk(_) => None,
+                KeyedIssuer::Reception(staff) => Some(staff),
             };
             writes::persist_change(
                 ctx.tx,
                 &change,
-                &[(label.clone(), tokens::hash(&token), cmd.issuer)],
+                &[(label.clone(), tokens::hash(&token), cmd.issuer.into())],
             )?;
             if let Some(intake) = &cmd.intake {
                 writes::save_intake(

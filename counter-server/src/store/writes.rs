@@ -162,21 +162,36 @@ pub enum Issuer {
     Remote,
 }
 
-impl Issuer {
+/// An issuer that retries with an idempotency key: a kiosk or reception.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyedIssuer {
+    Kiosk(i64),
+    Reception(StaffId),
+}
+
+impl From<KeyedIssuer> for Issuer {
+    fn from(issuer: KeyedIssuer) -> Issuer {
+        match issuer {
+            KeyedIssuer::Kiosk(device) => Issuer::Kiosk(device),
+            KeyedIssuer::Reception(staff) => Issuer::Reception(staff),
+        }
+    }
+}
+
+impl KeyedIssuer {
     /// The issuer's idempotency table, its owner column and the owner's id (the two tables
     /// differ only by owner).
     fn keys(self) -> (&'static str, &'static str, i64) {
         match self {
-            Issuer::Kiosk(device) => ("idempotency_keys", "device_id", device),
-            Issuer::Reception(staff) => ("reception_idempotency_keys", "staff_id", staff),
-            Issuer::Remote => unreachable!("remote joins are guarded by store::remote"),
+            KeyedIssuer::Kiosk(device) => ("idempotency_keys", "device_id", device),
+            KeyedIssuer::Reception(staff) => ("reception_idempotency_keys", "staff_id", staff),
         }
     }
 }
 
 pub fn find_idempotent(
     tx: &Transaction<'_>,
-    issuer: Issuer,
+    issuer: KeyedIssuer,
     key: &str,
 ) -> Result<Option<StoredIssue>, StoreError> {
     let (table, owner_column, owner) = issuer.keys();
@@ -200,7 +215,7 @@ pub fn find_idempotent(
 
 pub fn save_idempotent(
     tx: &Transaction<'_>,
-    issuer: Issuer,
+    issuer: KeyedIssuer,
     key: &str,
     request_hash: &[u8; 32],
     stored: &StoredIssue,
