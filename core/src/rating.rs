@@ -128,11 +128,11 @@ impl RatingProblem {
         match self {
             RatingProblem::Score => Bi::new(
                 "التقييم من ١ إلى ٥",
-                "score must be a whole number from 1 to 5",
+                "Score must be a whole number from 1 to 5",
             ),
             RatingProblem::Reason(_) => Bi::new(
                 "سبب غير معروف",
-                format!("reasons are among: {}", REASON_KEYS.join(", ")),
+                format!("Reasons are among: {}", REASON_KEYS.join(", ")),
             ),
         }
     }

@@ -35,15 +35,15 @@ impl TextProblem {
             TextProblem::Forbidden(c) => Bi::new(
                 format!("يحتوي الحقل على رمز غير مسموح به (U+{:04X})", c as u32),
                 format!(
-                    "the field contains a character that is not allowed (U+{:04X})",
+                    "The field contains a character that is not allowed (U+{:04X})",
                     c as u32
                 ),
             ),
             TextProblem::TooLong { max, len } => Bi::new(
                 format!("النص أطول من الحد المسموح ({max} حرفًا)"),
-                format!("the text is longer than {max} characters ({len})"),
+                format!("The text is longer than {max} characters ({len})"),
             ),
-            TextProblem::Required => Bi::new("هذا الحقل مطلوب", "this field is required"),
+            TextProblem::Required => Bi::new("هذا الحقل مطلوب", "This field is required"),
         }
     }
 }

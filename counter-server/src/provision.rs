@@ -76,14 +76,14 @@ impl NewDevice {
                 "desk",
                 "desk_required",
                 "جهاز المراجع اللوحي يحتاج إلى رقم المكتب الذي يواجهه",
-                "an applicant tablet needs the desk it faces",
+                "An applicant tablet needs the desk it faces",
             )),
             (DeviceScope::Applicant, Some(_)) | (_, None) => Ok(Self { name, scope, desk }),
             (_, Some(_)) => Err(FieldError::new(
                 "desk",
                 "desk_not_allowed",
                 "رقم المكتب لجهاز المراجع اللوحي فقط",
-                "a desk is only for an applicant tablet",
+                "A desk is only for an applicant tablet",
             )),
         }
     }

@@ -262,7 +262,7 @@ fn a_wrong_code_is_said_on_the_keypad(h: &Harness, code: &str, l: &Labels) {
     ));
     assert_eq!(h.screen(), Screen::CheckIn);
     let message = ui_api(h).get_check_in_message().to_string();
-    assert_eq!(message, "the code is not right; check it on your phone");
+    assert_eq!(message, "The code is not right; check it on your phone");
     assert!(!h.texts(&message).is_empty(), "the message is on screen");
     assert_eq!(digits_on_screen(h), "", "the wrong digits are cleared");
     assert!(!ui_api(h).get_check_in_can_confirm());

@@ -74,6 +74,25 @@ impl Reply {
     }
 }
 
+/// Every refusal any test meets carries both languages, and its English is a sentence: the kiosk,
+/// the console and the phone pages show the server's own words.
+fn assert_refusal_reads_on_a_screen(status: StatusCode, json: &Value) {
+    if status.is_success() || json["code"].is_null() {
+        return;
+    }
+    let (ar, en) = (&json["message"]["ar"], &json["message"]["en"]);
+    let (ar, en) = (ar.as_str().unwrap_or(""), en.as_str().unwrap_or(""));
+    assert!(
+        !ar.trim().is_empty(),
+        "{status} without Arabic words: {json}"
+    );
+    // A settings refusal may open with the section of the settings file it names (`[branch] …`).
+    assert!(
+        en.starts_with(|c: char| c.is_ascii_uppercase() || c == '['),
+        "{status} whose English does not start a sentence: {json}"
+    );
+}
+
 impl Api {
     pub fn new(base: &str) -> Self {
         let http = Client::builder()
@@ -109,6 +128,7 @@ impl Api {
         let status = res.status();
         let text = res.text().await.unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert_refusal_reads_on_a_screen(status, &json);
         Reply { status, json, text }
     }
 

@@ -80,19 +80,19 @@ pub async fn put_slots(
     let by = caller.acting(Permission::Administer)?;
     let b = body.value;
     let day = NaiveDate::parse_from_str(&b.day, "%Y-%m-%d")
-        .map_err(|_| invalid("day", "التاريخ بصيغة YYYY-MM-DD", "day is YYYY-MM-DD"))?;
+        .map_err(|_| invalid("day", "التاريخ بصيغة YYYY-MM-DD", "Day is YYYY-MM-DD"))?;
     if !(1..=20).contains(&b.capacity) {
         return Err(invalid(
             "capacity",
             "السعة من 1 إلى 20",
-            "capacity is 1 to 20",
+            "Capacity is 1 to 20",
         ));
     }
     if b.times.len() > 48 {
         return Err(invalid(
             "times",
             "48 موعدًا في اليوم على الأكثر",
-            "at most 48 slots a day",
+            "At most 48 slots a day",
         ));
     }
     let times = b
@@ -100,7 +100,7 @@ pub async fn put_slots(
         .iter()
         .map(|t| NaiveTime::parse_from_str(t, "%H:%M"))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| invalid("times", "الأوقات بصيغة HH:MM", "times are HH:MM"))?;
+        .map_err(|_| invalid("times", "الأوقات بصيغة HH:MM", "Times are HH:MM"))?;
     let slots = cmd::set_slots(&s.engine, by, b.service, day, times, b.capacity).await?;
     let now = s.clock.now();
     Ok(Json(slots.into_iter().map(|x| slot_dto(x, now)).collect()))
@@ -243,7 +243,7 @@ fn caller_booking(by: ActingStaff, b: &CancelBody) -> Result<Holder, ApiError> {
             "invalid_booking",
             "day",
             "التاريخ بصيغة YYYY-MM-DD",
-            "day is YYYY-MM-DD".to_string(),
+            "Day is YYYY-MM-DD".to_string(),
         )
     })?;
     if !awn_core::check_in::well_formed(&b.code) {
@@ -251,7 +251,7 @@ fn caller_booking(by: ActingStaff, b: &CancelBody) -> Result<Holder, ApiError> {
             "invalid_booking",
             "code",
             "الرمز ستة أرقام",
-            "the code is six digits".to_string(),
+            "The code is six digits".to_string(),
         ));
     }
     Ok(Holder::Staff {
@@ -285,19 +285,19 @@ fn reminder_refused(r: ReminderRefused) -> ApiError {
             "invalid_mobile",
             "mobile",
             "رقم الجوال غير صالح",
-            "not a valid mobile number",
+            "Not a valid mobile number",
         ),
         ReminderRefused::NotOffered => ApiError::new(
             StatusCode::CONFLICT,
             "reminder_not_offered",
             "التذكير برسالة غير متاح في هذا الفرع",
-            "reminders by text message are not offered at this branch",
+            "Reminders by text message are not offered at this branch",
         ),
         ReminderRefused::Over => ApiError::new(
             StatusCode::CONFLICT,
             "reminder_not_possible",
             "لم يعد التذكير بهذا الموعد ممكنًا (أُلغي أو سُجّل وصوله أو حان وقته)",
-            "this appointment can no longer be reminded of (cancelled, checked in, or its time has come)",
+            "This appointment can no longer be reminded of (cancelled, checked in, or its time has come)",
         ),
     }
 }

@@ -104,7 +104,7 @@ fn day(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
             field,
             "invalid_date",
             "اكتب التاريخ بالصيغة سنة-شهر-يوم (ميلادي)",
-            "give the date as YYYY-MM-DD (Gregorian)",
+            "Give the date as YYYY-MM-DD (Gregorian)",
         )
         .into()
     })
@@ -186,7 +186,7 @@ pub async fn search(
                 "national_id",
                 "required",
                 "اكتب رقم الهوية",
-                "give the national ID",
+                "Give the national ID",
             )
         })?;
     let found = cmd::find_by_national_id(&s.engine, who, national_id).await?;
@@ -228,7 +228,7 @@ pub async fn decide(
             "decision",
             "invalid_field",
             "القرار: مقبول أو مرفوض أو يلزم استكمال معلومات",
-            "decision: accepted, rejected or more_information",
+            "Decision: accepted, rejected or more_information",
         ))
     })?;
     let on = day("decided_on", &body.value.decided_on)?;
@@ -270,7 +270,7 @@ pub async fn informed(
             "channel",
             "invalid_field",
             "طريقة الإبلاغ: زيارة أو هاتف أو خطاب",
-            "channel: visit, phone or letter",
+            "Channel: visit, phone or letter",
         ))
     })?;
     let on = day("informed_on", &body.value.informed_on)?;

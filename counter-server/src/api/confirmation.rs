@@ -206,7 +206,7 @@ pub async fn request_form(
         ApiError::bad_request(
             "invalid_query",
             "معاملات غير صالحة",
-            "the query string is malformed",
+            "The query string is malformed",
         )
     })?;
     let copy = match q.get("copy").map(String::as_str) {
@@ -217,7 +217,7 @@ pub async fn request_form(
                 "invalid_copy",
                 "copy",
                 "النسخة غير معروفة",
-                "copy must be file or applicant",
+                "Copy must be file or applicant",
             ));
         }
     };

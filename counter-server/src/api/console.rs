@@ -336,7 +336,7 @@ pub async fn check(
             "invalid_field",
             "item",
             "بند غير معروف",
-            "item: documents_checked, data_confirmed or committee_told",
+            "Item: documents_checked, data_confirmed or committee_told",
         )
     })?;
     let (items, complete) = cmd::tick(&s.engine, who, id, item).await?;

@@ -69,25 +69,25 @@ fn refused(r: Refused, s: &AppState, ip: Option<std::net::IpAddr>) -> ApiError {
             StatusCode::CONFLICT,
             "visit_ended",
             "انتهت الزيارة",
-            "the visit is over",
+            "The visit is over",
         ),
         Refused::NotOffered => ApiError::new(
             StatusCode::CONFLICT,
             "not_offered",
             "هذه الخدمة غير متاحة في الفرع",
-            "this branch does not offer this channel",
+            "This branch does not offer this channel",
         ),
         Refused::BadSubscription => ApiError::unprocessable(
             "invalid_subscription",
             "push",
             "اشتراك الإشعارات غير صالح",
-            "the push subscription is not valid",
+            "The push subscription is not valid",
         ),
         Refused::BadNumber => ApiError::unprocessable(
             "invalid_mobile",
             "sms",
             "رقم الجوال غير صالح",
-            "not a valid mobile number",
+            "Not a valid mobile number",
         ),
     }
 }
@@ -175,7 +175,7 @@ pub async fn ask(
                     "one_channel",
                     "push",
                     "اختر قناة واحدة",
-                    "give exactly one of push and sms",
+                    "Give exactly one of push and sms",
                 ));
             }
         };
@@ -244,7 +244,7 @@ pub(super) fn message_lang(lang: Option<&str>) -> Result<awn_core::Lang, ApiErro
             "invalid_lang",
             "lang",
             "اللغة غير معروفة",
-            "lang is ar or en",
+            "Lang is ar or en",
         )),
     }
 }

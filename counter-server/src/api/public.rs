@@ -146,6 +146,6 @@ pub async fn method_not_allowed() -> ApiError {
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         "طريقة الطلب غير مسموحة",
-        "method not allowed on this route",
+        "Method not allowed on this route",
     )
 }

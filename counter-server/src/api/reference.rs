@@ -78,7 +78,7 @@ pub async fn search(
         ApiError::bad_request(
             "invalid_query",
             "معاملات غير صالحة",
-            "the query string could not be read",
+            "The query string could not be read",
         )
     })?;
     let query = q.get("q").cloned().unwrap_or_default();
@@ -87,7 +87,7 @@ pub async fn search(
             "query_too_long",
             "q",
             "نص البحث طويل",
-            format!("q holds at most {MAX_QUERY} characters"),
+            format!("The query q holds at most {MAX_QUERY} characters"),
         ));
     }
     let found = cmd::search(&s.reads, query).await?;

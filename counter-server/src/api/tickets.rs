@@ -232,7 +232,7 @@ pub async fn transfer(
                 "transfer_target",
                 "service",
                 "حدد خدمة أو مكتبًا واحدًا",
-                "give exactly one of service or desk",
+                "Give exactly one of service or desk",
             ));
         }
     };

@@ -50,7 +50,7 @@ pub fn check_new_password(pw: &str) -> Result<(), FieldError> {
             "new_password",
             "weak_password",
             "كلمة المرور الجديدة من ١٠ أحرف على الأقل",
-            "the new password needs at least 10 characters",
+            "The new password needs at least 10 characters",
         ))
     }
 }
@@ -141,7 +141,7 @@ pub async fn add_staff(
             "username",
             "invalid_field",
             "اسم المستخدم: حروف لاتينية وأرقام و . _ - فقط",
-            "username: Latin letters, digits and . _ - only",
+            "Username: Latin letters, digits and . _ - only",
         )
         .into());
     }

@@ -121,7 +121,7 @@ fn past_day(
             field,
             "invalid_date",
             "التاريخ قبل تسجيل الطلب أو بعد اليوم",
-            "the date is before the request was registered or after today",
+            "The date is before the request was registered or after today",
         )
         .into());
     }

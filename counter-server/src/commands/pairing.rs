@@ -154,7 +154,7 @@ pub async fn claim(
                 "scope",
                 "unknown_scope",
                 "اختر نوع الجهاز: كشك الأرقام أو شاشة الانتظار أو جهاز التقييم أو جهاز المتقدم",
-                "scope is kiosk, display, rating or applicant",
+                "Scope is kiosk, display, rating or applicant",
             )
         })?;
     let device = NewDevice::new(&claim.name, scope, claim.desk)?;
@@ -174,7 +174,7 @@ pub async fn claim(
                         "desk",
                         "unknown_desk",
                         "لا يوجد مكتب بهذا الرقم",
-                        "no desk has this number",
+                        "No desk has this number",
                     )
                     .into());
                 }

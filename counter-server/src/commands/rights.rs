@@ -132,7 +132,7 @@ pub async fn open_request(
                     "ticket",
                     "unknown_ticket",
                     "لا توجد تذكرة بهذا الرقم",
-                    "no ticket has this id",
+                    "No ticket has this id",
                 )
                 .into());
             }

@@ -101,7 +101,7 @@ pub async fn login(
             "password",
             "invalid_field",
             "كلمة المرور مطلوبة",
-            "password: 1-256 characters",
+            "Password: 1-256 characters",
         )));
     }
     if let Err(wait) = throttle.attempt(&username, ip) {

@@ -48,7 +48,7 @@ pub fn check(new: &NewEndpoint) -> Result<(String, Vec<EventType>, Option<u8>), 
                 "url",
                 "webhook_url_not_https",
                 "عنوان الربط يبدأ بـ https://",
-                "a webhook URL starts with https://",
+                "A webhook URL starts with https://",
             ));
         }
         Err(UrlProblem::Malformed) => {
@@ -56,7 +56,7 @@ pub fn check(new: &NewEndpoint) -> Result<(String, Vec<EventType>, Option<u8>), 
                 "url",
                 "webhook_url_invalid",
                 "عنوان الربط غير صالح",
-                "the webhook URL is not a valid https URL",
+                "The webhook URL is not a valid https URL",
             ));
         }
     }
@@ -67,7 +67,7 @@ pub fn check(new: &NewEndpoint) -> Result<(String, Vec<EventType>, Option<u8>), 
                 "events",
                 "unknown_event_type",
                 "نوع حدث غير معروف: request.registered أو committee.decided أو rating.low",
-                "unknown event type: request.registered, committee.decided or rating.low",
+                "Unknown event type: request.registered, committee.decided or rating.low",
             ));
         };
         events.push(t);
@@ -79,7 +79,7 @@ pub fn check(new: &NewEndpoint) -> Result<(String, Vec<EventType>, Option<u8>), 
             "events",
             "unknown_event_type",
             "اختر حدثًا واحدًا على الأقل",
-            "choose at least one event",
+            "Choose at least one event",
         ));
     }
     let wants_ratings = events.contains(&EventType::RatingLow);
@@ -91,7 +91,7 @@ pub fn check(new: &NewEndpoint) -> Result<(String, Vec<EventType>, Option<u8>), 
             "rating_threshold",
             "bad_threshold",
             "حد التقييم من ١ إلى ٥، ومع حدث التقييم المنخفض فقط",
-            "the rating threshold is 1 to 5, given with rating.low only",
+            "The rating threshold is 1 to 5, given with rating.low only",
         )),
     }
 }

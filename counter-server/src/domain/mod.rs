@@ -91,50 +91,50 @@ pub enum QueueError {
 impl fmt::Display for QueueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::UnknownService(s) => write!(f, "unknown service {s:?}"),
-            Self::UnknownDesk(d) => write!(f, "unknown desk {d}"),
-            Self::UnknownTicket(t) => write!(f, "no active ticket {t}"),
+            Self::UnknownService(s) => write!(f, "Unknown service {s:?}"),
+            Self::UnknownDesk(d) => write!(f, "Unknown desk {d}"),
+            Self::UnknownTicket(t) => write!(f, "No active ticket {t}"),
             Self::IllegalTransition { from, action } => {
-                write!(f, "cannot {} a ticket that is {from:?}", action.as_str())
+                write!(f, "Cannot {} a ticket that is {from:?}", action.as_str())
             }
-            Self::DeskBusy(t) => write!(f, "the desk already has ticket {t} called or in service"),
-            Self::DeskPaused(d) => write!(f, "desk {d} is on a break"),
-            Self::DeskOccupied(d) => write!(f, "another staff member is signed in at desk {d}"),
-            Self::StaffAtOtherDesk(d) => write!(f, "already signed in at desk {d}"),
-            Self::NotSignedIn(d) => write!(f, "not signed in at desk {d}"),
-            Self::NotYourDesk(t) => write!(f, "ticket {t} is called to another desk"),
+            Self::DeskBusy(t) => write!(f, "The desk already has ticket {t} called or in service"),
+            Self::DeskPaused(d) => write!(f, "Desk {d} is on a break"),
+            Self::DeskOccupied(d) => write!(f, "Another staff member is signed in at desk {d}"),
+            Self::StaffAtOtherDesk(d) => write!(f, "Already signed in at desk {d}"),
+            Self::NotSignedIn(d) => write!(f, "Not signed in at desk {d}"),
+            Self::NotYourDesk(t) => write!(f, "Ticket {t} is called to another desk"),
             Self::NotYourLine(t) => {
-                write!(f, "ticket {t} waits in a line this desk does not serve")
+                write!(f, "Ticket {t} waits in a line this desk does not serve")
             }
             Self::GenderPreference(t) => write!(
                 f,
-                "ticket {t} asked for a staff member of the same gender, and a matching desk is open"
+                "Ticket {t} asked for a staff member of the same gender, and a matching desk is open"
             ),
-            Self::NoTicketWaiting => write!(f, "no ticket is waiting for this desk"),
+            Self::NoTicketWaiting => write!(f, "No ticket is waiting for this desk"),
             Self::AlreadyReferred(t) => {
-                write!(f, "ticket {t} is already with the social researchers")
+                write!(f, "Ticket {t} is already with the social researchers")
             }
             Self::ReferAtResearchDesk(d) => {
-                write!(f, "desk {d} is a social-research desk: it does not refer")
+                write!(f, "Desk {d} is a social-research desk: it does not refer")
             }
-            Self::ReasonRequired => write!(f, "a referral needs a reason"),
-            Self::SameLine(t) => write!(f, "ticket {t} is already in that line"),
-            Self::UseCallEndpoint => write!(f, "calls go through call-next or call-ticket"),
-            Self::NotWaiting(t) => write!(f, "ticket {t} is not waiting"),
+            Self::ReasonRequired => write!(f, "A referral needs a reason"),
+            Self::SameLine(t) => write!(f, "Ticket {t} is already in that line"),
+            Self::UseCallEndpoint => write!(f, "Calls go through call-next or call-ticket"),
+            Self::NotWaiting(t) => write!(f, "Ticket {t} is not waiting"),
             Self::PriorityNotRaised(t) => write!(
                 f,
-                "ticket {t} already has that class or a higher one: a class is only raised"
+                "Ticket {t} already has that class or a higher one: a class is only raised"
             ),
             Self::NotArrived(t) => {
                 write!(
                     f,
-                    "ticket {t} was joined from a phone and its visitor has not checked in"
+                    "Ticket {t} was joined from a phone and its visitor has not checked in"
                 )
             }
             Self::NotAwaitingArrival(t) => {
                 write!(
                     f,
-                    "ticket {t} is not a remote place waiting for its visitor"
+                    "Ticket {t} is not a remote place waiting for its visitor"
                 )
             }
         }

@@ -132,7 +132,7 @@ fn table(
                                     td { (f.support_requests) }
                                     td { (t.minutes(f.mean_wait_s)) } td { (t.minutes(f.mean_service_s)) }
                                     td { (f.ratings) }
-                                    td title=[f.csat.is_none().then(|| t.t("أقل من ١٠ تقييمات", "fewer than 10 ratings"))] { (T::percent(f.csat)) }
+                                    td title=[f.csat.is_none().then(|| t.t("أقل من ١٠ تقييمات", "Fewer than 10 ratings"))] { (T::percent(f.csat)) }
                                     td { (T::percent(f.response_rate)) }
                                 }
                             }

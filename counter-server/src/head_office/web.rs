@@ -88,7 +88,7 @@ fn unavailable() -> ApiError {
         StatusCode::SERVICE_UNAVAILABLE,
         "database_unavailable",
         "قاعدة بيانات المركز الرئيسي غير متاحة الآن، حاول بعد قليل",
-        "head office's database is unavailable; try again shortly",
+        "Head office's database is unavailable; try again shortly",
     )
 }
 
@@ -102,7 +102,7 @@ fn not_signed_in() -> ApiError {
         StatusCode::UNAUTHORIZED,
         "not_signed_in",
         "سجّل الدخول أولًا",
-        "sign in first",
+        "Sign in first",
     )
 }
 
@@ -183,7 +183,7 @@ fn bad_period() -> ApiError {
         StatusCode::BAD_REQUEST,
         "bad_period",
         "الفترة غير صحيحة: اكتب التاريخين بالصيغة 2026-01-31، ولا يسبق تاريخ النهاية تاريخ البداية، ولا تزيد على سنتين",
-        "the period is wrong: dates as 2026-01-31, from not after to, and at most two years",
+        "The period is wrong: dates as 2026-01-31, from not after to, and at most two years",
     )
 }
 
@@ -328,7 +328,7 @@ async fn login(
         return refuse(
             StatusCode::FORBIDDEN,
             "طلب من مصدر غير موثوق",
-            "this request must come from this server's own page",
+            "This request must come from this server's own page",
         );
     }
     let ip = Some(peer.ip().to_canonical());
@@ -336,7 +336,7 @@ async fn login(
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
             "محاولات كثيرة، انتظر قليلًا ثم حاول مرة أخرى",
-            "too many attempts; wait a while and try again",
+            "Too many attempts; wait a while and try again",
         );
     }
     let client = match state.pg.get().await {
@@ -365,7 +365,7 @@ async fn login(
         return refuse(
             StatusCode::UNAUTHORIZED,
             "الاسم أو كلمة المرور غير صحيحة",
-            "the name or the password is wrong",
+            "The name or the password is wrong",
         );
     }
     state.throttle.succeeded(&form.name, ip);

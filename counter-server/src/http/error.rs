@@ -66,7 +66,7 @@ impl ApiError {
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "يلزم تسجيل الدخول أو رمز جهاز صالح",
-            "a valid session or device token is required",
+            "A valid session or device token is required",
         )
     }
 
@@ -75,7 +75,7 @@ impl ApiError {
             StatusCode::FORBIDDEN,
             "forbidden",
             "ليست لديك صلاحية لهذا الإجراء",
-            "your role may not do this",
+            "Your role may not do this",
         )
     }
 
@@ -85,12 +85,12 @@ impl ApiError {
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "حدث خطأ داخلي في الخادم، أعد المحاولة لاحقاً",
-            "internal error: retry later",
+            "Internal error: retry later",
         )
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "غير موجود", "not found")
+        Self::new(StatusCode::NOT_FOUND, "not_found", "غير موجود", "Not found")
     }
 
     pub fn too_many_requests() -> Self {
@@ -98,7 +98,7 @@ impl ApiError {
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_requests",
             "طلبات كثيرة، حاول بعد قليل",
-            "too many requests: try again shortly",
+            "Too many requests: try again shortly",
         )
     }
 
@@ -108,7 +108,7 @@ impl ApiError {
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
             "محاولات كثيرة، يرجى مراجعة الاستقبال",
-            "too many tries; please ask at reception",
+            "Too many tries; please ask at reception",
         )
     }
 
@@ -117,7 +117,7 @@ impl ApiError {
             StatusCode::SERVICE_UNAVAILABLE,
             "storage_busy",
             "النظام مشغول، أعد المحاولة",
-            "storage is busy: retry",
+            "Storage is busy: retry",
         )
     }
 
@@ -130,19 +130,19 @@ impl ApiError {
                 StatusCode::INSUFFICIENT_STORAGE,
                 "storage_full",
                 "مساحة التخزين ممتلئة ولم يُحفظ شيء، يرجى مراجعة الاستقبال",
-                "storage is full and nothing was saved: please see reception",
+                "Storage is full and nothing was saved: please see reception",
             ),
             StorageFault::ReadOnly => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_readonly",
                 "التخزين للقراءة فقط ولم يُحفظ شيء، يرجى مراجعة الاستقبال",
-                "storage is read-only and nothing was saved: please see reception",
+                "Storage is read-only and nothing was saved: please see reception",
             ),
             StorageFault::Failed => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "storage_failed",
                 "تعذّر الحفظ بسبب عطل في التخزين، أعد المحاولة لاحقاً",
-                "storage failed and nothing was saved: retry later",
+                "Storage failed and nothing was saved: retry later",
             ),
         }
     }
@@ -289,7 +289,7 @@ impl From<EngineError> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "shutting_down",
                 "الخادم يعيد التشغيل، أعد المحاولة",
-                "the server is restarting: retry",
+                "The server is restarting: retry",
             ),
         }
     }
@@ -320,145 +320,145 @@ impl From<Refusal> for ApiError {
                 StatusCode::CONFLICT,
                 "idempotency_key_reused",
                 "استُخدم مفتاح الطلب نفسه لطلب مختلف",
-                "this Idempotency-Key was already used for a different request",
+                "This Idempotency-Key was already used for a different request",
             ),
             R::NotFromThisKiosk => (
                 StatusCode::NOT_FOUND,
                 "ticket_not_found",
                 "التذكرة غير موجودة",
-                "no such ticket from this kiosk",
+                "No such ticket from this kiosk",
             ),
             R::NoSuchTicket => (
                 StatusCode::NOT_FOUND,
                 "ticket_not_found",
                 "التذكرة غير موجودة",
-                "no such ticket",
+                "No such ticket",
             ),
             R::NoIntake => (
                 StatusCode::NOT_FOUND,
                 "no_intake",
                 "لا توجد بيانات لهذه الزيارة",
-                "this visit has no intake to correct",
+                "This visit has no intake to correct",
             ),
             R::LegalHold => (
                 StatusCode::CONFLICT,
                 "legal_hold",
                 "السجل محفوظ بأمر قانوني ولا يمكن إتلافه",
-                "a legal hold keeps this record",
+                "A legal hold keeps this record",
             ),
             R::RequestStepDone => (
                 StatusCode::CONFLICT,
                 "request_step_done",
                 "سُجّلت هذه الخطوة من قبل أو الطلب غير موجود",
-                "no such request, or this step is already recorded",
+                "No such request, or this step is already recorded",
             ),
             R::WrongDeskKind => (
                 StatusCode::FORBIDDEN,
                 "wrong_desk_kind",
                 "لا يمكن لدورك العمل على هذا المكتب",
-                "your role cannot work at this kind of desk",
+                "Your role cannot work at this kind of desk",
             ),
             R::VisitNotFound => (
                 StatusCode::NOT_FOUND,
                 "visit_not_found",
                 "لا توجد زيارة اليوم بهذا الرقم",
-                "no visit of today has this number",
+                "No visit of today has this number",
             ),
             R::AlreadyRated => (
                 StatusCode::CONFLICT,
                 "already_rated",
                 "تم تقييم هذه الزيارة من قبل، شكرًا لك",
-                "this visit has been rated already: thank you",
+                "This visit has been rated already: thank you",
             ),
             R::ConsentRequired => (
                 StatusCode::CONFLICT,
                 "consent_required",
                 "لم يقدّم الزائر بيانات في الجهاز: اقرأ له إشعار البيانات وسجّل موافقته أولًا",
-                "the visitor gave no details at the kiosk: read them the data notice and record their agreement first",
+                "The visitor gave no details at the kiosk: read them the data notice and record their agreement first",
             ),
             R::DocumentsIncomplete => (
                 StatusCode::CONFLICT,
                 "documents_incomplete",
                 "سجّل أولًا كل مستند مطلوب على أنه ساري المفعول",
-                "record every required document as valid first",
+                "Record every required document as valid first",
             ),
             R::RegistrationIncomplete => (
                 StatusCode::CONFLICT,
                 "registration_incomplete",
                 "لا يُسجَّل الطلب قبل التحقق من المستندات وتأكيد المتقدم لبياناته وإبلاغه بموعد رد اللجنة",
-                "a request is registered only after the documents are checked, the applicant confirmed the data and was told when the committee answers",
+                "A request is registered only after the documents are checked, the applicant confirmed the data and was told when the committee answers",
             ),
             R::UnknownRequest => (
                 StatusCode::NOT_FOUND,
                 "unknown_request",
                 "لا يوجد طلب بهذا الرقم المرجعي",
-                "no registered request has this reference",
+                "No registered request has this reference",
             ),
             R::NoDecisionYet => (
                 StatusCode::CONFLICT,
                 "no_decision_yet",
                 "لم يُسجَّل قرار اللجنة بعد",
-                "the committee's decision has not been recorded yet",
+                "The committee's decision has not been recorded yet",
             ),
             R::ApplicantMustConfirm => (
                 StatusCode::CONFLICT,
                 "applicant_must_confirm",
                 "يؤكد المتقدم بياناته بنفسه: على الشاشة المقابلة له أو بالتوقيع على النموذج المطبوع",
-                "the applicant confirms the data themselves: on the screen facing them, or by signing the printed form",
+                "The applicant confirms the data themselves: on the screen facing them, or by signing the printed form",
             ),
             R::ConfirmationOutdated => (
                 StatusCode::CONFLICT,
                 "confirmation_outdated",
                 "تغيّرت البيانات بعد عرضها؛ راجعها مرة أخرى",
-                "the data changed after it was shown; please read it again",
+                "The data changed after it was shown; please read it again",
             ),
             R::NoConfirmationRequest => (
                 StatusCode::NOT_FOUND,
                 "no_confirmation_request",
                 "لا توجد بيانات بانتظار تأكيدك الآن",
-                "there is nothing waiting for your confirmation now",
+                "There is nothing waiting for your confirmation now",
             ),
             R::SignatureEmpty => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "signature_empty",
                 "وقّع بإصبعك في المربع",
-                "sign with your finger in the box",
+                "Sign with your finger in the box",
             ),
             R::SignatureMalformed => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "signature_malformed",
                 "تعذّر قراءة التوقيع؛ امسحه ووقّع مرة أخرى",
-                "the signature could not be read; clear it and sign again",
+                "The signature could not be read; clear it and sign again",
             ),
             R::UnknownReferenceDocument => (
                 StatusCode::NOT_FOUND,
                 "unknown_document",
                 "لا يوجد مرجع بهذا الرقم",
-                "no reference document has this id",
+                "No reference document has this id",
             ),
             R::VisitNotFinished => (
                 StatusCode::CONFLICT,
                 "visit_not_finished",
                 "يمكن التقييم بعد انتهاء الزيارة",
-                "a visit can be rated once it is finished",
+                "A visit can be rated once it is finished",
             ),
             R::NotSignedIn => (
                 StatusCode::CONFLICT,
                 "not_signed_in",
                 "سجّل الدخول إلى مكتب أولاً",
-                "sign in at a desk first",
+                "Sign in at a desk first",
             ),
             R::NotCalledToYourDesk => (
                 StatusCode::FORBIDDEN,
                 "not_at_your_desk",
                 "تظهر بيانات الزائر فقط أثناء مناداته إلى مكتبك",
-                "a visitor's details are shown only while the visitor is called to your desk",
+                "A visitor's details are shown only while the visitor is called to your desk",
             ),
             R::NotServedAtYourDesk => (
                 StatusCode::FORBIDDEN,
                 "not_at_your_desk",
                 "يُستكمل هذا فقط أثناء خدمة الزائر في مكتبك",
-                "the checklist is filled in only while the visitor is at your desk",
+                "The checklist is filled in only while the visitor is at your desk",
             ),
             R::NotArrived => (
                 StatusCode::CONFLICT,
@@ -470,217 +470,217 @@ impl From<Refusal> for ApiError {
                 StatusCode::NOT_FOUND,
                 "alert_not_found",
                 "التنبيه غير موجود أو تم الاطلاع عليه",
-                "no such open alert",
+                "No such open alert",
             ),
             R::UnknownStaff => (
                 StatusCode::NOT_FOUND,
                 "staff_not_found",
                 "لا يوجد حساب موظف بهذا الرقم",
-                "no staff account has this id",
+                "No staff account has this id",
             ),
             R::UsernameTaken => (
                 StatusCode::CONFLICT,
                 "username_taken",
                 "اسم المستخدم مستعمل لحساب آخر",
-                "another account has this username",
+                "Another account has this username",
             ),
             R::StaffAtDesk => (
                 StatusCode::CONFLICT,
                 "staff_at_desk",
                 "الموظف مسجّل في مكتب الآن: يُغيَّر الدور أو الجنس أو يُوقف الحساب بعد خروجه من المكتب",
-                "this person is signed in at a desk: change the role, gender or access after they sign out of it",
+                "This person is signed in at a desk: change the role, gender or access after they sign out of it",
             ),
             R::LastAdmin => (
                 StatusCode::CONFLICT,
                 "last_admin",
                 "يبقى للفرع مدير نظام واحد على الأقل: أضف مديرًا آخر أولاً",
-                "the branch keeps at least one active admin: add another admin first",
+                "The branch keeps at least one active admin: add another admin first",
             ),
             R::StaffDisabled => (
                 StatusCode::CONFLICT,
                 "staff_disabled",
                 "الحساب موقوف: أعد تفعيله أولاً",
-                "the account is disabled: enable it first",
+                "The account is disabled: enable it first",
             ),
             R::InvalidCode => (
                 StatusCode::UNAUTHORIZED,
                 "invalid_code",
                 "اسم المستخدم أو الرمز غير صحيح أو انتهت صلاحيته أو استُعمل: اطلب رمزًا جديدًا من مدير النظام",
-                "wrong username or code, or the code expired or was used: ask an admin for a new one",
+                "Wrong username or code, or the code expired or was used: ask an admin for a new one",
             ),
             R::WrongPassword => (
                 StatusCode::FORBIDDEN,
                 "wrong_password",
                 "كلمة المرور الحالية غير صحيحة",
-                "the current password is wrong",
+                "The current password is wrong",
             ),
             R::UnknownDevice => (
                 StatusCode::NOT_FOUND,
                 "device_not_found",
                 "لا يوجد جهاز بهذا الرقم",
-                "no device has this id",
+                "No device has this id",
             ),
             R::DeviceRevoked => (
                 StatusCode::CONFLICT,
                 "device_revoked",
                 "الجهاز ملغى من قبل",
-                "the device is revoked already",
+                "The device is revoked already",
             ),
             R::ServiceInUse => (
                 StatusCode::CONFLICT,
                 "service_in_use",
                 "في طابور هذه الخدمة زوار الآن: تُحذف أو يتغيّر حرفها بعد خدمتهم، ويمكن إخفاؤها من جهاز التذاكر الآن",
-                "visitors are in this service's line now: remove it or change its prefix once they are served; it can be hidden from the kiosk now",
+                "Visitors are in this service's line now: remove it or change its prefix once they are served; it can be hidden from the kiosk now",
             ),
             R::ServiceOnDesk => (
                 StatusCode::CONFLICT,
                 "service_on_desk",
                 "ما زالت مكاتب تخدم هذه الخدمة: أزلها من المكاتب أولاً",
-                "desks still serve this service: take it off the desks first",
+                "Desks still serve this service: take it off the desks first",
             ),
             R::DeskInUse => (
                 StatusCode::CONFLICT,
                 "desk_in_use",
                 "المكتب مشغول الآن (موظف عليه أو زائر منادى إليه): يُحذف أو يتغيّر نوعه بعد ذلك",
-                "the desk is in use now (someone works at it or a visitor is called to it): remove it or change its kind afterwards",
+                "The desk is in use now (someone works at it or a visitor is called to it): remove it or change its kind afterwards",
             ),
             R::UnknownService => (
                 StatusCode::NOT_FOUND,
                 "service_not_found",
                 "لا توجد خدمة بهذا الرمز",
-                "no service has this code",
+                "No service has this code",
             ),
             R::UnknownDesk => (
                 StatusCode::NOT_FOUND,
                 "desk_not_found",
                 "لا يوجد مكتب بهذا الرقم",
-                "no desk has this number",
+                "No desk has this number",
             ),
             R::UnknownWebhook => (
                 StatusCode::NOT_FOUND,
                 "webhook_not_found",
                 "لا يوجد عنوان ربط بهذا الرقم",
-                "no webhook endpoint has this id",
+                "No webhook endpoint has this id",
             ),
             R::WebhookInactive => (
                 StatusCode::CONFLICT,
                 "webhook_inactive",
                 "عنوان الربط موقوف من قبل",
-                "the webhook endpoint is deactivated already",
+                "The webhook endpoint is deactivated already",
             ),
             R::JoinFormExpired => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "join_form_expired",
                 "انتهت صلاحية النموذج، يرجى فتح الصفحة من جديد",
-                "this form has expired; please open the page again",
+                "This form has expired; please open the page again",
             ),
             R::NotForRemoteJoining => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "not_for_remote_joining",
                 "لا يمكن حجز دور لهذه الخدمة من الهاتف",
-                "this service cannot be joined from the phone",
+                "This service cannot be joined from the phone",
             ),
             R::RemoteLimit(RemoteLimit::ServiceFull) => (
                 StatusCode::CONFLICT,
                 "remote_places_full",
                 "اكتملت الأدوار المتاحة من الهاتف لهذه الخدمة اليوم، يمكنك الحضور إلى الفرع",
-                "today's places from the phone for this service are taken; you may still come to the branch",
+                "Today's places from the phone for this service are taken; you may still come to the branch",
             ),
             R::RemoteLimit(RemoteLimit::ThisVisitor) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "remote_limit_reached",
                 "حُجز العدد المسموح من الأدوار من هذا الجهاز اليوم",
-                "this device has joined as many places as allowed today",
+                "This device has joined as many places as allowed today",
             ),
             R::RemoteLimit(RemoteLimit::BookingsOfThisVisitor) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "booking_limit_reached",
                 "حُجز العدد المسموح من المواعيد من هذا الجهاز اليوم، يمكنك الحضور إلى الفرع",
-                "this device has booked as many appointments as allowed today; you may still come to the branch",
+                "This device has booked as many appointments as allowed today; you may still come to the branch",
             ),
             R::CheckInCodeUnknown => (
                 StatusCode::NOT_FOUND,
                 "check_in_code_unknown",
                 "الرمز غير صحيح، تحقق منه في هاتفك",
-                "the code is not right; check it on your phone",
+                "The code is not right; check it on your phone",
             ),
             R::BookingUsed => (
                 StatusCode::CONFLICT,
                 "not_awaiting_arrival",
                 "سُجِّل الوصول لهذا الموعد من قبل أو أُلغي",
-                "this appointment was checked in already, or cancelled",
+                "This appointment was checked in already, or cancelled",
             ),
             R::SlotsNotOpen => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "slots_not_open",
                 "تُحدد المواعيد من اليوم إلى أسبوعين قادمين، في أوقات العمل فقط",
-                "slots are set from today to two weeks ahead, within opening hours only",
+                "Slots are set from today to two weeks ahead, within opening hours only",
             ),
             R::SlotInUse => (
                 StatusCode::CONFLICT,
                 "slot_in_use",
                 "لهذا الموعد حجوزات، لا يمكن حذفه",
-                "this slot has bookings: it cannot be removed",
+                "This slot has bookings: it cannot be removed",
             ),
             R::UnknownSlot => (
                 StatusCode::NOT_FOUND,
                 "slot_not_found",
                 "الموعد غير موجود",
-                "no such appointment slot",
+                "No such appointment slot",
             ),
             R::UnknownBooking => (
                 StatusCode::NOT_FOUND,
                 "booking_not_found",
                 "لا يوجد حجز بهذا الرمز في ذلك اليوم",
-                "no booking has this code on that day",
+                "No booking has this code on that day",
             ),
             R::BookingArrived => (
                 StatusCode::CONFLICT,
                 "booking_arrived",
                 "سجّل صاحب الموعد وصوله، دوره في الطابور الآن",
-                "the visitor has checked in: their ticket is in the line now",
+                "The visitor has checked in: their ticket is in the line now",
             ),
             R::Booking(BookingRefusal::Passed) => (
                 StatusCode::CONFLICT,
                 "slot_passed",
                 "حان وقت هذا الموعد أو مضى، يمكنك حجز دور الآن",
-                "this slot's time has come or passed; you may join the line now",
+                "This slot's time has come or passed; you may join the line now",
             ),
             R::Booking(BookingRefusal::TooFarAhead) => (
                 StatusCode::CONFLICT,
                 "slot_too_far_ahead",
                 "تُحجز المواعيد قبل أسبوعين على الأكثر",
-                "appointments are booked at most two weeks ahead",
+                "Appointments are booked at most two weeks ahead",
             ),
             R::Booking(BookingRefusal::Full) => (
                 StatusCode::CONFLICT,
                 "slot_full",
                 "اكتمل هذا الموعد، اختر موعدًا آخر",
-                "this slot is full; choose another",
+                "This slot is full; choose another",
             ),
             R::UnknownDeadDelivery => (
                 StatusCode::NOT_FOUND,
                 "dead_delivery_not_found",
                 "لا توجد رسالة متوقفة بهذا الرقم (ربما أُعيد إرسالها)",
-                "no dead delivery has this id (it may have been replayed)",
+                "No dead delivery has this id (it may have been replayed)",
             ),
             R::ContactRequestNotFound => (
                 StatusCode::NOT_FOUND,
                 "contact_request_not_found",
                 "طلب التواصل غير موجود",
-                "no such contact request",
+                "No such contact request",
             ),
             R::ContactRequestHandled => (
                 StatusCode::CONFLICT,
                 "contact_request_handled",
                 "عولج طلب التواصل من قبل",
-                "the contact request is marked handled already",
+                "The contact request is marked handled already",
             ),
             R::ContactRequestTaken => (
                 StatusCode::CONFLICT,
                 "contact_request_taken",
                 "تولّى طلب التواصل مشرف آخر",
-                "another supervisor took this contact request",
+                "Another supervisor took this contact request",
             ),
         };
         Self::new(status, code, ar, en)
@@ -715,7 +715,7 @@ impl From<LoginError> for ApiError {
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",
                 "اسم المستخدم أو كلمة المرور غير صحيحة",
-                "wrong username or password",
+                "Wrong username or password",
             ),
             LoginError::Busy => Self::busy(),
             LoginError::Engine(e) => e.into(),
@@ -734,7 +734,7 @@ impl From<PairingError> for ApiError {
                     StatusCode::TOO_MANY_REQUESTS,
                     "pairing_busy",
                     "طلبات إقران كثيرة معلقة، حاول بعد قليل",
-                    "too many devices are waiting to be paired: try again later",
+                    "Too many devices are waiting to be paired: try again later",
                 )
             },
             PairingError::Throttled { seconds } => Self {
@@ -752,13 +752,13 @@ impl From<PairingError> for ApiError {
                 "pairing_code_invalid",
                 "code",
                 "الرمز خاطئ أو انتهت صلاحيته أو استُخدم: اطلب من الجهاز رمزًا جديدًا",
-                "this code is wrong, expired or already used: ask the device for a new one",
+                "This code is wrong, expired or already used: ask the device for a new one",
             ),
             PairingError::UnknownPairing => Self::new(
                 StatusCode::NOT_FOUND,
                 "unknown_pairing",
                 "انتهت صلاحية الرمز أو لم يعد موجودًا: اطلب رمزًا جديدًا",
-                "this pairing expired or is gone: ask for a new code",
+                "This pairing expired or is gone: ask for a new code",
             ),
             PairingError::Field(f) => f.into(),
             PairingError::Engine(e) => e.into(),
@@ -766,11 +766,20 @@ impl From<PairingError> for ApiError {
     }
 }
 
+/// A message's words as a sentence on a screen: English that comes from a parser or from the
+/// settings' checks (`missing field …`, `prefix A is used by two services`) starts in lower case.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             code: self.code.to_string(),
-            message: Bi::new(self.ar, self.en),
+            message: Bi::new(self.ar, sentence(&self.en)),
             field: self.field,
             opens_at: self.opens_at.map(local_time),
         };

@@ -51,13 +51,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "payload_too_large",
                     "حجم الطلب أكبر من المسموح",
-                    format!("the body is larger than {BODY_LIMIT} bytes"),
+                    format!("The body is larger than {BODY_LIMIT} bytes"),
                 )
             } else {
                 ApiError::bad_request(
                     "unreadable_body",
                     "تعذرت قراءة الطلب",
-                    "the body could not be read",
+                    "The body could not be read",
                 )
             }
         })?;
@@ -79,7 +79,7 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
             Category::Syntax | Category::Eof | Category::Io => ApiError::bad_request(
                 "malformed_json",
                 "صيغة JSON غير صحيحة",
-                format!("malformed JSON: {inner}"),
+                format!("Malformed JSON: {inner}"),
             ),
             Category::Data => {
                 let text = inner.to_string();
@@ -112,7 +112,7 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
         ApiError::bad_request(
             "malformed_json",
             "صيغة JSON غير صحيحة",
-            format!("malformed JSON: {e}"),
+            format!("Malformed JSON: {e}"),
         )
     })?;
     Ok(value)
@@ -312,7 +312,7 @@ pub fn period(
         ApiError::bad_request(
             "invalid_query",
             "معاملات غير صالحة",
-            "the query string is malformed",
+            "The query string is malformed",
         )
     })?;
     let date = |name: &str, default: NaiveDate| -> Result<NaiveDate, ApiError> {
@@ -335,7 +335,7 @@ pub fn period(
             "invalid_period",
             "from",
             "الفترة غير صالحة",
-            format!("from must not be after to, and the period at most {MAX_DAYS} days"),
+            format!("From must not be after to, and the period at most {MAX_DAYS} days"),
         ));
     }
     Ok((from, to, q))
@@ -350,7 +350,7 @@ pub fn report_day(
         ApiError::bad_request(
             "invalid_query",
             "معاملات غير صالحة",
-            "the query string is malformed",
+            "The query string is malformed",
         )
     })?;
     let day = match q.get("day") {
@@ -363,7 +363,7 @@ pub fn report_day(
                     "invalid_date",
                     "day",
                     "تاريخ غير صالح",
-                    "day must be a date YYYY-MM-DD, not after today",
+                    "Day must be a date YYYY-MM-DD, not after today",
                 )
             })?,
     };

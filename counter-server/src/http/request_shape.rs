@@ -30,7 +30,7 @@ pub fn check_query(query: Option<&str>) -> Result<(), ApiError> {
             let mut e = ApiError::bad_request(
                 "repeated_parameter",
                 "معامل مكرر في الطلب",
-                format!("the query parameter {name:?} is given more than once"),
+                format!("The query parameter {name:?} is given more than once"),
             );
             e.field = Some(String::from_utf8_lossy(&name).into_owned());
             return Err(e);

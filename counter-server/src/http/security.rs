@@ -63,7 +63,7 @@ fn bad_origin() -> ApiError {
         StatusCode::FORBIDDEN,
         "bad_origin",
         "طلب من مصدر غير موثوق",
-        "this request must come from this server's own pages (Origin check)",
+        "This request must come from this server's own pages (Origin check)",
     )
 }
 

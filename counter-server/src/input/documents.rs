@@ -28,7 +28,7 @@ pub fn parse(
                 "expires_on",
                 "invalid_date",
                 "اكتب تاريخ الانتهاء بالصيغة سنة-شهر-يوم (ميلادي)",
-                "give the expiry date as YYYY-MM-DD (Gregorian)",
+                "Give the expiry date as YYYY-MM-DD (Gregorian)",
             )
         })?),
     };
@@ -49,7 +49,7 @@ pub fn unknown_document() -> FieldError {
         "document",
         "unknown_document",
         "هذا المستند ليس في قائمة مستندات هذه الخدمة",
-        "this document is not on this service's checklist",
+        "This document is not on this service's checklist",
     )
 }
 
@@ -60,19 +60,19 @@ pub fn problem(p: DocumentProblem) -> FieldError {
             "expires_on",
             "expiry_required",
             "اكتب تاريخ انتهاء المستند",
-            "give the document's expiry date",
+            "Give the document's expiry date",
         ),
         DocumentProblem::Expired => FieldError::new(
             "expires_on",
             "document_expired",
             "انتهت صلاحية المستند: لا يمكن اعتماده ساريًا",
-            "the document has expired: it cannot be recorded as valid",
+            "The document has expired: it cannot be recorded as valid",
         ),
         DocumentProblem::ReferenceRequired => FieldError::new(
             "reference",
             "reference_required",
             "اكتب رقم المستند",
-            "give the document's number",
+            "Give the document's number",
         ),
     }
 }

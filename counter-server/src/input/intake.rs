@@ -59,7 +59,7 @@ pub fn correction(field: &str, value: &str) -> Result<(&'static str, Option<Stri
                 "field",
                 "invalid_field",
                 "يمكن تصحيح الاسم أو رقم الهوية أو الجوال أو لغة الترجمة فقط",
-                "only name, national_id, mobile and interpreter_language can be corrected",
+                "Only name, national_id, mobile and interpreter_language can be corrected",
             ));
         }
     };
@@ -86,7 +86,7 @@ pub fn validate(input: &IntakeRequest, current_notice_version: &str) -> Result<I
             "intake.notice_version",
             "stale_notice",
             "تغيّر نص الإشعار، اعرضه على الزائر من جديد",
-            "the consent notice has changed: show the current one",
+            "The consent notice has changed: show the current one",
         ));
     }
     let name = optional("intake.name", &input.name, strict::name)?;

@@ -26,7 +26,7 @@ use crate::domain::TicketState;
 use crate::domain::numbering::{day_end, service_day};
 use crate::http::AppState;
 use crate::http::cookies;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, sentence};
 use crate::http::extract::ClientIp;
 use crate::http::qr;
 use crate::http::views::local_time;
@@ -313,7 +313,7 @@ fn type_page(words: Words, code: &str, error: Option<&ApiError>) -> Markup {
         html! {
             h1 { (words.t("تسجيل الوصول", "Check in")) }
             @if let Some(e) = error {
-                p.error role="alert" data-code=(e.code) { (join::sentence(words.t(&e.ar, &e.en))) }
+                p.error role="alert" data-code=(e.code) { (sentence(words.t(&e.ar, &e.en))) }
             }
             (type_form(words, code))
         },

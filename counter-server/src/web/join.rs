@@ -22,7 +22,7 @@ use crate::domain::numbering::service_day;
 use crate::domain::{Channel, IssueRequest, Priority};
 use crate::http::AppState;
 use crate::http::cookies;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, sentence};
 use crate::http::extract::ClientIp;
 use crate::http::views::local_time;
 use crate::limits::Visitor;
@@ -245,14 +245,6 @@ async fn offers_page(
             (appointments)
         },
     ))
-}
-
-/// A refusal's words as a sentence on the page (the API's English messages start in lower case).
-pub(super) fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 pub(super) fn expected(words: Words, minutes: u32) -> String {

@@ -199,13 +199,13 @@ impl TicketApi for FakeApi {
                 404,
                 "check_in_code_unknown",
                 "الرمز غير صحيح، تحقق منه في هاتفك",
-                "the code is not right; check it on your phone",
+                "The code is not right; check it on your phone",
             )),
             Some((_, true)) => Err(refused(
                 409,
                 "not_awaiting_arrival",
                 "تم تسجيل وصولك من قبل",
-                "you are checked in already",
+                "You are checked in already",
             )),
             Some((place, arrived)) => {
                 *arrived = true;

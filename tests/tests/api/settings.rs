@@ -314,7 +314,7 @@ async fn a_hidden_service_takes_no_new_tickets_and_settings_outlive_a_restart() 
         bad.json["message"]["en"]
             .as_str()
             .unwrap()
-            .contains("prefix A is used by two services"),
+            .contains("Prefix A is used by two services"),
         "{}",
         bad.text
     );
