@@ -90,10 +90,13 @@
     $("recent").replaceChildren(...recent.map((c) => item(c, false)));
     fitRecent();
   }
-  /** Hides the previous calls that would not fit whole above the entrance QR (oldest last). */
+  /** Hides the previous calls that would not fit whole above the entrance QR (oldest last), and
+   *  their heading when not one fits (many desks calling on an upright screen). */
   function fitRecent() {
     const list = $("recent");
+    const heading = list.previousElementSibling;
     const items = Array.from(list.children);
+    heading.classList.remove("hidden");
     for (const li of items) li.classList.remove("hidden");
     const bottom = list.getBoundingClientRect().bottom + 0.5;
     let full = false;
@@ -101,6 +104,7 @@
       full = full || li.getBoundingClientRect().bottom > bottom;
       if (full) li.classList.add("hidden");
     }
+    heading.classList.toggle("hidden", items.length > 0 && items[0].classList.contains("hidden"));
   }
   window.addEventListener("resize", fitRecent);
   // Calls are numbered in the order they were made: "Previous calls" lists the latest call first,

@@ -228,7 +228,8 @@ async fn the_board_lists_each_ticket_once_at_its_latest_desk_and_survives_a_relo
 }
 
 /// With 4 to 12 desks calling at once, every entry lies inside the screen and the page has no
-/// scrollbar, on a 1280×720 and a 1920×1080 TV.
+/// scrollbar, on a 1280×720 and a 1920×1080 TV, and on a 1080×1920 screen hung upright; the calls
+/// now are always written larger than the previous ones.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_to_twelve_desks_calling_fit_the_screen_without_a_scrollbar() {
     if !webdriver::available("display fit") {
@@ -293,7 +294,9 @@ async fn four_to_twelve_desks_calling_fit_the_screen_without_a_scrollbar() {
     let fits = "const d = document.documentElement;\
         const out = Array.from(document.querySelectorAll('.calls li, .calls li span')).filter(e => {\
           const r = e.getBoundingClientRect(); return r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth; });\
-        return { scroll: d.scrollHeight > d.clientHeight || d.scrollWidth > d.clientWidth, out: out.length };";
+        const size = (sel) => Array.from(document.querySelectorAll(sel)).filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize));\
+        const louder = Math.min(...size('#current li')) > Math.max(0, ...size('#recent li'));\
+        return { scroll: d.scrollHeight > d.clientHeight || d.scrollWidth > d.clientWidth, out: out.length, louder };";
     let mut calling = 0;
     for desks in [4u32, 5, 6, 9, 12] {
         while calling < desks {
@@ -312,17 +315,20 @@ async fn four_to_twelve_desks_calling_fit_the_screen_without_a_scrollbar() {
             Duration::from_secs(10),
         )
         .await;
-        for (w, h) in [(1280, 720), (1920, 1080)] {
+        for (w, h) in [(1280, 720), (1920, 1080), (1080, 1920)] {
             b.size(w, h).await;
             tokio::time::sleep(Duration::from_millis(200)).await;
             let got = b.js(fits, json!([])).await;
             assert_eq!(
                 got,
-                json!({ "scroll": false, "out": 0 }),
-                "{desks} desks calling at {w}×{h}"
+                json!({ "scroll": false, "out": 0, "louder": true }),
+                "{desks} desks calling at {w}×{h} (\"louder\": the calls now are larger than the previous ones)"
             );
             if desks == 12 && w == 1280 {
                 b.screenshot(shots, "display-12-desks.png").await;
+            }
+            if desks == 12 && h == 1920 {
+                b.screenshot(shots, "display-12-desks-portrait.png").await;
             }
         }
     }
