@@ -26,8 +26,19 @@
       return { ok: false, status: 0, json: null };
     }
   }
-  // The server's own words for a refusal, else a plain "did not work".
-  const refusal = (r) => (r.json && r.json.message ? r.json.message[awnLang.current] || r.json.message.en : awnLang.t("ap_failed"));
+  // A result line is kept as how to say it, so a language switch says it again in the new language.
+  const said = {};
+  function say(id, words) {
+    said[id] = words;
+    $(id).textContent = words ? words() : "";
+  }
+  // The words when the request worked, else the server's own words for its refusal (it sends both
+  // languages), else a plain "did not work".
+  function sayResult(id, r, words) {
+    if (id !== "book-error") $(id).className = r.ok ? "" : "error";
+    const refusal = () => (r.json && r.json.message ? r.json.message[awnLang.current] || r.json.message.en : awnLang.t("ap_failed"));
+    say(id, r.ok ? words : refusal);
+  }
 
   async function start() {
     const me = await api("GET", "/api/v1/me");
@@ -119,12 +130,12 @@
 
   async function book(slot, button) {
     button.disabled = true;
-    $("book-error").textContent = "";
+    say("book-error", null);
     const r = await api("POST", "/api/v1/appointments", { slot: slot.id });
     if (r.ok) {
       showCode(r.json);
     } else {
-      $("book-error").textContent = refusal(r);
+      sayResult("book-error", r, null);
     }
     await loadSlots();
   }
@@ -148,14 +159,14 @@
     $("booked-when").textContent = "";
     // Nothing of this caller stays for the next one.
     $("remind-mobile").value = "";
-    $("remind-result").textContent = "";
+    say("remind-result", null);
     $("booked").classList.add("hidden");
   }
 
   async function removeSlot(slot, button) {
     button.disabled = true;
     const r = await api("DELETE", "/api/v1/admin/appointment-slots/" + slot.id);
-    $("slots-result").textContent = r.ok ? awnLang.t("ap_deleted") : refusal(r);
+    sayResult("slots-result", r, () => awnLang.t("ap_deleted"));
     await loadSlots();
   }
 
@@ -167,21 +178,18 @@
     const r = await api("POST", "/api/v1/appointments/reminder", {
       day: b.starts_at.slice(0, 10), code: b.code, mobile: $("remind-mobile").value.trim(), lang: $("remind-lang").value,
     });
-    $("remind-result").className = r.ok ? "" : "error";
-    $("remind-result").textContent = r.ok ? awnLang.t("ap_reminded") : refusal(r);
+    sayResult("remind-result", r, () => awnLang.t("ap_reminded"));
     if (r.ok) $("remind-mobile").value = "";
   });
   $("unremind").addEventListener("click", async () => {
     if (!$("cancel-form").reportValidity()) return;
     const r = await api("POST", "/api/v1/appointments/reminder/withdraw", { day: $("cancel-day").value, code: $("cancel-code").value.trim() });
-    $("cancel-result").className = r.ok ? "" : "error";
-    $("cancel-result").textContent = r.ok ? awnLang.t("ap_unreminded") : refusal(r);
+    sayResult("cancel-result", r, () => awnLang.t("ap_unreminded"));
   });
   $("cancel-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const r = await api("POST", "/api/v1/appointments/cancel", { day: $("cancel-day").value, code: $("cancel-code").value.trim() });
-    $("cancel-result").className = r.ok ? "" : "error";
-    $("cancel-result").textContent = r.ok ? fill("ap_cancelled", { when: whenOf(r.json.starts_at) }) : refusal(r);
+    sayResult("cancel-result", r, () => fill("ap_cancelled", { when: whenOf(r.json.starts_at) }));
     if (r.ok) $("cancel-code").value = "";
     await loadSlots();
   });
@@ -191,16 +199,14 @@
     const r = await api("PUT", "/api/v1/admin/appointment-slots", {
       service: $("slot-service").value, day: $("slot-day").value, times, capacity: Number($("slot-capacity").value),
     });
-    $("slots-result").className = r.ok ? "" : "error";
-    $("slots-result").textContent = r.ok ? awnLang.t("ap_added") : refusal(r);
+    sayResult("slots-result", r, () => awnLang.t("ap_added"));
     await loadSlots();
   });
   $("lang-btn").addEventListener("click", () => awnLang.toggle());
   document.addEventListener("awn-lang", () => {
     render();
     if (state.booked) $("booked-when").textContent = nameOf(state.booked.service) + " — " + whenOf(state.booked.starts_at);
-    // A result said in the other language is old news: it goes rather than stay untranslated.
-    for (const id of ["book-error", "cancel-result", "slots-result", "remind-result"]) $(id).textContent = "";
+    for (const [id, words] of Object.entries(said)) say(id, words);
     for (const o of $("slot-service").options) o.textContent = nameOf(o.value);
   });
   awnLang.apply();

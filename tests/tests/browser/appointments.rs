@@ -198,6 +198,9 @@ async fn reception_books_and_cancels_for_callers_and_the_administrator_sets_the_
     );
     b.click("#lang-btn").await;
     b.wait_text("h1", "appointments").await;
+    // The last result is said again in the language now shown.
+    b.wait_text("#cancel-result", "is cancelled; its place is free again")
+        .await;
     b.screenshot(shots, "appointments-en.png").await;
     b.size(390, 844).await;
     let overflow = b
