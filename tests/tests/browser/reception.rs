@@ -252,7 +252,7 @@ async fn reception_issues_a_number_shown_and_printed_with_and_without_details() 
     )
     .await;
     b.click("#rc-next").await;
-    assert_clear(&b, "next visitor").await;
+    wait_cleared(&b, "next visitor").await;
 
     // Signing out with a ticket on screen clears it for whoever logs in next.
     b.click("#rc-issue").await;
