@@ -1,7 +1,8 @@
 //! The real server against its own OpenAPI document: schemathesis (from PyPI, the version
 //! `.ci/run` installs) generates requests for every operation of `GET /api/v1/openapi.json` and
 //! checks each reply: never a 5xx, a documented status, the documented content type, a body that
-//! matches the documented schema; then call sequences it infers from the replies (stateful).
+//! matches the documented schema, and every refusal in both languages with its English a sentence
+//! (`fixtures/schemathesis_checks.py`); then call sequences it infers from the replies (stateful).
 //! Bounded: 20 examples per operation, one fixed seed, and a deadline for the whole run.
 
 use std::io::Read;
@@ -127,7 +128,7 @@ async fn the_server_answers_as_its_openapi_document_says() {
         .arg(format!("{}/api/v1/openapi.json", server.base_url))
         .args([
             "--checks",
-            "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+            "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,refusals_read_on_a_screen",
             "--phases",
             "examples,coverage,fuzzing,stateful",
             "--max-examples",
@@ -144,6 +145,9 @@ async fn the_server_answers_as_its_openapi_document_says() {
             "--suppress-health-check",
             "all",
         ])
+        // The API's own check (`refusals_read_on_a_screen`), loaded as a schemathesis hook.
+        .env("PYTHONPATH", concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+        .env("SCHEMATHESIS_HOOKS", "schemathesis_checks")
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
