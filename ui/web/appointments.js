@@ -35,7 +35,7 @@
   // The words when the request worked, else the server's own words for its refusal (it sends both
   // languages), else a plain "did not work".
   function sayResult(id, r, words) {
-    if (id !== "book-error") $(id).className = r.ok ? "" : "error";
+    $(id).className = r.ok ? "" : "error";
     const refusal = () => (r.json && r.json.message ? r.json.message[awnLang.current] || r.json.message.en : awnLang.t("ap_failed"));
     say(id, r.ok ? words : refusal);
   }
