@@ -94,7 +94,7 @@
    *  their heading when not one fits (many desks calling on an upright screen). */
   function fitRecent() {
     const list = $("recent");
-    const heading = list.previousElementSibling;
+    const heading = $("recent-heading");
     const items = Array.from(list.children);
     heading.classList.remove("hidden");
     for (const li of items) li.classList.remove("hidden");

@@ -296,7 +296,8 @@ async fn four_to_twelve_desks_calling_fit_the_screen_without_a_scrollbar() {
           const r = e.getBoundingClientRect(); return r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth; });\
         const size = (sel) => Array.from(document.querySelectorAll(sel)).filter(e => e.offsetParent).map(e => parseFloat(getComputedStyle(e).fontSize));\
         const louder = Math.min(...size('#current li')) > Math.max(0, ...size('#recent li'));\
-        return { scroll: d.scrollHeight > d.clientHeight || d.scrollWidth > d.clientWidth, out: out.length, louder };";
+        const headingAlone = !!document.getElementById('recent-heading').offsetParent && size('#recent li').length === 0;\
+        return { scroll: d.scrollHeight > d.clientHeight || d.scrollWidth > d.clientWidth, out: out.length, louder, headingAlone };";
     let mut calling = 0;
     for desks in [4u32, 5, 6, 9, 12] {
         while calling < desks {
@@ -321,8 +322,8 @@ async fn four_to_twelve_desks_calling_fit_the_screen_without_a_scrollbar() {
             let got = b.js(fits, json!([])).await;
             assert_eq!(
                 got,
-                json!({ "scroll": false, "out": 0, "louder": true }),
-                "{desks} desks calling at {w}×{h} (\"louder\": the calls now are larger than the previous ones)"
+                json!({ "scroll": false, "out": 0, "louder": true, "headingAlone": false }),
+                "{desks} desks calling at {w}×{h} (\"louder\": the calls now are larger than the previous ones; \"headingAlone\": \"Previous calls\" over none)"
             );
             if desks == 12 && w == 1280 {
                 b.screenshot(shots, "display-12-desks.png").await;
